@@ -1,0 +1,52 @@
+import * as effectEslint from "@effect/eslint-plugin"
+import js from "@eslint/js"
+import tseslint from "typescript-eslint"
+
+export default tseslint.config(
+  {
+    ignores: ["**/dist/**", "**/node_modules/**", "**/.tmp/**", "bench/.results/**", "**/*.md"]
+  },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  ...effectEslint.configs.dprint,
+  {
+    languageOptions: {
+      ecmaVersion: 2022,
+      sourceType: "module"
+    },
+    rules: {
+      "no-fallthrough": "off",
+      "object-shorthand": "error",
+      "require-yield": "off",
+      "@typescript-eslint/array-type": ["warn", { default: "generic", readonly: "generic" }],
+      "@typescript-eslint/consistent-type-imports": "error",
+      "@typescript-eslint/no-explicit-any": "off",
+      "@typescript-eslint/no-empty-object-type": "off",
+      "@typescript-eslint/no-namespace": "off",
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
+      "@effect/dprint": ["error", {
+        config: {
+          indentWidth: 2,
+          lineWidth: 120,
+          semiColons: "asi",
+          quoteStyle: "alwaysDouble",
+          trailingCommas: "never",
+          operatorPosition: "maintain",
+          "arrowFunction.useParentheses": "force"
+        }
+      }]
+    }
+  },
+  {
+    // Library code talks through Effect's logger, never the console.
+    files: ["packages/*/src/**/*.ts"],
+    ignores: ["packages/cli/src/**"],
+    rules: { "no-console": "error" }
+  },
+  {
+    files: ["packages/*/src/**/*.ts"],
+    rules: {
+      "@effect/no-import-from-barrel-package": ["error", { packageNames: ["effect", "@effect/platform"] }]
+    }
+  }
+)
