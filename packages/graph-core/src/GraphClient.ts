@@ -1,0 +1,128 @@
+/**
+ * The Graph API client: GET requests against versioned paths, authenticated, timed, traced, retried,
+ * and decoded with the caller's schema into typed results or typed errors.
+ *
+ * It runs on `@effect/platform`'s `HttpClient`, so the transport is the caller's choice: `fetch`,
+ * undici, Node's `http`, the project's emulator, or a mock.
+ *
+ * @since 0.1.0
+ */
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as Context from "effect/Context"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import type * as Schema from "effect/Schema"
+import * as GraphConfig from "./GraphConfig.js"
+import type * as GraphError from "./GraphError.js"
+import type * as GraphUsage from "./GraphUsage.js"
+import * as internal from "./internal/graphClient.js"
+import type { InvalidRequestError } from "./InvalidRequestError.js"
+
+/**
+ * One GET request.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface GraphRequest<A, I, R> {
+  /**
+   * The path template below the version prefix, e.g. `/{business-id}/owned_whatsapp_business_accounts`.
+   * It names the span and appears in errors, so it must not hold concrete ids.
+   */
+  readonly route: string
+  /** Values for the template's `{placeholders}`. */
+  readonly params?: Readonly<Record<string, string>> | undefined
+  /** Query parameters; `undefined` values are left out. Auth parameters are the client's job and refused here. */
+  readonly query?: Readonly<Record<string, string | number | boolean | undefined>> | undefined
+  /** Decodes the successful body. */
+  readonly schema: Schema.Schema<A, I, R>
+  /**
+   * The business-object id whose usage this call counts against (the key of
+   * `X-Business-Use-Case-Usage`); used to read the right usage entry.
+   */
+  readonly usageKey?: string | undefined
+}
+
+/**
+ * A decoded answer with what the response said about it.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface GraphResponse<A> {
+  readonly body: A
+  readonly status: number
+  readonly usage: GraphUsage.GraphUsage
+  /** From the `x-fb-trace-id` header. */
+  readonly fbtraceId: string | undefined
+  /** The version that served the call, from the `facebook-api-version` header. */
+  readonly apiVersion: string | undefined
+  /** Attempts made, retries included. */
+  readonly attempts: number
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface Service {
+  readonly apiVersion: string
+  readonly baseUrl: string
+  readonly get: <A, I, R>(
+    request: GraphRequest<A, I, R>
+  ) => Effect.Effect<GraphResponse<A>, GraphError.GraphError | InvalidRequestError, R>
+}
+
+/**
+ * @since 0.1.0
+ * @category tags
+ */
+export class GraphClient extends Context.Tag("@effect-waba/graph-core/GraphClient")<GraphClient, Service>() {}
+
+/**
+ * Builds a client from validated settings and an `HttpClient`.
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const make: Effect.Effect<Service, never, GraphConfig.GraphConfig | HttpClient.HttpClient> = Effect.gen(
+  function*() {
+    const settings = yield* GraphConfig.GraphConfig
+    const httpClient = yield* HttpClient.HttpClient
+    return yield* internal.make(settings, httpClient)
+  }
+)
+
+/**
+ * The client as a layer. Provide `GraphConfig` and an `HttpClient` (e.g. `FetchHttpClient.layer`).
+ *
+ * @example
+ * ```ts
+ * import { FetchHttpClient } from "@effect/platform"
+ * import { GraphClient, GraphConfig } from "@effect-waba/graph-core"
+ * import { Layer } from "effect"
+ *
+ * const GraphLive = GraphClient.layer.pipe(
+ *   Layer.provide(GraphConfig.layerConfig()),
+ *   Layer.provide(FetchHttpClient.layer)
+ * )
+ * ```
+ *
+ * @since 0.1.0
+ * @category layers
+ */
+export const layer: Layer.Layer<GraphClient, never, GraphConfig.GraphConfig | HttpClient.HttpClient> = Layer.effect(
+  GraphClient,
+  make
+)
+
+/**
+ * Performs a GET with the client from the context.
+ *
+ * @since 0.1.0
+ * @category accessors
+ */
+export const get = <A, I, R>(
+  request: GraphRequest<A, I, R>
+): Effect.Effect<GraphResponse<A>, GraphError.GraphError | InvalidRequestError, GraphClient | R> =>
+  Effect.flatMap(GraphClient, (client) => client.get(request))

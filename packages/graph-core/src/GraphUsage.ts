@@ -1,0 +1,190 @@
+/**
+ * Graph's usage headers, parsed.
+ *
+ * - `X-Business-Use-Case-Usage`: a JSON object keyed by business-object id; each value is an array of
+ *   `{ type, call_count, total_cputime, total_time, estimated_time_to_regain_access }`. The three usage
+ *   figures are percentages of the budget (throttled at 100); the regain time is in minutes.
+ * - `X-App-Usage`: `{ call_count, total_cputime, total_time }`, percentages for the whole app.
+ *
+ * Meta sends them only once enough calls have been made, so an absent or malformed header means
+ * "unknown", never zero and never a failure.
+ *
+ * @since 0.1.0
+ */
+import * as Duration from "effect/Duration"
+import * as Either from "effect/Either"
+import * as Schema from "effect/Schema"
+
+// Meta documents numbers; tolerate numeric strings too rather than losing the whole header.
+const Figure = Schema.Union(Schema.Number, Schema.NumberFromString)
+
+const optionalFigure = (key: string) => Schema.optional(Figure).pipe(Schema.fromKey(key))
+
+const usageFigures = {
+  callCount: optionalFigure("call_count"),
+  totalCputime: optionalFigure("total_cputime"),
+  totalTime: optionalFigure("total_time")
+}
+
+/**
+ * One entry of a business's array in `X-Business-Use-Case-Usage`, as sent.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const BusinessUseCaseEntry = Schema.Struct({
+  type: Schema.optional(Schema.String),
+  ...usageFigures,
+  /** Minutes until calls are accepted again; 0 or absent when not throttled. */
+  estimatedTimeToRegainAccess: optionalFigure("estimated_time_to_regain_access")
+})
+
+/**
+ * One entry of `X-Business-Use-Case-Usage`, with the business id it was keyed by.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const BusinessUseCaseUsage = Schema.Struct({
+  businessId: Schema.String,
+  ...BusinessUseCaseEntry.fields
+})
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type BusinessUseCaseUsage = typeof BusinessUseCaseUsage.Type
+
+/**
+ * `X-App-Usage`.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const AppUsage = Schema.Struct(usageFigures)
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type AppUsage = typeof AppUsage.Type
+
+/**
+ * Everything the usage headers of one response said. Both parts are absent when the headers were.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const GraphUsage = Schema.Struct({
+  businessUseCase: Schema.optional(Schema.Array(BusinessUseCaseUsage)),
+  app: Schema.optional(AppUsage)
+})
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type GraphUsage = typeof GraphUsage.Type
+
+/**
+ * The usage of a response that carried no usage headers.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const unknown: GraphUsage = {}
+
+// Entries are decoded one by one below, so one malformed entry does not hide the others.
+const decodeBusinessHeader = Schema.decodeUnknownEither(
+  Schema.parseJson(Schema.Record({ key: Schema.String, value: Schema.Array(Schema.Unknown) }))
+)
+const decodeBusinessEntry = Schema.decodeUnknownEither(BusinessUseCaseEntry)
+const decodeAppHeader = Schema.decodeUnknownEither(Schema.parseJson(AppUsage))
+
+const parseBusinessHeader = (value: string): ReadonlyArray<BusinessUseCaseUsage> | undefined => {
+  const decoded = decodeBusinessHeader(value)
+  if (Either.isLeft(decoded)) return undefined
+  const entries: Array<BusinessUseCaseUsage> = []
+  for (const [businessId, list] of Object.entries(decoded.right)) {
+    for (const item of list) {
+      const entry = decodeBusinessEntry(item)
+      if (Either.isRight(entry)) entries.push({ businessId, ...entry.right })
+    }
+  }
+  return entries
+}
+
+/**
+ * Reads the usage headers from a header lookup (lower-case names). Never fails.
+ *
+ * @example
+ * ```ts
+ * import { GraphUsage } from "@effect-waba/graph-core"
+ *
+ * const usage = GraphUsage.fromHeaders({
+ *   "x-business-use-case-usage": "{\"123\":[{\"type\":\"whatsapp_business_management\",\"call_count\":95}]}"
+ * })
+ * GraphUsage.highestPercentage(usage) // 95
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const fromHeaders = (headers: Readonly<Record<string, string | undefined>>): GraphUsage => {
+  const business = headers["x-business-use-case-usage"]
+  const app = headers["x-app-usage"]
+  const businessUseCase = business === undefined ? undefined : parseBusinessHeader(business)
+  const appUsage = app === undefined ? undefined : Either.getOrUndefined(decodeAppHeader(app))
+  return {
+    ...(businessUseCase !== undefined ? { businessUseCase } : {}),
+    ...(appUsage !== undefined ? { app: appUsage } : {})
+  }
+}
+
+/**
+ * The entries for one business id (all entries when no id is given).
+ *
+ * @since 0.1.0
+ * @category getters
+ */
+export const forBusiness = (usage: GraphUsage, businessId?: string): ReadonlyArray<BusinessUseCaseUsage> =>
+  (usage.businessUseCase ?? []).filter((entry) => businessId === undefined || entry.businessId === businessId)
+
+/**
+ * The highest of all usage percentages reported (business and app), if any was.
+ *
+ * @since 0.1.0
+ * @category getters
+ */
+export const highestPercentage = (usage: GraphUsage, businessId?: string): number | undefined => {
+  let highest: number | undefined
+  const consider = (value: number | undefined) => {
+    if (value !== undefined && Number.isFinite(value) && (highest === undefined || value > highest)) highest = value
+  }
+  for (const entry of forBusiness(usage, businessId)) {
+    consider(entry.callCount)
+    consider(entry.totalCputime)
+    consider(entry.totalTime)
+  }
+  consider(usage.app?.callCount)
+  consider(usage.app?.totalCputime)
+  consider(usage.app?.totalTime)
+  return highest
+}
+
+/**
+ * How long until Meta accepts calls again, from `estimated_time_to_regain_access` (minutes): the
+ * longest across the matching entries, or `undefined` when no entry says to wait.
+ *
+ * @since 0.1.0
+ * @category getters
+ */
+export const regainAccessIn = (usage: GraphUsage, businessId?: string): Duration.Duration | undefined => {
+  let minutes = 0
+  for (const entry of forBusiness(usage, businessId)) {
+    const value = entry.estimatedTimeToRegainAccess
+    if (value !== undefined && Number.isFinite(value) && value > minutes) minutes = value
+  }
+  return minutes > 0 ? Duration.minutes(minutes) : undefined
+}

@@ -1,0 +1,34 @@
+/**
+ * @since 0.1.0
+ */
+export * as AppSecretProof from "./AppSecretProof.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as GraphClient from "./GraphClient.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as GraphConfig from "./GraphConfig.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as GraphError from "./GraphError.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as GraphRetry from "./GraphRetry.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as GraphUsage from "./GraphUsage.js"
+
+/**
+ * @since 0.1.0
+ */
+export * from "./InvalidRequestError.js"

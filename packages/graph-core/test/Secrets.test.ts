@@ -1,0 +1,111 @@
+import { GraphClient, GraphConfig } from "@effect-waba/graph-core"
+import { describe, expect, it } from "@effect/vitest"
+import * as Cause from "effect/Cause"
+import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
+import * as Fiber from "effect/Fiber"
+import * as Inspectable from "effect/Inspectable"
+import * as Layer from "effect/Layer"
+import * as Schema from "effect/Schema"
+import * as TestClock from "effect/TestClock"
+import { createHmac } from "node:crypto"
+import { clientLayer, graphError, page, SECRET, TOKEN } from "./utils/MockGraph.js"
+import { makeRecorder } from "./utils/Recorder.js"
+
+const Page = Schema.Struct({ data: Schema.Array(Schema.Struct({ id: Schema.String })) })
+const PROOF = createHmac("sha256", SECRET).update(TOKEN).digest("hex")
+
+const owned = GraphClient.get({
+  route: "/{business-id}/owned_whatsapp_business_accounts",
+  params: { "business-id": "1234567890" },
+  schema: Page,
+  usageKey: "1234567890"
+})
+
+const everyRendering = (error: unknown): string =>
+  [
+    String(error),
+    (error as Error).message,
+    (error as Error).stack ?? "",
+    JSON.stringify(error),
+    Inspectable.format(error),
+    Cause.pretty(Cause.fail(error))
+  ].join("\n")
+
+describe("secrets", () => {
+  it.effect("never appear in errors, logs, spans or URLs across a run with failures", () => {
+    // The server misbehaves: it echoes the token and proof back in messages and bodies.
+    const replies = [
+      { network: `connect ECONNRESET while sending Bearer ${TOKEN}` },
+      graphError({ message: `(#1) transient, token=${TOKEN}`, code: 1 }, 500),
+      { raw: `<html>${TOKEN} ${PROOF}</html>`, status: 502 },
+      page(["1"]),
+      graphError({ message: `Error validating access token ${TOKEN}: expired`, code: 190, error_subcode: 463 }, 401),
+      { body: { data: [{ id: 1, secret: SECRET }] } }
+    ] as const
+    const { layer, seen } = clientLayer((_, i) => replies[Math.min(i, replies.length - 1)]!, { appSecret: SECRET })
+    const recorder = makeRecorder()
+    return Effect.gen(function*() {
+      const fiber = yield* Effect.fork(
+        Effect.all([owned, Effect.flip(owned), Effect.flip(owned)]).pipe(recorder.run)
+      )
+      yield* TestClock.adjust("1 hour")
+      const [response, authError, decodeError] = yield* Fiber.join(fiber)
+      expect(response.attempts).toBe(4)
+      expect(authError._tag).toBe("GraphAuthError")
+      expect(decodeError._tag).toBe("GraphDecodeError")
+
+      const everything = [
+        recorder.dump(),
+        everyRendering(authError),
+        everyRendering(decodeError),
+        seen.map((s) => s.url.toString()).join("\n")
+      ].join("\n")
+      expect(everything).not.toContain(TOKEN)
+      expect(everything).not.toContain(SECRET)
+      // The proof has to travel in the query string (Graph takes it nowhere else), but it must not be
+      // recorded anywhere else.
+      expect([recorder.dump(), everyRendering(authError), everyRendering(decodeError)].join("\n")).not.toContain(PROOF)
+      expect(authError.message).toContain("<redacted>")
+
+      // The telemetry is there, and useful: one span per logical request, named by the route template.
+      const names = recorder.spans.map((s) => s.name)
+      expect(names).toEqual(Array(3).fill("GET /{business-id}/owned_whatsapp_business_accounts"))
+      expect(recorder.spans[0]!.attributes.get("graph.retry_count")).toBe(3)
+      expect(recorder.spans[0]!.events.filter((e) => e.name === "graph.retry")).toHaveLength(3)
+      expect(recorder.logs.filter((l) => l.message.includes("retrying"))).toHaveLength(3)
+    }).pipe(Effect.provide(layer))
+  })
+
+  it.effect("the span carries the fbtrace id and retry count, never the concrete URL", () => {
+    const { layer } = clientLayer(() => ({ body: { data: [] }, headers: { "x-fb-trace-id": "FbTrace42" } }), {
+      appSecret: SECRET
+    })
+    const recorder = makeRecorder()
+    return Effect.gen(function*() {
+      yield* owned.pipe(recorder.run)
+      const [span] = recorder.spans
+      expect(span!.name).toBe("GET /{business-id}/owned_whatsapp_business_accounts")
+      expect(span!.attributes.get("graph.fbtrace_id")).toBe("FbTrace42")
+      expect(span!.attributes.get("graph.retry_count")).toBe(0)
+      expect(span!.attributes.get("graph.route")).toBe("/{business-id}/owned_whatsapp_business_accounts")
+      expect(recorder.dump()).not.toContain("1234567890/owned")
+      expect(recorder.dump()).not.toContain(PROOF)
+    }).pipe(Effect.provide(layer))
+  })
+
+  it.effect("config and settings print without secrets", () =>
+    Effect.gen(function*() {
+      const exit = yield* Effect.exit(
+        Effect.provide(GraphConfig.GraphConfig, GraphConfig.layer({ accessToken: TOKEN, appSecret: SECRET }))
+      )
+      expect(Exit.isSuccess(exit)).toBe(true)
+      const printed = [String(exit), JSON.stringify(exit), Inspectable.format(exit)].join("\n")
+      expect(printed).not.toContain(TOKEN)
+      expect(printed).not.toContain(SECRET)
+      const layerError = yield* Effect.flip(
+        Layer.build(GraphConfig.layer({ accessToken: `${TOKEN} with space`, appSecret: SECRET })).pipe(Effect.scoped)
+      )
+      expect(everyRendering(layerError)).not.toContain(TOKEN)
+    }))
+})
