@@ -86,7 +86,12 @@ export const GraphErrorFields = {
   /** The wait the server asked for before trying again, when it said. */
   retryAfterMillis: Schema.optional(Schema.Number),
   /** Attempts made before giving up, retries included. */
-  attempts: Schema.Number
+  attempts: Schema.Number,
+  /**
+   * Set when the error ended a paged read: the cursor to pass as `after` to resume exactly where the
+   * read stopped, with nothing lost or repeated. Absent when the read should restart from its beginning.
+   */
+  resumeAfter: Schema.optional(Schema.String)
 }
 
 /**
@@ -207,7 +212,8 @@ export class GraphTransportError extends Schema.TaggedError<GraphTransportError>
   httpStatus: Schema.optional(Schema.Number),
   usage: Schema.optional(GraphUsage.GraphUsage),
   retryAfterMillis: Schema.optional(Schema.Number),
-  attempts: Schema.Number
+  attempts: Schema.Number,
+  resumeAfter: Schema.optional(Schema.String)
 }) {}
 
 /**
@@ -223,7 +229,8 @@ export class GraphDecodeError extends Schema.TaggedError<GraphDecodeError>("@eff
     route: Schema.String,
     httpStatus: Schema.Number,
     fbtraceId: Schema.optional(Schema.String),
-    attempts: Schema.Number
+    attempts: Schema.Number,
+    resumeAfter: Schema.optional(Schema.String)
   }
 ) {}
 
@@ -364,4 +371,26 @@ export const fromErrorBody = (body: ErrorBody, context: ResponseContext): GraphR
     ...(retryAfterMillis !== undefined ? { retryAfterMillis } : {}),
     attempts: context.attempts
   })
+}
+
+/**
+ * The same error, saying where a paged read can resume (see `resumeAfter`).
+ *
+ * @since 0.1.0
+ * @category combinators
+ */
+export const withResumeAfter = <E extends GraphError>(error: E, resumeAfter: string | undefined): E => {
+  // Schema classes validate on construction, so copy the declared fields (not the instance, whose
+  // `message` is not enumerable) and build a new one of the same class.
+  const Constructor = error.constructor as unknown as {
+    readonly fields: Record<string, unknown>
+    new(props: Record<string, unknown>): E
+  }
+  const props: Record<string, unknown> = {}
+  for (const key of Object.keys(Constructor.fields)) {
+    const value = (error as unknown as Record<string, unknown>)[key]
+    if (key !== "_tag" && key !== "resumeAfter" && value !== undefined) props[key] = value
+  }
+  if (resumeAfter !== undefined) props.resumeAfter = resumeAfter
+  return new Constructor(props)
 }

@@ -1,4 +1,4 @@
-import { GraphClient, GraphError } from "@effect-waba/graph-core"
+import { AppSecretProof, GraphClient, GraphError } from "@effect-waba/graph-core"
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -165,4 +165,13 @@ describe("GraphClient requests", () => {
       expect(GraphError.isGraphError(error)).toBe(true)
     }).pipe(Effect.provide(layer))
   })
+})
+
+describe("AppSecretProof", () => {
+  it.effect("matches the RFC 4231 HMAC-SHA256 test vector", () =>
+    Effect.gen(function*() {
+      // RFC 4231, test case 2.
+      const hex = yield* AppSecretProof.hmacSha256Hex("Jefe", "what do ya want for nothing?")
+      expect(hex).toBe("5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843")
+    }))
 })

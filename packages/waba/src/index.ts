@@ -1,0 +1,21 @@
+/**
+ * @since 0.1.0
+ */
+export * as Filter from "./Filter.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as OwnedAccounts from "./OwnedAccounts.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as WhatsAppBusinessAccount from "./WhatsAppBusinessAccount.js"
+
+/**
+ * The error for bad input, raised before any request is sent (re-exported from graph-core).
+ *
+ * @since 0.1.0
+ */
+export { InvalidRequestError } from "@effect-waba/graph-core"
