@@ -86,7 +86,8 @@ export const make = (emulator: EmulatorService): HttpClient.HttpClient =>
  * @since 0.1.0
  * @category layers
  */
-export const layer: Layer.Layer<HttpClient.HttpClient, never, Emulator> = Layer.effect(
-  HttpClient.HttpClient,
-  Effect.map(Emulator, make)
+export const layer: Layer.Layer<HttpClient.HttpClient, never, Emulator> = Layer.fresh(
+  // Fresh: this layer is one shared value, and a memoised build would keep answering from whichever
+  // emulator it was first built against.
+  Layer.effect(HttpClient.HttpClient, Effect.map(Emulator, make))
 )

@@ -209,8 +209,10 @@ export const parse = (raw: string): Either.Either<Filter, GraphError.GraphError>
   let creationTime: ReadonlyArray<Interval> | undefined
   let ownershipType: ReadonlySet<string> | undefined
   for (let index = 0; index < json.right.length; index++) {
-    const clause = decodeClause(json.right[index])
-    if (Either.isLeft(clause)) {
+    const element: unknown = json.right[index]
+    const clause = decodeClause(element)
+    // `Schema.Unknown` would accept a missing `value`; Graph wants the key present.
+    if (Either.isLeft(clause) || !Object.prototype.hasOwnProperty.call(element, "value")) {
       return Either.left(
         GraphError.invalidParameter(`param filtering[${index}] must be an object with field, operator and value.`)
       )
