@@ -34,8 +34,9 @@ export const get = (
     const token = options.token === undefined ? emulator.token : options.token
     if (token !== null) request = HttpClientRequest.bearerToken(request, token)
     const response = yield* client.execute(request)
-    const body = yield* response.json
-    return { status: response.status, headers: response.headers, body } satisfies Got
+    const body: any = yield* response.json
+    const got: Got = { status: response.status, headers: response.headers, body }
+    return got
   })
 
 /** Follows `paging.next` from `url` to the end; returns every page body. */
