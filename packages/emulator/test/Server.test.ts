@@ -1,5 +1,5 @@
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
-import { describe, expect, it } from "@effect/vitest"
+import { describe, expect, it, layer } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
@@ -20,7 +20,7 @@ describe("faults over the real server", () => {
   const Live = Layer.mergeAll(EmulatorServer.layer(), FetchHttpClient.layer).pipe(
     Layer.provideMerge(Emulator.layer(options))
   )
-  it.layer(Live, { excludeTestServices: true })((it) => {
+  layer(Live, { excludeTestServices: true })((it) => {
     const origin = Effect.map(EmulatorServer.EmulatorServer, (server) => server.url)
     const checks = sharedFaultChecks(origin)
 
@@ -88,7 +88,7 @@ describe("paging over the real server", () => {
   const Live = Layer.mergeAll(EmulatorServer.layer(), FetchHttpClient.layer).pipe(
     Layer.provideMerge(Emulator.layer({ seed: "server", businesses: [230, 3], rateLimit: false }))
   )
-  it.layer(Live, { excludeTestServices: true })((it) => {
+  layer(Live, { excludeTestServices: true })((it) => {
     it.effect("serves every account once, with absolute next links on the server's own address", () =>
       Effect.gen(function*() {
         const server = yield* EmulatorServer.EmulatorServer
