@@ -1,6 +1,9 @@
 import { describe, expect, it } from "@effect/vitest"
-import { Business, type Cursor, FacebookAdsApi } from "facebook-nodejs-business-sdk"
+import { Business, FacebookAdsApi } from "facebook-nodejs-business-sdk"
 import { startEmulator } from "../src/PromiseApi.js"
+
+// The SDK's Cursor type, as its typings return it (the package does not export the class by name).
+type Cursor = Awaited<ReturnType<Business["getOwnedWhatsAppBusinessAccounts"]>>
 
 // Meta's own Node SDK is a client none of us wrote: if it pages through the emulator with its own
 // Cursor and sees every account exactly once, the emulator speaks Graph's paging as real clients expect.
