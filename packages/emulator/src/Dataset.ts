@@ -334,8 +334,9 @@ export const make = (options: Options = {}): Dataset => {
       case "timezone_id":
         return pick(pick(regions, h(Salt.Region)).tz, h(Salt.Timezone))
       case "message_template_namespace": {
-        const hex = hex8(h(Salt.Namespace)) + hex8(hash(seed, key, business.index, Salt.Namespace)) +
-          hex8(hash(h(Salt.Namespace), key, 1)) + hex8(hash(h(Salt.Namespace), key, 2))
+        const n = h(Salt.Namespace)
+        const hex = hex8(n) + hex8(hash(seed, key, business.index, Salt.Namespace)) + hex8(hash(n, key, 1)) +
+          hex8(hash(n, key, 2))
         return `${hex.slice(0, 8)}_${hex.slice(8, 12)}_${hex.slice(12, 16)}_${hex.slice(16, 20)}_${hex.slice(20, 32)}`
       }
       case "account_review_status":
