@@ -1,3 +1,5 @@
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import { createHmac } from "node:crypto"
@@ -78,6 +80,13 @@ describe("auth", () => {
         )
         const path = yield* get("https://graph.facebook.com/v23.0/a/b/c/d")
         expect(path.body.error).toMatchObject({ code: 2500, message: "Unknown path components: /v23.0/a/b/c/d" })
+        const client = yield* HttpClient.HttpClient
+        const post = yield* client.execute(
+          HttpClientRequest.post(edgeUrl(emulator.businessIds[0]!)).pipe(HttpClientRequest.bearerToken(emulator.token))
+        )
+        const postBody: any = yield* post.json
+        expect(postBody.error).toMatchObject({ code: 100, error_subcode: 33 })
+        expect(postBody.error.message).toMatch(/^Unsupported post request\./)
         const node = yield* get(`https://graph.facebook.com/v23.0/${emulator.businessIds[0]}`)
         expect(node.body).toEqual({ id: emulator.businessIds[0], name: emulator.dataset.businesses[0]!.name })
       }))
