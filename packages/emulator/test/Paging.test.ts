@@ -219,6 +219,62 @@ describe("paging", () => {
       }))
   })
 
+  it.layer(inProcess({ seed: "churn", businesses: [300], rateLimit: false }))((it) => {
+    it.effect("after rounds of additions and deletions, paging matches an independently sorted list", () =>
+      Effect.gen(function*() {
+        const emulator = yield* Emulator
+        const business = emulator.dataset.businesses[0]!
+        // The oracle: the generated accounts minus the deleted, plus the added, sorted by (creation_time, id).
+        const deleted = new Set<string>()
+        const added: Array<{ id: string; creation_time: number }> = []
+        let seed = 12345
+        const random = (n: number) => {
+          seed = (seed * 1103515245 + 12345) % 2147483648
+          return seed % n
+        }
+        for (let round = 0; round < 6; round++) {
+          const live = Array.from({ length: business.accounts }, (_, i) => emulator.dataset.accountId(business, i))
+            .filter((id) => !deleted.has(id))
+          const victims = [live[random(live.length)]!, live[random(live.length)]!, added.pop()?.id].filter(
+            (id): id is string => id !== undefined && !deleted.has(id)
+          )
+          yield* emulator.deleteAccounts(business.id, [...new Set(victims)])
+          victims.forEach((id) => deleted.add(id))
+          const at = emulator.dataset.creationTime(business, random(business.accounts))
+          const fresh = yield* emulator.addAccounts(business.id, 1 + random(3), { creationTime: at })
+          added.push(...fresh.map((a) => ({ id: a.id, creation_time: a.creation_time })))
+        }
+        const expected = [
+          ...Array.from({ length: business.accounts }, (_, i) => ({
+            id: emulator.dataset.accountId(business, i),
+            creation_time: emulator.dataset.creationTime(business, i)
+          })).filter((a) => !deleted.has(a.id)),
+          ...added.filter((a) => !deleted.has(a.id))
+        ].sort((a, b) => a.creation_time - b.creation_time || (BigInt(a.id) < BigInt(b.id) ? -1 : 1))
+        const ids = expected.map((a) => a.id)
+        expect(idsOf(yield* allPages(edgeUrl(business.id), { query: { limit: "17" } }))).toEqual(ids)
+        expect(
+          idsOf(yield* allPages(edgeUrl(business.id), { query: { limit: "23", sort: "creation_time_descending" } }))
+        )
+          .toEqual([...ids].reverse())
+        const lo = expected[40]!.creation_time
+        const hi = expected[200]!.creation_time
+        const filtering = JSON.stringify([{ field: "creation_time", operator: "NOT_IN_RANGE", value: [lo, hi] }])
+        expect(idsOf(yield* allPages(edgeUrl(business.id), { query: { limit: "9", filtering } }))).toEqual(
+          expected.filter((a) => a.creation_time < lo || a.creation_time > hi).map((a) => a.id)
+        )
+        // Walking backwards from the end with `previous` visits the same list in reverse page order.
+        const forward = yield* allPages(edgeUrl(business.id), { query: { limit: "50" } })
+        const backward: Array<string> = []
+        let page = forward.at(-1)
+        while (page.paging?.previous !== undefined) {
+          page = (yield* get(page.paging.previous)).body
+          backward.unshift(...page.data.map((a: { id: string }) => a.id))
+        }
+        expect([...backward, ...forward.at(-1).data.map((a: { id: string }) => a.id)]).toEqual(ids)
+      }))
+  })
+
   it.layer(inProcess({ seed: "quirk", businesses: [137], rateLimit: false }))((it) => {
     it.effect("with filterAfterPaging, pages may be empty while next is present, and paging goes on past them", () =>
       Effect.gen(function*() {
