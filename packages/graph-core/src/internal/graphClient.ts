@@ -19,7 +19,7 @@ import * as GraphError from "../GraphError.js"
 import * as GraphRetry from "../GraphRetry.js"
 import * as GraphUsage from "../GraphUsage.js"
 import { InvalidRequestError } from "../InvalidRequestError.js"
-import { makeScrubber, secretParams } from "./scrub.js"
+import { makeScrubber, secretParams } from "../Redaction.js"
 
 const placeholder = /\{([^{}]+)\}/g
 
@@ -206,15 +206,24 @@ export const make = (
             const retryAfterMillis = parseRetryAfter(headers["retry-after"], now)
             const json = parseJson(text)
             if (Either.isLeft(json)) {
-              // A 5xx or 429 page from a proxy, or a body cut short: worth another try. Other statuses
-              // with a non-JSON body (a 404 page from a wrong base URL) will not change on retry.
+              // An error status without a JSON body is a proxy or load balancer talking (a 502 page, an
+              // empty 503); a success status with one is a body cut short or garbled. 5xx, 429, 408 and
+              // damaged successes are worth another try; a 404 page from a wrong base URL is not.
               const retryable = status >= 500 || status === 429 || status === 408 || (status >= 200 && status < 300)
-              return yield* transportError(
-                "InvalidBody",
-                `The response of ${route} (HTTP ${status}) was not valid JSON (${json.left}).`,
-                retryable,
-                { httpStatus: status, usage, retryAfterMillis }
-              )
+              const empty = text.trim() === ""
+              return yield* status >= 400
+                ? transportError(
+                  "UnexpectedStatus",
+                  `${route} answered HTTP ${status} with ${empty ? "an empty body" : "a body that is not JSON"}.`,
+                  retryable,
+                  { httpStatus: status, usage, retryAfterMillis }
+                )
+                : transportError(
+                  "InvalidBody",
+                  `The response of ${route} (HTTP ${status}) was not valid JSON (${json.left}).`,
+                  retryable,
+                  { httpStatus: status, usage, retryAfterMillis }
+                )
             }
             const body = json.right
             if (isObject(body) && "error" in body) {
