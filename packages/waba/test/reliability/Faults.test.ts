@@ -5,7 +5,7 @@
  */
 import type * as Faults from "@effect-waba/emulator/Faults"
 import { OwnedAccounts } from "@effect-waba/waba"
-import { describe, expect, it } from "@effect/vitest"
+import { afterAll, describe, expect, it } from "@effect/vitest"
 import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
@@ -29,7 +29,20 @@ const accounts = 10_000
 const pageSize = 100
 const pages = accounts / pageSize
 
+const figures: Array<{ name: string; injected: number; requests: number; delivered: number; unique: number }> = []
+
 describe("streams survive every fault kind", () => {
+  afterAll(() => {
+    // The figures behind docs/reliability.md.
+    console.log(
+      figures.map((f) =>
+        `${f.name}: ${f.injected} injected, ${f.injected} survived, ${f.requests} requests, ${f.delivered} delivered (${
+          f.unique
+        } distinct) of ${accounts}`
+      ).join("\n")
+    )
+  })
+
   for (const [name, fault] of faults) {
     // Slow responses cost a timeout each; a smaller share keeps the run short.
     const rate = fault.kind === "slow" ? 0.05 : 0.12
@@ -56,7 +69,7 @@ describe("streams survive every fault kind", () => {
         expect(recorder.logs.filter((l) => l.message.includes("retrying"))).toHaveLength(injected.length)
         const aborted = (yield* emulator.requests).filter((r) => r.aborted).length
         if (fault.kind === "slow") expect(aborted).toBe(injected.length)
-        yield* Effect.logDebug(`${name}: ${injected.length} faults, ${requests} requests, ${got.length} accounts`)
+        figures.push({ name, injected: injected.length, requests, delivered: got.length, unique: new Set(got).size })
       }).pipe(Effect.provide(overTheWire({ businesses: [accounts], rateLimit: false, seed: `faults-${name}` }, {
         // Generous next to a loopback round trip (a few ms), so that only the injected slow responses
         // time out even on a loaded machine.
