@@ -36,9 +36,7 @@ describe("streams survive every fault kind", () => {
     // The figures behind docs/reliability.md.
     console.log(
       figures.map((f) =>
-        `${f.name}: ${f.injected} injected, ${f.injected} survived, ${f.requests} requests, ${f.delivered} delivered (${
-          f.unique
-        } distinct) of ${accounts}`
+        `${f.name}: ${f.injected} injected, ${f.injected} survived, ${f.requests} requests, ${f.delivered} delivered (${f.unique} distinct) of ${accounts}`
       ).join("\n")
     )
   })

@@ -33,7 +33,9 @@ describe("streams survive throttling", () => {
       expect(throttled).toBeGreaterThanOrEqual(2)
       expect(log.length - 100).toBe(throttled)
       expect(recorder.logs.filter((l) => l.message.includes("GraphRateLimitError"))).toHaveLength(throttled)
-      console.log(`80008: ${throttled} received, ${throttled} survived, ${log.length} requests, ${got.length} delivered`)
+      console.log(
+        `80008: ${throttled} received, ${throttled} survived, ${log.length} requests, ${got.length} delivered`
+      )
     }).pipe(Effect.provide(overTheWire(
       { businesses: [10_000], rateLimit: { businessCalls: 40, window: "1 hour" }, clock: { frozen: true } },
       { retry: { maxHintedWait: "2 hours" } }
