@@ -47,7 +47,7 @@ export const appScope: string = internal.appScope
 export interface Options {
   /** The usage percentage to stay under. Default 90. */
   readonly ceiling?: number | undefined
-  /** The usage percentage from which calls are spaced out. Default 50; must be below the ceiling. */
+  /** The usage percentage from which calls are spaced out. Default 50 (half the ceiling when that is lower). */
   readonly paceFrom?: number | undefined
   /**
    * What 100% stands for: calls per rolling window. Default Meta's documented 200 calls an hour per
@@ -110,7 +110,7 @@ export const makeSettings = (options: Options = {}): Effect.Effect<Settings, Gra
     if (!(ceiling > 0 && ceiling <= 100)) {
       return yield* invalid("ceiling", "The ceiling must be a percentage above 0, at most 100.")
     }
-    const paceFrom = options.paceFrom ?? Math.min(defaultSettings.paceFrom, ceiling / 2)
+    const paceFrom = options.paceFrom ?? (ceiling > defaultSettings.paceFrom ? defaultSettings.paceFrom : ceiling / 2)
     if (!(paceFrom >= 0 && paceFrom < ceiling)) {
       return yield* invalid("paceFrom", "paceFrom must be a percentage from 0 up to (not including) the ceiling.")
     }

@@ -193,29 +193,32 @@ export const make = (
             continue
           }
 
-          // At the ceiling: one probe per interval, the others wait for what it learns.
+          // At the ceiling: one probe per interval after the last response, the others wait for what it
+          // learns; each answer that is still at the ceiling doubles the interval.
           const full = live.filter(([, observation]) => observation.usage >= settings.ceiling)
           if (full.length > 0) {
             let blocked: [string, RateGovernorStore.Observation, number] | undefined
             for (const [scope, observation] of full) {
-              const gate = Duration.toMillis(
-                yield* store.tryTake(scope, Duration.millis(probeMillis(observation.streak)))
-              )
+              const interval = probeMillis(observation.streak)
+              const due = observation.observedAt + interval - now
+              const gate = due > 0 ? due : Duration.toMillis(yield* store.tryTake(scope, Duration.millis(interval)))
               if (gate > 0) {
                 blocked = [scope, observation, gate]
                 break
               }
             }
-            if (blocked === undefined) return
-            yield* wait(key, blocked[0], "ceiling", blocked[2], blocked[1].usage, Option.some(wakeUp))
-            continue
+            if (blocked !== undefined) {
+              yield* wait(key, blocked[0], "ceiling", blocked[2], blocked[1].usage, Option.some(wakeUp))
+              continue
+            }
           }
 
-          // Nearing the ceiling: take a place in the schedule, spaced by how close usage is.
+          // Take a place in each scope's schedule, spaced from the previous send by how close usage is to
+          // the ceiling. Every send is booked, unpaced ones and probes with a zero gap, so that the first
+          // paced request is spaced from the last send rather than going at once.
           let longest: [string, RateGovernorStore.Observation, number] | undefined
           for (const [scope, observation] of live) {
-            const gap = pacingMillis(observation.usage)
-            if (gap <= 0) continue
+            const gap = observation.usage >= settings.ceiling ? 0 : pacingMillis(observation.usage)
             const delay = Duration.toMillis(yield* store.reserve(scope, Duration.millis(gap)))
             if (delay > 0 && (longest === undefined || delay > longest[2])) longest = [scope, observation, delay]
           }
