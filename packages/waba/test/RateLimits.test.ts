@@ -51,7 +51,7 @@ interface Run {
  * caller restarts a throttled read a minute later from where it stopped (`resumeAfter`). Both runs
  * are the same code; only the governor differs.
  */
-const readEverything = (governor: Layer.Layer<RateGovernor.RateGovernor>) =>
+const readEverything = (governor: Layer.Layer<RateGovernor.RateGovernor, GraphConfig.GraphConfigError>) =>
   Effect.gen(function*() {
     const emulator = yield* Emulator.make({
       businesses: [accounts],
@@ -83,17 +83,18 @@ const readEverything = (governor: Layer.Layer<RateGovernor.RateGovernor>) =>
     ): Effect.Effect<void, never, GraphClient.GraphClient> =>
       OwnedAccounts.stream(businessId, { filtering, limit: pageSize, after }).pipe(
         Stream.runForEach((account) => Effect.sync(() => delivered.push(account.id))),
-        Effect.catchTag("GraphRateLimitError", (error) =>
-          Effect.zipRight(Effect.sleep("1 minute"), readSlice(filtering, error.resumeAfter))),
+        Effect.catchTag(
+          "GraphRateLimitError",
+          (error) => Effect.zipRight(Effect.sleep("1 minute"), readSlice(filtering, error.resumeAfter))
+        ),
         Effect.orDie
       )
     const start = yield* Clock.currentTimeMillis
     const fiber = yield* Effect.fork(
-      Effect.forEach(slices, (filtering) =>
-        readSlice(filtering, undefined), { concurrency: "unbounded" }).pipe(
-          Effect.zipRight(Clock.currentTimeMillis),
-          Effect.provide(client)
-        )
+      Effect.forEach(slices, (filtering) => readSlice(filtering, undefined), { concurrency: "unbounded" }).pipe(
+        Effect.zipRight(Clock.currentTimeMillis),
+        Effect.provide(client)
+      )
     )
     yield* TestClock.adjust("1 day")
     const finishedAt = yield* Fiber.join(fiber)
