@@ -83,7 +83,9 @@ export interface Store {
   ) => Effect.Effect<Duration.Duration, RateGovernorStoreError>
   /**
    * Lets the caller through the probe gate of `scope` if nobody went through it in the last `interval`:
-   * returns zero when it may go, otherwise how long until the gate opens (and takes nothing).
+   * returns zero when it may go, otherwise how long until the gate opens (and takes nothing). (How an
+   * interval that changed since the last caller applies to the time already passed is the store's
+   * choice; the governor spaces probes from the last response itself.)
    */
   readonly tryTake: (
     scope: string,
