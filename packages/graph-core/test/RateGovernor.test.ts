@@ -134,23 +134,43 @@ describe("RateGovernor", () => {
     }).pipe(Effect.provide(governed(graph.layer)))
   })
 
-  it.effect("at the ceiling requests are held and probes go out at growing intervals until usage drops", () => {
-    // 95% for three answers, then 40%.
-    const graph = server((n) => ({ business: { callCount: n < 3 ? 95 : 40 } }))
+  it.effect("at the ceiling requests are held; probes go out at growing intervals until usage drops", () => {
+    // 90% for seven answers, then 40%.
+    const graph = server((n) => ({ business: { callCount: n < 7 ? 90 : 40 } }))
     return Effect.gen(function*() {
-      yield* sequentially(7, alpha, "1 hour")
-      expect(graph.sent).toHaveLength(7)
-      // Probe intervals after each answer at the ceiling: 20 s, 40 s, 80 s; then usage is 40%: no wait.
-      expect(gaps(graph.sent)).toEqual([20_000, 40_000, 80_000, 0, 0, 0])
+      yield* sequentially(10, alpha, "2 hours")
+      expect(graph.sent).toHaveLength(10)
+      // 2,000 calls an hour: half the 10% left (100 calls) per hour is one probe per 36 s; the doubling
+      // (2 s, 4 s, ... from the 2 s sustainable gap) takes over past that. Then usage is 40%: no wait.
+      expect(gaps(graph.sent)).toEqual([36_000, 36_000, 36_000, 36_000, 36_000, 64_000, 128_000, 0, 0])
+    }).pipe(Effect.provide(governed(graph.layer, { governor: { budget: { calls: 2_000 } } })))
+  })
+
+  it.effect("the doubling stops at maxProbeInterval", () => {
+    const graph = server(() => ({ business: { callCount: 90 } }))
+    return Effect.gen(function*() {
+      yield* sequentially(8, alpha, "1 hour")
+      expect(gaps(graph.sent)).toEqual([36_000, 36_000, 36_000, 36_000, 36_000, 60_000, 60_000])
+    }).pipe(
+      Effect.provide(governed(graph.layer, { governor: { maxProbeInterval: "1 minute", budget: { calls: 2_000 } } }))
+    )
+  })
+
+  it.effect("with the default budget of 200 calls an hour, a probe every 6 minutes at 90%", () => {
+    const graph = server(() => ({ business: { callCount: 90 } }))
+    return Effect.gen(function*() {
+      yield* sequentially(4, alpha, "1 hour")
+      expect(gaps(graph.sent)).toEqual([360_000, 360_000, 360_000])
     }).pipe(Effect.provide(governed(graph.layer)))
   })
 
-  it.effect("probes never come further apart than maxProbeInterval", () => {
-    const graph = server(() => ({ business: { callCount: 99 } }))
+  it.effect("near 100% probes are rarer still: what is left is spread over the window", () => {
+    const graph = server(() => ({ business: { callCount: 98 } }))
     return Effect.gen(function*() {
-      yield* sequentially(6, alpha, "1 hour")
-      expect(gaps(graph.sent)).toEqual([20_000, 40_000, 60_000, 60_000, 60_000])
-    }).pipe(Effect.provide(governed(graph.layer, { governor: { maxProbeInterval: "1 minute" } })))
+      yield* sequentially(3, alpha, "1 hour")
+      // 2% of 200 calls = 4 calls left in the hour, half of them for probes: at most one per 15 minutes.
+      expect(gaps(graph.sent)).toEqual([900_000, 900_000])
+    }).pipe(Effect.provide(governed(graph.layer)))
   })
 
   it.effect("a regain hint holds every request for that business until then, then releases them", () => {
@@ -177,11 +197,12 @@ describe("RateGovernor", () => {
     return Effect.gen(function*() {
       yield* get(alpha)
       const other = yield* Effect.fork(get(beta))
-      yield* TestClock.adjust("19 seconds")
+      // 4% of the budget left, half of it for probes: one per 15 minutes.
+      yield* TestClock.adjust("899 seconds")
       expect(graph.sent).toHaveLength(1)
       yield* TestClock.adjust("1 second")
       yield* Fiber.join(other)
-      expect(graph.sent).toEqual([{ businessId: alpha, at: 0 }, { businessId: beta, at: 20_000 }])
+      expect(graph.sent).toEqual([{ businessId: alpha, at: 0 }, { businessId: beta, at: 900_000 }])
     }).pipe(Effect.provide(governed(graph.layer)))
   })
 
@@ -216,9 +237,9 @@ describe("RateGovernor", () => {
     return Effect.gen(function*() {
       yield* Effect.either(get(alpha))
       const next = yield* Effect.fork(get(alpha))
-      yield* TestClock.adjust("20 seconds")
+      yield* TestClock.adjust("6 minutes")
       yield* Fiber.join(next)
-      expect(graph.sent.map((s) => s.at)).toEqual([0, 20_000])
+      expect(graph.sent.map((s) => s.at)).toEqual([0, 360_000])
     }).pipe(Effect.provide(governed(graph.layer)))
   })
 

@@ -48,7 +48,7 @@ interface Reading {
 
 const finite = (value: number | undefined): value is number => value !== undefined && Number.isFinite(value)
 
-const readings = (key: string | undefined, facts: RateGovernor.Facts): Map<string, Reading> => {
+const readings = (key: string | undefined, facts: RateGovernor.Facts, ceiling: number): Map<string, Reading> => {
   const out = new Map<string, Reading>()
   const reading = (scope: string) => {
     let found = out.get(scope)
@@ -84,8 +84,8 @@ const readings = (key: string | undefined, facts: RateGovernor.Facts): Map<strin
     // Code 4 is the app's limit; the others (80008 above all) count against what was asked for.
     const scope = facts.errorCode === 4 || key === undefined ? appScope : key
     const target = reading(scope)
-    // Refused: whatever the headers said, the budget is spent.
-    target.level = Math.max(target.level ?? 100, 100)
+    // Refused: whatever the headers said, usage is at least at the ceiling.
+    target.level = Math.max(target.level ?? ceiling, ceiling)
     if (finite(facts.retryAfterMillis) && facts.retryAfterMillis > 0) {
       target.holdMillis = Math.max(target.holdMillis, facts.retryAfterMillis)
     }
@@ -117,8 +117,16 @@ export const make = (
         ? 0
         : sustainableMillis * Math.min(1, (usage - settings.paceFrom) / (settings.ceiling - settings.paceFrom))
 
-    const probeMillis = (streak: number) =>
-      Math.min(maxProbeMillis, sustainableMillis * 2 ** Math.min(30, Math.max(0, streak - 1)))
+    // Probes spend at most half of what is left of the budget (100% − usage) per window, so that they
+    // cannot use it up before old calls roll out of the count, and leave the rest for requests already
+    // in flight elsewhere; each answer still at the ceiling doubles the gap, up to maxProbeInterval.
+    // Near 100% the spread wins (up to a quarter of the window).
+    const probeMillis = (usage: number, streak: number) => {
+      const headroomCalls = Math.max(1, (100 - usage) / 100 * settings.calls / 2)
+      const spread = Math.min(windowMillis / 4, windowMillis / headroomCalls)
+      const doubling = Math.min(maxProbeMillis, sustainableMillis * 2 ** Math.min(30, Math.max(0, streak - 1)))
+      return Math.max(spread, doubling)
+    }
 
     // Completed whenever this process learns something, so that requests held at the ceiling look
     // again at once instead of sleeping until their next turn to probe.
@@ -173,6 +181,7 @@ export const make = (
     const acquire = (key: string | undefined): Effect.Effect<void> => {
       const scopes = key === undefined || key === appScope ? [appScope] : [key, appScope]
       const loop: Effect.Effect<void, RateGovernorStore.RateGovernorStoreError> = Effect.gen(function*() {
+        let booked = false
         while (true) {
           const wakeUp = yield* Ref.get(learned)
           const now = yield* Clock.currentTimeMillis
@@ -199,8 +208,9 @@ export const make = (
           if (full.length > 0) {
             let blocked: [string, RateGovernorStore.Observation, number] | undefined
             for (const [scope, observation] of full) {
-              const interval = probeMillis(observation.streak)
-              const due = observation.observedAt + interval - now
+              const interval = probeMillis(observation.usage, observation.streak)
+              // After a regain hint, Graph's time is the time to look again.
+              const due = (observation.holdUntil > 0 ? observation.holdUntil : observation.observedAt + interval) - now
               const gate = due > 0 ? due : Duration.toMillis(yield* store.tryTake(scope, Duration.millis(interval)))
               if (gate > 0) {
                 blocked = [scope, observation, gate]
@@ -213,6 +223,9 @@ export const make = (
             }
           }
 
+          // Our place in the schedule has come, and nothing learned meanwhile stands in the way.
+          if (booked) return
+
           // Take a place in each scope's schedule, spaced from the previous send by how close usage is to
           // the ceiling. Every send is booked, unpaced ones and probes with a zero gap, so that the first
           // paced request is spaced from the last send rather than going at once.
@@ -222,16 +235,18 @@ export const make = (
             const delay = Duration.toMillis(yield* store.reserve(scope, Duration.millis(gap)))
             if (delay > 0 && (longest === undefined || delay > longest[2])) longest = [scope, observation, delay]
           }
-          // The place is booked: keep it even if usage changes meanwhile, or the schedule would fill with holes.
-          if (longest !== undefined) yield* wait(key, longest[0], "pacing", longest[2], longest[1].usage, Option.none())
-          return
+          if (longest === undefined) return
+          yield* wait(key, longest[0], "pacing", longest[2], longest[1].usage, Option.none())
+          // While we waited, another request (here or in another process) may have seen the ceiling or a
+          // regain hint: look again before sending, without booking twice.
+          booked = true
         }
       })
       return Effect.catchAll(loop, storeFailed("acquire"))
     }
 
     const observe = (key: string | undefined, facts: RateGovernor.Facts): Effect.Effect<void> => {
-      const found = readings(key, facts)
+      const found = readings(key, facts, settings.ceiling)
       if (found.size === 0) return Effect.void
       return Effect.gen(function*() {
         const scopes = Array.from(found.keys())
