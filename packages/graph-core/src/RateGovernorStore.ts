@@ -109,6 +109,7 @@ export class RateGovernorStore extends Context.Tag("@effect-waba/graph-core/Rate
  * @category constructors
  */
 export const makeMemory: Effect.Effect<Store> = Effect.sync(() => {
+  const retainMillis = 86_400_000
   const observations = new Map<string, { readonly observation: Observation; readonly expiresAt: number }>()
   // The last booking and the last probe per scope, with the interval they were made under. Each caller
   // spaces itself from the last one by its own interval, so an interval that grows (a probe streak)
@@ -121,8 +122,9 @@ export const makeMemory: Effect.Effect<Store> = Effect.sync(() => {
   const sweep = (now: number) => {
     if (++writes % 256 !== 0) return
     for (const [scope, entry] of observations) if (entry.expiresAt <= now) observations.delete(scope)
+    // A booking is kept well past its interval: the next caller may ask with a longer one.
     for (const map of [bookings, probes]) {
-      for (const [scope, entry] of map) if (entry.at + entry.interval <= now) map.delete(scope)
+      for (const [scope, entry] of map) if (entry.at + entry.interval + retainMillis <= now) map.delete(scope)
     }
   }
 
