@@ -173,6 +173,18 @@ describe("RateGovernor", () => {
     }).pipe(Effect.provide(governed(graph.layer)))
   })
 
+  it.effect("concurrent requests share one schedule: each is spaced from the send booked before it", () => {
+    const graph = server(() => ({ business: { callCount: 70 } }))
+    return Effect.gen(function*() {
+      yield* get(alpha)
+      const fibers = yield* Effect.fork(Effect.all(Array.from({ length: 4 }, () => get(alpha)), { concurrency: 4 }))
+      yield* TestClock.adjust("1 minute")
+      yield* Fiber.join(fibers)
+      // 70%: a 10 s gap (20 s × 20/40), from the first send and then from each other.
+      expect(graph.sent.map((s) => s.at)).toEqual([0, 10_000, 20_000, 30_000, 40_000])
+    }).pipe(Effect.provide(governed(graph.layer)))
+  })
+
   it.effect("a regain hint holds every request for that business until then, then releases them", () => {
     const graph = server((
       n

@@ -2,10 +2,10 @@ import * as Clock from "effect/Clock"
 import * as Deferred from "effect/Deferred"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import * as FiberId from "effect/FiberId"
 import * as Metric from "effect/Metric"
 import * as MetricBoundaries from "effect/MetricBoundaries"
 import * as Option from "effect/Option"
-import * as Ref from "effect/Ref"
 import * as GraphError from "../GraphError.js"
 import type * as RateGovernor from "../RateGovernor.js"
 import type * as RateGovernorStore from "../RateGovernorStore.js"
@@ -128,11 +128,25 @@ export const make = (
       return Math.max(spread, doubling)
     }
 
-    // Completed whenever this process learns something, so that requests held at the ceiling look
-    // again at once instead of sleeping until their next turn to probe.
-    const learned = yield* Ref.make(yield* Deferred.make<void>())
-    const announceLearned = Effect.flatMap(Deferred.make<void>(), (next) =>
-      Effect.flatMap(Ref.getAndSet(learned, next), (previous) => Deferred.succeed(previous, undefined)))
+    // Per scope, completed when this process learns something new about it, so that requests held at
+    // the ceiling look again at once instead of sleeping until their next turn to probe.
+    const signals = new Map<string, Deferred.Deferred<void>>()
+    const signalOf = (scope: string) =>
+      Effect.sync(() => {
+        let signal = signals.get(scope)
+        if (signal === undefined) {
+          signal = Deferred.unsafeMake<void>(FiberId.none)
+          signals.set(scope, signal)
+        }
+        return signal
+      })
+    const announce = (scope: string) =>
+      Effect.suspend(() => {
+        const signal = signals.get(scope)
+        if (signal === undefined) return Effect.void
+        signals.delete(scope)
+        return Deferred.succeed(signal, undefined)
+      })
 
     const wait = (
       key: string | undefined,
@@ -164,8 +178,7 @@ export const make = (
         const start = yield* Clock.currentTimeMillis
         const sleep = Effect.sleep(Duration.millis(rounded))
         yield* Option.match(wakeUp, {
-          onNone: () =>
-            sleep,
+          onNone: () => sleep,
           onSome: (deferred) => Effect.race(sleep, Deferred.await(deferred))
         })
         const waited = (yield* Clock.currentTimeMillis) - start
@@ -183,7 +196,8 @@ export const make = (
       const loop: Effect.Effect<void, RateGovernorStore.RateGovernorStoreError> = Effect.gen(function*() {
         let booked = false
         while (true) {
-          const wakeUp = yield* Ref.get(learned)
+          // Taken before reading, so that news arriving between the read and the wait is not missed.
+          const wakeUps = yield* Effect.forEach(scopes, signalOf)
           const now = yield* Clock.currentTimeMillis
           const known = yield* store.read(scopes)
           const live: Array<[string, RateGovernorStore.Observation]> = []
@@ -218,6 +232,7 @@ export const make = (
               }
             }
             if (blocked !== undefined) {
+              const wakeUp = wakeUps[scopes.indexOf(blocked[0])]!
               yield* wait(key, blocked[0], "ceiling", blocked[2], blocked[1].usage, Option.some(wakeUp))
               continue
             }
@@ -267,8 +282,11 @@ export const make = (
           // as a hold lasts.
           const timeToLive = Duration.millis(Math.max(windowMillis, holdUntil - now))
           yield* store.write(scope, { usage, observedAt: now, holdUntil, streak }, timeToLive)
+          // The request just answered went out before anything was known, so it was not booked: book it
+          // now, so that the next request is spaced from it.
+          if (before === undefined) yield* store.reserve(scope, Duration.zero)
+          yield* announce(scope)
         }
-        yield* announceLearned
       }).pipe(Effect.catchAll(storeFailed("observe")))
     }
 
