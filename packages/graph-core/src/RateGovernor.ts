@@ -180,7 +180,7 @@ export type WaitReason = "pacing" | "ceiling" | "regain"
  * | --- | --- | --- |
  * | `effect_waba_graph_requests_total` | counter: requests sent, retries included | |
  * | `effect_waba_graph_rate_limited_responses_total` | counter: throttling errors received | `code` (`80008`, `4`, …) |
- * | `effect_waba_rate_governor_waits_total` | counter: requests the governor held | `reason` |
+ * | `effect_waba_rate_governor_waits_total` | counter: holds (a request held again after a probe's answer counts twice) | `reason` |
  * | `effect_waba_rate_governor_waited_milliseconds_total` | counter: time spent held | |
  * | `effect_waba_rate_governor_wait_milliseconds` | histogram: how long each hold lasted | |
  *
