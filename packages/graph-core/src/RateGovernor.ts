@@ -10,8 +10,9 @@
  * - below `paceFrom` (50%): never;
  * - from `paceFrom` up to the `ceiling` (90%): calls are spaced out, the gap growing with usage up to the
  *   pace that the budget sustains (`window / (calls × ceiling)`, 20 s for 200 calls an hour);
- * - at or above the ceiling: requests are held, and one probe goes through now and then (the gap
- *   doubling, up to `maxProbeInterval`) to learn whether usage has dropped;
+ * - at or above the ceiling: requests are held, and one probe goes through now and then to learn
+ *   whether usage has dropped — no more often than half the budget left would allow over a window, and
+ *   less often with each answer still at the ceiling (the gap doubling, up to `maxProbeInterval`);
  * - when a response says `estimated_time_to_regain_access` > 0, or a request was throttled (4, 17, 32,
  *   341, 613, 80000–80014) with a hint: every request for that business waits until the time is up.
  *
@@ -58,7 +59,11 @@ export interface Options {
     readonly calls?: number | undefined
     readonly window?: Duration.DurationInput | undefined
   } | undefined
-  /** The longest gap between probes while usage stays at or above the ceiling. Default a tenth of the window. */
+  /**
+   * Where the doubling of the gap between probes stops while usage stays at or above the ceiling.
+   * Default a tenth of the window. (Near 100% the gap can be longer: probes never spend more than half
+   * the budget left per window.)
+   */
   readonly maxProbeInterval?: Duration.DurationInput | undefined
 }
 
