@@ -6,6 +6,7 @@ import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import * as Metric from "effect/Metric"
 import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
 import * as Redacted from "effect/Redacted"
@@ -19,7 +20,9 @@ import * as GraphError from "../GraphError.js"
 import * as GraphRetry from "../GraphRetry.js"
 import * as GraphUsage from "../GraphUsage.js"
 import { InvalidRequestError } from "../InvalidRequestError.js"
+import type * as RateGovernor from "../RateGovernor.js"
 import { makeScrubber, secretParams } from "../Redaction.js"
+import { metrics } from "./rateGovernor.js"
 
 const placeholder = /\{([^{}]+)\}/g
 
@@ -125,7 +128,8 @@ const describeCause = (error: unknown): string => {
 /** @internal */
 export const make = (
   settings: GraphConfig.Settings,
-  httpClient: HttpClient.HttpClient
+  httpClient: HttpClient.HttpClient,
+  governor: RateGovernor.Service
 ): Effect.Effect<GraphClient.Service> =>
   Effect.gen(function*() {
     const scrub = makeScrubber([settings.accessToken, settings.appSecret])
@@ -195,12 +199,12 @@ export const make = (
 
         const interpret = (
           response: HttpClientResponse.HttpClientResponse,
-          text: string
+          text: string,
+          usage: GraphUsage.GraphUsage
         ): Effect.Effect<GraphClient.GraphResponse<A>, GraphError.GraphError, R> =>
           Effect.gen(function*() {
             const headers = response.headers
             const status = response.status
-            const usage = GraphUsage.fromHeaders(headers)
             const fbtraceId = headers["x-fb-trace-id"]
             const now = yield* Clock.currentTimeMillis
             const retryAfterMillis = parseRetryAfter(headers["retry-after"], now)
@@ -274,30 +278,49 @@ export const make = (
             }
           })
 
-        const attempt: Effect.Effect<GraphClient.GraphResponse<A>, GraphError.GraphError, R> = Effect.suspend(() => {
-          attempts++
-          return Effect.gen(function*() {
-            const proof = yield* proofParams
-            const httpRequest = HttpClientRequest.get(url, {
-              urlParams: [...query, ...proof],
-              headers: { authorization: Redacted.value(authorization), accept: "application/json" }
-            })
-            const { response, text } = yield* client.execute(httpRequest).pipe(
-              Effect.flatMap((response) => Effect.map(response.text, (text) => ({ response, text }))),
-              Effect.mapError(fromHttpError),
-              Effect.timeoutFail({
-                duration: settings.timeout,
-                onTimeout: () =>
-                  transportError(
-                    "Timeout",
-                    `${route} did not answer within ${Duration.format(settings.timeout)}.`,
-                    true
-                  )
+        // One attempt: the governor's wait comes first and is not an attempt, nor under the attempt's timeout.
+        const attempt: Effect.Effect<GraphClient.GraphResponse<A>, GraphError.GraphError, R> = Effect.zipRight(
+          governor.acquire(request.usageKey),
+          Effect.suspend(() => {
+            attempts++
+            return Effect.gen(function*() {
+              const proof = yield* proofParams
+              const httpRequest = HttpClientRequest.get(url, {
+                urlParams: [...query, ...proof],
+                headers: { authorization: Redacted.value(authorization), accept: "application/json" }
               })
-            )
-            return yield* interpret(response, text)
+              yield* Metric.increment(metrics.requests)
+              const { response, text } = yield* client.execute(httpRequest).pipe(
+                Effect.flatMap((response) => Effect.map(response.text, (text) => ({ response, text }))),
+                Effect.mapError(fromHttpError),
+                Effect.timeoutFail({
+                  duration: settings.timeout,
+                  onTimeout: () =>
+                    transportError(
+                      "Timeout",
+                      `${route} did not answer within ${Duration.format(settings.timeout)}.`,
+                      true
+                    )
+                })
+              )
+              const usage = GraphUsage.fromHeaders(response.headers)
+              const result = yield* Effect.either(interpret(response, text, usage))
+              const throttled = Either.isLeft(result) && result.left._tag === "GraphRateLimitError"
+                ? result.left
+                : undefined
+              if (throttled !== undefined) {
+                yield* Metric.increment(Metric.tagged(metrics.rateLimitedResponses, "code", String(throttled.code)))
+              }
+              yield* governor.observe(request.usageKey, {
+                usage,
+                status: response.status,
+                errorCode: Either.isLeft(result) && "code" in result.left ? result.left.code : undefined,
+                retryAfterMillis: throttled?.retryAfterMillis
+              })
+              return yield* result
+            })
           })
-        })
+        )
 
         const retried = Option.match(retrySchedule, {
           onNone: () => attempt,

@@ -1,4 +1,5 @@
 import { Emulator, EmulatorHttpClient, EmulatorServer } from "@effect-waba/emulator"
+import type { RateGovernor } from "@effect-waba/graph-core"
 import { GraphClient, GraphConfig } from "@effect-waba/graph-core"
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as Effect from "effect/Effect"
@@ -16,16 +17,24 @@ export const inProcess = (options: Emulator.Options = {}, config: ConfigOverride
       ))
   ).pipe(Layer.provideMerge(Emulator.layer(options)))
 
-/** The emulator as a real server on loopback, and a GraphClient talking to it with fetch. */
-export const overTheWire = (options: Emulator.Options = {}, config: ConfigOverrides = {}) =>
+/**
+ * The emulator as a real server on loopback, and a GraphClient talking to it with fetch, governed by
+ * the default (in-memory) rate governor unless another layer is given.
+ */
+export const overTheWire = (
+  options: Emulator.Options = {},
+  config: ConfigOverrides = {},
+  governor?: Layer.Layer<RateGovernor.RateGovernor>
+) =>
   Layer.unwrapEffect(
     Effect.gen(function*() {
       const emulator = yield* Emulator.Emulator
       const { url } = yield* EmulatorServer.EmulatorServer
-      return GraphClient.layer.pipe(
+      const client = GraphClient.layer.pipe(
         Layer.provide(GraphConfig.layer({ accessToken: emulator.token, ...config, baseUrl: url })),
         Layer.provide(FetchHttpClient.layer)
       )
+      return governor === undefined ? client : Layer.provide(client, governor)
     })
   ).pipe(Layer.provideMerge(EmulatorServer.layer({ port: 0 })), Layer.provideMerge(Emulator.layer(options)))
 
