@@ -1,0 +1,88 @@
+import { describe, expect, it } from "@effect/vitest"
+import * as Schema from "effect/Schema"
+import * as Dataset from "../src/Dataset.js"
+import * as Node from "../src/WhatsAppBusinessAccount.js"
+
+const isAccount = Schema.is(Node.WhatsAppBusinessAccount)
+
+describe("Dataset", () => {
+  it("is a pure function of the seed", () => {
+    const a = Dataset.make({ seed: 42, businesses: [50, 7] })
+    const b = Dataset.make({ seed: 42, businesses: [50, 7] })
+    const c = Dataset.make({ seed: 43, businesses: [50, 7] })
+    const first = a.businesses[0]!
+    expect(a.businesses.map((x) => x.id)).toEqual(b.businesses.map((x) => x.id))
+    expect(a.account(first, 17)).toEqual(b.account(b.businesses[0]!, 17))
+    expect(c.businesses[0]!.id).not.toEqual(first.id)
+    expect(c.account(c.businesses[0]!, 17).id).not.toEqual(a.account(first, 17).id)
+  })
+
+  it("gives every account every documented field with a valid value", () => {
+    const dataset = Dataset.make({ seed: "fields", businesses: [400] })
+    const business = dataset.businesses[0]!
+    const optional = new Set(["on_behalf_of_business_info", "purchase_order_number"])
+    const seenOptional = new Set<string>()
+    for (let i = 0; i < business.accounts; i++) {
+      const account = dataset.account(business, i)
+      expect(isAccount(account)).toBe(true)
+      expect(account.id).toMatch(/^[0-9]+$/)
+      expect(account.owner_business_info).toEqual({ id: business.id, name: business.name })
+      for (const field of Node.fieldNames) {
+        if (optional.has(field)) {
+          if (field in account) seenOptional.add(field)
+        } else {
+          expect(account).toHaveProperty(field)
+        }
+      }
+      // Graph fills on_behalf_of_business_info only for accounts run for someone else.
+      expect("on_behalf_of_business_info" in account).toBe(account.ownership_type !== "SELF")
+    }
+    expect(seenOptional).toEqual(optional)
+  })
+
+  it("spreads creation_time over several years, never decreasing with the index, ids strictly increasing", () => {
+    const dataset = Dataset.make({ seed: 1, businesses: [5000] })
+    const business = dataset.businesses[0]!
+    let ties = 0
+    for (let i = 1; i < business.accounts; i++) {
+      const previous = dataset.creationTime(business, i - 1)
+      const current = dataset.creationTime(business, i)
+      expect(current).toBeGreaterThanOrEqual(previous)
+      if (current === previous) ties++
+      expect(BigInt(dataset.accountId(business, i))).toBeGreaterThan(BigInt(dataset.accountId(business, i - 1)))
+    }
+    expect(ties).toBeGreaterThan(0)
+    const first = dataset.creationTime(business, 0)
+    const last = dataset.creationTime(business, business.accounts - 1)
+    expect(last - first).toBeGreaterThan(5 * 365 * 86_400)
+  })
+
+  it("generates account i of a million-account business without generating the others", () => {
+    const dataset = Dataset.make({ businesses: [1_000_000] })
+    const business = dataset.businesses[0]!
+    const last = dataset.account(business, 999_999)
+    expect(dataset.indexOfAccount(business, last.id)).toBe(999_999)
+    expect(dataset.field(business, 999_999, "name")).toBe(last.name)
+    expect(dataset.indexOfAccount(business, "1")).toBeUndefined()
+    expect(dataset.indexOfAccount(business, String(BigInt(last.id) + 1n))).toBeUndefined()
+  })
+
+  it("keeps businesses' ids unique and accepts explicit ones", () => {
+    const dataset = Dataset.make({ businesses: [{ id: "123", name: "Mine", accounts: 2 }, 3] })
+    expect(dataset.businesses[0]).toMatchObject({ id: "123", name: "Mine", accounts: 2 })
+    expect(dataset.findBusiness("123")?.accounts).toBe(2)
+    const ids = new Set(dataset.businesses.flatMap((b) => [0, 1].map((i) => dataset.accountId(b, i))))
+    expect(ids.size).toBe(4)
+    expect(() => Dataset.make({ businesses: [{ id: "abc", accounts: 1 }] })).toThrow(RangeError)
+    expect(() => Dataset.make({ businesses: [-1] })).toThrow(RangeError)
+  })
+
+  it("gives added accounts ids above every generated one", () => {
+    const dataset = Dataset.make({ businesses: [10] })
+    const business = dataset.businesses[0]!
+    const added = dataset.newAccount(business, 1, 1_800_000_000)
+    expect(added.creation_time).toBe(1_800_000_000)
+    expect(BigInt(added.id)).toBeGreaterThan(BigInt(dataset.accountId(business, 9)))
+    expect(isAccount(added)).toBe(true)
+  })
+})
