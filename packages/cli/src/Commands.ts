@@ -67,7 +67,8 @@ const environment = Config.all({
 })
 
 // @effect/cli's own messages for a bad number or choice do not name the option; these do.
-const invalidValue = (message: string) => Effect.fail(ValidationError.invalidValue(HelpDoc.p(`waba: error: ${message}`)))
+const invalidValue = (message: string) =>
+  Effect.fail(ValidationError.invalidValue(HelpDoc.p(`waba: error: ${message}`)))
 
 const integerOption = (name: string) =>
   Options.text(name).pipe(

@@ -51,6 +51,8 @@ export interface Report {
   readonly details: ReadonlyArray<string>
   /** What to do about it. */
   readonly fix: string | undefined
+  /** Where a read that stopped part-way can continue: the cursor for `--after`. */
+  readonly resumeAfter?: string | undefined
 }
 
 /**
@@ -159,11 +161,6 @@ const graphDetails = (error: GraphError.GraphResponseError): Array<string> => {
   return details
 }
 
-const resume = (error: { readonly resumeAfter?: string | undefined }): string =>
-  error.resumeAfter === undefined
-    ? ""
-    : ` To continue where this stopped, run the same command with --after ${error.resumeAfter}`
-
 const unknownBusiness = (error: GraphError.GraphResponseError, context: Context): Report => ({
   exitCode: ExitCode.usage,
   title: `Business ${context.businessId ?? "(unknown)"} does not exist, or this token cannot see it.`,
@@ -172,9 +169,11 @@ const unknownBusiness = (error: GraphError.GraphResponseError, context: Context)
     "that business."
 })
 
+const staleCursorTitle = "The --after cursor is not valid any more."
+
 const staleCursor = (error: GraphError.GraphResponseError): Report => ({
   exitCode: ExitCode.usage,
-  title: "The --after cursor is not valid any more.",
+  title: staleCursorTitle,
   details: graphDetails(error),
   fix: "Cursors go stale when accounts are added or removed; run again without --after, or from a newer checkpoint."
 })
@@ -215,8 +214,8 @@ const fromGraphError = (error: GraphError.GraphError, context: Context): Report 
         exitCode: ExitCode.rateLimited,
         title: `Meta is rate limiting these calls: ${rateLimitKinds(error.code)}.`,
         details,
-        fix: `Wait ${wait === undefined ? "a few minutes" : formatWait(wait)}, then run again.${resume(error)}` +
-          ` Larger pages mean fewer calls (--limit 100). About Graph's rate limits: ${rateLimitDocs} ` +
+        fix: `Wait ${wait === undefined ? "a few minutes" : formatWait(wait)}, then run again. ` +
+          `Larger pages mean fewer calls (--limit 100). About Graph's rate limits: ${rateLimitDocs} ` +
           "and docs/rate-limits.md."
       }
     }
@@ -252,7 +251,7 @@ const fromGraphError = (error: GraphError.GraphError, context: Context): Report 
         exitCode: ExitCode.failure,
         title: `Meta had a temporary problem (code ${error.code}) that outlasted the retries.`,
         details: graphDetails(error),
-        fix: `Try again in a few minutes.${resume(error)}`
+        fix: `Try again in a few minutes.`
       }
     case "GraphApiError":
       if (error.code === 803) return unknownBusiness(error, context)
@@ -261,9 +260,7 @@ const fromGraphError = (error: GraphError.GraphError, context: Context): Report 
         exitCode: ExitCode.failure,
         title: `Graph answered with error ${error.code}.`,
         details: graphDetails(error),
-        fix: `Graph's message above says what went wrong; quote the fbtrace_id if you ask Meta for help.${
-          resume(error)
-        }`
+        fix: `Graph's message above says what went wrong; quote the fbtrace_id if you ask Meta for help.`
       }
     case "GraphTransportError": {
       const details = [error.message]
@@ -276,14 +273,14 @@ const fromGraphError = (error: GraphError.GraphError, context: Context): Report 
             exitCode: ExitCode.failure,
             title: `Could not reach ${baseUrl}.`,
             details,
-            fix: `Check your network connection and proxy. ${checkUrl}.${resume(error)}`
+            fix: `Check your network connection and proxy. ${checkUrl}.`
           }
         case "Timeout":
           return {
             exitCode: ExitCode.failure,
             title: `${baseUrl} did not answer in time.`,
             details,
-            fix: `Check your network connection, then try again. ${checkUrl}.${resume(error)}`
+            fix: `Check your network connection, then try again. ${checkUrl}.`
           }
         case "InvalidBody":
         case "UnexpectedStatus":
@@ -293,7 +290,7 @@ const fromGraphError = (error: GraphError.GraphError, context: Context): Report 
               error.httpStatus === undefined ? "" : ` (HTTP ${error.httpStatus})`
             }.`,
             details,
-            fix: `${checkUrl}. If it is right, Meta had a problem: try again later.${resume(error)}`
+            fix: `${checkUrl}. If it is right, Meta had a problem: try again later.`
           }
       }
     }
@@ -307,7 +304,7 @@ const fromGraphError = (error: GraphError.GraphError, context: Context): Report 
           ...(error.fbtraceId === undefined ? [] : [`fbtrace_id ${error.fbtraceId}`])
         ],
         fix: "Meta has probably changed the API. Please report it, with the fbtrace_id, in the effect-waba issue " +
-          `tracker.${resume(error)}`
+          `tracker.`
       }
   }
 }
@@ -346,7 +343,14 @@ const causeMessage = (u: unknown): string => {
  */
 export const make = (error: unknown, context: Context = {}): Report => {
   const tag = tagOf(error)
-  if (tag !== undefined && graphTags.has(tag)) return fromGraphError(error as GraphError.GraphError, context)
+  if (tag !== undefined && graphTags.has(tag)) {
+    const graphError = error as GraphError.GraphError
+    const report = fromGraphError(graphError, context)
+    // Resuming from the cursor that was refused would only fail again.
+    return graphError.resumeAfter === undefined || report.title === staleCursorTitle
+      ? report
+      : { ...report, resumeAfter: graphError.resumeAfter }
+  }
   switch (tag) {
     case "UsageError":
       return {
@@ -436,5 +440,8 @@ export const format = (
   const label = options.color === true ? "\x1b[1;31merror\x1b[0m" : "error"
   const lines = [`waba: ${label}: ${report.title}`, ...report.details.map((line) => `  ${line}`)]
   if (report.fix !== undefined) lines.push(`  What to do: ${report.fix}`)
+  if (report.resumeAfter !== undefined) {
+    lines.push(`  To continue where this stopped, run the same command with: --after ${report.resumeAfter}`)
+  }
   return `${scrub(lines.join("\n"), options.secrets ?? [])}\n`
 }

@@ -71,7 +71,8 @@ export const render = (state: State): string => {
     state.accounts === 1 ? "" : "s"
   } so far`
   if (state.retry === undefined) return counts
-  const wait = Duration.format(Duration.millis(Math.max(0, Math.round(state.retry.waitMillis / 1000) * 1000)))
+  const millis = Math.max(0, Math.round(state.retry.waitMillis))
+  const wait = millis < 1000 ? `${millis}ms` : Duration.format(Duration.millis(Math.round(millis / 1000) * 1000))
   return `${counts}; ${reason(state.retry)}, retrying in ${wait} (attempt ${state.retry.attempt + 1})`
 }
 

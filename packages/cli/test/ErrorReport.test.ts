@@ -38,11 +38,13 @@ describe("ErrorReport: Graph errors", () => {
   })
 
   it("other token problems keep the new-token advice and exit 3", () => {
-    for (const [code, subcode, title] of [
-      [190, 460, /changed their password/],
-      [190, undefined, /Graph rejected the access token/],
-      [102, undefined, /session is invalid/]
-    ] as const) {
+    for (
+      const [code, subcode, title] of [
+        [190, 460, /changed their password/],
+        [190, undefined, /Graph rejected the access token/],
+        [102, undefined, /session is invalid/]
+      ] as const
+    ) {
       const { report, text } = render(graphError({ code, error_subcode: subcode, message: "m" }))
       expect(report.exitCode).toBe(3)
       expect(text).toMatch(title)
@@ -73,7 +75,7 @@ describe("ErrorReport: Graph errors", () => {
     expect(report.exitCode).toBe(4)
     expect(text).toContain("WhatsApp Business Management's limit for this business (code 80008)")
     expect(text).toContain("Meta asks to wait about 59m before calling again.")
-    expect(text).toContain("run the same command with --after QVFIUmFfX2N1cnNvcg")
+    expect(text).toContain("To continue where this stopped, run the same command with: --after QVFIUmFfX2N1cnNvcg\n")
     expect(text).toContain(ErrorReport.rateLimitDocs)
   })
 

@@ -56,13 +56,15 @@ describe("FilterSyntax: creation_time", () => {
   })
 
   it("a date with a time is an instant: UTC unless it carries an offset", () => {
-    expect(wire(
-      "creation_time>2024-01-01T09:30:00Z",
-      "creation_time>=2024-01-01T09:30",
-      "creation_time<2024-01-01T09:30:00+02:00",
-      "creation_time<=2024-01-01 09:30:00-0130",
-      "creation_time=2024-01-01T09:30:00.000z"
-    ).map((clause: { value: number }) => clause.value)).toEqual([
+    expect(
+      wire(
+        "creation_time>2024-01-01T09:30:00Z",
+        "creation_time>=2024-01-01T09:30",
+        "creation_time<2024-01-01T09:30:00+02:00",
+        "creation_time<=2024-01-01 09:30:00-0130",
+        "creation_time=2024-01-01T09:30:00.000z"
+      ).map((clause: { value: number }) => clause.value)
+    ).toEqual([
       seconds("2024-01-01T09:30:00Z"),
       seconds("2024-01-01T09:30:00Z"),
       seconds("2024-01-01T07:30:00Z"),
@@ -132,7 +134,9 @@ describe("FilterSyntax: errors name the exact problem", () => {
     const error = refused("creation_time>1969-12-31")
     expect(error._tag).toBe("InvalidRequestError")
     expect(error.message).toMatch(/between 1970-01-01 and 9999-12-31/)
-    expect(refused("creation_time=@1704067200", ...Array.from({ length: 20 }, () => "creation_time>2024-01-01")).message)
+    expect(
+      refused("creation_time=@1704067200", ...Array.from({ length: 20 }, () => "creation_time>2024-01-01")).message
+    )
       .toMatch(/at most 20/)
   })
 

@@ -1,5 +1,6 @@
 import { Format } from "@effect-waba/cli"
 import { describe, expect, it } from "@effect/vitest"
+import { parseCsv } from "./utils/runCli.js"
 
 const created = new Date("2024-05-01T10:20:30Z")
 
@@ -15,48 +16,6 @@ const rows: ReadonlyArray<Format.Row> = [
 ]
 
 const columns = ["id", "name", "creation_time", "health_status", "owner_business_info", "is_enabled_for_insights"]
-
-/** A strict RFC 4180 reader: CRLF records, quoted fields with doubled quotes. */
-const parseCsv = (text: string): Array<Array<string>> => {
-  const records: Array<Array<string>> = []
-  let record: Array<string> = []
-  let i = 0
-  while (i < text.length) {
-    let field = ""
-    if (text[i] === "\"") {
-      i++
-      for (;;) {
-        if (text[i] === "\"" && text[i + 1] === "\"") {
-          field += "\""
-          i += 2
-        } else if (text[i] === "\"") {
-          i++
-          break
-        } else if (i >= text.length) {
-          throw new Error("unterminated quoted field")
-        } else {
-          field += text[i++]
-        }
-      }
-    } else {
-      while (i < text.length && text[i] !== "," && text[i] !== "\r") {
-        if (text[i] === "\"" || text[i] === "\n") throw new Error(`bare ${JSON.stringify(text[i])} at ${i}`)
-        field += text[i++]
-      }
-    }
-    record.push(field)
-    if (text[i] === ",") {
-      i++
-    } else if (text.startsWith("\r\n", i)) {
-      records.push(record)
-      record = []
-      i += 2
-    } else {
-      throw new Error(`expected , or CRLF at ${i}`)
-    }
-  }
-  return records
-}
 
 describe("Format.csv", () => {
   it("quotes fields with commas, quotes and newlines, and doubles inner quotes", () => {

@@ -30,6 +30,13 @@ describe("Progress.render", () => {
         retry: { error: "GraphRateLimitError", code: 80008, waitMillis: 61_400, attempt: 1 }
       })
     ).toBe("waba: 3 pages, 1 account so far; rate limited (code 80008), retrying in 1m 1s (attempt 2)")
+    expect(
+      Progress.render({
+        pages: 0,
+        accounts: 0,
+        retry: { error: "GraphTransientError", code: 2, waitMillis: 480.4, attempt: 1 }
+      })
+    ).toBe("waba: 0 pages, 0 accounts so far; Graph had a temporary error (code 2), retrying in 480ms (attempt 2)")
     expect(Progress.reason({ error: "GraphTransportError", code: -1, waitMillis: 0, attempt: 2 })).toBe(
       "network or server problem"
     )
@@ -66,7 +73,9 @@ describe("Progress on a terminal", () => {
       const out = yield* Output.Output
       yield* progress.page(1)
       yield* progress.around(out.stdout.write("row\n"))
-      expect(output.stderr()).toBe("\r\x1b[2Kwaba: 1 page, 0 accounts so far\r\x1b[2K\r\x1b[2Kwaba: 1 page, 0 accounts so far")
+      expect(output.stderr()).toBe(
+        "\r\x1b[2Kwaba: 1 page, 0 accounts so far\r\x1b[2K\r\x1b[2Kwaba: 1 page, 0 accounts so far"
+      )
       expect(output.stdout()).toBe("row\n")
     }).pipe(Effect.provide(layer))
   })
