@@ -243,6 +243,8 @@ const csv = (columns: ReadonlyArray<string>): Renderer => {
 
 const gap = 2
 
+const uncut: ReadonlySet<string> = new Set(["id", "creation_time"])
+
 const table = (options: RendererOptions): Renderer => {
   const columns = options.columns
   const maxCell = Math.max(4, options.maxCellWidth ?? 40)
@@ -256,8 +258,8 @@ const table = (options: RendererOptions): Renderer => {
 
   const start = () => {
     const natural = columns.map((column, i) => Math.max(width(column), ...held.map((cells) => width(cells[i]!))))
-    // Ids are useless cut short; other columns may shrink to eight characters (or their header).
-    const minimum = columns.map((column, i) => column === "id" ? natural[i]! : Math.min(natural[i]!, 8))
+    // Ids and times are useless cut short; other columns may shrink to eight characters.
+    const minimum = columns.map((column, i) => uncut.has(column) ? natural[i]! : Math.min(natural[i]!, 8))
     widths = fitWidths(natural, { maxCell, minimum, maxTotal: options.terminalWidth, gap })
     const out = line(columns) + line(widths.map((w) => "-".repeat(w))) + held.map(line).join("")
     held = []

@@ -117,7 +117,7 @@ describe("Format.table", () => {
     )
   })
 
-  it("fits a terminal's width but never cuts ids", () => {
+  it("fits a terminal's width but never cuts ids or creation times", () => {
     const table = Format.renderer("table", { columns: ["id", "name", "currency"], terminalWidth: 40 })
     const id = "123456789012345678"
     const text = table.push([{ id, name: "A rather long account name", currency: "USD" }]) + table.end(true)
@@ -125,6 +125,10 @@ describe("Format.table", () => {
     for (const line of lines.slice(0, 3)) expect(Format.width(line)).toBeLessThanOrEqual(40)
     expect(lines[2]).toContain(id)
     expect(lines[2]).toContain("…")
+    const dated = Format.renderer("table", { columns: ["id", "creation_time", "name"], terminalWidth: 30 })
+    const row = (dated.push([{ id: "1", creation_time: new Date("2024-05-01T10:20:30Z"), name: "Shrub" }]) +
+      dated.end(true)).split("\n")[2]
+    expect(row).toContain("2024-05-01T10:20:30Z")
   })
 
   it("holds rows back only until it has its sample, then streams them with the same widths", () => {
