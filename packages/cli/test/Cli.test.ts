@@ -163,6 +163,14 @@ describe("filters, sorting and stopping early", () => {
     expect(emu.requests()).toHaveLength(1)
   })
 
+  it("--prefetch reads the same accounts, fetching ahead", async () => {
+    emu.resetRequests()
+    const result = await accounts([small, "--format", "jsonl", "--limit", "5", "--prefetch", "2"])
+    expect(result.code).toBe(0)
+    expect(jsonLines(result.stdout).map((a) => a.id)).toEqual(emu.accounts(small).map((a) => a.id))
+    expect(emu.requests()).toHaveLength(3)
+  })
+
   it("--after resumes from a cursor", async () => {
     const result = await accounts([big, "--format", "jsonl", "--limit", "10", "--after", "dummy-cursor"])
     // The emulator refuses a cursor it never issued, as Graph does; what matters is that it was sent.
