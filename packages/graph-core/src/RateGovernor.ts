@@ -150,15 +150,28 @@ export interface Facts {
 }
 
 /**
+ * Graph said when access returns, and that is further away than the caller is willing to wait: the
+ * request is not sent. `GraphClient` turns this into a `GraphRateLimitError` carrying the wait.
+ *
+ * @since 0.1.0
+ * @category errors
+ */
+export { HoldTooLongError } from "./internal/rateGovernor.js"
+
+/**
  * @since 0.1.0
  * @category models
  */
 export interface Service {
   /**
    * Waits, if needed, until a request counted against `key` (a business id; `undefined` for calls
-   * that only count against the app) may be sent. Never fails.
+   * that only count against the app) may be sent. Fails only when Graph has said access returns later
+   * than `maxWait` from now, rather than sleeping that long.
    */
-  readonly acquire: (key: string | undefined) => Effect.Effect<void>
+  readonly acquire: (
+    key: string | undefined,
+    maxWait?: Duration.Duration | undefined
+  ) => Effect.Effect<void, internal.HoldTooLongError>
   /** Learns from a response to a request counted against `key`. Never fails. */
   readonly observe: (key: string | undefined, facts: Facts) => Effect.Effect<void>
 }

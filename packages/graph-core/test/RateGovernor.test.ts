@@ -204,6 +204,36 @@ describe("RateGovernor", () => {
     }).pipe(Effect.provide(governed(graph.layer)))
   })
 
+  it.effect("a regain hint longer than retry.maxHintedWait fails at once, without sending", () => {
+    const graph = server(() => ({ business: { callCount: 100, regainMinutes: 60 } }))
+    return Effect.gen(function*() {
+      yield* get(alpha)
+      const error = yield* Effect.flip(get(alpha))
+      expect(error).toMatchObject({
+        _tag: "GraphRateLimitError",
+        code: 80008,
+        type: "RateGovernor",
+        retryAfterMillis: 3_600_000,
+        attempts: 0
+      })
+      expect(error.message).toContain("maxHintedWait")
+      expect(graph.sent).toHaveLength(1)
+    }).pipe(Effect.provide(governed(graph.layer, { config: { retry: { maxHintedWait: "15 minutes" } } })))
+  })
+
+  it.effect("within maxHintedWait the same hint is waited out", () => {
+    const graph = server((n) => n === 0 ? { business: { callCount: 100, regainMinutes: 60 } } : {})
+    return Effect.gen(function*() {
+      yield* get(alpha)
+      const fiber = yield* Effect.fork(get(alpha))
+      yield* TestClock.adjust("59 minutes")
+      expect(graph.sent).toHaveLength(1)
+      yield* TestClock.adjust("1 minute")
+      yield* Fiber.join(fiber)
+      expect(graph.sent.map((s) => s.at)).toEqual([0, 3_600_000])
+    }).pipe(Effect.provide(governed(graph.layer, { config: { retry: { maxHintedWait: "2 hours" } } })))
+  })
+
   it.effect("app usage at the ceiling holds requests for every business", () => {
     const graph = server((n) => (n === 0 ? { app: 96 } : { app: 20 }))
     return Effect.gen(function*() {

@@ -22,7 +22,7 @@ import * as GraphUsage from "../GraphUsage.js"
 import { InvalidRequestError } from "../InvalidRequestError.js"
 import type * as RateGovernor from "../RateGovernor.js"
 import { makeScrubber, secretParams } from "../Redaction.js"
-import { metrics } from "./rateGovernor.js"
+import { appScope, metrics } from "./rateGovernor.js"
 
 const placeholder = /\{([^{}]+)\}/g
 
@@ -138,6 +138,11 @@ export const make = (
       : Option.none<Redacted.Redacted<string>>()
     const authorization = Redacted.make(`Bearer ${Redacted.value(settings.accessToken)}`)
     const retrySchedule = Option.map(settings.retry, GraphRetry.schedule)
+    // The longest wait for Graph's regain time worth sleeping through, for the governor too.
+    const patience = Option.match(settings.retry, {
+      onNone: () => GraphRetry.defaultPolicy.maxHintedWait,
+      onSome: (policy) => policy.maxHintedWait
+    })
 
     // Our own span carries the route template and a scrubbed view of the request; the platform's span
     // would record the full URL, `appsecret_proof` included.
@@ -280,7 +285,29 @@ export const make = (
 
         // One attempt: the governor's wait comes first and is not an attempt, nor under the attempt's timeout.
         const attempt: Effect.Effect<GraphClient.GraphResponse<A>, GraphError.GraphError, R> = Effect.zipRight(
-          governor.acquire(request.usageKey),
+          governor.acquire(request.usageKey, patience).pipe(
+            // Graph already said when access returns, and it is later than the caller will wait: fail
+            // now, as the retry policy would on Graph's own refusal, instead of sending to be refused.
+            Effect.mapError((held) =>
+              new GraphError.GraphRateLimitError({
+                code: held.scope === appScope ? 4 : 80008,
+                message: `Graph said ${
+                  held.scope === appScope ? "the app" : `business ${held.scope}`
+                } may call again in ${
+                  Duration.format(Duration.millis(Math.round(held.waitMillis / 1000) * 1000))
+                }; the rate governor did not send this request because that is longer than retry.maxHintedWait (${
+                  Duration.format(patience)
+                }).`,
+                type: "RateGovernor",
+                isTransient: false,
+                httpStatus: 429,
+                route,
+                usage: GraphUsage.unknown,
+                retryAfterMillis: held.waitMillis,
+                attempts
+              })
+            )
+          ),
           Effect.suspend(() => {
             attempts++
             return Effect.gen(function*() {

@@ -6,12 +6,25 @@ import * as FiberId from "effect/FiberId"
 import * as Metric from "effect/Metric"
 import * as MetricBoundaries from "effect/MetricBoundaries"
 import * as Option from "effect/Option"
+import * as Schema from "effect/Schema"
 import * as GraphError from "../GraphError.js"
 import type * as RateGovernor from "../RateGovernor.js"
 import type * as RateGovernorStore from "../RateGovernorStore.js"
 
 /** @internal */
 export const appScope = "app"
+
+/** @internal */
+export class HoldTooLongError extends Schema.TaggedError<HoldTooLongError>(
+  "@effect-waba/graph-core/RateGovernor/HoldTooLongError"
+)("HoldTooLongError", {
+  /** The business id held, or `"app"`. */
+  scope: Schema.String,
+  /** How long until Graph accepts calls again. */
+  waitMillis: Schema.Number,
+  /** The last usage percentage seen for the scope. */
+  usage: Schema.Number
+}) {}
 
 /** @internal */
 export const metrics = {
@@ -191,9 +204,15 @@ export const make = (
         `Rate governor: the store failed (${operation}: ${error.message}); letting the request through`
       )
 
-    const acquire = (key: string | undefined): Effect.Effect<void> => {
+    const acquire = (
+      key: string | undefined,
+      maxWait?: Duration.Duration | undefined
+    ): Effect.Effect<void, HoldTooLongError> => {
       const scopes = key === undefined || key === appScope ? [appScope] : [key, appScope]
-      const loop: Effect.Effect<void, RateGovernorStore.RateGovernorStoreError> = Effect.gen(function*() {
+      const loop: Effect.Effect<
+        void,
+        RateGovernorStore.RateGovernorStoreError | HoldTooLongError
+      > = Effect.gen(function*() {
         let booked = false
         while (true) {
           // Taken before reading, so that news arriving between the read and the wait is not missed.
@@ -212,7 +231,13 @@ export const make = (
             undefined
           )!
           if (held[1].holdUntil > now) {
-            yield* wait(key, held[0], "regain", held[1].holdUntil - now, held[1].usage, Option.none())
+            const millis = held[1].holdUntil - now
+            if (maxWait !== undefined && millis > Duration.toMillis(maxWait)) {
+              return yield* Effect.fail(
+                new HoldTooLongError({ scope: held[0], waitMillis: millis, usage: held[1].usage })
+              )
+            }
+            yield* wait(key, held[0], "regain", millis, held[1].usage, Option.none())
             continue
           }
 
@@ -257,7 +282,7 @@ export const make = (
           booked = true
         }
       })
-      return Effect.catchAll(loop, storeFailed("acquire"))
+      return Effect.catchTag(loop, "RateGovernorStoreError", storeFailed("acquire"))
     }
 
     const observe = (key: string | undefined, facts: RateGovernor.Facts): Effect.Effect<void> => {
