@@ -13,7 +13,7 @@
  *
  * @since 0.1.0
  */
-import type { GraphError } from "@effect-waba/graph-core"
+import { GraphError } from "@effect-waba/graph-core"
 import * as Duration from "effect/Duration"
 import * as Predicate from "effect/Predicate"
 import * as Redacted from "effect/Redacted"
@@ -312,19 +312,6 @@ const fromGraphError = (error: GraphError.GraphError, context: Context): Report 
 const tagOf = (u: unknown): string | undefined =>
   Predicate.hasProperty(u, "_tag") && typeof u._tag === "string" ? u._tag : undefined
 
-const graphTags: ReadonlySet<string> = new Set([
-  "GraphRateLimitError",
-  "GraphAuthError",
-  "GraphPermissionError",
-  "GraphSignatureError",
-  "GraphPolicyError",
-  "GraphInvalidParameterError",
-  "GraphTransientError",
-  "GraphApiError",
-  "GraphTransportError",
-  "GraphDecodeError"
-])
-
 const stringField = (u: unknown, key: string): string | undefined =>
   Predicate.hasProperty(u, key) && typeof u[key] === "string" ? u[key] : undefined
 
@@ -342,16 +329,15 @@ const causeMessage = (u: unknown): string => {
  * @category constructors
  */
 export const make = (error: unknown, context: Context = {}): Report => {
-  const tag = tagOf(error)
-  if (tag !== undefined && graphTags.has(tag)) {
-    const graphError = error as GraphError.GraphError
+  if (GraphError.isGraphError(error)) {
+    const graphError = error
     const report = fromGraphError(graphError, context)
     // Resuming from the cursor that was refused would only fail again.
     return graphError.resumeAfter === undefined || report.title === staleCursorTitle
       ? report
       : { ...report, resumeAfter: graphError.resumeAfter }
   }
-  switch (tag) {
+  switch (tagOf(error)) {
     case "UsageError":
       return {
         exitCode: ExitCode.usage,

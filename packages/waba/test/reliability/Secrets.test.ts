@@ -10,26 +10,14 @@ import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import { describe, expect, it } from "@effect/vitest"
-import * as Cause from "effect/Cause"
 import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
-import * as Inspectable from "effect/Inspectable"
 import * as Layer from "effect/Layer"
 import * as Stream from "effect/Stream"
-import { makeRecorder } from "../../../graph-core/test/utils/Recorder.js"
+import { everyRendering, makeRecorder } from "../../../graph-core/test/utils/Recorder.js"
 
 const TOKEN = "EAAGsecretTokenForTheReliabilitySuite0123456789"
 const SECRET = "app-secret-for-the-reliability-suite-42"
-
-const renderings = (error: unknown) =>
-  [
-    String(error),
-    (error as Error).message,
-    (error as Error).stack ?? "",
-    JSON.stringify(error),
-    Inspectable.format(error),
-    Cause.pretty(Cause.fail(error))
-  ].join("\n")
 
 describe("secrets never leak", () => {
   it.live("across a run with retries, an auth failure, a bad cursor and a permission failure", () => {
@@ -82,7 +70,7 @@ describe("secrets never leak", () => {
       ])
       expect(recorder.logs.filter((l) => l.message.includes("retrying")).length).toBeGreaterThan(10)
       const requested = (yield* emulator.requests).map((r) => `${r.path}?${new URLSearchParams(r.query)}`)
-      const everything = [recorder.dump(), ...errors.map(renderings), ...requested].join("\n")
+      const everything = [recorder.dump(), ...errors.map(everyRendering), ...requested].join("\n")
       expect(everything).not.toContain(TOKEN)
       expect(everything).not.toContain(SECRET)
     }).pipe(Effect.provide(server))
