@@ -10,12 +10,12 @@ import {
   firstPageUrl,
   type OurRuntime,
   ourRuntime,
-  sdkLoop,
   type Transport,
   transportLabel,
   transports
 } from "../Clients.js"
 import { interleave, type Variant } from "../Harness.js"
+import { sdkLoop } from "../MetaSdk.js"
 import { count, iqr, ms, range, ratio, type Section } from "../Report.js"
 import { startServer } from "../ServerProcess.js"
 import { pairedRatios, summarize } from "../Stats.js"
