@@ -5,18 +5,28 @@
  * It runs on `@effect/platform`'s `HttpClient`, so the transport is the caller's choice: `fetch`,
  * undici, Node's `http`, the project's emulator, or a mock.
  *
+ * Every request passes through a {@link RateGovernor.RateGovernor}: before each attempt is sent the
+ * governor may hold it (outside the attempt's timeout, and not counted as an attempt), and after each
+ * response it reads the usage headers. The governor in context is used; without one, each client
+ * builds its own in-memory governor with the default options. Provide `RateGovernor.disabled` to turn
+ * it off, or one `RateGovernor.layer` over a shared store to keep several clients or processes to one
+ * budget.
+ *
  * @since 0.1.0
  */
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
 import type * as Schema from "effect/Schema"
 import * as GraphConfig from "./GraphConfig.js"
 import type * as GraphError from "./GraphError.js"
 import type * as GraphUsage from "./GraphUsage.js"
 import * as internal from "./internal/graphClient.js"
 import type { InvalidRequestError } from "./InvalidRequestError.js"
+import * as RateGovernor from "./RateGovernor.js"
+import * as RateGovernorStore from "./RateGovernorStore.js"
 
 /**
  * One GET request.
@@ -38,7 +48,8 @@ export interface GraphRequest<A, I, R> {
   readonly schema: Schema.Schema<A, I, R>
   /**
    * The business-object id whose usage this call counts against (the key of
-   * `X-Business-Use-Case-Usage`); used to read the right usage entry.
+   * `X-Business-Use-Case-Usage`); used to read the right usage entry, and the key the rate governor
+   * paces this request under. Without it only the app's usage applies.
    */
   readonly usageKey?: string | undefined
 }
@@ -80,7 +91,8 @@ export interface Service {
 export class GraphClient extends Context.Tag("@effect-waba/graph-core/GraphClient")<GraphClient, Service>() {}
 
 /**
- * Builds a client from validated settings and an `HttpClient`.
+ * Builds a client from validated settings and an `HttpClient`, governed by the `RateGovernor` in
+ * context or, when there is none, by an in-memory governor of its own with the default options.
  *
  * @since 0.1.0
  * @category constructors
@@ -89,12 +101,17 @@ export const make: Effect.Effect<Service, never, GraphConfig.GraphConfig | HttpC
   function*() {
     const settings = yield* GraphConfig.GraphConfig
     const httpClient = yield* HttpClient.HttpClient
-    return yield* internal.make(settings, httpClient)
+    const provided = yield* Effect.serviceOption(RateGovernor.RateGovernor)
+    const governor = Option.isSome(provided)
+      ? provided.value
+      : yield* RateGovernor.make().pipe(Effect.provide(RateGovernorStore.layerMemory), Effect.orDie)
+    return yield* internal.make(settings, httpClient, governor)
   }
 )
 
 /**
- * The client as a layer. Provide `GraphConfig` and an `HttpClient` (e.g. `FetchHttpClient.layer`).
+ * The client as a layer. Provide `GraphConfig` and an `HttpClient` (e.g. `FetchHttpClient.layer`), and
+ * optionally a `RateGovernor` (see {@link make}).
  *
  * @example
  * ```ts

@@ -182,8 +182,8 @@ export class GraphApiError extends Schema.TaggedError<GraphApiError>("@effect-wa
  *
  * - `Network`: the connection failed or was reset (including mid-body).
  * - `Timeout`: the attempt took longer than the configured timeout.
- * - `InvalidBody`: the body was not JSON, or was cut short.
- * - `UnexpectedStatus`: an error status with no Graph error body.
+ * - `InvalidBody`: a success status whose body was not JSON, or was cut short.
+ * - `UnexpectedStatus`: an error status without a Graph error body (an empty 503, a proxy's 502 page).
  *
  * @since 0.1.0
  * @category models

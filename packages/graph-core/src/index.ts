@@ -31,4 +31,19 @@ export * as GraphUsage from "./GraphUsage.js"
 /**
  * @since 0.1.0
  */
+export * as RateGovernor from "./RateGovernor.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as RateGovernorStore from "./RateGovernorStore.js"
+
+/**
+ * @since 0.1.0
+ */
+export * as Redaction from "./Redaction.js"
+
+/**
+ * @since 0.1.0
+ */
 export * from "./InvalidRequestError.js"

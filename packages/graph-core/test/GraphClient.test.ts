@@ -131,7 +131,7 @@ describe("GraphClient requests", () => {
       const notJson = yield* Effect.flip(owned())
       expect(notJson).toMatchObject({
         _tag: "GraphTransportError",
-        reason: "InvalidBody",
+        reason: "UnexpectedStatus",
         httpStatus: 404,
         retryable: false
       })

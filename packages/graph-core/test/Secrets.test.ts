@@ -1,6 +1,5 @@
 import { GraphClient, GraphConfig } from "@effect-waba/graph-core"
 import { describe, expect, it } from "@effect/vitest"
-import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Fiber from "effect/Fiber"
@@ -10,7 +9,7 @@ import * as Schema from "effect/Schema"
 import * as TestClock from "effect/TestClock"
 import { createHmac } from "node:crypto"
 import { clientLayer, graphError, page, SECRET, TOKEN } from "./utils/MockGraph.js"
-import { makeRecorder } from "./utils/Recorder.js"
+import { everyRendering, makeRecorder } from "./utils/Recorder.js"
 
 const Page = Schema.Struct({ data: Schema.Array(Schema.Struct({ id: Schema.String })) })
 const PROOF = createHmac("sha256", SECRET).update(TOKEN).digest("hex")
@@ -21,16 +20,6 @@ const owned = GraphClient.get({
   schema: Page,
   usageKey: "1234567890"
 })
-
-const everyRendering = (error: unknown): string =>
-  [
-    String(error),
-    (error as Error).message,
-    (error as Error).stack ?? "",
-    JSON.stringify(error),
-    Inspectable.format(error),
-    Cause.pretty(Cause.fail(error))
-  ].join("\n")
 
 describe("secrets", () => {
   it.effect("never appear in errors, logs, spans or URLs across a run with failures", () => {

@@ -24,7 +24,7 @@
  * @since 0.1.0
  */
 import type { GraphUsage } from "@effect-waba/graph-core"
-import { GraphClient, GraphError, InvalidRequestError } from "@effect-waba/graph-core"
+import { GraphClient, GraphError, InvalidRequestError, Redaction } from "@effect-waba/graph-core"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
@@ -116,6 +116,11 @@ export interface Page<A> {
    * The cursor to pass as `after` to continue after this page: a checkpoint. `undefined` on the last page.
    */
   readonly nextAfter: string | undefined
+  /**
+   * Graph's `paging.next` / `paging.previous` links, for display and debugging, with any credential in
+   * them (`access_token`, `appsecret_proof`) masked. The client does not follow them.
+   */
+  readonly links: { readonly next?: string | undefined; readonly previous?: string | undefined }
   readonly usage: GraphUsage.GraphUsage
   readonly fbtraceId: string | undefined
 }
@@ -352,6 +357,10 @@ const readPages = <A>(
           cursors: { before: paging?.cursors?.before, after: paging?.cursors?.after },
           hasNext,
           nextAfter,
+          links: {
+            next: paging?.next === undefined ? undefined : Redaction.scrubUrl(paging.next),
+            previous: paging?.previous === undefined ? undefined : Redaction.scrubUrl(paging.previous)
+          },
           usage: response.usage,
           fbtraceId: response.fbtraceId
         }

@@ -6,6 +6,7 @@ import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import * as Metric from "effect/Metric"
 import * as Option from "effect/Option"
 import * as ParseResult from "effect/ParseResult"
 import * as Redacted from "effect/Redacted"
@@ -19,7 +20,9 @@ import * as GraphError from "../GraphError.js"
 import * as GraphRetry from "../GraphRetry.js"
 import * as GraphUsage from "../GraphUsage.js"
 import { InvalidRequestError } from "../InvalidRequestError.js"
-import { makeScrubber, secretParams } from "./scrub.js"
+import type * as RateGovernor from "../RateGovernor.js"
+import { makeScrubber, secretParams } from "../Redaction.js"
+import { appScope, metrics } from "./rateGovernor.js"
 
 const placeholder = /\{([^{}]+)\}/g
 
@@ -125,7 +128,8 @@ const describeCause = (error: unknown): string => {
 /** @internal */
 export const make = (
   settings: GraphConfig.Settings,
-  httpClient: HttpClient.HttpClient
+  httpClient: HttpClient.HttpClient,
+  governor: RateGovernor.Service
 ): Effect.Effect<GraphClient.Service> =>
   Effect.gen(function*() {
     const scrub = makeScrubber([settings.accessToken, settings.appSecret])
@@ -134,6 +138,11 @@ export const make = (
       : Option.none<Redacted.Redacted<string>>()
     const authorization = Redacted.make(`Bearer ${Redacted.value(settings.accessToken)}`)
     const retrySchedule = Option.map(settings.retry, GraphRetry.schedule)
+    // The longest wait for Graph's regain time worth sleeping through, for the governor too.
+    const patience = Option.match(settings.retry, {
+      onNone: () => GraphRetry.defaultPolicy.maxHintedWait,
+      onSome: (policy) => policy.maxHintedWait
+    })
 
     // Our own span carries the route template and a scrubbed view of the request; the platform's span
     // would record the full URL, `appsecret_proof` included.
@@ -195,26 +204,35 @@ export const make = (
 
         const interpret = (
           response: HttpClientResponse.HttpClientResponse,
-          text: string
+          text: string,
+          usage: GraphUsage.GraphUsage
         ): Effect.Effect<GraphClient.GraphResponse<A>, GraphError.GraphError, R> =>
           Effect.gen(function*() {
             const headers = response.headers
             const status = response.status
-            const usage = GraphUsage.fromHeaders(headers)
             const fbtraceId = headers["x-fb-trace-id"]
             const now = yield* Clock.currentTimeMillis
             const retryAfterMillis = parseRetryAfter(headers["retry-after"], now)
             const json = parseJson(text)
             if (Either.isLeft(json)) {
-              // A 5xx or 429 page from a proxy, or a body cut short: worth another try. Other statuses
-              // with a non-JSON body (a 404 page from a wrong base URL) will not change on retry.
+              // An error status without a JSON body is a proxy or load balancer talking (a 502 page, an
+              // empty 503); a success status with one is a body cut short or garbled. 5xx, 429, 408 and
+              // damaged successes are worth another try; a 404 page from a wrong base URL is not.
               const retryable = status >= 500 || status === 429 || status === 408 || (status >= 200 && status < 300)
-              return yield* transportError(
-                "InvalidBody",
-                `The response of ${route} (HTTP ${status}) was not valid JSON (${json.left}).`,
-                retryable,
-                { httpStatus: status, usage, retryAfterMillis }
-              )
+              const empty = text.trim() === ""
+              return yield* status >= 400
+                ? transportError(
+                  "UnexpectedStatus",
+                  `${route} answered HTTP ${status} with ${empty ? "an empty body" : "a body that is not JSON"}.`,
+                  retryable,
+                  { httpStatus: status, usage, retryAfterMillis }
+                )
+                : transportError(
+                  "InvalidBody",
+                  `The response of ${route} (HTTP ${status}) was not valid JSON (${json.left}).`,
+                  retryable,
+                  { httpStatus: status, usage, retryAfterMillis }
+                )
             }
             const body = json.right
             if (isObject(body) && "error" in body) {
@@ -265,30 +283,71 @@ export const make = (
             }
           })
 
-        const attempt: Effect.Effect<GraphClient.GraphResponse<A>, GraphError.GraphError, R> = Effect.suspend(() => {
-          attempts++
-          return Effect.gen(function*() {
-            const proof = yield* proofParams
-            const httpRequest = HttpClientRequest.get(url, {
-              urlParams: [...query, ...proof],
-              headers: { authorization: Redacted.value(authorization), accept: "application/json" }
-            })
-            const { response, text } = yield* client.execute(httpRequest).pipe(
-              Effect.flatMap((response) => Effect.map(response.text, (text) => ({ response, text }))),
-              Effect.mapError(fromHttpError),
-              Effect.timeoutFail({
-                duration: settings.timeout,
-                onTimeout: () =>
-                  transportError(
-                    "Timeout",
-                    `${route} did not answer within ${Duration.format(settings.timeout)}.`,
-                    true
-                  )
+        // One attempt: the governor's wait comes first and is not an attempt, nor under the attempt's timeout.
+        const attempt: Effect.Effect<GraphClient.GraphResponse<A>, GraphError.GraphError, R> = Effect.zipRight(
+          governor.acquire(request.usageKey, patience).pipe(
+            // Graph already said when access returns, and it is later than the caller will wait: fail
+            // now, as the retry policy would on Graph's own refusal, instead of sending to be refused.
+            Effect.mapError((held) =>
+              new GraphError.GraphRateLimitError({
+                code: held.scope === appScope ? 4 : 80008,
+                message: `Graph said ${
+                  held.scope === appScope ? "the app" : `business ${held.scope}`
+                } may call again in ${
+                  Duration.format(Duration.millis(Math.round(held.waitMillis / 1000) * 1000))
+                }; the rate governor did not send this request because that is longer than retry.maxHintedWait (${
+                  Duration.format(patience)
+                }).`,
+                type: "RateGovernor",
+                isTransient: false,
+                httpStatus: 429,
+                route,
+                usage: GraphUsage.unknown,
+                retryAfterMillis: held.waitMillis,
+                attempts
               })
             )
-            return yield* interpret(response, text)
+          ),
+          Effect.suspend(() => {
+            attempts++
+            return Effect.gen(function*() {
+              const proof = yield* proofParams
+              const httpRequest = HttpClientRequest.get(url, {
+                urlParams: [...query, ...proof],
+                headers: { authorization: Redacted.value(authorization), accept: "application/json" }
+              })
+              yield* Metric.increment(metrics.requests)
+              const { response, text } = yield* client.execute(httpRequest).pipe(
+                Effect.flatMap((response) => Effect.map(response.text, (text) => ({ response, text }))),
+                Effect.mapError(fromHttpError),
+                Effect.timeoutFail({
+                  duration: settings.timeout,
+                  onTimeout: () =>
+                    transportError(
+                      "Timeout",
+                      `${route} did not answer within ${Duration.format(settings.timeout)}.`,
+                      true
+                    )
+                })
+              )
+              const usage = GraphUsage.fromHeaders(response.headers)
+              const result = yield* Effect.either(interpret(response, text, usage))
+              const throttled = Either.isLeft(result) && result.left._tag === "GraphRateLimitError"
+                ? result.left
+                : undefined
+              if (throttled !== undefined) {
+                yield* Metric.increment(Metric.tagged(metrics.rateLimitedResponses, "code", String(throttled.code)))
+              }
+              yield* governor.observe(request.usageKey, {
+                usage,
+                status: response.status,
+                errorCode: Either.isLeft(result) && "code" in result.left ? result.left.code : undefined,
+                retryAfterMillis: throttled?.retryAfterMillis
+              })
+              return yield* result
+            })
           })
-        })
+        )
 
         const retried = Option.match(retrySchedule, {
           onNone: () => attempt,

@@ -1,6 +1,8 @@
+import * as Cause from "effect/Cause"
 import type * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import type * as Exit from "effect/Exit"
+import * as Inspectable from "effect/Inspectable"
 import * as Layer from "effect/Layer"
 import * as Logger from "effect/Logger"
 import * as LogLevel from "effect/LogLevel"
@@ -85,3 +87,14 @@ export const makeRecorder = () => {
     })
   return { spans, logs, layer, dump, run: <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.provide(self, layer) }
 }
+
+/** Every way an error gets printed: where a secret must not show up. */
+export const everyRendering = (error: unknown): string =>
+  [
+    String(error),
+    (error as Error).message,
+    (error as Error).stack ?? "",
+    JSON.stringify(error),
+    Inspectable.format(error),
+    Cause.pretty(Cause.fail(error))
+  ].join("\n")

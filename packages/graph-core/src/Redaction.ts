@@ -1,7 +1,17 @@
+/**
+ * Keeping secrets out of everything that prints: URLs, error messages, logs.
+ *
+ * @since 0.1.0
+ */
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 
-/** Query parameters that carry a credential or something derived from one. */
+/**
+ * Query parameters that carry a credential or something derived from one.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
 export const secretParams: ReadonlySet<string> = new Set([
   "access_token",
   "appsecret_proof",
@@ -14,6 +24,9 @@ const mask = "<redacted>"
 /**
  * Replaces every occurrence of the given secrets in a text. Text from the server or from a transport
  * error may echo a secret back; this is the last line of defence before such text reaches an error.
+ *
+ * @since 0.1.0
+ * @category constructors
  */
 export const makeScrubber = (
   secrets: ReadonlyArray<Redacted.Redacted<string> | Option.Option<Redacted.Redacted<string>>>
@@ -34,7 +47,18 @@ export const makeScrubber = (
 }
 
 /**
- * A URL with every credential-bearing query parameter masked, safe to show or store.
+ * A URL with every credential-bearing query parameter (and any user info) masked, safe to show or store.
+ *
+ * @example
+ * ```ts
+ * import { Redaction } from "@effect-waba/graph-core"
+ *
+ * Redaction.scrubUrl("https://graph.facebook.com/v26.0/1/owned_whatsapp_business_accounts?access_token=EAAG&after=x")
+ * // "https://graph.facebook.com/v26.0/1/owned_whatsapp_business_accounts?access_token=%3Credacted%3E&after=x"
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
  */
 export const scrubUrl = (url: string): string => {
   let parsed: URL
