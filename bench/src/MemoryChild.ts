@@ -27,6 +27,8 @@ export interface MemoryResult {
   /** Peak RSS over the whole process, KiB. */
   readonly maxRssKiB: number
   readonly heapUsedEndKiB: number
+  /** Heap still in use after a full GC at the end (what the run retained), KiB; needs `--expose-gc`. */
+  readonly heapRetainedKiB: number | undefined
 }
 
 const job = JSON.parse(process.argv[2] ?? "{}") as MemoryJob
@@ -43,12 +45,18 @@ const count = runtime !== undefined
     target,
     firstPageUrl(target, job.businessId, { fields: ["id", ...fields].join(","), limit: String(limit) })
   )
+const ms = performance.now() - start
+const maxRssKiB = process.resourceUsage().maxRSS
+const heapUsedEndKiB = Math.round(process.memoryUsage().heapUsed / 1024)
+const gc = (globalThis as { gc?: () => void }).gc
+gc?.()
 const result: MemoryResult = {
   count,
-  ms: performance.now() - start,
+  ms,
   baselineMaxRssKiB,
-  maxRssKiB: process.resourceUsage().maxRSS,
-  heapUsedEndKiB: Math.round(process.memoryUsage().heapUsed / 1024)
+  maxRssKiB,
+  heapUsedEndKiB,
+  heapRetainedKiB: gc === undefined ? undefined : Math.round(process.memoryUsage().heapUsed / 1024)
 }
 process.stdout.write(`${JSON.stringify(result)}\n`)
 process.exit(0)

@@ -15,14 +15,20 @@ const script = fileURLToPath(new URL("../MemoryChild.js", import.meta.url))
 
 const measure = (job: MemoryJob): Promise<MemoryResult> =>
   new Promise((resolve, reject) => {
-    execFile(process.execPath, [script, JSON.stringify(job)], { maxBuffer: 1 << 20 }, (error, stdout) => {
-      if (error !== null) return reject(error)
-      const result = JSON.parse(stdout.trim()) as MemoryResult
-      if (result.count !== job.accounts) {
-        return reject(new Error(`${job.client} streamed ${result.count} accounts, expected ${job.accounts}`))
+    // --expose-gc only for the final GC that measures what the run retained; nothing is forced before.
+    execFile(
+      process.execPath,
+      ["--expose-gc", script, JSON.stringify(job)],
+      { maxBuffer: 1 << 20 },
+      (error, stdout) => {
+        if (error !== null) return reject(error)
+        const result = JSON.parse(stdout.trim()) as MemoryResult
+        if (result.count !== job.accounts) {
+          return reject(new Error(`${job.client} streamed ${result.count} accounts, expected ${job.accounts}`))
+        }
+        resolve(result)
       }
-      resolve(result)
-    })
+    )
   })
 
 const mib = (kib: number) => (kib / 1024).toFixed(1)
@@ -64,12 +70,14 @@ export const run = async (context: ScenarioContext): Promise<Section> => {
         const peak = peaks[i]!
         const baseline = summarize(list.map((r) => r.baselineMaxRssKiB))
         const time = summarize(list.map((r) => r.ms))
+        const retained = summarize(list.map((r) => r.heapRetainedKiB ?? Number.NaN))
         rows.push([
           client === "effect-waba" ? `effect-waba (${transportLabel[context.headline]})` : "bare fetch + JSON.parse",
           count(size),
           mib(peak.median),
           range(peak, mib),
           mib(baseline.median),
+          mib(retained.median),
           ms(time.median),
           i === 0 ? "" : ratio(peak.median / peaks[0]!.median)
         ])
@@ -82,7 +90,7 @@ export const run = async (context: ScenarioContext): Promise<Section> => {
       title: "Memory: peak RSS against the total",
       setup: `Two businesses on one server, with ${count(small)} and ${
         count(large)
-      } accounts. Each measurement is a fresh Node process that builds the client, notes its peak RSS so far (the baseline: modules and client), streams every account at 100 per page with the throughput fields, discards them, and reports \`process.resourceUsage().maxRSS\`. Default V8 heap settings, no forced GC. ${repetitions} process(es) per cell, sizes and clients alternated.`,
+      } accounts. Each measurement is a fresh Node process that builds the client, notes its peak RSS so far (the baseline: modules and client), streams every account at 100 per page with the throughput fields, discards them, and reports \`process.resourceUsage().maxRSS\`, then runs one full GC and reports the heap still in use (what the run retained: flat means nothing accumulates). Default V8 heap settings, no forced GC during the run. ${repetitions} process(es) per cell, sizes and clients alternated.`,
       tables: [{
         headers: [
           "client",
@@ -90,6 +98,7 @@ export const run = async (context: ScenarioContext): Promise<Section> => {
           "peak RSS MiB (median)",
           "min–max MiB",
           "baseline MiB",
+          "heap retained after GC, MiB",
           "time ms",
           "peak ratio large/small"
         ],

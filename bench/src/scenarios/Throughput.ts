@@ -16,7 +16,7 @@ import {
 } from "../Clients.js"
 import { interleave, type Variant } from "../Harness.js"
 import { sdkLoop } from "../MetaSdk.js"
-import { count, iqr, ms, range, ratio, type Section } from "../Report.js"
+import { count, iqr, ms, range, ratio, type Section, us } from "../Report.js"
 import { startServer } from "../ServerProcess.js"
 import { pairedRatios, summarize } from "../Stats.js"
 import type { ScenarioContext } from "./Context.js"
@@ -52,10 +52,14 @@ export const run = async (context: ScenarioContext): Promise<Section> => {
     const samples = await interleave(variants, {
       repetitions: context.settings.repetitions,
       warmup: 1,
-      log: context.log
+      log: context.log,
+      serverPid: server.pid
     })
 
     const floor = samples.find((s) => s.name === bare.name)!.ms
+    const pages = Math.ceil(accounts / limit)
+    const perPage = (values: ReadonlyArray<number>) =>
+      values.length === 0 ? "?" : us((summarize(values).median * 1000) / pages)
     const rows = samples.map((s) => {
       const summary = summarize(s.ms)
       const ratios = summarize(pairedRatios(s.ms, floor))
@@ -70,7 +74,9 @@ export const run = async (context: ScenarioContext): Promise<Section> => {
           iqr(summary, ms),
           count(accounts / (summary.median / 1000)),
           ratio(summary.median / summarize(floor).median),
-          range(ratios, ratio)
+          range(ratios, ratio),
+          perPage(s.clientCpuMs),
+          perPage(s.serverCpuMs)
         ]
       }
     })
@@ -87,7 +93,7 @@ export const run = async (context: ScenarioContext): Promise<Section> => {
         fields.length + 1
       } fields for every client (\`id,${
         fields.join(",")
-      }\`). Each run streams every account and discards it. effect-waba runs \`OwnedAccounts.stream(...).pipe(Stream.runCount)\` on each of the platform's HTTP clients, with graph-core's defaults (30 s timeout, retry policy, spans). The floor is a \`fetch\` + \`JSON.parse\` loop that follows \`paging.next\` with no validation. Meta's SDK pages with its own \`Cursor\` (\`Business.getOwnedWhatsAppBusinessAccounts\`, axios underneath). ${context.settings.repetitions} runs per variant after one warm-up round, interleaved.`,
+      }\`). Each run streams every account and discards it. effect-waba runs \`OwnedAccounts.stream(...).pipe(Stream.runCount)\` on each of the platform's HTTP clients, with graph-core's defaults (30 s timeout per attempt, retry policy, span per request, in-memory rate governor) and no prefetch. The floor is a \`fetch\` + \`JSON.parse\` loop that follows \`paging.next\` with no validation. Meta's SDK pages with its own \`Cursor\` (\`Business.getOwnedWhatsAppBusinessAccounts\`, axios underneath). ${context.settings.repetitions} runs per variant after one warm-up round, interleaved. CPU columns: this process's user + system time (\`process.cpuUsage\`) and the server process's (\`/proc\`, 10 ms ticks) during the run, per page, medians.`,
       tables: [{
         headers: [
           "variant",
@@ -96,9 +102,11 @@ export const run = async (context: ScenarioContext): Promise<Section> => {
           "IQR ms",
           "accounts/s",
           "ratio to floor (medians)",
-          "ratio per round, min–max"
+          "ratio per round, min–max",
+          "client CPU µs/page",
+          "server CPU µs/page"
         ],
-        rows: rows.map((r) => r.row)
+        rows: rows.map((r) => r.name === best.name ? [`**${r.row[0]}** (headline)`, ...r.row.slice(1)] : r.row)
       }],
       targets: [
         {
