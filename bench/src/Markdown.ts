@@ -20,18 +20,22 @@ const reproduce = `## How to reproduce
 \`\`\`sh
 pnpm install
 pnpm bench                      # builds, runs every scenario, rewrites docs/benchmarks.md
-BENCH_QUICK=1 pnpm bench        # about a minute: fewer accounts and repetitions, written to bench/.results/
+BENCH_QUICK=1 pnpm bench        # 2–3 minutes: fewer accounts and repetitions, written to bench/.results/
 BENCH_SCENARIOS=throughput,overhead BENCH_REPS=9 pnpm bench   # some scenarios, more repetitions
 \`\`\`
 
 | variable | effect |
 | --- | --- |
-| \`BENCH_QUICK=1\` | 20,000 accounts for throughput, 20,000 vs 200,000 for memory, 20 pages for latency hiding, 50 businesses for fan-out, 3 repetitions |
+| \`BENCH_QUICK=1\` | 20,000 accounts for throughput, 20,000 vs 200,000 for memory (too short for V8's heap to settle: its memory ratio is not meaningful), 20 pages for latency hiding, 50 businesses for fan-out, 3 repetitions |
 | \`BENCH_REPS=n\` | repetitions per variant in the timed scenarios (default 7; each after one warm-up round) |
 | \`BENCH_SCENARIOS=a,b\` | only these of \`throughput\`, \`latency\`, \`memory\`, \`fanout\`, \`overhead\` |
 | \`BENCH_OUT=path\` | where the report goes (default: this file for a full run, \`bench/.results/benchmarks.md\` otherwise) |
 
-Raw samples of the last run are in \`bench/.results/raw.json\` (not committed).
+Raw samples of the last run are in \`bench/.results/raw.json\` (not committed). To profile one client on its
+own, against its own emulator process: \`node --cpu-prof bench/dist/Profile.js ours-undici 100000 3\` (or
+\`ours-fetch\`, \`ours-node-http\`, \`ours-node-http-keepalive\`, \`bare\`, \`sdk\`), which also prints client
+and server CPU per page; \`node --cpu-prof bench/dist/ProfileCanned.js stream\` profiles our CPU per page
+without a socket (modes \`parse\`, \`decode\`, \`platform\`, \`get\`, \`bare-loop\`, \`stream\`).
 
 How it runs: each scenario starts the emulator (\`@effect-waba/emulator\`, \`rateLimit: false\`) as a server on
 loopback **in its own Node process** (\`bench/src/EmulatorProcess.ts\`), with the scenario's data size and
@@ -50,7 +54,7 @@ What each scenario measures:
 3. **Memory** — peak RSS for 10× more accounts: whether streaming holds only the page in hand.
 4. **Fan-out** — many small businesses with server latency, one after another vs concurrently.
 5. **Overhead per request** — µs per request added by each layer (Effect platform, graph-core, waba)
-   on a one-account page, over the socket and in-process.
+   on a one-account page, over the socket and in-process, and per page of 100 in-process.
 `
 
 // Written by hand from profiling sessions (bench/src/Profile.ts, ProfileCanned.ts, --cpu-prof, and A/B runs
@@ -75,9 +79,10 @@ is not one hot spot but a fixed cost per request and per account on a very short
     wall time and ~13% of client CPU per page. Kept: it is the documented per-attempt timeout, must work with
     any \`HttpClient\` (by interruption) and under \`TestClock\`; a hand-rolled fork-and-timer version was
     slower in a micro-benchmark.
-  - The \`@effect/platform\` \`HttpClient\` itself: ~0.1–0.2 ms per request over bare \`fetch\` (abort
-    controller, finalization registry, header objects, the fiber runtime). \`NodeHttpClient.layerUndici\`
-    is the cheapest transport here; \`NodeHttpClient.layer\`'s default agent has no keep-alive.
+  - The \`@effect/platform\` \`HttpClient\` and the \`Stream\` around it: ~0.04 ms per request in-process
+    (abort controller, finalization registry, header objects, the fiber runtime) and ~0.1 ms per page for
+    the stream. Over the socket, \`NodeHttpClient.layerUndici\` (undici's request API) is cheaper than
+    \`fetch\` and wins some of that back; \`NodeHttpClient.layer\`'s default agent has no keep-alive.
   - Within noise (under 3% each, measured A/B): the retry wrapper (building the schedule only after a first
     failure: no measurable change, reverted), span stack-trace capture (\`captureStackTrace: false\`: no
     change, not done), the request span itself (~2%), the in-memory rate governor (~3% of CPU, 0% wall;

@@ -59,7 +59,7 @@ const perUnit = (samples: ReadonlyArray<Samples>, units: number, names: Readonly
         us(summary.median),
         range(summary, us),
         iqr(summary, us),
-        i === 0 ? "" : `+${us(summary.median - floor)}`,
+        i === 0 ? "" : `${summary.median >= floor ? "+" : "−"}${us(Math.abs(summary.median - floor))}`,
         us(cpu.median)
       ]
     })
