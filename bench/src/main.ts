@@ -1,0 +1,64 @@
+/**
+ * `pnpm bench`: runs every scenario against emulator server processes on loopback and writes the
+ * report. See `Settings.ts` for the knobs and `docs/benchmarks.md` for what each scenario measures.
+ */
+import * as fs from "node:fs"
+import * as path from "node:path"
+import { performance } from "node:perf_hooks"
+import { describeMachine } from "./Machine.js"
+import { renderReport } from "./Markdown.js"
+import type { Section } from "./Report.js"
+import type { ScenarioContext } from "./scenarios/Context.js"
+import * as FanOut from "./scenarios/FanOut.js"
+import * as LatencyHiding from "./scenarios/LatencyHiding.js"
+import * as Memory from "./scenarios/Memory.js"
+import * as Overhead from "./scenarios/Overhead.js"
+import * as Throughput from "./scenarios/Throughput.js"
+import { fromEnvironment, type ScenarioId } from "./Settings.js"
+
+const scenarios: Record<ScenarioId, (context: ScenarioContext) => Promise<Section>> = {
+  throughput: Throughput.run,
+  latency: LatencyHiding.run,
+  memory: Memory.run,
+  fanout: FanOut.run,
+  overhead: Overhead.run
+}
+
+const settings = fromEnvironment()
+const log = (line: string) => console.log(line)
+const context: ScenarioContext = { settings, log, headline: "fetch" }
+const machineBefore = describeMachine()
+const started = performance.now()
+const startedAt = new Date()
+const sections: Array<Section> = []
+for (const id of settings.scenarios) {
+  const t0 = performance.now()
+  sections.push(await scenarios[id](context))
+  log(`${id} done in ${((performance.now() - t0) / 1000).toFixed(1)} s`)
+}
+const elapsedSeconds = (performance.now() - started) / 1000
+const machineAfter = describeMachine()
+
+const markdown = renderReport({
+  settings,
+  machine: machineBefore,
+  loadAfter: machineAfter.loadAverage,
+  startedAt,
+  elapsedSeconds,
+  sections
+})
+fs.mkdirSync(path.dirname(settings.out), { recursive: true })
+fs.writeFileSync(settings.out, markdown)
+fs.mkdirSync(path.dirname(settings.rawOut), { recursive: true })
+fs.writeFileSync(
+  settings.rawOut,
+  JSON.stringify({ startedAt, elapsedSeconds, machine: machineBefore, settings, sections }, null, 2)
+)
+log(`wrote ${path.relative(process.cwd(), settings.out)} in ${elapsedSeconds.toFixed(0)} s`)
+for (const section of sections) {
+  for (const target of section.targets) {
+    log(`${target.met ? "met   " : "MISSED"} ${target.description}: ${target.detail}`)
+  }
+}
+// Keep-alive sockets and the SDK's axios agent would otherwise hold the process open for a while.
+process.exit(0)
