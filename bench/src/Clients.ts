@@ -3,11 +3,13 @@
  * clients, a bare `fetch` loop (the floor), and Meta's Node business SDK.
  */
 import { GraphClient, GraphConfig } from "@effect-waba/graph-core"
+import { WhatsAppBusinessAccount } from "@effect-waba/waba"
 import * as NodeHttpClient from "@effect/platform-node/NodeHttpClient"
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import type * as HttpClient from "@effect/platform/HttpClient"
 import * as Layer from "effect/Layer"
 import * as ManagedRuntime from "effect/ManagedRuntime"
+import * as Schema from "effect/Schema"
 
 /** Where a client reads from. */
 export interface Target {
@@ -108,3 +110,18 @@ export const bareLoop = async (
   }
   return count
 }
+
+/**
+ * What a caller of `GraphClient.get` would write for this edge: the node's schema, picked to the
+ * fields asked for.
+ */
+export const PageBody = Schema.Struct({
+  data: Schema.Array(WhatsAppBusinessAccount.WhatsAppBusinessAccount.pipe(Schema.pick("id", ...fields))),
+  paging: Schema.optional(Schema.Struct({
+    cursors: Schema.optional(Schema.Struct({
+      before: Schema.optional(Schema.String),
+      after: Schema.optional(Schema.String)
+    })),
+    next: Schema.optional(Schema.String)
+  }))
+})

@@ -9,7 +9,7 @@
  * the page Schema).
  */
 import { GraphClient, GraphConfig } from "@effect-waba/graph-core"
-import { OwnedAccounts, WhatsAppBusinessAccount } from "@effect-waba/waba"
+import { OwnedAccounts } from "@effect-waba/waba"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Effect from "effect/Effect"
@@ -18,7 +18,7 @@ import * as ManagedRuntime from "effect/ManagedRuntime"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import { performance } from "node:perf_hooks"
-import { apiVersion, fields, firstPageUrl } from "./Clients.js"
+import { apiVersion, fields, firstPageUrl, PageBody } from "./Clients.js"
 import { startServer } from "./ServerProcess.js"
 
 const [mode = "get", timesArg = "2000", limitArg = "100"] = process.argv.slice(2)
@@ -49,16 +49,6 @@ const respondPaged = (link: string) => {
   const n = after === null ? 0 : Number(after.slice(1)) + 1
   return new Response(bodies[n], { status: 200, headers })
 }
-const PageBody = Schema.Struct({
-  data: Schema.Array(WhatsAppBusinessAccount.WhatsAppBusinessAccount.pipe(Schema.pick("id", ...fields))),
-  paging: Schema.optional(Schema.Struct({
-    cursors: Schema.optional(Schema.Struct({
-      before: Schema.optional(Schema.String),
-      after: Schema.optional(Schema.String)
-    })),
-    next: Schema.optional(Schema.String)
-  }))
-})
 const decode = Schema.decodeUnknownSync(PageBody)
 const client = HttpClient.make((request, link) =>
   Effect.sync(() => HttpClientResponse.fromWeb(request, mode === "stream" ? respondPaged(link.href) : respond()))

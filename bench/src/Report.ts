@@ -1,7 +1,7 @@
 /**
  * The report's model and its Markdown rendering.
  */
-import type { Summary } from "./Stats.js"
+import { pairedRatios, summarize, type Summary } from "./Stats.js"
 
 export interface Table {
   readonly caption?: string | undefined
@@ -65,4 +65,28 @@ export const renderSection = (section: Section, index: number): string => {
   }
   for (const note of section.notes) parts.push(note, "")
   return parts.join("\n")
+}
+
+/**
+ * One row per variant, each compared with the first (the baseline): name, median, spread, a column of
+ * the scenario's own (`own`, given the median in ms), the speed-up of the medians and per round.
+ */
+export const speedupRows = (
+  samples: ReadonlyArray<{ readonly name: string; readonly ms: ReadonlyArray<number> }>,
+  own: (medianMs: number) => string
+): ReadonlyArray<ReadonlyArray<string>> => {
+  const baseline = samples[0]!.ms
+  const baselineMedian = summarize(baseline).median
+  return samples.map((s) => {
+    const summary = summarize(s.ms)
+    return [
+      s.name,
+      ms(summary.median),
+      range(summary, ms),
+      iqr(summary, ms),
+      own(summary.median),
+      ratio(baselineMedian / summary.median),
+      range(summarize(pairedRatios(baseline, s.ms)), ratio)
+    ]
+  })
 }

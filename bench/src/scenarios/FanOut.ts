@@ -6,9 +6,8 @@ import { OwnedAccounts } from "@effect-waba/waba"
 import * as Stream from "effect/Stream"
 import { ourRuntime, transportLabel } from "../Clients.js"
 import { interleave, type Variant } from "../Harness.js"
-import { count, iqr, ms, range, ratio, type Section } from "../Report.js"
+import { count, type Section, speedupRows } from "../Report.js"
 import { startServer } from "../ServerProcess.js"
-import { pairedRatios, summarize } from "../Stats.js"
 import type { ScenarioContext } from "./Context.js"
 
 export const run = async (context: ScenarioContext): Promise<Section> => {
@@ -38,21 +37,7 @@ export const run = async (context: ScenarioContext): Promise<Section> => {
       warmup: 1,
       log: context.log
     })
-    const sequential = samples[0]!.ms
-    const seqMedian = summarize(sequential).median
-    const rows = samples.map((s) => {
-      const summary = summarize(s.ms)
-      const speedups = summarize(pairedRatios(sequential, s.ms))
-      return [
-        s.name,
-        ms(summary.median),
-        range(summary, ms),
-        iqr(summary, ms),
-        count(total / (summary.median / 1000)),
-        ratio(seqMedian / summary.median),
-        range(speedups, ratio)
-      ]
-    })
+    const rows = speedupRows(samples, (median) => count(total / (median / 1000)))
     const requests = businesses * pagesPerBusiness
     return {
       id: "fanout",

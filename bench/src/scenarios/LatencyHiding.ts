@@ -7,9 +7,9 @@ import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
 import { ourRuntime, transportLabel } from "../Clients.js"
 import { interleave, type Variant } from "../Harness.js"
-import { count, iqr, ms, range, ratio, type Section } from "../Report.js"
+import { count, ms, ratio, type Section, speedupRows } from "../Report.js"
 import { startServer } from "../ServerProcess.js"
-import { pairedRatios, summarize } from "../Stats.js"
+import { summarize } from "../Stats.js"
 import type { ScenarioContext } from "./Context.js"
 
 export const run = async (context: ScenarioContext): Promise<Section> => {
@@ -39,21 +39,8 @@ export const run = async (context: ScenarioContext): Promise<Section> => {
       warmup: 1,
       log: context.log
     })
-    const sequential = samples[0]!.ms
-    const seqMedian = summarize(sequential).median
-    const rows = samples.map((s) => {
-      const summary = summarize(s.ms)
-      const speedups = summarize(pairedRatios(sequential, s.ms))
-      return [
-        s.name,
-        ms(summary.median),
-        range(summary, ms),
-        iqr(summary, ms),
-        ms(summary.median / pages),
-        ratio(seqMedian / summary.median),
-        range(speedups, ratio)
-      ]
-    })
+    const seqMedian = summarize(samples[0]!.ms).median
+    const rows = speedupRows(samples, (median) => ms(median / pages))
     const prefetch = summarize(samples[1]!.ms).median
     const speedup = seqMedian / prefetch
     const ideal = (pages * (serverMs + consumerMs)) /

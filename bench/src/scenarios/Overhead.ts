@@ -6,7 +6,7 @@
  * page and for pages of 100.
  */
 import { GraphClient, GraphConfig } from "@effect-waba/graph-core"
-import { OwnedAccounts, WhatsAppBusinessAccount } from "@effect-waba/waba"
+import { OwnedAccounts } from "@effect-waba/waba"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Effect from "effect/Effect"
@@ -15,7 +15,7 @@ import * as ManagedRuntime from "effect/ManagedRuntime"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
-import { apiVersion, fields, firstPageUrl, httpLayer, ourRuntime, transportLabel } from "../Clients.js"
+import { apiVersion, fields, firstPageUrl, httpLayer, ourRuntime, PageBody, transportLabel } from "../Clients.js"
 import { interleave, type Samples, type Variant } from "../Harness.js"
 import { iqr, range, type Section, type Table, us } from "../Report.js"
 import { startServer } from "../ServerProcess.js"
@@ -24,17 +24,6 @@ import type { ScenarioContext } from "./Context.js"
 
 const route = "/{business-id}/owned_whatsapp_business_accounts"
 
-// What a caller of GraphClient.get would write for this edge: the node's schema, picked to the fields asked for.
-const PageBody = Schema.Struct({
-  data: Schema.Array(WhatsAppBusinessAccount.WhatsAppBusinessAccount.pipe(Schema.pick("id", ...fields))),
-  paging: Schema.optional(Schema.Struct({
-    cursors: Schema.optional(Schema.Struct({
-      before: Schema.optional(Schema.String),
-      after: Schema.optional(Schema.String)
-    })),
-    next: Schema.optional(Schema.String)
-  }))
-})
 const decodePage = Schema.decodeUnknown(PageBody)
 
 interface RawPage {
