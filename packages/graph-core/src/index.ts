@@ -19,6 +19,11 @@ export * as GraphConfig from "./GraphConfig.js"
 export * as GraphError from "./GraphError.js"
 
 /**
+ * @since 0.2.0
+ */
+export * as GraphEvents from "./GraphEvents.js"
+
+/**
  * @since 0.1.0
  */
 export * as GraphRetry from "./GraphRetry.js"
