@@ -21,6 +21,31 @@ export * as GraphError from "./GraphError.js"
 /**
  * @since 0.2.0
  */
+export * as GraphEdge from "./GraphEdge.js"
+
+/**
+ * @since 0.2.0
+ */
+export * as GraphFields from "./GraphFields.js"
+
+/**
+ * @since 0.2.0
+ */
+export * as GraphFilter from "./GraphFilter.js"
+
+/**
+ * @since 0.2.0
+ */
+export * as GraphNode from "./GraphNode.js"
+
+/**
+ * @since 0.2.0
+ */
+export * as GraphSchema from "./GraphSchema.js"
+
+/**
+ * @since 0.2.0
+ */
 export * as GraphEvents from "./GraphEvents.js"
 
 /**

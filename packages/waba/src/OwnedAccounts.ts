@@ -24,7 +24,14 @@
  * @since 0.1.0
  */
 import type { GraphUsage } from "@effect-waba/graph-core"
-import { GraphClient, GraphError, InvalidRequestError, Redaction } from "@effect-waba/graph-core"
+import {
+  GraphClient,
+  GraphEdge,
+  GraphError,
+  GraphFilter,
+  InvalidRequestError,
+  Redaction
+} from "@effect-waba/graph-core"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
@@ -33,6 +40,31 @@ import * as Stream from "effect/Stream"
 import type * as Types from "effect/Types"
 import * as Filter from "./Filter.js"
 import * as Node from "./WhatsAppBusinessAccount.js"
+
+/**
+ * The edge's declaration. Graph documents one filter here: `creation_time` with `LESS_THAN`,
+ * `GREATER_THAN` and `IN_RANGE`; every other clause is evaluated by the client.
+ *
+ * @since 0.2.0
+ * @category edges
+ */
+export const edge = GraphEdge.make({
+  name: "OwnedAccounts",
+  path: "/{business-id}/owned_whatsapp_business_accounts",
+  parent: {
+    label: "businessId",
+    description: "a numeric Graph business id (as in Business Settings > Business info)"
+  },
+  node: Node.node,
+  filters: {
+    creation_time: GraphFilter.time(["LESS_THAN", "GREATER_THAN", "IN_RANGE"]),
+    ownership_type: GraphFilter.string(Node.OwnershipType)
+  },
+  sorts: ["creation_time_ascending", "creation_time_descending"],
+  maxLimit: 100,
+  resume: { field: "creation_time", ascending: "creation_time_ascending" },
+  itemsName: "accounts"
+})
 
 /**
  * The route template: it names spans and appears in errors.

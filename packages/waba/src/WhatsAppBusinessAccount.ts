@@ -1,14 +1,17 @@
 /**
- * The WhatsApp Business Account node, as a Schema.
+ * The WhatsApp Business Account node (`GET /{waba-id}`, and the items of the owned and client edges).
  *
  * Decoding is tolerant where Meta is known to drift: `id` may arrive as a JSON number, `creation_time`
- * as a numeric string, enums gain values, and new fields appear. None of that fails a decode. Keys keep
- * Graph's snake_case names, so the fields you ask for are the keys you get.
+ * as a numeric string, any optional field as `null` (read as absent), enums gain values, and new fields
+ * appear. None of that fails a decode. Keys keep Graph's snake_case names, so the fields you ask for are
+ * the keys you get.
  *
  * @since 0.1.0
  */
+import { GraphNode, GraphSchema } from "@effect-waba/graph-core"
 import * as Schema from "effect/Schema"
 import type * as Types from "effect/Types"
+import * as PhoneNumbers from "./PhoneNumbers.js"
 
 /**
  * A string enum that stays open: the known values help editors and readers, any other string Meta
@@ -17,29 +20,15 @@ import type * as Types from "effect/Types"
  * @since 0.1.0
  * @category schemas
  */
-export const openEnum = <const Known extends ReadonlyArray<string>>(
-  ...known: Known
-): Schema.Schema<Known[number] | (string & {}), string> =>
-  Schema.String.annotations({
-    description: `One of ${known.join(", ")}, or a value Meta added later`
-  }) as Schema.Schema<Known[number] | (string & {}), string>
+export const openEnum = GraphSchema.openEnum
 
 /**
- * A Graph id: a numeric string, sometimes sent as a bare JSON number. Kept a string either way, since
- * ids exceed `Number.MAX_SAFE_INTEGER` in places.
+ * A Graph id: a numeric string, sometimes sent as a bare JSON number.
  *
  * @since 0.1.0
  * @category schemas
  */
-export const GraphId = Schema.Union(
-  Schema.String,
-  // BigInt prints large integers in full where String(1e21) would print "1e+21".
-  Schema.transform(Schema.Int, Schema.String, {
-    strict: true,
-    decode: (n) => BigInt(n).toString(),
-    encode: (s) => Number(s)
-  })
-).annotations({ identifier: "GraphId" })
+export const GraphId = GraphSchema.GraphId
 
 /**
  * Unix seconds (a number, or a numeric string) as a `Date`.
@@ -47,15 +36,9 @@ export const GraphId = Schema.Union(
  * @since 0.1.0
  * @category schemas
  */
-export const UnixSeconds = Schema.transform(
-  Schema.Union(Schema.Number, Schema.NumberFromString),
-  Schema.ValidDateFromSelf,
-  {
-    strict: true,
-    decode: (seconds) => new Date(seconds * 1000),
-    encode: (date) => Math.floor(date.getTime() / 1000)
-  }
-).annotations({ identifier: "UnixSeconds" })
+export const UnixSeconds = GraphSchema.UnixSeconds
+
+const optional = GraphSchema.optional
 
 /**
  * @since 0.1.0
@@ -64,6 +47,8 @@ export const UnixSeconds = Schema.transform(
 export const AccountReviewStatus = openEnum("APPROVED", "PENDING", "REJECTED", "RESTRICTED", "DEFERRED")
 
 /**
+ * Graph sends these in lower case; Meta's spec examples show upper-case forms, which decode too.
+ *
  * @since 0.1.0
  * @category schemas
  */
@@ -89,13 +74,15 @@ export const BusinessVerificationStatus = openEnum(
 export const OwnershipType = openEnum("SELF", "CLIENT_OWNED", "ON_BEHALF_OF", "SELF_OWNED", "AGENCY_OWNED")
 
 /**
+ * The account's messaging tier, as current material lists it (older material shows TIER_1K, which still
+ * decodes).
+ *
  * @since 0.1.0
  * @category schemas
  */
 export const MessagingLimit = openEnum(
   "TIER_50",
   "TIER_250",
-  "TIER_1K",
   "TIER_2K",
   "TIER_10K",
   "TIER_100K",
@@ -110,15 +97,39 @@ export const MessagingLimit = openEnum(
 export const CanSendMessage = openEnum("AVAILABLE", "LIMITED", "BLOCKED")
 
 /**
+ * @since 0.2.0
+ * @category schemas
+ */
+export const Status = openEnum("ACTIVE", "DISABLED", "PENDING_DELETION")
+
+/**
+ * @since 0.2.0
+ * @category schemas
+ */
+export const MarketingMessagesLiteApiStatus = openEnum("ELIGIBLE", "INELIGIBLE", "ONBOARDED")
+
+/**
+ * @since 0.2.0
+ * @category schemas
+ */
+export const MarketingMessagesOnboardingStatus = openEnum("ONBOARDED", "NOT_ONBOARDED", "PENDING")
+
+/**
+ * @since 0.2.0
+ * @category schemas
+ */
+export const MarketingMessagesMaxPriceEnrollStatus = openEnum("ENROLLED", "NOT_ENROLLED", "PENDING")
+
+/**
  * A problem that limits sending, as listed under a `health_status` entity.
  *
  * @since 0.1.0
  * @category schemas
  */
 export const HealthStatusError = Schema.Struct({
-  error_code: Schema.optional(Schema.Number),
-  error_description: Schema.optional(Schema.String),
-  possible_solution: Schema.optional(Schema.String)
+  error_code: optional(Schema.Number),
+  error_description: optional(Schema.String),
+  possible_solution: optional(Schema.String)
 })
 
 /**
@@ -126,11 +137,11 @@ export const HealthStatusError = Schema.Struct({
  * @category schemas
  */
 export const HealthStatusEntity = Schema.Struct({
-  entity_type: Schema.optional(openEnum("WABA", "BUSINESS", "APP", "PHONE_NUMBER")),
-  id: Schema.optional(GraphId),
-  can_send_message: Schema.optional(CanSendMessage),
-  errors: Schema.optional(Schema.Array(HealthStatusError)),
-  additional_info: Schema.optional(Schema.Array(Schema.String))
+  entity_type: optional(openEnum("WABA", "BUSINESS", "APP", "PHONE_NUMBER")),
+  id: optional(GraphId),
+  can_send_message: optional(CanSendMessage),
+  errors: optional(GraphSchema.ArrayOf(HealthStatusError)),
+  additional_info: optional(GraphSchema.ArrayOf(Schema.String))
 })
 
 /**
@@ -140,8 +151,8 @@ export const HealthStatusEntity = Schema.Struct({
  * @category schemas
  */
 export const HealthStatus = Schema.Struct({
-  can_send_message: Schema.optional(CanSendMessage),
-  entities: Schema.optional(Schema.Array(HealthStatusEntity))
+  can_send_message: optional(CanSendMessage),
+  entities: optional(GraphSchema.ArrayOf(HealthStatusEntity))
 })
 
 /**
@@ -151,43 +162,88 @@ export const HealthStatus = Schema.Struct({
  * @category schemas
  */
 export const BusinessInfo = Schema.Struct({
-  id: Schema.optional(GraphId),
-  name: Schema.optional(Schema.String),
-  status: Schema.optional(Schema.String),
-  type: Schema.optional(Schema.String)
+  id: optional(GraphId),
+  name: optional(Schema.String),
+  status: optional(Schema.String),
+  type: optional(Schema.String)
 })
 
 /**
- * Every documented field of the node. All but `id` are optional: Graph leaves a field out when it has
- * no value.
+ * An object Graph refers to by id (a commerce account, an ad account), with whatever else it sends.
+ *
+ * @since 0.2.0
+ * @category schemas
+ */
+export const Reference = Schema.Union(
+  Schema.Struct({ id: optional(GraphId), name: optional(Schema.String) }),
+  Schema.transform(GraphId, Schema.Struct({ id: Schema.String }), {
+    strict: true,
+    decode: (id) => ({ id }),
+    encode: (reference) => reference.id
+  })
+)
+
+/**
+ * A JSON object whose shape Meta does not document; kept as sent.
+ *
+ * @since 0.2.0
+ * @category schemas
+ */
+export const Opaque = Schema.Record({ key: Schema.String, value: Schema.Unknown })
+
+/**
+ * The node's declaration: every current field of the reference, the default fields, and the edges
+ * that can be expanded inside it.
+ *
+ * @since 0.2.0
+ * @category nodes
+ */
+export const node = GraphNode.make({
+  name: "WhatsAppBusinessAccount",
+  fields: {
+    id: GraphId,
+    name: optional(Schema.String),
+    currency: optional(Schema.String),
+    timezone_id: optional(GraphId),
+    message_template_namespace: optional(Schema.String),
+    account_review_status: optional(AccountReviewStatus),
+    business_verification_status: optional(BusinessVerificationStatus),
+    country: optional(Schema.String),
+    /** When the account was created; sent as unix seconds. */
+    creation_time: optional(UnixSeconds),
+    health_status: optional(HealthStatus),
+    is_enabled_for_insights: optional(Schema.Boolean),
+    is_shared_with_partners: optional(Schema.Boolean),
+    on_behalf_of_business_info: optional(BusinessInfo),
+    ownership_type: optional(OwnershipType),
+    primary_funding_id: optional(GraphId),
+    purchase_order_number: optional(Schema.String),
+    status: optional(Status),
+    owner_business_info: optional(BusinessInfo),
+    whatsapp_business_manager_messaging_limit: optional(MessagingLimit),
+    marketing_messages_lite_api_status: optional(MarketingMessagesLiteApiStatus),
+    marketing_messages_onboarding_status: optional(MarketingMessagesOnboardingStatus),
+    analytics: optional(Opaque),
+    auth_international_rate_eligibility: optional(Opaque),
+    disable_marketing_messages_on_cloud_api: optional(Schema.Boolean),
+    linked_commerce_account: optional(Reference),
+    marketing_messages_ad_account: optional(Reference),
+    owner_business: optional(BusinessInfo),
+    primary_business_location: optional(Schema.Union(Schema.String, Opaque)),
+    template_auto_archival_enabled: optional(Schema.Boolean),
+    whatsapp_manager_marketing_messages_max_price_enroll_status: optional(MarketingMessagesMaxPriceEnrollStatus)
+  },
+  defaultFields: ["id", "name", "currency", "timezone_id", "message_template_namespace"],
+  expandable: () => ({ phone_numbers: PhoneNumbers.edge })
+})
+
+/**
+ * Every field of the node. All but `id` are optional: Graph leaves a field out when it has no value.
  *
  * @since 0.1.0
  * @category schemas
  */
-export const WhatsAppBusinessAccount = Schema.Struct({
-  id: GraphId,
-  name: Schema.optional(Schema.String),
-  currency: Schema.optional(Schema.String),
-  timezone_id: Schema.optional(GraphId),
-  message_template_namespace: Schema.optional(Schema.String),
-  account_review_status: Schema.optional(AccountReviewStatus),
-  business_verification_status: Schema.optional(BusinessVerificationStatus),
-  country: Schema.optional(Schema.String),
-  /** When the account was created; sent as unix seconds. */
-  creation_time: Schema.optional(UnixSeconds),
-  health_status: Schema.optional(HealthStatus),
-  is_enabled_for_insights: Schema.optional(Schema.Boolean),
-  is_shared_with_partners: Schema.optional(Schema.Boolean),
-  on_behalf_of_business_info: Schema.optional(BusinessInfo),
-  ownership_type: Schema.optional(OwnershipType),
-  primary_funding_id: Schema.optional(GraphId),
-  purchase_order_number: Schema.optional(Schema.String),
-  status: Schema.optional(openEnum("ACTIVE", "DISABLED", "PENDING_DELETION")),
-  owner_business_info: Schema.optional(BusinessInfo),
-  whatsapp_business_manager_messaging_limit: Schema.optional(MessagingLimit),
-  marketing_messages_lite_api_status: Schema.optional(openEnum("ELIGIBLE", "INELIGIBLE", "ONBOARDED")),
-  marketing_messages_onboarding_status: Schema.optional(openEnum("ONBOARDED", "NOT_ONBOARDED", "PENDING"))
-}).annotations({ identifier: "WhatsAppBusinessAccount" })
+export const WhatsAppBusinessAccount = node.schema
 
 /**
  * @since 0.1.0
@@ -204,12 +260,12 @@ export type WhatsAppBusinessAccount = typeof WhatsAppBusinessAccount.Type
 export type Field = keyof typeof WhatsAppBusinessAccount.fields
 
 /**
- * Every documented field, in the schema's order.
+ * Every field, in the schema's order.
  *
  * @since 0.1.0
  * @category constants
  */
-export const fields = Object.keys(WhatsAppBusinessAccount.fields) as ReadonlyArray<Field>
+export const fields = node.fieldNames as ReadonlyArray<Field>
 
 /**
  * What Graph returns when a request names no fields.
@@ -229,7 +285,7 @@ export type DefaultField = typeof defaultFields[number]
  * @since 0.1.0
  * @category predicates
  */
-export const isField = (name: string): name is Field => Object.hasOwn(WhatsAppBusinessAccount.fields, name)
+export const isField = (name: string): name is Field => node.isField(name)
 
 /**
  * The node narrowed to the requested fields (plus `id`, which Graph always returns).

@@ -1,4 +1,9 @@
 /**
+ * @since 0.2.0
+ */
+export * as ClientAccounts from "./ClientAccounts.js"
+
+/**
  * @since 0.1.0
  */
 export * as Filter from "./Filter.js"
@@ -7,6 +12,16 @@ export * as Filter from "./Filter.js"
  * @since 0.1.0
  */
 export * as OwnedAccounts from "./OwnedAccounts.js"
+
+/**
+ * @since 0.2.0
+ */
+export * as PhoneNumber from "./PhoneNumber.js"
+
+/**
+ * @since 0.2.0
+ */
+export * as PhoneNumbers from "./PhoneNumbers.js"
 
 /**
  * @since 0.1.0

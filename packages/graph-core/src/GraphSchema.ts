@@ -1,0 +1,178 @@
+/**
+ * The value types Graph puts on the wire, as Schemas that decode what Graph really sends.
+ *
+ * Graph drifts: ids arrive as strings or bare numbers, unix times as numbers or numeric strings, enums
+ * gain values, new fields appear, and any optional field may come back as JSON `null`. The schemas here
+ * accept all of that, so a node declared with them never fails a page because Meta changed something
+ * harmless.
+ *
+ * @since 0.2.0
+ */
+import * as ParseResult from "effect/ParseResult"
+import * as Schema from "effect/Schema"
+
+/**
+ * A Graph id: a numeric string, sometimes sent as a bare JSON number. Kept a string either way, since
+ * ids exceed `Number.MAX_SAFE_INTEGER` in places.
+ *
+ * @since 0.2.0
+ * @category schemas
+ */
+export const GraphId = Schema.Union(
+  Schema.String,
+  // BigInt prints large integers in full where String(1e21) would print "1e+21".
+  Schema.transform(Schema.Int, Schema.String, {
+    strict: true,
+    decode: (n) => BigInt(n).toString(),
+    encode: (s) => Number(s)
+  })
+).annotations({ identifier: "GraphId" })
+
+/**
+ * Unix seconds (a number, or a numeric string) as a `Date`.
+ *
+ * @since 0.2.0
+ * @category schemas
+ */
+export const UnixSeconds = Schema.transform(
+  Schema.Union(Schema.Number, Schema.NumberFromString),
+  Schema.ValidDateFromSelf,
+  {
+    strict: true,
+    decode: (seconds) => new Date(seconds * 1000),
+    encode: (date) => Math.floor(date.getTime() / 1000)
+  }
+).annotations({ identifier: "UnixSeconds" })
+
+/**
+ * A string enum that stays open: the known values type the common case and help editors, and any
+ * other string Meta adds later still decodes (typed `string`).
+ *
+ * @example
+ * ```ts
+ * import { GraphSchema } from "@effect-waba/graph-core"
+ *
+ * const QualityRating = GraphSchema.openEnum("GREEN", "YELLOW", "RED", "UNKNOWN")
+ * // Schema<"GREEN" | "YELLOW" | "RED" | "UNKNOWN" | (string & {}), string>
+ * ```
+ *
+ * @since 0.2.0
+ * @category schemas
+ */
+export const openEnum = <const Known extends ReadonlyArray<string>>(
+  ...known: Known
+): OpenEnum<Known> =>
+  Object.assign(
+    Schema.String.annotations({ description: `One of ${known.join(", ")}, or a value Meta added later` }),
+    { known }
+  ) as unknown as OpenEnum<Known>
+
+/**
+ * A schema made by {@link openEnum}: it remembers the values it knows.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface OpenEnum<Known extends ReadonlyArray<string>>
+  extends Schema.Schema<Known[number] | (string & {}), string>
+{
+  readonly known: Known
+}
+
+/**
+ * An optional field of a node: absent, or `null` (read as absent), or a value.
+ *
+ * @since 0.2.0
+ * @category schemas
+ */
+export const optional = <S extends Schema.Schema.All>(
+  schema: S
+): Schema.optionalWith<S, { nullable: true; exact: true }> =>
+  Schema.optionalWith(schema, { nullable: true, exact: true })
+
+/**
+ * A list that tolerates `null` elements by dropping them (Graph has sent `[null]` for empty lists).
+ *
+ * @since 0.2.0
+ * @category schemas
+ */
+export const ArrayOf = <A, I, R>(
+  item: Schema.Schema<A, I, R>
+): Schema.Schema<ReadonlyArray<A>, ReadonlyArray<I | null>, R> =>
+  Schema.transform(
+    Schema.Array(Schema.NullOr(item)),
+    Schema.typeSchema(Schema.Array(Schema.typeSchema(item))),
+    {
+      strict: true,
+      decode: (items) => items.filter((x): x is A => x !== null),
+      encode: (items) => items
+    }
+  ) as unknown as Schema.Schema<ReadonlyArray<A>, ReadonlyArray<I | null>, R>
+
+/**
+ * The `cursors` of a page.
+ *
+ * @since 0.2.0
+ * @category schemas
+ */
+export const Cursors = Schema.Struct({
+  before: optional(Schema.String),
+  after: optional(Schema.String)
+})
+
+/**
+ * The `paging` object of an edge's answer. The ONLY end signal is the absence of `next`.
+ *
+ * @since 0.2.0
+ * @category schemas
+ */
+export const Paging = Schema.Struct({
+  cursors: optional(Cursors),
+  next: optional(Schema.String),
+  previous: optional(Schema.String)
+})
+
+/**
+ * @since 0.2.0
+ * @category models
+ */
+export type Paging = typeof Paging.Type
+
+/**
+ * An edge's answer: `{ data: [...], paging: {...} }`, with `summary` when one was asked for.
+ *
+ * @since 0.2.0
+ * @category schemas
+ */
+export const Connection = <A, I, R>(item: Schema.Schema<A, I, R>) =>
+  Schema.Struct({
+    data: ArrayOf(item),
+    paging: optional(Paging),
+    summary: optional(Schema.Struct({ total_count: optional(Schema.Number) }))
+  })
+
+const graphOffset = /([+-]\d{2})(\d{2})$/
+
+/**
+ * A point in time as Graph writes it in most nodes: ISO 8601 with a compact offset
+ * (`2023-08-22T19:05:09+0000`), a standard ISO string, or unix seconds. Decoded to a `Date`.
+ *
+ * @since 0.2.0
+ * @category schemas
+ */
+export const DateTime = Schema.transformOrFail(
+  Schema.Union(Schema.String, Schema.Number),
+  Schema.ValidDateFromSelf,
+  {
+    strict: true,
+    decode: (input, _, ast) => {
+      const date = typeof input === "number"
+        ? new Date(input * 1000)
+        : new Date(/^\d+$/.test(input) ? Number(input) * 1000 : input.replace(graphOffset, "$1:$2"))
+      return Number.isNaN(date.getTime())
+        ? ParseResult.fail(new ParseResult.Type(ast, input, "a date and time Graph sent in a form not known here"))
+        : ParseResult.succeed(date)
+    },
+    encode: (date) => ParseResult.succeed(date.toISOString().replace(/\.\d{3}Z$/, "+0000"))
+  }
+).annotations({ identifier: "GraphDateTime" })

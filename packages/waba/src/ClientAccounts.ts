@@ -1,0 +1,70 @@
+/**
+ * `GET /{business-id}/client_whatsapp_business_accounts`: the WhatsApp Business Accounts other businesses
+ * share with this one — the partner's and the agency's view. Each item carries `permitted_tasks`, what
+ * this business may do with the account.
+ *
+ * A partner needs this edge AND the owned one to see every account it manages; one account can appear
+ * on both (see `ManagedAccounts`, which reads both and merges by id).
+ *
+ * Graph documents one filter here: `ownership_type` with `IN`; every other clause is evaluated by the
+ * client. No sort is documented for this edge.
+ *
+ * @since 0.2.0
+ */
+import { GraphEdge, GraphFilter, GraphSchema } from "@effect-waba/graph-core"
+import * as Node from "./WhatsAppBusinessAccount.js"
+
+/**
+ * What this business may do with a shared account, e.g. `MANAGE`, `DEVELOP`, `MANAGE_TEMPLATES`,
+ * `VIEW_COST`, `MANAGE_PHONE`, `MANAGE_EXTENSIONS`, `VIEW_PHONE_ASSETS`, `VIEW_TEMPLATES`, `MESSAGING`.
+ *
+ * @since 0.2.0
+ * @category schemas
+ */
+export const PermittedTask = GraphSchema.openEnum(
+  "MANAGE",
+  "DEVELOP",
+  "MANAGE_TEMPLATES",
+  "MANAGE_PHONE",
+  "VIEW_COST",
+  "MANAGE_EXTENSIONS",
+  "VIEW_PHONE_ASSETS",
+  "MANAGE_PHONE_ASSETS",
+  "VIEW_TEMPLATES",
+  "MESSAGING",
+  "VIEW_INSIGHTS"
+)
+
+/**
+ * The edge's declaration.
+ *
+ * @since 0.2.0
+ * @category edges
+ */
+export const edge = GraphEdge.make({
+  name: "ClientAccounts",
+  path: "/{business-id}/client_whatsapp_business_accounts",
+  parent: {
+    label: "businessId",
+    description: "a numeric Graph business id (as in Business Settings > Business info)"
+  },
+  node: Node.node,
+  extraFields: {
+    permitted_tasks: GraphSchema.optional(GraphSchema.ArrayOf(PermittedTask))
+  },
+  filters: {
+    ownership_type: GraphFilter.string(Node.OwnershipType, ["IN"]),
+    creation_time: GraphFilter.time()
+  },
+  sorts: [],
+  maxLimit: 100,
+  itemsName: "accounts"
+})
+
+/**
+ * The route template: it names spans and appears in errors.
+ *
+ * @since 0.2.0
+ * @category constants
+ */
+export const route = edge.path

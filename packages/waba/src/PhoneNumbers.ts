@@ -1,0 +1,53 @@
+/**
+ * `GET /{waba-id}/phone_numbers`: the phone numbers of a WhatsApp Business Account.
+ *
+ * Meta's spec documents filtering on `account_mode`, `messaging_limit_tier` and
+ * `is_official_business_account` (with `EQUAL`), which are sent to Graph; the other filterable fields
+ * (`quality_rating`, `status`, `code_verification_status`) are evaluated by the client on the numbers it
+ * reads. Sorting uses the spec's `field.asc` / `field.desc` form.
+ *
+ * @since 0.2.0
+ */
+import { GraphEdge, GraphFilter } from "@effect-waba/graph-core"
+import * as PhoneNumber from "./PhoneNumber.js"
+
+/**
+ * The edge's declaration.
+ *
+ * @since 0.2.0
+ * @category edges
+ */
+export const edge = GraphEdge.make({
+  name: "PhoneNumbers",
+  path: "/{waba-id}/phone_numbers",
+  parent: {
+    label: "wabaId",
+    description: "a numeric WhatsApp Business Account id (WhatsApp Manager > Account tools)"
+  },
+  node: PhoneNumber.node,
+  filters: {
+    account_mode: GraphFilter.string(PhoneNumber.AccountMode, ["EQUAL"]),
+    messaging_limit_tier: GraphFilter.string(PhoneNumber.MessagingLimitTier, ["EQUAL"]),
+    is_official_business_account: GraphFilter.boolean(["EQUAL"]),
+    quality_rating: GraphFilter.string(PhoneNumber.QualityRating),
+    status: GraphFilter.string(PhoneNumber.Status),
+    code_verification_status: GraphFilter.string(PhoneNumber.CodeVerificationStatus)
+  },
+  sorts: ["creation_time.asc", "creation_time.desc", "last_onboarded_time.asc", "last_onboarded_time.desc"],
+  maxLimit: 100,
+  itemsName: "phoneNumbers"
+})
+
+/**
+ * The route template: it names spans and appears in errors.
+ *
+ * @since 0.2.0
+ * @category constants
+ */
+export const route = edge.path
+
+/**
+ * @since 0.2.0
+ * @category models
+ */
+export type Sort = GraphEdge.SortOf<typeof edge>
