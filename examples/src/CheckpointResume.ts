@@ -1,26 +1,29 @@
 /**
- * Checkpoint and resume, two ways.
+ * Checkpoint and resume, two ways, both without trusting a cursor for longer than a moment.
  *
- * 1. `syncWithCheckpoints`: read page by page and store each page's `nextAfter` once its accounts are
- *    handled. A run that stops (a crash, a deploy, an error) is continued by the next run from the
- *    stored cursor: nothing lost, nothing handled twice.
- * 2. `readResuming`: one read that survives failures the client's own retries gave up on. A failed read
- *    says where to continue (`resumeAfter`); the stream waits and carries on from there.
+ * 1. `syncWithCheckpoints`: read page by page (sorted by creation time) and store each page's
+ *    `checkpoint` once its accounts are handled. A run that stops (a crash, a deploy, an error) is
+ *    continued by the next run from the stored checkpoint — hours later if need be, and even after
+ *    accounts were deleted meanwhile (which would have made a stored cursor stale): nothing lost,
+ *    nothing handled twice.
+ * 2. `readResuming`: one read that survives failures the client's own retries gave up on: it waits and
+ *    carries on from the last page it delivered.
  */
-import type { GraphClient } from "@effect-waba/graph-core"
+import type { GraphClient, GraphPaging } from "@effect-waba/graph-core"
 import { GraphRetry } from "@effect-waba/graph-core"
 import { OwnedAccounts } from "@effect-waba/waba"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
 import * as Ref from "effect/Ref"
 import * as Stream from "effect/Stream"
 
 /** Where a sync stands. */
 export interface Checkpoint {
-  /** The cursor to continue after; absent before the first page. */
-  readonly after?: string | undefined
+  /** Where to continue; absent before the first page. */
+  readonly from?: GraphPaging.Checkpoint | undefined
   /** The last page has been handled. */
   readonly done: boolean
 }
@@ -43,11 +46,16 @@ export const syncWithCheckpoints = <E, R>(
     const checkpoint = yield* store.load
     if (checkpoint.done) return 0
     let handled = 0
-    yield* OwnedAccounts.pages(businessId, { fields: ["name"], limit: 25, after: checkpoint.after }).pipe(
+    yield* OwnedAccounts.pages(businessId, {
+      fields: ["name"],
+      limit: 25,
+      sort: "creation_time_ascending",
+      checkpoint: checkpoint.from
+    }).pipe(
       // Handle first, then save: a crash in between repeats one page, it never skips one.
       Stream.runForEach((page) =>
         handle(page.accounts).pipe(
-          Effect.zipRight(store.save(page.hasNext ? { after: page.nextAfter, done: false } : { done: true })),
+          Effect.zipRight(store.save(page.hasNext ? { from: page.checkpoint, done: false } : { done: true })),
           Effect.tap(() => {
             handled += page.accounts.length
           })
@@ -67,26 +75,43 @@ export const inMemoryCheckpoints = (initial: Checkpoint = { done: false }): Laye
 /**
  * Every account of a business, continuing after failures: when a read fails with an error another
  * attempt could fix (throttling, a transient Graph error, the network), wait `pause` and continue from
- * the error's `resumeAfter`, up to `maxResumes` times.
+ * the checkpoint of the last page delivered, up to `maxResumes` times. `progress`, when given, always
+ * holds that checkpoint: where a later run would continue if this one gives up.
  */
 export const readResuming = (
   businessId: string,
-  options: { readonly maxResumes: number; readonly pause: Duration.DurationInput }
-): Stream.Stream<OwnedAccounts.Account<"name">, OwnedAccounts.OwnedAccountsError, GraphClient.GraphClient> => {
-  const from = (after: string | undefined, resumes: number): Stream.Stream<
-    OwnedAccounts.Account<"name">,
-    OwnedAccounts.OwnedAccountsError,
-    GraphClient.GraphClient
-  > =>
-    OwnedAccounts.stream(businessId, { fields: ["name"], limit: 25, after }).pipe(
-      Stream.catchAll((error) =>
-        error._tag !== "InvalidRequestError" && GraphRetry.isRetryable(error) && resumes < options.maxResumes
-          ? Stream.fromEffect(Effect.sleep(Duration.decode(options.pause))).pipe(
-            Stream.drain,
-            Stream.concat(from(error.resumeAfter, resumes + 1))
+  options: {
+    readonly maxResumes: number
+    readonly pause: Duration.DurationInput
+    readonly progress?: Ref.Ref<Option.Option<GraphPaging.Checkpoint>> | undefined
+  }
+): Stream.Stream<OwnedAccounts.Account<"name">, OwnedAccounts.OwnedAccountsError, GraphClient.GraphClient> =>
+  Stream.unwrap(Effect.gen(function*() {
+    const progress = options.progress ?? (yield* Ref.make(Option.none<GraphPaging.Checkpoint>()))
+    const from = (resumes: number): Stream.Stream<
+      OwnedAccounts.Account<"name">,
+      OwnedAccounts.OwnedAccountsError,
+      GraphClient.GraphClient
+    > =>
+      Stream.unwrap(Effect.map(Ref.get(progress), (checkpoint) =>
+        OwnedAccounts.pages(businessId, {
+          fields: ["name"],
+          limit: 25,
+          sort: "creation_time_ascending",
+          checkpoint: Option.getOrUndefined(checkpoint)
+        }).pipe(
+          Stream.tap((page) => Ref.set(progress, Option.fromNullable(page.checkpoint))),
+          Stream.mapConcat((page) => page.accounts),
+          Stream.catchAll((error) =>
+            error._tag !== "InvalidRequestError" && error._tag !== "GraphPagingError" &&
+              GraphRetry.isRetryable(error) &&
+              resumes < options.maxResumes
+              ? Stream.fromEffect(Effect.sleep(Duration.decode(options.pause))).pipe(
+                Stream.drain,
+                Stream.concat(from(resumes + 1))
+              )
+              : Stream.fail(error)
           )
-          : Stream.fail(error)
-      )
-    )
-  return from(undefined, 0)
-}
+        )))
+    return from(0)
+  }))

@@ -220,10 +220,16 @@ const check = (
     onRight: () => Effect.void
   })
 
+/** Where a read stands: the cursor the next page is requested with. */
+interface Progress_ {
+  after: string | undefined
+}
+
 const streamAccounts = (
   target: Target,
   request: AccountsRequest.AccountsRequest,
-  format: Format.Format
+  format: Format.Format,
+  progressed: Progress_
 ) =>
   Effect.gen(function*() {
     const output = yield* Output
@@ -234,7 +240,14 @@ const streamAccounts = (
     })
     const write = (text: string) => progress.around(output.stdout.write(text))
     const accounts = OwnedAccounts.pages(target.businessId, request.options).pipe(
-      Stream.tap((page) => progress.page(page.number)),
+      Stream.tap((page) =>
+        Effect.zipRight(
+          progress.page(page.number),
+          Effect.sync(() => {
+            progressed.after = page.nextAfter
+          })
+        )
+      ),
       Stream.mapConcat((page) => page.accounts as ReadonlyArray<Format.Row>)
     )
     let delivered = 0
@@ -303,8 +316,9 @@ const runAccounts = (input: AccountsInput) =>
       const target = yield* demoTarget(input, request).pipe(
         Effect.catchAll((error) => fail(error, { baseUrl: "the embedded emulator" }))
       )
-      return yield* streamAccounts(target, request, input.format).pipe(
-        Effect.catchAll((error) => fail(error, target.context))
+      const progressed: Progress_ = { after: request.options.after }
+      return yield* streamAccounts(target, request, input.format, progressed).pipe(
+        Effect.catchAll((error) => fail(error, { ...target.context, resumeAfter: progressed.after }))
       )
     }
 
@@ -335,8 +349,9 @@ const runAccounts = (input: AccountsInput) =>
       },
       context
     }
-    return yield* streamAccounts(target, request, input.format).pipe(
-      Effect.catchAll((error) => fail(error, context))
+    const progressed: Progress_ = { after: request.options.after }
+    return yield* streamAccounts(target, request, input.format, progressed).pipe(
+      Effect.catchAll((error) => fail(error, { ...context, resumeAfter: progressed.after }))
     )
   })
 

@@ -65,6 +65,8 @@ export interface Context {
   /** The Graph base URL in use. */
   readonly baseUrl?: string | undefined
   readonly businessId?: string | undefined
+  /** The cursor the failed page was requested with: where the read can continue. */
+  readonly resumeAfter?: string | undefined
 }
 
 /**
@@ -333,9 +335,9 @@ export const make = (error: unknown, context: Context = {}): Report => {
     const graphError = error
     const report = fromGraphError(graphError, context)
     // Resuming from the cursor that was refused would only fail again.
-    return graphError.resumeAfter === undefined || report.title === staleCursorTitle
+    return context.resumeAfter === undefined || report.title === staleCursorTitle
       ? report
-      : { ...report, resumeAfter: graphError.resumeAfter }
+      : { ...report, resumeAfter: context.resumeAfter }
   }
   switch (tagOf(error)) {
     case "UsageError":

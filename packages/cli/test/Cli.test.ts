@@ -116,8 +116,9 @@ describe("filters, sorting and stopping early", () => {
     const expected = emu.accounts(big).filter((a) => a.creation_time >= from && a.creation_time < to)
     expect(expected.length).toBeGreaterThan(0)
     expect(jsonLines(result.stdout).map((a) => a.id)).toEqual(expected.map((a) => a.id))
+    // Only the operators Graph documents for this edge go out: >= t is sent as > t-1.
     expect(JSON.parse(emu.requests()[0]!.query.filtering!)).toEqual([
-      { field: "creation_time", operator: "GREATER_THAN_OR_EQUAL", value: from },
+      { field: "creation_time", operator: "GREATER_THAN", value: from - 1 },
       { field: "creation_time", operator: "LESS_THAN", value: to }
     ])
   })
@@ -222,7 +223,7 @@ describe("bad input: a clear message, exit 2, nothing sent", () => {
     emu.resetRequests()
     const result = await accounts(["acme"])
     expect(result.code).toBe(2)
-    expect(result.stderr).toContain("Invalid business id: businessId must be a numeric Graph id")
+    expect(result.stderr).toContain("Invalid business id: businessId must be a numeric Graph business id")
     expect(emu.requests()).toHaveLength(0)
   })
 })

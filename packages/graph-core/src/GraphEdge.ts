@@ -84,7 +84,8 @@ export interface GraphEdge<
   N extends GraphNode.Any = GraphNode.Any,
   Extra extends Schema.Struct.Fields = {},
   Filters extends GraphFilter.Declarations = {},
-  Sort extends string = string
+  Sort extends string = string,
+  ItemsName extends string = string
 > {
   readonly [TypeId]: TypeId
   /** Names spans (`<name>.page`) and appears in docs, e.g. `OwnedAccounts`. */
@@ -108,8 +109,8 @@ export interface GraphEdge<
   readonly defaultLimit: number
   /** Set when reads of this edge can resume from a data checkpoint. */
   readonly resume: Resume<Sort> | undefined
-  /** What a page calls its items, e.g. `accounts`. */
-  readonly itemsName: string
+  /** What a page calls its items besides `items`, e.g. `accounts`. */
+  readonly itemsName: ItemsName
   readonly isField: (name: string) => boolean
 }
 
@@ -272,7 +273,8 @@ export const make = <
   N extends GraphNode.Any,
   const Sort extends string,
   const Filters extends GraphFilter.Declarations = {},
-  Extra extends Schema.Struct.Fields = {}
+  Extra extends Schema.Struct.Fields = {},
+  const ItemsName extends string = "items"
 >(declaration: {
   readonly name: Name
   readonly path: string
@@ -284,8 +286,8 @@ export const make = <
   readonly maxLimit: number
   readonly defaultLimit?: number | undefined
   readonly resume?: Resume<NoInfer<Sort>> | undefined
-  readonly itemsName?: string | undefined
-}): GraphEdge<Name, N, Extra, Filters, Sort> => {
+  readonly itemsName?: ItemsName | undefined
+}): GraphEdge<Name, N, Extra, Filters, Sort, ItemsName> => {
   const match = placeholder.exec(declaration.path)
   if (match === null) {
     throw new Error(`GraphEdge ${declaration.name}: the path must look like /{parent-id}/edge_name`)
@@ -313,7 +315,7 @@ export const make = <
     maxLimit: declaration.maxLimit,
     defaultLimit: declaration.defaultLimit ?? 25,
     resume: declaration.resume,
-    itemsName: declaration.itemsName ?? "items",
+    itemsName: declaration.itemsName ?? ("items" as ItemsName),
     isField: (name) => Object.hasOwn(itemFields, name)
   }
 }

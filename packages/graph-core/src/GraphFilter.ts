@@ -542,21 +542,36 @@ export const clauseSchema = <D extends Declarations>(
       }
       const allowed: ReadonlyArray<string> = operatorsByKind[declaration.kind]
       if (typeof operator !== "string" || !allowed.includes(operator)) {
+        const named = Schema.is(GraphOperator)(operator) ? operator : `the operator ${describe(operator)}`
         return ParseResult.fail(
           new ParseResult.Pointer(
             "operator",
             input,
-            new ParseResult.Type(
-              ast,
-              operator,
-              `${field} does not support ${describe(operator)}; use one of ${allowed.join(", ")}`
-            )
+            new ParseResult.Type(ast, operator, `${field} does not support ${named}; use one of ${allowed.join(", ")}`)
           )
         )
       }
       const checked = Schema.decodeUnknownEither(valueSchema(declaration, operator))(input.value)
       if (Either.isLeft(checked)) {
-        return ParseResult.fail(new ParseResult.Pointer("value", input, checked.left.issue))
+        const first = ParseResult.ArrayFormatter.formatErrorSync(checked.left)[0]
+        const why = first === undefined
+          ? "not a valid value"
+          : first.path.length === 0
+          ? first.message
+          : `at ${first.path.map((key) => `[${String(key)}]`).join("")}, ${first.message}`
+        return ParseResult.fail(
+          new ParseResult.Pointer(
+            "value",
+            input,
+            new ParseResult.Type(
+              ast,
+              input.value,
+              `${field} ${operator} has an invalid value ${describe(input.value)}: ${
+                why.length > 200 ? `${why.slice(0, 197)}...` : why
+              }`
+            )
+          )
+        )
       }
       const clause = { field, operator, value: checked.right } as Clause
       const problem = holdsWholeSecond(clause)

@@ -24,9 +24,17 @@
  *
  * @since 0.2.0
  */
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import type * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
+import type * as Types from "effect/Types"
+import * as GraphClient from "./GraphClient.js"
 import type * as GraphEdge from "./GraphEdge.js"
 import type { GraphId } from "./GraphSchema.js"
+import * as paging from "./internal/paging.js"
+import * as prepare from "./internal/prepare.js"
+import type { InvalidRequestError } from "./InvalidRequestError.js"
 
 /**
  * @since 0.2.0
@@ -154,3 +162,126 @@ export const make = <
   }
   return node
 }
+
+/**
+ * The options of a node read.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface ReadOptions<N extends Any, F extends ReadonlyArray<string>, X extends string, XP> {
+  /** The fields to read; the result has exactly these plus `id`. Omit for Graph's default fields. */
+  readonly fields?: F | undefined
+  /** Fields this library does not know yet, typed `unknown`. */
+  readonly extraFields?: ReadonlyArray<X> | undefined
+  /** Edges to expand inside the node, e.g. `{ phone_numbers: { fields: ["display_phone_number"] } }`. */
+  readonly expand?: XP | undefined
+  /** Only for typing: the node the options are for. */
+  readonly "~node"?: N | undefined
+}
+
+/**
+ * The `expand` option of a read of node `N`.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type ExpandSpec<N extends Any> = {
+  readonly [K in keyof N["expandable"]]?: GraphEdge.ExpandOptions<N["expandable"][K]> | undefined
+}
+
+/**
+ * A node narrowed to the selected fields, with its expanded edges.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type Item<N extends Any, F extends string, X extends string = never, XP = {}> = Types.Simplify<
+  & Pick<Type<N>, (F | "id") & keyof Type<N>>
+  & { readonly [K in X]?: unknown }
+  & { readonly [K in keyof XP & keyof N["expandable"]]: GraphEdge.Expanded<N["expandable"][K], XP[K]> }
+>
+
+/**
+ * The typed read of one node type.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface Reader<N extends Any> {
+  readonly node: N
+  readonly get: <
+    const F extends ReadonlyArray<FieldName<N>> = N["defaultFields"],
+    const X extends string = never,
+    const XP extends ExpandSpec<N> = {}
+  >(
+    id: string,
+    options?: ReadOptions<N, F, X, XP> | undefined
+  ) => Effect.Effect<Item<N, F[number], X, XP>, paging.ReadError, GraphClient.GraphClient>
+  /** The `InvalidRequestError` a read would fail with, or nothing. */
+  readonly validate: (
+    id: string,
+    options?: ReadOptions<N, ReadonlyArray<string>, string, any> | undefined
+  ) => Option.Option<InvalidRequestError>
+}
+
+const prepareRead = (node: Any, id: unknown, options: unknown, parent: GraphEdge.Parent) =>
+  Either.gen(function*() {
+    const checkedId = yield* prepare.decodeSafely(prepare.parentIdSchema(parent), id, parent.label, [])
+    const decoded = yield* prepare.decodeSafely(
+      prepare.nodeOptionsSchema(node),
+      options,
+      "options",
+      prepare.nodeOptionNames
+    )
+    const selection = prepare.select({ node, itemFields: node.fields }, decoded, [])
+    return { id: checkedId, selection }
+  })
+
+/**
+ * The typed read of a node: `GET /{id}` with the selected fields and expansions, nested edges completed
+ * through the same client.
+ *
+ * @example
+ * ```ts
+ * import { GraphNode } from "@effect-waba/graph-core"
+ * import { WhatsAppBusinessAccount } from "@effect-waba/waba"
+ *
+ * const waba = GraphNode.reader(WhatsAppBusinessAccount.node, {
+ *   param: "waba-id",
+ *   label: "wabaId",
+ *   description: "a numeric WABA id"
+ * })
+ * const account = waba.get("102290129340398", { fields: ["name", "status"], expand: { phone_numbers: {} } })
+ * ```
+ *
+ * @since 0.2.0
+ * @category constructors
+ */
+export const reader = <N extends Any>(
+  node: N,
+  id: GraphEdge.Parent
+): Reader<N> => ({
+  node,
+  get: (value, options) =>
+    Either.match(prepareRead(node, value, options, id), {
+      onLeft: (error) => Effect.fail(error),
+      onRight: ({ id: checked, selection }) => {
+        const query: Record<string, string> = selection.wire === undefined ? {} : { fields: selection.wire }
+        const expansions = { expansions: selection.expansions } as unknown as prepare.Prepared
+        return GraphClient.get({
+          route: `/{${id.param}}`,
+          params: { [id.param]: checked },
+          query,
+          schema: selection.itemSchema,
+          usageKey: checked
+        }).pipe(
+          Effect.flatMap((response) =>
+            paging.completeItem(expansions, response.body as Record<string, unknown>) as Effect.Effect<any, any, any>
+          ),
+          Effect.withSpan(`${node.name}.get`, { attributes: { "graph.id": checked } })
+        )
+      }
+    }),
+  validate: (value, options) => Either.getLeft(prepareRead(node, value, options, id))
+})

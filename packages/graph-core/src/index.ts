@@ -41,6 +41,11 @@ export * as GraphNode from "./GraphNode.js"
 /**
  * @since 0.2.0
  */
+export * as GraphPaging from "./GraphPaging.js"
+
+/**
+ * @since 0.2.0
+ */
 export * as GraphSchema from "./GraphSchema.js"
 
 /**

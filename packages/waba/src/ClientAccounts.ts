@@ -11,7 +11,7 @@
  *
  * @since 0.2.0
  */
-import { GraphEdge, GraphFilter, GraphSchema } from "@effect-waba/graph-core"
+import { GraphEdge, GraphFilter, GraphPaging, GraphSchema } from "@effect-waba/graph-core"
 import * as Node from "./WhatsAppBusinessAccount.js"
 
 /**
@@ -53,7 +53,7 @@ export const edge = GraphEdge.make({
     permitted_tasks: GraphSchema.optional(GraphSchema.ArrayOf(PermittedTask))
   },
   filters: {
-    ownership_type: GraphFilter.string(Node.OwnershipType, ["IN"]),
+    ownership_type: GraphFilter.string(Node.OwnershipTypeValue, ["IN"]),
     creation_time: GraphFilter.time()
   },
   sorts: [],
@@ -68,3 +68,76 @@ export const edge = GraphEdge.make({
  * @category constants
  */
 export const route = edge.path
+
+/**
+ * @since 0.2.0
+ * @category models
+ */
+export type Options<
+  F extends ReadonlyArray<GraphEdge.FieldName<typeof edge>> = ReadonlyArray<GraphEdge.FieldName<typeof edge>>,
+  X extends string = never,
+  XP = {}
+> = GraphPaging.Options<typeof edge, F, X, XP>
+
+/**
+ * A shared account with the requested fields.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type Account<F extends GraphEdge.FieldName<typeof edge>, X extends string = never, XP = {}> = GraphEdge.Item<
+  typeof edge,
+  F,
+  X,
+  XP
+>
+
+/**
+ * @since 0.2.0
+ * @category models
+ */
+export type Page<A> = GraphPaging.PageOf<typeof edge, A>
+
+const read = GraphPaging.reader(edge)
+
+/**
+ * Checks a business id and options the way a read would, without reading.
+ *
+ * @since 0.2.0
+ * @category validation
+ */
+export const validate = read.validate
+
+/**
+ * Every page of the accounts shared with a business, lazily.
+ *
+ * @since 0.2.0
+ * @category streams
+ */
+export const pages = read.pages
+
+/**
+ * Every account shared with a business, lazily, each with `permitted_tasks` when asked for.
+ *
+ * @example
+ * ```ts
+ * import { ClientAccounts, Filter } from "@effect-waba/waba"
+ *
+ * const shared = ClientAccounts.stream("1234567890", {
+ *   fields: ["name", "ownership_type", "permitted_tasks"],
+ *   filtering: Filter.ownershipType.in("CLIENT_OWNED")
+ * })
+ * ```
+ *
+ * @since 0.2.0
+ * @category streams
+ */
+export const stream = read.stream
+
+/**
+ * Every shared account, collected.
+ *
+ * @since 0.2.0
+ * @category constructors
+ */
+export const all = read.all

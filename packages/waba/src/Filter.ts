@@ -1,232 +1,111 @@
 /**
- * The filter DSL for the `filtering` query parameter.
+ * The filter DSL for WhatsApp Business Management reads.
  *
- * Graph takes `filtering` as a JSON array of `{ field, operator, value }` clauses, all of which must
- * hold. Which operators a field accepts, and the shape of their values, is encoded in one Schema
- * ({@link Filter}); a clause that does not fit it never reaches the wire.
+ * Write clauses with the builders (`Filter.creationTime.greaterThanOrEqual(date)`,
+ * `Filter.ownershipType.in("SELF")`, `Filter.qualityRating.in("RED", "YELLOW")`, ...) and pass one or a
+ * list as `filtering`; all must hold. Each edge accepts only the fields it declares, so a clause on a
+ * field the edge cannot filter does not compile.
+ *
+ * What reaches Graph is only what the edge documents ({@link toWire} shows it):
+ *
+ * | edge | sent to Graph | evaluated by the client |
+ * | --- | --- | --- |
+ * | `OwnedAccounts` | `creation_time`: `GREATER_THAN`, `LESS_THAN`, `IN_RANGE` (`>=`, `<=`, `=` and ranges compile to them) | `creation_time` `NOT_EQUAL` / `NOT_IN_RANGE`; `ownership_type` |
+ * | `ClientAccounts` | `ownership_type`: `IN` (`=` compiles to it) | `ownership_type` `NOT_EQUAL` / `NOT_IN`; `creation_time` |
+ * | `PhoneNumbers` | `account_mode`, `messaging_limit_tier`, `is_official_business_account`: `EQUAL` | the other operators; `quality_rating`, `status`, `code_verification_status` |
+ *
+ * A clause evaluated by the client costs nothing in requests, but every page is still read in full: a
+ * selective local filter reads many items to emit a few. {@link unchecked} sends a raw clause anyway.
  *
  * @example
  * ```ts
- * import { Filter } from "@effect-waba/waba"
+ * import { Filter, OwnedAccounts } from "@effect-waba/waba"
  *
- * const in2024 = Filter.creationTime.inRange(new Date("2024-01-01"), new Date("2024-12-31T23:59:59Z"))
- * const selfOwned = Filter.ownershipType.in("SELF")
- * Filter.encode([in2024, selfOwned])
- * // '[{"field":"creation_time","operator":"IN_RANGE","value":["1704067200","1735689599"]},
- * //   {"field":"ownership_type","operator":"IN","value":["SELF"]}]'
+ * const in2024 = Filter.creationTime.between(new Date("2024-01-01T00:00:00Z"), new Date("2024-12-31T23:59:59Z"))
+ * Filter.toWire(OwnedAccounts.edge, [in2024, Filter.ownershipType.in("SELF")])
+ * // { filtering: '[{"field":"creation_time","operator":"IN_RANGE","value":["1704067200","1735689599"]}]',
+ * //   local: ["ownership_type IN SELF"] }
  * ```
  *
  * @since 0.1.0
  */
-import { InvalidRequestError } from "@effect-waba/graph-core"
-import type * as Array from "effect/Array"
-import * as DateTime from "effect/DateTime"
+import type { GraphEdge } from "@effect-waba/graph-core"
+import { GraphFilter, InvalidRequestError } from "@effect-waba/graph-core"
 import * as Either from "effect/Either"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
-import { OwnershipType as OwnershipTypeValue } from "./WhatsAppBusinessAccount.js"
+import * as ClientAccounts from "./ClientAccounts.js"
+import * as OwnedAccounts from "./OwnedAccounts.js"
+import * as PhoneNumbers from "./PhoneNumbers.js"
+import * as Node from "./WhatsAppBusinessAccount.js"
 
 /**
- * Graph's general filtering operators. Not every field supports every one; see {@link operatorsByField}.
+ * Graph's general filtering operators. Not every edge supports every one.
  *
  * @since 0.1.0
  * @category schemas
  */
-export const GraphOperator = Schema.Literal(
-  "EQUAL",
-  "NOT_EQUAL",
-  "GREATER_THAN",
-  "GREATER_THAN_OR_EQUAL",
-  "LESS_THAN",
-  "LESS_THAN_OR_EQUAL",
-  "IN_RANGE",
-  "NOT_IN_RANGE",
-  "CONTAIN",
-  "NOT_CONTAIN",
-  "CONTAINS_ANY",
-  "CONTAINS_ALL",
-  "NOT_CONTAINS_ANY",
-  "STEM_MATCH",
-  "IN",
-  "NOT_IN",
-  "STARTS_WITH",
-  "ENDS_WITH",
-  "ANY",
-  "ALL",
-  "AFTER",
-  "BEFORE",
-  "ON_OR_AFTER",
-  "ON_OR_BEFORE",
-  "NONE",
-  "TOP"
-)
+export const GraphOperator = GraphFilter.GraphOperator
 
 /**
  * @since 0.1.0
  * @category models
  */
-export type GraphOperator = typeof GraphOperator.Type
-
-const maxUnixSeconds = 253_402_300_799 // 9999-12-31T23:59:59Z
+export type GraphOperator = GraphFilter.GraphOperator
 
 /**
- * A point in time as Graph filters take it: unix seconds on the wire (a number, or a numeric string),
- * a valid `Date` in between 1970 and 9999 here.
+ * The filterable fields of the account edges, with their declarations.
  *
- * @since 0.1.0
- * @category schemas
- */
-export const Timestamp = Schema.transform(
-  Schema.Union(Schema.Number, Schema.NumberFromString),
-  Schema.ValidDateFromSelf.pipe(
-    Schema.filter((date) => {
-      const seconds = date.getTime() / 1000
-      return (seconds >= 0 && seconds <= maxUnixSeconds) || "a date between 1970-01-01 and 9999-12-31"
-    })
-  ),
-  {
-    strict: true,
-    decode: (seconds) => new Date(seconds * 1000),
-    encode: (date) => Math.floor(date.getTime() / 1000)
-  }
-).annotations({ identifier: "Timestamp" })
-
-// Range bounds go out as numeric strings, the form of Meta's documented example.
-const RangeBound = Schema.transform(
-  Schema.Union(Schema.NumberFromString, Schema.Number),
-  Schema.typeSchema(Timestamp),
-  {
-    strict: true,
-    decode: (seconds) => new Date(seconds * 1000),
-    encode: (date) => Math.floor(date.getTime() / 1000)
-  }
-)
-
-const comparisonOperators = [
-  "EQUAL",
-  "NOT_EQUAL",
-  "GREATER_THAN",
-  "GREATER_THAN_OR_EQUAL",
-  "LESS_THAN",
-  "LESS_THAN_OR_EQUAL"
-] as const
-const rangeOperators = ["IN_RANGE", "NOT_IN_RANGE"] as const
-const equalityOperators = ["EQUAL", "NOT_EQUAL"] as const
-const setOperators = ["IN", "NOT_IN"] as const
-
-/**
- * `creation_time` compared with one point in time.
- *
- * @since 0.1.0
- * @category schemas
- */
-export const CreationTimeComparison = Schema.Struct({
-  field: Schema.Literal("creation_time"),
-  operator: Schema.Literal(...comparisonOperators),
-  value: Timestamp
-})
-
-/**
- * `creation_time` inside (or outside) a range; both ends inclusive, `from` not after `to`.
- *
- * @since 0.1.0
- * @category schemas
- */
-export const CreationTimeRange = Schema.Struct({
-  field: Schema.Literal("creation_time"),
-  operator: Schema.Literal(...rangeOperators),
-  value: Schema.Tuple(RangeBound, RangeBound)
-}).pipe(
-  Schema.filter((clause) =>
-    clause.value[0].getTime() <= clause.value[1].getTime() ||
-    `${clause.operator} needs its bounds in order, but ${clause.value[0].toISOString()} is after ${
-      clause.value[1].toISOString()
-    }`
-  )
-)
-
-const OwnershipTypeName = OwnershipTypeValue.pipe(
-  Schema.pattern(/^[A-Z][A-Z_]{0,63}$/, {
-    message: () => "an ownership type in capitals, such as SELF or CLIENT_OWNED"
-  })
-)
-
-/**
- * `ownership_type` equal (or not) to one value.
- *
- * @since 0.1.0
- * @category schemas
- */
-export const OwnershipTypeEquality = Schema.Struct({
-  field: Schema.Literal("ownership_type"),
-  operator: Schema.Literal(...equalityOperators),
-  value: OwnershipTypeName
-})
-
-/**
- * The most values one `IN` / `NOT_IN` clause may list.
- *
- * @since 0.1.0
+ * @since 0.2.0
  * @category constants
  */
-export const maxListLength = 50
+export const accountFields = { ...OwnedAccounts.edge.filters, ...ClientAccounts.edge.filters }
 
 /**
- * `ownership_type` in (or not in) a non-empty list.
+ * A clause on an account edge (`OwnedAccounts`, `ClientAccounts`).
  *
- * @since 0.1.0
- * @category schemas
+ * @since 0.2.0
+ * @category models
  */
-export const OwnershipTypeSet = Schema.Struct({
-  field: Schema.Literal("ownership_type"),
-  operator: Schema.Literal(...setOperators),
-  value: Schema.NonEmptyArray(OwnershipTypeName).pipe(
-    Schema.maxItems(maxListLength, { message: () => `at most ${maxListLength} values` })
-  )
-})
+export type AccountFilter = GraphFilter.ClauseOf<typeof accountFields>
 
 /**
- * One clause. Its type admits only the operator and value shapes the field supports.
+ * A clause on the phone-number edge.
  *
- * @since 0.1.0
- * @category schemas
+ * @since 0.2.0
+ * @category models
  */
-export const Filter = Schema.Union(CreationTimeComparison, CreationTimeRange, OwnershipTypeEquality, OwnershipTypeSet)
+export type PhoneNumberFilter = GraphFilter.ClauseOf<typeof PhoneNumbers.edge.filters>
 
 /**
+ * A clause on an account edge, or an unchecked one: what `OwnedAccounts` and `ClientAccounts` take.
+ *
  * @since 0.1.0
  * @category models
  */
-export type Filter = typeof Filter.Type
+export type Filter = AccountFilter | GraphFilter.Unchecked
 
 /**
- * The most clauses one request may carry.
+ * Every filterable field of this package's edges.
  *
- * @since 0.1.0
+ * @since 0.2.0
  * @category constants
  */
-export const maxClauses = 20
+export const allFields = { ...accountFields, ...PhoneNumbers.edge.filters }
 
 /**
- * The whole `filtering` parameter: clauses to JSON text and back.
- *
- * @since 0.1.0
- * @category schemas
- */
-export const Filtering = Schema.parseJson(Schema.Array(Filter).pipe(Schema.maxItems(maxClauses)))
-
-/**
- * Which operators each filterable field supports.
+ * Which operators each filterable field of the account edges takes (the client evaluates those an edge
+ * does not document).
  *
  * @since 0.1.0
  * @category constants
  */
 export const operatorsByField: {
-  readonly creation_time: ReadonlyArray<Filter["operator"]>
-  readonly ownership_type: ReadonlyArray<Filter["operator"]>
+  readonly creation_time: ReadonlyArray<GraphOperator>
+  readonly ownership_type: ReadonlyArray<GraphOperator>
 } = {
-  creation_time: [...comparisonOperators, ...rangeOperators],
-  ownership_type: [...equalityOperators, ...setOperators]
+  creation_time: GraphFilter.operatorsByKind.time,
+  ownership_type: GraphFilter.operatorsByKind.string
 }
 
 /**
@@ -235,34 +114,29 @@ export const operatorsByField: {
  */
 export type FilterableField = keyof typeof operatorsByField
 
-const validators = {
-  comparison: Schema.validateEither(CreationTimeComparison),
-  range: Schema.validateEither(CreationTimeRange),
-  equality: Schema.validateEither(OwnershipTypeEquality),
-  set: Schema.validateEither(OwnershipTypeSet)
-}
-
-// The one schema member that fits a field and operator, so a bad value is reported against what the
-// clause meant rather than against every member of the union.
-const validatorFor = (
-  field: FilterableField,
-  operator: string
-): (input: unknown) => Either.Either<Filter, ParseResult.ParseError> => {
-  if (field === "creation_time") {
-    return (rangeOperators as ReadonlyArray<string>).includes(operator) ? validators.range : validators.comparison
-  }
-  return (setOperators as ReadonlyArray<string>).includes(operator) ? validators.set : validators.equality
-}
+/**
+ * The most clauses one read may carry.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const maxClauses = GraphFilter.maxClauses
 
 /**
- * A date as a builder takes it.
+ * The most values one `IN` / `NOT_IN` clause may list.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const maxListLength = GraphFilter.maxListLength
+
+/**
+ * A date as a builder takes it: a `Date` or an Effect `DateTime`.
  *
  * @since 0.1.0
  * @category models
  */
-export type DateInput = Date | DateTime.DateTime
-
-const toDate = (input: DateInput): Date => DateTime.isDateTime(input) ? DateTime.toDate(input) : input
+export type DateInput = GraphFilter.DateInput
 
 /**
  * Any clause, typed: the compiler refuses an operator the field does not support or a value of the
@@ -278,202 +152,228 @@ const toDate = (input: DateInput): Date => DateTime.isDateTime(input) ? DateTime
  * @since 0.1.0
  * @category constructors
  */
-export const make = <const F extends Filter>(filter: F): F => filter
+export const make = <const F extends AccountFilter | PhoneNumberFilter>(filter: F): F => filter
 
 /**
- * Builders for `creation_time`. Creation times are whole seconds, so a bound with milliseconds is
- * rounded to the whole second that keeps the comparison's meaning.
+ * Sends a clause exactly as written, for a field or operator no edge documents. Graph may refuse the
+ * call (code 100) or ignore the clause and return everything; nothing here can tell which.
+ *
+ * @since 0.2.0
+ * @category constructors
+ */
+export const unchecked = GraphFilter.unchecked
+
+/**
+ * `creation_time` (accounts). Creation times are whole seconds, so a bound with milliseconds is rounded
+ * to the whole second that keeps the comparison's meaning.
  *
  * @since 0.1.0
  * @category constructors
  */
-export const creationTime = {
-  equal: (date: DateInput): Filter => ({ field: "creation_time", operator: "EQUAL", value: toDate(date) }),
-  notEqual: (date: DateInput): Filter => ({ field: "creation_time", operator: "NOT_EQUAL", value: toDate(date) }),
-  greaterThan: (date: DateInput): Filter => ({ field: "creation_time", operator: "GREATER_THAN", value: toDate(date) }),
-  greaterThanOrEqual: (date: DateInput): Filter => ({
-    field: "creation_time",
-    operator: "GREATER_THAN_OR_EQUAL",
-    value: toDate(date)
-  }),
-  lessThan: (date: DateInput): Filter => ({ field: "creation_time", operator: "LESS_THAN", value: toDate(date) }),
-  lessThanOrEqual: (date: DateInput): Filter => ({
-    field: "creation_time",
-    operator: "LESS_THAN_OR_EQUAL",
-    value: toDate(date)
-  }),
-  /** Both ends inclusive. */
-  inRange: (from: DateInput, to: DateInput): Filter => ({
-    field: "creation_time",
-    operator: "IN_RANGE",
-    value: [toDate(from), toDate(to)]
-  }),
-  notInRange: (from: DateInput, to: DateInput): Filter => ({
-    field: "creation_time",
-    operator: "NOT_IN_RANGE",
-    value: [toDate(from), toDate(to)]
+export const creationTime = GraphFilter.timeBuilders("creation_time")
+
+/**
+ * `ownership_type` (accounts).
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const ownershipType = GraphFilter.stringBuilders("ownership_type", Node.OwnershipTypeValue)
+
+/**
+ * `account_mode` of a phone number (`LIVE`, `SANDBOX`).
+ *
+ * @since 0.2.0
+ * @category constructors
+ */
+export const accountMode = GraphFilter.stringBuilders("account_mode", PhoneNumbers.edge.filters.account_mode.values)
+
+/**
+ * `messaging_limit_tier` of a phone number.
+ *
+ * @since 0.2.0
+ * @category constructors
+ */
+export const messagingLimitTier = GraphFilter.stringBuilders(
+  "messaging_limit_tier",
+  PhoneNumbers.edge.filters.messaging_limit_tier.values
+)
+
+/**
+ * `is_official_business_account` of a phone number.
+ *
+ * @since 0.2.0
+ * @category constructors
+ */
+export const isOfficialBusinessAccount = GraphFilter.booleanBuilders("is_official_business_account")
+
+/**
+ * `quality_rating` of a phone number (evaluated by the client).
+ *
+ * @since 0.2.0
+ * @category constructors
+ */
+export const qualityRating = GraphFilter.stringBuilders(
+  "quality_rating",
+  PhoneNumbers.edge.filters.quality_rating.values
+)
+
+/**
+ * `status` of a phone number (evaluated by the client).
+ *
+ * @since 0.2.0
+ * @category constructors
+ */
+export const phoneStatus = GraphFilter.stringBuilders("status", PhoneNumbers.edge.filters.status.values)
+
+/**
+ * `code_verification_status` of a phone number (evaluated by the client).
+ *
+ * @since 0.2.0
+ * @category constructors
+ */
+export const codeVerificationStatus = GraphFilter.stringBuilders(
+  "code_verification_status",
+  PhoneNumbers.edge.filters.code_verification_status.values
+)
+
+const toInvalid = (error: ParseResult.ParseError): InvalidRequestError => {
+  const first = ParseResult.ArrayFormatter.formatErrorSync(error)[0]
+  const where = first === undefined || first.path.length === 0
+    ? "filtering"
+    : `filtering${first.path.map((key) => typeof key === "number" ? `[${key}]` : `.${String(key)}`).join("")}`
+  return new InvalidRequestError({
+    parameter: "filtering",
+    message: first === undefined ? error.message : `${where}: ${first.message}`
   })
-} as const
-
-/**
- * Builders for `ownership_type`.
- *
- * @since 0.1.0
- * @category constructors
- */
-export const ownershipType = {
-  equal: (value: typeof OwnershipTypeValue.Type): Filter => ({ field: "ownership_type", operator: "EQUAL", value }),
-  notEqual: (value: typeof OwnershipTypeValue.Type): Filter => ({
-    field: "ownership_type",
-    operator: "NOT_EQUAL",
-    value
-  }),
-  in: (
-    ...values: Array.NonEmptyReadonlyArray<typeof OwnershipTypeValue.Type>
-  ): Filter => ({ field: "ownership_type", operator: "IN", value: values }),
-  notIn: (
-    ...values: Array.NonEmptyReadonlyArray<typeof OwnershipTypeValue.Type>
-  ): Filter => ({ field: "ownership_type", operator: "NOT_IN", value: values })
-} as const
-
-const ceilSecond = (date: Date) => new Date(Math.ceil(date.getTime() / 1000) * 1000)
-const floorSecond = (date: Date) => new Date(Math.floor(date.getTime() / 1000) * 1000)
-
-// Creation times are whole seconds: `> 10.5 s` selects the same accounts as `> 10 s`, `< 10.5 s` the
-// same as `< 11 s`. Rounding this way keeps each clause's meaning exact once it is in seconds.
-const roundClause = (clause: Filter): Either.Either<Filter, string> => {
-  if (clause.field !== "creation_time") return Either.right(clause)
-  if (clause.operator === "IN_RANGE" || clause.operator === "NOT_IN_RANGE") {
-    const [from, to] = clause.value
-    const rounded: [Date, Date] = clause.operator === "IN_RANGE"
-      ? [ceilSecond(from), floorSecond(to)]
-      : [floorSecond(from), ceilSecond(to)]
-    if (clause.operator === "IN_RANGE" && rounded[0] > rounded[1]) {
-      return Either.left(`IN_RANGE from ${from.toISOString()} to ${to.toISOString()} holds no whole second`)
-    }
-    return Either.right({ ...clause, value: rounded })
-  }
-  const date = clause.value as Date
-  if (date.getTime() % 1000 === 0) return Either.right(clause)
-  switch (clause.operator) {
-    case "GREATER_THAN":
-    case "LESS_THAN_OR_EQUAL":
-      return Either.right({ ...clause, value: floorSecond(date) })
-    case "LESS_THAN":
-    case "GREATER_THAN_OR_EQUAL":
-      return Either.right({ ...clause, value: ceilSecond(date) })
-    default:
-      return Either.left(`${clause.operator} needs a whole second, but ${date.toISOString()} has milliseconds`)
-  }
 }
 
-const describeValue = (value: unknown): string => {
-  if (value instanceof Date) return Number.isNaN(value.getTime()) ? "an invalid Date" : value.toISOString()
+const validators = new WeakMap<
+  GraphFilter.Declarations,
+  (input: unknown) => Either.Either<any, ParseResult.ParseError>
+>()
+
+const validateWith = (
+  declarations: GraphFilter.Declarations,
+  input: unknown
+): Either.Either<ReadonlyArray<any>, InvalidRequestError> => {
+  let validator = validators.get(declarations)
+  if (validator === undefined) {
+    validator = Schema.decodeUnknownEither(GraphFilter.filteringSchema(declarations), { errors: "first" })
+    validators.set(declarations, validator)
+  }
   try {
-    const text = JSON.stringify(value)
-    return text === undefined ? String(value) : text.length > 80 ? `${text.slice(0, 77)}...` : text
+    return Either.mapLeft(validator(input), toInvalid)
   } catch {
-    return String(value)
+    return Either.left(new InvalidRequestError({ parameter: "filtering", message: "The clauses could not be read." }))
   }
-}
-
-const isRecord = (u: unknown): u is Record<string, unknown> => typeof u === "object" && u !== null
-
-const checkClause = (input: unknown, at: string): Either.Either<Filter, InvalidRequestError> => {
-  const fail = (message: string) => Either.left(new InvalidRequestError({ parameter: "filtering", message }))
-  if (!isRecord(input) || globalThis.Array.isArray(input)) {
-    return fail(`${at} must be an object { field, operator, value }, got ${describeValue(input)}.`)
-  }
-  const { field, operator } = input
-  if (typeof field !== "string" || !Object.hasOwn(operatorsByField, field)) {
-    return fail(
-      `${at}.field ${describeValue(field)} cannot be filtered on; filterable fields are ${
-        Object.keys(operatorsByField).join(", ")
-      }.`
-    )
-  }
-  const allowed = operatorsByField[field as FilterableField]
-  if (typeof operator !== "string" || !(allowed as ReadonlyArray<string>).includes(operator)) {
-    const known = Schema.is(GraphOperator)(operator)
-    return fail(
-      `${at}: ${field} does not support ${known ? operator : `the operator ${describeValue(operator)}`}; use one of ${
-        allowed.join(", ")
-      }.`
-    )
-  }
-  const checked = validatorFor(field as FilterableField, operator)(input)
-  if (Either.isLeft(checked)) {
-    return fail(
-      `${at} (${field} ${operator}) has an invalid value ${describeValue(input.value)}: ${
-        ParseResult.TreeFormatter.formatErrorSync(checked.left).replace(/\s+/g, " ")
-      }`
-    )
-  }
-  const rounded = roundClause(checked.right)
-  return Either.isLeft(rounded) ? fail(`${at}: ${rounded.left}.`) : Either.right(rounded.right)
 }
 
 /**
- * Checks clauses given at run time (from code or from a person) and rounds creation-time bounds to
- * whole seconds; fails with an {@link InvalidRequestError} naming the clause and the problem.
+ * Checks clauses given at run time (from code or from a person) against the account edges' filterable
+ * fields; fails with an {@link InvalidRequestError} naming the clause and the problem.
  *
  * @since 0.1.0
  * @category validation
  */
-export const validate = (
-  input: Filter | ReadonlyArray<Filter> | unknown
-): Either.Either<ReadonlyArray<Filter>, InvalidRequestError> => {
-  const clauses: ReadonlyArray<unknown> = globalThis.Array.isArray(input) ? input : [input]
-  if (clauses.length === 0) {
-    return Either.left(
-      new InvalidRequestError({
-        parameter: "filtering",
-        message: "filtering is an empty list; leave it out to list every account."
-      })
+export const validate = (input: unknown): Either.Either<ReadonlyArray<Filter>, InvalidRequestError> =>
+  validateWith(accountFields, input)
+
+/**
+ * Checks clauses against one edge's filterable fields.
+ *
+ * @since 0.2.0
+ * @category validation
+ */
+export const validateFor = <E extends GraphEdge.Any>(
+  edge: E,
+  input: unknown
+): Either.Either<ReadonlyArray<GraphEdge.FilterOf<E>>, InvalidRequestError> => validateWith(edge.filters, input)
+
+/**
+ * What a read of `edge` with these clauses sends and evaluates: the `filtering` query value (absent when
+ * nothing is sent) and, in words, the clauses the client evaluates itself.
+ *
+ * @since 0.2.0
+ * @category planning
+ */
+export const toWire = (
+  edge: GraphEdge.Any,
+  clauses: Filter | PhoneNumberFilter | ReadonlyArray<Filter | PhoneNumberFilter>
+): Either.Either<
+  { readonly filtering: string | undefined; readonly local: ReadonlyArray<string> },
+  InvalidRequestError
+> =>
+  Either.map(validateFor(edge, clauses), (checked) => {
+    const plan = GraphFilter.plan(edge.filters, checked)
+    return {
+      filtering: plan.wire.length === 0 ? undefined : GraphFilter.encodeWire(plan.wire),
+      local: plan.local.map(({ clause }) =>
+        `${clause.field} ${clause.operator} ${
+          Array.isArray(clause.value)
+            ? clause.value.map((v: unknown) => v instanceof Date ? v.toISOString() : String(v)).join(",")
+            : clause.value instanceof Date
+            ? clause.value.toISOString()
+            : String(clause.value)
+        }`
+      )
+    }
+  })
+
+const encodeValue = (value: unknown, range: boolean): unknown =>
+  value instanceof Date
+    ? range ? String(value.getTime() / 1000) : value.getTime() / 1000
+    : Array.isArray(value)
+    ? value.map((v) => encodeValue(v, true))
+    : value
+
+/**
+ * The clauses as JSON text, to store or pass around (dates as unix seconds, range bounds as numeric
+ * strings). This is the DSL's own form, not what a read sends: see {@link toWire} for that.
+ *
+ * @since 0.1.0
+ * @category encoding
+ */
+export const encode = (filters: ReadonlyArray<Filter | PhoneNumberFilter>): string =>
+  JSON.stringify(
+    filters.map((clause) =>
+      GraphFilter.isUnchecked(clause)
+        ? clause
+        : { field: clause.field, operator: clause.operator, value: encodeValue(clause.value, false) }
     )
-  }
-  if (clauses.length > maxClauses) {
-    return Either.left(
-      new InvalidRequestError({
-        parameter: "filtering",
-        message: `filtering has ${clauses.length} clauses; at most ${maxClauses} are allowed.`
-      })
-    )
-  }
-  const out: Array<Filter> = []
-  for (let i = 0; i < clauses.length; i++) {
-    const checked = checkClause(clauses[i], clauses.length === 1 ? "filtering" : `filtering[${i}]`)
-    if (Either.isLeft(checked)) return Either.left(checked.left)
-    out.push(checked.right)
-  }
-  return Either.right(out)
+  )
+
+const toDate = (value: unknown): unknown => {
+  const seconds = typeof value === "number" ? value : typeof value === "string" && /^-?\d+(\.\d+)?$/.test(value)
+    ? Number(value)
+    : undefined
+  return seconds === undefined ? value : new Date(Math.round(seconds * 1000))
 }
 
-const encodeFiltering = Schema.encodeSync(Filtering)
-const decodeFiltering = Schema.decodeUnknownEither(Filtering)
-
 /**
- * The `filtering` query value: real JSON, creation times as unix seconds. Expects validated clauses.
+ * Reads text made by {@link encode} back into checked clauses.
  *
  * @since 0.1.0
  * @category encoding
  */
-export const encode = (filters: ReadonlyArray<Filter>): string => encodeFiltering(filters)
-
-/**
- * Reads a `filtering` value back into clauses, the inverse of {@link encode}.
- *
- * @since 0.1.0
- * @category encoding
- */
-export const decode = (text: string): Either.Either<ReadonlyArray<Filter>, InvalidRequestError> =>
-  Either.mapLeft(
-    decodeFiltering(text),
-    (error) =>
-      new InvalidRequestError({
-        parameter: "filtering",
-        message: `filtering is not a valid list of clauses: ${
-          ParseResult.TreeFormatter.formatErrorSync(error).replace(/\s+/g, " ")
-        }`
-      })
-  )
+export const decode = (text: string): Either.Either<ReadonlyArray<Filter | PhoneNumberFilter>, InvalidRequestError> => {
+  let json: unknown
+  try {
+    json = JSON.parse(text)
+  } catch {
+    return Either.left(new InvalidRequestError({ parameter: "filtering", message: "filtering is not valid JSON." }))
+  }
+  if (!Array.isArray(json)) {
+    return Either.left(new InvalidRequestError({ parameter: "filtering", message: "filtering must be a JSON array." }))
+  }
+  const revived = json.map((clause: unknown) => {
+    if (typeof clause !== "object" || clause === null || GraphFilter.isUnchecked(clause)) return clause
+    const { field, value } = clause as { readonly field?: unknown; readonly value?: unknown }
+    const declaration = typeof field === "string" && Object.hasOwn(allFields, field)
+      ? (allFields as GraphFilter.Declarations)[field]
+      : undefined
+    if (declaration?.kind !== "time") return clause
+    return { ...clause, value: Array.isArray(value) ? value.map(toDate) : toDate(value) }
+  })
+  return validateWith(allFields, revived)
+}

@@ -8,7 +8,7 @@
  *
  * @since 0.2.0
  */
-import { GraphEdge, GraphFilter } from "@effect-waba/graph-core"
+import { GraphEdge, GraphFilter, GraphPaging } from "@effect-waba/graph-core"
 import * as PhoneNumber from "./PhoneNumber.js"
 
 /**
@@ -51,3 +51,70 @@ export const route = edge.path
  * @category models
  */
 export type Sort = GraphEdge.SortOf<typeof edge>
+
+/**
+ * @since 0.2.0
+ * @category models
+ */
+export type Options<
+  F extends ReadonlyArray<PhoneNumber.Field> = ReadonlyArray<PhoneNumber.Field>,
+  X extends string = never
+> = GraphPaging.Options<typeof edge, F, X, {}>
+
+/**
+ * A phone number with the requested fields.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type Selected<F extends PhoneNumber.Field, X extends string = never> = GraphEdge.Item<typeof edge, F, X>
+
+/**
+ * @since 0.2.0
+ * @category models
+ */
+export type Page<A> = GraphPaging.PageOf<typeof edge, A>
+
+const read = GraphPaging.reader(edge)
+
+/**
+ * Checks a WABA id and options the way a read would, without reading.
+ *
+ * @since 0.2.0
+ * @category validation
+ */
+export const validate = read.validate
+
+/**
+ * Every page of a WABA's phone numbers, lazily.
+ *
+ * @since 0.2.0
+ * @category streams
+ */
+export const pages = read.pages
+
+/**
+ * Every phone number of a WhatsApp Business Account, lazily.
+ *
+ * @example
+ * ```ts
+ * import { Filter, PhoneNumbers } from "@effect-waba/waba"
+ *
+ * const flagged = PhoneNumbers.stream("102290129340398", {
+ *   fields: ["display_phone_number", "quality_rating", "messaging_limit_tier"],
+ *   filtering: Filter.qualityRating.in("RED", "YELLOW")
+ * })
+ * ```
+ *
+ * @since 0.2.0
+ * @category streams
+ */
+export const stream = read.stream
+
+/**
+ * Every phone number, collected.
+ *
+ * @since 0.2.0
+ * @category constructors
+ */
+export const all = read.all

@@ -74,6 +74,18 @@ export const BusinessVerificationStatus = openEnum(
 export const OwnershipType = openEnum("SELF", "CLIENT_OWNED", "ON_BEHALF_OF", "SELF_OWNED", "AGENCY_OWNED")
 
 /**
+ * An ownership type as a filter takes it: in capitals, as Graph spells them.
+ *
+ * @since 0.2.0
+ * @category schemas
+ */
+export const OwnershipTypeValue = OwnershipType.pipe(
+  Schema.pattern(/^[A-Z][A-Z_]{0,63}$/, {
+    message: () => "an ownership type in capitals, such as SELF or CLIENT_OWNED"
+  })
+)
+
+/**
  * The account's messaging tier, as current material lists it (older material shows TIER_1K, which still
  * decodes).
  *
@@ -294,3 +306,49 @@ export const isField = (name: string): name is Field => node.isField(name)
  * @category models
  */
 export type Selected<F extends Field> = Types.Simplify<Pick<WhatsAppBusinessAccount, F | "id">>
+
+/**
+ * The options of a node read: `fields`, `extraFields`, `expand`.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type GetOptions<
+  F extends ReadonlyArray<Field> = ReadonlyArray<Field>,
+  X extends string = never,
+  XP = {}
+> = GraphNode.ReadOptions<typeof node, F, X, XP>
+
+const read = GraphNode.reader(node, {
+  param: "waba-id",
+  label: "wabaId",
+  description: "a numeric WhatsApp Business Account id (WhatsApp Manager > Account tools)"
+})
+
+/**
+ * Reads one WhatsApp Business Account: `GET /{waba-id}` with the fields asked for, and its phone
+ * numbers when expanded (complete, unless `pages: "first"`).
+ *
+ * @example
+ * ```ts
+ * import { WhatsAppBusinessAccount } from "@effect-waba/waba"
+ *
+ * const account = WhatsAppBusinessAccount.get("102290129340398", {
+ *   fields: ["name", "status", "whatsapp_business_manager_messaging_limit"],
+ *   expand: { phone_numbers: { fields: ["display_phone_number", "quality_rating"] } }
+ * })
+ * // Effect<{ id; name?; status?; whatsapp_business_manager_messaging_limit?; phone_numbers: ReadonlyArray<...> }, ...>
+ * ```
+ *
+ * @since 0.2.0
+ * @category reads
+ */
+export const get = read.get
+
+/**
+ * The `InvalidRequestError` a {@link get} would fail with, or nothing.
+ *
+ * @since 0.2.0
+ * @category validation
+ */
+export const validate = read.validate

@@ -158,21 +158,26 @@ describe("OwnedAccounts against the emulator", () => {
       }
     }).pipe(Effect.provide(inProcess({ businesses: [1000] }))))
 
-  it.live("after an injected failure, resuming from resumeAfter completes the set with nothing lost or repeated", () =>
+  it.live("after an injected failure, resuming from the last page's cursor completes the set, nothing lost or repeated", () =>
     Effect.gen(function*() {
       const { accounts, businessId, emulator } = yield* oracle()
       // Request 4 fails more often than the retry budget allows.
       yield* emulator.setFaults([{ kind: "httpError", status: 503, when: { requests: [4, 5, 6] } }])
       const delivered: Array<string> = []
-      const error = yield* OwnedAccounts.stream(businessId, { limit: 40 }).pipe(
-        Stream.runForEach((a) => Effect.sync(() => delivered.push(a.id))),
+      let resumeAfter: string | undefined
+      const error = yield* OwnedAccounts.pages(businessId, { limit: 40 }).pipe(
+        Stream.runForEach((page) =>
+          Effect.sync(() => {
+            delivered.push(...page.accounts.map((a) => a.id))
+            resumeAfter = page.nextAfter
+          })
+        ),
         Effect.flip
       )
       // HTTP 503 with Graph's code-2 body: transient, retried twice, then given up.
       expect(error._tag).toBe("GraphTransientError")
       expect((error as { readonly attempts?: number }).attempts).toBe(3)
       expect(delivered).toEqual(accounts.slice(0, 120).map((a) => a.id))
-      const resumeAfter = (error as { readonly resumeAfter?: string }).resumeAfter
       expect(resumeAfter).toBeDefined()
       const rest = yield* collect(OwnedAccounts.stream(businessId, { limit: 40, after: resumeAfter }))
       const all = [...delivered, ...rest.map((a) => a.id)]

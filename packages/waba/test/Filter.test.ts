@@ -1,10 +1,17 @@
-import { Filter } from "@effect-waba/waba"
+import { ClientAccounts, Filter, OwnedAccounts, PhoneNumbers } from "@effect-waba/waba"
 import { describe, expect, it } from "@effect/vitest"
 import * as DateTime from "effect/DateTime"
 import * as Either from "effect/Either"
 
 const at = (iso: string) => new Date(iso)
-const wire = (filters: ReadonlyArray<Filter.Filter>) => JSON.parse(Filter.encode(filters))
+/** What a read of the owned edge would send. */
+const wire = (
+  filters: ReadonlyArray<Filter.Filter>,
+  edge: typeof OwnedAccounts.edge | typeof ClientAccounts.edge = OwnedAccounts.edge
+) => {
+  const planned = Either.getOrThrow(Filter.toWire(edge, filters))
+  return planned.filtering === undefined ? [] : JSON.parse(planned.filtering)
+}
 const valid = (input: unknown) => Either.getOrThrow(Filter.validate(input))
 const problem = (input: unknown) => {
   const result = Filter.validate(input)
@@ -31,10 +38,56 @@ describe("Filter builders and encoding", () => {
     ])
   })
 
-  it("encodes ownership_type sets", () => {
-    expect(wire(valid(Filter.ownershipType.in("SELF", "CLIENT_OWNED")))).toEqual([
+  it("sends ownership_type sets where they are documented (the client edge), and evaluates them locally elsewhere", () => {
+    const selfOrClient = Filter.ownershipType.in("SELF", "CLIENT_OWNED")
+    expect(wire(valid(selfOrClient), ClientAccounts.edge)).toEqual([
       { field: "ownership_type", operator: "IN", value: ["SELF", "CLIENT_OWNED"] }
     ])
+    expect(wire(valid(Filter.ownershipType.equal("SELF")), ClientAccounts.edge)).toEqual([
+      { field: "ownership_type", operator: "IN", value: ["SELF"] }
+    ])
+    expect(wire(valid(selfOrClient))).toEqual([])
+    expect(Either.getOrThrow(Filter.toWire(OwnedAccounts.edge, [selfOrClient])).local).toEqual([
+      "ownership_type IN SELF,CLIENT_OWNED"
+    ])
+  })
+
+  it("compiles the friendly operators down to the ones the owned edge documents", () => {
+    const t = at("2024-05-01T00:00:00Z")
+    const s = t.getTime() / 1000
+    expect(wire([Filter.creationTime.greaterThanOrEqual(t)])).toEqual([
+      { field: "creation_time", operator: "GREATER_THAN", value: s - 1 }
+    ])
+    expect(wire([Filter.creationTime.lessThanOrEqual(t)])).toEqual([
+      { field: "creation_time", operator: "LESS_THAN", value: s + 1 }
+    ])
+    expect(wire([Filter.creationTime.equal(t)])).toEqual([
+      { field: "creation_time", operator: "IN_RANGE", value: [String(s), String(s)] }
+    ])
+    expect(wire([Filter.creationTime.between(t, new Date((s + 60) * 1000))])).toEqual([
+      { field: "creation_time", operator: "IN_RANGE", value: [String(s), String(s + 60)] }
+    ])
+    // Never sent: no edge documents NOT_EQUAL or NOT_IN_RANGE.
+    const local = Either.getOrThrow(
+      Filter.toWire(OwnedAccounts.edge, [Filter.creationTime.notEqual(t), Filter.creationTime.notInRange(t, t)])
+    )
+    expect(local.filtering).toBeUndefined()
+    expect(local.local).toHaveLength(2)
+  })
+
+  it("phone-number filters: the spec's fields go out with EQUAL, the rest is evaluated locally", () => {
+    const planned = Either.getOrThrow(Filter.toWire(PhoneNumbers.edge, [
+      Filter.accountMode.equal("LIVE"),
+      Filter.isOfficialBusinessAccount.isTrue(),
+      Filter.messagingLimitTier.in("TIER_2K"),
+      Filter.qualityRating.in("RED", "YELLOW")
+    ]))
+    expect(JSON.parse(planned.filtering!)).toEqual([
+      { field: "account_mode", operator: "EQUAL", value: "LIVE" },
+      { field: "is_official_business_account", operator: "EQUAL", value: true },
+      { field: "messaging_limit_tier", operator: "EQUAL", value: "TIER_2K" }
+    ])
+    expect(planned.local).toEqual(["quality_rating IN RED,YELLOW"])
   })
 
   it("Filter.make accepts every supported field/operator pair", () => {
@@ -63,13 +116,14 @@ describe("Filter builders and encoding", () => {
         Filter.creationTime.lessThan(t),
         Filter.creationTime.lessThanOrEqual(t),
         Filter.creationTime.inRange(t, new Date(1_700_000_010_500))
-      ])).map((c: { value: unknown }) => c.value)
+      ])).map((c: { operator: string; value: unknown }) => [c.operator, c.value])
     ).toEqual([
-      1_700_000_000,
-      1_700_000_001,
-      1_700_000_001,
-      1_700_000_000,
-      ["1700000001", "1700000010"]
+      // > 10.5 s is > 10 s; >= 10.5 s is > 10 s; < 10.5 s is < 11 s; <= 10.5 s is < 11 s
+      ["GREATER_THAN", 1_700_000_000],
+      ["GREATER_THAN", 1_700_000_000],
+      ["LESS_THAN", 1_700_000_001],
+      ["LESS_THAN", 1_700_000_001],
+      ["IN_RANGE", ["1700000001", "1700000010"]]
     ])
   })
 

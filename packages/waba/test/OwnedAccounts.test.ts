@@ -81,20 +81,25 @@ describe("OwnedAccounts.stream paging", () => {
       }
     }))
 
-  it.effect("a failure mid-stream is the typed graph error with the last good cursor; resuming loses nothing", () => {
+  it.effect("a failure mid-stream is the typed graph error; the last page's cursor resumes with nothing lost", () => {
     const accounts = makeAccounts(40)
     const throttled = { status: 400, error: { message: "Too many calls", code: 80008, type: "OAuthException" } }
     const failing = fakeGraph({ accounts, failAt: new Map([[2, throttled]]) })
     return Effect.gen(function*() {
       const delivered: Array<string> = []
-      const error = yield* OwnedAccounts.stream(businessId, { limit: 10 }).pipe(
-        Stream.runForEach((a) => Effect.sync(() => delivered.push(a.id))),
+      let resumeAfter: string | undefined
+      const error = yield* OwnedAccounts.pages(businessId, { limit: 10 }).pipe(
+        Stream.runForEach((page) =>
+          Effect.sync(() => {
+            delivered.push(...page.accounts.map((a) => a.id))
+            resumeAfter = page.nextAfter
+          })
+        ),
         Effect.flip
       )
       expect(error._tag).toBe("GraphRateLimitError")
       expect(GraphError.isGraphError(error)).toBe(true)
       expect(delivered).toEqual(accounts.slice(0, 20).map((a) => a.id))
-      const resumeAfter = (error as { readonly resumeAfter?: string }).resumeAfter
       expect(resumeAfter).toBe(Buffer.from("20").toString("base64url"))
 
       const healthy = fakeGraph({ accounts })
@@ -175,7 +180,7 @@ describe("OwnedAccounts decoding", () => {
     }).pipe(Effect.provide(graphLayer(fake)))
   })
 
-  it.effect("a body that breaks the contract is a GraphDecodeError, with the cursor to resume from", () => {
+  it.effect("a body that breaks the contract is a GraphDecodeError", () => {
     const fake = fakeGraph({ accounts: [{ name: "no id" }] })
     return Effect.gen(function*() {
       const error = yield* Effect.flip(OwnedAccounts.all(businessId))
@@ -185,28 +190,90 @@ describe("OwnedAccounts decoding", () => {
   })
 })
 
-describe("OwnedAccounts against a broken server", () => {
-  it.effect("a next link that keeps returning the same cursor fails instead of looping forever", () => {
-    const cursor = "c2FtZQ"
-    const seen: Array<string> = []
-    const looping = Layer.succeed(
-      HttpClient.HttpClient,
-      HttpClient.make((request, url) =>
-        Effect.sync(() => {
-          seen.push(url.toString())
-          const body = {
-            data: [],
-            paging: { cursors: { after: cursor }, next: `https://graph.facebook.com/v26.0/x?after=${cursor}` }
+/** A server that answers each cursor with a fixed page: `pages[cursor ?? ""]`. */
+const scripted = (pages: Record<string, { readonly ids: ReadonlyArray<string>; readonly next?: string }>) => {
+  const seen: Array<string | null> = []
+  const layer = Layer.succeed(
+    HttpClient.HttpClient,
+    HttpClient.make((request, url) =>
+      Effect.sync(() => {
+        const after = url.searchParams.get("after")
+        seen.push(after)
+        const page = pages[after ?? ""]!
+        const body = {
+          data: page.ids.map((id) => ({ id })),
+          paging: {
+            cursors: { after: page.next ?? "end" },
+            ...(page.next !== undefined ? { next: `https://graph.facebook.com/v27.0/x?after=${page.next}` } : {})
           }
-          return HttpClientResponse.fromWeb(request, new Response(JSON.stringify(body)))
-        })
+        }
+        return HttpClientResponse.fromWeb(request, new Response(JSON.stringify(body)))
+      })
+    )
+  )
+  return { seen, layer }
+}
+
+describe("OwnedAccounts against a broken server", () => {
+  it.effect("a server that hands back the cursor it was given fails at once instead of re-delivering the page", () => {
+    const server = scripted({ "": { ids: ["1", "2"], next: "A" }, A: { ids: ["3"], next: "A" } })
+    return Effect.gen(function*() {
+      const delivered: Array<string> = []
+      const error = yield* OwnedAccounts.stream(businessId).pipe(
+        Stream.runForEach((a) => Effect.sync(() => delivered.push(a.id))),
+        Effect.flip
+      )
+      expect(error).toMatchObject({ _tag: "GraphPagingError", reason: "CursorCycle", page: 2, cycleLength: 1 })
+      expect(error.message).toContain("the cursor it was fetched with")
+      expect(delivered).toEqual(["1", "2", "3"])
+      expect(server.seen).toEqual([null, "A"])
+    }).pipe(Effect.provide(graphLayer(server)))
+  })
+
+  it.effect("a cycle A -> B -> A ends the read after each account was delivered once", () => {
+    const server = scripted({
+      "": { ids: ["1"], next: "A" },
+      A: { ids: ["2"], next: "B" },
+      B: { ids: ["3"], next: "C" },
+      C: { ids: ["4"], next: "A" }
+    })
+    return Effect.gen(function*() {
+      const delivered: Array<string> = []
+      const error = yield* OwnedAccounts.stream(businessId).pipe(
+        Stream.runForEach((a) => Effect.sync(() => delivered.push(a.id))),
+        Effect.flip
+      )
+      expect(error).toMatchObject({ _tag: "GraphPagingError", reason: "CursorCycle", page: 4, cycleLength: 3 })
+      expect(error.message).toContain("a cycle of 3 pages")
+      expect(delivered).toEqual(["1", "2", "3", "4"])
+      expect(server.seen).toEqual([null, "A", "B", "C"])
+    }).pipe(Effect.provide(graphLayer(server)))
+  })
+
+  it.effect("resuming with after: a next pointing back at that cursor is a cycle too", () => {
+    const server = scripted({ X: { ids: ["9"], next: "X" } })
+    return Effect.gen(function*() {
+      const error = yield* Effect.flip(Stream.runDrain(OwnedAccounts.stream(businessId, { after: "X" })))
+      expect(error).toMatchObject({ _tag: "GraphPagingError", reason: "CursorCycle", page: 1 })
+      expect(server.seen).toEqual(["X"])
+    }).pipe(Effect.provide(graphLayer(server)))
+  })
+
+  it.effect("a next link without any cursor is a typed error, not a loop from the start", () => {
+    const layer = Layer.succeed(
+      HttpClient.HttpClient,
+      HttpClient.make((request) =>
+        Effect.succeed(
+          HttpClientResponse.fromWeb(
+            request,
+            new Response(JSON.stringify({ data: [{ id: "1" }], paging: { next: "https://graph.facebook.com/x" } }))
+          )
+        )
       )
     )
     return Effect.gen(function*() {
-      const error = yield* Effect.flip(Stream.runDrain(OwnedAccounts.stream(businessId, { after: cursor })))
-      expect(error._tag).toBe("GraphDecodeError")
-      expect(error.message).toContain("same cursor")
-      expect(seen).toHaveLength(3)
-    }).pipe(Effect.provide(graphLayer({ layer: looping })))
+      const error = yield* Effect.flip(Stream.runDrain(OwnedAccounts.stream(businessId)))
+      expect(error).toMatchObject({ _tag: "GraphPagingError", reason: "MissingCursor", page: 1 })
+    }).pipe(Effect.provide(graphLayer({ layer })))
   })
 })

@@ -48,7 +48,7 @@ interface Run {
  * Reads every account of one business with `readers` streams in parallel, one per slice of the
  * creation-time range, against an emulator with a budget of 200 calls an hour. The client has the
  * default retry policy (without jitter, so that runs repeat exactly), and like many a sync job the
- * caller restarts a throttled read a minute later from where it stopped (`resumeAfter`). Both runs
+ * caller restarts a throttled read a minute later from where it stopped (the last page's cursor). Both runs
  * are the same code; only the governor differs.
  */
 const readEverything = (governor: Layer.Layer<RateGovernor.RateGovernor, GraphConfig.GraphConfigError>) =>
@@ -81,14 +81,22 @@ const readEverything = (governor: Layer.Layer<RateGovernor.RateGovernor, GraphCo
       filtering: ReadonlyArray<Filter.Filter>,
       after: string | undefined
     ): Effect.Effect<void, never, GraphClient.GraphClient> =>
-      OwnedAccounts.stream(businessId, { filtering, limit: pageSize, after }).pipe(
-        Stream.runForEach((account) => Effect.sync(() => delivered.push(account.id))),
-        Effect.catchTag(
-          "GraphRateLimitError",
-          (error) => Effect.zipRight(Effect.sleep("1 minute"), readSlice(filtering, error.resumeAfter))
-        ),
-        Effect.orDie
-      )
+      Effect.suspend(() => {
+        let resumeAfter = after
+        return OwnedAccounts.pages(businessId, { filtering, limit: pageSize, after }).pipe(
+          Stream.runForEach((page) =>
+            Effect.sync(() => {
+              delivered.push(...page.accounts.map((account) => account.id))
+              resumeAfter = page.nextAfter
+            })
+          ),
+          Effect.catchTag(
+            "GraphRateLimitError",
+            () => Effect.zipRight(Effect.sleep("1 minute"), readSlice(filtering, resumeAfter))
+          ),
+          Effect.orDie
+        )
+      })
     const start = yield* Clock.currentTimeMillis
     const fiber = yield* Effect.fork(
       Effect.forEach(slices, (filtering) => readSlice(filtering, undefined), { concurrency: "unbounded" }).pipe(

@@ -1,7 +1,7 @@
 /**
- * Faults beyond the retry budget: the stream fails with the typed error the fault calls for, carrying
- * the cursor of the last page it fully delivered; a new read from that cursor completes the set with
- * nothing lost or repeated.
+ * Faults beyond the retry budget: the read fails with the typed error the fault calls for; the last page
+ * it fully delivered says where to continue (its checkpoint, and its cursor), and a new read from there
+ * completes the set with nothing lost or repeated.
  */
 import type * as Faults from "@effect-waba/emulator/Faults"
 import { OwnedAccounts } from "@effect-waba/waba"
@@ -22,29 +22,38 @@ const cases: ReadonlyArray<readonly [string, Faults.Fault, string, string | unde
 
 describe("faults beyond the retry budget", () => {
   for (const [name, fault, tag, reason] of cases) {
-    it.live(`${name}: ${tag}${reason ? ` (${reason})` : ""} with resumeAfter; resuming completes the set`, () =>
+    it.live(`${name}: ${tag}${reason ? ` (${reason})` : ""}; resuming from the last checkpoint completes the set`, () =>
       Effect.gen(function*() {
         const { accounts: truth, businessId, emulator } = yield* oracle()
         // Page 6 (requests 6, 7, 8 with two retries) keeps failing.
         yield* emulator.setFaults([{ ...fault, when: { requests: [6, 7, 8] } } as Faults.Rule])
         const delivered: Array<string> = []
-        const error = yield* OwnedAccounts.stream(businessId, { limit: 50 }).pipe(
-          Stream.runForEach((a) => Effect.sync(() => delivered.push(a.id))),
+        let last: OwnedAccounts.Page<{ readonly id: string }> | undefined
+        const error = yield* OwnedAccounts.pages(businessId, { limit: 50, sort: "creation_time_ascending" }).pipe(
+          Stream.runForEach((page) =>
+            Effect.sync(() => {
+              delivered.push(...page.accounts.map((a) => a.id))
+              last = page
+            })
+          ),
           Effect.flip
         )
         expect(error._tag).toBe(tag)
         if (reason !== undefined) expect((error as { readonly reason?: string }).reason).toBe(reason)
         expect((error as { readonly attempts?: number }).attempts).toBe(3)
         expect(delivered).toEqual(truth.slice(0, 250).map((a) => a.id))
+        expect(last?.number).toBe(5)
 
-        const resumeAfter = (error as { readonly resumeAfter?: string }).resumeAfter
-        expect(resumeAfter).toEqual(expect.any(String))
-        const rest = yield* OwnedAccounts.stream(businessId, { limit: 50, after: resumeAfter }).pipe(
-          Stream.map((a) => a.id),
-          Stream.runCollect,
-          Effect.map(Chunk.toReadonlyArray)
+        const idsOf = <R>(stream: Stream.Stream<{ readonly id: string }, unknown, R>) =>
+          stream.pipe(Stream.map((a) => a.id), Stream.runCollect, Effect.map(Chunk.toReadonlyArray))
+        const fromCheckpoint = yield* idsOf(
+          OwnedAccounts.stream(businessId, { limit: 50, checkpoint: last!.checkpoint })
         )
-        expect([...delivered, ...rest]).toEqual(truth.map((a) => a.id))
+        expect([...delivered, ...fromCheckpoint]).toEqual(truth.map((a) => a.id))
+        const fromCursor = yield* idsOf(
+          OwnedAccounts.stream(businessId, { limit: 50, sort: "creation_time_ascending", after: last!.nextAfter })
+        )
+        expect([...delivered, ...fromCursor]).toEqual(truth.map((a) => a.id))
       }).pipe(Effect.provide(overTheWire({ businesses: [1_000], rateLimit: false }, {
         timeout: "300 millis",
         retry: { maxRetries: 2, baseDelay: "2 millis", jitter: false }

@@ -42,8 +42,10 @@ export const fakeGraph = (options: FakeOptions) => {
       if (failure !== undefined) return respond(failure.status, { error: failure.error })
       const limit = Number(url.searchParams.get("limit") ?? options.defaultLimit ?? 25)
       const after = url.searchParams.get("after")
-      const offset = after === null ? 0 : Number(Buffer.from(after, "base64url").toString())
-      const cursor = (n: number) => Buffer.from(String(n)).toString("base64url")
+      // An empty page's cursor names the same offset under a new cursor, as Graph's do.
+      const offset = after === null ? 0 : Number(Buffer.from(after, "base64url").toString().split(":")[0])
+      const cursor = (n: number, tag?: number) =>
+        Buffer.from(tag === undefined ? String(n) : `${n}:${tag}`).toString("base64url")
       const nextUrl = (n: number) => {
         const next = new URL(url.toString())
         next.searchParams.set("after", cursor(n))
@@ -51,9 +53,12 @@ export const fakeGraph = (options: FakeOptions) => {
         return next.toString()
       }
       if (options.emptyPagesAt?.has(index)) {
+        const next = new URL(url.toString())
+        next.searchParams.set("after", cursor(offset, index))
+        next.searchParams.delete("appsecret_proof")
         return respond(200, {
           data: [],
-          paging: { cursors: { before: cursor(offset), after: cursor(offset) }, next: nextUrl(offset) }
+          paging: { cursors: { before: cursor(offset, index), after: cursor(offset, index) }, next: next.toString() }
         })
       }
       const slice = options.accounts.slice(offset, offset + limit)

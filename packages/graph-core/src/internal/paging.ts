@@ -1,0 +1,285 @@
+/**
+ * The paging loop behind `GraphPaging` and the expansion of nested edges, shared by edge and node reads.
+ *
+ * @internal
+ */
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
+import * as GraphClient from "../GraphClient.js"
+import type * as GraphUsage from "../GraphUsage.js"
+import * as Redaction from "../Redaction.js"
+import type * as internal from "./prepare.js"
+
+type Checkpoint = typeof internal.Checkpoint.Type
+
+/**
+ * A server whose paging cannot be followed: a cursor seen before (`CursorCycle`; `cycleLength` 1 is a
+ * server handing back the cursor it was given), or a `next` link with no cursor (`MissingCursor`).
+ * Every item delivered before it was new.
+ *
+ * @internal
+ */
+export class GraphPagingError extends Schema.TaggedError<GraphPagingError>(
+  "@effect-waba/graph-core/GraphPagingError"
+)("GraphPagingError", {
+  reason: Schema.Literal("CursorCycle", "MissingCursor"),
+  message: Schema.String,
+  route: Schema.String,
+  /** The page whose `next` could not be followed. */
+  page: Schema.Number,
+  /** For a cycle: how many pages back the repeated cursor was first followed. */
+  cycleLength: Schema.optional(Schema.Number)
+}) {}
+
+/**
+ * What a read can fail with: the client's errors, bad input, and paging that cannot be followed.
+ *
+ * @internal
+ */
+export type ReadError = Effect.Effect.Error<ReturnType<GraphClient.Service["get"]>> | GraphPagingError
+
+/**
+ * One page of a read.
+ *
+ * @internal
+ */
+export interface Page<A> {
+  /** 1 for the first page of this read. */
+  readonly number: number
+  readonly items: ReadonlyArray<A>
+  readonly cursors: { readonly before?: string | undefined; readonly after?: string | undefined }
+  /** Whether another page follows (`paging.next` was present). */
+  readonly hasNext: boolean
+  /**
+   * The cursor to pass as `after` to continue after this page; `undefined` on the last page. Cursors are
+   * short-lived (one goes stale when its item is deleted): store a checkpoint for anything that
+   * must survive a restart.
+   */
+  readonly nextAfter: string | undefined
+  /**
+   * Where a read resumed with `checkpoint` continues after this page. Set on edges that support it,
+   * when the read is sorted ascending by creation time.
+   */
+  readonly checkpoint: Checkpoint | undefined
+  /**
+   * Graph's `paging.next` / `paging.previous` links, for display, with credentials masked. The client
+   * does not follow them.
+   */
+  readonly links: { readonly next?: string | undefined; readonly previous?: string | undefined }
+  /** `summary.total_count`, when Graph sent one. */
+  readonly totalCount: number | undefined
+  readonly usage: GraphUsage.GraphUsage
+  readonly fbtraceId: string | undefined
+  /** The API version that served this page (`facebook-api-version`). */
+  readonly apiVersion: string | undefined
+}
+
+// A 53-bit hash of a cursor: the read remembers every cursor it followed without keeping them whole.
+const hashCursor = (text: string): number => {
+  let h1 = 0xdeadbeef
+  let h2 = 0x41c6ce57
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    h1 = Math.imul(h1 ^ c, 2654435761)
+    h2 = Math.imul(h2 ^ c, 1597334677)
+  }
+  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909)
+  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909)
+  return 4294967296 * (2097151 & h2) + (h1 >>> 0)
+}
+
+// Graph's `next` link carries the cursor to continue with; fall back to `cursors.after`.
+/** @internal */
+export const nextCursor = (next: string, after: string | undefined): string | undefined => {
+  const query = next.indexOf("?")
+  if (query !== -1) {
+    const fromLink = new URLSearchParams(next.slice(query + 1)).get("after")
+    if (fromLink !== null && fromLink !== "") return fromLink
+  }
+  return after
+}
+
+const secondsOf = (value: unknown): number | undefined =>
+  value instanceof Date ? Math.floor(value.getTime() / 1000) : typeof value === "number" ? value : undefined
+
+interface State {
+  readonly after: string | undefined
+  readonly number: number
+  /** Cursor hashes followed so far, with the page that followed each. */
+  readonly seen: Map<number, number>
+  readonly checkpoint: Checkpoint | undefined
+  /** Set when the page just delivered had a `next` that cannot be followed: the read fails with it. */
+  readonly broken: GraphPagingError | undefined
+}
+
+const without = (item: Record<string, unknown>, fields: ReadonlyArray<string>): Record<string, unknown> => {
+  const out: Record<string, unknown> = {}
+  for (const key in item) if (!fields.includes(key)) out[key] = item[key]
+  return out
+}
+
+type Item = Record<string, unknown>
+
+// The rest of an expanded edge, from the cursor its first page ended on.
+const completeNested = (
+  expansion: internal.Expansion,
+  parentId: string,
+  first: internal.PageBody
+): Effect.Effect<unknown, ReadError, GraphClient.GraphClient> => {
+  const next = first.paging?.next
+  const after = next === undefined ? undefined : nextCursor(next, first.paging?.cursors?.after)
+  if (expansion.pages === "first") {
+    return Effect.succeed({ data: first.data, nextAfter: after })
+  }
+  if (next === undefined) return Effect.succeed(first.data)
+  const prepared: internal.Prepared = { ...expansion.nested, parentId, after }
+  return readPages(prepared, after === undefined ? undefined : new Map([[hashCursor(after), 0]])).pipe(
+    Stream.runFoldEffect(first.data.slice(), (all, page) => Effect.sync(() => (all.push(...page.items), all)))
+  ) as Effect.Effect<unknown, ReadError, GraphClient.GraphClient>
+}
+
+/** @internal */
+export const completeItem = (
+  prepared: internal.Prepared,
+  item: Item
+): Effect.Effect<Item, ReadError, GraphClient.GraphClient> => {
+  if (prepared.expansions.length === 0) return Effect.succeed(item)
+  return Effect.reduce(prepared.expansions, item, (current, expansion) => {
+    const nested = current[expansion.key] as internal.PageBody | undefined
+    const first: internal.PageBody = nested ?? { data: [] }
+    return Effect.map(
+      completeNested(expansion, String(current.id), first),
+      (value) => ({ ...current, [expansion.key]: value })
+    )
+  })
+}
+
+const fetchPage = (
+  prepared: internal.Prepared,
+  state: State
+): Effect.Effect<readonly [Page<Item>, Option.Option<State>], ReadError, GraphClient.GraphClient> => {
+  if (state.broken !== undefined) return Effect.fail(state.broken)
+  const edge = prepared.edge
+  const route = edge.path
+  return GraphClient.get({
+    route,
+    params: { [edge.parent.param]: prepared.parentId },
+    query: state.after === undefined ? prepared.query : { ...prepared.query, after: state.after },
+    schema: prepared.pageSchema,
+    usageKey: prepared.parentId
+  }).pipe(
+    Effect.flatMap((response) => {
+      const { data, paging } = response.body
+      const hasNext = paging?.next !== undefined
+      const nextAfter = hasNext ? nextCursor(paging.next!, paging.cursors?.after) : undefined
+      // A `next` that cannot be followed ends the read, after this page's items (they are new).
+      let broken: GraphPagingError | undefined
+      if (hasNext && nextAfter === undefined) {
+        broken = new GraphPagingError({
+          reason: "MissingCursor",
+          message: `${route} page ${state.number} has paging.next but no cursor to continue with.`,
+          route,
+          page: state.number
+        })
+      } else if (hasNext) {
+        const firstSeen = state.seen.get(hashCursor(nextAfter!))
+        if (firstSeen !== undefined) {
+          const cycleLength = state.number - firstSeen
+          broken = new GraphPagingError({
+            reason: "CursorCycle",
+            message: cycleLength <= 1
+              ? `${route} page ${state.number} pointed next at the cursor it was fetched with; paging would never end.`
+              : `${route} page ${state.number} pointed next at the cursor of page ${
+                firstSeen + 1
+              }: a cycle of ${cycleLength} pages; paging would never end.`,
+            route,
+            page: state.number,
+            cycleLength
+          })
+        }
+      }
+
+      // Resuming from a checkpoint: skip what the earlier read delivered (and anything older, should the
+      // server have ignored the filter).
+      let items: ReadonlyArray<Item> = data
+      const field = prepared.checkpointField
+      let checkpoint = state.checkpoint
+      if (field !== undefined && data.length > 0) {
+        const last = secondsOf(data[data.length - 1]![field])
+        if (last !== undefined) {
+          const ids: Array<string> = checkpoint !== undefined && checkpoint.at === last ? [...checkpoint.ids] : []
+          for (const item of data) if (secondsOf(item[field]) === last) ids.push(String(item.id))
+          checkpoint = { at: last, ids }
+        }
+      }
+      const resume = prepared.resumeFrom
+      if (resume !== undefined && field !== undefined) {
+        items = items.filter((item) => {
+          const t = secondsOf(item[field])
+          return t === undefined || t > resume.at || (t === resume.at && !resume.ids.has(String(item.id)))
+        })
+      }
+      if (prepared.local.length > 0) {
+        items = items.filter((item) => prepared.local.every((predicate) => predicate.test(item)))
+      }
+      if (prepared.strip.length > 0) items = items.map((item) => without(item, prepared.strip))
+
+      const page = (list: ReadonlyArray<Item>): Page<Item> => {
+        const result: Page<Item> & Record<string, unknown> = {
+          number: state.number,
+          items: list,
+          cursors: { before: paging?.cursors?.before, after: paging?.cursors?.after },
+          hasNext,
+          nextAfter,
+          checkpoint,
+          links: {
+            next: paging?.next === undefined ? undefined : Redaction.scrubUrl(paging.next),
+            previous: paging?.previous === undefined ? undefined : Redaction.scrubUrl(paging.previous)
+          },
+          totalCount: response.body.summary?.total_count,
+          usage: response.usage,
+          fbtraceId: response.fbtraceId,
+          apiVersion: response.apiVersion
+        }
+        if (edge.itemsName !== "items") result[edge.itemsName] = list
+        return result
+      }
+      const next: Option.Option<State> = broken !== undefined
+        ? Option.some({ ...state, broken })
+        : hasNext
+        ? Option.some({
+          after: nextAfter,
+          number: state.number + 1,
+          seen: state.seen.set(hashCursor(nextAfter!), state.number),
+          checkpoint,
+          broken: undefined
+        })
+        : Option.none()
+      if (prepared.expansions.length === 0) return Effect.succeed([page(items), next] as const)
+      return Effect.map(
+        Effect.forEach(items, (item) => completeItem(prepared, item)),
+        (completed) => [page(completed), next] as const
+      )
+    }),
+    Effect.withSpan(`${edge.name}.page`, {
+      attributes: { "graph.page": state.number, [`graph.${edge.parent.param.replace(/-/g, "_")}`]: prepared.parentId }
+    })
+  )
+}
+
+/** @internal */
+export const readPages = (
+  prepared: internal.Prepared,
+  seen?: Map<number, number>
+): Stream.Stream<Page<Item>, ReadError, GraphClient.GraphClient> => {
+  const start = (): State => {
+    const map = seen ?? new Map<number, number>()
+    if (prepared.after !== undefined && !map.has(hashCursor(prepared.after))) map.set(hashCursor(prepared.after), 0)
+    return { after: prepared.after, number: 1, seen: map, checkpoint: undefined, broken: undefined }
+  }
+  // The state is built when the stream starts, so one stream value can run many times.
+  const pages = Stream.suspend(() => Stream.paginateEffect(start(), (state) => fetchPage(prepared, state)))
+  return prepared.prefetch > 0 ? Stream.buffer(pages, { capacity: prepared.prefetch }) : pages
+}
