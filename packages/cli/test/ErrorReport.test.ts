@@ -67,7 +67,10 @@ describe("ErrorReport: Graph errors", () => {
   })
 
   it("80008 says how long to wait, where to resume, and where the rate-limit docs are; exit 4", () => {
-    const error = graphError({ code: 80008, message: "Too many calls" }, { regainAccessMillis: 59 * 60_000, attempts: 1 })
+    const error = graphError({ code: 80008, message: "Too many calls" }, {
+      regainAccessMillis: 59 * 60_000,
+      attempts: 1
+    })
     const { report, text } = render(error, { resumeAfter: "QVFIUmFfX2N1cnNvcg" })
     expect(report.exitCode).toBe(4)
     expect(text).toContain("WhatsApp Business Management's limit for this business (code 80008)")
