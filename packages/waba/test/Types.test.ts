@@ -65,11 +65,11 @@ describe("field narrowing (types)", () => {
 
 describe("expansion and the new reads (types)", () => {
   it("expanding phone_numbers adds a complete array of narrowed phone numbers", () => {
-    const stream = OwnedAccounts.stream("1", {
+    const _stream = OwnedAccounts.stream("1", {
       fields: ["name"],
       expand: { phone_numbers: { fields: ["display_phone_number", "quality_rating"], limit: 50 } }
     })
-    expectTypeOf<ElementOf<typeof stream>>().toEqualTypeOf<{
+    expectTypeOf<ElementOf<typeof _stream>>().toEqualTypeOf<{
       readonly id: string
       readonly name?: string
       readonly phone_numbers: ReadonlyArray<{
@@ -81,19 +81,19 @@ describe("expansion and the new reads (types)", () => {
   })
 
   it("pages: \"first\" gives the first nested page and its cursor", () => {
-    const stream = ClientAccounts.stream("1", {
+    const _stream = ClientAccounts.stream("1", {
       fields: ["permitted_tasks"],
       expand: { phone_numbers: { fields: ["status"], pages: "first" } }
     })
-    type Element = ElementOf<typeof stream>
+    type Element = ElementOf<typeof _stream>
     expectTypeOf<Element["phone_numbers"]["nextAfter"]>().toEqualTypeOf<string | undefined>()
     expectTypeOf<Element["phone_numbers"]["data"][number]>().toHaveProperty("status")
     expectTypeOf<Element>().toHaveProperty("permitted_tasks")
   })
 
   it("a node read is an Effect of the narrowed node", () => {
-    const read = WhatsAppBusinessAccount.get("1", { fields: ["status"], expand: { phone_numbers: {} } })
-    type A = Effect.Effect.Success<typeof read>
+    const _read = WhatsAppBusinessAccount.get("1", { fields: ["status"], expand: { phone_numbers: {} } })
+    type A = Effect.Effect.Success<typeof _read>
     expectTypeOf<A["status"]>().toEqualTypeOf<"ACTIVE" | "DISABLED" | "PENDING_DELETION" | (string & {}) | undefined>()
     expectTypeOf<A["phone_numbers"][number]>().toHaveProperty("verified_name")
   })
