@@ -9,6 +9,11 @@ export * as ClientAccounts from "./ClientAccounts.js"
 export * as Filter from "./Filter.js"
 
 /**
+ * @since 0.2.0
+ */
+export * as ManagedAccounts from "./ManagedAccounts.js"
+
+/**
  * @since 0.1.0
  */
 export * as OwnedAccounts from "./OwnedAccounts.js"
