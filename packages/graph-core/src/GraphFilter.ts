@@ -293,7 +293,18 @@ export const isUnchecked = (u: unknown): u is Unchecked =>
  */
 export type DateInput = Date | { readonly epochMillis: number }
 
-const toDate = (input: DateInput): Date => input instanceof Date ? input : new Date(input.epochMillis)
+// Anything else becomes an invalid Date, which validation then refuses: a builder never throws.
+const toDate = (input: DateInput): Date => {
+  try {
+    return input instanceof Date
+      ? input
+      : typeof input === "object" && input !== null && typeof input.epochMillis === "number"
+      ? new Date(input.epochMillis)
+      : new Date(Number.NaN)
+  } catch {
+    return new Date(Number.NaN)
+  }
+}
 
 /**
  * The builders for a `time` field. Bounds may carry milliseconds: they are rounded to the whole seconds

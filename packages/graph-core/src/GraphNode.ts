@@ -226,6 +226,9 @@ export interface Reader<N extends Any> {
 }
 
 const prepareRead = (node: Any, id: unknown, options: unknown, parent: GraphEdge.Parent) =>
+  prepare.guarded(() => prepareReadUnguarded(node, id, options, parent))
+
+const prepareReadUnguarded = (node: Any, id: unknown, options: unknown, parent: GraphEdge.Parent) =>
   Either.gen(function*() {
     const checkedId = yield* prepare.decodeSafely(prepare.parentIdSchema(parent), id, parent.label, [])
     const decoded = yield* prepare.decodeSafely(

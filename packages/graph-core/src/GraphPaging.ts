@@ -23,7 +23,7 @@
 import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
-import type * as Option from "effect/Option"
+import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import type * as GraphClient from "./GraphClient.js"
@@ -60,11 +60,21 @@ export const CheckpointFromToken: Schema.Schema<Checkpoint, string> = Schema.com
   Schema.parseJson(Checkpoint)
 )
 
+const encodeToken = Schema.encodeEither(CheckpointFromToken)
+
 /**
+ * A checkpoint as one token; `None` for a value that is not a checkpoint (it never throws).
+ *
  * @since 0.2.0
  * @category checkpoints
  */
-export const checkpointToken: (checkpoint: Checkpoint) => string = Schema.encodeSync(CheckpointFromToken)
+export const checkpointToken = (checkpoint: Checkpoint): Option.Option<string> => {
+  try {
+    return Either.getRight(encodeToken(checkpoint))
+  } catch {
+    return Option.none()
+  }
+}
 
 /**
  * Reads a token made by {@link checkpointToken}.
@@ -73,7 +83,9 @@ export const checkpointToken: (checkpoint: Checkpoint) => string = Schema.encode
  * @category checkpoints
  */
 export const parseCheckpointToken = (token: string): Option.Option<Checkpoint> =>
-  Either.getRight(Schema.decodeUnknownEither(CheckpointFromToken)(token))
+  typeof token === "string" && token.length <= 1_000_000
+    ? Either.getRight(Schema.decodeUnknownEither(CheckpointFromToken)(token))
+    : Option.none()
 
 /**
  * A server whose paging cannot be followed: a cursor seen before (`CursorCycle`; `cycleLength` 1 is a

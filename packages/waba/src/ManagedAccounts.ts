@@ -324,7 +324,12 @@ export const stream = <
   InvalidRequestError | GraphPaging.ReadError,
   GraphClient.GraphClient
 > => {
-  const prepared = prepare(businessIds, (options ?? {}) as Options<ReadonlyArray<Node.Field>, string, any>)
+  let prepared: Either.Either<Plan, InvalidRequestError>
+  try {
+    prepared = prepare(businessIds, (options ?? {}) as Options<ReadonlyArray<Node.Field>, string, any>)
+  } catch {
+    prepared = Either.left(invalid("options", "The options could not be read (a getter or proxy threw)."))
+  }
   if (Either.isLeft(prepared)) return Stream.fail(prepared.left)
   const plan = prepared.right
   return Stream.unwrap(Effect.map(readAll(plan), ({ entries, failures }) =>

@@ -17,7 +17,7 @@ import { InvalidRequestError } from "../InvalidRequestError.js"
 
 /** @internal */
 export const describe = (value: unknown): string => {
-  if (typeof value === "number") return String(value)
+  if (typeof value === "number" || typeof value === "bigint" || value === undefined) return String(value)
   if (value instanceof Date) return Number.isNaN(value.getTime()) ? "an invalid Date" : value.toISOString()
   let text: string | undefined
   try {
@@ -463,8 +463,30 @@ export const edgeOptionNames = [
   "prefetch"
 ] as const
 
+/** Runs a preparation that must never throw, whatever the input holds (getters, proxies). @internal */
+export const guarded = <A>(
+  prepare: () => Either.Either<A, InvalidRequestError>
+): Either.Either<A, InvalidRequestError> => {
+  try {
+    return prepare()
+  } catch {
+    return Either.left(
+      new InvalidRequestError({
+        parameter: "options",
+        message: "The options could not be read (a getter or proxy threw while they were inspected)."
+      })
+    )
+  }
+}
+
 /** Prepares a read of `edge` under `parentId`, or says what is wrong with the input. @internal */
 export const prepareEdge = (
+  edge: GraphEdge.Any,
+  parentId: unknown,
+  rawOptions: unknown
+): Either.Either<Prepared, InvalidRequestError> => guarded(() => prepareEdgeUnguarded(edge, parentId, rawOptions))
+
+const prepareEdgeUnguarded = (
   edge: GraphEdge.Any,
   parentId: unknown,
   rawOptions: unknown
