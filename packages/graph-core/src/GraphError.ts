@@ -270,7 +270,9 @@ const tags: ReadonlySet<string> = new Set([
   "GraphTransientError",
   "GraphApiError",
   "GraphTransportError",
-  "GraphDecodeError"
+  "GraphDecodeError",
+  // Raised by paged reads (GraphPaging) when a server's paging cannot be followed.
+  "GraphPagingError"
 ])
 
 /**
