@@ -1,5 +1,5 @@
 /**
- * Runs one example: `node dist/main.js pipeline|checkpoint|summary [business-id]`.
+ * Runs one example: `node dist/main.js pipeline|checkpoint|summary|agency [business-id[,business-id...]]`.
  *
  * With GRAPH_ACCESS_TOKEN set it reads from Meta (the business id is then required); without it, from
  * the emulator in-process with demo data.
@@ -13,6 +13,7 @@ import type * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
 import { summarize } from "./AccountSummary.js"
+import * as Agency from "./Agency.js"
 import { inMemoryCheckpoints, readResuming, syncWithCheckpoints } from "./CheckpointResume.js"
 import { GraphEmulated, GraphLive } from "./Layers.js"
 import { inMemoryWarehouse, syncToWarehouse } from "./StreamIntoPipeline.js"
@@ -41,6 +42,22 @@ const examples: Record<string, Effect.Effect<void, unknown, GraphClient.GraphCli
     yield* Console.log(`Synced ${handled} accounts with a checkpoint after every page.`)
     const resumed = yield* Stream.runCount(readResuming(id, { maxResumes: 3, pause: "1 second" }))
     yield* Console.log(`Read ${resumed} accounts, resuming after failures if there were any.`)
+  }),
+  agency: Effect.gen(function*() {
+    const emulator = yield* Effect.serviceOption(Emulator.Emulator)
+    const ids = businessArg !== undefined
+      ? businessArg.split(",")
+      : Option.match(emulator, { onNone: () => [], onSome: (e) => e.businessIds })
+    const { alerts, failures, rows } = yield* Agency.run(ids)
+    yield* Console.log(
+      `${rows.length} accounts across ${ids.length} businesses; ${alerts.length} numbers need attention.`
+    )
+    for (const alert of alerts.slice(0, 10)) {
+      yield* Console.log(`  ${alert.display ?? alert.phoneNumberId}: ${alert.reason}`)
+    }
+    for (const failure of failures) {
+      yield* Console.log(`  business ${failure.businessId} (${failure.edge}): ${failure.error}`)
+    }
   }),
   summary: Effect.gen(function*() {
     const id = yield* businessId
