@@ -276,7 +276,7 @@ export const reader = <N extends Any>(
           route: `/{${id.param}}`,
           params: { [id.param]: checked },
           query,
-          schema: selection.itemSchema,
+          schema: selection.tolerantItemSchema,
           usageKey: checked
         }).pipe(
           Effect.flatMap((response) =>

@@ -80,34 +80,95 @@ export interface OpenEnum<Known extends ReadonlyArray<string>>
 }
 
 /**
- * An optional field of a node: absent, or `null` (read as absent), or a value.
+ * An optional field of a node. Graph may also send `null` for it: decode through {@link tolerant} (the
+ * client always does), which reads `null` as absent before the field is looked at.
  *
  * @since 0.2.0
  * @category schemas
  */
-export const optional = <S extends Schema.Schema.All>(
-  schema: S
-): Schema.optionalWith<S, { nullable: true; exact: true }> =>
-  Schema.optionalWith(schema, { nullable: true, exact: true })
+export const optional = <S extends Schema.Schema.All>(schema: S): Schema.optionalWith<S, { exact: true }> =>
+  Schema.optionalWith(schema, { exact: true })
 
 /**
- * A list that tolerates `null` elements by dropping them (Graph has sent `[null]` for empty lists).
+ * A list in a node. Through {@link tolerant}, `null` elements are dropped (Graph has sent `[null]` for an
+ * empty list).
  *
  * @since 0.2.0
  * @category schemas
  */
-export const ArrayOf = <A, I, R>(
-  item: Schema.Schema<A, I, R>
-): Schema.Schema<ReadonlyArray<A>, ReadonlyArray<I | null>, R> =>
-  Schema.transform(
-    Schema.Array(Schema.NullOr(item)),
-    Schema.typeSchema(Schema.Array(Schema.typeSchema(item))),
-    {
-      strict: true,
-      decode: (items) => items.filter((x): x is A => x !== null),
-      encode: (items) => items
+export const ArrayOf = <A, I, R>(item: Schema.Schema<A, I, R>): Schema.Array$<Schema.Schema<A, I, R>> =>
+  Schema.Array(item)
+
+/**
+ * How deep {@link dropNulls} looks. Graph's bodies are a few levels deep; deeper parts are left as they are
+ * (a hostile body cannot make it recurse without bound).
+ *
+ * @since 0.2.0
+ * @category constants
+ */
+export const maxNullDepth = 64
+
+// Returns the value itself when it holds no null (the common case allocates nothing), otherwise a copy
+// without null properties and null array elements.
+const dropAt = (value: unknown, depth: number): unknown => {
+  if (typeof value !== "object" || value === null || depth > maxNullDepth) return value
+  if (Array.isArray(value)) {
+    let out: Array<unknown> | undefined
+    for (let i = 0; i < value.length; i++) {
+      const element: unknown = value[i]
+      const cleaned = element === null ? undefined : dropAt(element, depth + 1)
+      if (out === undefined && (element === null || cleaned !== element)) out = value.slice(0, i)
+      if (out !== undefined && element !== null) out.push(cleaned)
     }
-  ) as unknown as Schema.Schema<ReadonlyArray<A>, ReadonlyArray<I | null>, R>
+    return out ?? value
+  }
+  const record = value as Record<string, unknown>
+  let out: Record<string, unknown> | undefined
+  for (const key in record) {
+    const field = record[key]
+    const cleaned = field === null ? undefined : dropAt(field, depth + 1)
+    if (out === undefined && (field === null || cleaned !== field)) {
+      out = {}
+      for (const earlier in record) {
+        if (earlier === key) break
+        out[earlier] = record[earlier]
+      }
+    }
+    if (out !== undefined && field !== null) out[key] = cleaned
+  }
+  return out ?? record
+}
+
+/**
+ * Graph's `null`s made absent: `null` properties are removed and `null` list elements dropped, at every
+ * depth up to {@link maxNullDepth}.
+ *
+ * @since 0.2.0
+ * @category transformations
+ */
+export const dropNulls = (value: unknown): unknown => dropAt(value, 0)
+
+/**
+ * A schema that reads Graph's `null`s as absent before decoding with `schema`: one pass over the body,
+ * then a decode with plain optional fields (much cheaper than a nullable transformation per field).
+ *
+ * @example
+ * ```ts
+ * import { GraphSchema } from "@effect-waba/graph-core"
+ * import { Schema } from "effect"
+ *
+ * const Account = GraphSchema.tolerant(Schema.Struct({ id: Schema.String, name: GraphSchema.optional(Schema.String) }))
+ * Schema.decodeUnknownSync(Account)({ id: "1", name: null }) // { id: "1" }
+ * ```
+ *
+ * @since 0.2.0
+ * @category schemas
+ */
+export const tolerant = <A, I, R>(schema: Schema.Schema<A, I, R>): Schema.Schema<A, unknown, R> =>
+  Schema.compose(
+    Schema.transform(Schema.Unknown, Schema.Unknown, { strict: true, decode: dropNulls, encode: (value) => value }),
+    schema as unknown as Schema.Schema<A, unknown, R>
+  ) as unknown as Schema.Schema<A, unknown, R>
 
 /**
  * The `cursors` of a page.

@@ -304,6 +304,8 @@ export interface Selection {
   readonly wire: string | undefined
   readonly selections: ReadonlyArray<GraphFields.Selection> | undefined
   readonly itemSchema: Schema.Schema<any, any>
+  /** Decodes one item as Graph sends it (`null`s read as absent). */
+  readonly tolerantItemSchema: Schema.Schema<any, any>
   /** Fields requested for the client's own use (local filters, checkpoints), removed from the items. */
   readonly strip: ReadonlyArray<string>
   readonly expansions: ReadonlyArray<Expansion>
@@ -385,6 +387,7 @@ export const select = (
     wire: explicit ? GraphFields.render(selections) : undefined,
     selections: explicit ? selections : undefined,
     itemSchema,
+    tolerantItemSchema: tolerantOf(itemSchema),
     strip,
     expansions
   }
@@ -417,12 +420,23 @@ export interface PageBody {
   readonly summary?: { readonly total_count?: number | undefined } | undefined
 }
 
+const tolerantSchemas = new WeakMap<Schema.Schema<any, any>, Schema.Schema<any, any>>()
+
+const tolerantOf = (itemSchema: Schema.Schema<any, any>): Schema.Schema<any, any> => {
+  let schema = tolerantSchemas.get(itemSchema)
+  if (schema === undefined) {
+    schema = GraphSchema.tolerant(itemSchema)
+    tolerantSchemas.set(itemSchema, schema)
+  }
+  return schema
+}
+
 const pageSchemas = new WeakMap<Schema.Schema<any, any>, Schema.Schema<PageBody, any>>()
 
 const pageSchemaOf = (itemSchema: Schema.Schema<any, any>): Schema.Schema<PageBody, any> => {
   let schema = pageSchemas.get(itemSchema)
   if (schema === undefined) {
-    schema = GraphSchema.Connection(itemSchema) as unknown as Schema.Schema<PageBody, any>
+    schema = GraphSchema.tolerant(GraphSchema.Connection(itemSchema)) as unknown as Schema.Schema<PageBody, any>
     pageSchemas.set(itemSchema, schema)
   }
   return schema
