@@ -1,11 +1,16 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import { Emulator } from "../src/Emulator.js"
-import * as UsageHeaders from "../src/UsageHeaders.js"
 import { edgeUrl, get, inProcess } from "./helpers.js"
 
+// The wire shapes, read the way a client reads them (a record of arrays keyed by object id).
+const UsageHeaders = {
+  decodeBusinessUseCaseUsage: (header: string): Record<string, Array<any>> => JSON.parse(header),
+  decodeAppUsage: (header: string): any => JSON.parse(header)
+}
+
 describe("rate limiting", () => {
-  it.layer(inProcess({ seed: "rate", businesses: [3, 3], rateLimit: { businessCalls: 10, window: "1 hour" } }))(
+  it.layer(inProcess({ seed: "rate", businesses: [3, 3], rateLimit: { businessCalls: 10, window: "1 hour", usageHeadersFrom: 1 } }))(
     (it) => {
       it.effect("usage headers grow with each call, then 80008 with a regain time in minutes, until the window passes", () =>
         Effect.gen(function*() {
@@ -58,8 +63,8 @@ describe("rate limiting", () => {
     }
   )
 
-  it.layer(inProcess({ seed: "app", businesses: [3, 3], rateLimit: { businessCalls: 100, appCalls: 4 } }))((it) => {
-    it.effect("the app-level budget spans businesses and answers code 4", () =>
+  it.layer(inProcess({ seed: "app", businesses: [3, 3], rateLimit: { businessCalls: 100, appCalls: 4, usageHeadersFrom: 1 } }))((it) => {
+    it.effect("the app-level budget spans businesses and answers code 4 with 429 and subcode 2446079, as Meta's spec", () =>
       Effect.gen(function*() {
         const emulator = yield* Emulator
         const [a, b] = emulator.businessIds as [string, string]
@@ -70,8 +75,18 @@ describe("rate limiting", () => {
         }
         expect(usages).toEqual([25, 50, 75, 100])
         const limited = yield* get(edgeUrl(b))
-        expect(limited.status).toBe(403)
-        expect(limited.body.error).toMatchObject({ code: 4, message: "(#4) Application request limit reached" })
+        expect(limited.status).toBe(429)
+        expect(limited.body.error).toMatchObject({
+          code: 4,
+          error_subcode: 2446079,
+          is_transient: true,
+          message: "(#4) Application request limit reached"
+        })
+        yield* emulator.setQuirks({ legacyStatuses: true })
+        const legacy = yield* get(edgeUrl(b))
+        yield* emulator.setQuirks({ legacyStatuses: false })
+        expect(legacy.status).toBe(403)
+        expect(legacy.body.error.error_subcode).toBeUndefined()
         yield* emulator.resetRateLimits
         expect((yield* get(edgeUrl(b))).status).toBe(200)
       }))
