@@ -6,7 +6,8 @@
  *   JSON bodies, raw bodies, header maps, network failures, hangs. For exact wire assertions and hostile
  *   servers.
  * - {@link inProcess} and {@link overTheWire}: a `GraphClient` wired to a fresh emulator, in-process
- *   (no sockets) or over a loopback server with `fetch`; the emulator is in context too.
+ *   (no sockets) or over a loopback server with `fetch`; the emulator is in context too. {@link emulated}
+ *   is the bare `HttpClient` over an emulator, for raw HTTP.
  * - Oracles: {@link ownedOracle}, {@link clientOracle}, {@link phoneNumbersOracle} read the emulator's data
  *   as it is now, to compare a read against.
  *
@@ -209,6 +210,16 @@ export const page = (ids: ReadonlyArray<string>, next?: string): Reply => ({
 // -----------------------------------------------------------------------------
 // the emulator behind a GraphClient
 // -----------------------------------------------------------------------------
+
+/**
+ * A bare `HttpClient` answered in-process by a fresh emulator, which is in context too: for tests that
+ * speak raw HTTP to the emulator (any origin works; `paging.next` links keep it).
+ *
+ * @since 0.2.0
+ * @category emulator
+ */
+export const emulated = (options: Emulator.Options = {}): Layer.Layer<HttpClient.HttpClient | Emulator.Emulator> =>
+  EmulatorHttpClient.layer.pipe(Layer.provideMerge(Emulator.layer(options)))
 
 /**
  * A `GraphClient` answered in-process by a fresh emulator (Graph's real origin, no sockets), with the

@@ -92,6 +92,40 @@ describe("rate limiting", () => {
       }))
   })
 
+  it.layer(inProcess({ seed: "threshold", businesses: [5], rateLimit: { accountCalls: 4 } }))((it) => {
+    it.effect("usage headers appear only from the third call in a window; an account's own paths are keyed by it", () =>
+      Effect.gen(function*() {
+        const emulator = yield* Emulator
+        const business = emulator.businessIds[0]!
+        const present: Array<boolean> = []
+        for (let call = 1; call <= 4; call++) {
+          const ok = yield* get(edgeUrl(business))
+          present.push(ok.headers["x-business-use-case-usage"] !== undefined)
+          expect(ok.headers["x-app-usage"] !== undefined).toBe(call >= 3)
+        }
+        expect(present).toEqual([false, false, true, true])
+
+        const [account] = yield* emulator.accounts(business)
+        const url = `https://graph.facebook.com/v23.0/${account!.id}/phone_numbers`
+        const first = yield* get(url)
+        // A new key has its own window: nothing yet, even though the app has seen calls.
+        expect(first.headers["x-business-use-case-usage"]).toBeUndefined()
+        yield* get(url)
+        const third = yield* get(`https://graph.facebook.com/v23.0/${account!.id}`)
+        const usage = UsageHeaders.decodeBusinessUseCaseUsage(third.headers["x-business-use-case-usage"]!)
+        expect(Object.keys(usage)).toEqual([account!.id])
+        expect(usage[account!.id]!.map((entry) => entry.type)).toEqual(["whatsapp_business_management", "whatsapp"])
+        expect(usage[account!.id]![0].call_count).toBe(75)
+        yield* get(url)
+        const refused = yield* get(url)
+        expect(refused.body.error.code).toBe(80008)
+        expect(UsageHeaders.decodeBusinessUseCaseUsage(refused.headers["x-business-use-case-usage"]!)[account!.id]![0])
+          .toMatchObject({ call_count: 100 })
+        // The business's own budget is untouched by its account's calls.
+        expect((yield* get(edgeUrl(business))).status).toBe(200)
+      }))
+  })
+
   it.layer(inProcess({ seed: "off", businesses: [3], rateLimit: false }))((it) => {
     it.effect("can be turned off: no budget, no usage headers", () =>
       Effect.gen(function*() {
