@@ -32,8 +32,23 @@ import { hash, hex8, pick, seedOf, unit } from "./internal/hash.js"
  * @category models
  */
 export type Account =
-  & Omit<Schema.Schema.Encoded<typeof WabaNode.node.schema>, "id" | "creation_time">
+  & Wire<Omit<AccountEncoded, "id" | "creation_time" | SometimesAbsent>>
+  & Partial<Wire<Pick<AccountEncoded, SometimesAbsent>>>
   & { readonly id: string; readonly creation_time: number }
+
+type AccountEncoded = Required<Schema.Schema.Encoded<typeof WabaNode.node.schema>>
+
+// The account fields the data set leaves out for some accounts (as Graph does when they have no value);
+// every other field is always generated.
+type SometimesAbsent =
+  | "on_behalf_of_business_info"
+  | "purchase_order_number"
+  | "linked_commerce_account"
+  | "marketing_messages_ad_account"
+
+// The records hold values only (the null quirk is applied when a reply is written), so `null` is no part
+// of their types.
+type Wire<T> = { readonly [K in keyof T]: Exclude<T[K], null> }
 
 /**
  * A field of the account node.
@@ -57,7 +72,9 @@ export type ClientAccount = Account & { readonly permitted_tasks: ReadonlyArray<
  * @since 0.2.0
  * @category models
  */
-export type PhoneNumber = Omit<Schema.Schema.Encoded<typeof PhoneNode.node.schema>, "id"> & { readonly id: string }
+export type PhoneNumber =
+  & Wire<Omit<Schema.Schema.Encoded<typeof PhoneNode.node.schema>, "id">>
+  & { readonly id: string }
 
 /**
  * A field of the phone number node.
@@ -814,7 +831,9 @@ export const make = (options: Options = {}): Dataset => {
         return isoSeconds(onboarded())
       case "webhook_configuration":
         return {
-          application: `https://hooks.${verifiedName.toLowerCase().replace(/[^a-z0-9]+/g, "-")}.example/whatsapp/${wabaId()}`
+          application: `https://hooks.${
+            verifiedName.toLowerCase().replace(/[^a-z0-9]+/g, "-")
+          }.example/whatsapp/${wabaId()}`
         }
       default:
         return undefined

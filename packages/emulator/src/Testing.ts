@@ -173,7 +173,10 @@ export type ConfigOverrides = Omit<GraphConfig.Options, "accessToken" | "baseUrl
 export const scriptedClient = (
   reply: (seen: Seen, index: number) => Reply,
   config: ConfigOverrides & { readonly baseUrl?: string | undefined } = {}
-): { readonly seen: ReadonlyArray<Seen>; readonly layer: Layer.Layer<GraphClient.GraphClient, GraphConfig.GraphConfigError> } => {
+): {
+  readonly seen: ReadonlyArray<Seen>
+  readonly layer: Layer.Layer<GraphClient.GraphClient, GraphConfig.GraphConfigError>
+} => {
   const server = scripted(reply)
   const layer = GraphClient.layer.pipe(
     Layer.provide(GraphConfig.layer({ ...config, accessToken: config.accessToken ?? token })),

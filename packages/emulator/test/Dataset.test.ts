@@ -1,5 +1,5 @@
-import { describe, expect, it } from "@effect/vitest"
 import { PhoneNumber, WhatsAppBusinessAccount } from "@effect-waba/waba"
+import { describe, expect, it } from "@effect/vitest"
 import * as Schema from "effect/Schema"
 import * as Dataset from "../src/Dataset.js"
 

@@ -1,9 +1,9 @@
+import { WhatsAppBusinessAccount } from "@effect-waba/waba"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import { Emulator } from "../src/Emulator.js"
-import { WhatsAppBusinessAccount } from "@effect-waba/waba"
 import { edgeUrl, get, inProcess } from "./helpers.js"
 
 const fieldNames = WhatsAppBusinessAccount.node.fieldNames

@@ -195,7 +195,9 @@ describe("filtering", () => {
       }))
   })
 
-  it.layer(inProcess({ seed: "million", businesses: [1_000_000], rateLimit: false, quirks: { filterAfterPaging: false } }))((it) => {
+  it.layer(
+    inProcess({ seed: "million", businesses: [1_000_000], rateLimit: false, quirks: { filterAfterPaging: false } })
+  )((it) => {
     it.effect("filters a million accounts by creation_time without scanning them", () =>
       Effect.gen(function*() {
         const emulator = yield* Emulator
@@ -217,7 +219,9 @@ describe("filtering", () => {
         const late = filtered([{ field: "creation_time", operator: "GREATER_THAN", value: time(999_990) }])
         const ids = idsOf(yield* allPages(edgeUrl(business.id), { query: { filtering: late, limit: "100" } }))
         expect(ids.length).toBeLessThan(20)
-        expect(ids.every((id) => time(emulator.dataset.indexOfAccount(business, id)!) > time(999_990))).toBe(true)
+        expect(ids.every((id) =>
+          time(emulator.dataset.indexOfAccount(business, id)!) > time(999_990)
+        )).toBe(true)
         expect(ids.at(-1)).toBe(emulator.dataset.accountId(business, 999_999))
       }))
   })

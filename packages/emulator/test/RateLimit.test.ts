@@ -10,7 +10,13 @@ const UsageHeaders = {
 }
 
 describe("rate limiting", () => {
-  it.layer(inProcess({ seed: "rate", businesses: [3, 3], rateLimit: { businessCalls: 10, window: "1 hour", usageHeadersFrom: 1 } }))(
+  it.layer(
+    inProcess({
+      seed: "rate",
+      businesses: [3, 3],
+      rateLimit: { businessCalls: 10, window: "1 hour", usageHeadersFrom: 1 }
+    })
+  )(
     (it) => {
       it.effect("usage headers grow with each call, then 80008 with a regain time in minutes, until the window passes", () =>
         Effect.gen(function*() {
@@ -63,7 +69,9 @@ describe("rate limiting", () => {
     }
   )
 
-  it.layer(inProcess({ seed: "app", businesses: [3, 3], rateLimit: { businessCalls: 100, appCalls: 4, usageHeadersFrom: 1 } }))((it) => {
+  it.layer(
+    inProcess({ seed: "app", businesses: [3, 3], rateLimit: { businessCalls: 100, appCalls: 4, usageHeadersFrom: 1 } })
+  )((it) => {
     it.effect("the app-level budget spans businesses and answers code 4 with 429 and subcode 2446079, as Meta's spec", () =>
       Effect.gen(function*() {
         const emulator = yield* Emulator

@@ -236,9 +236,7 @@ describe("the read surface", () => {
       Effect.gen(function*() {
         const emulator = yield* Emulator.Emulator
         const [partner, other] = emulator.businessIds as [string, string]
-        const shared = (yield* emulator.clientAccounts(partner)).find((a) =>
-          a.owner_business_info?.id === other
-        )!
+        const shared = (yield* emulator.clientAccounts(partner)).find((a) => a.owner_business_info?.id === other)!
         yield* emulator.deleteAccounts(other, [shared.id])
         expect((yield* emulator.clientAccounts(partner)).map((a) => a.id)).not.toContain(shared.id)
         expect(idsOf(yield* allPages(client(partner), { query: { limit: "100" } }))).not.toContain(shared.id)

@@ -27,7 +27,9 @@ const check = (seed: number, body: string) => hex8(hash(seed, seedOf(body), 0xc0
 
 /** @internal */
 export const encode = (seed: number, cursor: Cursor): string => {
-  const body = `${cursor.list}:${cursor.descending ? "d" : "a"}:${cursor.time}:${cursor.num}:${cursor.hint}:${cursor.mutations}`
+  const body = `${cursor.list}:${
+    cursor.descending ? "d" : "a"
+  }:${cursor.time}:${cursor.num}:${cursor.hint}:${cursor.mutations}`
   return Buffer.from(`${body}:${check(seed, body)}`, "utf8").toString("base64url")
 }
 

@@ -361,7 +361,9 @@ export class Core {
         }
       }
       if (edgeRoute === undefined) {
-        return fail(GraphError.nonexistingField(segment, parent._tag === "Business" ? "Business" : "WhatsAppBusinessAccount"))
+        return fail(
+          GraphError.nonexistingField(segment, parent._tag === "Business" ? "Business" : "WhatsAppBusinessAccount")
+        )
       }
     }
 
@@ -484,4 +486,3 @@ export class Core {
 
 const clampCut = (requested: number | undefined, length: number): number =>
   Math.max(0, Math.min(length, requested ?? Math.floor(length / 2)))
-

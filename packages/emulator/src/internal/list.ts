@@ -83,7 +83,8 @@ export class ListView {
       // Added elements sort after generated ones of the same time and a lower id.
       const upTo = lowerBoundBy(
         this.source.count,
-        (i) => this.source.time(i) < added.time || (this.source.time(i) === added.time && this.source.num(i) < added.num)
+        (i) =>
+          this.source.time(i) < added.time || (this.source.time(i) === added.time && this.source.num(i) < added.num)
       )
       return upTo - this.deletedBelow(upTo) + j
     })

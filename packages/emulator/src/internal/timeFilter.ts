@@ -63,7 +63,10 @@ const intervalsOf = (clause: GraphFilter.WireClause): ReadonlyArray<Interval> | 
 export const split = (
   clauses: ReadonlyArray<GraphFilter.WireClause>,
   timeField: string | undefined
-): { readonly intervals: ReadonlyArray<Interval> | undefined; readonly rest: ReadonlyArray<GraphFilter.WireClause> } => {
+): {
+  readonly intervals: ReadonlyArray<Interval> | undefined
+  readonly rest: ReadonlyArray<GraphFilter.WireClause>
+} => {
   let intervals: ReadonlyArray<Interval> | undefined
   const rest: Array<GraphFilter.WireClause> = []
   for (const clause of clauses) {

@@ -258,7 +258,9 @@ export class World {
         this.dataset.newPhoneNumber(ref.id, typeof country === "string" ? country : undefined, ++this.phoneSerial, time)
       )
     }
-    this.phoneView(ref, true).add(numbers.map((phone) => ({ id: phone.id, num: Number(phone.id), time, record: phone })))
+    this.phoneView(ref, true).add(
+      numbers.map((phone) => ({ id: phone.id, num: Number(phone.id), time, record: phone }))
+    )
     return numbers
   }
 
