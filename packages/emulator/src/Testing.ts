@@ -1,6 +1,6 @@
 /**
- * The testing kit, for users' tests and for this project's own: everything needed to run a
- * `GraphClient` against something that is not Meta.
+ * The testing kit (`@effect-waba/emulator/testing`), for users' tests and for this project's own:
+ * everything needed to run a `GraphClient` against something that is not Meta.
  *
  * - {@link scripted}: an `HttpClient` that records every request and answers each from a function —
  *   JSON bodies, raw bodies, header maps, network failures, hangs. For exact wire assertions and hostile
