@@ -1,30 +1,19 @@
 /**
  * The layers docs/testing.md shows, checked: each compiles and behaves as the guide says.
  */
-import { Emulator, EmulatorHttpClient, EmulatorServer } from "@effect-waba/emulator"
+import { Emulator, EmulatorHttpClient, Testing } from "@effect-waba/emulator"
 import { startEmulator } from "@effect-waba/emulator/PromiseApi"
 import { GraphClient, GraphConfig, GraphError, GraphUsage } from "@effect-waba/graph-core"
 import { OwnedAccounts } from "@effect-waba/waba"
-import { FetchHttpClient, HttpClient, HttpClientResponse } from "@effect/platform"
 import { describe, expect, it } from "@effect/vitest"
 import { Effect, Fiber, Layer, Schema, Stream, TestClock } from "effect"
 
-// 1. A hand-written HttpClient.
+// 1. A scripted HttpClient.
 const onePage = { data: [{ id: "1", name: "Shrub Support" }, { id: "2", name: "Shrub Sales" }] }
-const MockHttp = Layer.succeed(
-  HttpClient.HttpClient,
-  HttpClient.make((request) =>
-    Effect.succeed(
-      HttpClientResponse.fromWeb(
-        request,
-        new Response(JSON.stringify(onePage), { status: 200, headers: { "content-type": "application/json" } })
-      )
-    )
-  )
-)
-const GraphWithMockHttp = GraphClient.layer.pipe(
-  Layer.provide(GraphConfig.layer({ accessToken: "test-token" })),
-  Layer.provide(MockHttp)
+const scripted = Testing.scriptedClient((_seen, index) =>
+  index === 0
+    ? Testing.graphError({ code: 2, message: "Service temporarily unavailable", is_transient: true }, 503)
+    : { body: onePage, headers: { "x-app-usage": "{\"call_count\":12}" } }
 )
 
 // 2. A GraphClient mock.
@@ -63,33 +52,27 @@ const ExpiredToken = Layer.succeed(GraphClient.GraphClient, {
 })
 
 // 3. The emulator in-process.
-const TestGraph = GraphClient.layer.pipe(
+const TestGraph = Testing.inProcess({ seed: 1, businesses: [120] })
+const SameByHand = GraphClient.layer.pipe(
   Layer.provide(GraphConfig.layer({ accessToken: Emulator.defaultToken })),
   Layer.provide(EmulatorHttpClient.layer),
   Layer.provideMerge(Emulator.layer({ seed: 1, businesses: [120] }))
 )
 
 // 4. The emulator server, over real HTTP.
-const OverTheWire = Layer.unwrapEffect(
-  Effect.map(EmulatorServer.EmulatorServer, ({ url }) =>
-    GraphClient.layer.pipe(
-      Layer.provide(GraphConfig.layer({ accessToken: Emulator.defaultToken, baseUrl: url })),
-      Layer.provide(FetchHttpClient.layer)
-    ))
-).pipe(
-  Layer.provideMerge(EmulatorServer.layer({ port: 0 })),
-  Layer.provideMerge(Emulator.layer({ seed: 1, businesses: [120] }))
-)
+const OverTheWire = Testing.overTheWire({ seed: 1, businesses: [120] })
 
 describe("the testing guide", () => {
-  it.effect("a hand-written HttpClient answers the client", () =>
+  it.effect("a scripted HttpClient answers the client, and records what it sent", () =>
     Effect.gen(function*() {
-      const names = yield* OwnedAccounts.stream("1234", { fields: ["name"] }).pipe(
-        Stream.map((a) => a.name),
-        Stream.runCollect
+      const fiber = yield* Effect.fork(
+        OwnedAccounts.stream("1234", { fields: ["name"] }).pipe(Stream.map((a) => a.name), Stream.runCollect)
       )
-      expect([...names]).toEqual(["Shrub Support", "Shrub Sales"])
-    }).pipe(Effect.provide(GraphWithMockHttp)))
+      yield* TestClock.adjust("1 minute") // the retry after the 503
+      expect([...(yield* Fiber.join(fiber))]).toEqual(["Shrub Support", "Shrub Sales"])
+      expect(scripted.seen).toHaveLength(2)
+      expect(scripted.seen[1]!.headers["authorization"]).toBe(`Bearer ${Testing.token}`)
+    }).pipe(Effect.provide(scripted.layer)))
   it.effect("a GraphClient mock answers any request, or fails as told", () =>
     Effect.gen(function*() {
       expect(yield* OwnedAccounts.all("1234")).toHaveLength(2)
@@ -106,6 +89,11 @@ describe("the testing guide", () => {
       expect(accounts).toHaveLength(120)
       expect(yield* emulator.requestCount).toBe(4)
     }).pipe(Effect.provide(TestGraph)))
+  it.effect("the in-process layer by hand is the same", () =>
+    Effect.gen(function*() {
+      const emulator = yield* Emulator.Emulator
+      expect(yield* OwnedAccounts.all(emulator.businessIds[0]!, { limit: 100 })).toHaveLength(120)
+    }).pipe(Effect.provide(SameByHand)))
   it.live("the emulator server over real HTTP", () =>
     Effect.gen(function*() {
       const emulator = yield* Emulator.Emulator

@@ -1,6 +1,8 @@
 /**
- * The emulator: a stateful stand-in for Graph's `GET /{business-id}/owned_whatsapp_business_accounts`,
- * holding the data set, the tokens, the rate-limit budgets, the fault rules, the clock and the request log.
+ * The emulator: a stateful stand-in for Graph's WhatsApp Business Management reads — the owned and client
+ * account edges of a business, the account node (`GET /{waba-id}`) and its phone numbers, with field
+ * expansion — holding the data set, the tokens, the rate-limit budgets, the fault rules, the clock and the
+ * request log. It serves the client's own edge and node declarations (see {@link EmulatorEdges}).
  *
  * It speaks through a transport: {@link EmulatorHttpClient} (in-process, no sockets) or
  * {@link EmulatorServer} (a real HTTP server on loopback). Both share this one service, so a test can
@@ -15,9 +17,9 @@ import * as Layer from "effect/Layer"
 import * as Dataset from "./Dataset.js"
 import * as EmulatorClock from "./EmulatorClock.js"
 import type * as Faults from "./Faults.js"
-import { Core, type Quirks, type Reply, type Request, type TokenGrant } from "./internal/handler.js"
+import { Core, managementType, type Quirks, type Reply, type Request, type TokenGrant } from "./internal/handler.js"
+import type { AccountRef } from "./internal/world.js"
 import type * as RequestLog from "./RequestLog.js"
-import type { WhatsAppBusinessAccount } from "./WhatsAppBusinessAccount.js"
 
 /**
  * A token the emulator accepts.
@@ -34,7 +36,8 @@ export interface TokenSpec {
 }
 
 /**
- * Graph behaviours that surprise clients, each off by default.
+ * Graph behaviours a client must cope with. The realistic ones are on by default; each can be switched,
+ * at start or at runtime with `setQuirks`.
  *
  * @since 0.1.0
  * @category models
@@ -42,13 +45,38 @@ export interface TokenSpec {
 export interface QuirkOptions {
   /**
    * Cut the page from the unfiltered list, then filter it, as Graph does: pages may hold fewer than
-   * `limit` accounts, or none, while `paging.next` is present.
+   * `limit` items, or none, while `paging.next` is present. Default true; false gives full pages.
    */
   readonly filterAfterPaging?: boolean | undefined
-  /** Escape `/` as `\/` in JSON bodies, as Graph's serializer does. */
+  /** Escape `/` as `\/` in JSON bodies, as Graph's serializer does. Default false. */
   readonly escapeSlashes?: boolean | undefined
-  /** Send `creation_time` as a numeric string instead of a number. */
+  /** Send `creation_time` as a numeric string instead of a number. Default false. */
   readonly creationTimeAsString?: boolean | undefined
+  /** Send `null` for selected fields that have no value, instead of leaving them out. Default false. */
+  readonly nullForAbsent?: boolean | undefined
+  /**
+   * What a `filtering` clause (or a `sort`) the edge does not document gets: by default code 100, as a
+   * strict Graph answers; with true the clause is ignored and everything is returned, the other
+   * behaviour Graph may have. Default false.
+   */
+  readonly ignoreUndocumentedFilters?: boolean | undefined
+  /**
+   * When a cursor goes stale: `"deleted-item"` (default) only when the element it points at is deleted;
+   * `"any-change"` after any addition or deletion in its list.
+   */
+  readonly staleCursors?: "deleted-item" | "any-change" | undefined
+  /**
+   * Answer with the HTTP statuses Graph used before Meta's spec examples: 400 for code 190 (instead of
+   * 401), 403 without a subcode for code 4 (instead of 429 with 2446079). Default false.
+   */
+  readonly legacyStatuses?: boolean | undefined
+  /**
+   * What a GET of an unknown (or deleted) id gets: `"100/33"` (default: HTTP 400, code 100, subcode 33,
+   * as Graph is documented to answer) or `"803"` (HTTP 404, as Meta's spec example shows).
+   */
+  readonly unknownObject?: "100/33" | "803" | undefined
+  /** An expanded edge with no items: left out of the item (`"omit"`, default) or sent as `{ data: [] }`. */
+  readonly emptyExpansions?: "omit" | "empty" | undefined
 }
 
 /**
@@ -74,16 +102,30 @@ export interface Options extends Dataset.Options {
     | {
       /** Calls per window for each business (error 80008 beyond). Default 200. */
       readonly businessCalls?: number | undefined
+      /** Calls per window for each account's own reads (`/{waba-id}...`, error 80008 beyond). Default 200. */
+      readonly accountCalls?: number | undefined
       /** Calls per window for the whole app (error 4 beyond). Default 5000. */
       readonly appCalls?: number | undefined
       /** The window. Default one hour. */
       readonly window?: Duration.DurationInput | undefined
+      /**
+       * The usage headers are sent from this call in a window on (as Meta sends them "once enough calls
+       * have been made"); absent before. Default 3; 1 sends them on every call.
+       */
+      readonly usageHeadersFrom?: number | undefined
+      /** The `type`s of a business's `X-Business-Use-Case-Usage` array. Default `["whatsapp_business_management"]`. */
+      readonly businessUseCaseTypes?: ReadonlyArray<string> | undefined
+      /**
+       * The `type`s of an account's array (calls under `/{waba-id}` are keyed by the account id). Default
+       * `["whatsapp_business_management", "whatsapp"]`.
+       */
+      readonly accountUseCaseTypes?: ReadonlyArray<string> | undefined
     }
     | false
     | undefined
-  /** Page size when `limit` is absent. Default 25. */
+  /** Page size when `limit` is absent. Default: the edge's (25). */
   readonly defaultLimit?: number | undefined
-  /** Larger `limit`s are capped to this. Default 100. */
+  /** Larger `limit`s are capped to this (and to the edge's own maximum). Default 100. */
   readonly maxLimit?: number | undefined
   /** Order when `sort` is absent. Default `creation_time_ascending`. */
   readonly defaultSort?: "creation_time_ascending" | "creation_time_descending" | undefined
@@ -93,7 +135,7 @@ export interface Options extends Dataset.Options {
   readonly clock?: EmulatorClock.Options | undefined
   /** Fault rules in force from the start. Default none. */
   readonly faults?: ReadonlyArray<Faults.Rule> | undefined
-  /** Graph quirks to reproduce. Default none. */
+  /** Graph behaviours to reproduce; see {@link QuirkOptions} for the defaults. */
   readonly quirks?: QuirkOptions | undefined
   /** How many log entries to keep (the newest). Default 10,000. */
   readonly requestLogLimit?: number | undefined
@@ -152,14 +194,17 @@ export interface EmulatorService {
   readonly resetRateLimits: Effect.Effect<void>
   /**
    * Adds `count` accounts to a business, created now (emulator clock) unless `creationTime` (unix
-   * seconds) says otherwise. Outstanding cursors of that business go stale.
+   * seconds) says otherwise. Outstanding cursors stay valid (see the `staleCursors` quirk).
    */
   readonly addAccounts: (
     businessId: string,
     count: number,
     options?: { readonly creationTime?: number | undefined }
-  ) => Effect.Effect<ReadonlyArray<WhatsAppBusinessAccount>>
-  /** Deletes accounts by id (all or none). Outstanding cursors of that business go stale. */
+  ) => Effect.Effect<ReadonlyArray<Dataset.Account>>
+  /**
+   * Deletes accounts by id (all or none) from their owner, from every business they are shared with, and
+   * with their phone numbers. A cursor that points at a deleted account goes stale.
+   */
   readonly deleteAccounts: (businessId: string, ids: ReadonlyArray<string>) => Effect.Effect<void>
   /** How many accounts a business owns now. */
   readonly accountCount: (businessId: string) => Effect.Effect<number>
@@ -170,7 +215,20 @@ export interface EmulatorService {
   readonly accounts: (
     businessId: string,
     options?: { readonly descending?: boolean | undefined }
-  ) => Effect.Effect<ReadonlyArray<WhatsAppBusinessAccount>>
+  ) => Effect.Effect<ReadonlyArray<Dataset.Account>>
+  /**
+   * The accounts shared with a business (its client edge) as they are now, with `permitted_tasks`, in
+   * `(creation_time, id)` order.
+   */
+  readonly clientAccounts: (businessId: string) => Effect.Effect<ReadonlyArray<Dataset.ClientAccount>>
+  /** One account as the node read serves it, every field; `undefined` for an unknown or deleted id. */
+  readonly account: (accountId: string) => Effect.Effect<Dataset.Account | undefined>
+  /** An account's phone numbers as they are now, every field, in the edge's ascending order. */
+  readonly phoneNumbers: (accountId: string) => Effect.Effect<ReadonlyArray<Dataset.PhoneNumber>>
+  /** Adds `count` phone numbers to an account, onboarded now (emulator clock). */
+  readonly addPhoneNumbers: (accountId: string, count: number) => Effect.Effect<ReadonlyArray<Dataset.PhoneNumber>>
+  /** Deletes phone numbers by id (all or none). A cursor that points at a deleted number goes stale. */
+  readonly deletePhoneNumbers: (accountId: string, ids: ReadonlyArray<string>) => Effect.Effect<void>
 }
 
 /**
@@ -246,8 +304,10 @@ export const unsafeMake = (options: Options = {}): EmulatorService => {
     }))
   ]
   const rate = options.rateLimit
-  const defaultLimit = positiveInteger("defaultLimit", options.defaultLimit ?? 25)
   const maxLimit = positiveInteger("maxLimit", options.maxLimit ?? 100)
+  const defaultLimit = options.defaultLimit === undefined
+    ? undefined
+    : Math.min(positiveInteger("defaultLimit", options.defaultLimit), maxLimit)
   const appSecret = options.appSecret ?? defaultAppSecret
   const core = new Core({
     dataset,
@@ -257,27 +317,38 @@ export const unsafeMake = (options: Options = {}): EmulatorService => {
     requireAppSecretProof: options.requireAppSecretProof ?? false,
     rateLimit: rate === false ? false : {
       businessCalls: positiveInteger("rateLimit.businessCalls", rate?.businessCalls ?? 200),
+      accountCalls: positiveInteger("rateLimit.accountCalls", rate?.accountCalls ?? 200),
       appCalls: positiveInteger("rateLimit.appCalls", rate?.appCalls ?? 5000),
-      windowMs: Duration.toMillis(Duration.decode(rate?.window ?? Duration.hours(1)))
+      windowMs: Duration.toMillis(Duration.decode(rate?.window ?? Duration.hours(1))),
+      usageHeadersFrom: positiveInteger("rateLimit.usageHeadersFrom", rate?.usageHeadersFrom ?? 3),
+      businessUseCaseTypes: rate?.businessUseCaseTypes ?? [managementType],
+      accountUseCaseTypes: rate?.accountUseCaseTypes ?? [managementType, "whatsapp"]
     },
-    defaultLimit: Math.min(defaultLimit, maxLimit),
+    defaultLimit,
     maxLimit,
     defaultSort: options.defaultSort ?? "creation_time_ascending",
     defaultApiVersion: options.defaultApiVersion ?? "v23.0",
     requestLogLimit: positiveInteger("requestLogLimit", options.requestLogLimit ?? 10_000),
     faults: options.faults ?? [],
-    quirks: {
-      filterAfterPaging: options.quirks?.filterAfterPaging ?? false,
-      escapeSlashes: options.quirks?.escapeSlashes ?? false,
-      creationTimeAsString: options.quirks?.creationTimeAsString ?? false
-    }
+    quirks: withQuirks(defaultQuirks, options.quirks ?? {})
   })
 
+  const world = core.world
   const businessOf = (id: string) => {
     const business = dataset.findBusiness(id)
     if (business === undefined) throw new RangeError(`The emulator has no business ${id}`)
     return business
   }
+  const accountOf = (id: string): AccountRef => {
+    const account = world.account(id)
+    if (account === undefined) throw new RangeError(`The emulator has no account ${id}`)
+    return account
+  }
+  const count = (what: string, n: number) => {
+    if (!Number.isInteger(n) || n < 0) throw new RangeError(`Cannot add ${n} ${what}`)
+    return n
+  }
+  const nowSeconds = () => Math.floor(clock.now() / 1000)
 
   return {
     dataset,
@@ -295,42 +366,70 @@ export const unsafeMake = (options: Options = {}): EmulatorService => {
     clearFaults: Effect.sync(() => core.setFaults([])),
     setQuirks: (quirks) =>
       Effect.sync(() => {
-        const next: Quirks = {
-          filterAfterPaging: quirks.filterAfterPaging ?? core.quirks.filterAfterPaging,
-          escapeSlashes: quirks.escapeSlashes ?? core.quirks.escapeSlashes,
-          creationTimeAsString: quirks.creationTimeAsString ?? core.quirks.creationTimeAsString
-        }
-        core.quirks = next
+        core.quirks = withQuirks(core.quirks, quirks)
       }),
     advanceClock: (duration) => Effect.sync(() => clock.advance(duration)),
     resetRateLimits: Effect.sync(() => core.resetRateLimits()),
-    addAccounts: (businessId, count, addOptions) =>
-      Effect.sync(() => {
-        const view = core.view(businessOf(businessId))
-        if (!Number.isInteger(count) || count < 0) throw new RangeError(`Cannot add ${count} accounts`)
-        return view.add(count, addOptions?.creationTime ?? Math.floor(clock.now() / 1000))
-      }),
+    addAccounts: (businessId, n, addOptions) =>
+      Effect.sync(() =>
+        world.addAccounts(businessOf(businessId), count("accounts", n), addOptions?.creationTime ?? nowSeconds())
+      ),
     deleteAccounts: (businessId, ids) =>
       Effect.sync(() => {
-        const missing = core.view(businessOf(businessId)).delete(ids)
+        const missing = world.deleteAccounts(businessOf(businessId), ids)
         if (missing.length > 0) {
           throw new RangeError(`Business ${businessId} owns no account ${missing.join(", ")}`)
         }
       }),
-    accountCount: (businessId) => Effect.sync(() => core.view(businessOf(businessId)).size),
+    accountCount: (businessId) => Effect.sync(() => world.ownedView(businessOf(businessId)).size),
     accounts: (businessId, listOptions) =>
       Effect.sync(() => {
-        const business = businessOf(businessId)
-        const view = core.view(business)
-        const out: Array<WhatsAppBusinessAccount> = []
-        for (let p = 0; p < view.size; p++) {
-          const item = view.itemAt(p)
-          out.push(typeof item === "number" ? dataset.account(business, item) : item)
-        }
+        const out = world.accounts(businessOf(businessId)).slice()
         return listOptions?.descending === true ? out.reverse() : out
+      }),
+    clientAccounts: (businessId) => Effect.sync(() => world.clientAccounts(businessOf(businessId))),
+    account: (accountId) =>
+      Effect.sync(() => {
+        const ref = world.account(accountId)
+        if (ref === undefined) return undefined
+        return ref._tag === "Generated"
+          ? dataset.account(ref.business, ref.index)
+          : ref.added.record as Dataset.Account
+      }),
+    phoneNumbers: (accountId) => Effect.sync(() => world.phoneNumbers(accountOf(accountId))),
+    addPhoneNumbers: (accountId, n) =>
+      Effect.sync(() => world.addPhoneNumbers(accountOf(accountId), count("phone numbers", n), nowSeconds())),
+    deletePhoneNumbers: (accountId, ids) =>
+      Effect.sync(() => {
+        const missing = world.deletePhoneNumbers(accountOf(accountId), ids)
+        if (missing.length > 0) throw new RangeError(`Account ${accountId} has no phone number ${missing.join(", ")}`)
       })
   }
 }
+
+const defaultQuirks: Quirks = {
+  filterAfterPaging: true,
+  escapeSlashes: false,
+  creationTimeAsString: false,
+  nullForAbsent: false,
+  ignoreUndocumentedFilters: false,
+  staleCursors: "deleted-item",
+  legacyStatuses: false,
+  unknownObject: "100/33",
+  emptyExpansions: "omit"
+}
+
+const withQuirks = (base: Quirks, quirks: QuirkOptions): Quirks => ({
+  filterAfterPaging: quirks.filterAfterPaging ?? base.filterAfterPaging,
+  escapeSlashes: quirks.escapeSlashes ?? base.escapeSlashes,
+  creationTimeAsString: quirks.creationTimeAsString ?? base.creationTimeAsString,
+  nullForAbsent: quirks.nullForAbsent ?? base.nullForAbsent,
+  ignoreUndocumentedFilters: quirks.ignoreUndocumentedFilters ?? base.ignoreUndocumentedFilters,
+  staleCursors: quirks.staleCursors ?? base.staleCursors,
+  legacyStatuses: quirks.legacyStatuses ?? base.legacyStatuses,
+  unknownObject: quirks.unknownObject ?? base.unknownObject,
+  emptyExpansions: quirks.emptyExpansions ?? base.emptyExpansions
+})
 
 /**
  * Builds the emulator. Invalid options (a negative account count, say) are a defect: they are

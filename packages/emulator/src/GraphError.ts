@@ -1,35 +1,21 @@
 /**
- * The Graph errors the emulator answers with: the envelope schema, and one constructor per situation,
- * worded as Graph words them.
+ * The Graph errors the emulator answers with: one constructor per situation, worded as Graph words them,
+ * with the HTTP status of Meta's spec examples (190 → 401, 200 → 403, code 4 → 429 with subcode 2446079).
+ * The body is the client's envelope (`GraphError.ErrorEnvelope` of graph-core), encoded.
  *
  * @since 0.1.0
  */
+import { type GraphError as CoreError, type GraphFields, GraphFilter } from "@effect-waba/graph-core"
 import * as Schema from "effect/Schema"
 
 /**
- * Graph's error envelope, as sent on the wire.
+ * Graph's error envelope as it goes on the wire: the encoded side of the client's own schema, so the
+ * emulator cannot send a body the client does not read.
  *
- * @since 0.1.0
- * @category schemas
- */
-export const GraphErrorBody = Schema.Struct({
-  error: Schema.Struct({
-    message: Schema.String,
-    type: Schema.String,
-    code: Schema.Number,
-    error_subcode: Schema.optional(Schema.Number),
-    error_user_title: Schema.optional(Schema.String),
-    error_user_msg: Schema.optional(Schema.String),
-    is_transient: Schema.optional(Schema.Boolean),
-    fbtrace_id: Schema.String
-  })
-})
-
-/**
  * @since 0.1.0
  * @category models
  */
-export type GraphErrorBody = typeof GraphErrorBody.Type
+export type GraphErrorBody = typeof CoreError.ErrorEnvelope.Encoded
 
 /**
  * An error response the emulator is about to send: the envelope's content plus the HTTP status and any
@@ -89,13 +75,13 @@ export const missingToken = (): GraphError =>
   })
 
 /**
- * Code 190: a token Graph cannot parse or does not know.
+ * Code 190: a token Graph cannot parse or does not know. HTTP 401, as in Meta's spec.
  *
  * @since 0.1.0
  * @category constructors
  */
 export const invalidToken = (): GraphError =>
-  oauth(400, 190, "Invalid OAuth access token - Cannot parse access token", {
+  oauth(401, 190, "Invalid OAuth access token - Cannot parse access token", {
     headers: wwwAuthenticate("Invalid OAuth access token - Cannot parse access token")
   })
 
@@ -120,7 +106,7 @@ const pacific = (epochMillis: number): string => {
 }
 
 /**
- * Code 190, subcode 463: the token has expired.
+ * Code 190, subcode 463: the token has expired. HTTP 401, as in Meta's spec.
  *
  * @since 0.1.0
  * @category constructors
@@ -129,7 +115,7 @@ export const expiredToken = (expiredAt: number, now: number): GraphError => {
   const message = `Error validating access token: Session has expired on ${pacific(expiredAt)}. The current time is ${
     pacific(now)
   }.`
-  return oauth(400, 190, message, { subcode: 463, headers: wwwAuthenticate(message) })
+  return oauth(401, 190, message, { subcode: 463, headers: wwwAuthenticate(message) })
 }
 
 /**
@@ -140,6 +126,7 @@ export const expiredToken = (expiredAt: number, now: number): GraphError => {
  */
 export const permissionDenied = (): GraphError =>
   oauth(403, 200, "(#200) Permissions error", {
+    subcode: 1349174,
     userTitle: "Permission Denied",
     userMessage: "Your app doesn't have permission to access this business's WhatsApp Business Accounts."
   })
@@ -260,13 +247,14 @@ export const tooManyBusinessCalls = (): GraphError =>
   )
 
 /**
- * Code 4: the app-level budget is spent. Graph has sent this with HTTP 403.
+ * Code 4: the app-level budget is spent. HTTP 429 with subcode 2446079 and `is_transient`, as in Meta's
+ * spec (Graph has also been seen sending it with 403 and no subcode: see the `legacyStatuses` quirk).
  *
  * @since 0.1.0
  * @category constructors
  */
 export const tooManyAppCalls = (): GraphError =>
-  oauth(403, 4, "(#4) Application request limit reached", { isTransient: true })
+  oauth(429, 4, "(#4) Application request limit reached", { subcode: 2446079, isTransient: true })
 
 /**
  * Code 1, injected as a fault: Graph's catch-all for a failure on its side.
@@ -294,3 +282,89 @@ export const serviceUnavailable = (status = 503): GraphError =>
  */
 export const transientFlagged = (status = 400): GraphError =>
   oauth(status, 131000, "Something went wrong", { isTransient: true })
+
+/**
+ * Code 803 for an object id Graph cannot find, as Meta's spec shows it (HTTP 404). The emulator answers
+ * 100/33 by default (what Graph is documented to send); the `unknownObject: "803"` option sends this.
+ *
+ * @since 0.2.0
+ * @category constructors
+ */
+export const objectNotFound = (id: string): GraphError =>
+  new GraphError({
+    status: 404,
+    code: 803,
+    type: "GraphMethodException",
+    message: `(#803) Some of the aliases you requested do not exist: ${id}`
+  })
+
+/**
+ * The statuses Graph used before Meta's spec examples: 400 for token errors, 403 and no subcode for
+ * code 4. For the `legacyStatuses` quirk.
+ *
+ * @since 0.2.0
+ * @category constructors
+ */
+export const withLegacyStatus = (error: GraphError): GraphError => {
+  const legacy = error.code === 190 && error.status === 401 ? 400 : error.code === 4 && error.status === 429 ? 403 : 0
+  if (legacy === 0) return error
+  return new GraphError({
+    status: legacy,
+    message: error.message,
+    type: error.type,
+    code: error.code,
+    ...(error.subcode !== undefined && error.code !== 4 ? { subcode: error.subcode } : {}),
+    ...(error.userTitle !== undefined ? { userTitle: error.userTitle } : {}),
+    ...(error.userMessage !== undefined ? { userMessage: error.userMessage } : {}),
+    ...(error.isTransient !== undefined ? { isTransient: error.isTransient } : {}),
+    ...(error.headers !== undefined ? { headers: error.headers } : {})
+  })
+}
+
+/**
+ * Code 100 for a `filtering` value a strict Graph refuses, worded per refusal: not a JSON array, a
+ * malformed clause, an operator Graph does not know, a field or operator this edge does not document, or
+ * a value of the wrong shape. `documented` lists the fields the edge can filter on.
+ *
+ * @since 0.2.0
+ * @category constructors
+ */
+export const filteringRefused = (refusal: GraphFilter.WireRefusal, documented: ReadonlyArray<string>): GraphError => {
+  switch (refusal._tag) {
+    case "NotAnArray":
+      return invalidParameter("param filtering must be an array.")
+    case "BadClause":
+      return invalidParameter(`param filtering[${refusal.index}] must be an object with field, operator and value.`)
+    case "UnknownOperator":
+      return invalidParameter(
+        `param filtering[${refusal.index}][operator] must be one of the following values: ${
+          GraphFilter.GraphOperator.literals.join(", ")
+        }.`
+      )
+    case "UnknownField":
+      return invalidParameter(
+        `Filtering field ${refusal.field} is invalid. Valid fields are: ${
+          documented.length === 0 ? "(none)" : documented.join(", ")
+        }.`
+      )
+    case "UnsupportedOperator":
+      return invalidParameter(
+        `Operator ${refusal.operator} is not supported for filtering field ${refusal.field}. Supported operators: ${
+          refusal.supported.join(", ")
+        }.`
+      )
+    case "BadValue":
+      return invalidParameter(
+        `Invalid value for filtering field ${refusal.field} with operator ${refusal.operator}: expected ${refusal.expected}.`
+      )
+  }
+}
+
+/**
+ * Code 100 for a `fields` value that does not parse (unbalanced braces, a stray character).
+ *
+ * @since 0.2.0
+ * @category constructors
+ */
+export const fieldsSyntax = (error: GraphFields.SyntaxError, raw: string): GraphError =>
+  invalidParameter(`Syntax error "${error.message}" at character ${error.position}: ${raw}`)

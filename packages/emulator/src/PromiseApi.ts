@@ -10,11 +10,11 @@ import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import * as Scope from "effect/Scope"
+import type * as Dataset from "./Dataset.js"
 import * as Emulator from "./Emulator.js"
 import * as EmulatorServer from "./EmulatorServer.js"
 import type * as Faults from "./Faults.js"
 import type * as RequestLog from "./RequestLog.js"
-import type { WhatsAppBusinessAccount } from "./WhatsAppBusinessAccount.js"
 
 /**
  * Emulator options plus where to listen.
@@ -53,12 +53,16 @@ export interface RunningEmulator {
     businessId: string,
     count: number,
     options?: { readonly creationTime?: number | undefined }
-  ) => ReadonlyArray<WhatsAppBusinessAccount>
+  ) => ReadonlyArray<Dataset.Account>
   readonly deleteAccounts: (businessId: string, ids: ReadonlyArray<string>) => void
   readonly accounts: (
     businessId: string,
     options?: { readonly descending?: boolean | undefined }
-  ) => ReadonlyArray<WhatsAppBusinessAccount>
+  ) => ReadonlyArray<Dataset.Account>
+  readonly clientAccounts: (businessId: string) => ReadonlyArray<Dataset.ClientAccount>
+  readonly phoneNumbers: (accountId: string) => ReadonlyArray<Dataset.PhoneNumber>
+  readonly addPhoneNumbers: (accountId: string, count: number) => ReadonlyArray<Dataset.PhoneNumber>
+  readonly deletePhoneNumbers: (accountId: string, ids: ReadonlyArray<string>) => void
   /** Closes the server and every open connection. */
   readonly stop: () => Promise<void>
 }
@@ -112,6 +116,10 @@ export const startEmulator = async (options: StartOptions = {}): Promise<Running
     addAccounts: (businessId, count, addOptions) => run(emulator.addAccounts(businessId, count, addOptions)),
     deleteAccounts: (businessId, ids) => run(emulator.deleteAccounts(businessId, ids)),
     accounts: (businessId, listOptions) => run(emulator.accounts(businessId, listOptions)),
+    clientAccounts: (businessId) => run(emulator.clientAccounts(businessId)),
+    phoneNumbers: (accountId) => run(emulator.phoneNumbers(accountId)),
+    addPhoneNumbers: (accountId, count) => run(emulator.addPhoneNumbers(accountId, count)),
+    deletePhoneNumbers: (accountId, ids) => run(emulator.deletePhoneNumbers(accountId, ids)),
     stop: () => Effect.runPromise(Scope.close(scope, Exit.void))
   }
 }

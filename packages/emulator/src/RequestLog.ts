@@ -34,7 +34,7 @@ export interface Entry {
   readonly query: Readonly<Record<string, string>>
   /** Request headers, names in lower case. */
   readonly headers: Readonly<Record<string, string>>
-  /** The business the path names, when it names one. */
+  /** The numeric id the path names (a business or an account), when it names one. */
   readonly businessId: string | undefined
   /** Emulator-clock time the request arrived, epoch milliseconds. */
   readonly receivedAt: number

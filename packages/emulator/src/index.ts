@@ -1,5 +1,7 @@
 /**
- * A faithful, stateful local emulator of Meta Graph's `GET /{business-id}/owned_whatsapp_business_accounts`.
+ * A faithful, stateful local emulator of Meta Graph's WhatsApp Business Management reads: the owned and
+ * client account edges of a business, the account node and its phone numbers, served from the client's
+ * own declarations.
  *
  * @since 0.1.0
  */
@@ -40,18 +42,18 @@ export * as EmulatorClock from "./EmulatorClock.js"
 export * as Dataset from "./Dataset.js"
 
 /**
+ * Serving the client's edge and node declarations.
+ *
+ * @since 0.2.0
+ */
+export * as EmulatorEdges from "./EmulatorEdges.js"
+
+/**
  * Fault rules and triggers.
  *
  * @since 0.1.0
  */
 export * as Faults from "./Faults.js"
-
-/**
- * The `filtering` parameter.
- *
- * @since 0.1.0
- */
-export * as Filtering from "./Filtering.js"
 
 /**
  * The Graph errors the emulator sends.
@@ -68,22 +70,15 @@ export * as GraphError from "./GraphError.js"
 export * as RequestLog from "./RequestLog.js"
 
 /**
- * The usage headers' schemas.
- *
- * @since 0.1.0
- */
-export * as UsageHeaders from "./UsageHeaders.js"
-
-/**
- * The WhatsApp Business Account node schema.
- *
- * @since 0.1.0
- */
-export * as WhatsAppBusinessAccount from "./WhatsAppBusinessAccount.js"
-
-/**
  * The Promise API: `startEmulator`.
  *
  * @since 0.1.0
  */
 export * as PromiseApi from "./PromiseApi.js"
+
+/**
+ * The testing kit: a scripted `HttpClient`, emulator-backed `GraphClient` layers, oracles.
+ *
+ * @since 0.2.0
+ */
+export * as Testing from "./Testing.js"

@@ -30,11 +30,16 @@ describe("auth", () => {
         })
       }))
 
-    it.effect("an unknown token: code 190 with WWW-Authenticate", () =>
+    it.effect("an unknown token: code 190 with WWW-Authenticate, HTTP 401 as in Meta's spec (400 with legacyStatuses)", () =>
       Effect.gen(function*() {
         const emulator = yield* Emulator.Emulator
         const unknown = yield* get(edgeUrl(emulator.businessIds[0]!), { token: "EAAnot-a-token" })
-        expect(unknown.status).toBe(400)
+        expect(unknown.status).toBe(401)
+        yield* emulator.setQuirks({ legacyStatuses: true })
+        const legacy = yield* get(edgeUrl(emulator.businessIds[0]!), { token: "EAAnot-a-token" })
+        yield* emulator.setQuirks({ legacyStatuses: false })
+        expect(legacy.status).toBe(400)
+        expect(legacy.body.error.code).toBe(190)
         expect(unknown.body.error).toMatchObject({ code: 190, type: "OAuthException" })
         expect(unknown.body.error.error_subcode).toBeUndefined()
         expect(unknown.headers["www-authenticate"]).toContain("invalid_token")
@@ -44,7 +49,7 @@ describe("auth", () => {
       Effect.gen(function*() {
         const emulator = yield* Emulator.Emulator
         const expired = yield* get(edgeUrl(emulator.businessIds[0]!), { token: Emulator.expiredToken })
-        expect(expired.status).toBe(400)
+        expect(expired.status).toBe(401)
         expect(expired.body.error).toMatchObject({ code: 190, error_subcode: 463, type: "OAuthException" })
         expect(expired.body.error.message).toMatch(/^Error validating access token: Session has expired on /)
       }))
@@ -59,8 +64,14 @@ describe("auth", () => {
         expect(denied.body.error).toMatchObject({ code: 200, type: "OAuthException" })
       }))
 
-    it.effect("an unknown business: code 100, subcode 33, GraphMethodException", () =>
+    it.effect("an unknown business: code 100, subcode 33, GraphMethodException; 803 with HTTP 404 as an option", () =>
       Effect.gen(function*() {
+        const emulator = yield* Emulator.Emulator
+        yield* emulator.setQuirks({ unknownObject: "803" })
+        const spec = yield* get(edgeUrl("987654321"))
+        yield* emulator.setQuirks({ unknownObject: "100/33" })
+        expect(spec.status).toBe(404)
+        expect(spec.body.error).toMatchObject({ code: 803, type: "GraphMethodException" })
         const unknown = yield* get(edgeUrl("987654321"))
         expect(unknown.status).toBe(400)
         expect(unknown.body.error).toMatchObject({ code: 100, error_subcode: 33, type: "GraphMethodException" })

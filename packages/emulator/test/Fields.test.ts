@@ -1,10 +1,12 @@
+import { WhatsAppBusinessAccount } from "@effect-waba/waba"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import { Emulator } from "../src/Emulator.js"
-import * as Node from "../src/WhatsAppBusinessAccount.js"
 import { edgeUrl, get, inProcess } from "./helpers.js"
+
+const fieldNames = WhatsAppBusinessAccount.node.fieldNames
 
 describe("fields", () => {
   it.layer(inProcess({ seed: "fields", businesses: [30], rateLimit: false }))((it) => {
@@ -40,7 +42,7 @@ describe("fields", () => {
           expect(account.creation_time).toBe(accounts[i]!.creation_time)
           expect(account.creation_time).toBeTypeOf("number")
         })
-        const all = yield* get(edgeUrl(business), { query: { fields: Node.fieldNames.join(","), limit: "30" } })
+        const all = yield* get(edgeUrl(business), { query: { fields: fieldNames.join(","), limit: "30" } })
         expect(all.body.data).toEqual(accounts)
       }))
 
@@ -73,6 +75,9 @@ describe("fields", () => {
         expect(bad.body.error.fbtrace_id).toBe(bad.headers["x-fb-trace-id"])
         const broken = yield* get(edgeUrl(emulator.businessIds[0]!), { query: { fields: "health_status{can_send" } })
         expect(broken.body.error.code).toBe(100)
+        expect(broken.body.error.message).toBe(
+          "(#100) Syntax error \"Expected }\" at character 22: health_status{can_send"
+        )
       }))
 
     it.effect("can send creation_time as a numeric string (quirk)", () =>

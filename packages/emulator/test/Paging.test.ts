@@ -74,7 +74,7 @@ describe("paging", () => {
       Effect.gen(function*() {
         const emulator = yield* Emulator
         const business = emulator.businessIds[0]!
-        const filtering = JSON.stringify([{ field: "ownership_type", operator: "IN", value: ["SELF", "CLIENT_OWNED"] }])
+        const filtering = JSON.stringify([{ field: "creation_time", operator: "GREATER_THAN", value: 0 }])
         const time = String(Math.floor(emulator.clock.now() / 1000))
         const proof = createHmac("sha256", emulator.appSecret!).update(`${emulator.token}|${time}`).digest("hex")
         const ok = yield* get(edgeUrl(business, "https://graph.facebook.com", "v21.0"), {
@@ -141,9 +141,11 @@ describe("paging", () => {
         const [a, b] = emulator.businessIds as [string, string]
         const pageA = yield* get(edgeUrl(a), { query: { limit: "5" } })
         const cursor = pageA.body.paging.cursors.after as string
-        const tampered = Buffer.from(Buffer.from(cursor, "base64url").toString().replace(/:5:/, ":6:")).toString(
-          "base64url"
-        )
+        // Points at another element (the hint moved by one) while keeping the old check: refused.
+        const tampered = Buffer.from(
+          Buffer.from(cursor, "base64url").toString().replace(/:4:0:/, ":5:0:")
+        ).toString("base64url")
+        expect(tampered).not.toBe(cursor)
         for (const after of ["garbage", "QVFIUjBrRUs5QVJuUDhDSmZA", tampered, "!!"]) {
           const bad = yield* get(edgeUrl(a), { query: { after } })
           expect(bad.status).toBe(400)
@@ -163,40 +165,70 @@ describe("paging", () => {
   })
 
   it.layer(inProcess({ seed: "mutations", businesses: [40, 30], rateLimit: false }))((it) => {
-    it.effect("a cursor goes stale when accounts are added (2642) and a fresh walk sees them", () =>
+    it.effect("a cursor survives additions, and the rest of the walk sees the added accounts", () =>
       Effect.gen(function*() {
         const emulator = yield* Emulator
         const business = emulator.businessIds[0]!
         const first = yield* get(edgeUrl(business), { query: { limit: "10" } })
         const added = yield* emulator.addAccounts(business, 3)
-        const stale = yield* get(first.body.paging.next)
-        expect(stale.status).toBe(400)
-        expect(stale.body.error).toMatchObject({ code: 2642, message: "Invalid cursors values" })
-
-        const pages = yield* allPages(edgeUrl(business), { query: { limit: "10" } })
-        const ids = idsOf(pages)
+        const rest = [first.body]
+        let page = yield* get(first.body.paging.next)
+        expect(page.status).toBe(200)
+        rest.push(page.body)
+        while (page.body.paging?.next !== undefined) {
+          page = yield* get(page.body.paging.next)
+          rest.push(page.body)
+        }
+        const ids = idsOf(rest)
         expect(ids).toHaveLength(43)
         // Added "now", after every generated account: they come last in ascending order.
         expect(ids.slice(-3)).toEqual(added.map((account) => account.id))
         expect(ids).toEqual((yield* emulator.accounts(business)).map((account) => account.id))
       }))
 
-    it.effect("a cursor beyond the end of a list that shrank gives 100 'exceeds the max limit'", () =>
+    it.effect("a cursor goes stale (2642) only when the account it points at is deleted", () =>
+      Effect.gen(function*() {
+        const emulator = yield* Emulator
+        const business = emulator.businessIds[0]!
+        const first = yield* get(edgeUrl(business), { query: { limit: "5" } })
+        const ids = idsOf([first.body])
+        // Deleting an account the cursor does not point at leaves it valid.
+        yield* emulator.deleteAccounts(business, [ids[1]!])
+        const still = yield* get(first.body.paging.next)
+        expect(still.status).toBe(200)
+        yield* emulator.deleteAccounts(business, [ids[4]!])
+        const stale = yield* get(first.body.paging.next)
+        expect(stale.status).toBe(400)
+        expect(stale.body.error).toMatchObject({ code: 2642, message: "Invalid cursors values" })
+      }))
+
+    it.effect("with staleCursors: any-change, any addition or deletion invalidates outstanding cursors", () =>
+      Effect.gen(function*() {
+        const emulator = yield* Emulator
+        const business = emulator.businessIds[1]!
+        yield* emulator.setQuirks({ staleCursors: "any-change" })
+        const first = yield* get(edgeUrl(business), { query: { limit: "5" } })
+        yield* emulator.addAccounts(business, 1)
+        const stale = yield* get(first.body.paging.next)
+        yield* emulator.setQuirks({ staleCursors: "deleted-item" })
+        expect(stale.body.error).toMatchObject({ code: 2642 })
+      }))
+
+    it.effect("a cursor whose account was deleted past the end of the list gives 100 'exceeds the max limit'", () =>
       Effect.gen(function*() {
         const emulator = yield* Emulator
         const business = emulator.businessIds[1]!
         const pages = yield* allPages(edgeUrl(business), { query: { limit: "10" } })
-        expect(pages).toHaveLength(3)
-        const lastAfter = pages[2].paging.cursors.after
+        const lastAfter = pages.at(-1).paging.cursors.after
         const all = yield* emulator.accounts(business)
-        yield* emulator.deleteAccounts(business, all.slice(0, 5).map((account) => account.id))
+        yield* emulator.deleteAccounts(business, [all.at(-1)!.id])
         const beyond = yield* get(edgeUrl(business), { query: { after: lastAfter } })
         expect(beyond.status).toBe(400)
         expect(beyond.body.error.code).toBe(100)
         expect(beyond.body.error.message).toContain("The After Cursor specified exceeds the max limit")
 
         const fresh = idsOf(yield* allPages(edgeUrl(business), { query: { limit: "10" } }))
-        expect(fresh).toEqual(all.slice(5).map((account) => account.id))
+        expect(fresh).toEqual(all.slice(0, -1).map((account) => account.id))
       }))
 
     it.effect("accounts added in the past interleave in creation_time order", () =>
@@ -259,9 +291,9 @@ describe("paging", () => {
           .toEqual([...ids].reverse())
         const lo = expected[40]!.creation_time
         const hi = expected[200]!.creation_time
-        const filtering = JSON.stringify([{ field: "creation_time", operator: "NOT_IN_RANGE", value: [lo, hi] }])
+        const filtering = JSON.stringify([{ field: "creation_time", operator: "IN_RANGE", value: [lo, hi] }])
         expect(idsOf(yield* allPages(edgeUrl(business.id), { query: { limit: "9", filtering } }))).toEqual(
-          expected.filter((a) => a.creation_time < lo || a.creation_time > hi).map((a) => a.id)
+          expected.filter((a) => a.creation_time >= lo && a.creation_time <= hi).map((a) => a.id)
         )
         // Walking backwards from the end with `previous` visits the same list in reverse page order.
         const forward = yield* allPages(edgeUrl(business.id), { query: { limit: "50" } })
@@ -276,7 +308,7 @@ describe("paging", () => {
   })
 
   it.layer(inProcess({ seed: "quirk", businesses: [137], rateLimit: false }))((it) => {
-    it.effect("with filterAfterPaging, pages may be empty while next is present, and paging goes on past them", () =>
+    it.effect("filters after paging by default: pages may be empty while next is present, and paging goes on past them", () =>
       Effect.gen(function*() {
         const emulator = yield* Emulator
         const business = emulator.businessIds[0]!
@@ -289,13 +321,13 @@ describe("paging", () => {
           filtering: JSON.stringify([{ field: "creation_time", operator: "IN_RANGE", value: [String(lo), String(hi)] }])
         }
 
+        yield* emulator.setQuirks({ filterAfterPaging: false })
         const ideal = yield* allPages(edgeUrl(business), { query })
+        yield* emulator.setQuirks({ filterAfterPaging: true })
         expect(ideal).toHaveLength(1)
         expect(idsOf(ideal)).toEqual(expected)
 
-        yield* emulator.setQuirks({ filterAfterPaging: true })
         const quirky = yield* allPages(edgeUrl(business), { query })
-        yield* emulator.setQuirks({ filterAfterPaging: false })
         expect(quirky).toHaveLength(14)
         expect(quirky[0].data).toEqual([])
         expect(quirky[0].paging.next).toBeTypeOf("string")

@@ -1,11 +1,22 @@
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import { Emulator } from "../src/Emulator.js"
-import * as UsageHeaders from "../src/UsageHeaders.js"
 import { edgeUrl, get, inProcess } from "./helpers.js"
 
+// The wire shapes, read the way a client reads them (a record of arrays keyed by object id).
+const UsageHeaders = {
+  decodeBusinessUseCaseUsage: (header: string): Record<string, Array<any>> => JSON.parse(header),
+  decodeAppUsage: (header: string): any => JSON.parse(header)
+}
+
 describe("rate limiting", () => {
-  it.layer(inProcess({ seed: "rate", businesses: [3, 3], rateLimit: { businessCalls: 10, window: "1 hour" } }))(
+  it.layer(
+    inProcess({
+      seed: "rate",
+      businesses: [3, 3],
+      rateLimit: { businessCalls: 10, window: "1 hour", usageHeadersFrom: 1 }
+    })
+  )(
     (it) => {
       it.effect("usage headers grow with each call, then 80008 with a regain time in minutes, until the window passes", () =>
         Effect.gen(function*() {
@@ -58,8 +69,10 @@ describe("rate limiting", () => {
     }
   )
 
-  it.layer(inProcess({ seed: "app", businesses: [3, 3], rateLimit: { businessCalls: 100, appCalls: 4 } }))((it) => {
-    it.effect("the app-level budget spans businesses and answers code 4", () =>
+  it.layer(
+    inProcess({ seed: "app", businesses: [3, 3], rateLimit: { businessCalls: 100, appCalls: 4, usageHeadersFrom: 1 } })
+  )((it) => {
+    it.effect("the app-level budget spans businesses and answers code 4 with 429 and subcode 2446079, as Meta's spec", () =>
       Effect.gen(function*() {
         const emulator = yield* Emulator
         const [a, b] = emulator.businessIds as [string, string]
@@ -70,10 +83,54 @@ describe("rate limiting", () => {
         }
         expect(usages).toEqual([25, 50, 75, 100])
         const limited = yield* get(edgeUrl(b))
-        expect(limited.status).toBe(403)
-        expect(limited.body.error).toMatchObject({ code: 4, message: "(#4) Application request limit reached" })
+        expect(limited.status).toBe(429)
+        expect(limited.body.error).toMatchObject({
+          code: 4,
+          error_subcode: 2446079,
+          is_transient: true,
+          message: "(#4) Application request limit reached"
+        })
+        yield* emulator.setQuirks({ legacyStatuses: true })
+        const legacy = yield* get(edgeUrl(b))
+        yield* emulator.setQuirks({ legacyStatuses: false })
+        expect(legacy.status).toBe(403)
+        expect(legacy.body.error.error_subcode).toBeUndefined()
         yield* emulator.resetRateLimits
         expect((yield* get(edgeUrl(b))).status).toBe(200)
+      }))
+  })
+
+  it.layer(inProcess({ seed: "threshold", businesses: [5], rateLimit: { accountCalls: 4 } }))((it) => {
+    it.effect("usage headers appear only from the third call in a window; an account's own paths are keyed by it", () =>
+      Effect.gen(function*() {
+        const emulator = yield* Emulator
+        const business = emulator.businessIds[0]!
+        const present: Array<boolean> = []
+        for (let call = 1; call <= 4; call++) {
+          const ok = yield* get(edgeUrl(business))
+          present.push(ok.headers["x-business-use-case-usage"] !== undefined)
+          expect(ok.headers["x-app-usage"] !== undefined).toBe(call >= 3)
+        }
+        expect(present).toEqual([false, false, true, true])
+
+        const [account] = yield* emulator.accounts(business)
+        const url = `https://graph.facebook.com/v23.0/${account!.id}/phone_numbers`
+        const first = yield* get(url)
+        // A new key has its own window: nothing yet, even though the app has seen calls.
+        expect(first.headers["x-business-use-case-usage"]).toBeUndefined()
+        yield* get(url)
+        const third = yield* get(`https://graph.facebook.com/v23.0/${account!.id}`)
+        const usage = UsageHeaders.decodeBusinessUseCaseUsage(third.headers["x-business-use-case-usage"]!)
+        expect(Object.keys(usage)).toEqual([account!.id])
+        expect(usage[account!.id]!.map((entry) => entry.type)).toEqual(["whatsapp_business_management", "whatsapp"])
+        expect(usage[account!.id]![0].call_count).toBe(75)
+        yield* get(url)
+        const refused = yield* get(url)
+        expect(refused.body.error.code).toBe(80008)
+        expect(UsageHeaders.decodeBusinessUseCaseUsage(refused.headers["x-business-use-case-usage"]!)[account!.id]![0])
+          .toMatchObject({ call_count: 100 })
+        // The business's own budget is untouched by its account's calls.
+        expect((yield* get(edgeUrl(business))).status).toBe(200)
       }))
   })
 

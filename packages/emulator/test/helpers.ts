@@ -1,13 +1,11 @@
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as Effect from "effect/Effect"
-import * as Layer from "effect/Layer"
 import * as Emulator from "../src/Emulator.js"
-import * as EmulatorHttpClient from "../src/EmulatorHttpClient.js"
+import * as Testing from "../src/Testing.js"
 
 /** The in-process transport over a fresh emulator, both in context. */
-export const inProcess = (options: Emulator.Options = {}) =>
-  EmulatorHttpClient.layer.pipe(Layer.provideMerge(Emulator.layer(options)))
+export const inProcess = Testing.emulated
 
 export interface Got {
   readonly status: number

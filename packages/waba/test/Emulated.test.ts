@@ -186,11 +186,12 @@ describe("OwnedAccounts against the emulator", () => {
       retry: { maxRetries: 2, baseDelay: "5 millis", jitter: false }
     }))))
 
-  it.effect("a stale cursor after the account list changed is a typed Graph error", () =>
+  it.effect("a stale cursor (its account was deleted) is a typed Graph error", () =>
     Effect.gen(function*() {
-      const { businessId, emulator } = yield* oracle()
+      const { accounts, businessId, emulator } = yield* oracle()
       const [first] = yield* collect(OwnedAccounts.pages(businessId, { limit: 10 }).pipe(Stream.take(1)))
-      yield* emulator.addAccounts(businessId, 3)
+      // The emulator's cursors point at the last account of their page; deleting it makes them stale.
+      yield* emulator.deleteAccounts(businessId, [accounts[9]!.id])
       const error = yield* Effect.flip(
         Stream.runDrain(OwnedAccounts.stream(businessId, { limit: 10, after: first!.nextAfter }))
       )

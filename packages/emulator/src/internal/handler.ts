@@ -7,25 +7,22 @@
  *
  * @internal
  */
+import type { GraphUsage } from "@effect-waba/graph-core"
 import * as Either from "effect/Either"
 import { createHmac, timingSafeEqual } from "node:crypto"
 import type * as Dataset from "../Dataset.js"
 import type * as EmulatorClock from "../EmulatorClock.js"
+import * as EmulatorEdges from "../EmulatorEdges.js"
 import * as Faults from "../Faults.js"
-import * as Filtering from "../Filtering.js"
 import * as GraphError from "../GraphError.js"
 import * as RequestLog from "../RequestLog.js"
-import * as UsageHeaders from "../UsageHeaders.js"
-import type { WhatsAppBusinessAccount } from "../WhatsAppBusinessAccount.js"
-import * as Cursor from "./cursor.js"
-import * as Fields from "./fields.js"
 import { hash } from "./hash.js"
-import * as Paging from "./paging.js"
 import { Window } from "./rateLimit.js"
-import { BusinessView } from "./view.js"
+import * as Surface from "./surface.js"
+import { World } from "./world.js"
 
-/** @internal */
-export const edge = "owned_whatsapp_business_accounts"
+/** The use-case type the management reads are billed to. @internal */
+export const managementType = "whatsapp_business_management"
 
 /** @internal */
 export interface TokenGrant {
@@ -39,6 +36,23 @@ export interface Quirks {
   readonly filterAfterPaging: boolean
   readonly escapeSlashes: boolean
   readonly creationTimeAsString: boolean
+  readonly nullForAbsent: boolean
+  readonly ignoreUndocumentedFilters: boolean
+  readonly staleCursors: "deleted-item" | "any-change"
+  readonly legacyStatuses: boolean
+  readonly unknownObject: "100/33" | "803"
+  readonly emptyExpansions: "omit" | "empty"
+}
+
+/** @internal */
+export interface RateLimits {
+  readonly businessCalls: number
+  readonly accountCalls: number
+  readonly appCalls: number
+  readonly windowMs: number
+  readonly usageHeadersFrom: number
+  readonly businessUseCaseTypes: ReadonlyArray<string>
+  readonly accountUseCaseTypes: ReadonlyArray<string>
 }
 
 /** @internal */
@@ -48,8 +62,8 @@ export interface Settings {
   readonly tokens: ReadonlyArray<TokenGrant>
   readonly appSecret: string | undefined
   readonly requireAppSecretProof: boolean
-  readonly rateLimit: { readonly businessCalls: number; readonly appCalls: number; readonly windowMs: number } | false
-  readonly defaultLimit: number
+  readonly rateLimit: RateLimits | false
+  readonly defaultLimit: number | undefined
   readonly maxLimit: number
   readonly defaultSort: "creation_time_ascending" | "creation_time_descending"
   readonly defaultApiVersion: string
@@ -104,8 +118,8 @@ const fiveMinutes = 300
 /** @internal */
 export class Core {
   readonly log: RequestLog.RequestLog
-  private readonly views = new Map<string, BusinessView>()
-  private readonly businessWindows = new Map<string, Window>()
+  readonly world: World
+  private readonly windows = new Map<string, Window>()
   private appWindow: Window | undefined
   private counter = 0
   private rules: ReadonlyArray<Faults.Rule>
@@ -114,6 +128,7 @@ export class Core {
 
   constructor(readonly settings: Settings) {
     this.log = RequestLog.make(settings.requestLogLimit)
+    this.world = new World(settings.dataset)
     this.rules = settings.faults.map((rule) => Faults.resolve(rule, 0))
     this.quirks = settings.quirks
     this.resetRateLimits()
@@ -121,15 +136,6 @@ export class Core {
 
   get requestsSoFar(): number {
     return this.counter
-  }
-
-  view(business: Dataset.Business): BusinessView {
-    let view = this.views.get(business.id)
-    if (view === undefined) {
-      view = new BusinessView(this.settings.dataset, business)
-      this.views.set(business.id, view)
-    }
-    return view
   }
 
   setFaults(rules: ReadonlyArray<Faults.Rule>): void {
@@ -151,17 +157,15 @@ export class Core {
 
   resetRateLimits(): void {
     const limits = this.settings.rateLimit
-    this.businessWindows.clear()
+    this.windows.clear()
     this.appWindow = limits === false ? undefined : new Window(limits.appCalls, limits.windowMs)
   }
 
-  private businessWindow(id: string): Window | undefined {
-    const limits = this.settings.rateLimit
-    if (limits === false) return undefined
-    let window = this.businessWindows.get(id)
+  private window(limits: RateLimits, id: string, budget: number): Window {
+    let window = this.windows.get(id)
     if (window === undefined) {
-      window = new Window(limits.businessCalls, limits.windowMs)
-      this.businessWindows.set(id, window)
+      window = new Window(budget, limits.windowMs)
+      this.windows.set(id, window)
     }
     return window
   }
@@ -281,7 +285,8 @@ export class Core {
     }
   }
 
-  private errorReply(error: GraphError.GraphError, traceId: string, extra: Record<string, string>): Served {
+  private errorReply(raw: GraphError.GraphError, traceId: string, extra: Record<string, string>): Served {
+    const error = this.quirks.legacyStatuses ? GraphError.withLegacyStatus(raw) : raw
     return {
       status: error.status,
       body: JSON.stringify(error.toBody(traceId)),
@@ -299,6 +304,22 @@ export class Core {
     return { status: 200, body: result.right.body, headers: result.right.usage, errorCode: undefined }
   }
 
+  private behaviour(): EmulatorEdges.Behaviour {
+    const quirks = this.quirks
+    return {
+      seed: this.settings.dataset.seed,
+      defaultLimit: this.settings.defaultLimit,
+      maxLimit: this.settings.maxLimit,
+      filterAfterPaging: quirks.filterAfterPaging,
+      acceptUndocumented: quirks.ignoreUndocumentedFilters,
+      staleCursors: quirks.staleCursors,
+      creationTimeAsString: quirks.creationTimeAsString,
+      nullForAbsent: quirks.nullForAbsent,
+      emptyExpansions: quirks.emptyExpansions,
+      defaultSorts: { OwnedAccounts: this.settings.defaultSort }
+    }
+  }
+
   private route(
     request: Request,
     match: RegExpExecArray | null
@@ -307,135 +328,69 @@ export class Core {
       Either.left<[GraphError.GraphError, Record<string, string>]>([error, usage])
     const url = request.url
     if (match === null) return fail(GraphError.unknownPath(url.pathname))
-    const [, , id, edgeName] = match as unknown as [string, string | undefined, string, string | undefined]
+    const [, version, id, segment] = match as unknown as [string, string | undefined, string, string | undefined]
     const method = request.method.toUpperCase()
 
     const auth = this.authenticate(request)
     if (auth !== undefined) return fail(auth)
 
     if (!/^[0-9]+$/.test(id)) return fail(GraphError.unknownAlias(id))
+    const world = this.world
     const business = this.settings.dataset.findBusiness(id)
-    if (business === undefined || (method !== "GET" && method !== "HEAD")) {
-      return fail(GraphError.unsupportedRequest(method, id))
-    }
-    if (edgeName !== undefined && edgeName !== edge) return fail(GraphError.nonexistingField(edgeName, "Business"))
-    const grant = this.grantOf(request)!
-    if (grant.businesses !== "all" && !grant.businesses.has(business.id)) {
-      return fail(GraphError.permissionDenied())
-    }
-
-    const limited = this.spend(business.id)
-    if (limited.error !== undefined) return fail(limited.error, limited.headers)
-    const usage = limited.headers
-
-    if (edgeName === undefined) {
-      // The business node itself: enough for a client to check its token and business id.
-      return Either.right({ body: JSON.stringify({ id: business.id, name: business.name }), usage })
-    }
-
-    const params = url.searchParams
-    const fields = Fields.parse(params.get("fields") ?? undefined)
-    if (Either.isLeft(fields)) return fail(fields.left, usage)
-
-    const filteringRaw = params.get("filtering")
-    const filter = filteringRaw === null ? Either.right(Filtering.none) : Filtering.parse(filteringRaw)
-    if (Either.isLeft(filter)) return fail(filter.left, usage)
-
-    const sort = parseSort(params.get("sort"), this.settings.defaultSort)
-    if (sort === undefined) {
+    const account = business === undefined ? world.account(id) : undefined
+    if ((business === undefined && account === undefined) || (method !== "GET" && method !== "HEAD")) {
       return fail(
-        GraphError.invalidParameter(
-          "param sort must be one of {creation_time_ascending, creation_time_descending}"
-        ),
-        usage
+        this.quirks.unknownObject === "803" && method === "GET"
+          ? GraphError.objectNotFound(id)
+          : GraphError.unsupportedRequest(method, id)
       )
     }
-    const descending = sort === "creation_time_descending"
+    const parent: EmulatorEdges.Parent = business !== undefined
+      ? { _tag: "Business", business }
+      : { _tag: "Account", account: account! }
 
-    const limitRaw = params.get("limit")
-    let limit = this.settings.defaultLimit
-    if (limitRaw !== null) {
-      if (!/^\s*\d+\s*$/.test(limitRaw) || Number(limitRaw) < 1) {
-        return fail(GraphError.invalidParameter("param limit must be a positive integer"), usage)
+    let edgeRoute: EmulatorEdges.EdgeRoute | undefined
+    let collection: EmulatorEdges.Collection | undefined
+    if (segment !== undefined) {
+      for (const candidate of Surface.edges) {
+        if (candidate.edge.segment !== segment) continue
+        collection = candidate.resolve(world, parent)
+        if (collection !== undefined) {
+          edgeRoute = candidate
+          break
+        }
       }
-      // Graph caps page sizes rather than refusing large ones; the cap is an emulator setting.
-      limit = Math.min(Number(limitRaw), this.settings.maxLimit)
-    }
-
-    const view = this.view(business)
-    const afterRaw = params.get("after")
-    const beforeRaw = params.get("before")
-    if (afterRaw !== null && beforeRaw !== null) {
-      return fail(GraphError.invalidParameter("Cannot specify both after and before cursors"), usage)
-    }
-    let after: number | undefined
-    let before: number | undefined
-    for (const [direction, raw] of [["after", afterRaw], ["before", beforeRaw]] as const) {
-      if (raw === null) continue
-      const cursor = Cursor.decode(this.settings.dataset.seed, raw)
-      if (cursor === undefined || cursor.business !== business.id || cursor.descending !== descending) {
-        return fail(GraphError.invalidCursor(), usage)
+      if (edgeRoute === undefined) {
+        return fail(
+          GraphError.nonexistingField(segment, parent._tag === "Business" ? "Business" : "WhatsAppBusinessAccount")
+        )
       }
-      if (cursor.position > view.size) return fail(GraphError.cursorBeyondEnd(direction), usage)
-      if (cursor.generation !== view.generation) return fail(GraphError.invalidCursor(), usage)
-      if (direction === "after") after = cursor.position
-      else before = cursor.position
     }
 
-    const page = Paging.cut({
-      view,
-      descending,
-      filter: filter.right,
-      limit,
-      after,
-      before,
-      filterAfterPaging: this.quirks.filterAfterPaging,
-      ownershipOf: (item) =>
-        typeof item === "number"
-          ? this.settings.dataset.field(business, item, "ownership_type")
-          : item.ownership_type
-    })
-
-    const selections = fields.right
-    const asString = this.quirks.creationTimeAsString
-    const data = page.items.map((item) =>
-      typeof item === "number"
-        ? Fields.project(selections, (field) => this.settings.dataset.field(business, item, field), asString)
-        : Fields.project(selections, (field) => (item as WhatsAppBusinessAccount)[field], asString)
-    )
-
-    const cursor = (position: number) =>
-      Cursor.encode(this.settings.dataset.seed, {
-        business: business.id,
-        generation: view.generation,
-        descending,
-        position
-      })
-    const link = (name: "after" | "before", position: number) => {
-      const next = new URL(url.pathname, url.origin)
-      for (const [key, value] of params) {
-        // Graph never echoes the proof (a client must re-apply it on every page), nor the old cursor.
-        if (
-          key === "appsecret_proof" || key === "appsecret_time" || key === "after" || key === "before" ||
-          key === "limit"
-        ) continue
-        next.searchParams.append(key, value)
-      }
-      next.searchParams.set("limit", String(limit))
-      next.searchParams.set(name, cursor(position))
-      return next.toString()
+    const grant = this.grantOf(request)!
+    if (grant.businesses !== "all") {
+      const allowed = grant.businesses
+      const readers = parent._tag === "Business" ? [parent.business.id] : world.readers(parent.account)
+      if (!readers.some((reader) => allowed.has(reader))) return fail(GraphError.permissionDenied())
     }
 
-    const response: { data: typeof data; paging?: Record<string, unknown> } = { data }
-    if (page.start !== undefined && page.end !== undefined) {
-      const paging: Record<string, unknown> = { cursors: { before: cursor(page.start), after: cursor(page.end) } }
-      if (page.hasPrevious) paging.previous = link("before", page.start)
-      if (page.hasNext) paging.next = link("after", page.end)
-      response.paging = paging
-    } else if (page.hasPrevious) {
-      response.paging = { previous: link("before", after ?? before ?? 0) }
+    const limited = this.spend(id, parent._tag)
+    if (limited.error !== undefined) return fail(limited.error, limited.headers)
+    const usage = limited.headers
+    const call: EmulatorEdges.Call = { url, versionPrefix: version === undefined ? "" : `/${version}` }
+
+    let answer: Either.Either<unknown, GraphError.GraphError>
+    if (edgeRoute !== undefined) {
+      answer = EmulatorEdges.servePage(edgeRoute, collection!, call, this.behaviour())
+    } else if (parent._tag === "Business") {
+      // The business node itself: enough for a client to check its token and business id.
+      answer = Either.right({ id: parent.business.id, name: parent.business.name })
+    } else {
+      const route = Surface.nodes[0]!
+      answer = EmulatorEdges.serveNode(route, route.resolve(world, parent)!, id, call, this.behaviour())
     }
-    return Either.right({ body: JSON.stringify(response), usage })
+    if (Either.isLeft(answer)) return fail(answer.left, usage)
+    return Either.right({ body: JSON.stringify(answer.right), usage })
   }
 
   private tokenOf(request: Request): string | undefined {
@@ -477,40 +432,53 @@ export class Core {
     return undefined
   }
 
-  private spend(businessId: string): { error?: GraphError.GraphError; headers: Record<string, string> } {
+  private spend(
+    key: string,
+    kind: EmulatorEdges.Parent["_tag"]
+  ): { error?: GraphError.GraphError; headers: Record<string, string> } {
     const limits = this.settings.rateLimit
     if (limits === false) return { headers: {} }
     const now = this.settings.clock.now()
-    const businessWindow = this.businessWindow(businessId)!
+    const window = this.window(limits, key, kind === "Business" ? limits.businessCalls : limits.accountCalls)
     const appWindow = this.appWindow!
-    let business = businessWindow.usage(now)
+    let own = window.usage(now)
     let app = appWindow.usage(now)
     let error: GraphError.GraphError | undefined
-    if (business.regainMs > 0) error = GraphError.tooManyBusinessCalls()
+    if (own.regainMs > 0) error = GraphError.tooManyBusinessCalls()
     else if (app.regainMs > 0) error = GraphError.tooManyAppCalls()
     else {
-      businessWindow.record(now)
+      window.record(now)
       appWindow.record(now)
-      business = businessWindow.usage(now)
+      own = window.usage(now)
       app = appWindow.usage(now)
     }
-    const businessUsage: UsageHeaders.BusinessUseCaseUsage = {
-      [businessId]: [{
-        type: UsageHeaders.useCaseType,
-        call_count: business.percent,
-        total_cputime: Math.floor(business.percent / 4),
-        total_time: Math.floor(business.percent / 3),
-        estimated_time_to_regain_access: Math.ceil(business.regainMs / 60_000)
-      }]
+    const headers: Record<string, string> = {}
+    // Meta sends the usage headers only once enough calls have been made; a refusal always carries them.
+    if (error !== undefined || own.calls >= limits.usageHeadersFrom) {
+      const types = kind === "Business" ? limits.businessUseCaseTypes : limits.accountUseCaseTypes
+      const entries: Array<typeof GraphUsage.BusinessUseCaseEntry.Encoded> = types.map((type, k) => {
+        // The first type is the budget these reads spend; others (messaging) carry their own, lower figures.
+        const percent = k === 0 ? own.percent : Math.floor(own.percent / 4)
+        return {
+          type,
+          call_count: percent,
+          total_cputime: Math.floor(percent / 4),
+          total_time: Math.floor(percent / 3),
+          estimated_time_to_regain_access: k === 0 ? Math.ceil(own.regainMs / 60_000) : 0
+        }
+      })
+      const business: Record<string, ReadonlyArray<typeof GraphUsage.BusinessUseCaseEntry.Encoded>> = {
+        [key]: entries
+      }
+      headers["x-business-use-case-usage"] = JSON.stringify(business)
     }
-    const appUsage: UsageHeaders.AppUsage = {
-      call_count: app.percent,
-      total_cputime: Math.floor(app.percent / 4),
-      total_time: Math.floor(app.percent / 3)
-    }
-    const headers = {
-      "x-business-use-case-usage": JSON.stringify(businessUsage),
-      "x-app-usage": JSON.stringify(appUsage)
+    if (error !== undefined || app.calls >= limits.usageHeadersFrom) {
+      const appUsage: typeof GraphUsage.AppUsage.Encoded = {
+        call_count: app.percent,
+        total_cputime: Math.floor(app.percent / 4),
+        total_time: Math.floor(app.percent / 3)
+      }
+      headers["x-app-usage"] = JSON.stringify(appUsage)
     }
     return error === undefined ? { headers } : { error, headers }
   }
@@ -518,21 +486,3 @@ export class Core {
 
 const clampCut = (requested: number | undefined, length: number): number =>
   Math.max(0, Math.min(length, requested ?? Math.floor(length / 2)))
-
-const parseSort = (
-  raw: string | null,
-  fallback: "creation_time_ascending" | "creation_time_descending"
-): "creation_time_ascending" | "creation_time_descending" | undefined => {
-  if (raw === null) return fallback
-  let value: unknown = raw.trim()
-  // Graph also takes a JSON array of sort keys; this edge has only one key to sort by.
-  if (typeof value === "string" && value.startsWith("[")) {
-    try {
-      const parsed: unknown = JSON.parse(value)
-      value = Array.isArray(parsed) && parsed.length === 1 ? parsed[0] : undefined
-    } catch {
-      return undefined
-    }
-  }
-  return value === "creation_time_ascending" || value === "creation_time_descending" ? value : undefined
-}

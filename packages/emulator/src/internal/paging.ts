@@ -11,27 +11,39 @@
  * - `filterAfterPaging` (Graph's quirk): the page is cut from the unfiltered list, then filtered, so a page
  *   may be short or empty while `next` is present.
  *
- * `creation_time` filters never cost a scan: the allowed times are intervals, and the scan jumps over a
+ * Time filters (on the field the list is sorted by) never cost a scan: the allowed times are intervals, and the scan jumps over a
  * gap between intervals with one binary search.
  *
  * @internal
  */
-import * as Filtering from "../Filtering.js"
-import type { BusinessView, Item } from "./view.js"
+import type { Item, ListView } from "./list.js"
+
+/** An inclusive range of times; `-Infinity` / `Infinity` leave an end open. @internal */
+export type Interval = readonly [number, number]
 
 /** @internal */
 export interface PageRequest {
-  readonly view: BusinessView
+  readonly view: ListView
   readonly descending: boolean
-  readonly filter: Filtering.Filter
+  /** Allowed times as sorted, disjoint intervals; `undefined` when unconstrained. */
+  readonly intervals: ReadonlyArray<Interval> | undefined
+  /** Every other clause. */
+  readonly keeps: (item: Item) => boolean
   readonly limit: number
   /** Start after this boundary (inclusive start position). */
   readonly after?: number | undefined
   /** End before this boundary (exclusive end position). */
   readonly before?: number | undefined
   readonly filterAfterPaging: boolean
-  /** Reads `ownership_type` of an item, for the ownership filter. */
-  readonly ownershipOf: (item: Item) => string
+}
+
+const allows = (intervals: ReadonlyArray<Interval> | undefined, time: number): boolean => {
+  if (intervals === undefined) return true
+  for (const [lo, hi] of intervals) {
+    if (time < lo) return false
+    if (time <= hi) return true
+  }
+  return false
 }
 
 /** @internal */
@@ -46,13 +58,11 @@ export interface Page {
 
 /** @internal */
 export const cut = (request: PageRequest): Page => {
-  const { descending, filter, limit, view } = request
+  const { descending, intervals, keeps, limit, view } = request
   const size = view.size
   const toAsc = (q: number) => descending ? size - 1 - q : q
   const itemAtQ = (q: number) => view.itemAt(toAsc(q))
-  const keeps = (item: Item) =>
-    filter.ownershipType === undefined || filter.ownershipType.has(request.ownershipOf(item))
-  const keepsTime = (item: Item) => Filtering.allowsTime(filter, view.timeOf(item))
+  const keepsTime = (item: Item) => allows(intervals, view.timeOf(item))
 
   if (request.filterAfterPaging) {
     const start = request.before !== undefined ? Math.max(0, request.before - limit) : (request.after ?? 0)
@@ -66,7 +76,6 @@ export const cut = (request: PageRequest): Page => {
     return { items, start, end, hasNext: end < size, hasPrevious: start > 0 }
   }
 
-  const intervals = filter.creationTime
   // The first ascending position >= p whose time is allowed (size if none).
   const nextAllowedAsc = (p: number): number => {
     if (intervals === undefined) return p
@@ -84,7 +93,7 @@ export const cut = (request: PageRequest): Page => {
     if (intervals === undefined) return p
     while (p >= 0) {
       const t = view.timeAt(p)
-      let interval: Filtering.Interval | undefined
+      let interval: Interval | undefined
       for (let i = intervals.length - 1; i >= 0; i--) {
         if (intervals[i]![0] <= t) {
           interval = intervals[i]

@@ -1,0 +1,375 @@
+/**
+ * The testing kit (`@effect-waba/emulator/testing`), for users' tests and for this project's own:
+ * everything needed to run a `GraphClient` against something that is not Meta.
+ *
+ * - {@link scripted}: an `HttpClient` that records every request and answers each from a function —
+ *   JSON bodies, raw bodies, header maps, network failures, hangs. For exact wire assertions and hostile
+ *   servers.
+ * - {@link inProcess} and {@link overTheWire}: a `GraphClient` wired to a fresh emulator, in-process
+ *   (no sockets) or over a loopback server with `fetch`; the emulator is in context too. {@link emulated}
+ *   is the bare `HttpClient` over an emulator, for raw HTTP.
+ * - Oracles: {@link ownedOracle}, {@link clientOracle}, {@link phoneNumbersOracle} read the emulator's data
+ *   as it is now, to compare a read against.
+ *
+ * @example
+ * ```ts
+ * import { Testing } from "@effect-waba/emulator"
+ * import { OwnedAccounts } from "@effect-waba/waba"
+ * import * as Effect from "effect/Effect"
+ * import * as Stream from "effect/Stream"
+ *
+ * const program = Effect.gen(function*() {
+ *   const { accounts, businessId } = yield* Testing.ownedOracle()
+ *   const read = yield* Stream.runCollect(OwnedAccounts.stream(businessId))
+ *   return read.length === accounts.length
+ * }).pipe(Effect.provide(Testing.inProcess()))
+ * ```
+ *
+ * @since 0.2.0
+ */
+import { GraphClient, GraphConfig, RateGovernor } from "@effect-waba/graph-core"
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientError from "@effect/platform/HttpClientError"
+import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import type * as HttpServerError from "@effect/platform/HttpServerError"
+import * as Effect from "effect/Effect"
+import * as Layer from "effect/Layer"
+import type * as Dataset from "./Dataset.js"
+import * as Emulator from "./Emulator.js"
+import * as EmulatorHttpClient from "./EmulatorHttpClient.js"
+import * as EmulatorServer from "./EmulatorServer.js"
+
+// -----------------------------------------------------------------------------
+// the scripted client
+// -----------------------------------------------------------------------------
+
+/**
+ * What the scripted server answers to one request:
+ * - `{ body }`: JSON (status 200 unless given);
+ * - `{ raw }`: these bytes as the body, as sent (a truncated or non-JSON body);
+ * - `{ network }`: the request fails as a dropped connection would, with this message;
+ * - `{ hang: true }`: no answer, ever (for timeouts and interruption).
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type Reply =
+  | {
+    readonly body: unknown
+    readonly status?: number | undefined
+    readonly headers?: Readonly<Record<string, string>> | undefined
+  }
+  | {
+    readonly raw: string | Uint8Array
+    readonly status?: number | undefined
+    readonly headers?: Readonly<Record<string, string>> | undefined
+  }
+  | { readonly network: string }
+  | { readonly hang: true }
+
+/**
+ * A request the scripted server received.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface Seen {
+  readonly method: string
+  readonly url: URL
+  /** Header names in lower case. */
+  readonly headers: Readonly<Record<string, string>>
+}
+
+/**
+ * @since 0.2.0
+ * @category models
+ */
+export interface Scripted {
+  /** Every request so far, oldest first. */
+  readonly seen: ReadonlyArray<Seen>
+  readonly client: HttpClient.HttpClient
+  readonly layer: Layer.Layer<HttpClient.HttpClient>
+}
+
+/**
+ * An `HttpClient` whose answers a test writes: each request is recorded, then answered by
+ * `reply(seen, index)` (index counts from 0).
+ *
+ * @example
+ * ```ts
+ * import { Testing } from "@effect-waba/emulator"
+ *
+ * const server = Testing.scripted((seen, index) =>
+ *   index === 0 ? Testing.graphError({ code: 2, message: "Service unavailable", is_transient: true }, 503) : Testing.page(["1", "2"])
+ * )
+ * // provide server.layer under GraphClient.layer, then assert on server.seen
+ * ```
+ *
+ * @since 0.2.0
+ * @category scripted
+ */
+export const scripted = (reply: (seen: Seen, index: number) => Reply): Scripted => {
+  const seen: Array<Seen> = []
+  const client = HttpClient.make((request, url) =>
+    Effect.suspend(() => {
+      const entry: Seen = { method: request.method, url: new URL(url.toString()), headers: { ...request.headers } }
+      seen.push(entry)
+      const answer = reply(entry, seen.length - 1)
+      if ("hang" in answer) return Effect.never
+      if ("network" in answer) {
+        return Effect.fail(
+          new HttpClientError.RequestError({ request, reason: "Transport", cause: new Error(answer.network) })
+        )
+      }
+      const body = "raw" in answer ? answer.raw : JSON.stringify(answer.body)
+      return Effect.succeed(
+        HttpClientResponse.fromWeb(
+          request,
+          new Response(typeof body === "string" ? body : body.slice(), {
+            status: answer.status ?? 200,
+            headers: { "content-type": "application/json; charset=UTF-8", ...answer.headers }
+          })
+        )
+      )
+    })
+  )
+  return { seen, client, layer: Layer.succeed(HttpClient.HttpClient, client) }
+}
+
+/**
+ * A clearly fake token for scripted tests (long enough to be recognised and scrubbed).
+ *
+ * @since 0.2.0
+ * @category constants
+ */
+export const token = "EAAGtestTOKENvalue1234567890abcdef"
+
+/**
+ * A fake app secret for scripted tests.
+ *
+ * @since 0.2.0
+ * @category constants
+ */
+export const appSecret = "app-secret-0123456789abcdef"
+
+/**
+ * GraphClient settings a test may set (the token and origin come from the harness).
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type ConfigOverrides = Omit<GraphConfig.Options, "accessToken" | "baseUrl"> & {
+  readonly accessToken?: GraphConfig.Options["accessToken"]
+}
+
+/**
+ * A `GraphClient` over a scripted server, with {@link token} unless the config says otherwise. The
+ * returned `seen` is the server's request log.
+ *
+ * @since 0.2.0
+ * @category scripted
+ */
+export const scriptedClient = (
+  reply: (seen: Seen, index: number) => Reply,
+  config: ConfigOverrides & { readonly baseUrl?: string | undefined } = {}
+): {
+  readonly seen: ReadonlyArray<Seen>
+  readonly layer: Layer.Layer<GraphClient.GraphClient, GraphConfig.GraphConfigError>
+} => {
+  const server = scripted(reply)
+  const layer = GraphClient.layer.pipe(
+    Layer.provide(GraphConfig.layer({ ...config, accessToken: config.accessToken ?? token })),
+    Layer.provide(server.layer)
+  )
+  return { seen: server.seen, layer }
+}
+
+/**
+ * A Graph error answer: `{ error }` with the given status (400 by default) and headers.
+ *
+ * @since 0.2.0
+ * @category scripted
+ */
+export const graphError = (
+  error: Readonly<Record<string, unknown>>,
+  status = 400,
+  headers: Readonly<Record<string, string>> = {}
+): Reply => ({ status, body: { error }, headers })
+
+/**
+ * A page of items with just these ids; `next` continues when given.
+ *
+ * @since 0.2.0
+ * @category scripted
+ */
+export const page = (ids: ReadonlyArray<string>, next?: string): Reply => ({
+  body: {
+    data: ids.map((id) => ({ id })),
+    paging: { cursors: { before: "b", after: "a" }, ...(next !== undefined ? { next } : {}) }
+  }
+})
+
+// -----------------------------------------------------------------------------
+// the emulator behind a GraphClient
+// -----------------------------------------------------------------------------
+
+/**
+ * A bare `HttpClient` answered in-process by a fresh emulator, which is in context too: for tests that
+ * speak raw HTTP to the emulator (any origin works; `paging.next` links keep it).
+ *
+ * @since 0.2.0
+ * @category emulator
+ */
+export const emulated = (options: Emulator.Options = {}): Layer.Layer<HttpClient.HttpClient | Emulator.Emulator> =>
+  EmulatorHttpClient.layer.pipe(Layer.provideMerge(Emulator.layer(options)))
+
+/**
+ * A `GraphClient` answered in-process by a fresh emulator (Graph's real origin, no sockets), with the
+ * emulator's token. The `Emulator` is in context too.
+ *
+ * @since 0.2.0
+ * @category emulator
+ */
+export const inProcess = (
+  options: Emulator.Options = {},
+  config: ConfigOverrides = {}
+): Layer.Layer<GraphClient.GraphClient | Emulator.Emulator, GraphConfig.GraphConfigError> =>
+  Layer.unwrapEffect(
+    Effect.map(Emulator.Emulator, (emulator) =>
+      GraphClient.layer.pipe(
+        Layer.provide(GraphConfig.layer({ ...config, accessToken: config.accessToken ?? emulator.token })),
+        Layer.provide(EmulatorHttpClient.layer)
+      ))
+  ).pipe(Layer.provideMerge(Emulator.layer(options)))
+
+/**
+ * A fresh emulator as a real server on loopback (port 0) and a `GraphClient` talking to it with
+ * `fetch`. The rate governor is the client's default unless `governor` is given (e.g.
+ * `RateGovernor.disabled`). The `Emulator` and the server's address are in context too.
+ *
+ * @since 0.2.0
+ * @category emulator
+ */
+export const overTheWire = (
+  options: Emulator.Options = {},
+  config: ConfigOverrides = {},
+  governor?: Layer.Layer<RateGovernor.RateGovernor> | undefined
+): Layer.Layer<
+  GraphClient.GraphClient | Emulator.Emulator | EmulatorServer.EmulatorServer,
+  GraphConfig.GraphConfigError | HttpServerError.ServeError
+> =>
+  Layer.unwrapEffect(
+    Effect.gen(function*() {
+      const emulator = yield* Emulator.Emulator
+      const { url } = yield* EmulatorServer.EmulatorServer
+      const client = GraphClient.layer.pipe(
+        Layer.provide(
+          GraphConfig.layer({ ...config, accessToken: config.accessToken ?? emulator.token, baseUrl: url })
+        ),
+        Layer.provide(FetchHttpClient.layer)
+      )
+      return governor === undefined ? client : Layer.provide(client, governor)
+    })
+  ).pipe(Layer.provideMerge(EmulatorServer.layer({ port: 0 })), Layer.provideMerge(Emulator.layer(options)))
+
+/**
+ * {@link overTheWire} with the rate governor off: for tests about what reaches the wire and how the
+ * client answers Graph's refusals.
+ *
+ * @since 0.2.0
+ * @category emulator
+ */
+export const overTheWireUngoverned = (options: Emulator.Options = {}, config: ConfigOverrides = {}) =>
+  overTheWire(options, config, RateGovernor.disabled)
+
+// -----------------------------------------------------------------------------
+// oracles
+// -----------------------------------------------------------------------------
+
+/**
+ * A business's owned accounts as the emulator holds them now (the first business by default).
+ *
+ * @since 0.2.0
+ * @category oracles
+ */
+export const ownedOracle = (
+  options: { readonly businessId?: string | undefined; readonly descending?: boolean | undefined } = {}
+): Effect.Effect<
+  {
+    readonly emulator: Emulator.EmulatorService
+    readonly businessId: string
+    readonly accounts: ReadonlyArray<Dataset.Account>
+  },
+  never,
+  Emulator.Emulator
+> =>
+  Effect.gen(function*() {
+    const emulator = yield* Emulator.Emulator
+    const businessId = options.businessId ?? emulator.businessIds[0]!
+    const accounts = yield* emulator.accounts(businessId, { descending: options.descending })
+    return { emulator, businessId, accounts }
+  })
+
+/**
+ * A business's client accounts (shared with it) as the emulator holds them now.
+ *
+ * @since 0.2.0
+ * @category oracles
+ */
+export const clientOracle = (
+  options: { readonly businessId?: string | undefined } = {}
+): Effect.Effect<
+  {
+    readonly emulator: Emulator.EmulatorService
+    readonly businessId: string
+    readonly accounts: ReadonlyArray<Dataset.ClientAccount>
+  },
+  never,
+  Emulator.Emulator
+> =>
+  Effect.gen(function*() {
+    const emulator = yield* Emulator.Emulator
+    const businessId = options.businessId ?? emulator.businessIds[0]!
+    const accounts = yield* emulator.clientAccounts(businessId)
+    return { emulator, businessId, accounts }
+  })
+
+/**
+ * Every account a business manages — owned and shared, each once by id — with its phone numbers: what
+ * a complete `--edge all --expand phone_numbers` read must return.
+ *
+ * @since 0.2.0
+ * @category oracles
+ */
+export const managedOracle = (
+  businessId?: string | undefined
+): Effect.Effect<
+  ReadonlyMap<string, { readonly account: Dataset.Account; readonly phoneNumbers: ReadonlyArray<Dataset.PhoneNumber> }>,
+  never,
+  Emulator.Emulator
+> =>
+  Effect.gen(function*() {
+    const emulator = yield* Emulator.Emulator
+    const id = businessId ?? emulator.businessIds[0]!
+    const out = new Map<
+      string,
+      { readonly account: Dataset.Account; readonly phoneNumbers: ReadonlyArray<Dataset.PhoneNumber> }
+    >()
+    for (const account of [...(yield* emulator.accounts(id)), ...(yield* emulator.clientAccounts(id))]) {
+      if (out.has(account.id)) continue
+      out.set(account.id, { account, phoneNumbers: yield* emulator.phoneNumbers(account.id) })
+    }
+    return out
+  })
+
+/**
+ * An account's phone numbers as the emulator holds them now.
+ *
+ * @since 0.2.0
+ * @category oracles
+ */
+export const phoneNumbersOracle = (
+  accountId: string
+): Effect.Effect<ReadonlyArray<Dataset.PhoneNumber>, never, Emulator.Emulator> =>
+  Effect.flatMap(Emulator.Emulator, (emulator) => emulator.phoneNumbers(accountId))
