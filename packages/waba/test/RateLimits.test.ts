@@ -56,7 +56,10 @@ const readEverything = (governor: Layer.Layer<RateGovernor.RateGovernor, GraphCo
     const emulator = yield* Emulator.make({
       businesses: [accounts],
       clock: { start: yield* Clock.currentTimeMillis, frozen: true },
-      rateLimit: { businessCalls: budget, window }
+      rateLimit: { businessCalls: budget, window },
+      // Slices by creation time are only cheaper than one read if Graph filters before paging; the point
+      // here is the governor, not that quirk.
+      quirks: { filterAfterPaging: false }
     })
     const businessId = emulator.businessIds[0]!
     const all = yield* emulator.accounts(businessId)

@@ -66,10 +66,49 @@ describe("resume from a data checkpoint", () => {
         filtering: { field: "creation_time", operator: "GREATER_THAN_OR_EQUAL", value: new Date(1_800_000_000_000) }
       }).pipe(Stream.take(2), Stream.runCollect, Effect.map(Chunk.toReadonlyArray))
       const checkpoint = pages[1]!.checkpoint!
-      expect(checkpoint).toEqual({ at: 1_800_000_000, ids: pages.flatMap((p) => p.accounts.map((a) => a.id)) })
-      const rest = yield* idsOf(OwnedAccounts.stream(businessId, { limit: 7, checkpoint }))
-      expect([...checkpoint.ids, ...rest]).toEqual(crowd.map((a) => String(a.id)))
-    }).pipe(Effect.provide(inProcess({ businesses: [40], rateLimit: false }))))
+      expect(checkpoint).toMatchObject({
+        at: 1_800_000_000,
+        ids: pages.flatMap((p) => p.accounts.map((a) => a.id)),
+        after: pages[1]!.nextAfter
+      })
+      // Resumed from the data alone (as when the cursor went stale), and from the checkpoint as given.
+      const { after: _, ...dataOnly } = checkpoint
+      for (const from of [dataOnly, checkpoint]) {
+        const rest = yield* idsOf(OwnedAccounts.stream(businessId, { limit: 7, checkpoint: from }))
+        expect([...checkpoint.ids, ...rest]).toEqual(crowd.map((a) => String(a.id)))
+      }
+    }).pipe(Effect.provide(inProcess({ businesses: [40], rateLimit: false, quirks: { filterAfterPaging: false } }))))
+
+  it.effect("a fresh checkpoint resumes by its cursor (no re-reading); a stale one from its data, losing nothing", () =>
+    Effect.gen(function*() {
+      const { accounts: truth, businessId, emulator } = yield* oracle()
+      const [, second] = yield* OwnedAccounts.pages(businessId, { limit: 25, sort: "creation_time_ascending" }).pipe(
+        Stream.take(2),
+        Stream.runCollect,
+        Effect.map(Chunk.toReadonlyArray)
+      )
+      const checkpoint = second!.checkpoint!
+      const ids = truth.map((a) => a.id)
+
+      // Fresh: the cursor continues where the read stopped: 137 accounts, 50 read, 4 pages to go.
+      yield* emulator.resetRequests
+      const rest = yield* idsOf(OwnedAccounts.stream(businessId, { limit: 25, checkpoint }))
+      expect(rest).toEqual(ids.slice(50))
+      expect(yield* emulator.requestCount).toBe(4)
+      expect((yield* emulator.requests)[0]!.query.after).toBe(checkpoint.after)
+
+      // Stale: the account the cursor points at is deleted; Graph refuses the cursor and the data takes over.
+      yield* emulator.deleteAccounts(businessId, [ids[49]!])
+      yield* emulator.resetRequests
+      const again = yield* idsOf(OwnedAccounts.stream(businessId, { limit: 25, checkpoint }))
+      expect(again).toEqual(ids.slice(50))
+      const log = yield* emulator.requests
+      expect(log[0]!.errorCode).toBeDefined()
+      expect(log[1]!.query.after).toBeUndefined()
+      expect(JSON.parse(log[1]!.query.filtering!)).toEqual([
+        { field: "creation_time", operator: "GREATER_THAN", value: checkpoint.at! - 1 }
+      ])
+    }).pipe(Effect.provide(inProcess({ businesses: [137], rateLimit: false }))))
 
   it.effect("checkpoints need the ascending sort; a descending read has none, and a checkpoint is refused with it", () =>
     Effect.gen(function*() {

@@ -206,12 +206,20 @@ const fetchPage = (
       let items: ReadonlyArray<Item> = data
       const field = prepared.checkpointField
       let checkpoint = state.checkpoint
-      if (field !== undefined && data.length > 0) {
-        const last = secondsOf(data[data.length - 1]![field])
+      if (field !== undefined) {
+        const last = data.length === 0 ? undefined : secondsOf(data[data.length - 1]![field])
+        let at = checkpoint?.at
+        let ids: ReadonlyArray<string> = checkpoint?.ids ?? []
         if (last !== undefined) {
-          const ids: Array<string> = checkpoint !== undefined && checkpoint.at === last ? [...checkpoint.ids] : []
-          for (const item of data) if (secondsOf(item[field]) === last) ids.push(String(item.id))
-          checkpoint = { at: last, ids }
+          const inLast = data.filter((item) => secondsOf(item[field]) === last).map((item) => String(item.id))
+          ids = at === last ? [...ids, ...inLast] : inLast
+          at = last
+        }
+        // The cursor continues cheaply while it is fresh; the data takes over when it is not.
+        checkpoint = {
+          ...(at !== undefined ? { at } : {}),
+          ids,
+          ...(nextAfter !== undefined ? { after: nextAfter } : {})
         }
       }
       const resume = prepared.resumeFrom
@@ -269,6 +277,13 @@ const fetchPage = (
   )
 }
 
+// Graph's answers to a cursor that went stale: 2642 "Invalid cursors values", or 100 "The After Cursor
+// specified exceeds the max limit...".
+const isStaleCursor = (error: ReadError): boolean => {
+  const code = (error as { readonly code?: unknown }).code
+  return code === 2642 || (code === 100 && /cursor/i.test(error.message))
+}
+
 /** @internal */
 export const readPages = (
   prepared: internal.Prepared,
@@ -280,6 +295,28 @@ export const readPages = (
     return { after: prepared.after, number: 1, seen: map, checkpoint: undefined, broken: undefined }
   }
   // The state is built when the stream starts, so one stream value can run many times.
-  const pages = Stream.suspend(() => Stream.paginateEffect(start(), (state) => fetchPage(prepared, state)))
+  const run = (from: internal.Prepared) =>
+    Stream.suspend(() => Stream.paginateEffect(start(), (state) => fetchPage(from, state)))
+  const fallback = prepared.fallback
+  const pages = fallback === undefined ? run(prepared) : Stream.suspend(() => {
+    // A checkpoint's cursor is tried first; if Graph refuses it as stale before any page arrived, the read
+    // starts over from the checkpoint's data, which neither loses nor repeats anything.
+    let delivered = false
+    return run(prepared).pipe(
+      Stream.tap(() => Effect.sync(() => (delivered = true))),
+      Stream.catchAll((error) =>
+        !delivered && isStaleCursor(error)
+          ? Stream.unwrap(
+            Effect.as(
+              Effect.logInfo(
+                `${prepared.edge.path}: the checkpoint's cursor went stale; resuming from its data instead`
+              ),
+              readPages({ ...prepared, query: fallback, after: undefined, fallback: undefined, prefetch: 0 })
+            )
+          )
+          : Stream.fail(error)
+      )
+    )
+  })
   return prepared.prefetch > 0 ? Stream.buffer(pages, { capacity: prepared.prefetch }) : pages
 }

@@ -118,14 +118,24 @@ const expandSchema = (owner: GraphNode.Any) => {
   )
 }
 
-/** A data checkpoint: the read continues at second `at`, skipping the ids it delivered in that second. @internal */
+/**
+ * Where a read stands: the cursor it would continue with (`after`, while it is fresh), and, from the data,
+ * the creation second it reached (`at`) with the ids delivered in that second. @internal
+ */
 export const Checkpoint = Schema.Struct({
-  at: Schema.Number.pipe(Schema.int(), Schema.between(0, 253_402_300_799)),
-  ids: Schema.Array(Schema.String.pipe(Schema.pattern(graphIdPattern))).pipe(Schema.maxItems(10_000))
+  at: Schema.optional(Schema.Number.pipe(Schema.int(), Schema.between(0, 253_402_300_799))),
+  ids: Schema.Array(Schema.String.pipe(Schema.pattern(graphIdPattern))).pipe(Schema.maxItems(10_000)),
+  after: Schema.optional(
+    Schema.String.pipe(
+      Schema.filter((cursor) => cursor.length > 0 && cursor.length <= 4096 && !cursorForbidden.test(cursor))
+    )
+  )
 }).annotations({ identifier: "Checkpoint" })
 
 const checkpointSchema = Checkpoint.annotations(
-  says(() => "checkpoint must be a page's checkpoint: { at: unix seconds, ids: [the ids read in that second] }.")
+  says(() =>
+    "checkpoint must be a page's checkpoint: { at?: unix seconds, ids: [the ids read in that second], after?: cursor }."
+  )
 )
 
 const prefetchSchema = Schema.Union(
@@ -407,8 +417,13 @@ export interface Prepared {
   readonly local: ReadonlyArray<GraphFilter.LocalPredicate>
   readonly strip: ReadonlyArray<string>
   readonly expansions: ReadonlyArray<Expansion>
-  /** Resuming: skip these ids at second `at`. */
+  /** Resuming: skip everything before second `at`, and these ids in it. */
   readonly resumeFrom: { readonly at: number; readonly ids: ReadonlySet<string> } | undefined
+  /**
+   * Resuming from a checkpoint's cursor: the query to start over with, from the checkpoint's data, should
+   * the cursor have gone stale.
+   */
+  readonly fallback: Readonly<Record<string, string>> | undefined
   /** Set when pages carry data checkpoints: the unix-seconds field they are computed from. */
   readonly checkpointField: string | undefined
 }
@@ -460,6 +475,7 @@ const prepareNested = (edge: GraphEdge.Any, options: NestedOptions): Omit<Prepar
     strip: [],
     expansions: [],
     resumeFrom: undefined,
+    fallback: undefined,
     checkpointField: undefined
   }
 }
@@ -526,24 +542,33 @@ const prepareEdgeUnguarded = (
     const checkpointField = resume !== undefined && sort === resume.ascending ? resume.field : undefined
 
     const clauses: Array<GraphFilter.Clause | GraphFilter.Unchecked> = [...(options.filtering ?? [])]
-    if (options.checkpoint !== undefined) {
-      // From the checkpoint's second on (ids already read in that second are skipped below).
-      clauses.push({
-        field: resume!.field,
-        operator: "GREATER_THAN_OR_EQUAL",
-        value: new Date(options.checkpoint.at * 1000)
-      })
-    }
     const plan = GraphFilter.plan(edge.filters, clauses)
     const needed = [...plan.localFields]
     if (checkpointField !== undefined && !needed.includes(checkpointField)) needed.push(checkpointField)
     const selection = select(edge, options, needed)
 
-    const query: Record<string, string> = {}
-    if (selection.wire !== undefined) query.fields = selection.wire
-    if (plan.wire.length > 0) query.filtering = GraphFilter.encodeWire(plan.wire)
-    if (sort !== undefined) query.sort = sort
-    if (options.limit !== undefined) query.limit = String(options.limit)
+    const queryWith = (wire: ReadonlyArray<GraphFilter.WireClause>) => {
+      const query: Record<string, string> = {}
+      if (selection.wire !== undefined) query.fields = selection.wire
+      if (wire.length > 0) query.filtering = GraphFilter.encodeWire(wire)
+      if (sort !== undefined) query.sort = sort
+      if (options.limit !== undefined) query.limit = String(options.limit)
+      return query
+    }
+    const query = queryWith(plan.wire)
+    // From the checkpoint's data: everything from its second on (the ids read in that second are skipped
+    // when pages are read). Used at once when the checkpoint has no cursor, or when its cursor went stale.
+    const checkpoint = options.checkpoint
+    const fromData = checkpoint === undefined
+      ? undefined
+      : checkpoint.at === undefined
+      ? query
+      : queryWith(
+        GraphFilter.plan(edge.filters, [
+          ...clauses,
+          { field: resume!.field, operator: "GREATER_THAN_OR_EQUAL", value: new Date(checkpoint.at * 1000) }
+        ]).wire
+      )
 
     const prefetch = options.prefetch === undefined || options.prefetch === false
       ? 0
@@ -551,11 +576,12 @@ const prepareEdgeUnguarded = (
       ? 1
       : options.prefetch
     const selections = selection.selections ?? []
+    const byCursor = checkpoint?.after !== undefined
     return {
       edge,
       parentId: id,
-      query,
-      after: options.after,
+      query: byCursor ? query : fromData ?? query,
+      after: byCursor ? checkpoint!.after : options.after,
       prefetch,
       itemSchema: selection.itemSchema,
       pageSchema: pageSchemaOf(selection.itemSchema),
@@ -564,9 +590,8 @@ const prepareEdgeUnguarded = (
       local: plan.local,
       strip: selection.strip,
       expansions: selection.expansions,
-      resumeFrom: options.checkpoint === undefined
-        ? undefined
-        : { at: options.checkpoint.at, ids: new Set(options.checkpoint.ids) },
+      resumeFrom: checkpoint?.at === undefined ? undefined : { at: checkpoint.at, ids: new Set(checkpoint.ids) },
+      fallback: byCursor ? fromData : undefined,
       checkpointField
     }
   })
