@@ -142,7 +142,9 @@ const results = []
 for (const row of rows) {
   const result = await measure(row)
   results.push(result)
-  console.log(`${result.name.padEnd(56)} ${result.wall.toFixed(2).padStart(8)} wall ${result.cpu.toFixed(2).padStart(8)} cpu`)
+  console.log(
+    `${result.name.padEnd(56)} ${result.wall.toFixed(2).padStart(8)} wall ${result.cpu.toFixed(2).padStart(8)} cpu`
+  )
 }
 const floor = results[0]!
 const disabled = results[4]!
