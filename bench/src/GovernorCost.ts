@@ -67,6 +67,21 @@ const measure = async (row: Row) => {
   return { name: row.name, wall: median(wall), cpu: median(cpu) }
 }
 
+async function interleaved(pair: ReadonlyArray<Row>) {
+  const samples = pair.map(() => ({ wall: [] as Array<number>, cpu: [] as Array<number> }))
+  for (const row of pair) await row.run() // warm-up
+  for (let round = 0; round < rounds; round++) {
+    for (let i = 0; i < pair.length; i++) {
+      const usage = process.cpuUsage()
+      const start = performance.now()
+      await pair[i]!.run()
+      samples[i]!.wall.push(((performance.now() - start) * 1000) / requests)
+      samples[i]!.cpu.push(process.cpuUsage(usage).user / requests)
+    }
+  }
+  return pair.map((row, i) => ({ name: row.name, wall: median(samples[i]!.wall), cpu: median(samples[i]!.cpu) }))
+}
+
 const governorLoop = (
   governor: RateGovernor.Service,
   keyOf: (i: number) => string,
@@ -137,23 +152,33 @@ const rows: ReadonlyArray<Row> = [
   { name: "GraphClient.get, canned, default governor, 10%", run: () => governedRuntime.runPromise(getLoop) }
 ]
 
+const signed = (value: number) => `${value >= 0 ? "+" : "−"}${Math.abs(value).toFixed(2)}`
+
 console.log(`${requests} requests per round, median of ${rounds} rounds; µs per request`)
-const results = []
-for (const row of rows) {
-  const result = await measure(row)
-  results.push(result)
+const print = (result: { readonly name: string; readonly wall: number; readonly cpu: number }) =>
   console.log(
     `${result.name.padEnd(56)} ${result.wall.toFixed(2).padStart(8)} wall ${result.cpu.toFixed(2).padStart(8)} cpu`
   )
+const alone = []
+for (const row of rows.slice(0, 4)) {
+  const result = await measure(row)
+  alone.push(result)
+  print(result)
 }
-const floor = results[0]!
-const disabled = results[4]!
+// The two client rows take turns round by round, so that a change in the machine's load hits both.
+const [disabled, governed] = await interleaved(rows.slice(4))
+print(disabled!)
+print(governed!)
+const floor = alone[0]!
 console.log(
-  `governor alone, added over the floor: ${
-    results.slice(1, 4).map((r) => `${r.name.split(", ").slice(1).join(", ")} +${(r.wall - floor.wall).toFixed(2)}`)
-      .join("; ")
+  `governor alone, over the floor: ${
+    alone.slice(1).map((r) => `${r.name.split(", ").slice(1).join(", ")} ${signed(r.wall - floor.wall)}`).join("; ")
   }`
 )
-console.log(`GraphClient.get, governor added: +${(results[5]!.wall - disabled.wall).toFixed(2)} µs per request`)
+console.log(
+  `GraphClient.get, governor on minus off: ${signed(governed!.wall - disabled!.wall)} µs wall, ${
+    signed(governed!.cpu - disabled!.cpu)
+  } µs cpu per request`
+)
 await disabledRuntime.dispose()
 await governedRuntime.dispose()
