@@ -21,7 +21,9 @@ import * as Schema from "effect/Schema"
 // Meta documents numbers; tolerate numeric strings too rather than losing the whole header.
 const Figure = Schema.Union(Schema.Number, Schema.NumberFromString)
 
-const optionalFigure = (key: string) => Schema.optional(Figure).pipe(Schema.fromKey(key))
+// `null` reads as absent, as everywhere else Graph may send it.
+const optionalFigure = (key: string) =>
+  Schema.optionalWith(Figure, { exact: true, nullable: true }).pipe(Schema.fromKey(key))
 
 const usageFigures = {
   callCount: optionalFigure("call_count"),
@@ -36,7 +38,7 @@ const usageFigures = {
  * @category schemas
  */
 export const BusinessUseCaseEntry = Schema.Struct({
-  type: Schema.optional(Schema.String),
+  type: Schema.optionalWith(Schema.String, { exact: true, nullable: true }),
   ...usageFigures,
   /** Minutes until calls are accepted again; 0 or absent when not throttled. */
   estimatedTimeToRegainAccess: optionalFigure("estimated_time_to_regain_access")
