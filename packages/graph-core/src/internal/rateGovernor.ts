@@ -72,7 +72,7 @@ interface Watch {
 /** @internal */
 export interface Governor extends RateGovernor.Service {
   /** How much per-key and per-budget state the governor itself holds (for tests of boundedness). */
-  readonly sizes: () => { readonly keys: number; readonly watches: number }
+  readonly sizes: () => { readonly keys: number; readonly aliases: number; readonly watches: number }
 }
 
 /** @internal */
@@ -394,6 +394,10 @@ export const make = (
     return {
       acquire,
       observe,
-      sizes: () => ({ keys: keys.size, watches: watches.size })
+      sizes: () => {
+        let aliases = 0
+        for (const state of keys.values()) aliases += state.aliases.size
+        return { keys: keys.size, aliases, watches: watches.size }
+      }
     }
   })
