@@ -118,7 +118,7 @@ describe("RateGovernor", () => {
       for (let i = 0; i < 300; i++) yield* get(alpha)
       expect(graph.sent).toHaveLength(300)
       const store = yield* RateGovernorStore.RateGovernorStore
-      const known = yield* store.read([alpha, RateGovernor.appScope])
+      const known = yield* store.read([RateGovernor.budgetScope(alpha), RateGovernor.appScope])
       expect(known.every(Option.isNone)).toBe(true)
     }).pipe(Effect.provide(governed(graph.layer)))
   })
@@ -425,7 +425,9 @@ describe("RateGovernor", () => {
           [{ ceiling: 80, paceFrom: 80 }, "rateGovernor.paceFrom"],
           [{ budget: { calls: 0 } }, "rateGovernor.budget.calls"],
           [{ budget: { window: "0 seconds" } }, "rateGovernor.budget.window"],
-          [{ maxProbeInterval: Duration.infinity }, "rateGovernor.maxProbeInterval"]
+          [{ maxProbeInterval: Duration.infinity }, "rateGovernor.maxProbeInterval"],
+          [{ types: [] }, "rateGovernor.types"],
+          [{ types: ["Whatsapp Business"] }, "rateGovernor.types"]
         ] as const
       ) {
         const error = yield* Effect.flip(RateGovernor.makeSettings(options))
