@@ -7,6 +7,7 @@ import * as Either from "effect/Either"
 import * as Logger from "effect/Logger"
 import { type ChildProcess, spawn } from "node:child_process"
 import * as net from "node:net"
+import * as os from "node:os"
 import { redisUrl, uniquePrefix } from "./utils/redisUrl.js"
 
 // A Redis that goes away and comes back, on a loopback port of its own: the store must say so once per
@@ -29,7 +30,7 @@ const startRedis = (port: number) =>
   Effect.sync(() => {
     const server = spawn(
       "redis-server",
-      ["--bind", "127.0.0.1", "--port", String(port), "--save", "", "--appendonly", "no"],
+      ["--bind", "127.0.0.1", "--port", String(port), "--save", "", "--appendonly", "no", "--dir", os.tmpdir()],
       { stdio: "ignore" }
     )
     servers.push(server)
