@@ -4,6 +4,9 @@
  * - `X-Business-Use-Case-Usage`: a JSON object keyed by business-object id; each value is an array of
  *   `{ type, call_count, total_cputime, total_time, estimated_time_to_regain_access }`. The three usage
  *   figures are percentages of the budget (throttled at 100); the regain time is in minutes.
+ *   The keys are not always the id a request was about: for a request on `/{business-id}/...` Meta may
+ *   key the usage by one or more WhatsApp Business Account ids instead, and one array may hold several
+ *   `type`s (`whatsapp_business_management`, `whatsapp`, ...), each its own budget.
  * - `X-App-Usage`: `{ call_count, total_cputime, total_time }`, percentages for the whole app.
  *
  * Meta sends them only once enough calls have been made, so an absent or malformed header means
@@ -18,7 +21,9 @@ import * as Schema from "effect/Schema"
 // Meta documents numbers; tolerate numeric strings too rather than losing the whole header.
 const Figure = Schema.Union(Schema.Number, Schema.NumberFromString)
 
-const optionalFigure = (key: string) => Schema.optional(Figure).pipe(Schema.fromKey(key))
+// `null` reads as absent, as everywhere else Graph may send it.
+const optionalFigure = (key: string) =>
+  Schema.optionalWith(Figure, { exact: true, nullable: true }).pipe(Schema.fromKey(key))
 
 const usageFigures = {
   callCount: optionalFigure("call_count"),
@@ -33,7 +38,7 @@ const usageFigures = {
  * @category schemas
  */
 export const BusinessUseCaseEntry = Schema.Struct({
-  type: Schema.optional(Schema.String),
+  type: Schema.optionalWith(Schema.String, { exact: true, nullable: true }),
   ...usageFigures,
   /** Minutes until calls are accepted again; 0 or absent when not throttled. */
   estimatedTimeToRegainAccess: optionalFigure("estimated_time_to_regain_access")
@@ -143,7 +148,7 @@ export const fromHeaders = (headers: Readonly<Record<string, string | undefined>
 }
 
 /**
- * The entries for one business id (all entries when no id is given).
+ * The entries keyed by one business-object id (all entries when no id is given).
  *
  * @since 0.1.0
  * @category getters
@@ -152,17 +157,47 @@ export const forBusiness = (usage: GraphUsage, businessId?: string): ReadonlyArr
   (usage.businessUseCase ?? []).filter((entry) => businessId === undefined || entry.businessId === businessId)
 
 /**
- * The highest of all usage percentages reported (business and app), if any was.
+ * The entries that speak for a request counted against `key`: those keyed by `key`, or — when the header
+ * names only other ids, as Meta does when it keys a business's calls by its WhatsApp Business Account
+ * ids — every entry (all entries when no key is given).
+ *
+ * @example
+ * ```ts
+ * import { GraphUsage } from "@effect-waba/graph-core"
+ *
+ * // A request about business 111, answered with the usage of its WABA 222.
+ * const usage = GraphUsage.fromHeaders({
+ *   "x-business-use-case-usage": "{\"222\":[{\"type\":\"whatsapp_business_management\",\"call_count\":70}]}"
+ * })
+ * GraphUsage.forRequest(usage, "111").map((entry) => entry.businessId) // ["222"]
+ * ```
+ *
+ * @since 0.2.0
+ * @category getters
+ */
+export const forRequest = (usage: GraphUsage, key?: string): ReadonlyArray<BusinessUseCaseUsage> => {
+  const all = usage.businessUseCase ?? []
+  if (key === undefined) return all
+  const own = all.filter((entry) => entry.businessId === key)
+  return own.length > 0 ? own : all
+}
+
+const percentage = (value: number | undefined): value is number =>
+  value !== undefined && Number.isFinite(value) && value >= 0
+
+/**
+ * The highest of all usage percentages reported (business and app), if any was. With `key`, the business
+ * entries are those that speak for a request counted against it ({@link forRequest}).
  *
  * @since 0.1.0
  * @category getters
  */
-export const highestPercentage = (usage: GraphUsage, businessId?: string): number | undefined => {
+export const highestPercentage = (usage: GraphUsage, key?: string): number | undefined => {
   let highest: number | undefined
   const consider = (value: number | undefined) => {
-    if (value !== undefined && Number.isFinite(value) && (highest === undefined || value > highest)) highest = value
+    if (percentage(value) && (highest === undefined || value > highest)) highest = value
   }
-  for (const entry of forBusiness(usage, businessId)) {
+  for (const entry of forRequest(usage, key)) {
     consider(entry.callCount)
     consider(entry.totalCputime)
     consider(entry.totalTime)
@@ -175,16 +210,17 @@ export const highestPercentage = (usage: GraphUsage, businessId?: string): numbe
 
 /**
  * How long until Meta accepts calls again, from `estimated_time_to_regain_access` (minutes): the
- * longest across the matching entries, or `undefined` when no entry says to wait.
+ * longest across the entries that speak for a request counted against `key` ({@link forRequest}; every
+ * entry without `key`), or `undefined` when none says to wait.
  *
  * @since 0.1.0
  * @category getters
  */
-export const regainAccessIn = (usage: GraphUsage, businessId?: string): Duration.Duration | undefined => {
+export const regainAccessIn = (usage: GraphUsage, key?: string): Duration.Duration | undefined => {
   let minutes = 0
-  for (const entry of forBusiness(usage, businessId)) {
+  for (const entry of forRequest(usage, key)) {
     const value = entry.estimatedTimeToRegainAccess
-    if (value !== undefined && Number.isFinite(value) && value > minutes) minutes = value
+    if (percentage(value) && value > minutes) minutes = value
   }
   return minutes > 0 ? Duration.minutes(minutes) : undefined
 }

@@ -2,10 +2,10 @@
  * Stays under Graph's rate limits instead of running into them.
  *
  * Graph reports, on responses, how much of a budget has been used: `X-Business-Use-Case-Usage` per
- * business (the budget behind error 80008) and `X-App-Usage` for the whole app, as percentages over a
- * rolling window, and — once a budget is spent — how many minutes until calls are accepted again. The
- * governor reads those headers from every response (`observe`) and decides, before each request is
- * sent (`acquire`), whether it should wait:
+ * business-object id and usage type (the budget behind error 80008) and `X-App-Usage` for the whole app,
+ * as percentages over a rolling window, and — once a budget is spent — how many minutes until calls are
+ * accepted again. The governor reads those headers from every response (`observe`) and decides, before
+ * each request is sent (`acquire`), whether it should wait:
  *
  * - below `paceFrom` (50%): never;
  * - from `paceFrom` up to the `ceiling` (90%): calls are spaced out, the gap growing with usage up to the
@@ -14,9 +14,23 @@
  *   whether usage has dropped — no more often than half the budget left would allow over a window, and
  *   less often with each answer still at the ceiling (the gap doubling, up to `maxProbeInterval`);
  * - when a response says `estimated_time_to_regain_access` > 0, or a request was throttled (4, 17, 32,
- *   341, 613, 80000–80014) with a hint: every request for that business waits until the time is up.
+ *   341, 613, 80000–80014) with a hint: every request counted against that budget waits until the time is up.
  *
- * Until a response carries usage headers it does nothing: no delay, no state.
+ * **Budgets.** One budget per (id, usage type): the header's keys may be the business id asked about or
+ * other ids (for a request on `/{business-id}/...`, Meta may key the usage by the business's WhatsApp
+ * Business Account ids), and one id's array may hold several types. A request is governed by the budgets
+ * of the types in `types` (default `whatsapp_business_management`; an entry without a type counts as the
+ * first) under its own key, under every other id that responses to its key reported (remembered for a
+ * window), and by the app's budget.
+ *
+ * **The decision** is a pure function of what is known and the time (see `internal/governorDecision.ts`);
+ * the store and the clock are the only effects around it. Until a response carries usage headers, and
+ * while every budget of a request is at or below `paceFrom`, a request goes at once: with the in-memory
+ * store nothing is read, booked or stored.
+ *
+ * **Bounded holds.** Every hold, whatever its reason, is bounded by the `maxWait` the caller passes to
+ * `acquire` (`GraphClient` passes `retry.maxHintedWait`): a hold the caller would not accept fails at once
+ * with {@link HoldTooLongError}, without sending.
  *
  * `GraphClient` uses the governor in its context, and an in-memory one of its own when there is none;
  * provide {@link disabled} to turn it off, or {@link layer} over a shared store (`@effect-waba/redis`)
@@ -30,6 +44,8 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import { GraphConfigError } from "./GraphConfig.js"
 import type * as GraphUsage from "./GraphUsage.js"
+import type { HoldTooLongError } from "./HoldTooLongError.js"
+import * as decision from "./internal/governorDecision.js"
 import * as internal from "./internal/rateGovernor.js"
 import * as RateGovernorStore from "./RateGovernorStore.js"
 
@@ -39,7 +55,25 @@ import * as RateGovernorStore from "./RateGovernorStore.js"
  * @since 0.1.0
  * @category constants
  */
-export const appScope: string = internal.appScope
+export const appScope: string = decision.appScope
+
+/**
+ * The usage type of the WhatsApp Business Management API, the budget the reads of this project count against.
+ *
+ * @since 0.2.0
+ * @category constants
+ */
+export const whatsappBusinessManagement = "whatsapp_business_management"
+
+/**
+ * The store key of one budget: a business-object id and a usage type, e.g.
+ * `budgetScope("123", "whatsapp_business_management")` is `"123:whatsapp_business_management"`.
+ *
+ * @since 0.2.0
+ * @category constructors
+ */
+export const budgetScope = (id: string, type: string = whatsappBusinessManagement): string =>
+  decision.budgetScope(id, type)
 
 /**
  * @since 0.1.0
@@ -65,6 +99,12 @@ export interface Options {
    * the budget left per window.)
    */
   readonly maxProbeInterval?: Duration.DurationInput | undefined
+  /**
+   * The usage types of `X-Business-Use-Case-Usage` that govern requests, each a budget of its own.
+   * Default `["whatsapp_business_management"]`; add `"whatsapp"` to be paced by the messaging budget too.
+   * Entries without a type count as the first; entries of other types are ignored.
+   */
+  readonly types?: ReadonlyArray<string> | undefined
 }
 
 /**
@@ -79,6 +119,7 @@ export interface Settings {
   readonly calls: number
   readonly window: Duration.Duration
   readonly maxProbeInterval: Duration.Duration
+  readonly types: ReadonlyArray<string>
 }
 
 /**
@@ -90,7 +131,8 @@ export const defaultSettings: Settings = {
   paceFrom: 50,
   calls: 200,
   window: Duration.hours(1),
-  maxProbeInterval: Duration.minutes(6)
+  maxProbeInterval: Duration.minutes(6),
+  types: [whatsappBusinessManagement]
 }
 
 const invalid = (setting: string, message: string) =>
@@ -131,7 +173,11 @@ export const makeSettings = (options: Options = {}): Effect.Effect<Settings, Gra
     if (maxProbeInterval === undefined) {
       return yield* invalid("maxProbeInterval", "maxProbeInterval must be a positive, finite duration.")
     }
-    return { ceiling, paceFrom, calls, window, maxProbeInterval }
+    const types = options.types ?? defaultSettings.types
+    if (types.length === 0 || types.some((type) => typeof type !== "string" || !/^[a-z0-9_]+$/.test(type))) {
+      return yield* invalid("types", "types must name one or more usage types, e.g. whatsapp_business_management.")
+    }
+    return { ceiling, paceFrom, calls, window, maxProbeInterval, types: [...new Set(types)] }
   })
 
 /**
@@ -150,13 +196,12 @@ export interface Facts {
 }
 
 /**
- * Graph said when access returns, and that is further away than the caller is willing to wait: the
- * request is not sent. `GraphClient` turns this into a `GraphRateLimitError` carrying the wait.
+ * A hold longer than the caller accepts: the request is not sent. See {@link HoldTooLongError}.
  *
- * @since 0.1.0
+ * @since 0.2.0
  * @category errors
  */
-export { HoldTooLongError } from "./internal/rateGovernor.js"
+export { HoldTooLongError, isHoldTooLongError } from "./HoldTooLongError.js"
 
 /**
  * @since 0.1.0
@@ -164,14 +209,15 @@ export { HoldTooLongError } from "./internal/rateGovernor.js"
  */
 export interface Service {
   /**
-   * Waits, if needed, until a request counted against `key` (a business id; `undefined` for calls
-   * that only count against the app) may be sent. Fails only when Graph has said access returns later
-   * than `maxWait` from now, rather than sleeping that long.
+   * Waits, if needed, until a request counted against `key` (a business-object id; `undefined` for calls
+   * that only count against the app) may be sent. Fails with {@link HoldTooLongError}, at once and
+   * without waiting, when the hold would be longer than `maxWait` (for any reason: regain, ceiling or
+   * pacing); without `maxWait` it waits as long as needed.
    */
   readonly acquire: (
     key: string | undefined,
     maxWait?: Duration.Duration | undefined
-  ) => Effect.Effect<void, internal.HoldTooLongError>
+  ) => Effect.Effect<void, HoldTooLongError>
   /** Learns from a response to a request counted against `key`. Never fails. */
   readonly observe: (key: string | undefined, facts: Facts) => Effect.Effect<void>
 }

@@ -2,7 +2,8 @@
  * Where the {@link RateGovernor} keeps what it has learned, so that every fiber — and, with a shared
  * store, every process — that calls Graph for the same business works from one budget.
  *
- * A store holds, per scope (a business id, or `"app"` for `X-App-Usage`):
+ * A store holds, per scope (one budget: a business-object id and a usage type, as in
+ * `"123:whatsapp_business_management"`, or `"app"` for `X-App-Usage`; see `RateGovernor.budgetScope`):
  * - the latest {@link Observation} of the usage headers, which expires after the usage window;
  * - a pacing schedule: `reserve` books send times, each at least `interval` after the one before;
  * - a probe gate: `tryTake` lets one caller through once `interval` has passed since the last one.
@@ -12,13 +13,13 @@
  *
  * @since 0.1.0
  */
-import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
-import * as Duration from "effect/Duration"
+import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import * as Option from "effect/Option"
+import type * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
+import * as internal from "./internal/memoryStore.js"
 
 /**
  * What the governor knows about one scope, as of `observedAt`.
@@ -45,7 +46,7 @@ export type Observation = typeof Observation.Type
 
 /**
  * A store could not be read or written. The governor lets requests through when this happens (a
- * broken store must not stop every Graph call) and logs a warning.
+ * broken store must not stop every Graph call) and logs one warning per outage, not one per request.
  *
  * @since 0.1.0
  * @category errors
@@ -54,7 +55,14 @@ export class RateGovernorStoreError extends Schema.TaggedError<RateGovernorStore
   "@effect-waba/graph-core/RateGovernorStoreError"
 )("RateGovernorStoreError", {
   message: Schema.String,
-  cause: Schema.optional(Schema.Defect)
+  cause: Schema.optional(Schema.Defect),
+  /**
+   * The store has already logged the outage this failure belongs to (the Redis store logs one line when
+   * the connection is lost and one when it is back), so the governor does not log it again.
+   *
+   * @since 0.2.0
+   */
+  reported: Schema.optional(Schema.Boolean)
 }) {}
 
 /**
@@ -76,10 +84,15 @@ export interface Store {
    * Books the next send time for `scope`, at least `interval` after the previous booking, and returns
    * how long the caller must wait for it (zero when it may send now). Atomic across everyone sharing
    * the store.
+   *
+   * With `limit`, a place further away than `limit` is not booked (the caller will not wait that long):
+   * the store takes nothing and returns the wait the place would have meant. A store that ignores
+   * `limit` still works; refused callers then push later bookings back.
    */
   readonly reserve: (
     scope: string,
-    interval: Duration.Duration
+    interval: Duration.Duration,
+    limit?: Duration.Duration | undefined
   ) => Effect.Effect<Duration.Duration, RateGovernorStoreError>
   /**
    * Lets the caller through the probe gate of `scope` if nobody went through it in the last `interval`:
@@ -91,6 +104,16 @@ export interface Store {
     scope: string,
     interval: Duration.Duration
   ) => Effect.Effect<Duration.Duration, RateGovernorStoreError>
+  /**
+   * For a store that lives in this process only: the observation held for `scope`, looked up at once
+   * (it may have expired; `read` decides that). With it the governor lets a request whose budgets are
+   * unknown or far from their limits go without running any effect, and does not store usage that asks
+   * for nothing. A store shared between processes must leave it out: what another process wrote is
+   * only seen through `read`.
+   *
+   * @since 0.2.0
+   */
+  readonly peek?: ((scope: string) => Observation | undefined) | undefined
 }
 
 /**
@@ -105,62 +128,14 @@ export class RateGovernorStore extends Context.Tag("@effect-waba/graph-core/Rate
 /**
  * A store in this process's memory, on Effect's `Clock` (so `TestClock` drives it).
  *
+ * It stays bounded whatever the number of businesses: an observation is dropped when it expires, a
+ * booking or probe a day after its time, and past 100,000 scopes the least recently written go first.
+ * Usage that asks for nothing (at or below the pacing threshold) is not stored at all.
+ *
  * @since 0.1.0
  * @category constructors
  */
-export const makeMemory: Effect.Effect<Store> = Effect.sync(() => {
-  const retainMillis = 86_400_000
-  const observations = new Map<string, { readonly observation: Observation; readonly expiresAt: number }>()
-  // The last booking and the last probe per scope, with the interval they were made under. Each caller
-  // spaces itself from the last one by its own interval, so an interval that grows (a probe streak)
-  // takes effect at once.
-  const bookings = new Map<string, { readonly at: number; readonly interval: number }>()
-  const probes = new Map<string, { readonly at: number; readonly interval: number }>()
-
-  // Forget what has lapsed now and then, so a process that talks to many businesses does not grow.
-  let writes = 0
-  const sweep = (now: number) => {
-    if (++writes % 256 !== 0) return
-    for (const [scope, entry] of observations) if (entry.expiresAt <= now) observations.delete(scope)
-    // A booking is kept well past its interval: the next caller may ask with a longer one.
-    for (const map of [bookings, probes]) {
-      for (const [scope, entry] of map) if (entry.at + entry.interval + retainMillis <= now) map.delete(scope)
-    }
-  }
-
-  return {
-    read: (scopes) =>
-      Effect.map(Clock.currentTimeMillis, (now) =>
-        scopes.map((scope) => {
-          const entry = observations.get(scope)
-          return entry !== undefined && entry.expiresAt > now ? Option.some(entry.observation) : Option.none()
-        })),
-    write: (scope, observation, timeToLive) =>
-      Effect.map(Clock.currentTimeMillis, (now) => {
-        sweep(now)
-        observations.set(scope, { observation, expiresAt: now + Duration.toMillis(timeToLive) })
-      }),
-    reserve: (scope, interval) =>
-      Effect.map(Clock.currentTimeMillis, (now) => {
-        sweep(now)
-        const millis = Duration.toMillis(interval)
-        const last = bookings.get(scope)
-        const slot = last === undefined ? now : Math.max(now, last.at + millis)
-        bookings.set(scope, { at: slot, interval: millis })
-        return Duration.millis(slot - now)
-      }),
-    tryTake: (scope, interval) =>
-      Effect.map(Clock.currentTimeMillis, (now) => {
-        sweep(now)
-        const millis = Duration.toMillis(interval)
-        const last = probes.get(scope)
-        const openAt = last === undefined ? now : last.at + millis
-        if (openAt > now) return Duration.millis(openAt - now)
-        probes.set(scope, { at: now, interval: millis })
-        return Duration.zero
-      })
-  }
-})
+export const makeMemory: Effect.Effect<Store> = Effect.sync(() => internal.make())
 
 /**
  * The in-memory store as a layer: one budget per process.

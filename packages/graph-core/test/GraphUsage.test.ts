@@ -53,4 +53,40 @@ describe("GraphUsage.fromHeaders", () => {
     const mixed = GraphUsage.fromHeaders(header({ "1": [{ call_count: "lots" }, { call_count: 12 }] }))
     expect(mixed.businessUseCase).toEqual([{ businessId: "1", callCount: 12 }])
   })
+
+  it("a header keyed by WABA ids speaks for a request about the business, with every type it holds", () => {
+    // A request on /111/owned_whatsapp_business_accounts, answered with the usage of WABAs 222 and 333.
+    const usage = GraphUsage.fromHeaders(header({
+      "222": [
+        { type: "whatsapp_business_management", call_count: 30, total_cputime: 4, total_time: 6 },
+        { type: "whatsapp", call_count: 100, estimated_time_to_regain_access: 45 }
+      ],
+      "333": [{ type: "whatsapp_business_management", call_count: 72, estimated_time_to_regain_access: 3 }]
+    }))
+    expect(GraphUsage.forBusiness(usage, "111")).toEqual([])
+    expect(GraphUsage.forRequest(usage, "111").map((e) => [e.businessId, e.type])).toEqual([
+      ["222", "whatsapp_business_management"],
+      ["222", "whatsapp"],
+      ["333", "whatsapp_business_management"]
+    ])
+    expect(GraphUsage.highestPercentage(usage, "111")).toBe(100)
+    expect(GraphUsage.regainAccessIn(usage, "111")).toEqual(Duration.minutes(45))
+    // Where the key itself is named, only its own entries speak for it.
+    expect(GraphUsage.forRequest(usage, "333").map((e) => e.callCount)).toEqual([72])
+    expect(GraphUsage.regainAccessIn(usage, "333")).toEqual(Duration.minutes(3))
+  })
+
+  it("null figures and types read as absent; negative figures are not percentages", () => {
+    const usage = GraphUsage.fromHeaders(header({
+      "1": [{ type: null, call_count: null, total_cputime: 12, total_time: -3, estimated_time_to_regain_access: -1 }]
+    }))
+    expect(usage.businessUseCase).toEqual([{
+      businessId: "1",
+      totalCputime: 12,
+      totalTime: -3,
+      estimatedTimeToRegainAccess: -1
+    }])
+    expect(GraphUsage.highestPercentage(usage)).toBe(12)
+    expect(GraphUsage.regainAccessIn(usage)).toBeUndefined()
+  })
 })

@@ -14,6 +14,8 @@ import * as TestClock from "effect/TestClock"
 import { TOKEN } from "./utils/MockGraph.js"
 import { makeRecorder } from "./utils/Recorder.js"
 
+const { RateGovernorStoreError } = RateGovernorStore
+
 const Page = Schema.Struct({ data: Schema.Array(Schema.Struct({ id: Schema.String })) })
 const route = "/{business-id}/owned_whatsapp_business_accounts"
 const alpha = "1111111111"
@@ -29,6 +31,8 @@ interface Answer {
   readonly business?: { readonly callCount: number; readonly regainMinutes?: number }
   /** `X-App-Usage` call_count. */
   readonly app?: number
+  /** `X-Business-Use-Case-Usage` as sent, keyed by any ids (instead of `business`). */
+  readonly usage?: Record<string, ReadonlyArray<Record<string, unknown>>>
 }
 
 interface Sent {
@@ -59,6 +63,7 @@ const server = (answer: (n: number, businessId: string) => Answer) => {
           }]
         })
       }
+      if (reply.usage !== undefined) headers["x-business-use-case-usage"] = JSON.stringify(reply.usage)
       if (reply.app !== undefined) {
         headers["x-app-usage"] = JSON.stringify({ call_count: reply.app, total_cputime: 1, total_time: 1 })
       }
@@ -113,7 +118,7 @@ describe("RateGovernor", () => {
       for (let i = 0; i < 300; i++) yield* get(alpha)
       expect(graph.sent).toHaveLength(300)
       const store = yield* RateGovernorStore.RateGovernorStore
-      const known = yield* store.read([alpha, RateGovernor.appScope])
+      const known = yield* store.read([RateGovernor.budgetScope(alpha), RateGovernor.appScope])
       expect(known.every(Option.isNone)).toBe(true)
     }).pipe(Effect.provide(governed(graph.layer)))
   })
@@ -373,27 +378,41 @@ describe("RateGovernor", () => {
     }).pipe(Effect.provide(layer))
   })
 
-  it.effect("a failing store lets requests through and says so", () => {
+  it.effect("a failing store lets requests through and says so once per outage", () => {
     const recorder = makeRecorder()
     const graph = server(() => ({ business: { callCount: 100, regainMinutes: 60 } }))
-    const broken = Layer.succeed(RateGovernorStore.RateGovernorStore, {
-      read: () => Effect.fail(new RateGovernorStore.RateGovernorStoreError({ message: "connection refused" })),
-      write: () => Effect.fail(new RateGovernorStore.RateGovernorStoreError({ message: "connection refused" })),
-      reserve: () => Effect.fail(new RateGovernorStore.RateGovernorStoreError({ message: "connection refused" })),
-      tryTake: () => Effect.fail(new RateGovernorStore.RateGovernorStoreError({ message: "connection refused" }))
+    let down = true
+    const failing = <A>(value: A) =>
+      Effect.suspend(() =>
+        down
+          ? Effect.fail(new RateGovernorStoreError({ message: "connection refused" }))
+          : Effect.succeed(value)
+      )
+    const flaky = Layer.succeed(RateGovernorStore.RateGovernorStore, {
+      read: (scopes) => failing(scopes.map(() => Option.none())),
+      write: () => failing(undefined),
+      reserve: () => failing(Duration.zero),
+      tryTake: () => failing(Duration.zero)
     })
     const layer = GraphClient.layer.pipe(
-      Layer.provide(RateGovernor.layer().pipe(Layer.provide(broken))),
+      Layer.provide(RateGovernor.layer().pipe(Layer.provide(flaky))),
       Layer.provide(GraphConfig.layer({ accessToken: TOKEN, retry: false })),
       Layer.provide(graph.layer)
     )
+    const lines = () => recorder.logs.filter((log) => log.message.includes("store")).map((log) => log.level)
     return Effect.gen(function*() {
+      for (let i = 0; i < 5; i++) yield* get(alpha)
+      expect(graph.sent).toHaveLength(5)
+      // Ten failed store operations, one line.
+      expect(lines()).toEqual(["WARN"])
+      expect(recorder.logs.find((log) => log.level === "WARN")!.message).toContain("connection refused")
+      down = false
+      yield* get(alpha)
+      expect(lines()).toEqual(["WARN", "INFO"])
+      down = true
       yield* get(alpha)
       yield* get(alpha)
-      expect(graph.sent).toHaveLength(2)
-      const warnings = recorder.logs.filter((log) => log.level === "WARN")
-      expect(warnings.length).toBeGreaterThanOrEqual(2)
-      expect(warnings[0]!.message).toContain("connection refused")
+      expect(lines()).toEqual(["WARN", "INFO", "WARN"])
     }).pipe(Effect.provide(layer), recorder.run)
   })
 
@@ -406,7 +425,9 @@ describe("RateGovernor", () => {
           [{ ceiling: 80, paceFrom: 80 }, "rateGovernor.paceFrom"],
           [{ budget: { calls: 0 } }, "rateGovernor.budget.calls"],
           [{ budget: { window: "0 seconds" } }, "rateGovernor.budget.window"],
-          [{ maxProbeInterval: Duration.infinity }, "rateGovernor.maxProbeInterval"]
+          [{ maxProbeInterval: Duration.infinity }, "rateGovernor.maxProbeInterval"],
+          [{ types: [] }, "rateGovernor.types"],
+          [{ types: ["Whatsapp Business"] }, "rateGovernor.types"]
         ] as const
       ) {
         const error = yield* Effect.flip(RateGovernor.makeSettings(options))
@@ -416,4 +437,86 @@ describe("RateGovernor", () => {
       expect(settings).toMatchObject({ ceiling: 40, paceFrom: 20, calls: 200 })
       expect(Duration.toMillis(settings.maxProbeInterval)).toBe(360_000)
     }))
+})
+
+describe("RateGovernor budgets: keys and types as Meta sends them", () => {
+  const waba = "3333333333"
+  const wbm = "whatsapp_business_management"
+
+  it.effect("a business answered with the usage of its WABA is paced by that budget from then on", () => {
+    // Requests are about businesses; the header names the WABA whose budget they count against.
+    const graph = server((n, businessId) =>
+      businessId === beta
+        ? {}
+        : { usage: { [waba]: [{ type: wbm, call_count: n === 0 ? 95 : 40, total_cputime: 3, total_time: 2 }] } }
+    )
+    return Effect.gen(function*() {
+      yield* get(alpha)
+      const next = yield* Effect.fork(get(alpha))
+      // Another business, never answered with that WABA, is not held.
+      yield* get(beta)
+      // A request counted against the WABA itself is held by the same budget.
+      const direct = yield* Effect.fork(get(waba))
+      // 95%: 5% of 200 calls left, half for probes: one per 12 minutes after the answer.
+      yield* TestClock.adjust("719 seconds")
+      expect(graph.sent.map((s) => s.businessId)).toEqual([alpha, beta])
+      yield* TestClock.adjust("1 second")
+      yield* Fiber.join(next)
+      yield* Fiber.join(direct)
+      // One of them went as the probe; its answer (the WABA at 40%) released the other at once.
+      expect(graph.sent.slice(2).map((s) => s.at)).toEqual([720_000, 720_000])
+      const store = yield* RateGovernorStore.RateGovernorStore
+      const [own, ofWaba] = yield* store.read([RateGovernor.budgetScope(alpha), RateGovernor.budgetScope(waba)])
+      // Nothing is stored under the business itself; the WABA's budget is back down to 40%.
+      expect(Option.isNone(own!)).toBe(true)
+      expect(Option.map(ofWaba!, (o) => o.usage)).toEqual(Option.some(40))
+    }).pipe(Effect.provide(governed(graph.layer)))
+  })
+
+  it.effect("several types in one array are separate budgets; only the governing types hold requests", () => {
+    const spentMessaging = {
+      usage: {
+        [alpha]: [
+          { type: wbm, call_count: 12, total_cputime: 1, total_time: 1 },
+          {
+            type: "whatsapp",
+            call_count: 100,
+            total_cputime: 100,
+            total_time: 100,
+            estimated_time_to_regain_access: 30
+          }
+        ]
+      }
+    }
+    const byDefault = server(() => spentMessaging)
+    const withMessaging = server(() => spentMessaging)
+    return Effect.gen(function*() {
+      // The messaging budget is spent, but management reads do not count against it.
+      yield* Effect.gen(function*() {
+        for (let i = 0; i < 3; i++) yield* get(alpha)
+        expect(byDefault.sent.map((s) => s.at)).toEqual([0, 0, 0])
+      }).pipe(Effect.provide(governed(byDefault.layer)))
+      // Told to keep to the messaging budget too, the governor waits its 30 minutes.
+      yield* Effect.gen(function*() {
+        yield* sequentially(2, alpha, "1 hour")
+        expect(withMessaging.sent.map((s) => s.at)).toEqual([0, 1_800_000])
+      }).pipe(
+        Effect.provide(
+          governed(withMessaging.layer, {
+            governor: { types: [wbm, "whatsapp"] },
+            config: { retry: { maxHintedWait: "1 hour" } }
+          })
+        )
+      )
+    })
+  })
+
+  it.effect("responses without usage headers teach nothing: a known budget is neither cleared nor zeroed", () => {
+    const graph = server((n) => (n === 0 ? { business: { callCount: 70 } } : {}))
+    return Effect.gen(function*() {
+      yield* sequentially(4, alpha, "1 minute")
+      // 70% stays the last word: every request is spaced by 10 s.
+      expect(gaps(graph.sent)).toEqual([10_000, 10_000, 10_000])
+    }).pipe(Effect.provide(governed(graph.layer)))
+  })
 })

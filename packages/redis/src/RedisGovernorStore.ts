@@ -4,31 +4,35 @@
  * near the ceiling, a regain time after 80008 — holds back the others at once, and their requests are
  * paced on one shared schedule.
  *
- * It is built from `@effect/experimental`'s maintained Redis primitives rather than scripts of our own:
- * - observations live in its `Persistence` Redis store (JSON values with a time to live);
- * - the pacing schedule and the probe gate are its `RateLimiter` Redis token buckets (one atomic Lua
- *   command each), with one call worth {@link tokensPerCall} tokens so that send times are kept to a
- *   thousandth of the interval.
+ * One `ioredis` connection per store carries everything:
+ * - observations are JSON values with a time to live (`SET … PX`, `MGET`);
+ * - the pacing schedule and the probe gate are one small Lua script each, so that booking a send time
+ *   or passing the gate is atomic across processes.
+ *
+ * **When Redis is down** the store logs one warning (not one per command), fails every operation at once
+ * while the connection is lost (the governor then lets requests through rather than stopping Graph
+ * calls), and logs one line when Redis is back; ioredis reconnects in the background with its own
+ * `retryStrategy`. Nothing reaches stderr behind the program's back.
  *
  * Time comes from each process's Effect `Clock`: machines sharing a budget need synchronised clocks (NTP).
  *
  * @since 0.1.0
  */
 import { GraphConfig, RateGovernor, RateGovernorStore } from "@effect-waba/graph-core"
-import * as PersistenceRedis from "@effect/experimental/Persistence/Redis"
-import * as RateLimiterRedis from "@effect/experimental/RateLimiter/Redis"
 import * as Config from "effect/Config"
 import type * as ConfigError from "effect/ConfigError"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
-import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
+import * as Runtime from "effect/Runtime"
 import * as Schema from "effect/Schema"
-import * as Scope from "effect/Scope"
-import type { RedisOptions } from "ioredis"
+import type * as Scope from "effect/Scope"
+import { Redis, type RedisOptions } from "ioredis"
+
+const { RateGovernorStoreError } = RateGovernorStore
 
 /**
  * Connection options for `ioredis`, plus the prefix of every key the store writes.
@@ -51,87 +55,175 @@ export type Options = RedisOptions & {
 export const defaultPrefix = "effect-waba:governor:"
 
 /**
- * Tokens one call is worth in the token buckets behind `reserve` and `tryTake`. Buckets refill one
- * token at a time, so this sets the resolution of send times: a thousandth of the interval.
+ * The resolution of send times of the token buckets this store was once built on.
  *
+ * @deprecated Send times are now kept to the millisecond by the store's own scripts; nothing reads this.
  * @since 0.1.0
  * @category constants
  */
 export const tokensPerCall = 1000
 
-// The buckets cannot refill at an infinite rate; a zero interval (a send that only records its time)
-// is booked with this one.
-const shortestIntervalMillis = 1
+/** A booking or a probe is kept this long past its time: the next caller may ask with a longer interval. */
+const retainMillis = 86_400_000
 
-const decodeObservation = Schema.decodeUnknownOption(RateGovernorStore.Observation)
+// Both scripts take the caller's clock, so that every process shares one timeline (Effect's `Clock`,
+// which `TestClock` drives in tests), and keep integers only: Lua numbers come back truncated.
+const reserveScript = `
+local last = tonumber(redis.call("GET", KEYS[1]))
+local now = tonumber(ARGV[1])
+local interval = tonumber(ARGV[2])
+local limit = tonumber(ARGV[3])
+local retain = tonumber(ARGV[4])
+local slot = now
+if last ~= nil and last + interval > now then slot = last + interval end
+local wait = slot - now
+if limit >= 0 and wait > limit then return wait end
+redis.call("SET", KEYS[1], slot, "PX", wait + retain)
+return wait
+`
 
-const storeError = (operation: string) => (cause: unknown) =>
-  new RateGovernorStore.RateGovernorStoreError({
-    message: `Redis ${operation} failed: ${cause instanceof Error ? cause.message : String(cause)}`,
-    cause
-  })
+const tryTakeScript = `
+local last = tonumber(redis.call("GET", KEYS[1]))
+local now = tonumber(ARGV[1])
+local interval = tonumber(ARGV[2])
+local retain = tonumber(ARGV[3])
+if last ~= nil and last + interval > now then return last + interval - now end
+redis.call("SET", KEYS[1], now, "PX", interval + retain)
+return 0
+`
+
+interface GovernorRedis extends Redis {
+  governorReserve(key: string, now: number, interval: number, limit: number, retain: number): Promise<number>
+  governorTryTake(key: string, now: number, interval: number, retain: number): Promise<number>
+}
+
+const decodeObservation = Schema.decodeUnknownOption(Schema.parseJson(RateGovernorStore.Observation))
+const encodeObservation = Schema.encodeSync(Schema.parseJson(RateGovernorStore.Observation))
+
+const describeCause = (cause: unknown) => (cause instanceof Error ? cause.message : String(cause))
+
+/** Where the store connects, for log lines (never the password). */
+const addressOf = (options: RedisOptions) =>
+  options.path !== undefined && options.path !== null
+    ? options.path
+    : `${options.host ?? "localhost"}:${options.port ?? 6379}`
 
 /**
- * Builds the store; its Redis connections close with the scope.
+ * Builds the store; its Redis connection closes with the scope.
  *
  * ioredis's own defaults are kept except `maxRetriesPerRequest`, lowered to 1: a store that cannot be
- * reached should fail fast (the governor then lets requests through and logs a warning) rather than
- * hold every Graph call for the length of ioredis's reconnection attempts.
+ * reached should fail fast (the governor then lets requests through) rather than hold every Graph call
+ * for the length of ioredis's reconnection attempts. While the connection is known to be lost, commands
+ * are not queued at all: they fail at once.
  *
  * @since 0.1.0
  * @category constructors
  */
 export const make = (options: Options): Effect.Effect<RateGovernorStore.Store, never, Scope.Scope> =>
   Effect.gen(function*() {
-    // The primitives close their connections with `quit()`, which rejects when Redis went away; a store
-    // that cannot say goodbye must not turn the shutdown of the whole program into a defect.
-    const connections = yield* Scope.make()
-    yield* Effect.addFinalizer(() =>
-      Scope.close(connections, Exit.void).pipe(
-        Effect.catchAllCause((cause) => Effect.logDebug("Rate governor: closing the Redis connections failed", cause))
-      )
-    )
-    const { prefix = defaultPrefix, ...redis } = options
-    const connection: RedisOptions = { maxRetriesPerRequest: 1, ...redis }
-    // `@effect/experimental`'s declarations spell some ioredis options without `| undefined`, which
-    // `exactOptionalPropertyTypes` tells apart; the values are the same options.
-    const limiter = yield* RateLimiterRedis.make(
-      { ...connection, prefix: `${prefix}schedule:` } as Parameters<typeof RateLimiterRedis.make>[0]
-    ).pipe(Scope.extend(connections))
-    const backing = yield* PersistenceRedis.make(connection as Parameters<typeof PersistenceRedis.make>[0]).pipe(
-      Scope.extend(connections)
-    )
-    const observations = yield* backing.make(`${prefix}usage`).pipe(Scope.extend(connections))
+    const { prefix = defaultPrefix, ...redisOptions } = options
+    const connection: RedisOptions = { maxRetriesPerRequest: 1, ...redisOptions }
+    const address = addressOf(connection)
+    const runtime = yield* Effect.runtime<never>()
+    const log = (effect: Effect.Effect<void>) =>
+      Runtime.runFork(runtime)(effect.pipe(Effect.annotateLogs({ "redis.address": address })))
 
-    // One call is `tokensPerCall` tokens in a bucket that holds one call and refills at one call per
-    // interval: taking a call from a full bucket is free, and each call taken while it is short waits
-    // for the refill — exactly a schedule whose bookings are `interval` apart.
-    const bucket = (key: string, interval: Duration.Duration, allowOverflow: boolean) => {
-      const refillMillis = Math.max(shortestIntervalMillis, Duration.toMillis(interval)) / tokensPerCall
-      return limiter.tokenBucket({
-        key,
-        tokens: tokensPerCall,
-        limit: tokensPerCall,
-        refillRate: Duration.millis(refillMillis),
-        allowOverflow
-      }).pipe(
-        Effect.map((
-          remaining
-        ) => (remaining >= 0 ? Duration.zero : Duration.millis(Math.ceil(-remaining * refillMillis)))),
-        Effect.mapError(storeError("rate limiter"))
+    // "down" from the first connection error until the connection is ready again: one line each way.
+    let health: "connecting" | "up" | "down" = "connecting"
+    let closing = false
+    const redis = yield* Effect.acquireRelease(
+      Effect.sync(() => {
+        const client = new Redis(connection) as GovernorRedis
+        client.defineCommand("governorReserve", { numberOfKeys: 1, lua: reserveScript })
+        client.defineCommand("governorTryTake", { numberOfKeys: 1, lua: tryTakeScript })
+        // Without an "error" listener ioredis prints every failed reconnection to stderr.
+        client.on("error", (error: unknown) => {
+          if (closing || health === "down") return
+          health = "down"
+          log(
+            Effect.logWarning(
+              `Rate governor store: Redis at ${address} cannot be reached (${
+                describeCause(error)
+              }); the rate governor lets requests through until it is back`
+            )
+          )
+        })
+        client.on("ready", () => {
+          const was = health
+          health = "up"
+          if (was === "down" && !closing) log(Effect.logInfo(`Rate governor store: Redis at ${address} is back`))
+        })
+        return client
+      }),
+      (client) =>
+        Effect.promise(async () => {
+          closing = true
+          // `quit` waits for an answer Redis may never give when it went away; then just drop the socket.
+          if (client.status === "ready") await client.quit().catch(() => client.disconnect())
+          else client.disconnect()
+        })
+    )
+
+    const run = <A>(operation: string, command: () => Promise<A>) =>
+      Effect.suspend(() =>
+        health === "down"
+          ? Effect.fail(
+            new RateGovernorStoreError({ message: `Redis at ${address} cannot be reached`, reported: true })
+          )
+          : Effect.tryPromise({
+            try: command,
+            catch: (cause) =>
+              new RateGovernorStoreError({
+                message: `Redis ${operation} failed: ${describeCause(cause)}`,
+                cause,
+                reported: health === "down"
+              })
+          })
       )
-    }
+
+    const usageKey = (scope: string) => `${prefix}usage:${scope}`
+    const wholeMillis = (duration: Duration.Duration) => Math.max(0, Math.ceil(Duration.toMillis(duration)))
 
     return RateGovernorStore.RateGovernorStore.of({
       read: (scopes) =>
-        observations.getMany([...scopes]).pipe(
-          Effect.map((values) => values.map((value) => Option.flatMap(value, decodeObservation))),
-          Effect.mapError(storeError("read"))
-        ),
+        scopes.length === 0
+          ? Effect.succeed([])
+          : Effect.map(
+            run("read", () => redis.mget(scopes.map(usageKey))),
+            (values) => values.map((value) => (value === null ? Option.none() : decodeObservation(value)))
+          ),
       write: (scope, observation, timeToLive) =>
-        observations.set(scope, observation, Option.some(timeToLive)).pipe(Effect.mapError(storeError("write"))),
-      reserve: (scope, interval) => bucket(`pace:${scope}`, interval, true),
-      tryTake: (scope, interval) => bucket(`probe:${scope}`, interval, false)
+        Effect.asVoid(
+          run(
+            "write",
+            () => redis.set(usageKey(scope), encodeObservation(observation), "PX", Math.max(1, wholeMillis(timeToLive)))
+          )
+        ),
+      reserve: (scope, interval, limit) =>
+        Effect.flatMap(Effect.clock, (clock) =>
+          Effect.map(
+            run("reserve", () =>
+              redis.governorReserve(
+                `${prefix}pace:${scope}`,
+                clock.unsafeCurrentTimeMillis(),
+                wholeMillis(interval),
+                limit === undefined || !Duration.isFinite(limit) ? -1 : Math.floor(Duration.toMillis(limit)),
+                retainMillis
+              )),
+            (wait) => Duration.millis(Math.max(0, wait))
+          )),
+      tryTake: (scope, interval) =>
+        Effect.flatMap(Effect.clock, (clock) =>
+          Effect.map(
+            run("probe gate", () =>
+              redis.governorTryTake(
+                `${prefix}probe:${scope}`,
+                clock.unsafeCurrentTimeMillis(),
+                wholeMillis(interval),
+                retainMillis
+              )),
+            (wait) => Duration.millis(Math.max(0, wait))
+          ))
     })
   })
 

@@ -47,6 +47,19 @@ for (const [name, makeLayer] of stores) {
         expect(millis(yield* store.reserve("42", Duration.seconds(4)))).toBe(3_000)
       }).pipe(Effect.provide(makeLayer())))
 
+    it.effect("reserve with a limit books nothing further away than the limit", () =>
+      Effect.gen(function*() {
+        const store = yield* RateGovernorStore.RateGovernorStore
+        const gap = Duration.seconds(10)
+        expect(millis(yield* store.reserve("42", gap, Duration.seconds(5)))).toBe(0)
+        // The next place is 10 s away: refused under a 5 s limit, and not taken...
+        expect(millis(yield* store.reserve("42", gap, Duration.seconds(5)))).toBe(10_000)
+        expect(millis(yield* store.reserve("42", gap, Duration.seconds(5)))).toBe(10_000)
+        // ...so a caller who accepts it gets that same place, and the one after is 10 s later.
+        expect(millis(yield* store.reserve("42", gap, Duration.seconds(10)))).toBe(10_000)
+        expect(millis(yield* store.reserve("42", gap))).toBe(20_000)
+      }).pipe(Effect.provide(makeLayer())))
+
     it.effect("tryTake lets one caller through per interval and takes nothing when it refuses", () =>
       Effect.gen(function*() {
         const store = yield* RateGovernorStore.RateGovernorStore

@@ -294,7 +294,7 @@ export const make = (
                 message: `Graph said ${
                   held.scope === appScope ? "the app" : `business ${held.scope}`
                 } may call again in ${
-                  Duration.format(Duration.millis(Math.round(held.waitMillis / 1000) * 1000))
+                  Duration.format(Duration.millis(Math.round(Duration.toMillis(held.wait) / 1000) * 1000))
                 }; the rate governor did not send this request because that is longer than retry.maxHintedWait (${
                   Duration.format(patience)
                 }).`,
@@ -303,7 +303,7 @@ export const make = (
                 httpStatus: 429,
                 route,
                 usage: GraphUsage.unknown,
-                retryAfterMillis: held.waitMillis,
+                retryAfterMillis: Duration.toMillis(held.wait),
                 attempts
               })
             )

@@ -6,25 +6,15 @@ import * as FiberId from "effect/FiberId"
 import * as Metric from "effect/Metric"
 import * as MetricBoundaries from "effect/MetricBoundaries"
 import * as Option from "effect/Option"
-import * as Schema from "effect/Schema"
 import * as GraphError from "../GraphError.js"
+import * as GraphEvents from "../GraphEvents.js"
+import { HoldTooLongError } from "../HoldTooLongError.js"
 import type * as RateGovernor from "../RateGovernor.js"
 import type * as RateGovernorStore from "../RateGovernorStore.js"
+import * as Decision from "./governorDecision.js"
 
 /** @internal */
-export const appScope = "app"
-
-/** @internal */
-export class HoldTooLongError extends Schema.TaggedError<HoldTooLongError>(
-  "@effect-waba/graph-core/RateGovernor/HoldTooLongError"
-)("HoldTooLongError", {
-  /** The business id held, or `"app"`. */
-  scope: Schema.String,
-  /** How long until Graph accepts calls again. */
-  waitMillis: Schema.Number,
-  /** The last usage percentage seen for the scope. */
-  usage: Schema.Number
-}) {}
+export const appScope = Decision.appScope
 
 /** @internal */
 export const metrics = {
@@ -51,62 +41,14 @@ export const metrics = {
   )
 }
 
-/** What one response said about one scope. */
-interface Reading {
-  /** The highest usage percentage reported, if any. */
-  level: number | undefined
-  /** Milliseconds until access returns, if the response said to wait. */
-  holdMillis: number
-}
+/** Holds longer than this are announced: an INFO log line and a `GraphEvents.Held` event. Shorter ones log at DEBUG. */
+const visibleFromMillis = 2_000
+/** How many request keys the governor remembers the budgets of (the least recently learned go first). */
+const maxKeys = 10_000
+/** How many other ids one key's responses may name before the least recently seen is forgotten. */
+const maxAliases = 16
 
-const finite = (value: number | undefined): value is number => value !== undefined && Number.isFinite(value)
-
-const readings = (key: string | undefined, facts: RateGovernor.Facts, ceiling: number): Map<string, Reading> => {
-  const out = new Map<string, Reading>()
-  const reading = (scope: string) => {
-    let found = out.get(scope)
-    if (found === undefined) {
-      found = { level: undefined, holdMillis: 0 }
-      out.set(scope, found)
-    }
-    return found
-  }
-  const raise = (scope: string, value: number | undefined) => {
-    if (!finite(value)) return
-    const target = reading(scope)
-    target.level = target.level === undefined ? value : Math.max(target.level, value)
-  }
-  // The header is keyed by business id, so it informs every business it names, whoever asked.
-  for (const entry of facts.usage.businessUseCase ?? []) {
-    raise(entry.businessId, entry.callCount)
-    raise(entry.businessId, entry.totalCputime)
-    raise(entry.businessId, entry.totalTime)
-    const minutes = entry.estimatedTimeToRegainAccess
-    if (finite(minutes) && minutes > 0) {
-      const target = reading(entry.businessId)
-      target.holdMillis = Math.max(target.holdMillis, minutes * 60_000)
-    }
-  }
-  const app = facts.usage.app
-  if (app !== undefined) {
-    raise(appScope, app.callCount)
-    raise(appScope, app.totalCputime)
-    raise(appScope, app.totalTime)
-  }
-  if (facts.errorCode !== undefined && GraphError.classify(facts.errorCode, false) === "GraphRateLimitError") {
-    // Code 4 is the app's limit; the others (80008 above all) count against what was asked for.
-    const scope = facts.errorCode === 4 || key === undefined ? appScope : key
-    const target = reading(scope)
-    // Refused: whatever the headers said, usage is at least at the ceiling.
-    target.level = Math.max(target.level ?? ceiling, ceiling)
-    if (finite(facts.retryAfterMillis) && facts.retryAfterMillis > 0) {
-      target.holdMillis = Math.max(target.holdMillis, facts.retryAfterMillis)
-    }
-  }
-  return out
-}
-
-const describeScope = (scope: string) => scope === appScope ? "the app" : `business ${scope}`
+const describeId = (id: string) => id === appScope ? "the app" : `business ${id}`
 
 const reasons: Record<RateGovernor.WaitReason, string> = {
   pacing: "usage is nearing the ceiling",
@@ -114,206 +56,348 @@ const reasons: Record<RateGovernor.WaitReason, string> = {
   regain: "Graph said when access returns"
 }
 
+/** What the governor remembers about one request key: the budgets its requests count against. */
+interface KeyState {
+  scopes: ReadonlyArray<string>
+  /** Other ids the key's responses reported, with when they were last seen (Effect clock). */
+  readonly aliases: Map<string, number>
+}
+
+/** Fibers in the slow path watching one budget; its deferred completes (and is replaced) on news about it. */
+interface Watch {
+  deferred: Deferred.Deferred<void>
+  watchers: number
+}
+
+/** @internal */
+export interface Governor extends RateGovernor.Service {
+  /** How much per-key and per-budget state the governor itself holds (for tests of boundedness). */
+  readonly sizes: () => { readonly keys: number; readonly aliases: number; readonly watches: number }
+}
+
 /** @internal */
 export const make = (
   settings: RateGovernor.Settings,
   store: RateGovernorStore.Store
-): Effect.Effect<RateGovernor.Service> =>
-  Effect.gen(function*() {
-    const windowMillis = Duration.toMillis(settings.window)
-    // The gap at which calls can go on for ever without usage passing the ceiling.
-    const sustainableMillis = windowMillis / (settings.calls * settings.ceiling / 100)
-    const maxProbeMillis = Duration.toMillis(settings.maxProbeInterval)
+): Effect.Effect<Governor> =>
+  Effect.sync(() => {
+    const policy = Decision.policy({
+      ceiling: settings.ceiling,
+      paceFrom: settings.paceFrom,
+      calls: settings.calls,
+      windowMillis: Duration.toMillis(settings.window),
+      maxProbeMillis: Duration.toMillis(settings.maxProbeInterval),
+      types: settings.types
+    })
+    const peek = store.peek
+    const appOnly: ReadonlyArray<string> = [appScope]
 
-    const pacingMillis = (usage: number) =>
-      usage <= settings.paceFrom
-        ? 0
-        : sustainableMillis * Math.min(1, (usage - settings.paceFrom) / (settings.ceiling - settings.paceFrom))
+    // ---- the budgets of each key ----------------------------------------------------------------
 
-    // Probes spend at most half of what is left of the budget (100% − usage) per window, so that they
-    // cannot use it up before old calls roll out of the count, and leave the rest for requests already
-    // in flight elsewhere; each answer still at the ceiling doubles the gap, up to maxProbeInterval.
-    // Near 100% the spread wins (up to a quarter of the window).
-    const probeMillis = (usage: number, streak: number) => {
-      const headroomCalls = Math.max(1, (100 - usage) / 100 * settings.calls / 2)
-      const spread = Math.min(windowMillis / 4, windowMillis / headroomCalls)
-      const doubling = Math.min(maxProbeMillis, sustainableMillis * 2 ** Math.min(30, Math.max(0, streak - 1)))
-      return Math.max(spread, doubling)
+    const keys = new Map<string, KeyState>()
+    const scopesFor = (key: string, aliases: Iterable<string>): ReadonlyArray<string> => {
+      const scopes: Array<string> = []
+      for (const type of policy.types) scopes.push(Decision.budgetScope(key, type))
+      for (const alias of aliases) for (const type of policy.types) scopes.push(Decision.budgetScope(alias, type))
+      scopes.push(appScope)
+      return scopes
+    }
+    const stateOf = (key: string): KeyState => {
+      let state = keys.get(key)
+      if (state === undefined) {
+        state = { scopes: scopesFor(key, []), aliases: new Map() }
+        keys.set(key, state)
+        if (keys.size > maxKeys) keys.delete(keys.keys().next().value!)
+      }
+      return state
+    }
+    const scopesOf = (key: string | undefined): ReadonlyArray<string> =>
+      key === undefined || key === appScope ? appOnly : stateOf(key).scopes
+
+    // The ids a response to a request for `key` reported become budgets of `key` for a window; those
+    // not reported again within a window are forgotten.
+    const remember = (key: string, aliases: ReadonlyArray<string>, now: number) => {
+      const known = keys.get(key)
+      if (aliases.length === 0 && (known === undefined || known.aliases.size === 0)) return
+      const state = known ?? stateOf(key)
+      let changed = false
+      for (const alias of aliases) {
+        if (!state.aliases.delete(alias)) changed = true
+        state.aliases.set(alias, now)
+      }
+      for (const [alias, seen] of state.aliases) {
+        if (state.aliases.size > maxAliases || seen + policy.windowMillis <= now) {
+          state.aliases.delete(alias)
+          changed = true
+        }
+      }
+      if (changed) state.scopes = scopesFor(key, state.aliases.keys())
     }
 
-    // Per scope, completed when this process learns something new about it, so that requests held at
-    // the ceiling look again at once instead of sleeping until their next turn to probe.
-    const signals = new Map<string, Deferred.Deferred<void>>()
-    const signalOf = (scope: string) =>
-      Effect.sync(() => {
-        let signal = signals.get(scope)
-        if (signal === undefined) {
-          signal = Deferred.unsafeMake<void>(FiberId.none)
-          signals.set(scope, signal)
-        }
-        return signal
-      })
+    // ---- news: a probe's answer releases the requests held at the ceiling -------------------------
+
+    const watches = new Map<string, Watch>()
+    const watch = (scope: string): Watch => {
+      let entry = watches.get(scope)
+      if (entry === undefined) {
+        entry = { deferred: Deferred.unsafeMake<void>(FiberId.none), watchers: 0 }
+        watches.set(scope, entry)
+      }
+      entry.watchers++
+      return entry
+    }
+    const unwatch = (scope: string, entry: Watch) => {
+      if (--entry.watchers === 0 && watches.get(scope) === entry) watches.delete(scope)
+    }
     const announce = (scope: string) =>
       Effect.suspend(() => {
-        const signal = signals.get(scope)
-        if (signal === undefined) return Effect.void
-        signals.delete(scope)
-        return Deferred.succeed(signal, undefined)
+        const entry = watches.get(scope)
+        if (entry === undefined) return Effect.void
+        const done = entry.deferred
+        entry.deferred = Deferred.unsafeMake<void>(FiberId.none)
+        return Deferred.succeed(done, undefined)
       })
 
-    const wait = (
+    // ---- the store's health: one line per outage ------------------------------------------------
+
+    let outage: "none" | "logged" | "reported" = "none"
+    const storeFailed = (operation: string) => (error: RateGovernorStore.RateGovernorStoreError) =>
+      Effect.suspend(() => {
+        if (outage !== "none") return Effect.void
+        outage = error.reported === true ? "reported" : "logged"
+        return outage === "reported" ? Effect.void : Effect.logWarning(
+          `Rate governor: the store failed (${operation}: ${error.message}); letting requests through until it answers again`
+        )
+      })
+    const storeAnswered = Effect.suspend(() => {
+      if (outage === "none") return Effect.void
+      const was = outage
+      outage = "none"
+      return was === "logged" ? Effect.logInfo("Rate governor: the store answers again") : Effect.void
+    })
+
+    // ---- holding --------------------------------------------------------------------------------
+
+    const hold = (
       key: string | undefined,
-      scope: string,
-      reason: RateGovernor.WaitReason,
-      millis: number,
-      usage: number,
-      wakeUp: Option.Option<Deferred.Deferred<void>>
+      decided: Decision.Hold,
+      wakeUp: Deferred.Deferred<void> | undefined
     ) =>
       Effect.gen(function*() {
-        const rounded = Math.max(1, Math.ceil(millis))
-        const annotations = {
+        const id = Decision.idOf(decided.scope)
+        const type = Decision.typeOf(decided.scope)
+        const millis = Math.max(1, decided.millis)
+        const annotations: Record<string, string | number> = {
           "graph.usage_key": key ?? appScope,
-          "rate_governor.scope": scope,
-          "rate_governor.reason": reason,
-          "rate_governor.wait_ms": rounded,
-          "rate_governor.usage_percent": usage
+          "rate_governor.scope": id,
+          ...(type !== undefined ? { "rate_governor.usage_type": type } : {}),
+          "rate_governor.reason": decided.reason,
+          "rate_governor.wait_ms": millis,
+          "rate_governor.usage_percent": decided.usage
         }
         const span = yield* Effect.option(Effect.currentSpan)
         if (Option.isSome(span)) {
           span.value.event("graph.rate_governor.wait", yield* Clock.currentTimeNanos, annotations)
         }
-        yield* Effect.logInfo(
-          `Rate governor: holding a request for ${describeScope(scope)} ${reason === "ceiling" ? "up to" : "for"} ${
-            Duration.format(Duration.millis(rounded))
-          } (usage ${usage}%: ${reasons[reason]})`
-        ).pipe(Effect.annotateLogs(annotations))
-        yield* Metric.increment(Metric.tagged(metrics.waits, "reason", reason))
+        const visible = millis > visibleFromMillis
+        const line = `Rate governor: holding a request for ${describeId(id)}${type !== undefined ? ` (${type})` : ""} ${
+          decided.reason === "ceiling" ? "up to" : "for"
+        } ${Duration.format(Duration.millis(millis))} (usage ${decided.usage}%: ${reasons[decided.reason]})`
+        yield* (visible ? Effect.logInfo(line) : Effect.logDebug(line)).pipe(Effect.annotateLogs(annotations))
+        if (visible) {
+          yield* GraphEvents.publish(
+            GraphEvents.Held({
+              scope: id,
+              reason: decided.reason,
+              wait: Duration.millis(millis),
+              usagePercent: decided.usage
+            })
+          )
+        }
+        yield* Metric.increment(Metric.tagged(metrics.waits, "reason", decided.reason))
         const start = yield* Clock.currentTimeMillis
-        const sleep = Effect.sleep(Duration.millis(rounded))
-        yield* Option.match(wakeUp, {
-          onNone: () => sleep,
-          onSome: (deferred) => Effect.race(sleep, Deferred.await(deferred))
-        })
+        const sleep = Effect.sleep(Duration.millis(millis))
+        yield* wakeUp === undefined ? sleep : Effect.race(sleep, Deferred.await(wakeUp))
         const waited = (yield* Clock.currentTimeMillis) - start
         yield* Metric.incrementBy(metrics.waitedMilliseconds, waited)
         yield* Metric.update(metrics.waitMilliseconds, waited)
       })
 
-    const storeFailed = (operation: string) => (error: RateGovernorStore.RateGovernorStoreError) =>
-      Effect.logWarning(
-        `Rate governor: the store failed (${operation}: ${error.message}); letting the request through`
+    const refusal = (decided: Decision.Hold, maxWait: Duration.Duration) => {
+      const type = Decision.typeOf(decided.scope)
+      return new HoldTooLongError({
+        scope: Decision.idOf(decided.scope),
+        ...(type !== undefined ? { usageType: type } : {}),
+        reason: decided.reason,
+        wait: Duration.millis(decided.millis),
+        maxWait,
+        usagePercent: Math.max(0, decided.usage)
+      })
+    }
+
+    // ---- acquire --------------------------------------------------------------------------------
+
+    const slowAcquire = (
+      key: string | undefined,
+      scopes: ReadonlyArray<string>,
+      maxWait: Duration.Duration | undefined
+    ): Effect.Effect<void, HoldTooLongError> => {
+      const maxWaitMillis = maxWait === undefined ? undefined : Duration.toMillis(maxWait)
+      return Effect.acquireUseRelease(
+        Effect.sync(() => scopes.map(watch)),
+        (watched) =>
+          Effect.gen(function*() {
+            let bookedAt: number | undefined
+            while (true) {
+              // Taken before reading, so that news arriving between the read and the wait is not missed.
+              const wakeUps = watched.map((entry) => entry.deferred)
+              const observations = yield* store.read(scopes)
+              yield* storeAnswered
+              const now = yield* Clock.currentTimeMillis
+              const known: Array<Decision.Known> = []
+              for (let i = 0; i < scopes.length; i++) {
+                const observation = observations[i]
+                if (observation !== undefined && Option.isSome(observation)) {
+                  known.push({ scope: scopes[i]!, observation: observation.value })
+                }
+              }
+              let next = Decision.decide(policy, { now, known, maxWaitMillis, bookedAt })
+              if (next._tag === "Probe") {
+                const waits: Array<number> = []
+                for (const gate of next.gates) {
+                  const wait = Duration.toMillis(yield* store.tryTake(gate.scope, Duration.millis(gate.intervalMillis)))
+                  waits.push(wait)
+                  if (wait > 0) break
+                }
+                next = Decision.afterGates(next, waits, maxWaitMillis)
+              }
+              if (next._tag === "Book") {
+                const delays: Array<number> = []
+                for (const booking of next.bookings) {
+                  delays.push(
+                    Duration.toMillis(yield* store.reserve(booking.scope, Duration.millis(booking.gapMillis), maxWait))
+                  )
+                }
+                next = Decision.afterBooking(next.bookings, delays, maxWaitMillis)
+                // A request that waited for its place looks again before sending, in case another one saw
+                // the ceiling or a regain hint meanwhile, without booking twice.
+                if (next._tag === "Wait") bookedAt = now
+              }
+              switch (next._tag) {
+                case "Go":
+                  return
+                case "Refuse":
+                  return yield* Effect.fail(refusal(next.hold, maxWait!))
+                case "Wait": {
+                  const wakeUp = next.hold.untilNews ? wakeUps[scopes.indexOf(next.hold.scope)] : undefined
+                  // News since the read: look again rather than announce a hold that is already over.
+                  if (wakeUp !== undefined && (yield* Deferred.isDone(wakeUp))) continue
+                  yield* hold(key, next.hold, wakeUp)
+                  continue
+                }
+                default:
+                  // Probe and Book were carried out above.
+                  return
+              }
+            }
+          }).pipe(Effect.catchTag("RateGovernorStoreError", storeFailed("acquire"))),
+        (watched) => Effect.sync(() => watched.forEach((entry, i) => unwatch(scopes[i]!, entry)))
       )
+    }
+
+    const quiet = (scopes: ReadonlyArray<string>, lookUp: NonNullable<RateGovernorStore.Store["peek"]>) => {
+      for (let i = 0; i < scopes.length; i++) {
+        const observation = lookUp(scopes[i]!)
+        if (observation !== undefined && !Decision.isQuiet(policy, observation)) return false
+      }
+      return true
+    }
 
     const acquire = (
       key: string | undefined,
       maxWait?: Duration.Duration | undefined
-    ): Effect.Effect<void, HoldTooLongError> => {
-      const scopes = key === undefined || key === appScope ? [appScope] : [key, appScope]
-      const loop: Effect.Effect<
-        void,
-        RateGovernorStore.RateGovernorStoreError | HoldTooLongError
-      > = Effect.gen(function*() {
-        let booked = false
-        while (true) {
-          // Taken before reading, so that news arriving between the read and the wait is not missed.
-          const wakeUps = yield* Effect.forEach(scopes, signalOf)
-          const now = yield* Clock.currentTimeMillis
-          const known = yield* store.read(scopes)
-          const live: Array<[string, RateGovernorStore.Observation]> = []
-          known.forEach((observation, i) => {
-            if (Option.isSome(observation)) live.push([scopes[i]!, observation.value])
-          })
-          if (live.length === 0) return
-
-          // Graph said when access returns: nothing sent before then would be accepted.
-          const held = live.reduce<[string, RateGovernorStore.Observation] | undefined>(
-            (longest, entry) => (longest === undefined || entry[1].holdUntil > longest[1].holdUntil ? entry : longest),
-            undefined
-          )!
-          if (held[1].holdUntil > now) {
-            const millis = held[1].holdUntil - now
-            if (maxWait !== undefined && millis > Duration.toMillis(maxWait)) {
-              return yield* Effect.fail(
-                new HoldTooLongError({ scope: held[0], waitMillis: millis, usage: held[1].usage })
-              )
-            }
-            yield* wait(key, held[0], "regain", millis, held[1].usage, Option.none())
-            continue
-          }
-
-          // At the ceiling: one probe per interval after the last response, the others wait for what it
-          // learns; each answer that is still at the ceiling doubles the interval.
-          const full = live.filter(([, observation]) => observation.usage >= settings.ceiling)
-          if (full.length > 0) {
-            let blocked: [string, RateGovernorStore.Observation, number] | undefined
-            for (const [scope, observation] of full) {
-              const interval = probeMillis(observation.usage, observation.streak)
-              // After a regain hint, Graph's time is the time to look again.
-              const due = (observation.holdUntil > 0 ? observation.holdUntil : observation.observedAt + interval) - now
-              const gate = due > 0 ? due : Duration.toMillis(yield* store.tryTake(scope, Duration.millis(interval)))
-              if (gate > 0) {
-                blocked = [scope, observation, gate]
-                break
-              }
-            }
-            if (blocked !== undefined) {
-              const wakeUp = wakeUps[scopes.indexOf(blocked[0])]!
-              yield* wait(key, blocked[0], "ceiling", blocked[2], blocked[1].usage, Option.some(wakeUp))
-              continue
-            }
-          }
-
-          // Our place in the schedule has come, and nothing learned meanwhile stands in the way.
-          if (booked) return
-
-          // Take a place in each scope's schedule, spaced from the previous send by how close usage is to
-          // the ceiling. Every send is booked, unpaced ones and probes with a zero gap, so that the first
-          // paced request is spaced from the last send rather than going at once.
-          let longest: [string, RateGovernorStore.Observation, number] | undefined
-          for (const [scope, observation] of live) {
-            const gap = observation.usage >= settings.ceiling ? 0 : pacingMillis(observation.usage)
-            const delay = Duration.toMillis(yield* store.reserve(scope, Duration.millis(gap)))
-            if (delay > 0 && (longest === undefined || delay > longest[2])) longest = [scope, observation, delay]
-          }
-          if (longest === undefined) return
-          yield* wait(key, longest[0], "pacing", longest[2], longest[1].usage, Option.none())
-          // While we waited, another request (here or in another process) may have seen the ceiling or a
-          // regain hint: look again before sending, without booking twice.
-          booked = true
-        }
+    ): Effect.Effect<void, HoldTooLongError> =>
+      Effect.suspend(() => {
+        const scopes = scopesOf(key)
+        // The fast path: with a store in this process, a request whose budgets are unknown or far from
+        // their limits goes with nothing read, booked or allocated.
+        if (peek !== undefined && quiet(scopes, peek)) return Effect.void
+        return slowAcquire(key, scopes, maxWait)
       })
-      return Effect.catchTag(loop, "RateGovernorStoreError", storeFailed("acquire"))
+
+    // ---- observe --------------------------------------------------------------------------------
+
+    const quietReadings = (
+      readings: ReadonlyArray<Decision.Reading>,
+      lookUp: NonNullable<RateGovernorStore.Store["peek"]>
+    ) => {
+      for (const reading of readings) {
+        if (reading.holdMillis > 0 || (reading.level !== undefined && reading.level > policy.paceFrom)) return false
+        const before = lookUp(reading.scope)
+        if (before !== undefined && !Decision.isQuiet(policy, before)) return false
+      }
+      return true
     }
+
+    const record = (readings: ReadonlyArray<Decision.Reading>, now: number) =>
+      Effect.gen(function*() {
+        const scopes = readings.map((reading) => reading.scope)
+        const previous = yield* store.read(scopes)
+        yield* storeAnswered
+        for (let i = 0; i < readings.length; i++) {
+          const update = Decision.update(
+            policy,
+            Option.getOrUndefined(previous[i] ?? Option.none()),
+            readings[i]!,
+            now,
+            peek !== undefined
+          )
+          if (update === undefined) continue
+          yield* store.write(scopes[i]!, update.observation, Duration.millis(update.timeToLiveMillis))
+          if (update.book) yield* store.reserve(scopes[i]!, Duration.zero)
+          yield* announce(scopes[i]!)
+        }
+      }).pipe(Effect.catchTag("RateGovernorStoreError", storeFailed("observe")))
 
     const observe = (key: string | undefined, facts: RateGovernor.Facts): Effect.Effect<void> => {
-      const found = readings(key, facts, settings.ceiling)
-      if (found.size === 0) return Effect.void
-      return Effect.gen(function*() {
-        const scopes = Array.from(found.keys())
-        const now = yield* Clock.currentTimeMillis
-        const previous = yield* store.read(scopes)
-        for (let i = 0; i < scopes.length; i++) {
-          const scope = scopes[i]!
-          const reading = found.get(scope)!
-          const before = Option.getOrUndefined(previous[i]!)
-          const usage = reading.level ?? before?.usage
-          if (usage === undefined) continue
-          const holdUntil = Math.max(
-            before !== undefined && before.holdUntil > now ? before.holdUntil : 0,
-            reading.holdMillis > 0 ? now + reading.holdMillis : 0
-          )
-          const streak = usage >= settings.ceiling ? (before?.streak ?? 0) + 1 : 0
-          // Kept for one window (usage older than that has rolled out of Graph's count), or for as long
-          // as a hold lasts.
-          const timeToLive = Duration.millis(Math.max(windowMillis, holdUntil - now))
-          yield* store.write(scope, { usage, observedAt: now, holdUntil, streak }, timeToLive)
-          // The request just answered went out before anything was known, so it was not booked: book it
-          // now, so that the next request is spaced from it.
-          if (before === undefined) yield* store.reserve(scope, Duration.zero)
-          yield* announce(scope)
+      const usage = facts.usage
+      const throttled = facts.errorCode !== undefined &&
+        GraphError.classify(facts.errorCode, false) === "GraphRateLimitError"
+      // Absent headers are unknown, not zero: a response without them teaches nothing.
+      if (usage.businessUseCase === undefined && usage.app === undefined && !throttled) return Effect.void
+      return Effect.suspend(() => {
+        const fallback = throttled && key !== undefined
+          ? scopesOf(key).filter((scope) => scope !== appScope)
+          : []
+        const found = Decision.read(policy, key, {
+          usage,
+          throttled,
+          appThrottled: facts.errorCode === 4,
+          retryAfterMillis: facts.retryAfterMillis
+        }, fallback)
+        const hasAliases = key !== undefined && (found.aliases.length > 0 || (keys.get(key)?.aliases.size ?? 0) > 0)
+        if (
+          !hasAliases && (found.readings.length === 0 || (peek !== undefined && quietReadings(found.readings, peek)))
+        ) {
+          return Effect.void
         }
-      }).pipe(Effect.catchAll(storeFailed("observe")))
+        return Effect.flatMap(Clock.currentTimeMillis, (now) => {
+          if (key !== undefined) remember(key, found.aliases, now)
+          if (found.readings.length === 0 || (peek !== undefined && quietReadings(found.readings, peek))) {
+            return Effect.void
+          }
+          return record(found.readings, now)
+        })
+      })
     }
 
-    return { acquire, observe }
+    return {
+      acquire,
+      observe,
+      sizes: () => {
+        let aliases = 0
+        for (const state of keys.values()) aliases += state.aliases.size
+        return { keys: keys.size, aliases, watches: watches.size }
+      }
+    }
   })
