@@ -1,4 +1,5 @@
 import { Emulator } from "@effect-waba/emulator"
+import type { GraphPaging } from "@effect-waba/graph-core"
 import { describe, expect, it } from "@effect/vitest"
 import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
@@ -72,7 +73,7 @@ describe("example: checkpoint and resume", () => {
       const [businessId] = emulator.businessIds as [string]
       // The first page arrives; every later request fails.
       yield* emulator.setFaults([{ kind: "httpError", status: 503, when: { requests: [2, 3, 4, 5] } }])
-      const progress = yield* Ref.make(Option.none<{ readonly at: number; readonly ids: ReadonlyArray<string> }>())
+      const progress = yield* Ref.make(Option.none<GraphPaging.Checkpoint>())
       const error = yield* readResuming(businessId, { maxResumes: 2, pause: 0, progress }).pipe(
         Stream.runDrain,
         Effect.flip
