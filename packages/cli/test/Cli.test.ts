@@ -420,7 +420,7 @@ describe("waba emulator", () => {
 
     const exit = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)))
     child.kill("SIGTERM")
-    expect(await exit).toBe(130)
+    expect(await exit).toBe(143)
     expect(stdout.trimEnd().split("\n")).toHaveLength(1)
     // The port is free again.
     const unreachable = await runCli(["accounts", info.businessIds[0]!, "--max-retries", "0"], {

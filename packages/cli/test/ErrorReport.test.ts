@@ -1,4 +1,4 @@
-import { ErrorReport, FilterSyntax, UsageError } from "@effect-waba/cli"
+import { ErrorReport, FilterSyntax, Resume, UsageError } from "@effect-waba/cli"
 import { GraphConfig, GraphError, GraphUsage, InvalidRequestError } from "@effect-waba/graph-core"
 import { describe, expect, it } from "@effect/vitest"
 import * as Either from "effect/Either"
@@ -16,7 +16,7 @@ const graphError = (body: GraphError.ErrorBody, extra: Partial<GraphError.Respon
     ...extra
   })
 
-const render = (error: unknown, context: ErrorReport.Context = {}) => {
+const render = (error: ErrorReport.CliError, context: ErrorReport.Context = {}) => {
   const report = ErrorReport.make(error, context)
   return { report, text: ErrorReport.format(report) }
 }
@@ -67,11 +67,13 @@ describe("ErrorReport: Graph errors", () => {
   })
 
   it("80008 says how long to wait, where to resume, and where the rate-limit docs are; exit 4", () => {
-    const error = GraphError.withResumeAfter(
-      graphError({ code: 80008, message: "Too many calls" }, { regainAccessMillis: 59 * 60_000, attempts: 1 }),
-      "QVFIUmFfX2N1cnNvcg"
-    )
-    const { report, text } = render(error)
+    const error = graphError({ code: 80008, message: "Too many calls" }, {
+      regainAccessMillis: 59 * 60_000,
+      attempts: 1
+    })
+    const report = ErrorReport.make(error)
+    const resume = Resume.hint(Resume.start("QVFIUmFfX2N1cnNvcg")!, { items: 5, max: undefined })
+    const text = ErrorReport.format(report, { resume })
     expect(report.exitCode).toBe(4)
     expect(text).toContain("WhatsApp Business Management's limit for this business (code 80008)")
     expect(text).toContain("Meta asks to wait about 59m before calling again.")
@@ -87,10 +89,12 @@ describe("ErrorReport: Graph errors", () => {
     }
   })
 
-  it("a stale cursor says to start again without --after", () => {
-    const { report, text } = render(graphError({ code: 100, message: "The After Cursor specified exceeds the max" }))
+  it("a stale cursor says to start again without --after, and offers no cursor to continue from", () => {
+    const report = ErrorReport.make(graphError({ code: 100, message: "The After Cursor specified exceeds the max" }))
+    const text = ErrorReport.format(report, { resume: Resume.hint(Resume.start("c1")!, { items: 3 }) })
     expect(report.exitCode).toBe(2)
     expect(text).toContain("The --after cursor is not valid any more.")
+    expect(text).not.toContain("To continue")
   })
 
   it("a missing appsecret_proof is an auth problem with the app-secret advice", () => {
@@ -170,8 +174,9 @@ describe("ErrorReport: input errors", () => {
     expect(config.text).toContain("Invalid base URL (--base-url or GRAPH_BASE_URL): not a URL")
   })
 
-  it("anything else is an unexpected error, exit 1", () => {
-    const { report, text } = render(new Error("boom"))
+  it("a defect is an unexpected error, exit 1", () => {
+    const report = ErrorReport.unexpected(new Error("boom"))
+    const text = ErrorReport.format(report)
     expect(report.exitCode).toBe(1)
     expect(text).toContain("Unexpected error.")
     expect(text).toContain("boom")
@@ -181,7 +186,7 @@ describe("ErrorReport: input errors", () => {
 describe("ErrorReport.format", () => {
   it("removes every secret it is given, whatever the error holds", () => {
     const token = "EAAsecret-token-value-123"
-    const report = ErrorReport.make(new Error(`echoed ${token} and app-secret-xyz`))
+    const report = ErrorReport.unexpected(new Error(`echoed ${token} and app-secret-xyz`))
     const text = ErrorReport.format(report, { secrets: [Redacted.make(token), "app-secret-xyz"] })
     expect(text).not.toContain(token)
     expect(text).not.toContain("app-secret-xyz")

@@ -1,0 +1,49 @@
+/**
+ * How wide text is on a terminal: display widths by `string-width`, so that a CJK character or an emoji
+ * takes two columns and a combining accent none, and cuts that never split a character.
+ *
+ * @since 0.2.0
+ */
+import stringWidth from "string-width"
+
+/**
+ * How many terminal columns the text takes.
+ *
+ * @since 0.2.0
+ * @category measuring
+ */
+export const width = (text: string): number => stringWidth(text)
+
+// Made on first use: building a segmenter costs more than `waba --help` should.
+let segmenter: Intl.Segmenter | undefined
+const graphemes = (text: string) =>
+  (segmenter ??= new Intl.Segmenter(undefined, { granularity: "grapheme" })).segment(text)
+
+/**
+ * The text cut to at most `max` columns, the cut marked with `…`. Never splits a character (a flag, an
+ * emoji with its modifiers, a letter with its accents).
+ *
+ * @since 0.2.0
+ * @category measuring
+ */
+export const truncate = (text: string, max: number): string => {
+  if (width(text) <= max) return text
+  if (max <= 0) return ""
+  let out = ""
+  let used = 0
+  for (const { segment } of graphemes(text)) {
+    const w = width(segment)
+    if (used + w > max - 1) break
+    out += segment
+    used += w
+  }
+  return `${out}…`
+}
+
+/**
+ * The text padded with spaces to `columns` columns (unchanged when it is already as wide).
+ *
+ * @since 0.2.0
+ * @category measuring
+ */
+export const pad = (text: string, columns: number): string => text + " ".repeat(Math.max(0, columns - width(text)))
