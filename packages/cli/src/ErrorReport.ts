@@ -207,7 +207,7 @@ const transport = (error: GraphError.GraphTransportError, context: Context): Rep
     "https://graph.facebook.com)"
   const checkProxy = context.proxy === undefined
     ? "proxy"
-    : `proxy (${context.proxy}; --proxy, HTTPS_PROXY, HTTP_PROXY and NO_PROXY)`
+    : `${context.proxy} (set by --proxy, HTTPS_PROXY or HTTP_PROXY; NO_PROXY lists the hosts reached directly)`
   const byReason: { readonly [R in GraphError.TransportReason]: () => Report } = {
     Network: () => ({
       exitCode: ExitCode.failure,
