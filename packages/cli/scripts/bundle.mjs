@@ -58,11 +58,16 @@ await esbuild.build({
   conditions: ["@effect-waba/source"],
   minify: true,
   legalComments: "none",
+  charset: "ascii",
   // The first line names the build, so that bin.js uses no cache made for another one.
   banner: { js: `// waba ${randomUUID()}` }
 })
+const bundled = Fs.readFileSync(program, "utf8")
 // bin.js runs the bundle as a script, which has no module loader for `import()`: every import must be bundled.
-if (/\bimport\(/.test(Fs.readFileSync(program, "utf8"))) throw new Error("waba.cjs still has an import(): bundle it")
+if (/\bimport\(/.test(bundled)) throw new Error("waba.cjs still has an import(): bundle it")
+// bin.js reads it as Latin-1, which is right only for ASCII (esbuild's default charset).
+// eslint-disable-next-line no-control-regex
+if (/[^\x00-\x7f]/.test(bundled)) throw new Error("waba.cjs is not ASCII")
 
 await esbuild.build({ ...common, entryPoints: ["src/bin.ts"], outfile: bin, format: "esm" })
 Fs.chmodSync(bin, 0o755)

@@ -15,7 +15,9 @@ import * as Vm from "node:vm"
 
 const directory = Path.dirname(fileURLToPath(import.meta.url))
 const program = Path.join(directory, "waba.cjs")
-const source = Fs.readFileSync(program, "utf8")
+// The bundle is ASCII (esbuild escapes everything else), so reading it as Latin-1 gives the same text
+// without decoding UTF-8: a tenth of the time, for a megabyte.
+const source = Fs.readFileSync(program, "latin1")
 // The bundle's first line names its build; the cache starts with the same line.
 const build = source.slice(0, source.indexOf("\n") + 1)
 
