@@ -21,23 +21,22 @@ const graphemes = (text: string) =>
 
 /**
  * The text cut to at most `max` columns, the cut marked with `…`. Never splits a character (a flag, an
- * emoji with its modifiers, a letter with its accents).
+ * emoji with its modifiers, a letter with its accents), and looks at no more of the text than it keeps.
  *
  * @since 0.2.0
  * @category measuring
  */
 export const truncate = (text: string, max: number): string => {
-  if (width(text) <= max) return text
-  if (max <= 0) return ""
-  let out = ""
+  // No character is wider than two columns, nor shorter than one code unit.
+  if (text.length * 2 <= max) return text
+  let kept = ""
   let used = 0
   for (const { segment } of graphemes(text)) {
-    const w = width(segment)
-    if (used + w > max - 1) break
-    out += segment
-    used += w
+    used += width(segment)
+    if (used > max) return max <= 0 ? "" : `${kept}…`
+    if (used <= max - 1) kept += segment
   }
-  return `${out}…`
+  return text
 }
 
 /**

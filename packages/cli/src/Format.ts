@@ -275,7 +275,10 @@ const table = (options: RendererOptions): Renderer => {
   return {
     push: (rows) => {
       total += rows.length
-      const cells = rows.map((row) => columns.map((column) => cell(row[column])))
+      // Cut now to what any width could show, so that a huge value costs no more than a short one.
+      const cells = rows.map((row) =>
+        columns.map((column) => DisplayWidth.truncate(cell(row[column]), uncut.has(column) ? 1000 : maxCell))
+      )
       if (widths !== undefined) return cells.map(line).join("")
       held.push(...cells)
       return held.length >= sampleSize ? start() : ""

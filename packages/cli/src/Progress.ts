@@ -20,7 +20,6 @@ import * as Layer from "effect/Layer"
 import * as Logger from "effect/Logger"
 import * as LogLevel from "effect/LogLevel"
 import * as Match from "effect/Match"
-import * as Schedule from "effect/Schedule"
 import type * as Scope from "effect/Scope"
 import * as GraphActivity from "./GraphActivity.js"
 import * as Noun from "./Noun.js"
@@ -208,7 +207,9 @@ export const make = (options: {
         ? Effect.acquireUseRelease(Effect.sync(clear), () => write, () => Effect.sync(draw))
         : write,
     ticking: options.enabled
-      ? Effect.asVoid(Effect.forkScoped(Effect.repeat(update((state) => state), Schedule.spaced("1 second"))))
+      ? Effect.asVoid(
+        Effect.forkScoped(Effect.forever(Effect.zipRight(Effect.sleep("1 second"), update((state) => state))))
+      )
       : Effect.void,
     finish: Effect.sync(() => {
       clear()

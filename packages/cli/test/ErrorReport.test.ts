@@ -184,6 +184,38 @@ describe("ErrorReport: input errors", () => {
 })
 
 describe("ErrorReport.format", () => {
+  it("neutralises control characters from the server and cuts a huge message to a readable length", () => {
+    const error = graphError({
+      code: 190,
+      message: `Session expired\u001b[2J\r\u009b31m${"x".repeat(5_000_000)}`,
+      fbtrace_id: "A\u001b]0;t\u0007"
+    })
+    const text = ErrorReport.format(ErrorReport.make(error))
+    // eslint-disable-next-line no-control-regex
+    expect(text.replace(/\n/g, "")).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/)
+    expect(text).toContain("Graph said: Session expired\u241b[2J\u240d\ufffd31mxxx")
+    expect(text).toContain("fbtrace_id A\u241b]0;t\u2407")
+    expect(Math.max(...text.split("\n").map((line) => line.length))).toBeLessThanOrEqual(1000)
+  })
+
+  it("names the proxy a failed connection went through, without its credentials", () => {
+    const network = new GraphError.GraphTransportError({
+      reason: "Network",
+      message: "fetch failed",
+      retryable: true,
+      route,
+      attempts: 1
+    })
+    const text = ErrorReport.format(ErrorReport.make(network, {
+      baseUrl: "https://graph.facebook.com",
+      proxy: "the proxy http://<redacted>@proxy.example:3128"
+    }))
+    expect(text).toContain(
+      "Could not reach https://graph.facebook.com through the proxy http://<redacted>@proxy.example:3128."
+    )
+    expect(text).toContain("NO_PROXY lists the hosts reached directly")
+  })
+
   it("removes every secret it is given, whatever the error holds", () => {
     const token = "EAAsecret-token-value-123"
     const report = ErrorReport.unexpected(new Error(`echoed ${token} and app-secret-xyz`))

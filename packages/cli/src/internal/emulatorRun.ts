@@ -35,8 +35,8 @@ const faultOf = (kind: EmulatorCommand.FaultKind): Faults.Fault => {
   }
 }
 
-/** The emulator options the flags describe. @internal */
-export const emulatorOptions = (input: EmulatorCommand.Input): Either.Either<Emulator.Options, UsageError> =>
+// The emulator options the flags describe.
+const emulatorOptions = (input: EmulatorCommand.Input): Either.Either<Emulator.Options, UsageError> =>
   Either.gen(function*() {
     const rules: Array<Faults.Rule> = []
     if (Option.isSome(input.faultRate)) {
@@ -64,13 +64,9 @@ export const emulatorOptions = (input: EmulatorCommand.Input): Either.Either<Emu
     }
   })
 
-/**
- * The JSON line `waba emulator` prints: everything a program needs to use the server, the seed as it was
- * given, and the command that serves the same data again.
- *
- * @internal
- */
-export const emulatorInfo = (emulator: Emulator.EmulatorService, url: string, input: EmulatorCommand.Input) => ({
+// The JSON line `waba emulator` prints: everything a program needs to use the server, the seed as it was
+// given, and the command that serves the same data again.
+const emulatorInfo = (emulator: Emulator.EmulatorService, url: string, input: EmulatorCommand.Input) => ({
   url,
   token: emulator.token,
   businessIds: emulator.businessIds,
