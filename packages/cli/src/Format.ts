@@ -193,7 +193,7 @@ export const fitWidths = (
 export interface Renderer {
   /** Text for the next rows (may be empty while a table is still sizing its columns). */
   readonly push: (rows: ReadonlyArray<Row>) => string
-  /** The remaining text. `complete: false` when the read stopped on an error. */
+  /** The remaining text. `complete: false` when the read stopped part-way (an error, an interruption). */
   readonly end: (complete: boolean) => string
 }
 
@@ -286,7 +286,7 @@ const table = (options: RendererOptions): Renderer => {
     end: (complete) => {
       const body = widths === undefined ? start() : ""
       const summary = total === 0 ? `No ${noun.many}` : Noun.count(total, noun)
-      return `${body}${summary}${complete ? "" : " (incomplete: the read stopped on an error)"}\n`
+      return `${body}${summary}${complete ? "" : " (incomplete: the read stopped part-way)"}\n`
     }
   }
 }

@@ -181,7 +181,7 @@ describe("Format.table", () => {
     const header = table.push([{ id: "2", name: "cd" }])
     expect(header.split("\n")).toHaveLength(5) // header, rule, two rows, and the trailing newline
     expect(table.push([{ id: "3", name: "a much longer name" }])).toBe("3   a m…\n")
-    expect(table.end(false)).toBe("3 accounts (incomplete: the read stopped on an error)\n")
+    expect(table.end(false)).toBe("3 accounts (incomplete: the read stopped part-way)\n")
   })
 
   it("says so when there are no accounts", () => {
