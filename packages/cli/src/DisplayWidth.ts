@@ -6,13 +6,16 @@
  */
 import stringWidth from "string-width"
 
+// Most of what a table holds is printable ASCII, one column per character: no need to find graphemes.
+const printableAscii = /^[\x20-\x7e]*$/
+
 /**
  * How many terminal columns the text takes.
  *
  * @since 0.2.0
  * @category measuring
  */
-export const width = (text: string): number => stringWidth(text)
+export const width = (text: string): number => printableAscii.test(text) ? text.length : stringWidth(text)
 
 // Made on first use: building a segmenter costs more than `waba --help` should.
 let segmenter: Intl.Segmenter | undefined
@@ -29,6 +32,7 @@ const graphemes = (text: string) =>
 export const truncate = (text: string, max: number): string => {
   // No character is wider than two columns, nor shorter than one code unit.
   if (text.length * 2 <= max) return text
+  if (printableAscii.test(text)) return text.length <= max ? text : max <= 0 ? "" : `${text.slice(0, max - 1)}…`
   let kept = ""
   let used = 0
   for (const { segment } of graphemes(text)) {
