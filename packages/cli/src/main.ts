@@ -8,9 +8,9 @@
  *
  * @since 0.1.0
  */
-import * as NodeFileSystem from "@effect/platform-node/NodeFileSystem"
 import * as NodePath from "@effect/platform-node/NodePath"
 import * as NodeTerminal from "@effect/platform-node/NodeTerminal"
+import * as FileSystem from "@effect/platform/FileSystem"
 import * as Runtime from "@effect/platform/Runtime"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
@@ -44,9 +44,11 @@ const runMain = Runtime.makeRunMain(({ fiber, teardown }) => {
   })
 })
 
+// @effect/cli asks for a FileSystem for file-valued options and config files; waba has neither, so it gets
+// one in which no file exists, and a start does not load Node's file system layer (a quarter of `--help`).
 const Live = Progress.layer.pipe(
   Layer.provideMerge(Output.layerProcess),
-  Layer.merge(Layer.mergeAll(NodeFileSystem.layer, NodePath.layer, NodeTerminal.layer))
+  Layer.merge(Layer.mergeAll(FileSystem.layerNoop({}), NodePath.layer, NodeTerminal.layer))
 )
 
 runMain(Effect.provide(Commands.main(process.argv), Live), {
