@@ -8,6 +8,7 @@ import { performance } from "node:perf_hooks"
 import { describeMachine } from "./Machine.js"
 import { renderReport } from "./Markdown.js"
 import type { Section } from "./Report.js"
+import * as CliStart from "./scenarios/CliStart.js"
 import type { ScenarioContext } from "./scenarios/Context.js"
 import * as FanOut from "./scenarios/FanOut.js"
 import * as LatencyHiding from "./scenarios/LatencyHiding.js"
@@ -21,7 +22,8 @@ const scenarios: Record<ScenarioId, (context: ScenarioContext) => Promise<Sectio
   latency: LatencyHiding.run,
   memory: Memory.run,
   fanout: FanOut.run,
-  overhead: Overhead.run
+  overhead: Overhead.run,
+  "cli-start": CliStart.run
 }
 
 const settings = fromEnvironment()

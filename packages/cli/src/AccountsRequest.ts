@@ -5,27 +5,15 @@
  *
  * @since 0.1.0
  */
-import type { InvalidRequestError } from "@effect-waba/graph-core"
-import type { Filter } from "@effect-waba/waba"
-import { OwnedAccounts, WhatsAppBusinessAccount } from "@effect-waba/waba"
+import type { InvalidRequestError } from "@effect-waba/graph-core/InvalidRequestError"
+import type * as Filter from "@effect-waba/waba/Filter"
+import * as OwnedAccounts from "@effect-waba/waba/OwnedAccounts"
+import * as WhatsAppBusinessAccount from "@effect-waba/waba/WhatsAppBusinessAccount"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
+import type { SortChoice } from "./AccountsCommand.js"
 import * as FilterSyntax from "./FilterSyntax.js"
 import { UsageError } from "./UsageError.js"
-
-/**
- * `--sort` values: the short forms and Graph's own names.
- *
- * @since 0.1.0
- * @category constants
- */
-export const sortChoices = ["asc", "desc", "creation_time_ascending", "creation_time_descending"] as const
-
-/**
- * @since 0.1.0
- * @category models
- */
-export type SortChoice = typeof sortChoices[number]
 
 /**
  * The option values as typed, before checking.

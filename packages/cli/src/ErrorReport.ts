@@ -1,41 +1,42 @@
 /**
  * Errors rendered for a person: what happened, the Graph details someone helping you will ask for
  * (code, subcode, fbtrace id), and what to do next — plus the exit code that tells a script which kind
- * of failure it was.
+ * of failure it was ({@link ExitCode}).
  *
- * | exit code | meaning |
- * | --- | --- |
- * | 0 | success |
- * | 1 | any other failure (network, Graph outage, unexpected answer) |
- * | 2 | usage or invalid input (bad option, bad filter, unknown business, stale cursor, bad configuration) |
- * | 3 | authentication or permission (expired or invalid token, missing permission, bad app secret) |
- * | 4 | rate limited beyond what the CLI would wait for |
+ * Every error a command can fail with is one member of {@link CliError}, and {@link make} matches them by
+ * `_tag`, exhaustively: a new error in graph-core does not compile here until it has its words. Each field
+ * of an error is read in one place (the wait Meta asked for in {@link hintedWait}, the attempts in
+ * `attemptsLine`, the Graph codes in `graphLine`), so a renamed field is a one-line change.
  *
  * @since 0.1.0
  */
-import { GraphError } from "@effect-waba/graph-core"
+import type * as GraphConfig from "@effect-waba/graph-core/GraphConfig"
+import type * as GraphError from "@effect-waba/graph-core/GraphError"
+import type { InvalidRequestError } from "@effect-waba/graph-core/InvalidRequestError"
+import type * as HttpServerError from "@effect/platform/HttpServerError"
 import * as Duration from "effect/Duration"
+import * as Match from "effect/Match"
 import * as Predicate from "effect/Predicate"
 import * as Redacted from "effect/Redacted"
+import * as DisplayWidth from "./DisplayWidth.js"
+import { ExitCode } from "./ExitCode.js"
 import * as FilterSyntax from "./FilterSyntax.js"
+import * as TerminalText from "./TerminalText.js"
+import type { UsageError } from "./UsageError.js"
 
 /**
- * @since 0.1.0
- * @category constants
- */
-export const ExitCode = {
-  ok: 0,
-  failure: 1,
-  usage: 2,
-  auth: 3,
-  rateLimited: 4
-} as const
-
-/**
- * @since 0.1.0
+ * Every error a command reports.
+ *
+ * @since 0.2.0
  * @category models
  */
-export type ExitCode = typeof ExitCode[keyof typeof ExitCode]
+export type CliError =
+  | GraphError.GraphError
+  | InvalidRequestError
+  | GraphConfig.GraphConfigError
+  | UsageError
+  | FilterSyntax.FilterSyntaxError
+  | HttpServerError.ServeError
 
 /**
  * An error, explained.
@@ -51,8 +52,11 @@ export interface Report {
   readonly details: ReadonlyArray<string>
   /** What to do about it. */
   readonly fix: string | undefined
-  /** Where a read that stopped part-way can continue: the cursor for `--after`. */
-  readonly resumeAfter?: string | undefined
+  /**
+   * Whether continuing from where the output stopped can work. Not when the place to continue from is
+   * what Graph refused (a stale cursor).
+   */
+  readonly resumable: boolean
 }
 
 /**
@@ -65,8 +69,8 @@ export interface Context {
   /** The Graph base URL in use. */
   readonly baseUrl?: string | undefined
   readonly businessId?: string | undefined
-  /** The cursor the failed page was requested with: where the read can continue. */
-  readonly resumeAfter?: string | undefined
+  /** The proxy in use, credentials removed. */
+  readonly proxy?: string | undefined
 }
 
 /**
@@ -143,8 +147,22 @@ const rateLimitKinds = (code: number): string => {
   }
 }
 
-const formatWait = (millis: number): string =>
-  Duration.format(Duration.millis(Math.max(1000, Math.ceil(millis / 1000) * 1000)))
+/**
+ * The wait the server asked for before calling again, when it said.
+ *
+ * @since 0.2.0
+ * @category fields
+ */
+export const hintedWait = (
+  error: GraphError.GraphResponseError | GraphError.GraphTransportError
+): Duration.Duration | undefined =>
+  error.retryAfterMillis === undefined ? undefined : Duration.millis(error.retryAfterMillis)
+
+const formatWait = (wait: Duration.Duration): string =>
+  Duration.format(Duration.seconds(Math.max(1, Math.ceil(Duration.toSeconds(wait)))))
+
+const attemptsLine = (attempts: number): ReadonlyArray<string> =>
+  attempts > 1 ? [`Gave up after ${attempts} attempts.`] : []
 
 const graphLine = (error: GraphError.GraphResponseError): string => {
   const parts = [`Graph error ${error.code}`]
@@ -159,7 +177,7 @@ const graphDetails = (error: GraphError.GraphResponseError): Array<string> => {
   if (error.userTitle !== undefined || error.userMessage !== undefined) {
     details.push(`Meta's explanation: ${[error.userTitle, error.userMessage].filter(Boolean).join(": ")}`)
   }
-  if (error.attempts > 1) details.push(`Gave up after ${error.attempts} attempts.`)
+  details.push(...attemptsLine(error.attempts))
   return details
 }
 
@@ -168,48 +186,101 @@ const unknownBusiness = (error: GraphError.GraphResponseError, context: Context)
   title: `Business ${context.businessId ?? "(unknown)"} does not exist, or this token cannot see it.`,
   details: graphDetails(error),
   fix: "Check the business id (Business Settings > Business info) and that the token's system user belongs to " +
-    "that business."
+    "that business.",
+  resumable: false
 })
-
-const staleCursorTitle = "The --after cursor is not valid any more."
 
 const staleCursor = (error: GraphError.GraphResponseError): Report => ({
   exitCode: ExitCode.usage,
-  title: staleCursorTitle,
+  title: "The --after cursor is not valid any more.",
   details: graphDetails(error),
-  fix: "Cursors go stale when accounts are added or removed; run again without --after, or from a newer checkpoint."
+  fix: "Cursors go stale when accounts are added or removed; run again without --after, or from a newer checkpoint.",
+  resumable: false
 })
 
-const fromGraphError = (error: GraphError.GraphError, context: Context): Report => {
+const throughProxy = (context: Context): string => context.proxy === undefined ? "" : ` through ${context.proxy}`
+
+const transport = (error: GraphError.GraphTransportError, context: Context): Report => {
   const baseUrl = context.baseUrl ?? "the Graph API"
-  switch (error._tag) {
-    case "GraphAuthError":
-      return {
-        exitCode: ExitCode.auth,
-        title: error.code === 102
-          ? "The session is invalid or has expired."
-          : (error.subcode !== undefined ? authTitles[error.subcode] : undefined) ??
-            "Graph rejected the access token.",
-        details: graphDetails(error),
-        fix: newTokenHelp
-      }
-    case "GraphPermissionError":
-      return {
-        exitCode: ExitCode.auth,
-        title: `The token may not read this business's WhatsApp Business Accounts (permission error ${error.code}).`,
-        details: graphDetails(error),
-        fix: permissionHelp
-      }
-    case "GraphSignatureError":
-      return {
-        exitCode: ExitCode.auth,
-        title: "Graph rejected the request's signature (appsecret_proof).",
-        details: graphDetails(error),
-        fix: "Check GRAPH_APP_SECRET (or --app-secret): it must be the secret of the app that issued the token " +
-          "(App Dashboard > App settings > Basic)."
-      }
-    case "GraphRateLimitError": {
-      const wait = error.retryAfterMillis
+  const details = [error.message, ...attemptsLine(error.attempts)]
+  const checkUrl = `Check the base URL (--base-url or GRAPH_BASE_URL; now ${baseUrl}, Meta's is ` +
+    "https://graph.facebook.com)"
+  const checkProxy = context.proxy === undefined
+    ? "proxy"
+    : `${context.proxy} (set by --proxy, HTTPS_PROXY or HTTP_PROXY; NO_PROXY lists the hosts reached directly)`
+  const byReason: { readonly [R in GraphError.TransportReason]: () => Report } = {
+    Network: () => ({
+      exitCode: ExitCode.failure,
+      title: `Could not reach ${baseUrl}${throughProxy(context)}.`,
+      details,
+      fix: `Check your network connection and ${checkProxy}. ${checkUrl}.`,
+      resumable: true
+    }),
+    Timeout: () => ({
+      exitCode: ExitCode.failure,
+      title: `${baseUrl} did not answer in time.`,
+      details,
+      fix: `Check your network connection and ${checkProxy}, then try again. ${checkUrl}.`,
+      resumable: true
+    }),
+    InvalidBody: () => notGraph(error, baseUrl, details, checkUrl),
+    UnexpectedStatus: () => notGraph(error, baseUrl, details, checkUrl)
+  }
+  return byReason[error.reason]()
+}
+
+const notGraph = (
+  error: GraphError.GraphTransportError,
+  baseUrl: string,
+  details: ReadonlyArray<string>,
+  checkUrl: string
+): Report => ({
+  exitCode: ExitCode.failure,
+  title: `The server at ${baseUrl} did not answer like the Graph API${
+    error.httpStatus === undefined ? "" : ` (HTTP ${error.httpStatus})`
+  }.`,
+  details,
+  fix: `${checkUrl}. If it is right, Meta had a problem: try again later.`,
+  resumable: true
+})
+
+const serveCause = (error: HttpServerError.ServeError): string => {
+  const cause: unknown = error.cause
+  const code = Predicate.hasProperty(cause, "code") && typeof cause.code === "string" ? cause.code : undefined
+  const message = Predicate.hasProperty(cause, "message") && typeof cause.message === "string"
+    ? cause.message
+    : error.message
+  return code === undefined || message.includes(code) ? message : `${code}: ${message}`
+}
+
+const explain = (context: Context) =>
+  Match.typeTags<CliError, Report>()({
+    GraphAuthError: (error) => ({
+      exitCode: ExitCode.auth,
+      title: error.code === 102
+        ? "The session is invalid or has expired."
+        : (error.subcode !== undefined ? authTitles[error.subcode] : undefined) ?? "Graph rejected the access token.",
+      details: graphDetails(error),
+      fix: newTokenHelp,
+      resumable: true
+    }),
+    GraphPermissionError: (error) => ({
+      exitCode: ExitCode.auth,
+      title: `The token may not read this business's WhatsApp Business Accounts (permission error ${error.code}).`,
+      details: graphDetails(error),
+      fix: permissionHelp,
+      resumable: true
+    }),
+    GraphSignatureError: (error) => ({
+      exitCode: ExitCode.auth,
+      title: "Graph rejected the request's signature (appsecret_proof).",
+      details: graphDetails(error),
+      fix: "Check GRAPH_APP_SECRET (or --app-secret): it must be the secret of the app that issued the token " +
+        "(App Dashboard > App settings > Basic).",
+      resumable: true
+    }),
+    GraphRateLimitError: (error) => {
+      const wait = hintedWait(error)
       const details = graphDetails(error)
       if (wait !== undefined) details.push(`Meta asks to wait about ${formatWait(wait)} before calling again.`)
       return {
@@ -218,26 +289,29 @@ const fromGraphError = (error: GraphError.GraphError, context: Context): Report 
         details,
         fix: `Wait ${wait === undefined ? "a few minutes" : formatWait(wait)}, then run again. ` +
           `Larger pages mean fewer calls (--limit 100). About Graph's rate limits: ${rateLimitDocs} ` +
-          "and docs/rate-limits.md."
+          "and docs/rate-limits.md.",
+        resumable: true
       }
-    }
-    case "GraphPolicyError":
-      return {
-        exitCode: ExitCode.failure,
-        title: "Meta blocked the call as abusive or against its policies (code 368).",
-        details: graphDetails(error),
-        fix: "Wait before trying again (repeating quickly extends the block), and check Business Support Home for " +
-          "restrictions on the business."
-      }
-    case "GraphInvalidParameterError": {
+    },
+    GraphPolicyError: (error) => ({
+      exitCode: ExitCode.failure,
+      title: "Meta blocked the call as abusive or against its policies (code 368).",
+      details: graphDetails(error),
+      fix: "Wait before trying again (repeating quickly extends the block), and check Business Support Home for " +
+        "restrictions on the business.",
+      resumable: true
+    }),
+    GraphInvalidParameterError: (error) => {
       if (error.subcode === 33) return unknownBusiness(error, context)
+      // Graph gives these code 100 too, with nothing but its message to tell them apart.
       if (/appsecret_proof/i.test(error.message)) {
         return {
           exitCode: ExitCode.auth,
           title: "Graph wants every call signed with an appsecret_proof, and this one was not (or not rightly).",
           details: graphDetails(error),
           fix: "Set GRAPH_APP_SECRET (or --app-secret) to the secret of the app that issued the token " +
-            "(App Dashboard > App settings > Basic); the CLI then signs every call."
+            "(App Dashboard > App settings > Basic); the CLI then signs every call.",
+          resumable: true
         }
       }
       if (/cursor/i.test(error.message)) return staleCursor(error)
@@ -245,149 +319,112 @@ const fromGraphError = (error: GraphError.GraphError, context: Context): Report 
         exitCode: ExitCode.usage,
         title: "Graph refused a parameter of the request.",
         details: graphDetails(error),
-        fix: "Graph's message above names the parameter; see waba accounts --help for the accepted values."
+        fix: "Graph's message above names the parameter; see waba accounts --help for the accepted values.",
+        resumable: false
       }
-    }
-    case "GraphTransientError":
-      return {
-        exitCode: ExitCode.failure,
-        title: `Meta had a temporary problem (code ${error.code}) that outlasted the retries.`,
-        details: graphDetails(error),
-        fix: `Try again in a few minutes.`
-      }
-    case "GraphApiError":
+    },
+    GraphTransientError: (error) => ({
+      exitCode: ExitCode.failure,
+      title: `Meta had a temporary problem (code ${error.code}) that outlasted the retries.`,
+      details: graphDetails(error),
+      fix: "Try again in a few minutes.",
+      resumable: true
+    }),
+    GraphApiError: (error) => {
       if (error.code === 803) return unknownBusiness(error, context)
       if (error.code === 2642) return staleCursor(error)
       return {
         exitCode: ExitCode.failure,
         title: `Graph answered with error ${error.code}.`,
         details: graphDetails(error),
-        fix: `Graph's message above says what went wrong; quote the fbtrace_id if you ask Meta for help.`
+        fix: "Graph's message above says what went wrong; quote the fbtrace_id if you ask Meta for help.",
+        resumable: true
       }
-    case "GraphTransportError": {
-      const details = [error.message]
-      if (error.attempts > 1) details.push(`Gave up after ${error.attempts} attempts.`)
-      const checkUrl = `Check the base URL (--base-url or GRAPH_BASE_URL; now ${baseUrl}, Meta's is ` +
-        "https://graph.facebook.com)"
-      switch (error.reason) {
-        case "Network":
-          return {
-            exitCode: ExitCode.failure,
-            title: `Could not reach ${baseUrl}.`,
-            details,
-            fix: `Check your network connection and proxy. ${checkUrl}.`
-          }
-        case "Timeout":
-          return {
-            exitCode: ExitCode.failure,
-            title: `${baseUrl} did not answer in time.`,
-            details,
-            fix: `Check your network connection, then try again. ${checkUrl}.`
-          }
-        case "InvalidBody":
-        case "UnexpectedStatus":
-          return {
-            exitCode: ExitCode.failure,
-            title: `The server at ${baseUrl} did not answer like the Graph API${
-              error.httpStatus === undefined ? "" : ` (HTTP ${error.httpStatus})`
-            }.`,
-            details,
-            fix: `${checkUrl}. If it is right, Meta had a problem: try again later.`
-          }
-      }
-    }
-    // falls through: the switch above covers every reason
-    case "GraphDecodeError":
-      return {
-        exitCode: ExitCode.failure,
-        title: "Graph's answer did not have the shape this version of waba expects.",
-        details: [
-          ...error.message.split("\n").slice(0, 8),
-          ...(error.fbtraceId === undefined ? [] : [`fbtrace_id ${error.fbtraceId}`])
-        ],
-        fix: "Meta has probably changed the API. Please report it, with the fbtrace_id, in the effect-waba issue " +
-          `tracker.`
-      }
-  }
-}
-
-const tagOf = (u: unknown): string | undefined =>
-  Predicate.hasProperty(u, "_tag") && typeof u._tag === "string" ? u._tag : undefined
-
-const stringField = (u: unknown, key: string): string | undefined =>
-  Predicate.hasProperty(u, key) && typeof u[key] === "string" ? u[key] : undefined
-
-const causeMessage = (u: unknown): string => {
-  const cause = Predicate.hasProperty(u, "cause") ? u.cause : undefined
-  const code = stringField(cause, "code")
-  const message = stringField(cause, "message") ?? stringField(u, "message") ?? String(u)
-  return code === undefined || message.includes(code) ? message : `${code}: ${message}`
-}
+    },
+    GraphTransportError: (error) => transport(error, context),
+    GraphDecodeError: (error) => ({
+      exitCode: ExitCode.failure,
+      title: "Graph's answer did not have the shape this version of waba expects.",
+      details: [
+        ...error.message.split("\n").slice(0, 8),
+        ...(error.fbtraceId === undefined ? [] : [`fbtrace_id ${error.fbtraceId}`])
+      ],
+      fix: "Meta has probably changed the API. Please report it, with the fbtrace_id, in the effect-waba issue " +
+        "tracker.",
+      resumable: true
+    }),
+    UsageError: (error) => ({
+      exitCode: ExitCode.usage,
+      title: error.message,
+      details: [],
+      fix: error.hint,
+      resumable: false
+    }),
+    FilterSyntaxError: (error) => ({
+      exitCode: ExitCode.usage,
+      title: error.message,
+      details: FilterSyntax.syntax.split("\n"),
+      fix: undefined,
+      resumable: false
+    }),
+    InvalidRequestError: (error) => ({
+      exitCode: ExitCode.usage,
+      title: `Invalid ${optionNames[error.parameter] ?? error.parameter}: ${error.message}`,
+      details: error.parameter === "filtering" ? FilterSyntax.syntax.split("\n") : [],
+      fix: undefined,
+      resumable: false
+    }),
+    GraphConfigError: (error) => ({
+      exitCode: ExitCode.usage,
+      title: `Invalid ${settingNames[error.setting] ?? error.setting}: ${error.message}`,
+      details: [],
+      fix: undefined,
+      resumable: false
+    }),
+    ServeError: (error) => ({
+      exitCode: ExitCode.failure,
+      title: "The emulator server could not start.",
+      details: [serveCause(error)],
+      fix: "Choose another --port, or --port 0 for any free one.",
+      resumable: false
+    })
+  })
 
 /**
- * Explains any error the CLI can fail with.
+ * Explains an error a command failed with.
  *
  * @since 0.1.0
  * @category constructors
  */
-export const make = (error: unknown, context: Context = {}): Report => {
-  if (GraphError.isGraphError(error)) {
-    const graphError = error
-    const report = fromGraphError(graphError, context)
-    // Resuming from the cursor that was refused would only fail again.
-    return context.resumeAfter === undefined || report.title === staleCursorTitle
-      ? report
-      : { ...report, resumeAfter: context.resumeAfter }
-  }
-  switch (tagOf(error)) {
-    case "UsageError":
-      return {
-        exitCode: ExitCode.usage,
-        title: stringField(error, "message") ?? "Invalid command line.",
-        details: [],
-        fix: stringField(error, "hint")
-      }
-    case "FilterSyntaxError":
-      return {
-        exitCode: ExitCode.usage,
-        title: stringField(error, "message") ?? "Invalid --filter.",
-        details: FilterSyntax.syntax.split("\n"),
-        fix: undefined
-      }
-    case "InvalidRequestError": {
-      const parameter = stringField(error, "parameter") ?? ""
-      return {
-        exitCode: ExitCode.usage,
-        title: `Invalid ${optionNames[parameter] ?? parameter}: ${stringField(error, "message") ?? ""}`,
-        details: parameter === "filtering" ? FilterSyntax.syntax.split("\n") : [],
-        fix: undefined
-      }
-    }
-    case "GraphConfigError": {
-      const setting = stringField(error, "setting") ?? ""
-      return {
-        exitCode: ExitCode.usage,
-        title: `Invalid ${settingNames[setting] ?? setting}: ${stringField(error, "message") ?? ""}`,
-        details: [],
-        fix: undefined
-      }
-    }
-    case "ServeError":
-      return {
-        exitCode: ExitCode.failure,
-        title: "The emulator server could not start.",
-        details: [causeMessage(error)],
-        fix: "Choose another --port, or --port 0 for any free one."
-      }
-    default:
-      return {
-        exitCode: ExitCode.failure,
-        title: "Unexpected error.",
-        details: [error instanceof Error ? error.message : String(error)],
-        fix: "This is a bug in waba; please report it with the command you ran (leave out your token)."
-      }
-  }
-}
+export const make = (error: CliError, context: Context = {}): Report => explain(context)(error)
+
+/**
+ * A command line that @effect/cli could not parse, in its words or better ones.
+ *
+ * @since 0.2.0
+ * @category constructors
+ */
+export const usage = (message: string, hint?: string | undefined): Report => ({
+  exitCode: ExitCode.usage,
+  title: message,
+  details: [],
+  fix: hint,
+  resumable: false
+})
+
+/**
+ * A defect: something the CLI did not expect at all.
+ *
+ * @since 0.2.0
+ * @category constructors
+ */
+export const unexpected = (defect: unknown): Report => ({
+  exitCode: ExitCode.failure,
+  title: "Unexpected error.",
+  details: [defect instanceof Error ? defect.message : String(defect)],
+  fix: "This is a bug in waba; please report it with the command you ran (leave out your token).",
+  resumable: false
+})
 
 /**
  * Removes every secret from a text.
@@ -404,8 +441,13 @@ export const scrub = (text: string, secrets: ReadonlyArray<Redacted.Redacted<str
   return out
 }
 
+// A message Graph (or something posing as it) sent can be megabytes long; a person needs its start.
+const maxLineWidth = 1000
+
 /**
- * The report as stderr text, secrets removed.
+ * The report as stderr text: secrets removed, control characters from the server neutralised, each line
+ * at most a thousand columns. `resume` (the advice `Resume.hint` words) is added when the report is
+ * {@link Report.resumable}.
  *
  * @example
  * ```text
@@ -423,13 +465,14 @@ export const format = (
   options: {
     readonly color?: boolean | undefined
     readonly secrets?: ReadonlyArray<Redacted.Redacted<string> | string> | undefined
+    readonly resume?: string | undefined
   } = {}
 ): string => {
-  const label = options.color === true ? "\x1b[1;31merror\x1b[0m" : "error"
-  const lines = [`waba: ${label}: ${report.title}`, ...report.details.map((line) => `  ${line}`)]
+  const lines = [report.title, ...report.details.map((line) => `  ${line}`)]
   if (report.fix !== undefined) lines.push(`  What to do: ${report.fix}`)
-  if (report.resumeAfter !== undefined) {
-    lines.push(`  To continue where this stopped, run the same command with: --after ${report.resumeAfter}`)
-  }
-  return `${scrub(lines.join("\n"), options.secrets ?? [])}\n`
+  if (report.resumable && options.resume !== undefined) lines.push(`  ${options.resume}`)
+  const secrets = options.secrets ?? []
+  const safe = lines.map((line) => DisplayWidth.truncate(TerminalText.neutralise(scrub(line, secrets)), maxLineWidth))
+  const label = options.color === true ? "\x1b[1;31merror\x1b[0m" : "error"
+  return `waba: ${label}: ${safe.join("\n")}\n`
 }

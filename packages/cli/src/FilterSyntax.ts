@@ -15,8 +15,8 @@
  *
  * @since 0.1.0
  */
-import type { InvalidRequestError } from "@effect-waba/graph-core"
-import { Filter } from "@effect-waba/waba"
+import type { InvalidRequestError } from "@effect-waba/graph-core/InvalidRequestError"
+import * as Filter from "@effect-waba/waba/Filter"
 import * as Either from "effect/Either"
 import * as Schema from "effect/Schema"
 
@@ -225,7 +225,7 @@ const ownershipTypeClause = (operator: Operator, value: string): Either.Either<F
  *
  * @example
  * ```ts
- * import { FilterSyntax } from "@effect-waba/cli"
+ * import * as FilterSyntax from "@effect-waba/cli/FilterSyntax"
  *
  * FilterSyntax.parse("creation_time=2024-01-01..2024-06-30")
  * // Right({ field: "creation_time", operator: "IN_RANGE", value: [2024-01-01T00:00:00Z, 2024-06-30T23:59:59Z] })
@@ -275,9 +275,3 @@ export const parseAll = (
   }
   return Filter.validate(clauses)
 }
-
-/**
- * @since 0.1.0
- * @category refinements
- */
-export const isFilterSyntaxError = (u: unknown): u is FilterSyntaxError => u instanceof FilterSyntaxError

@@ -5,27 +5,18 @@
  * rendered as they arrive: `jsonl`, `json` and `csv` hold nothing back; `table` holds back its first
  * rows (100 by default) to size its columns, then prints every later row as it comes, cut to those widths.
  *
+ * Server data is never trusted with a terminal or a spreadsheet: `table` and `csv` cells have their control
+ * characters neutralised ({@link TerminalText.neutralise}), and a `csv` cell that a spreadsheet would run
+ * as a formula is escaped ({@link csvFormulaGuard}). `json` and `jsonl` keep every value exact; the few
+ * characters JSON allows raw that a terminal would act on are written as `\u` escapes, which every JSON
+ * reader turns back into the same text.
+ *
  * @since 0.1.0
  */
-import * as Schema from "effect/Schema"
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const Format = Schema.Literal("table", "jsonl", "json", "csv")
-
-/**
- * @since 0.1.0
- * @category models
- */
-export type Format = typeof Format.Type
-
-/**
- * @since 0.1.0
- * @category constants
- */
-export const formats: ReadonlyArray<Format> = Format.literals
+import * as DisplayWidth from "./DisplayWidth.js"
+import * as Noun from "./Noun.js"
+import type { OutputFormat } from "./OutputFormat.js"
+import * as TerminalText from "./TerminalText.js"
 
 /**
  * An account as decoded: Graph field names to values (`Date` for times, nested objects as Graph sent them).
@@ -72,6 +63,20 @@ export const toJson = (row: Row, columns: ReadonlyArray<string>): Record<string,
   return out
 }
 
+// JSON.stringify escapes C0 controls but leaves DEL, the C1 controls, the bidirectional controls and the
+// line separators raw; as `\u` escapes they decode to the same strings and cannot act on a terminal.
+const jsonRaw = /[\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g
+
+const jsonEscape = (character: string): string => `\\u${character.charCodeAt(0).toString(16).padStart(4, "0")}`
+
+/**
+ * A JSON value as one line of JSON text, safe to show on a terminal and exact for any JSON reader.
+ *
+ * @since 0.2.0
+ * @category formatting
+ */
+export const jsonText = (value: unknown): string => JSON.stringify(value).replace(jsonRaw, jsonEscape)
+
 /**
  * A value as one piece of text: strings as they are, dates as ISO, objects and lists as compact JSON,
  * an absent value as the empty string.
@@ -86,6 +91,29 @@ export const text = (value: unknown): string => {
   if (typeof value === "object") return JSON.stringify(toJsonValue(value))
   return String(value)
 }
+
+// What a spreadsheet reads as the start of a formula (OWASP's CSV injection guidance), after any spaces.
+const formulaStart = /^[ ]*[=+\-@\t\r]/
+const plainNumber = /^[+-]?\d+(\.\d+)?$/
+
+/**
+ * A CSV cell that a spreadsheet would evaluate as a formula (`=`, `+`, `-`, `@`, tab or carriage return
+ * first) prefixed with `'`, which spreadsheets take as "this is text". Plain numbers such as `-12` are left
+ * as they are: they cannot be formulas.
+ *
+ * @since 0.2.0
+ * @category csv
+ */
+export const csvFormulaGuard = (field: string): string =>
+  formulaStart.test(field) && !plainNumber.test(field) ? `'${field}` : field
+
+/**
+ * A value as a CSV cell: its text with control characters neutralised and formulas defused.
+ *
+ * @since 0.2.0
+ * @category csv
+ */
+export const csvCell = (value: unknown): string => csvFormulaGuard(TerminalText.neutralise(text(value)))
 
 /**
  * One CSV field per RFC 4180: quoted when it holds a comma, a double quote, CR or LF, with inner double
@@ -104,16 +132,12 @@ export const csvField = (field: string): string => /[",\r\n]/.test(field) ? `"${
  */
 export const csvRecord = (fields: ReadonlyArray<string>): string => `${fields.map(csvField).join(",")}\r\n`
 
-// Terminal control characters in data (a name holding an escape sequence, say) must not reach a terminal.
-// eslint-disable-next-line no-control-regex
-const controlCharacters = /[\u0000-\u001f\u007f-\u009f]+/g
-
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof Date)
 
 /**
  * A value as a table cell: like {@link text}, but nested objects are summarised (`health_status` by
- * its `can_send_message`, a business by its name and id) and control characters become spaces.
+ * its `can_send_message`, a business by its name and id) and control characters are neutralised.
  *
  * @since 0.1.0
  * @category table
@@ -127,34 +151,8 @@ export const cell = (value: unknown): string => {
   } else {
     out = text(value)
   }
-  return out.replace(controlCharacters, " ")
+  return TerminalText.neutralise(out)
 }
-
-/**
- * How many columns a text takes, counted in code points.
- *
- * @since 0.1.0
- * @category table
- */
-export const width = (value: string): number => {
-  let count = 0
-  for (const _ of value) count++
-  return count
-}
-
-/**
- * A text cut to `max` code points, the cut marked with `…`.
- *
- * @since 0.1.0
- * @category table
- */
-export const truncate = (value: string, max: number): string => {
-  if (width(value) <= max) return value
-  if (max <= 0) return ""
-  return `${Array.from(value).slice(0, max - 1).join("")}…`
-}
-
-const pad = (value: string, to: number) => value + " ".repeat(Math.max(0, to - width(value)))
 
 /**
  * Column widths that fit: each at most `maxCell`, and together (with `gap` between columns) at most
@@ -195,7 +193,7 @@ export const fitWidths = (
 export interface Renderer {
   /** Text for the next rows (may be empty while a table is still sizing its columns). */
   readonly push: (rows: ReadonlyArray<Row>) => string
-  /** The remaining text. `complete: false` when the read stopped on an error. */
+  /** The remaining text. `complete: false` when the read stopped part-way (an error, an interruption). */
   readonly end: (complete: boolean) => string
 }
 
@@ -212,19 +210,20 @@ export interface RendererOptions {
   readonly maxCellWidth?: number | undefined
   /** How many rows a table holds back to size its columns. Default 100. */
   readonly sampleSize?: number | undefined
+  /** What a row is, for a table's closing count. Default accounts. */
+  readonly noun?: Noun.Noun | undefined
 }
 
 const jsonl = (columns: ReadonlyArray<string>): Renderer => ({
-  push: (rows) => rows.map((row) => `${JSON.stringify(toJson(row, columns))}\n`).join(""),
+  push: (rows) => rows.map((row) => `${jsonText(toJson(row, columns))}\n`).join(""),
   end: () => ""
 })
 
 const json = (columns: ReadonlyArray<string>): Renderer => {
-  let count = 0
+  let written = 0
   return {
-    push: (rows) =>
-      rows.map((row) => `${count++ === 0 ? "[\n" : ",\n"}  ${JSON.stringify(toJson(row, columns))}`).join(""),
-    end: () => count === 0 ? "[]\n" : "\n]\n"
+    push: (rows) => rows.map((row) => `${written++ === 0 ? "[\n" : ",\n"}  ${jsonText(toJson(row, columns))}`).join(""),
+    end: () => written === 0 ? "[]\n" : "\n]\n"
   }
 }
 
@@ -236,7 +235,7 @@ const csv = (columns: ReadonlyArray<string>): Renderer => {
     return csvRecord(columns)
   }
   return {
-    push: (rows) => header() + rows.map((row) => csvRecord(columns.map((column) => text(row[column])))).join(""),
+    push: (rows) => header() + rows.map((row) => csvRecord(columns.map((column) => csvCell(row[column])))).join(""),
     end: () => header()
   }
 }
@@ -251,13 +250,20 @@ const table = (options: RendererOptions): Renderer => {
   const sampleSize = Math.max(1, options.sampleSize ?? 100)
   let held: Array<ReadonlyArray<string>> = []
   let widths: ReadonlyArray<number> | undefined
-  let count = 0
+  let total = 0
 
+  const noun = options.noun ?? Noun.accounts
   const line = (cells: ReadonlyArray<string>) =>
-    `${cells.map((value, i) => pad(truncate(value, widths![i]!), widths![i]!)).join(" ".repeat(gap)).trimEnd()}\n`
+    `${
+      cells.map((value, i) => DisplayWidth.pad(DisplayWidth.truncate(value, widths![i]!), widths![i]!)).join(
+        " ".repeat(gap)
+      ).trimEnd()
+    }\n`
 
   const start = () => {
-    const natural = columns.map((column, i) => Math.max(width(column), ...held.map((cells) => width(cells[i]!))))
+    const natural = columns.map((column, i) =>
+      Math.max(DisplayWidth.width(column), ...held.map((cells) => DisplayWidth.width(cells[i]!)))
+    )
     // Ids and times are useless cut short; other columns may shrink to eight characters.
     const minimum = columns.map((column, i) => uncut.has(column) ? natural[i]! : Math.min(natural[i]!, 8))
     widths = fitWidths(natural, { maxCell, minimum, maxTotal: options.terminalWidth, gap })
@@ -268,16 +274,19 @@ const table = (options: RendererOptions): Renderer => {
 
   return {
     push: (rows) => {
-      count += rows.length
-      const cells = rows.map((row) => columns.map((column) => cell(row[column])))
+      total += rows.length
+      // Cut now to what any width could show, so that a huge value costs no more than a short one.
+      const cells = rows.map((row) =>
+        columns.map((column) => DisplayWidth.truncate(cell(row[column]), uncut.has(column) ? 1000 : maxCell))
+      )
       if (widths !== undefined) return cells.map(line).join("")
       held.push(...cells)
       return held.length >= sampleSize ? start() : ""
     },
     end: (complete) => {
       const body = widths === undefined ? start() : ""
-      const summary = count === 0 ? "No accounts" : `${count} account${count === 1 ? "" : "s"}`
-      return `${body}${summary}${complete ? "" : " (incomplete: the read stopped on an error)"}\n`
+      const summary = total === 0 ? `No ${noun.many}` : Noun.count(total, noun)
+      return `${body}${summary}${complete ? "" : " (incomplete: the read stopped part-way)"}\n`
     }
   }
 }
@@ -287,7 +296,7 @@ const table = (options: RendererOptions): Renderer => {
  *
  * @example
  * ```ts
- * import { Format } from "@effect-waba/cli"
+ * import * as Format from "@effect-waba/cli/Format"
  *
  * const csv = Format.renderer("csv", { columns: ["id", "name"] })
  * csv.push([{ id: "1", name: "Shrub, Inc" }]) + csv.end(true)
@@ -297,7 +306,7 @@ const table = (options: RendererOptions): Renderer => {
  * @since 0.1.0
  * @category constructors
  */
-export const renderer = (format: Format, options: RendererOptions): Renderer => {
+export const renderer = (format: OutputFormat, options: RendererOptions): Renderer => {
   switch (format) {
     case "jsonl":
       return jsonl(options.columns)

@@ -31,8 +31,10 @@ export interface Channel {
   readonly unsafeWrite: (text: string) => void
   /** Whether a terminal is on the other end. */
   readonly isTTY: boolean
-  /** The terminal's width, when it is one. */
-  readonly columns: number | undefined
+  /** Whether text for a person may be coloured: a terminal, and neither `NO_COLOR` nor `TERM=dumb` set. */
+  readonly colors: boolean
+  /** The terminal's width now (it changes when the window is resized), when it is one. */
+  readonly columns: () => number | undefined
 }
 
 /**
@@ -64,22 +66,35 @@ export interface WritableLike {
 }
 
 /**
+ * Whether the environment allows colour on a terminal: `NO_COLOR` (any non-empty value, as no-color.org
+ * defines it) and `TERM=dumb` turn it off.
+ *
+ * @since 0.2.0
+ * @category constructors
+ */
+export const colorsAllowed = (env: Readonly<Record<string, string | undefined>>): boolean =>
+  (env.NO_COLOR ?? "") === "" && env.TERM !== "dumb"
+
+/**
  * A channel over a Node writable stream.
  *
  * @since 0.1.0
  * @category constructors
  */
-export const fromWritable = (stream: WritableLike): Channel => {
+export const fromWritable = (
+  stream: WritableLike,
+  options?: { readonly colorsAllowed?: boolean | undefined }
+): Channel => {
   let broken = false
   // Without a listener, an EPIPE would be thrown as an uncaught 'error' event.
   stream.on("error", () => {
     broken = true
   })
+  const isTTY = stream.isTTY === true
   return {
-    isTTY: stream.isTTY === true,
-    columns: stream.isTTY === true && typeof stream.columns === "number" && stream.columns > 0
-      ? stream.columns
-      : undefined,
+    isTTY,
+    colors: isTTY && options?.colorsAllowed !== false,
+    columns: () => isTTY && typeof stream.columns === "number" && stream.columns > 0 ? stream.columns : undefined,
     unsafeWrite: (text) => {
       if (!broken && text !== "") stream.write(text, () => {})
     },
@@ -106,10 +121,13 @@ export const fromWritable = (stream: WritableLike): Channel => {
  * @since 0.1.0
  * @category layers
  */
-export const layerProcess: Layer.Layer<Output> = Layer.sync(Output, () => ({
-  stdout: fromWritable(process.stdout),
-  stderr: fromWritable(process.stderr)
-}))
+export const layerProcess: Layer.Layer<Output> = Layer.sync(Output, () => {
+  const allowed = colorsAllowed(process.env)
+  return {
+    stdout: fromWritable(process.stdout, { colorsAllowed: allowed }),
+    stderr: fromWritable(process.stderr, { colorsAllowed: allowed })
+  }
+})
 
 /**
  * Channels that collect what is written, for tests.
@@ -121,6 +139,8 @@ export const memory = (options?: {
   readonly stdoutIsTTY?: boolean | undefined
   readonly stderrIsTTY?: boolean | undefined
   readonly columns?: number | undefined
+  /** Whether colour is allowed on the channels that are terminals. Default true. */
+  readonly colors?: boolean | undefined
 }): {
   readonly layer: Layer.Layer<Output>
   readonly stdout: () => string
@@ -129,7 +149,8 @@ export const memory = (options?: {
   const written = { stdout: "", stderr: "" }
   const channel = (name: "stdout" | "stderr", isTTY: boolean): Channel => ({
     isTTY,
-    columns: isTTY ? options?.columns ?? 80 : undefined,
+    colors: isTTY && options?.colors !== false,
+    columns: () => isTTY ? options?.columns ?? 80 : undefined,
     unsafeWrite: (text) => {
       written[name] += text
     },

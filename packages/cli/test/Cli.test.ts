@@ -388,6 +388,36 @@ describe("demo mode", () => {
   })
 })
 
+interface EmulatorInfo {
+  url: string
+  token: string
+  businessIds: Array<string>
+  businesses: Array<{ id: string; name: string; accounts: number }>
+  seed?: number | string
+  command: string
+  env: Record<string, string>
+}
+
+/** Starts `waba emulator` with these arguments and reads its JSON line. */
+const serveEmulator = (args: ReadonlyArray<string>) =>
+  new Promise<{ info: EmulatorInfo; stop: () => void }>((resolve, reject) => {
+    const child = spawn(process.execPath, [bin, "emulator", ...args], {
+      env: { PATH: process.env.PATH ?? "" },
+      stdio: ["ignore", "pipe", "pipe"]
+    })
+    let stdout = ""
+    child.on("close", () => reject(new Error(`waba emulator exited early: ${stdout}`)))
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+      stdout += chunk
+      const end = stdout.indexOf("\n")
+      if (end >= 0) resolve({ info: JSON.parse(stdout.slice(0, end)), stop: () => child.kill("SIGTERM") })
+    })
+  })
+
+/** The words of a command line as a POSIX shell splits it (single quotes only, which is all it prints). */
+const shellWords = (line: string): Array<string> =>
+  Array.from(line.matchAll(/'((?:[^']|'\\'')*)'|(\S+)/g), (m) => m[2] ?? m[1]!.replace(/'\\''/g, "'"))
+
 describe("waba emulator", () => {
   it("prints one JSON line another program can use, serves until SIGTERM, then shuts down", async () => {
     const child = spawn(process.execPath, [bin, "emulator", "--seed", "11", "--businesses", "2", "--accounts", "30"], {
@@ -402,15 +432,12 @@ describe("waba emulator", () => {
         if (stdout.includes("\n")) resolve(stdout.slice(0, stdout.indexOf("\n")))
       })
     })
-    const info = JSON.parse(line) as {
-      url: string
-      token: string
-      businessIds: Array<string>
-      businesses: Array<{ id: string; accounts: number }>
-    }
+    const info = JSON.parse(line) as EmulatorInfo
     expect(info.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
     expect(info.businessIds).toHaveLength(2)
     expect(info.businesses.map((b) => b.accounts)).toEqual([30, 30])
+    expect(info.seed).toBe(11)
+    expect(info.command).toBe("waba emulator --seed 11 --businesses 2 --accounts 30")
 
     const listed = await runCli(["accounts", info.businessIds[1]!, "--format", "jsonl"], {
       GRAPH_BASE_URL: info.url,
@@ -421,7 +448,7 @@ describe("waba emulator", () => {
 
     const exit = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)))
     child.kill("SIGTERM")
-    expect(await exit).toBe(130)
+    expect(await exit).toBe(143)
     expect(stdout.trimEnd().split("\n")).toHaveLength(1)
     // The port is free again.
     const unreachable = await runCli(["accounts", info.businessIds[0]!, "--max-retries", "0"], {
@@ -431,10 +458,63 @@ describe("waba emulator", () => {
     expect(unreachable.code).toBe(1)
   })
 
+  it("the command it prints serves the same data again", async () => {
+    const first = await serveEmulator(["--seed", "tide pool", "--businesses", "3", "--accounts", "12", "--port", "0"])
+    try {
+      expect(first.info.seed).toBe("tide pool")
+      expect(first.info.command).toBe("waba emulator --seed 'tide pool' --businesses 3 --accounts 12")
+      const again = await serveEmulator(shellWords(first.info.command).slice(2))
+      try {
+        expect(again.info.businesses).toEqual(first.info.businesses)
+        for (const id of first.info.businessIds) {
+          const read = (info: EmulatorInfo) =>
+            runCli(["accounts", id, "--format", "jsonl", "--fields", "name,creation_time"], info.env)
+          const [a, b] = await Promise.all([read(first.info), read(again.info)])
+          expect(a.code).toBe(0)
+          expect(jsonLines(b.stdout)).toEqual(jsonLines(a.stdout))
+        }
+      } finally {
+        again.stop()
+      }
+    } finally {
+      first.stop()
+    }
+    const other = await serveEmulator(["--seed", "12", "--businesses", "3", "--accounts", "12"])
+    other.stop()
+    expect(other.info.businessIds).not.toEqual(first.info.businessIds)
+  })
+
   it("refuses impossible options", async () => {
     const result = await runCli(["emulator", "--fault-rate", "2"])
     expect(result.code).toBe(2)
     expect(result.stderr).toContain("--fault-rate must be from 0 to 1; got 2.")
+  })
+})
+
+describe("help", () => {
+  it("piped, help has no terminal escapes and says what each option takes", async () => {
+    for (const env of [{}, { NO_COLOR: "1" }]) {
+      const root = await runCli(["--help"], env)
+      expect(root.code).toBe(0)
+      expect(root.stdout).not.toContain("\x1b")
+      expect(root.stdout).toContain("accounts")
+      const accounts = await runCli(["accounts", "--help"], env)
+      expect(accounts.code).toBe(0)
+      expect(accounts.stdout).not.toContain("\x1b")
+      expect(accounts.stdout).toContain("--limit integer")
+      expect(accounts.stdout).toContain("--format table | jsonl | json | csv")
+      expect(accounts.stdout).toContain("--proxy URL")
+    }
+  })
+
+  it("an empty variable counts as unset: an empty GRAPH_BASE_URL and GRAPH_ACCESS_TOKEN give the demo", async () => {
+    const result = await runCli(["accounts", "--max", "2", "--format", "jsonl"], {
+      GRAPH_BASE_URL: "",
+      GRAPH_ACCESS_TOKEN: " "
+    })
+    expect(result.code).toBe(0)
+    expect(result.stderr).toContain("so this is a demo")
+    expect(jsonLines(result.stdout)).toHaveLength(2)
   })
 })
 

@@ -1,4 +1,4 @@
-import { ErrorReport, FilterSyntax, UsageError } from "@effect-waba/cli"
+import { ErrorReport, FilterSyntax, Resume, UsageError } from "@effect-waba/cli"
 import { GraphConfig, GraphError, GraphUsage, InvalidRequestError } from "@effect-waba/graph-core"
 import { describe, expect, it } from "@effect/vitest"
 import * as Either from "effect/Either"
@@ -16,7 +16,7 @@ const graphError = (body: GraphError.ErrorBody, extra: Partial<GraphError.Respon
     ...extra
   })
 
-const render = (error: unknown, context: ErrorReport.Context = {}) => {
+const render = (error: ErrorReport.CliError, context: ErrorReport.Context = {}) => {
   const report = ErrorReport.make(error, context)
   return { report, text: ErrorReport.format(report) }
 }
@@ -71,7 +71,9 @@ describe("ErrorReport: Graph errors", () => {
       regainAccessMillis: 59 * 60_000,
       attempts: 1
     })
-    const { report, text } = render(error, { resumeAfter: "QVFIUmFfX2N1cnNvcg" })
+    const report = ErrorReport.make(error)
+    const resume = Resume.hint(Resume.start("QVFIUmFfX2N1cnNvcg")!, { items: 5, max: undefined })
+    const text = ErrorReport.format(report, { resume })
     expect(report.exitCode).toBe(4)
     expect(text).toContain("WhatsApp Business Management's limit for this business (code 80008)")
     expect(text).toContain("Meta asks to wait about 59m before calling again.")
@@ -87,10 +89,12 @@ describe("ErrorReport: Graph errors", () => {
     }
   })
 
-  it("a stale cursor says to start again without --after", () => {
-    const { report, text } = render(graphError({ code: 100, message: "The After Cursor specified exceeds the max" }))
+  it("a stale cursor says to start again without --after, and offers no cursor to continue from", () => {
+    const report = ErrorReport.make(graphError({ code: 100, message: "The After Cursor specified exceeds the max" }))
+    const text = ErrorReport.format(report, { resume: Resume.hint(Resume.start("c1")!, { items: 3 }) })
     expect(report.exitCode).toBe(2)
     expect(text).toContain("The --after cursor is not valid any more.")
+    expect(text).not.toContain("To continue")
   })
 
   it("a missing appsecret_proof is an auth problem with the app-secret advice", () => {
@@ -170,8 +174,9 @@ describe("ErrorReport: input errors", () => {
     expect(config.text).toContain("Invalid base URL (--base-url or GRAPH_BASE_URL): not a URL")
   })
 
-  it("anything else is an unexpected error, exit 1", () => {
-    const { report, text } = render(new Error("boom"))
+  it("a defect is an unexpected error, exit 1", () => {
+    const report = ErrorReport.unexpected(new Error("boom"))
+    const text = ErrorReport.format(report)
     expect(report.exitCode).toBe(1)
     expect(text).toContain("Unexpected error.")
     expect(text).toContain("boom")
@@ -179,9 +184,41 @@ describe("ErrorReport: input errors", () => {
 })
 
 describe("ErrorReport.format", () => {
+  it("neutralises control characters from the server and cuts a huge message to a readable length", () => {
+    const error = graphError({
+      code: 190,
+      message: `Session expired\u001b[2J\r\u009b31m${"x".repeat(5_000_000)}`,
+      fbtrace_id: "A\u001b]0;t\u0007"
+    })
+    const text = ErrorReport.format(ErrorReport.make(error))
+    // eslint-disable-next-line no-control-regex
+    expect(text.replace(/\n/g, "")).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/)
+    expect(text).toContain("Graph said: Session expired\u241b[2J\u240d\ufffd31mxxx")
+    expect(text).toContain("fbtrace_id A\u241b]0;t\u2407")
+    expect(Math.max(...text.split("\n").map((line) => line.length))).toBeLessThanOrEqual(1000)
+  })
+
+  it("names the proxy a failed connection went through, without its credentials", () => {
+    const network = new GraphError.GraphTransportError({
+      reason: "Network",
+      message: "fetch failed",
+      retryable: true,
+      route,
+      attempts: 1
+    })
+    const text = ErrorReport.format(ErrorReport.make(network, {
+      baseUrl: "https://graph.facebook.com",
+      proxy: "the proxy http://<redacted>@proxy.example:3128"
+    }))
+    expect(text).toContain(
+      "Could not reach https://graph.facebook.com through the proxy http://<redacted>@proxy.example:3128."
+    )
+    expect(text).toContain("NO_PROXY lists the hosts reached directly")
+  })
+
   it("removes every secret it is given, whatever the error holds", () => {
     const token = "EAAsecret-token-value-123"
-    const report = ErrorReport.make(new Error(`echoed ${token} and app-secret-xyz`))
+    const report = ErrorReport.unexpected(new Error(`echoed ${token} and app-secret-xyz`))
     const text = ErrorReport.format(report, { secrets: [Redacted.make(token), "app-secret-xyz"] })
     expect(text).not.toContain(token)
     expect(text).not.toContain("app-secret-xyz")

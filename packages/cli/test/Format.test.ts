@@ -1,4 +1,4 @@
-import { Format } from "@effect-waba/cli"
+import { DisplayWidth, Format } from "@effect-waba/cli"
 import { describe, expect, it } from "@effect/vitest"
 import { parseCsv } from "./utils/runCli.js"
 
@@ -27,14 +27,14 @@ describe("Format.csv", () => {
     expect(Format.csvRecord(["a", "b,c"])).toBe("a,\"b,c\"\r\n")
   })
 
-  it("renders a header and CRLF records that an RFC 4180 reader gets back exactly", () => {
+  it("renders a header and CRLF records that an RFC 4180 reader gets back, control characters made visible", () => {
     const csv = Format.renderer("csv", { columns })
     const text = csv.push(rows.slice(0, 1)) + csv.push(rows.slice(1)) + csv.end(true)
     expect(parseCsv(text)).toEqual([
       columns,
       [
         "1001",
-        "Shrub, \"Green\" & Co\nSupport",
+        "Shrub, \"Green\" & Co\u240aSupport",
         "2024-05-01T10:20:30Z",
         JSON.stringify({ can_send_message: "LIMITED", entities: [{ entity_type: "WABA", id: "1001" }] }),
         JSON.stringify({ id: "77", name: "Owner Ltd" }),
@@ -42,6 +42,19 @@ describe("Format.csv", () => {
       ],
       ["1002", "Plain", "", "", "", "false"]
     ])
+  })
+
+  it("escapes cells a spreadsheet would run as formulas (OWASP), but not plain numbers", () => {
+    for (const formula of ["=HYPERLINK(\"http://evil\")", "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)", "  =1+1"]) {
+      expect(Format.csvCell(formula)).toBe(`'${formula}`)
+    }
+    expect(Format.csvCell("\t=1+1")).toBe("\u2409=1+1")
+    for (const plain of ["-12", "+3.5", "42", "Shrub", "a=b", ""]) expect(Format.csvCell(plain)).toBe(plain)
+    const csv = Format.renderer("csv", { columns: ["id", "name"] })
+    const text = csv.push([{ id: "1", name: "=cmd|' /C calc'!A0" }, { id: "2", name: "\u001b]0;owned\u0007x" }]) +
+      csv.end(true)
+    expect(parseCsv(text).slice(1)).toEqual([["1", "'=cmd|' /C calc'!A0"], ["2", "\u241b]0;owned\u2407x"]])
+    expect(text).not.toContain("\u001b")
   })
 
   it("writes the header even when there are no accounts", () => {
@@ -68,6 +81,20 @@ describe("Format.jsonl and json", () => {
     expect(Object.keys(JSON.parse(lines[0]!))).toEqual(columns.slice(0, 5))
   })
 
+  it("jsonl keeps every value exact, and writes what a terminal would act on as \\u escapes", () => {
+    const name = "evil\u001b[2J\u009b31m\u202eabc\u2028end\u007f"
+    const text = Format.renderer("jsonl", { columns: ["id", "name"] }).push([{ id: "1", name }])
+    expect(JSON.parse(text)).toEqual({ id: "1", name })
+    expect(text).toMatch(/^[\x20-\x7e]*\n$/)
+    expect(text).toContain("\\u009b")
+    expect(Format.jsonText({ name })).toBe(
+      JSON.stringify({ name }).replace(
+        /[\u007f-\u009f\u2028\u202e]/g,
+        (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`
+      )
+    )
+  })
+
   it("json streams one array, valid however the rows are chunked", () => {
     const json = Format.renderer("json", { columns: ["id"] })
     const text = json.push([]) + json.push(rows.slice(0, 1)) + json.push(rows.slice(1)) + json.end(true)
@@ -77,11 +104,28 @@ describe("Format.jsonl and json", () => {
 })
 
 describe("Format.table", () => {
-  it("truncate cuts to the width and marks the cut", () => {
-    expect(Format.truncate("abcdef", 6)).toBe("abcdef")
-    expect(Format.truncate("abcdefg", 6)).toBe("abcde…")
-    expect(Format.truncate("ééééé", 3)).toBe("éé…")
-    expect(Format.width("😀ab")).toBe(3)
+  it("widths are display widths: wide characters count two columns, accents none; cuts never split one", () => {
+    expect(DisplayWidth.truncate("abcdef", 6)).toBe("abcdef")
+    expect(DisplayWidth.truncate("abcdefg", 6)).toBe("abcde…")
+    expect(DisplayWidth.truncate("ééééé", 3)).toBe("éé…")
+    expect(DisplayWidth.width("😀ab")).toBe(4)
+    expect(DisplayWidth.width("日本語")).toBe(6)
+    expect(DisplayWidth.width("e\u0301")).toBe(1)
+    expect(DisplayWidth.truncate("日本語テキスト", 6)).toBe("日本…")
+    expect(DisplayWidth.truncate("👍🏽👍🏽👍🏽", 5)).toBe("👍🏽👍🏽…")
+    expect(DisplayWidth.pad("日本", 6)).toBe("日本  ")
+  })
+
+  it("aligns columns holding wide characters", () => {
+    const table = Format.renderer("table", { columns: ["id", "name", "currency"] })
+    const text = table.push([
+      { id: "1", name: "Shrub", currency: "USD" },
+      { id: "2", name: "日本の会社", currency: "JPY" },
+      { id: "3", name: "Café 😀", currency: "EUR" }
+    ]) + table.end(true)
+    const lines = text.trimEnd().split("\n").filter((_, i) => i === 0 || (i >= 2 && i <= 4))
+    const starts = lines.map((line) => DisplayWidth.width(line.slice(0, line.search(/(USD|JPY|EUR|currency)$/))))
+    expect(new Set(starts).size).toBe(1)
   })
 
   it("fitWidths caps cells, then takes from the widest column until the total fits", () => {
@@ -96,7 +140,7 @@ describe("Format.table", () => {
     expect(Format.cell(created)).toBe("2024-05-01T10:20:30Z")
     expect(Format.cell(rows[0]!.health_status)).toBe("LIMITED")
     expect(Format.cell(rows[0]!.owner_business_info)).toBe("Owner Ltd (77)")
-    expect(Format.cell("evil\u001b[2Jname\ttab")).toBe("evil [2Jname tab")
+    expect(Format.cell("evil\u001b[2Jname\ttab\u009b\u202e")).toBe("evil\u241b[2Jname\u2409tab\ufffd\ufffd")
     expect(Format.cell(undefined)).toBe("")
     expect(Format.cell(true)).toBe("true")
   })
@@ -122,7 +166,7 @@ describe("Format.table", () => {
     const id = "123456789012345678"
     const text = table.push([{ id, name: "A rather long account name", currency: "USD" }]) + table.end(true)
     const lines = text.trimEnd().split("\n")
-    for (const line of lines.slice(0, 3)) expect(Format.width(line)).toBeLessThanOrEqual(40)
+    for (const line of lines.slice(0, 3)) expect(DisplayWidth.width(line)).toBeLessThanOrEqual(40)
     expect(lines[2]).toContain(id)
     expect(lines[2]).toContain("…")
     const dated = Format.renderer("table", { columns: ["id", "creation_time", "name"], terminalWidth: 30 })
@@ -137,7 +181,7 @@ describe("Format.table", () => {
     const header = table.push([{ id: "2", name: "cd" }])
     expect(header.split("\n")).toHaveLength(5) // header, rule, two rows, and the trailing newline
     expect(table.push([{ id: "3", name: "a much longer name" }])).toBe("3   a m…\n")
-    expect(table.end(false)).toBe("3 accounts (incomplete: the read stopped on an error)\n")
+    expect(table.end(false)).toBe("3 accounts (incomplete: the read stopped part-way)\n")
   })
 
   it("says so when there are no accounts", () => {

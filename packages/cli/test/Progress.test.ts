@@ -1,60 +1,76 @@
-import { Output, Progress } from "@effect-waba/cli"
+import { Noun, Output, Progress } from "@effect-waba/cli"
+import { GraphEvents } from "@effect-waba/graph-core"
 import { describe, expect, it } from "@effect/vitest"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import * as Logger from "effect/Logger"
+import * as LogLevel from "effect/LogLevel"
+import * as TestClock from "effect/TestClock"
 
-// What graph-core logs before it retries a request.
-const retryLog = (error: string, code: number, waitMs: number, attempt: number) =>
-  Effect.logInfo(`Graph request failed with ${error}; retrying`).pipe(
-    Effect.annotateLogs({
-      "graph.route": "/{business-id}/owned_whatsapp_business_accounts",
-      "graph.error": error,
-      "graph.error_code": code,
-      "graph.retry_in_ms": waitMs,
-      "graph.attempt": attempt
-    })
-  )
-
-const withOutput = (options: { readonly stderrIsTTY: boolean }) => {
+const withOutput = (options: { readonly stderrIsTTY: boolean; readonly columns?: number }) => {
   const output = Output.memory(options)
   return { output, layer: Progress.layer.pipe(Layer.provideMerge(output.layer)) }
 }
 
+const drawn = (stderr: string) => stderr.split("\r\x1b[2K").filter((line) => line !== "")
+
+const retry = (error: string, code: number | undefined, millis: number, attempt: number) =>
+  GraphEvents.RetryScheduled({ route: "/{business-id}/x", error, code, delay: Duration.millis(millis), attempt })
+
 describe("Progress.render", () => {
-  it("counts pages and accounts, and says why and how long a retry waits", () => {
-    expect(Progress.render({ pages: 1, accounts: 25, retry: undefined })).toBe("waba: 1 page, 25 accounts so far")
-    expect(
-      Progress.render({
-        pages: 3,
-        accounts: 1,
-        retry: { error: "GraphRateLimitError", code: 80008, waitMillis: 61_400, attempt: 1 }
-      })
-    ).toBe("waba: 3 pages, 1 account so far; rate limited (code 80008), retrying in 1m 1s (attempt 2)")
-    expect(
-      Progress.render({
-        pages: 0,
-        accounts: 0,
-        retry: { error: "GraphTransientError", code: 2, waitMillis: 480.4, attempt: 1 }
-      })
-    ).toBe("waba: 0 pages, 0 accounts so far; Graph had a temporary error (code 2), retrying in 480ms (attempt 2)")
-    expect(Progress.reason({ error: "GraphTransportError", code: -1, waitMillis: 0, attempt: 2 })).toBe(
-      "network or server problem"
+  const state = (pages: number, items: number): Progress.State => ({ ...Progress.initial, pages, items })
+
+  it("counts pages and items, and says why and how long a retry waits", () => {
+    expect(Progress.render(state(1, 25), 0)).toBe("waba: 1 page, 25 accounts so far")
+    expect(Progress.render(Progress.withEvent(state(3, 1), retry("GraphRateLimitError", 80008, 61_400, 1), 0), 0))
+      .toBe("waba: 3 pages, 1 account so far; rate limited (code 80008), retrying in 1m 1s (attempt 2)")
+    expect(Progress.render(Progress.withEvent(state(0, 0), retry("GraphTransientError", 2, 480.4, 1), 0), 0))
+      .toBe("waba: 0 pages, 0 accounts so far; Graph had a temporary error (code 2), retrying in 480ms (attempt 2)")
+    expect(Progress.render({ ...state(2, 1), noun: { one: "phone number", many: "phone numbers" } }, 0))
+      .toBe("waba: 2 pages, 1 phone number so far")
+  })
+
+  it("a hold for the rate budget counts down, and is gone when its time is up", () => {
+    const held = Progress.withEvent(
+      state(2, 50),
+      GraphEvents.Held({ scope: "1234567890", reason: "pacing", wait: Duration.seconds(42), usagePercent: 96 }),
+      10_000
     )
+    expect(Progress.render(held, 10_000)).toBe(
+      "waba: 2 pages, 50 accounts so far; waiting 42s for the rate budget of business 1234567890"
+    )
+    expect(Progress.render(held, 22_000)).toContain("waiting 30s for the rate budget of business 1234567890")
+    expect(Progress.render(held, 52_000)).toBe("waba: 2 pages, 50 accounts so far")
+    const ceiling = Progress.withEvent(
+      state(0, 0),
+      GraphEvents.Held({ scope: "app", reason: "ceiling", wait: Duration.minutes(2), usagePercent: 100 }),
+      0
+    )
+    expect(Progress.render(ceiling, 0)).toContain("waiting up to 2m for the rate budget of the app")
+  })
+
+  it("fits the line to the terminal, one column short", () => {
+    expect(Progress.fit("waba: 12 pages, 300 accounts so far", 80)).toBe("waba: 12 pages, 300 accounts so far")
+    const cut = Progress.fit("waba: 12 pages, 300 accounts so far; waiting 42s", 20)
+    expect(cut).toBe("waba: 12 pages, 30…")
+    expect(cut.length).toBe(19)
   })
 })
 
 describe("Progress on a terminal", () => {
-  it.effect("shows pages, accounts and throttling waits learned from graph-core's retry log", () => {
-    const { layer, output } = withOutput({ stderrIsTTY: true })
+  it.effect("shows pages, items and the waits graph-core's events announce", () => {
+    const { layer, output } = withOutput({ stderrIsTTY: true, columns: 120 })
     return Effect.gen(function*() {
       const progress = yield* Progress.Progress
+      yield* progress.begin(Noun.accounts)
       yield* progress.page(1)
       yield* progress.delivered(25)
-      yield* retryLog("GraphRateLimitError", 80008, 12_000, 1)
+      yield* progress.event(retry("GraphRateLimitError", 80008, 12_000, 1))
       yield* progress.page(2)
       yield* progress.finish
-      const drawn = output.stderr().split("\r\x1b[2K").filter((line) => line !== "")
-      expect(drawn).toEqual([
+      expect(drawn(output.stderr())).toEqual([
+        "waba: 0 pages, 0 accounts so far",
         "waba: 1 page, 0 accounts so far",
         "waba: 1 page, 25 accounts so far",
         "waba: 1 page, 25 accounts so far; rate limited (code 80008), retrying in 12s (attempt 2)",
@@ -66,15 +82,48 @@ describe("Progress on a terminal", () => {
     }).pipe(Effect.provide(layer))
   })
 
-  it.effect("moves out of the way of data written to the same terminal", () => {
+  it.effect("redraws every second while it ticks, so a wait counts down", () => {
+    const { layer, output } = withOutput({ stderrIsTTY: true })
+    return Effect.gen(function*() {
+      const progress = yield* Progress.Progress
+      yield* progress.begin(Noun.accounts)
+      yield* progress.ticking
+      yield* progress.event(
+        GraphEvents.Held({ scope: "77", reason: "regain", wait: Duration.seconds(3), usagePercent: 100 })
+      )
+      yield* TestClock.adjust("1 second")
+      yield* TestClock.adjust("1 second")
+      yield* TestClock.adjust("1 second")
+      expect(drawn(output.stderr()).slice(-4)).toEqual([
+        "waba: 0 pages, 0 accounts so far; waiting 3s for the rate budget of business 77",
+        "waba: 0 pages, 0 accounts so far; waiting 2s for the rate budget of business 77",
+        "waba: 0 pages, 0 accounts so far; waiting 1s for the rate budget of business 77",
+        "waba: 0 pages, 0 accounts so far"
+      ])
+    }).pipe(Effect.scoped, Effect.provide(layer))
+  })
+
+  it.effect("never wraps: the line is cut to the terminal's width", () => {
+    const { layer, output } = withOutput({ stderrIsTTY: true, columns: 40 })
+    return Effect.gen(function*() {
+      const progress = yield* Progress.Progress
+      yield* progress.begin(Noun.accounts)
+      yield* progress.event(retry("GraphTransientError", 2, 3000, 4))
+      for (const line of drawn(output.stderr())) expect(line.length).toBeLessThan(40)
+    }).pipe(Effect.provide(layer))
+  })
+
+  it.effect("moves out of the way of data and of lines of its own", () => {
     const { layer, output } = withOutput({ stderrIsTTY: true })
     return Effect.gen(function*() {
       const progress = yield* Progress.Progress
       const out = yield* Output.Output
-      yield* progress.page(1)
+      yield* progress.begin(Noun.accounts)
       yield* progress.around(out.stdout.write("row\n"))
+      progress.note("waba: a line\u001b[2J")
       expect(output.stderr()).toBe(
-        "\r\x1b[2Kwaba: 1 page, 0 accounts so far\r\x1b[2K\r\x1b[2Kwaba: 1 page, 0 accounts so far"
+        "\r\x1b[2Kwaba: 0 pages, 0 accounts so far\r\x1b[2K\r\x1b[2Kwaba: 0 pages, 0 accounts so far" +
+          "\r\x1b[2Kwaba: a line\u241b[2J\n\r\x1b[2Kwaba: 0 pages, 0 accounts so far"
       )
       expect(output.stdout()).toBe("row\n")
     }).pipe(Effect.provide(layer))
@@ -82,13 +131,14 @@ describe("Progress on a terminal", () => {
 })
 
 describe("Progress elsewhere", () => {
-  it.effect("is silent when stderr is not a terminal, and info logs never reach stdout", () => {
+  it.effect("is silent when stderr is not a terminal, and info logs are dropped by default", () => {
     const { layer, output } = withOutput({ stderrIsTTY: false })
     return Effect.gen(function*() {
       const progress = yield* Progress.Progress
+      yield* progress.begin(Noun.accounts)
       yield* progress.page(1)
       yield* progress.delivered(25)
-      yield* retryLog("GraphTransientError", 2, 500, 1)
+      yield* progress.event(retry("GraphTransientError", 2, 500, 1))
       yield* Effect.logInfo("chatter")
       yield* progress.finish
       expect(progress.enabled).toBe(false)
@@ -97,11 +147,14 @@ describe("Progress elsewhere", () => {
     }).pipe(Effect.provide(layer))
   })
 
-  it.effect("warnings and errors still reach stderr as plain lines", () => {
+  it.effect("warnings reach stderr as plain lines, and a lower log level lets more through", () => {
     const { layer, output } = withOutput({ stderrIsTTY: false })
     return Effect.gen(function*() {
       yield* Effect.logWarning("disk almost full")
-      expect(output.stderr()).toBe("waba: warn: disk almost full\n")
+      yield* Effect.logDebug("not shown")
+      // What @effect/cli's --log-level does.
+      yield* Effect.logDebug("shown").pipe(Logger.withMinimumLogLevel(LogLevel.Debug))
+      expect(output.stderr()).toBe("waba: warn: disk almost full\nwaba: debug: shown\n")
     }).pipe(Effect.provide(layer))
   })
 })

@@ -1,0 +1,119 @@
+/**
+ * `waba accounts [business-id]`: what it takes. The command itself is assembled in `Commands`; what it
+ * does lives in `internal/accountsRun.ts`, loaded only when it runs (so `--help` stays quick).
+ *
+ * @since 0.2.0
+ */
+import * as Args from "@effect/cli/Args"
+import type * as Command from "@effect/cli/Command"
+import * as Options from "@effect/cli/Options"
+import * as CliOptions from "./CliOptions.js"
+import * as ConnectionOptions from "./ConnectionOptions.js"
+import * as OutputFormat from "./OutputFormat.js"
+
+/**
+ * @since 0.2.0
+ * @category constants
+ */
+export const name = "accounts"
+
+/**
+ * @since 0.2.0
+ * @category constants
+ */
+export const description = "List the WhatsApp Business Accounts a business owns. Without a token (GRAPH_ACCESS_TOKEN " +
+  "or --token), lists a demo business from an embedded emulator."
+
+/**
+ * `--sort` values: the short forms and Graph's own names.
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const sortChoices = ["asc", "desc", "creation_time_ascending", "creation_time_descending"] as const
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export type SortChoice = typeof sortChoices[number]
+
+const sort = CliOptions.choice("sort", sortChoices)
+const limit = CliOptions.integer("limit")
+const max = CliOptions.integer("max")
+const prefetch = CliOptions.integer("prefetch")
+const format = CliOptions.choice("format", OutputFormat.names)
+
+/**
+ * @since 0.2.0
+ * @category options
+ */
+export const options = {
+  businessId: Args.text({ name: "business-id" }).pipe(
+    Args.withDescription(
+      "The business whose accounts to list (numeric, from Business Settings > Business info). Optional in demo mode."
+    ),
+    Args.optional
+  ),
+  fields: Options.text("fields").pipe(
+    Options.withPseudoName("FIELD,..."),
+    Options.withDescription(
+      "Comma-separated fields to read, e.g. name,creation_time,ownership_type. Default: Graph's."
+    ),
+    Options.optional
+  ),
+  filter: Options.text("filter").pipe(
+    Options.withPseudoName("CONDITION"),
+    Options.withDescription(
+      "A condition, e.g. creation_time>2024-01-01, creation_time=2024-01-01..2024-06-30, " +
+        "ownership_type=SELF,CLIENT_OWNED. Repeat to combine. See docs/cli.md."
+    ),
+    Options.repeated
+  ),
+  sort: sort.options.pipe(
+    Options.withDescription("Order by creation time: asc or desc (or Graph's creation_time_ascending/descending)."),
+    Options.optional
+  ),
+  limit: limit.options.pipe(Options.withDescription("Page size, 1 to 100."), Options.optional),
+  max: max.options.pipe(
+    Options.withDescription("Stop after this many accounts; no page beyond them is fetched."),
+    Options.optional
+  ),
+  after: Options.text("after").pipe(
+    Options.withPseudoName("CURSOR"),
+    Options.withDescription("Start after this cursor (the one an interrupted or failed run printed)."),
+    Options.optional
+  ),
+  format: format.options.pipe(
+    Options.withDescription("Output: table, jsonl, json or csv."),
+    Options.withDefault<OutputFormat.OutputFormat>("table")
+  ),
+  prefetch: prefetch.options.pipe(
+    Options.withDescription("Fetch up to this many pages ahead (1 to 16) while output is written."),
+    Options.optional
+  ),
+  ...ConnectionOptions.options
+}
+
+/**
+ * The options whose values @effect/cli checks, for error messages that name them.
+ *
+ * @since 0.2.0
+ * @category options
+ */
+export const checks: ReadonlyArray<CliOptions.Check> = [
+  sort.check,
+  limit.check,
+  max.check,
+  format.check,
+  prefetch.check,
+  ...ConnectionOptions.checks
+]
+
+/**
+ * The parsed command line.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type Input = Command.Command.ParseConfig<typeof options>

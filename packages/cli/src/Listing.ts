@@ -1,0 +1,145 @@
+/**
+ * Writing a paged read to stdout, as every listing command does: rows rendered in the chosen format as
+ * each page arrives, `--max` honoured without fetching a page beyond it, progress and `--verbose` lines
+ * fed by graph-core's events, and an honest ending whatever happens:
+ *
+ * - the read completes: the format's closing text (a table's count, a JSON array's `]`);
+ * - the read fails: what arrived is still written, marked incomplete, and the error carries how far the
+ *   output got, so the report can say where to continue;
+ * - the read is interrupted (Ctrl-C, SIGTERM): the same, and a line on stderr saying how to continue;
+ * - the reader of stdout goes away (`| head`): the read stops quietly.
+ *
+ * @since 0.2.0
+ */
+import type { GraphClient } from "@effect-waba/graph-core/GraphClient"
+import * as GraphEvents from "@effect-waba/graph-core/GraphEvents"
+import * as Effect from "effect/Effect"
+import * as Stream from "effect/Stream"
+import * as CommandError from "./CommandError.js"
+import type * as ErrorReport from "./ErrorReport.js"
+import * as Format from "./Format.js"
+import * as GraphActivity from "./GraphActivity.js"
+import type * as GraphTarget from "./GraphTarget.js"
+import * as Noun from "./Noun.js"
+import { Output } from "./Output.js"
+import type { OutputFormat } from "./OutputFormat.js"
+import { Progress } from "./Progress.js"
+import * as Resume from "./Resume.js"
+
+/**
+ * What a listing needs of a page.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface Page {
+  /** 1 for the first page of the read. */
+  readonly number: number
+  /** The cursor to continue after this page; `undefined` on the last. */
+  readonly nextAfter: string | undefined
+}
+
+/**
+ * @since 0.2.0
+ * @category models
+ */
+export interface Options<P extends Page, E extends ErrorReport.CliError, R> {
+  readonly target: GraphTarget.Target
+  readonly pages: Stream.Stream<P, E, R>
+  readonly rows: (page: P) => ReadonlyArray<Format.Row>
+  readonly format: OutputFormat
+  /** The fields to show, in order. */
+  readonly columns: ReadonlyArray<string>
+  readonly noun: Noun.Noun
+  /** Stop after this many rows. */
+  readonly max: number | undefined
+  /** The `--after` the read started from. */
+  readonly after: string | undefined
+}
+
+/**
+ * What a listing needs from the command line's environment.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type Requires = Output | Progress
+
+/**
+ * The words for an interrupted read.
+ *
+ * @since 0.2.0
+ * @category rendering
+ */
+export const interrupted = (written: CommandError.Written, noun: Noun.Noun): string => {
+  const said = `waba: interrupted after ${Noun.count(written.items, noun)}.`
+  return written.point === undefined ? said : `${said} ${Resume.hint(written.point, written)}`
+}
+
+/**
+ * Runs a read and writes it.
+ *
+ * @since 0.2.0
+ * @category running
+ */
+export const run = <P extends Page, E extends ErrorReport.CliError, R>(
+  options: Options<P, E, R>
+): Effect.Effect<void, CommandError.CommandError, Requires | Exclude<R, GraphClient>> =>
+  Effect.gen(function*() {
+    const output = yield* Output
+    const progress = yield* Progress
+    const { max, target } = options
+    const renderer = Format.renderer(options.format, {
+      columns: options.columns,
+      terminalWidth: output.stdout.columns(),
+      noun: options.noun
+    })
+    const write = (text: string) => progress.around(output.stdout.write(text))
+    let written: CommandError.Written = { point: Resume.start(options.after), items: 0, max }
+
+    const events = yield* GraphEvents.make()
+    const feed = yield* events.subscribe
+    yield* Stream.runForEach(feed, (event) =>
+      Effect.zipRight(
+        progress.event(event),
+        Effect.sync(() => {
+          if (target.verbose) progress.note(GraphActivity.line(event))
+        })
+      )).pipe(Effect.forkScoped)
+    yield* progress.begin(options.noun)
+    yield* progress.ticking
+
+    const writePage = (page: P) =>
+      Effect.gen(function*() {
+        yield* progress.page(page.number)
+        const rows = options.rows(page)
+        const taken = max === undefined ? rows : rows.slice(0, Math.max(0, max - written.items))
+        yield* write(renderer.push(taken))
+        written = { ...written, items: written.items + taken.length, point: Resume.afterPage(page) }
+        yield* progress.delivered(written.items)
+        return max === undefined || written.items < max
+      })
+
+    yield* Stream.runForEachWhile(options.pages, writePage).pipe(
+      Effect.zipRight(Effect.suspend(() => write(renderer.end(true)))),
+      Effect.provideService(GraphEvents.GraphEvents, events),
+      Effect.provide(target.client),
+      Effect.catchTag("BrokenPipe", () => Effect.void),
+      // What arrived before an error is still written, marked incomplete, before the error is reported.
+      Effect.catchAll((error) =>
+        Effect.zipRight(
+          written.items === 0 ? Effect.void : Effect.ignore(write(renderer.end(false))),
+          Effect.fail(
+            new CommandError.CommandError({ error, context: target.context, secrets: target.secrets, written })
+          )
+        )
+      ),
+      Effect.onInterrupt(() =>
+        Effect.zipRight(
+          written.items === 0 ? Effect.void : Effect.ignore(write(renderer.end(false))),
+          Effect.sync(() => progress.note(interrupted(written, options.noun)))
+        )
+      ),
+      Effect.ensuring(progress.finish)
+    )
+  }).pipe(Effect.scoped)
