@@ -21,7 +21,7 @@ describe("GraphConfig", () => {
   it.effect("defaults: pinned version, Meta's base URL, 30 s timeout, retries on", () =>
     Effect.gen(function*() {
       const settings = yield* settingsOf(GraphConfig.layer({ accessToken: TOKEN }))
-      expect(settings.apiVersion).toBe("v26.0")
+      expect(settings.apiVersion).toBe("v27.0")
       expect(settings.baseUrl).toBe("https://graph.facebook.com")
       expect(Duration.toMillis(settings.timeout)).toBe(30_000)
       expect(Option.isSome(settings.retry)).toBe(true)

@@ -39,7 +39,9 @@ const table: ReadonlyArray<readonly [code: number, status: number, tag: GraphErr
   [100, 400, "GraphInvalidParameterError"],
   [1, 500, "GraphTransientError"],
   [2, 503, "GraphTransientError"],
-  [803, 404, "GraphApiError"],
+  [803, 404, "GraphNotFoundError"],
+  [0, 401, "GraphAuthError"],
+  [3, 400, "GraphPermissionError"],
   [2642, 400, "GraphApiError"],
   [80015, 400, "GraphApiError"],
   [300, 400, "GraphApiError"]
@@ -132,7 +134,7 @@ describe("GraphError classification", () => {
     [
       404,
       { message: "Business not found", type: "GraphMethodException", code: 803, fbtrace_id: trace },
-      "GraphApiError"
+      "GraphNotFoundError"
     ],
     [422, {
       message: "The requested filter combination is not supported",
@@ -186,7 +188,7 @@ describe("GraphError classification", () => {
           code: 100,
           error_subcode: 33
         }))
-        expect(error).toMatchObject({ _tag: "GraphInvalidParameterError", subcode: 33 })
+        expect(error).toMatchObject({ _tag: "GraphNotFoundError", code: 100, subcode: 33 })
       }))
   })
 

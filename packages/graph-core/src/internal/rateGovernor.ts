@@ -8,6 +8,7 @@ import * as MetricBoundaries from "effect/MetricBoundaries"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import * as GraphError from "../GraphError.js"
+import * as GraphMetrics from "../GraphMetrics.js"
 import type * as RateGovernor from "../RateGovernor.js"
 import type * as RateGovernorStore from "../RateGovernorStore.js"
 
@@ -28,14 +29,9 @@ export class HoldTooLongError extends Schema.TaggedError<HoldTooLongError>(
 
 /** @internal */
 export const metrics = {
-  requests: Metric.counter("effect_waba_graph_requests_total", {
-    description: "Graph requests sent, retries included",
-    incremental: true
-  }),
-  rateLimitedResponses: Metric.counter("effect_waba_graph_rate_limited_responses_total", {
-    description: "Throttling errors received from Graph (80008: the business-use-case limit), by code",
-    incremental: true
-  }),
+  // The client's, defined once in GraphMetrics.
+  requests: GraphMetrics.requests,
+  rateLimitedResponses: GraphMetrics.rateLimitedResponses,
   waits: Metric.counter("effect_waba_rate_governor_waits_total", {
     description: "Requests the rate governor held before sending, by reason",
     incremental: true
