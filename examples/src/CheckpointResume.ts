@@ -8,7 +8,7 @@
  *    says where to continue (`resumeAfter`); the stream waits and carries on from there.
  */
 import type { GraphClient } from "@effect-waba/graph-core"
-import { GraphRetry } from "@effect-waba/graph-core"
+import { GraphError, GraphRetry } from "@effect-waba/graph-core"
 import { OwnedAccounts } from "@effect-waba/waba"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
@@ -80,7 +80,7 @@ export const readResuming = (
   > =>
     OwnedAccounts.stream(businessId, { fields: ["name"], limit: 25, after }).pipe(
       Stream.catchAll((error) =>
-        error._tag !== "InvalidRequestError" && GraphRetry.isRetryable(error) && resumes < options.maxResumes
+        GraphError.isGraphError(error) && GraphRetry.isRetryable(error) && resumes < options.maxResumes
           ? Stream.fromEffect(Effect.sleep(Duration.decode(options.pause))).pipe(
             Stream.drain,
             Stream.concat(from(error.resumeAfter, resumes + 1))

@@ -1,4 +1,5 @@
 import { Emulator } from "@effect-waba/emulator"
+import { GraphError } from "@effect-waba/graph-core"
 import { describe, expect, it } from "@effect/vitest"
 import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
@@ -73,6 +74,6 @@ describe("example: checkpoint and resume", () => {
       expect(yield* emulator.requestCount).toBe(4)
       const firstPage = (yield* emulator.requests)[0]!
       expect(firstPage.status).toBe(200)
-      expect(error._tag !== "InvalidRequestError" && error.resumeAfter).toEqual(expect.any(String))
+      expect(GraphError.isGraphError(error) && error.resumeAfter).toEqual(expect.any(String))
     }).pipe(Effect.provide(graph)))
 })

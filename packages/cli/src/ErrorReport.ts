@@ -145,7 +145,7 @@ const formatWait = (millis: number): string =>
   Duration.format(Duration.millis(Math.max(1000, Math.ceil(millis / 1000) * 1000)))
 
 const graphLine = (error: GraphError.GraphResponseError): string => {
-  const parts = [`Graph error ${error.code}`]
+  const parts = [error.code === undefined ? "Graph error without a code" : `Graph error ${error.code}`]
   if (error.subcode !== undefined) parts.push(`subcode ${error.subcode}`)
   if (error.type !== undefined) parts.push(error.type)
   parts.push(`HTTP ${error.httpStatus}`)
@@ -207,7 +207,7 @@ const fromGraphError = (error: GraphError.GraphError, context: Context): Report 
           "(App Dashboard > App settings > Basic)."
       }
     case "GraphRateLimitError": {
-      const wait = error.retryAfterMillis
+      const wait = error.retryAfter === undefined ? undefined : Duration.toMillis(error.retryAfter)
       const details = graphDetails(error)
       if (wait !== undefined) details.push(`Meta asks to wait about ${formatWait(wait)} before calling again.`)
       return {
@@ -227,6 +227,8 @@ const fromGraphError = (error: GraphError.GraphError, context: Context): Report 
         fix: "Wait before trying again (repeating quickly extends the block), and check Business Support Home for " +
           "restrictions on the business."
       }
+    case "GraphNotFoundError":
+      return unknownBusiness(error, context)
     case "GraphInvalidParameterError": {
       if (error.subcode === 33) return unknownBusiness(error, context)
       if (/appsecret_proof/i.test(error.message)) {
@@ -258,7 +260,7 @@ const fromGraphError = (error: GraphError.GraphError, context: Context): Report 
       if (error.code === 2642) return staleCursor(error)
       return {
         exitCode: ExitCode.failure,
-        title: `Graph answered with error ${error.code}.`,
+        title: error.code === undefined ? "Graph answered with an error." : `Graph answered with error ${error.code}.`,
         details: graphDetails(error),
         fix: `Graph's message above says what went wrong; quote the fbtrace_id if you ask Meta for help.`
       }
@@ -284,6 +286,7 @@ const fromGraphError = (error: GraphError.GraphError, context: Context): Report 
           }
         case "InvalidBody":
         case "UnexpectedStatus":
+        case "TooLarge":
           return {
             exitCode: ExitCode.failure,
             title: `The server at ${baseUrl} did not answer like the Graph API${

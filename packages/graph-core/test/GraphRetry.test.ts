@@ -67,7 +67,12 @@ describe("GraphClient retries", () => {
     const { layer } = clientLayer(script(throttled(3)), { retry: false })
     return Effect.gen(function*() {
       const error = yield* Effect.flip(owned)
-      expect(error).toMatchObject({ _tag: "GraphRateLimitError", code: 80008, retryAfter: Duration.minutes(3), attempts: 1 })
+      expect(error).toMatchObject({
+        _tag: "GraphRateLimitError",
+        code: 80008,
+        retryAfter: Duration.minutes(3),
+        attempts: 1
+      })
     }).pipe(Effect.provide(layer))
   })
 

@@ -131,7 +131,7 @@ export interface Page<A> {
  * @since 0.1.0
  * @category models
  */
-export type OwnedAccountsError = GraphError.GraphError | InvalidRequestError
+export type OwnedAccountsError = GraphClient.GraphClientError
 
 const Paging = Schema.Struct({
   cursors: Schema.optional(Schema.Struct({
@@ -372,7 +372,7 @@ const readPages = <A>(
         )
       }),
       Effect.mapError((error) =>
-        error._tag === "InvalidRequestError" ? error : GraphError.withResumeAfter(error, state.after)
+        GraphError.isGraphError(error) ? GraphError.withResumeAfter(error, state.after) : error
       ),
       Effect.withSpan("OwnedAccounts.page", {
         attributes: { "graph.page": state.number, "graph.business_id": businessId }
