@@ -109,7 +109,12 @@ describe("GraphClient steps", () => {
       const result = Request.check(input)
       expect(Either.isLeft(result) && result.left._tag).toBe("InvalidRequestError")
     }
-    const good = Request.check({ route: "/{id}/edge", params: { id: "12" }, schema: Page, query: { limit: 5, x: true } })
+    const good = Request.check({
+      route: "/{id}/edge",
+      params: { id: "12" },
+      schema: Page,
+      query: { limit: 5, x: true }
+    })
     expect(Either.getOrThrow(good).url).toBe("/12/edge")
     expect(Either.getOrThrow(good).urlParams).toEqual([["limit", "5"], ["x", "true"]])
     expect(Either.getOrThrow(good).method).toBe("GET")
@@ -168,14 +173,23 @@ describe("GraphClient steps", () => {
   it.effect("Decode: a mismatch names the path in a short message; deep or huge data cannot blow it up", () =>
     Effect.gen(function*() {
       const decode = Decode.make(Schema.Struct({ data: Schema.Array(Schema.Struct({ id: Schema.String })) }))
-      const answer = (json: unknown) => ({ json, status: 200, usage: {}, fbtraceId: "T", apiVersion: undefined, attempts: 2 })
+      const answer = (json: unknown) => ({
+        json,
+        status: 200,
+        usage: {},
+        fbtraceId: "T",
+        apiVersion: undefined,
+        attempts: 2
+      })
       const wrong = yield* Effect.flip(decode(answer({ data: [{ id: 1 }] }), "/r"))
       expect(wrong).toMatchObject({ _tag: "GraphDecodeError", route: "/r", attempts: 2, fbtraceId: "T" })
       expect(wrong.message).toContain("data[0].id")
       let deep: unknown = "bottom"
       for (let i = 0; i < 20_000; i++) deep = { id: deep }
       const huge = "x".repeat(5_000_000)
-      for (const json of [{ data: [deep] }, { data: [{ id: deep }] }, { data: [{ id: 1, name: huge }] }, { data: huge }]) {
+      for (
+        const json of [{ data: [deep] }, { data: [{ id: deep }] }, { data: [{ id: 1, name: huge }] }, { data: huge }]
+      ) {
         const error = yield* Effect.flip(decode(answer(json), "/r"))
         expect(error._tag).toBe("GraphDecodeError")
         expect(error.message.length).toBeLessThan(400)
@@ -218,8 +232,13 @@ describe("GraphClient steps", () => {
       expect(announced).toEqual([[1, 1000], [2, 2000]])
       expect(error.attempts).toBe(3)
 
-      const local = yield* Effect.flip(retrying(GraphRetry.schedule(policy), () => Effect.void, () =>
-        Effect.fail({ _tag: "HoldTooLongError" as const })))
+      const local = yield* Effect.flip(
+        retrying(
+          GraphRetry.schedule(policy),
+          () => Effect.void,
+          () => Effect.fail({ _tag: "HoldTooLongError" as const })
+        )
+      )
       expect(local._tag).toBe("HoldTooLongError")
     }))
 })

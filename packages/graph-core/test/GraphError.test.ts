@@ -1,5 +1,5 @@
 import type { GraphError } from "@effect-waba/graph-core"
-import { GraphClient } from "@effect-waba/graph-core"
+import { GraphClient, GraphError as GraphErrors, InvalidRequestError } from "@effect-waba/graph-core"
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
@@ -94,6 +94,43 @@ describe("GraphError classification", () => {
       expect("errorData" in asString && asString.errorData).toEqual({ messaging_product: "whatsapp", details: "d" })
       const notJson = yield* failWith(graphError({ message: "x", code: 100, error_data: "plain words" }))
       expect("errorData" in notJson && notJson.errorData).toBe("plain words")
+    }))
+
+  it.effect("every member carries the family's TypeId; look-alikes and local refusals are not Graph errors", () =>
+    Effect.gen(function*() {
+      const errors = [
+        yield* failWith(graphError({ message: "x", code: 80008 })),
+        yield* failWith(graphError({ message: "x", code: 0 })),
+        yield* failWith(graphError({ message: "x", code: 100, error_subcode: 33 })),
+        yield* failWith(graphError({ message: "x", code: 9999 })),
+        yield* failWith({ status: 502, raw: "<html>" }),
+        yield* failWith({ body: { data: "no" } })
+      ]
+      for (const error of errors) {
+        expect(GraphErrors.isGraphError(error)).toBe(true)
+        expect(GraphErrors.isGraphError(error) && error[GraphErrors.TypeId]).toBe(GraphErrors.TypeId)
+      }
+      expect(errors.map((e) => GraphErrors.isGraphResponseError(e))).toEqual([true, true, true, true, false, false])
+      expect(GraphErrors.isGraphError({ _tag: "GraphAuthError", code: 190 })).toBe(false)
+      expect(GraphErrors.isGraphError(new InvalidRequestError({ parameter: "x", message: "y" }))).toBe(false)
+    }))
+
+  it.effect("null fields read as absent; an error without a code is a GraphApiError without one, not -1", () =>
+    Effect.gen(function*() {
+      const nulls = yield* failWith(graphError({
+        message: "x",
+        code: 190,
+        error_subcode: null,
+        fbtrace_id: null,
+        error_user_msg: null,
+        is_transient: null
+      }))
+      expect(nulls).toMatchObject({ _tag: "GraphAuthError", code: 190, isTransient: false })
+      expect("subcode" in nulls).toBe(false)
+      const noCode = yield* failWith(graphError({ message: "Something went wrong" }))
+      expect(noCode._tag).toBe("GraphApiError")
+      expect("code" in noCode).toBe(false)
+      expect(JSON.stringify(noCode)).not.toContain("-1")
     }))
 
   it.effect("codes sent as numeric strings still classify; an unreadable error body is still an error", () =>

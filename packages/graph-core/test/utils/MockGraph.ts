@@ -9,7 +9,11 @@ import * as Layer from "effect/Layer"
 export type Reply =
   | { readonly status?: number; readonly body: unknown; readonly headers?: Record<string, string> }
   | { readonly raw: string; readonly status?: number; readonly headers?: Record<string, string> }
-  | { readonly stream: () => ReadableStream<Uint8Array>; readonly status?: number; readonly headers?: Record<string, string> }
+  | {
+    readonly stream: () => ReadableStream<Uint8Array>
+    readonly status?: number
+    readonly headers?: Record<string, string>
+  }
   | { readonly network: string }
   | { readonly hang: true }
 
