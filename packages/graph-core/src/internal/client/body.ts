@@ -1,7 +1,9 @@
 /**
  * Reading a response body within a size limit, counted on the bytes the transport hands over (after
  * any decompression it does), while they stream in: reading stops at the first chunk past the limit,
- * so a huge or endless body costs at most the limit in memory.
+ * so a huge or endless body costs at most the limit in memory. An uncompressed body that declares its
+ * length is checked against the limit before reading, and then read whole: HTTP framing keeps the
+ * transport to the declared length.
  */
 import type * as HttpClientError from "@effect/platform/HttpClientError"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
@@ -43,6 +45,9 @@ export const readText = (
   const declared = declaredLength(response)
   // Announced as too large: refuse before reading a byte.
   if (declared !== undefined && declared > limit) return Effect.fail(new BodyTooLarge({ seen: declared, limit }))
+  // Announced within the limit, uncompressed: HTTP framing stops the transport at the declared length,
+  // so the body cannot outgrow it, and reading it whole is as safe as counting it and much cheaper.
+  if (declared !== undefined) return response.text
   return Stream.runFoldWhile(
     response.stream,
     { bytes: 0, parts: [], decoder: new TextDecoder() } as Reading,

@@ -11,6 +11,7 @@ import * as Effect from "effect/Effect"
 import * as GraphError from "../../GraphError.js"
 import { readText } from "./body.js"
 import type { ScrubberFor } from "./secrets.js"
+import { timeoutFail } from "./timeout.js"
 
 /**
  * A response and its body, read in full.
@@ -114,11 +115,12 @@ export const make = (
           // The request as sent (with a timed proof, say) is what its transport may echo.
           : Effect.fail(fromHttpError({ ...context, scrub: scrubberFor(error.request) }, error))
       ),
-      Effect.timeoutFail({
-        duration: options.timeout,
-        onTimeout: () =>
-          transportError(context, "Timeout", `${context.route} did not answer within ${timeoutText}.`, true)
-      })
+      (attempt) =>
+        timeoutFail(
+          attempt,
+          options.timeout,
+          () => transportError(context, "Timeout", `${context.route} did not answer within ${timeoutText}.`, true)
+        )
     )
   }
 }

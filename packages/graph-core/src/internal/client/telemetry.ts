@@ -15,6 +15,36 @@ import type * as GraphError from "../../GraphError.js"
 import * as GraphEvents from "../../GraphEvents.js"
 import * as GraphMetrics from "../../GraphMetrics.js"
 
+// The tracer every Effect runtime starts with: its spans are kept by nobody.
+const nativeTracer = Effect.runSync(Effect.tracer)
+
+interface Outcome {
+  readonly status: number
+  readonly fbtraceId: string | undefined
+  readonly attempts: number
+}
+
+const successAttributes = (response: Outcome): Record<string, unknown> => ({
+  "http.response.status_code": response.status,
+  ...(response.fbtraceId !== undefined ? { "graph.fbtrace_id": response.fbtraceId } : {}),
+  "graph.attempts": response.attempts,
+  "graph.retry_count": response.attempts - 1
+})
+
+const errorAttributes = (error: unknown): Record<string, unknown> => {
+  const status = numberField(error, "httpStatus")
+  const attempts = numberField(error, "attempts")
+  const code = numberField(error, "code")
+  const fbtraceId = stringField(error, "fbtraceId")
+  return {
+    "graph.error": tagOf(error),
+    ...(code !== undefined ? { "graph.error_code": code } : {}),
+    ...(status !== undefined ? { "http.response.status_code": status } : {}),
+    ...(fbtraceId !== undefined ? { "graph.fbtrace_id": fbtraceId } : {}),
+    ...(attempts !== undefined ? { "graph.attempts": attempts, "graph.retry_count": Math.max(0, attempts - 1) } : {})
+  }
+}
+
 /** `server.address` and `server.port` of the base URL: the host, never a whole URL. */
 const server = (baseUrl: string): { readonly address: string; readonly port: number | undefined } => {
   try {
@@ -125,51 +155,36 @@ export const make = (settings: GraphConfig.Settings) => {
       ], { discard: true })
     }
 
-  /** The span of one call (all its attempts), named after the route template. */
-  const traced =
-    (route: string, usageKey: string | undefined) =>
-    <A extends { readonly status: number; readonly fbtraceId: string | undefined; readonly attempts: number }, E, R>(
-      effect: Effect.Effect<A, E, R>
-    ): Effect.Effect<A, E, R> =>
-      effect.pipe(
-        Effect.tap((response) =>
-          Effect.annotateCurrentSpan({
-            "http.response.status_code": response.status,
-            ...(response.fbtraceId !== undefined ? { "graph.fbtrace_id": response.fbtraceId } : {}),
-            "graph.attempts": response.attempts,
-            "graph.retry_count": response.attempts - 1
-          })
-        ),
-        Effect.tapError((error) => {
-          const status = numberField(error, "httpStatus")
-          const attempts = numberField(error, "attempts")
-          const code = numberField(error, "code")
-          const fbtraceId = stringField(error, "fbtraceId")
-          return Effect.zipRight(
-            Effect.annotateCurrentSpan({
-              "graph.error": tagOf(error),
-              ...(code !== undefined ? { "graph.error_code": code } : {}),
-              ...(status !== undefined ? { "http.response.status_code": status } : {}),
-              ...(fbtraceId !== undefined ? { "graph.fbtrace_id": fbtraceId } : {}),
-              ...(attempts !== undefined
-                ? { "graph.attempts": attempts, "graph.retry_count": Math.max(0, attempts - 1) }
-                : {})
-            }),
-            update<number>([[GraphMetrics.errors, 1, labels(route, GraphMetrics.statusClass(status), tagOf(error))]])
+  /** The span of one call (all its attempts), named after the route template, and the error counter. */
+  const traced = (route: string, usageKey: string | undefined) => {
+    const attributes = {
+      "http.request.method": "GET",
+      "graph.route": route,
+      "graph.api_version": settings.apiVersion,
+      "server.address": address,
+      ...(port !== undefined ? { "server.port": port } : {}),
+      ...(usageKey !== undefined ? { "graph.usage_key": usageKey } : {})
+    }
+    const countError = (error: unknown) =>
+      update<number>([[
+        GraphMetrics.errors,
+        1,
+        labels(route, GraphMetrics.statusClass(numberField(error, "httpStatus")), tagOf(error))
+      ]])
+    return <A extends Outcome, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+      Effect.tracerWith((tracer) =>
+        // Without a tracer of the user's, spans go nowhere: skip building one.
+        tracer === nativeTracer
+          ? Effect.tapError(effect, countError)
+          : effect.pipe(
+            Effect.tap((response) => Effect.annotateCurrentSpan(successAttributes(response))),
+            Effect.tapError((error) =>
+              Effect.zipRight(Effect.annotateCurrentSpan(errorAttributes(error)), countError(error))
+            ),
+            Effect.withSpan(`GET ${route}`, { kind: "client", attributes })
           )
-        }),
-        Effect.withSpan(`GET ${route}`, {
-          kind: "client",
-          attributes: {
-            "http.request.method": "GET",
-            "graph.route": route,
-            "graph.api_version": settings.apiVersion,
-            "server.address": address,
-            ...(port !== undefined ? { "server.port": port } : {}),
-            ...(usageKey !== undefined ? { "graph.usage_key": usageKey } : {})
-          }
-        })
       )
+  }
 
   return { measured, throttled, announceRetry, traced }
 }
