@@ -156,6 +156,19 @@ describe("GraphClient requests", () => {
     }).pipe(Effect.provide(layer))
   })
 
+  it.live("under the live clock too, a hung attempt times out, and an interrupted call stops its attempt", () => {
+    const { abandoned, layer } = clientLayer(() => ({ hang: true }), { timeout: "30 millis", retry: false })
+    return Effect.gen(function*() {
+      const error = yield* Effect.flip(owned())
+      expect(error).toMatchObject({ _tag: "GraphTransportError", reason: "Timeout", attempts: 1 })
+      expect(abandoned.count).toBe(1)
+      const fiber = yield* Effect.fork(owned())
+      yield* Effect.sleep("5 millis")
+      yield* Fiber.interrupt(fiber)
+      expect(abandoned.count).toBe(2)
+    }).pipe(Effect.provide(layer))
+  })
+
   it.effect("a network failure is a retryable transport error whose message says why", () => {
     const { layer } = clientLayer(() => ({ network: "ECONNRESET socket hang up" }), { retry: false })
     return Effect.gen(function*() {

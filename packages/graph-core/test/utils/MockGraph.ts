@@ -30,6 +30,8 @@ export interface Seen {
  */
 export const mockHttpClient = (reply: (seen: Seen, index: number) => Reply) => {
   const seen: Array<Seen> = []
+  // Hung requests that were given up on (interrupted), e.g. by a timeout.
+  const abandoned = { count: 0 }
   const client = HttpClient.make((request, url) =>
     Effect.suspend(() => {
       const entry: Seen = {
@@ -40,7 +42,7 @@ export const mockHttpClient = (reply: (seen: Seen, index: number) => Reply) => {
       }
       seen.push(entry)
       const answer = reply(entry, seen.length - 1)
-      if ("hang" in answer) return Effect.never
+      if ("hang" in answer) return Effect.onInterrupt(Effect.never, () => Effect.sync(() => abandoned.count++))
       if ("network" in answer) {
         return Effect.fail(
           new HttpClientError.RequestError({ request, reason: "Transport", cause: new Error(answer.network) })
@@ -58,7 +60,7 @@ export const mockHttpClient = (reply: (seen: Seen, index: number) => Reply) => {
       )
     })
   )
-  return { seen, layer: Layer.succeed(HttpClient.HttpClient, client) }
+  return { seen, abandoned, layer: Layer.succeed(HttpClient.HttpClient, client) }
 }
 
 export const TOKEN = "EAAGtestTOKENvalue1234567890abcdef"
@@ -74,7 +76,7 @@ export const clientLayer = (
     Layer.provide(GraphConfig.layer({ accessToken: TOKEN, ...options })),
     Layer.provide(mock.layer)
   )
-  return { seen: mock.seen, layer }
+  return { seen: mock.seen, abandoned: mock.abandoned, layer }
 }
 
 export const graphError = (
