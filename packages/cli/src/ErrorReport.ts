@@ -364,6 +364,19 @@ export const make = (error: unknown, context: Context = {}): Report => {
         fix: undefined
       }
     }
+    case "HoldTooLongError": {
+      // The rate governor refused to wait (nothing was sent): Graph said its budget returns later.
+      const scope = stringField(error, "scope")
+      return {
+        exitCode: ExitCode.rateLimited,
+        title: `The rate budget of ${
+          scope === undefined || scope === "app" ? "the app" : `business ${scope}`
+        } returns later than waba will wait, so the call was not sent.`,
+        details: [],
+        fix: "Run again later, or allow a longer wait (retry.maxHintedWait). About Graph's rate limits: " +
+          `${rateLimitDocs} and docs/rate-limits.md.`
+      }
+    }
     case "GraphConfigError": {
       const setting = stringField(error, "setting") ?? ""
       return {

@@ -1,5 +1,5 @@
 import { ErrorReport, FilterSyntax, UsageError } from "@effect-waba/cli"
-import { GraphConfig, GraphError, GraphUsage, InvalidRequestError } from "@effect-waba/graph-core"
+import { GraphConfig, GraphError, GraphUsage, InvalidRequestError, RateGovernor } from "@effect-waba/graph-core"
 import { describe, expect, it } from "@effect/vitest"
 import * as Duration from "effect/Duration"
 import * as Either from "effect/Either"
@@ -78,6 +78,15 @@ describe("ErrorReport: Graph errors", () => {
     expect(text).toContain("Meta asks to wait about 59m before calling again.")
     expect(text).toContain("To continue where this stopped, run the same command with: --after QVFIUmFfX2N1cnNvcg\n")
     expect(text).toContain(ErrorReport.rateLimitDocs)
+  })
+
+  it("a rate-governor refusal to wait is a rate-limit report (exit 4), not an unexpected error", () => {
+    const { report, text } = render(
+      new RateGovernor.HoldTooLongError({ scope: "424242", waitMillis: 3_600_000, usage: 100 })
+    )
+    expect(report.exitCode).toBe(4)
+    expect(text).toContain("business 424242")
+    expect(text).not.toContain("bug")
   })
 
   it("an unknown business (100/33 or 803) is a usage error naming the id", () => {

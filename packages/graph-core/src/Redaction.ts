@@ -90,17 +90,6 @@ export const makeScrubber = (secrets: ReadonlyArray<Secret>): (text: string) => 
 }
 
 /**
- * Whether a text holds any of the given secrets (in any form {@link makeScrubber} removes).
- *
- * @since 0.2.0
- * @category predicates
- */
-export const makeDetector = (secrets: ReadonlyArray<Secret>): (text: string) => boolean => {
-  const values = valuesOf(secrets)
-  return (text) => values.some((value) => text.includes(value))
-}
-
-/**
  * A URL with every credential-bearing query parameter (and any user info) masked, safe to show or store.
  *
  * @example
