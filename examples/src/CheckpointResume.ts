@@ -10,7 +10,7 @@
  *    carries on from the last page it delivered.
  */
 import type { GraphClient, GraphPaging } from "@effect-waba/graph-core"
-import { GraphRetry } from "@effect-waba/graph-core"
+import { GraphError, GraphRetry } from "@effect-waba/graph-core"
 import { OwnedAccounts } from "@effect-waba/waba"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
@@ -103,9 +103,7 @@ export const readResuming = (
           Stream.tap((page) => Ref.set(progress, Option.fromNullable(page.checkpoint))),
           Stream.mapConcat((page) => page.accounts),
           Stream.catchAll((error) =>
-            error._tag !== "InvalidRequestError" && error._tag !== "GraphPagingError" &&
-              GraphRetry.isRetryable(error) &&
-              resumes < options.maxResumes
+            GraphError.isGraphError(error) && GraphRetry.isRetryable(error) && resumes < options.maxResumes
               ? Stream.fromEffect(Effect.sleep(Duration.decode(options.pause))).pipe(
                 Stream.drain,
                 Stream.concat(from(resumes + 1))

@@ -43,7 +43,7 @@ describe("example: a test that swaps in the emulator layer", () => {
     it.effect("the errors are Graph's: an unknown business fails as it would against Meta", () =>
       Effect.gen(function*() {
         const error = yield* Effect.flip(summarize("123"))
-        expect(error._tag).toBe("GraphInvalidParameterError")
+        expect(error._tag).toBe("GraphNotFoundError")
       }))
   })
 })

@@ -13,6 +13,7 @@
 import type * as GraphConfig from "@effect-waba/graph-core/GraphConfig"
 import type * as GraphError from "@effect-waba/graph-core/GraphError"
 import type { InvalidRequestError } from "@effect-waba/graph-core/InvalidRequestError"
+import type * as RateGovernor from "@effect-waba/graph-core/RateGovernor"
 import type * as HttpServerError from "@effect/platform/HttpServerError"
 import * as Duration from "effect/Duration"
 import * as Match from "effect/Match"
@@ -32,6 +33,7 @@ import type { UsageError } from "./UsageError.js"
  */
 export type CliError =
   | GraphError.GraphError
+  | RateGovernor.HoldTooLongError
   | InvalidRequestError
   | GraphConfig.GraphConfigError
   | UsageError
@@ -155,8 +157,7 @@ const rateLimitKinds = (code: number): string => {
  */
 export const hintedWait = (
   error: GraphError.GraphResponseError | GraphError.GraphTransportError
-): Duration.Duration | undefined =>
-  error.retryAfterMillis === undefined ? undefined : Duration.millis(error.retryAfterMillis)
+): Duration.Duration | undefined => error.retryAfter
 
 const formatWait = (wait: Duration.Duration): string =>
   Duration.format(Duration.seconds(Math.max(1, Math.ceil(Duration.toSeconds(wait)))))
@@ -165,7 +166,7 @@ const attemptsLine = (attempts: number): ReadonlyArray<string> =>
   attempts > 1 ? [`Gave up after ${attempts} attempts.`] : []
 
 const graphLine = (error: GraphError.GraphResponseError): string => {
-  const parts = [`Graph error ${error.code}`]
+  const parts = [error.code === undefined ? "Graph error (no code given)" : `Graph error ${error.code}`]
   if (error.subcode !== undefined) parts.push(`subcode ${error.subcode}`)
   if (error.type !== undefined) parts.push(error.type)
   parts.push(`HTTP ${error.httpStatus}`)
@@ -224,7 +225,14 @@ const transport = (error: GraphError.GraphTransportError, context: Context): Rep
       resumable: true
     }),
     InvalidBody: () => notGraph(error, baseUrl, details, checkUrl),
-    UnexpectedStatus: () => notGraph(error, baseUrl, details, checkUrl)
+    UnexpectedStatus: () => notGraph(error, baseUrl, details, checkUrl),
+    TooLarge: () => ({
+      exitCode: ExitCode.failure,
+      title: `The answer from ${baseUrl} was larger than the client accepts, so reading it stopped.`,
+      details,
+      fix: `Ask for fewer fields or a smaller page (--fields, --limit). ${checkUrl}.`,
+      resumable: true
+    })
   }
   return byReason[error.reason]()
 }
@@ -301,6 +309,25 @@ const explain = (context: Context) =>
         "restrictions on the business.",
       resumable: true
     }),
+    GraphNotFoundError: (error) => unknownBusiness(error, context),
+    GraphPagingError: (error) => ({
+      exitCode: ExitCode.failure,
+      title: "The server's paging cannot be followed: it " +
+        (error.reason === "CursorCycle" ? "led back to a page already read." : "gave a next page without a cursor."),
+      details: [error.message],
+      fix: "Everything written so far was read once. Meta (or a proxy in between) is misbehaving; try again later.",
+      resumable: true
+    }),
+    HoldTooLongError: (error) => ({
+      exitCode: ExitCode.rateLimited,
+      title: `The rate budget of ${error.scope === "app" ? "the app" : `business ${error.scope}`} is spent; ` +
+        `waiting ${formatWait(error.wait)} is longer than the CLI waits (${formatWait(error.maxWait)}).`,
+      details: [error.message],
+      fix: `Run again in ${
+        formatWait(error.wait)
+      }. About Graph's rate limits: ${rateLimitDocs} and docs/rate-limits.md.`,
+      resumable: true
+    }),
     GraphInvalidParameterError: (error) => {
       if (error.subcode === 33) return unknownBusiness(error, context)
       // Graph gives these code 100 too, with nothing but its message to tell them apart.
@@ -335,7 +362,7 @@ const explain = (context: Context) =>
       if (error.code === 2642) return staleCursor(error)
       return {
         exitCode: ExitCode.failure,
-        title: `Graph answered with error ${error.code}.`,
+        title: error.code === undefined ? "Graph answered with an error." : `Graph answered with error ${error.code}.`,
         details: graphDetails(error),
         fix: "Graph's message above says what went wrong; quote the fbtrace_id if you ask Meta for help.",
         resumable: true

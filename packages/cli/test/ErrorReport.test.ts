@@ -1,6 +1,7 @@
 import { ErrorReport, FilterSyntax, Resume, UsageError } from "@effect-waba/cli"
 import { GraphConfig, GraphError, GraphUsage, InvalidRequestError } from "@effect-waba/graph-core"
 import { describe, expect, it } from "@effect/vitest"
+import * as Duration from "effect/Duration"
 import * as Either from "effect/Either"
 import * as Redacted from "effect/Redacted"
 
@@ -68,7 +69,7 @@ describe("ErrorReport: Graph errors", () => {
 
   it("80008 says how long to wait, where to resume, and where the rate-limit docs are; exit 4", () => {
     const error = graphError({ code: 80008, message: "Too many calls" }, {
-      regainAccessMillis: 59 * 60_000,
+      regainAccess: Duration.minutes(59),
       attempts: 1
     })
     const report = ErrorReport.make(error)

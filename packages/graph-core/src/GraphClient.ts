@@ -1,16 +1,29 @@
 /**
- * The Graph API client: GET requests against versioned paths, authenticated, timed, traced, retried,
- * and decoded with the caller's schema into typed results or typed errors.
+ * The Graph API client: GET requests against versioned paths, authenticated, bounded, timed, traced,
+ * retried, governed and decoded with the caller's schema into typed results or typed errors.
  *
  * It runs on `@effect/platform`'s `HttpClient`, so the transport is the caller's choice: `fetch`,
- * undici, Node's `http`, the project's emulator, or a mock.
+ * undici, Node's `http`, the project's emulator, or a mock. The client is that `HttpClient` with a few
+ * small steps composed once in {@link make}:
+ *
+ * 1. URL: paths are relative to `baseUrl/apiVersion`;
+ * 2. auth: `Authorization: Bearer` and, with an app secret, `appsecret_proof` (plain: once per client;
+ *    timed: per attempt);
+ * 3. headers: `Accept: application/json` and a spec-valid `User-Agent`;
+ * 4. your own step, if any (`transformClient`);
+ * 5. per attempt: the body read within `maxResponseBytes` while it streams, all within `timeout`;
+ * 6. interpretation: Graph's error body, status and usage headers into a typed error or an answer;
+ * 7. the retry policy, and before each attempt the rate governor;
+ * 8. a span per call and metrics per attempt (see `GraphMetrics`);
+ * 9. the caller's schema.
  *
  * Every request passes through a {@link RateGovernor.RateGovernor}: before each attempt is sent the
  * governor may hold it (outside the attempt's timeout, and not counted as an attempt), and after each
- * response it reads the usage headers. The governor in context is used; without one, each client
- * builds its own in-memory governor with the default options. Provide `RateGovernor.disabled` to turn
- * it off, or one `RateGovernor.layer` over a shared store to keep several clients or processes to one
- * budget.
+ * response it reads the usage headers. A hold longer than `retry.maxHintedWait` fails the call at once
+ * with `RateGovernor.HoldTooLongError` (a local refusal, not a Graph error). The governor in context is
+ * used; without one, each client builds its own in-memory governor with the default options. Provide
+ * `RateGovernor.disabled` to turn it off, or one `RateGovernor.layer` over a shared store to keep
+ * several clients or processes to one budget.
  *
  * @since 0.1.0
  */
@@ -73,15 +86,22 @@ export interface GraphResponse<A> {
 }
 
 /**
+ * Everything {@link Service.get} can fail with: a Graph error, input that cannot make a request (sent
+ * nothing), or a rate-governor hold longer than the caller accepts (sent nothing).
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type GraphClientError = GraphError.GraphError | InvalidRequestError | RateGovernor.HoldTooLongError
+
+/**
  * @since 0.1.0
  * @category models
  */
 export interface Service {
   readonly apiVersion: string
   readonly baseUrl: string
-  readonly get: <A, I, R>(
-    request: GraphRequest<A, I, R>
-  ) => Effect.Effect<GraphResponse<A>, GraphError.GraphError | InvalidRequestError, R>
+  readonly get: <A, I, R>(request: GraphRequest<A, I, R>) => Effect.Effect<GraphResponse<A>, GraphClientError, R>
 }
 
 /**
@@ -91,23 +111,50 @@ export interface Service {
 export class GraphClient extends Context.Tag("@effect-waba/graph-core/GraphClient")<GraphClient, Service>() {}
 
 /**
+ * What the client adds to its settings.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface Options {
+  /**
+   * A step of your own around the `HttpClient` (logging, a proxy header, a test hook). It sees each
+   * attempt's request with the URL, auth and headers in place, and its response before the body is read.
+   *
+   * @example
+   * ```ts
+   * import { HttpClient, HttpClientRequest } from "@effect/platform"
+   * import { GraphClient } from "@effect-waba/graph-core"
+   * import { Layer } from "effect"
+   *
+   * const Tagged = Layer.effect(
+   *   GraphClient.GraphClient,
+   *   GraphClient.make({ transformClient: HttpClient.mapRequest(HttpClientRequest.setHeader("x-team", "billing")) })
+   * )
+   * ```
+   */
+  readonly transformClient?: ((client: HttpClient.HttpClient) => HttpClient.HttpClient) | undefined
+}
+
+/**
  * Builds a client from validated settings and an `HttpClient`, governed by the `RateGovernor` in
  * context or, when there is none, by an in-memory governor of its own with the default options.
  *
  * @since 0.1.0
  * @category constructors
  */
-export const make: Effect.Effect<Service, never, GraphConfig.GraphConfig | HttpClient.HttpClient> = Effect.gen(
-  function*() {
+export const make = (
+  options?: Options | undefined
+): Effect.Effect<Service, never, GraphConfig.GraphConfig | HttpClient.HttpClient> =>
+  Effect.gen(function*() {
     const settings = yield* GraphConfig.GraphConfig
     const httpClient = yield* HttpClient.HttpClient
     const provided = yield* Effect.serviceOption(RateGovernor.RateGovernor)
     const governor = Option.isSome(provided)
       ? provided.value
       : yield* RateGovernor.make().pipe(Effect.provide(RateGovernorStore.layerMemory), Effect.orDie)
-    return yield* internal.make(settings, httpClient, governor)
-  }
-)
+    return yield* internal.make(settings, httpClient, governor, options ?? {})
+  })
 
 /**
  * The client as a layer. Provide `GraphConfig` and an `HttpClient` (e.g. `FetchHttpClient.layer`), and
@@ -130,8 +177,44 @@ export const make: Effect.Effect<Service, never, GraphConfig.GraphConfig | HttpC
  */
 export const layer: Layer.Layer<GraphClient, never, GraphConfig.GraphConfig | HttpClient.HttpClient> = Layer.effect(
   GraphClient,
-  make
+  make()
 )
+
+/**
+ * The client as a layer with {@link Options}.
+ *
+ * @since 0.2.0
+ * @category layers
+ */
+export const layerWith = (
+  options: Options
+): Layer.Layer<GraphClient, never, GraphConfig.GraphConfig | HttpClient.HttpClient> =>
+  Layer.effect(GraphClient, make(options))
+
+/**
+ * Settings and client in one layer, the settings read from `Config` (see `GraphConfig.layerConfig`:
+ * `GRAPH_ACCESS_TOKEN` and friends by default, each renameable), plus the client's own options.
+ *
+ * @example
+ * ```ts
+ * import { FetchHttpClient } from "@effect/platform"
+ * import { GraphClient } from "@effect-waba/graph-core"
+ * import { Config, Layer } from "effect"
+ *
+ * const GraphLive = GraphClient.layerConfig({ accessToken: Config.redacted("WABA_TOKEN") }).pipe(
+ *   Layer.provide(FetchHttpClient.layer)
+ * )
+ * ```
+ *
+ * @since 0.2.0
+ * @category layers
+ */
+export const layerConfig = (
+  options?: (GraphConfig.ConfigOptions & Options) | undefined
+): Layer.Layer<GraphClient, GraphConfig.GraphConfigError, HttpClient.HttpClient> => {
+  const { transformClient, ...config } = options ?? {}
+  return layerWith({ transformClient }).pipe(Layer.provide(GraphConfig.layerConfig(config)))
+}
 
 /**
  * Performs a GET with the client from the context.
@@ -141,5 +224,5 @@ export const layer: Layer.Layer<GraphClient, never, GraphConfig.GraphConfig | Ht
  */
 export const get = <A, I, R>(
   request: GraphRequest<A, I, R>
-): Effect.Effect<GraphResponse<A>, GraphError.GraphError | InvalidRequestError, GraphClient | R> =>
+): Effect.Effect<GraphResponse<A>, GraphClientError, GraphClient | R> =>
   Effect.flatMap(GraphClient, (client) => client.get(request))

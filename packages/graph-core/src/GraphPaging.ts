@@ -28,6 +28,7 @@ import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import type * as GraphClient from "./GraphClient.js"
 import type * as GraphEdge from "./GraphEdge.js"
+import * as GraphError from "./GraphError.js"
 import * as paging from "./internal/paging.js"
 import * as internal from "./internal/prepare.js"
 import type { InvalidRequestError } from "./InvalidRequestError.js"
@@ -95,13 +96,13 @@ export const parseCheckpointToken = (token: string): Option.Option<Checkpoint> =
  * @since 0.2.0
  * @category errors
  */
-export const GraphPagingError = paging.GraphPagingError
+export const GraphPagingError = GraphError.GraphPagingError
 
 /**
  * @since 0.2.0
  * @category errors
  */
-export type GraphPagingError = paging.GraphPagingError
+export type GraphPagingError = GraphError.GraphPagingError
 
 /**
  * What a read can fail with: the client's errors, bad input, and paging that cannot be followed.

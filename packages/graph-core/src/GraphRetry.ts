@@ -26,7 +26,8 @@ export interface RetryPolicy {
   readonly maxDelay: Duration.Duration
   /**
    * The longest server-hinted wait worth sleeping through. A throttled request told to come back
-   * later than this fails at once, carrying the hint in `retryAfterMillis`, so a caller can decide.
+   * later than this fails at once, carrying the hint in `retryAfter`, so a caller can decide. The rate
+   * governor holds a request no longer than this either (see `RateGovernor.HoldTooLongError`).
    */
   readonly maxHintedWait: Duration.Duration
   /** Spread each delay over 80–120% so that many clients do not come back in step. */
@@ -103,6 +104,10 @@ export const isRetryable = (error: GraphError.GraphError): boolean => {
       return true
     case "GraphTransportError":
       return error.retryable
+    case "GraphApiError":
+      // Only an error body without a code gets here marked transient (a code would have made it a
+      // GraphTransientError); Graph said another try may work.
+      return error.isTransient
     default:
       return false
   }
@@ -115,8 +120,8 @@ export const isRetryable = (error: GraphError.GraphError): boolean => {
  * @category getters
  */
 export const hintedWait = (error: GraphError.GraphError): Duration.Duration | undefined =>
-  "retryAfterMillis" in error && error.retryAfterMillis !== undefined && error.retryAfterMillis > 0
-    ? Duration.millis(error.retryAfterMillis)
+  "retryAfter" in error && error.retryAfter !== undefined && Duration.greaterThan(error.retryAfter, Duration.zero)
+    ? error.retryAfter
     : undefined
 
 /**
@@ -157,14 +162,3 @@ export const schedule = (policy: RetryPolicy): Schedule.Schedule<unknown, GraphE
     })
   )
 }
-
-/**
- * Restricts any schedule to retryable errors, so a custom schedule can never retry an auth or
- * permission failure.
- *
- * @since 0.1.0
- * @category schedules
- */
-export const onlyRetryable = <Out, R>(
-  self: Schedule.Schedule<Out, GraphError.GraphError, R>
-): Schedule.Schedule<Out, GraphError.GraphError, R> => Schedule.whileInput(self, isRetryable)

@@ -192,7 +192,7 @@ export interface Facts {
   /** Graph's error code, when the body was an error. */
   readonly errorCode?: number | undefined
   /** For a throttling error: the wait the server asked for (regain time or `Retry-After`). */
-  readonly retryAfterMillis?: number | undefined
+  readonly retryAfter?: Duration.Duration | undefined
 }
 
 /**

@@ -1,5 +1,9 @@
 /**
- * Keeping secrets out of everything that prints: URLs, error messages, logs.
+ * Keeping secrets out of everything that prints: URLs, error messages, logs, spans.
+ *
+ * Two tools, used together: {@link makeScrubber} removes known secret values wherever they appear
+ * (a server or proxy may echo them anywhere), and {@link scrubUrl} masks credential-bearing query
+ * parameters and user info by name (for secrets we do not know the value of).
  *
  * @since 0.1.0
  */
@@ -19,23 +23,62 @@ export const secretParams: ReadonlySet<string> = new Set([
   "input_token"
 ])
 
-const mask = "<redacted>"
+/**
+ * What a removed secret is replaced with.
+ *
+ * @since 0.2.0
+ * @category constants
+ */
+export const mask = "<redacted>"
 
 /**
- * Replaces every occurrence of the given secrets in a text. Text from the server or from a transport
- * error may echo a secret back; this is the last line of defence before such text reaches an error.
+ * A secret given to {@link makeScrubber}: a `Redacted`, an optional one, or a plain string.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type Secret = Redacted.Redacted<string> | Option.Option<Redacted.Redacted<string>> | string
+
+const valuesOf = (secrets: ReadonlyArray<Secret>): Array<string> => {
+  const out = new Set<string>()
+  for (const secret of secrets) {
+    const value = typeof secret === "string"
+      ? secret
+      : Redacted.isRedacted(secret)
+      ? Redacted.value(secret)
+      : Option.isSome(secret)
+      ? Redacted.value(secret.value)
+      : undefined
+    // Short values would mangle ordinary words; real tokens, secrets and proofs are long.
+    if (value === undefined || value.length < 8) continue
+    out.add(value)
+    // The forms an echo may take: inside a URL (percent-encoded) or inside a JSON string.
+    out.add(encodeURIComponent(value))
+    out.add(JSON.stringify(value).slice(1, -1))
+  }
+  // Longest first, so that a secret containing another is masked whole.
+  return Array.from(out).sort((a, b) => b.length - a.length)
+}
+
+/**
+ * Replaces every occurrence of the given secrets, in their plain, URL-encoded and JSON-escaped forms,
+ * in a text. Text from the server or from a transport error may echo a secret back; this is the last
+ * line of defence before such text reaches an error, a log or a span.
+ *
+ * @example
+ * ```ts
+ * import { Redaction } from "@effect-waba/graph-core"
+ * import { Redacted } from "effect"
+ *
+ * const scrub = Redaction.makeScrubber([Redacted.make("EAAG-secret-token")])
+ * scrub("Invalid token EAAG-secret-token") // "Invalid token <redacted>"
+ * ```
  *
  * @since 0.1.0
  * @category constructors
  */
-export const makeScrubber = (
-  secrets: ReadonlyArray<Redacted.Redacted<string> | Option.Option<Redacted.Redacted<string>>>
-): (text: string) => string => {
-  const values = secrets
-    .flatMap((secret) => Redacted.isRedacted(secret) ? [secret] : Option.toArray(secret))
-    .map(Redacted.value)
-    // Short values would mangle ordinary words; real tokens and secrets are long.
-    .filter((value) => value.length >= 8)
+export const makeScrubber = (secrets: ReadonlyArray<Secret>): (text: string) => string => {
+  const values = valuesOf(secrets)
   if (values.length === 0) return (text) => text
   return (text) => {
     let out = text
@@ -53,8 +96,8 @@ export const makeScrubber = (
  * ```ts
  * import { Redaction } from "@effect-waba/graph-core"
  *
- * Redaction.scrubUrl("https://graph.facebook.com/v26.0/1/owned_whatsapp_business_accounts?access_token=EAAG&after=x")
- * // "https://graph.facebook.com/v26.0/1/owned_whatsapp_business_accounts?access_token=%3Credacted%3E&after=x"
+ * Redaction.scrubUrl("https://graph.facebook.com/v27.0/1/owned_whatsapp_business_accounts?access_token=EAAG&after=x")
+ * // "https://graph.facebook.com/v27.0/1/owned_whatsapp_business_accounts?access_token=%3Credacted%3E&after=x"
  * ```
  *
  * @since 0.1.0
@@ -65,7 +108,9 @@ export const scrubUrl = (url: string): string => {
   try {
     parsed = new URL(url)
   } catch {
-    return url.replace(/([?&](?:access_token|appsecret_proof|client_secret|input_token)=)[^&#]*/gi, `$1${mask}`)
+    return url
+      .replace(/([?&](?:access_token|appsecret_proof|client_secret|input_token)=)[^&#]*/gi, `$1${mask}`)
+      .replace(/\/\/[^/?#@]*@/, "//")
   }
   let changed = false
   for (const key of [...parsed.searchParams.keys()]) {
@@ -80,4 +125,20 @@ export const scrubUrl = (url: string): string => {
     changed = true
   }
   return changed ? parsed.toString() : url
+}
+
+/**
+ * A URL reduced to what is safe to echo in any message: origin and path, without user info, query or
+ * fragment. Text that is not a URL loses everything from the first `?` or `#`, and any `user@` part.
+ *
+ * @since 0.2.0
+ * @category constructors
+ */
+export const safeUrl = (url: string): string => {
+  try {
+    const parsed = new URL(url)
+    return `${parsed.origin === "null" ? `${parsed.protocol}//${parsed.host}` : parsed.origin}${parsed.pathname}`
+  } catch {
+    return url.replace(/[?#].*$/s, "").replace(/^([^/]*\/\/)?[^/]*@/, "$1")
+  }
 }

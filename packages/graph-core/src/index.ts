@@ -54,6 +54,11 @@ export * as GraphSchema from "./GraphSchema.js"
 export * as GraphEvents from "./GraphEvents.js"
 
 /**
+ * @since 0.2.0
+ */
+export * as GraphMetrics from "./GraphMetrics.js"
+
+/**
  * @since 0.1.0
  */
 export * as GraphRetry from "./GraphRetry.js"

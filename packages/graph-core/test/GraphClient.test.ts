@@ -31,7 +31,7 @@ describe("GraphClient requests", () => {
       expect(seen).toHaveLength(1)
       const [request] = seen
       expect(request!.headers.authorization).toBe(`Bearer ${TOKEN}`)
-      expect(request!.url.pathname).toBe("/v26.0/1234567890/owned_whatsapp_business_accounts")
+      expect(request!.url.pathname).toBe("/v27.0/1234567890/owned_whatsapp_business_accounts")
       expect(request!.url.origin).toBe("https://graph.facebook.com")
       expect(request!.url.searchParams.get("fields")).toBe("id,name")
       expect(request!.url.searchParams.get("limit")).toBe("10")
@@ -106,13 +106,13 @@ describe("GraphClient requests", () => {
         }),
         "x-app-usage": "{\"call_count\":7,\"total_cputime\":1,\"total_time\":2}",
         "x-fb-trace-id": "TraceABC",
-        "facebook-api-version": "v26.0"
+        "facebook-api-version": "v27.0"
       }
     }))
     return Effect.gen(function*() {
       const response = yield* owned()
       expect(response.fbtraceId).toBe("TraceABC")
-      expect(response.apiVersion).toBe("v26.0")
+      expect(response.apiVersion).toBe("v27.0")
       expect(response.usage.businessUseCase).toEqual([
         { businessId: "1234567890", type: "whatsapp_business_management", callCount: 12, totalCputime: 3, totalTime: 4 }
       ])
@@ -153,6 +153,19 @@ describe("GraphClient requests", () => {
       const result = yield* Fiber.join(fiber)
       expect(Either.isLeft(result) && result.left).toMatchObject({ _tag: "GraphTransportError", reason: "Timeout" })
       expect(seen).toHaveLength(1)
+    }).pipe(Effect.provide(layer))
+  })
+
+  it.live("under the live clock too, a hung attempt times out, and an interrupted call stops its attempt", () => {
+    const { abandoned, layer } = clientLayer(() => ({ hang: true }), { timeout: "30 millis", retry: false })
+    return Effect.gen(function*() {
+      const error = yield* Effect.flip(owned())
+      expect(error).toMatchObject({ _tag: "GraphTransportError", reason: "Timeout", attempts: 1 })
+      expect(abandoned.count).toBe(1)
+      const fiber = yield* Effect.fork(owned())
+      yield* Effect.sleep("5 millis")
+      yield* Fiber.interrupt(fiber)
+      expect(abandoned.count).toBe(2)
     }).pipe(Effect.provide(layer))
   })
 

@@ -1,9 +1,11 @@
-import { GraphConfig } from "@effect-waba/graph-core"
+import { GraphClient, GraphConfig } from "@effect-waba/graph-core"
+import * as HttpClient from "@effect/platform/HttpClient"
 import { describe, expect, it } from "@effect/vitest"
+import * as Config from "effect/Config"
 import * as ConfigProvider from "effect/ConfigProvider"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import type * as Layer from "effect/Layer"
+import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 
@@ -14,14 +16,17 @@ const settingsOf = (layer: Layer.Layer<GraphConfig.GraphConfig, GraphConfig.Grap
 
 const fromEnv = (env: Record<string, string>, options?: Parameters<typeof GraphConfig.layerConfig>[0]) =>
   settingsOf(GraphConfig.layerConfig(options)).pipe(
-    Effect.withConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(env))))
+    // Nested names joined with "_", as the environment provider does.
+    Effect.withConfigProvider(ConfigProvider.fromMap(new Map(Object.entries(env)), { pathDelim: "_" }))
   )
 
 describe("GraphConfig", () => {
-  it.effect("defaults: pinned version, Meta's base URL, 30 s timeout, retries on", () =>
+  it.effect("defaults: pinned version, Meta's base URL, 30 s timeout, retries on, 16 MiB, effect-waba User-Agent", () =>
     Effect.gen(function*() {
       const settings = yield* settingsOf(GraphConfig.layer({ accessToken: TOKEN }))
-      expect(settings.apiVersion).toBe("v26.0")
+      expect(settings.maxResponseBytes).toBe(16 * 1024 * 1024)
+      expect(settings.userAgent).toMatch(/^effect-waba\/\d+\.\d+\.\d+$/)
+      expect(settings.apiVersion).toBe("v27.0")
       expect(settings.baseUrl).toBe("https://graph.facebook.com")
       expect(Duration.toMillis(settings.timeout)).toBe(30_000)
       expect(Option.isSome(settings.retry)).toBe(true)
@@ -46,7 +51,12 @@ describe("GraphConfig", () => {
     ["zero timeout", { accessToken: TOKEN, timeout: 0 }, "timeout"],
     ["infinite timeout", { accessToken: TOKEN, timeout: Duration.infinity }, "timeout"],
     ["negative retries", { accessToken: TOKEN, retry: { maxRetries: -2 } }, "retry"],
-    ["fractional retries", { accessToken: TOKEN, retry: { maxRetries: 1.5 } }, "retry"]
+    ["fractional retries", { accessToken: TOKEN, retry: { maxRetries: 1.5 } }, "retry"],
+    ["a User-Agent without a version", { accessToken: TOKEN, userAgent: "effect-waba" }, "userAgent"],
+    ["a browser User-Agent", { accessToken: TOKEN, userAgent: "Mozilla/5.0 (X11; Linux x86_64)" }, "userAgent"],
+    ["a User-Agent with a newline", { accessToken: TOKEN, userAgent: "a/1.2.3\nX-Injected: 1" }, "userAgent"],
+    ["zero maxResponseBytes", { accessToken: TOKEN, maxResponseBytes: 0 }, "maxResponseBytes"],
+    ["fractional maxResponseBytes", { accessToken: TOKEN, maxResponseBytes: 1.5 }, "maxResponseBytes"]
   ]
 
   for (const [name, options, setting] of invalid) {
@@ -103,5 +113,58 @@ describe("GraphConfig", () => {
       const badVersion = yield* Effect.flip(fromEnv({ GRAPH_ACCESS_TOKEN: TOKEN, GRAPH_API_VERSION: "v26" }))
       expect(badVersion).toMatchObject({ setting: "apiVersion" })
       expect(badVersion.message).toContain("\"v26\"")
+    }))
+
+  it.effect("accepts User-Agents of the spec's pattern, with a comment part and a second product", () =>
+    Effect.gen(function*() {
+      for (const userAgent of ["my-sync/1.0.0", "my_sync/10.20.30;build=7", "app/1.2.3 effect-waba/0.1"]) {
+        const settings = yield* settingsOf(GraphConfig.layer({ accessToken: TOKEN, userAgent }))
+        expect(settings.userAgent).toBe(userAgent)
+      }
+    }))
+
+  it.effect("layerConfig: settings read from Configs of the user's naming and nesting", () =>
+    Effect.gen(function*() {
+      const settings = yield* fromEnv({
+        WABA_TOKEN: TOKEN,
+        APP_GRAPH_VERSION: "v25.0",
+        GRAPH_API_VERSION: "v24.0",
+        WABA_TIMEOUT: "7 seconds",
+        WABA_MAX_BYTES: "2048"
+      }, {
+        accessToken: Config.redacted("WABA_TOKEN"),
+        apiVersion: Config.nested(Config.string("GRAPH_VERSION"), "APP"),
+        timeout: Config.duration("WABA_TIMEOUT"),
+        maxResponseBytes: Config.integer("WABA_MAX_BYTES"),
+        userAgent: "my-sync/3.0.0"
+      })
+      expect(Redacted.value(settings.accessToken)).toBe(TOKEN)
+      // A Config replaces the default variable: GRAPH_API_VERSION is not read.
+      expect(settings.apiVersion).toBe("v25.0")
+      expect(Duration.toMillis(settings.timeout)).toBe(7000)
+      expect(settings.maxResponseBytes).toBe(2048)
+      expect(settings.userAgent).toBe("my-sync/3.0.0")
+      const unset = yield* Effect.flip(
+        fromEnv({ GRAPH_ACCESS_TOKEN: TOKEN }, { accessToken: Config.redacted("WABA_TOKEN") })
+      )
+      expect(unset.setting).toBe("accessToken")
+      const optional = yield* fromEnv({ GRAPH_ACCESS_TOKEN: TOKEN }, {
+        appSecret: Config.option(Config.redacted("WABA_SECRET"))
+      })
+      expect(Option.isNone(optional.appSecret)).toBe(true)
+    }))
+
+  it.effect("GraphClient.layerConfig builds settings and client in one call", () =>
+    Effect.gen(function*() {
+      const client = yield* GraphClient.GraphClient.pipe(
+        Effect.provide(
+          GraphClient.layerConfig({ apiVersion: Config.string("V") }).pipe(
+            Layer.provide(Layer.succeed(HttpClient.HttpClient, HttpClient.make(() => Effect.never)))
+          )
+        ),
+        Effect.withConfigProvider(ConfigProvider.fromMap(new Map([["GRAPH_ACCESS_TOKEN", TOKEN], ["V", "v23.0"]])))
+      )
+      expect(client.apiVersion).toBe("v23.0")
+      expect(client.baseUrl).toBe("https://graph.facebook.com")
     }))
 })

@@ -1,5 +1,5 @@
 import type { GraphError } from "@effect-waba/graph-core"
-import { GraphClient } from "@effect-waba/graph-core"
+import { GraphClient, GraphError as GraphErrors, InvalidRequestError } from "@effect-waba/graph-core"
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
@@ -39,7 +39,9 @@ const table: ReadonlyArray<readonly [code: number, status: number, tag: GraphErr
   [100, 400, "GraphInvalidParameterError"],
   [1, 500, "GraphTransientError"],
   [2, 503, "GraphTransientError"],
-  [803, 404, "GraphApiError"],
+  [803, 404, "GraphNotFoundError"],
+  [0, 401, "GraphAuthError"],
+  [3, 400, "GraphPermissionError"],
   [2642, 400, "GraphApiError"],
   [80015, 400, "GraphApiError"],
   [300, 400, "GraphApiError"]
@@ -94,6 +96,43 @@ describe("GraphError classification", () => {
       expect("errorData" in notJson && notJson.errorData).toBe("plain words")
     }))
 
+  it.effect("every member carries the family's TypeId; look-alikes and local refusals are not Graph errors", () =>
+    Effect.gen(function*() {
+      const errors = [
+        yield* failWith(graphError({ message: "x", code: 80008 })),
+        yield* failWith(graphError({ message: "x", code: 0 })),
+        yield* failWith(graphError({ message: "x", code: 100, error_subcode: 33 })),
+        yield* failWith(graphError({ message: "x", code: 9999 })),
+        yield* failWith({ status: 502, raw: "<html>" }),
+        yield* failWith({ body: { data: "no" } })
+      ]
+      for (const error of errors) {
+        expect(GraphErrors.isGraphError(error)).toBe(true)
+        expect(GraphErrors.isGraphError(error) && error[GraphErrors.TypeId]).toBe(GraphErrors.TypeId)
+      }
+      expect(errors.map((e) => GraphErrors.isGraphResponseError(e))).toEqual([true, true, true, true, false, false])
+      expect(GraphErrors.isGraphError({ _tag: "GraphAuthError", code: 190 })).toBe(false)
+      expect(GraphErrors.isGraphError(new InvalidRequestError({ parameter: "x", message: "y" }))).toBe(false)
+    }))
+
+  it.effect("null fields read as absent; an error without a code is a GraphApiError without one, not -1", () =>
+    Effect.gen(function*() {
+      const nulls = yield* failWith(graphError({
+        message: "x",
+        code: 190,
+        error_subcode: null,
+        fbtrace_id: null,
+        error_user_msg: null,
+        is_transient: null
+      }))
+      expect(nulls).toMatchObject({ _tag: "GraphAuthError", code: 190, isTransient: false })
+      expect("subcode" in nulls).toBe(false)
+      const noCode = yield* failWith(graphError({ message: "Something went wrong" }))
+      expect(noCode._tag).toBe("GraphApiError")
+      expect("code" in noCode).toBe(false)
+      expect(JSON.stringify(noCode)).not.toContain("-1")
+    }))
+
   it.effect("codes sent as numeric strings still classify; an unreadable error body is still an error", () =>
     Effect.gen(function*() {
       const stringly = yield* failWith(graphError({ message: "x", code: "190", error_subcode: "463" }))
@@ -132,7 +171,7 @@ describe("GraphError classification", () => {
     [
       404,
       { message: "Business not found", type: "GraphMethodException", code: 803, fbtrace_id: trace },
-      "GraphApiError"
+      "GraphNotFoundError"
     ],
     [422, {
       message: "The requested filter combination is not supported",
@@ -186,7 +225,7 @@ describe("GraphError classification", () => {
           code: 100,
           error_subcode: 33
         }))
-        expect(error).toMatchObject({ _tag: "GraphInvalidParameterError", subcode: 33 })
+        expect(error).toMatchObject({ _tag: "GraphNotFoundError", code: 100, subcode: 33 })
       }))
   })
 

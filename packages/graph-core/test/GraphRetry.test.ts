@@ -63,11 +63,16 @@ describe("GraphClient retries", () => {
     }).pipe(Effect.provide(layer))
   })
 
-  it.effect("a throttled error carries the hinted wait in retryAfterMillis", () => {
+  it.effect("a throttled error carries the hinted wait in retryAfter", () => {
     const { layer } = clientLayer(script(throttled(3)), { retry: false })
     return Effect.gen(function*() {
       const error = yield* Effect.flip(owned)
-      expect(error).toMatchObject({ _tag: "GraphRateLimitError", code: 80008, retryAfterMillis: 180_000, attempts: 1 })
+      expect(error).toMatchObject({
+        _tag: "GraphRateLimitError",
+        code: 80008,
+        retryAfter: Duration.minutes(3),
+        attempts: 1
+      })
     }).pipe(Effect.provide(layer))
   })
 
@@ -161,7 +166,7 @@ describe("GraphClient retries", () => {
     const { layer, seen } = clientLayer(script(throttled(60)), { retry: { maxHintedWait: "10 minutes" } })
     return Effect.gen(function*() {
       const error = yield* Effect.flip(owned)
-      expect(error).toMatchObject({ _tag: "GraphRateLimitError", retryAfterMillis: 3_600_000, attempts: 1 })
+      expect(error).toMatchObject({ _tag: "GraphRateLimitError", retryAfter: Duration.hours(1), attempts: 1 })
       expect(seen).toHaveLength(1)
     }).pipe(Effect.provide(layer))
   })

@@ -2,6 +2,7 @@ import { Emulator } from "@effect-waba/emulator"
 import type * as Faults from "@effect-waba/emulator/Faults"
 import { GraphClient } from "@effect-waba/graph-core"
 import { describe, expect, it } from "@effect/vitest"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as Schema from "effect/Schema"
@@ -64,7 +65,7 @@ describe("GraphClient over the wire (emulator server)", () => {
       expect(error).toMatchObject({
         _tag: "GraphRateLimitError",
         code: 80008,
-        retryAfterMillis: 60 * 60_000,
+        retryAfter: Duration.hours(1),
         attempts: 1
       })
     }).pipe(Effect.provide(overTheWire(

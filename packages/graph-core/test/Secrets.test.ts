@@ -83,6 +83,102 @@ describe("secrets", () => {
     }).pipe(Effect.provide(layer))
   })
 
+  for (const mode of ["plain", "timed"] as const) {
+    it.effect(`a server echoing every secret (${mode} proof) in every field leaks none of them`, () => {
+      let sentProof = ""
+      const echo = (proof: string) => `t=${TOKEN} s=${SECRET} p=${proof} ${encodeURIComponent(TOKEN)}`
+      const headersFor = (proof: string) => ({
+        "x-fb-trace-id": echo(proof),
+        "facebook-api-version": echo(proof),
+        "x-business-use-case-usage": JSON.stringify({ [TOKEN]: [{ type: proof, call_count: 1 }] })
+      })
+      const { layer } = clientLayer((seen, i) => {
+        sentProof = seen.url.searchParams.get("appsecret_proof") ?? ""
+        const text = echo(sentProof)
+        return i === 0
+          ? {
+            body: {
+              data: [{ id: "1" }],
+              paging: { next: `https://graph.facebook.com/v27.0/1/x?t=${TOKEN}&appsecret_proof=${sentProof}&after=a` }
+            },
+            headers: headersFor(sentProof)
+          }
+          : graphError(
+            {
+              message: text,
+              type: text,
+              code: 190,
+              error_user_title: text,
+              error_user_msg: text,
+              fbtrace_id: text,
+              error_data: i === 1 ? { [text]: [text, { deeper: text }] } : JSON.stringify({ echo: text })
+            },
+            401,
+            headersFor(sentProof)
+          )
+      }, { appSecret: SECRET, appSecretProof: mode })
+      const recorder = makeRecorder()
+      const EchoPage = Schema.Struct({
+        data: Schema.Array(Schema.Struct({ id: Schema.String })),
+        paging: Schema.Struct({ next: Schema.String })
+      })
+      const read = GraphClient.get({
+        route: "/{business-id}/owned_whatsapp_business_accounts",
+        params: { "business-id": "1234567890" },
+        schema: EchoPage,
+        usageKey: "1234567890"
+      })
+      return Effect.gen(function*() {
+        const response = yield* read.pipe(recorder.run)
+        const proofs = [sentProof]
+        const first = yield* Effect.flip(read).pipe(recorder.run)
+        proofs.push(sentProof)
+        const second = yield* Effect.flip(read).pipe(recorder.run)
+        proofs.push(sentProof)
+        expect(first._tag).toBe("GraphAuthError")
+        expect(second._tag).toBe("GraphAuthError")
+        expect(response.body.paging.next).toContain("after=a")
+        const everything = [
+          JSON.stringify(response),
+          String(response.fbtraceId),
+          String(response.apiVersion),
+          everyRendering(first),
+          everyRendering(second),
+          recorder.dump()
+        ].join("\n")
+        for (const secret of [TOKEN, encodeURIComponent(TOKEN), SECRET, PROOF, ...proofs]) {
+          expect(secret.length).toBeGreaterThan(8)
+          expect(everything).not.toContain(secret)
+        }
+        expect(everything).toContain("<redacted>")
+      }).pipe(Effect.provide(layer))
+    })
+  }
+
+  it.effect("a base URL carrying a token, in any form, is never echoed by the config error", () =>
+    Effect.gen(function*() {
+      for (
+        const baseUrl of [
+          `https://graph.facebook.com/?access_token=${TOKEN}`,
+          `https://user:${TOKEN}@graph.facebook.com`,
+          `graph.facebook.com?access_token=${TOKEN}`,
+          `ftp://graph.facebook.com/${TOKEN}`,
+          `http://graph.facebook.com/#${TOKEN}`
+        ]
+      ) {
+        const error = yield* Effect.flip(
+          Effect.provide(GraphConfig.GraphConfig, GraphConfig.layer({ accessToken: TOKEN, baseUrl }))
+        )
+        expect(error.setting).toBe("baseUrl")
+        expect(everyRendering(error)).not.toContain(TOKEN)
+      }
+      const pasted = yield* Effect.flip(
+        Effect.provide(GraphConfig.GraphConfig, GraphConfig.layer({ accessToken: TOKEN, apiVersion: TOKEN }))
+      )
+      expect(pasted.setting).toBe("apiVersion")
+      expect(everyRendering(pasted)).not.toContain(TOKEN)
+    }))
+
   it.effect("config and settings print without secrets", () =>
     Effect.gen(function*() {
       const exit = yield* Effect.exit(

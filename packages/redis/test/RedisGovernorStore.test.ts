@@ -123,7 +123,7 @@ describe.skipIf(redisUrl === undefined)("Redis store", () => {
         },
         status: 400,
         errorCode: 80008,
-        retryAfterMillis: 180_000
+        retryAfter: Duration.seconds(180)
       })
       // ...and the second, which has seen nothing itself, waits for it.
       const held = yield* Effect.fork(second.acquire("42"))

@@ -51,7 +51,7 @@ describe("OwnedAccounts.stream paging", () => {
       const first = fake.seen[0]!
       for (const request of fake.seen) {
         expect(request.headers.authorization).toBe(`Bearer ${TOKEN}`)
-        expect(request.url.pathname).toBe(`/v26.0/${businessId}/owned_whatsapp_business_accounts`)
+        expect(request.url.pathname).toBe(`/v27.0/${businessId}/owned_whatsapp_business_accounts`)
         expect(request.url.searchParams.get("appsecret_proof")).toBe(proof)
         for (const key of ["fields", "filtering", "sort", "limit"]) {
           expect(request.url.searchParams.get(key)).toBe(first.url.searchParams.get(key))

@@ -5,9 +5,9 @@
  */
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
-import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import * as GraphClient from "../GraphClient.js"
+import { GraphPagingError } from "../GraphError.js"
 import type * as GraphUsage from "../GraphUsage.js"
 import * as Redaction from "../Redaction.js"
 import type * as internal from "./prepare.js"
@@ -15,30 +15,13 @@ import type * as internal from "./prepare.js"
 type Checkpoint = typeof internal.Checkpoint.Type
 
 /**
- * A server whose paging cannot be followed: a cursor seen before (`CursorCycle`; `cycleLength` 1 is a
- * server handing back the cursor it was given), or a `next` link with no cursor (`MissingCursor`).
- * Every item delivered before it was new.
- *
- * @internal
- */
-export class GraphPagingError extends Schema.TaggedError<GraphPagingError>(
-  "@effect-waba/graph-core/GraphPagingError"
-)("GraphPagingError", {
-  reason: Schema.Literal("CursorCycle", "MissingCursor"),
-  message: Schema.String,
-  route: Schema.String,
-  /** The page whose `next` could not be followed. */
-  page: Schema.Number,
-  /** For a cycle: how many pages back the repeated cursor was first followed. */
-  cycleLength: Schema.optional(Schema.Number)
-}) {}
-
-/**
  * What a read can fail with: the client's errors, bad input, and paging that cannot be followed.
  *
  * @internal
  */
 export type ReadError = Effect.Effect.Error<ReturnType<GraphClient.Service["get"]>> | GraphPagingError
+
+export { GraphPagingError }
 
 /**
  * One page of a read.

@@ -8,6 +8,7 @@ import * as MetricBoundaries from "effect/MetricBoundaries"
 import * as Option from "effect/Option"
 import * as GraphError from "../GraphError.js"
 import * as GraphEvents from "../GraphEvents.js"
+import * as GraphMetrics from "../GraphMetrics.js"
 import { HoldTooLongError } from "../HoldTooLongError.js"
 import type * as RateGovernor from "../RateGovernor.js"
 import type * as RateGovernorStore from "../RateGovernorStore.js"
@@ -18,14 +19,9 @@ export const appScope = Decision.appScope
 
 /** @internal */
 export const metrics = {
-  requests: Metric.counter("effect_waba_graph_requests_total", {
-    description: "Graph requests sent, retries included",
-    incremental: true
-  }),
-  rateLimitedResponses: Metric.counter("effect_waba_graph_rate_limited_responses_total", {
-    description: "Throttling errors received from Graph (80008: the business-use-case limit), by code",
-    incremental: true
-  }),
+  // The client's, defined once in GraphMetrics.
+  requests: GraphMetrics.requests,
+  rateLimitedResponses: GraphMetrics.rateLimitedResponses,
   waits: Metric.counter("effect_waba_rate_governor_waits_total", {
     description: "Requests the rate governor held before sending, by reason",
     incremental: true
@@ -373,7 +369,7 @@ export const make = (
           usage,
           throttled,
           appThrottled: facts.errorCode === 4,
-          retryAfterMillis: facts.retryAfterMillis
+          retryAfterMillis: facts.retryAfter === undefined ? undefined : Duration.toMillis(facts.retryAfter)
         }, fallback)
         const hasAliases = key !== undefined && (found.aliases.length > 0 || (keys.get(key)?.aliases.size ?? 0) > 0)
         if (
