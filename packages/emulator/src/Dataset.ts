@@ -34,7 +34,8 @@ export interface Options {
   readonly seed?: number | string | undefined
   /**
    * A number of businesses (each owning `accountsPerBusiness` accounts), or one entry per business:
-   * an account count or a {@link BusinessSpec}. Default `[137, 12, 0]`.
+   * an account count or a {@link BusinessSpec}. Default: three businesses owning 137, 12
+   * and 0 accounts, the first with id `"1234567890"`.
    */
   readonly businesses?: number | ReadonlyArray<number | BusinessSpec> | undefined
   /** Accounts per business when `businesses` is a count. Default 25. */
@@ -248,8 +249,12 @@ const verificationError = {
   possible_solution: "Visit business settings and start or resolve the business verification request."
 }
 
+// The documentation's commands (`waba accounts 1234567890`) run as written against the default data set
+// (the CLI's demo and `waba emulator`), so its first business has that id; the others keep generated ids.
+const defaultBusinesses: ReadonlyArray<number | BusinessSpec> = [{ accounts: 137, id: "1234567890" }, 12, 0]
+
 const normaliseSpecs = (options: Options): ReadonlyArray<BusinessSpec> => {
-  const businesses = options.businesses ?? [137, 12, 0]
+  const businesses = options.businesses ?? defaultBusinesses
   if (typeof businesses === "number") {
     const each = options.accountsPerBusiness ?? 25
     return Array.from({ length: businesses }, () => ({ accounts: each }))
