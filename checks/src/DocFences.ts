@@ -2,7 +2,8 @@
  * The fenced code blocks of the repository's Markdown, with where they are and what their info string says.
  *
  * Info strings are a language and optional flags: ```` ```ts ````, ```` ```ts partial ````,
- * ```` ```sh no-run ````. A `partial` TypeScript block gets the code it needs from a prelude, an HTML
+ * ```` ```sh no-run ```` (a command the test suite cannot run: one that installs, or needs Meta),
+ * ```` ```sh install ```` (an install line, run by the packed-install check with registry access). A `partial` TypeScript block gets the code it needs from a prelude, an HTML
  * comment just above the fence, which readers of the rendered page do not see:
  *
  * ````md
@@ -76,8 +77,8 @@ export const languages = {
 export const flagsByLanguage: Readonly<Record<string, ReadonlyArray<string>>> = {
   ts: ["partial"],
   typescript: ["partial"],
-  sh: ["no-run"],
-  bash: ["no-run"]
+  sh: ["no-run", "install"],
+  bash: ["no-run", "install"]
 }
 
 /**

@@ -111,7 +111,7 @@ describe("the snippet checker", () => {
     expect(sampleFences.flatMap(DocFences.infoProblems)).toEqual([
       expect.stringMatching(/^docs\/sample\.md:26: marked partial without a prelude/),
       expect.stringMatching(/^docs\/sample\.md:30: a fence without a language/),
-      expect.stringMatching(/^docs\/sample\.md:34: unknown flag "run-it" on a sh fence \(known: no-run\)/)
+      expect.stringMatching(/^docs\/sample\.md:34: unknown flag "run-it" on a sh fence \(known: no-run, install\)/)
     ])
   })
 
