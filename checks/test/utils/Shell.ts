@@ -25,11 +25,13 @@ export const wabaOnPath = (): string => {
 
 /**
  * What the commands run with: PATH (with `waba`) and HOME, nothing else. A real GRAPH_ACCESS_TOKEN of the
- * machine running the tests never leaks in, and pnpm's own npm_config_* settings do not either.
+ * machine running the tests never leaks in, and pnpm's own npm_config_* settings do not either. pnpm's
+ * update check is off: it would ask the registry, and tests never touch the network.
  */
 export const environment = (binDir: string, extra: Readonly<Record<string, string>> = {}) => ({
   PATH: `${binDir}${Path.delimiter}${Path.dirname(process.execPath)}${Path.delimiter}${process.env.PATH ?? ""}`,
   HOME: process.env.HOME ?? Os.tmpdir(),
+  npm_config_update_notifier: "false",
   ...extra
 })
 
