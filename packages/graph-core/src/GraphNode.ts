@@ -31,6 +31,7 @@ import * as Schema from "effect/Schema"
 import type * as Types from "effect/Types"
 import * as GraphClient from "./GraphClient.js"
 import type * as GraphEdge from "./GraphEdge.js"
+import type * as GraphPaging from "./GraphPaging.js"
 import type { GraphId } from "./GraphSchema.js"
 import * as paging from "./internal/paging.js"
 import * as prepare from "./internal/prepare.js"
@@ -217,7 +218,7 @@ export interface Reader<N extends Any> {
   >(
     id: string,
     options?: ReadOptions<N, F, X, XP> | undefined
-  ) => Effect.Effect<Item<N, F[number], X, XP>, paging.ReadError, GraphClient.GraphClient>
+  ) => Effect.Effect<Item<N, F[number], X, XP>, GraphPaging.ReadError, GraphClient.GraphClient>
   /** The `InvalidRequestError` a read would fail with, or nothing. */
   readonly validate: (
     id: string,

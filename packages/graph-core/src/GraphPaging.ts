@@ -29,6 +29,7 @@ import * as Stream from "effect/Stream"
 import type * as GraphClient from "./GraphClient.js"
 import type * as GraphEdge from "./GraphEdge.js"
 import * as GraphError from "./GraphError.js"
+import type * as GraphUsage from "./GraphUsage.js"
 import * as paging from "./internal/paging.js"
 import * as internal from "./internal/prepare.js"
 import type { InvalidRequestError } from "./InvalidRequestError.js"
@@ -110,7 +111,7 @@ export type GraphPagingError = GraphError.GraphPagingError
  * @since 0.2.0
  * @category models
  */
-export type ReadError = paging.ReadError
+export type ReadError = GraphClient.GraphClientError | GraphError.GraphPagingError
 
 /**
  * One page of a read.
@@ -118,7 +119,36 @@ export type ReadError = paging.ReadError
  * @since 0.2.0
  * @category models
  */
-export type Page<A> = paging.Page<A>
+export interface Page<A> {
+  /** 1 for the first page of this read. */
+  readonly number: number
+  readonly items: ReadonlyArray<A>
+  readonly cursors: { readonly before?: string | undefined; readonly after?: string | undefined }
+  /** Whether another page follows (`paging.next` was present). */
+  readonly hasNext: boolean
+  /**
+   * The cursor to pass as `after` to continue after this page; `undefined` on the last page. Cursors are
+   * short-lived (one goes stale when its item is deleted): store a checkpoint for anything that
+   * must survive a restart.
+   */
+  readonly nextAfter: string | undefined
+  /**
+   * Where a read resumed with `checkpoint` continues after this page. Set on edges that support it,
+   * when the read is sorted ascending by creation time.
+   */
+  readonly checkpoint: Checkpoint | undefined
+  /**
+   * Graph's `paging.next` / `paging.previous` links, for display, with credentials masked. The client
+   * does not follow them.
+   */
+  readonly links: { readonly next?: string | undefined; readonly previous?: string | undefined }
+  /** `summary.total_count`, when Graph sent one. */
+  readonly totalCount: number | undefined
+  readonly usage: GraphUsage.GraphUsage
+  readonly fbtraceId: string | undefined
+  /** The API version that served this page (`facebook-api-version`). */
+  readonly apiVersion: string | undefined
+}
 
 /**
  * A page of edge `E`: its items are also under the edge's own name (`accounts`, `phoneNumbers`).

@@ -98,7 +98,7 @@ export type Account<F extends GraphEdge.FieldName<typeof edge>, X extends string
  */
 export type Page<A> = GraphPaging.PageOf<typeof edge, A>
 
-const read = GraphPaging.reader(edge)
+const read: GraphPaging.Reader<typeof edge> = GraphPaging.reader(edge)
 
 /**
  * Checks a business id and options the way a read would, without reading.
@@ -106,7 +106,7 @@ const read = GraphPaging.reader(edge)
  * @since 0.2.0
  * @category validation
  */
-export const validate = read.validate
+export const validate: GraphPaging.Reader<typeof edge>["validate"] = read.validate
 
 /**
  * Every page of the accounts shared with a business, lazily.
@@ -114,7 +114,7 @@ export const validate = read.validate
  * @since 0.2.0
  * @category streams
  */
-export const pages = read.pages
+export const pages: GraphPaging.Reader<typeof edge>["pages"] = read.pages
 
 /**
  * Every account shared with a business, lazily, each with `permitted_tasks` when asked for.
@@ -132,7 +132,7 @@ export const pages = read.pages
  * @since 0.2.0
  * @category streams
  */
-export const stream = read.stream
+export const stream: GraphPaging.Reader<typeof edge>["stream"] = read.stream
 
 /**
  * Every shared account, collected.
@@ -140,4 +140,4 @@ export const stream = read.stream
  * @since 0.2.0
  * @category constructors
  */
-export const all = read.all
+export const all: GraphPaging.Reader<typeof edge>["all"] = read.all

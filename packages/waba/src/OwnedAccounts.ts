@@ -128,7 +128,7 @@ export type Page<A> = GraphPaging.PageOf<typeof edge, A>
  */
 export type OwnedAccountsError = GraphPaging.ReadError
 
-const read = GraphPaging.reader(edge)
+const read: GraphPaging.Reader<typeof edge> = GraphPaging.reader(edge)
 
 /**
  * Checks a business id and options the way a read would, without reading: the `InvalidRequestError` a
@@ -137,7 +137,7 @@ const read = GraphPaging.reader(edge)
  * @since 0.1.0
  * @category validation
  */
-export const validate = read.validate
+export const validate: GraphPaging.Reader<typeof edge>["validate"] = read.validate
 
 /**
  * Every page of a business's owned accounts, lazily. Use it to checkpoint: with
@@ -147,7 +147,7 @@ export const validate = read.validate
  * @since 0.1.0
  * @category streams
  */
-export const pages = read.pages
+export const pages: GraphPaging.Reader<typeof edge>["pages"] = read.pages
 
 /**
  * Every account a business owns, lazily, in the order Graph returns them. Taking the first N
@@ -156,7 +156,7 @@ export const pages = read.pages
  * @since 0.1.0
  * @category streams
  */
-export const stream = read.stream
+export const stream: GraphPaging.Reader<typeof edge>["stream"] = read.stream
 
 /**
  * Every account, collected. Convenient for small businesses; prefer {@link stream} for large ones.
@@ -164,4 +164,4 @@ export const stream = read.stream
  * @since 0.1.0
  * @category constructors
  */
-export const all = read.all
+export const all: GraphPaging.Reader<typeof edge>["all"] = read.all

@@ -75,7 +75,7 @@ export type Selected<F extends PhoneNumber.Field, X extends string = never> = Gr
  */
 export type Page<A> = GraphPaging.PageOf<typeof edge, A>
 
-const read = GraphPaging.reader(edge)
+const read: GraphPaging.Reader<typeof edge> = GraphPaging.reader(edge)
 
 /**
  * Checks a WABA id and options the way a read would, without reading.
@@ -83,7 +83,7 @@ const read = GraphPaging.reader(edge)
  * @since 0.2.0
  * @category validation
  */
-export const validate = read.validate
+export const validate: GraphPaging.Reader<typeof edge>["validate"] = read.validate
 
 /**
  * Every page of a WABA's phone numbers, lazily.
@@ -91,7 +91,7 @@ export const validate = read.validate
  * @since 0.2.0
  * @category streams
  */
-export const pages = read.pages
+export const pages: GraphPaging.Reader<typeof edge>["pages"] = read.pages
 
 /**
  * Every phone number of a WhatsApp Business Account, lazily.
@@ -109,7 +109,7 @@ export const pages = read.pages
  * @since 0.2.0
  * @category streams
  */
-export const stream = read.stream
+export const stream: GraphPaging.Reader<typeof edge>["stream"] = read.stream
 
 /**
  * Every phone number, collected.
@@ -117,4 +117,4 @@ export const stream = read.stream
  * @since 0.2.0
  * @category constructors
  */
-export const all = read.all
+export const all: GraphPaging.Reader<typeof edge>["all"] = read.all

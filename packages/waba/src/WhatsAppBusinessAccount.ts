@@ -343,7 +343,7 @@ const read = GraphNode.reader(node, {
  * @since 0.2.0
  * @category reads
  */
-export const get = read.get
+export const get: GraphNode.Reader<typeof node>["get"] = read.get
 
 /**
  * The `InvalidRequestError` a {@link get} would fail with, or nothing.
@@ -351,4 +351,4 @@ export const get = read.get
  * @since 0.2.0
  * @category validation
  */
-export const validate = read.validate
+export const validate: GraphNode.Reader<typeof node>["validate"] = read.validate

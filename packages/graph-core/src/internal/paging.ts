@@ -8,56 +8,12 @@ import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
 import * as GraphClient from "../GraphClient.js"
 import { GraphPagingError } from "../GraphError.js"
-import type * as GraphUsage from "../GraphUsage.js"
 import * as Redaction from "../Redaction.js"
 import type * as internal from "./prepare.js"
 
-type Checkpoint = typeof internal.Checkpoint.Type
-
-/**
- * What a read can fail with: the client's errors, bad input, and paging that cannot be followed.
- *
- * @internal
- */
-export type ReadError = Effect.Effect.Error<ReturnType<GraphClient.Service["get"]>> | GraphPagingError
+import type { Checkpoint, Page, ReadError } from "../GraphPaging.js"
 
 export { GraphPagingError }
-
-/**
- * One page of a read.
- *
- * @internal
- */
-export interface Page<A> {
-  /** 1 for the first page of this read. */
-  readonly number: number
-  readonly items: ReadonlyArray<A>
-  readonly cursors: { readonly before?: string | undefined; readonly after?: string | undefined }
-  /** Whether another page follows (`paging.next` was present). */
-  readonly hasNext: boolean
-  /**
-   * The cursor to pass as `after` to continue after this page; `undefined` on the last page. Cursors are
-   * short-lived (one goes stale when its item is deleted): store a checkpoint for anything that
-   * must survive a restart.
-   */
-  readonly nextAfter: string | undefined
-  /**
-   * Where a read resumed with `checkpoint` continues after this page. Set on edges that support it,
-   * when the read is sorted ascending by creation time.
-   */
-  readonly checkpoint: Checkpoint | undefined
-  /**
-   * Graph's `paging.next` / `paging.previous` links, for display, with credentials masked. The client
-   * does not follow them.
-   */
-  readonly links: { readonly next?: string | undefined; readonly previous?: string | undefined }
-  /** `summary.total_count`, when Graph sent one. */
-  readonly totalCount: number | undefined
-  readonly usage: GraphUsage.GraphUsage
-  readonly fbtraceId: string | undefined
-  /** The API version that served this page (`facebook-api-version`). */
-  readonly apiVersion: string | undefined
-}
 
 // A 53-bit hash of a cursor: the read remembers every cursor it followed without keeping them whole.
 const hashCursor = (text: string): number => {

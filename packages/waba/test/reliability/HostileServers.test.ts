@@ -52,11 +52,15 @@ const read = (
   })
 
 /** A server whose page for cursor `c` (the first page for no cursor) is `pages[c]`. */
-const cursors = (pages: Record<string, { readonly ids: ReadonlyArray<string>; readonly next?: string }>) =>
-(seen: Testing.Seen): Testing.Reply => {
-  const page = pages[seen.url.searchParams.get("after") ?? ""]!
-  return Testing.page(page.ids, page.next === undefined ? undefined : `https://graph.facebook.com/x?after=${page.next}`)
-}
+const cursors =
+  (pages: Record<string, { readonly ids: ReadonlyArray<string>; readonly next?: string }>) =>
+  (seen: Testing.Seen): Testing.Reply => {
+    const page = pages[seen.url.searchParams.get("after") ?? ""]!
+    return Testing.page(
+      page.ids,
+      page.next === undefined ? undefined : `https://graph.facebook.com/x?after=${page.next}`
+    )
+  }
 
 const renderings = (value: unknown): string =>
   [
@@ -81,8 +85,10 @@ describe("hostile servers, through OwnedAccounts.stream", () => {
         expect(new Set(outcome.delivered).size).toBe(outcome.delivered.length)
         expect(outcome.delivered).toHaveLength(2 * (length + 1))
         expect(outcome.requests).toBe(length + 1)
-        figures.push(`cycle of ${length}: GraphPagingError after ${outcome.requests} requests, ` +
-          `${outcome.delivered.length} accounts, 0 duplicates`)
+        figures.push(
+          `cycle of ${length}: GraphPagingError after ${outcome.requests} requests, ` +
+            `${outcome.delivered.length} accounts, 0 duplicates`
+        )
       }))
   }
 
@@ -104,8 +110,10 @@ describe("hostile servers, through OwnedAccounts.stream", () => {
       expect(outcome.error?._tag).toBe("GraphDecodeError")
       expect(outcome.error!.message.length).toBeLessThan(400)
       expect(outcome.requests).toBe(1)
-      figures.push(`20,000-deep nesting: ${outcome.error!._tag}, message ${outcome.error!.message.length} characters, ` +
-        `${outcome.requests} request`)
+      figures.push(
+        `20,000-deep nesting: ${outcome.error!._tag}, message ${outcome.error!.message.length} characters, ` +
+          `${outcome.requests} request`
+      )
     }))
 
   it.effect("a 5 MB junk value where a number belongs: a decode error of a few hundred characters", () =>
@@ -178,16 +186,20 @@ describe("hostile servers, through OwnedAccounts.stream", () => {
               },
               headers: { "x-fb-trace-id": echo }
             }
-            : Testing.graphError({
-              message: `bad ${echo}`,
-              type: echo,
-              code: 100,
-              error_subcode: 33,
-              error_user_title: echo,
-              error_user_msg: echo,
-              fbtrace_id: echo,
-              error_data: { echoed: echo, nested: [echo] }
-            }, 400, { "www-authenticate": echo, "x-fb-trace-id": echo })
+            : Testing.graphError(
+              {
+                message: `bad ${echo}`,
+                type: echo,
+                code: 100,
+                error_subcode: 33,
+                error_user_title: echo,
+                error_user_msg: echo,
+                fbtrace_id: echo,
+                error_data: { echoed: echo, nested: [echo] }
+              },
+              400,
+              { "www-authenticate": echo, "x-fb-trace-id": echo }
+            )
         }, { appSecret: secret, appSecretProof: mode, retry: false })
         const pages: Array<unknown> = []
         const error = yield* OwnedAccounts.pages(business).pipe(
@@ -200,8 +212,10 @@ describe("hostile servers, through OwnedAccounts.stream", () => {
         expect(sent.every((proof) => proof.length === 64)).toBe(true)
         const text = [renderings(error), ...pages.map(renderings)].join("\n")
         for (const value of secrets) expect(text).not.toContain(value)
-        figures.push(`secrets echoed in message, type, user title/msg, fbtrace id, error_data, headers and links ` +
-          `(${mode} proof): 0 of ${secrets.length} found in ${text.length.toLocaleString("en-US")} characters`)
+        figures.push(
+          `secrets echoed in message, type, user title/msg, fbtrace id, error_data, headers and links ` +
+            `(${mode} proof): 0 of ${secrets.length} found in ${text.length.toLocaleString("en-US")} characters`
+        )
       }))
   }
 

@@ -1,0 +1,277 @@
+/**
+ * The packages as a user outside this repository gets them.
+ *
+ * 1. Packs every published package with `pnpm pack` (which turns `workspace:` ranges into real ones) and
+ *    checks each tarball: README, LICENSE, built code and types, no `workspace:` range left.
+ * 2. In a new npm project in the system's temporary folder, runs every `sh install` line of the README, the
+ *    getting-started guide and the packages' READMEs, exactly as written (no `--legacy-peer-deps`, no
+ *    `--force`) except for the `@effect-waba/…` packages, which the registry does not have yet: their names
+ *    become the tarballs, and the project's `overrides` map each name to its tarball wherever it is asked
+ *    for, so that the CLI's own `@effect-waba/…` dependencies resolve too. Everything else comes from the
+ *    registry, as for a user. For the same reason an `npm install -g` line (the CLI) installs into the
+ *    project instead (a global install reads no overrides), and `waba` runs from `node_modules/.bin`.
+ *    Then `npm ls --all` must find no missing or invalid peer, and there must be one copy of `effect` and
+ *    of each library package.
+ * 3. Compiles the complete TypeScript snippets of those pages there, as one strict NodeNext program
+ *    (`exactOptionalPropertyTypes`, `noUncheckedIndexedAccess`, `skipLibCheck` off, so the packages' own
+ *    declarations are checked too) against the installed packages' declarations.
+ * 4. Starts the installed `waba emulator`, waits for its ready line, and runs the compiled programs with the
+ *    `GRAPH_BASE_URL` and `GRAPH_ACCESS_TOKEN` it printed; each must exit 0, log no error, and print what its
+ *    page says it prints.
+ *
+ * Why a script and not a test: step 2 has to resolve Effect and its dependencies (ws, undici, msgpackr, …)
+ * from the npm registry, as a user's install does, and tests never touch the network. CI (`.ci/run`) has
+ * registry access, as it has for `pnpm install`, and runs this before `pnpm test`. An offline variant that
+ * packed Effect's whole dependency tree out of node_modules would test that home-made mirror rather than
+ * what users get. Run it with `pnpm --filter @effect-waba/checks run packed-install`; set
+ * `PACKED_INSTALL_KEEP=1` to keep the project folder for a look.
+ *
+ * @since 0.1.0
+ */
+import { spawn, spawnSync, type SpawnSyncOptions } from "node:child_process"
+import * as Fs from "node:fs"
+import * as Os from "node:os"
+import * as Path from "node:path"
+import * as DocFences from "./DocFences.js"
+
+const root = DocFences.repositoryRoot
+const published = ["graph-core", "waba", "emulator", "redis", "cli"] as const
+const libraries = ["graph-core", "waba", "emulator", "redis"] as const
+const pages = ["docs/getting-started.md", "README.md", ...published.map((name) => `packages/${name}/README.md`)]
+
+// What each page's programs print when run against `waba emulator` (default data: business 1234567890 owns
+// 137 accounts). A program whose page is not listed must print at least one line.
+const expectedOutput: Readonly<Record<string, (lines: ReadonlyArray<string>) => string | undefined>> = {
+  "README.md": (lines) =>
+    lines.length === 10 ? undefined : `expected the 10 newest accounts, got ${lines.length} lines`,
+  "docs/getting-started.md": (lines) =>
+    lines.length === 137 ? undefined : `expected one line per account (137), got ${lines.length}`,
+  "packages/graph-core/README.md": (lines) =>
+    lines.some((line) => line.includes("1234567890 Blue Foods S.A.")) ? undefined : "expected the business's name",
+  "packages/waba/README.md": (lines) =>
+    lines.some((line) => /\d+ accounts owned by the business itself/.test(line)) ? undefined : "expected a count",
+  "packages/emulator/README.md": (lines) =>
+    lines.some((line) => line.includes("10 accounts on the first page; 1 request logged"))
+      ? undefined
+      : "expected 10 accounts and 1 request"
+}
+// Needs a Redis server and says so in its page; compiled, not run.
+const compileOnly = new Set(["packages/redis/README.md"])
+
+const failures: Array<string> = []
+const fail = (message: string) => {
+  failures.push(message)
+  console.error(`packed-install: FAILED: ${message}`)
+}
+const step = (message: string) => console.log(`packed-install: ${message}`)
+
+// A user's shell, not pnpm's: pnpm hands its settings to child processes as npm_config_* variables
+// (auto-install-peers and others), which npm would obey.
+const cleanEnv = Object.fromEntries(
+  Object.entries(process.env).filter(([key]) => !/^(npm_|pnpm_)/i.test(key) && key !== "NODE_OPTIONS")
+)
+
+const run = (command: string, args: ReadonlyArray<string>, options: SpawnSyncOptions = {}) => {
+  const result = spawnSync(command, args, { stdio: "inherit", env: cleanEnv, ...options })
+  if (result.status !== 0) {
+    throw new Error(`${command} ${args.join(" ")} exited with ${result.status ?? result.signal}`)
+  }
+  return result
+}
+const output = (command: string, args: ReadonlyArray<string>, cwd: string) =>
+  spawnSync(command, args, { cwd, encoding: "utf8", env: cleanEnv })
+
+const work = Fs.mkdtempSync(Path.join(Os.tmpdir(), "effect-waba-packed-"))
+const tarballs = Path.join(work, "tarballs")
+const app = Path.join(work, "app")
+Fs.mkdirSync(app)
+
+const pack = (): Record<string, string> => {
+  step("building and packing the packages")
+  run("pnpm", ["-s", "build"], { cwd: root })
+  const byName: Record<string, string> = {}
+  for (const name of published) {
+    const dir = Path.join(root, "packages", name)
+    const before = new Set(Fs.existsSync(tarballs) ? Fs.readdirSync(tarballs) : [])
+    run("pnpm", ["pack", "--pack-destination", tarballs], { cwd: dir, stdio: ["ignore", "ignore", "inherit"] })
+    const tarball = Fs.readdirSync(tarballs).find((file) => !before.has(file))!
+    // Relative to the project, as npm writes it into package.json: the overrides must say the same.
+    byName[`@effect-waba/${name}`] = `file:../tarballs/${tarball}`
+    const files = output("tar", ["-tzf", tarball], tarballs).stdout.split("\n")
+    for (
+      const required of ["package/README.md", "package/LICENSE", "package/dist/index.js", "package/dist/index.d.ts"]
+    ) {
+      if (!files.includes(required)) fail(`${tarball} has no ${required.slice("package/".length)}`)
+    }
+    const manifest = output("tar", ["-xzOf", tarball, "package/package.json"], tarballs).stdout
+    if (manifest.includes("workspace:")) fail(`${tarball}'s package.json still holds a workspace: range`)
+  }
+  return byName
+}
+
+const installLines = (): ReadonlyArray<{ readonly where: string; readonly words: ReadonlyArray<string> }> => {
+  const seen = new Set<string>()
+  const lines: Array<{ where: string; words: Array<string> }> = []
+  for (const page of pages) {
+    const fences = DocFences.parse(page, Fs.readFileSync(Path.join(root, page), "utf8"))
+    for (const fence of fences.filter((fence) => fence.flags.includes("install"))) {
+      fence.code.split("\n").forEach((text, index) => {
+        const words = text.replace(/#.*$/, "").trim().split(/\s+/).filter((word) => word !== "")
+        if (words[0] !== "npm" || seen.has(words.join(" "))) return
+        seen.add(words.join(" "))
+        lines.push({ where: `${page}:${fence.line + 1 + index}`, words })
+      })
+    }
+  }
+  return lines
+}
+
+const install = (byName: Record<string, string>) => {
+  Fs.writeFileSync(
+    Path.join(app, "package.json"),
+    JSON.stringify(
+      { name: "effect-waba-packed-install", version: "1.0.0", private: true, type: "module", overrides: byName },
+      null,
+      2
+    )
+  )
+  for (const { where, words } of installLines()) {
+    const args = words.slice(1).filter((word) => word !== "-g" && word !== "--global").map((w) => byName[w] ?? w)
+    step(`${where}: ${words.join(" ")}`)
+    run("npm", args, { cwd: app })
+  }
+  step("the compiler the program is checked with")
+  run("npm", ["install", "--save-dev", "typescript@5.9.3", "@types/node@20.19.43"], { cwd: app })
+
+  const ls = output("npm", ["ls", "--all"], app)
+  if (ls.status !== 0) fail(`npm ls --all found problems:\n${ls.stdout}${ls.stderr}`)
+  for (const name of ["effect", "@effect/platform", ...libraries.map((lib) => `@effect-waba/${lib}`)]) {
+    const copies = output("npm", ["ls", name, "--all", "--parseable"], app).stdout.split("\n").filter((l) => l !== "")
+    if (new Set(copies).size !== 1) fail(`expected one copy of ${name} in the project, found ${copies.length}`)
+  }
+}
+
+interface Program {
+  readonly fence: DocFences.Fence
+  readonly name: string
+}
+
+const compile = (): ReadonlyArray<Program> => {
+  const programs = pages.flatMap((page) =>
+    DocFences.parse(page, Fs.readFileSync(Path.join(root, page), "utf8"))
+      .filter((fence) => (fence.lang === "ts" || fence.lang === "typescript") && !fence.flags.includes("partial"))
+      .map((fence) => ({ fence, name: `${page.replace(/[^A-Za-z0-9]+/g, "_")}_L${fence.line}` }))
+  )
+  Fs.mkdirSync(Path.join(app, "src"))
+  for (const program of programs) Fs.writeFileSync(Path.join(app, "src", `${program.name}.ts`), program.fence.code)
+  Fs.writeFileSync(
+    Path.join(app, "tsconfig.json"),
+    JSON.stringify(
+      {
+        compilerOptions: {
+          target: "ES2022",
+          // @effect/platform's declarations name DOM types (Storage, MessagePort): with skipLibCheck off,
+          // as here so that our own declarations are checked too, a program needs the DOM lib.
+          lib: ["ES2022", "DOM"],
+          module: "NodeNext",
+          moduleResolution: "NodeNext",
+          types: ["node"],
+          strict: true,
+          exactOptionalPropertyTypes: true,
+          noUncheckedIndexedAccess: true,
+          skipLibCheck: false,
+          rootDir: "src",
+          outDir: "dist"
+        },
+        include: ["src"]
+      },
+      null,
+      2
+    )
+  )
+  step(`compiling ${programs.length} programs from the pages`)
+  const tsc = output(Path.join(app, "node_modules", ".bin", "tsc"), ["-p", "."], app)
+  if (tsc.status !== 0) {
+    // src/<name>.ts(line,column): … → the page and line the snippet came from.
+    const byName = new Map(programs.map((program) => [program.name, program.fence]))
+    const mapped = tsc.stdout.replace(
+      /src\/([A-Za-z0-9_]+)\.ts\((\d+),(\d+)\)/g,
+      (text, name: string, line, column) => {
+        const fence = byName.get(name)
+        return fence === undefined ? text : `${fence.file}:${fence.line + Number(line)}:${column}`
+      }
+    )
+    fail(`the pages' programs do not compile against the installed packages:\n${mapped}`)
+  }
+  return programs
+}
+
+const startEmulator = () =>
+  new Promise<{ readonly url: string; readonly token: string; readonly stop: () => void }>((resolve, reject) => {
+    const child = spawn(Path.join(app, "node_modules", ".bin", "waba"), ["emulator"], {
+      stdio: ["ignore", "pipe", "inherit"],
+      env: cleanEnv
+    })
+    let stdout = ""
+    child.on("error", reject)
+    child.on("exit", (code) => reject(new Error(`waba emulator exited (${code}) before its ready line`)))
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+      stdout += chunk
+      const end = stdout.indexOf("\n")
+      if (end < 0) return
+      const ready = JSON.parse(stdout.slice(0, end)) as { readonly url: string; readonly token: string }
+      resolve({ url: ready.url, token: ready.token, stop: () => child.kill("SIGTERM") })
+    })
+  })
+
+const runPrograms = async (programs: ReadonlyArray<Program>) => {
+  const emulator = await startEmulator()
+  step(`waba emulator is ready at ${emulator.url}`)
+  try {
+    for (const { fence, name } of programs.filter((program) => !compileOnly.has(program.fence.file))) {
+      const result = spawnSync(process.execPath, [Path.join("dist", `${name}.js`)], {
+        cwd: app,
+        encoding: "utf8",
+        timeout: 120_000,
+        env: { PATH: cleanEnv.PATH ?? "", GRAPH_BASE_URL: emulator.url, GRAPH_ACCESS_TOKEN: emulator.token }
+      })
+      const lines = result.stdout.split("\n").filter((line) => line !== "")
+      const where = DocFences.where(fence)
+      const problem = result.status !== 0
+        ? `exited with ${result.status ?? result.signal}`
+        : /level=(ERROR|FATAL)/.test(result.stdout + result.stderr)
+        ? "logged an error"
+        : (expectedOutput[fence.file] ?? ((l) => l.length > 0 ? undefined : "printed nothing"))(lines)
+      if (problem === undefined) {
+        step(`${where}: ran, ${lines.length} lines of output`)
+      } else {
+        fail(`${where}: the program ${problem}:\n${result.stdout}${result.stderr}`)
+      }
+    }
+  } finally {
+    emulator.stop()
+  }
+}
+
+const main = async () => {
+  step(`working in ${work}`)
+  const byName = pack()
+  install(byName)
+  const programs = compile()
+  if (failures.length === 0) await runPrograms(programs)
+}
+
+main().then(
+  () => {
+    if (process.env.PACKED_INSTALL_KEEP === undefined) Fs.rmSync(work, { recursive: true, force: true })
+    if (failures.length > 0) {
+      console.error(`packed-install: ${failures.length} problem(s); see above`)
+      process.exit(1)
+    }
+    step("the packed packages install next to Effect 3, compile and run")
+  },
+  (error: unknown) => {
+    console.error(`packed-install: ${error instanceof Error ? error.message : String(error)} (kept ${work})`)
+    process.exit(1)
+  }
+)

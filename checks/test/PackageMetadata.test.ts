@@ -1,0 +1,150 @@
+/**
+ * What a user outside the repository relies on in the published packages' manifests: where the code lives,
+ * which Node it needs, a README and a LICENSE in the tarball, and dependencies a fresh npm install can
+ * satisfy next to the user's own Effect 3 (libraries take Effect and each other as peers; the CLI, an
+ * application, brings its own). The install itself runs in CI: `checks/src/PackedInstall.ts`.
+ */
+import { describe, expect, it } from "@effect/vitest"
+import * as Fs from "node:fs"
+import * as Path from "node:path"
+import ts from "typescript"
+import * as DocFences from "../src/DocFences.js"
+
+const root = DocFences.repositoryRoot
+const libraries = ["graph-core", "waba", "emulator", "redis"] as const
+const published = [...libraries, "cli"] as const
+
+interface Manifest {
+  readonly name: string
+  readonly private?: boolean
+  readonly license?: string
+  readonly keywords?: ReadonlyArray<string>
+  readonly homepage?: string
+  readonly bugs?: { readonly url: string }
+  readonly repository?: { readonly type: string; readonly url: string; readonly directory: string }
+  readonly engines?: Record<string, string>
+  readonly publishConfig?: Record<string, string>
+  readonly bin?: Record<string, string>
+  readonly scripts?: Record<string, string>
+  readonly dependencies?: Record<string, string>
+  readonly peerDependencies?: Record<string, string>
+  readonly devDependencies?: Record<string, string>
+}
+const manifest = (dir: string): Manifest => JSON.parse(Fs.readFileSync(Path.join(root, dir, "package.json"), "utf8"))
+
+const sourceFiles = (dir: string): ReadonlyArray<string> =>
+  Fs.readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory()
+      ? sourceFiles(Path.join(dir, entry.name))
+      : entry.name.endsWith(".ts")
+      ? [Path.join(dir, entry.name)]
+      : []
+  )
+
+/** The packages a package's `src` imports (comments, and so JSDoc examples, left out). */
+const importedPackages = (name: string): ReadonlySet<string> =>
+  new Set(
+    sourceFiles(Path.join(root, "packages", name, "src")).flatMap((file) =>
+      ts.preProcessFile(Fs.readFileSync(file, "utf8"), true, true).importedFiles.map((imported) => imported.fileName)
+        .filter((specifier) => !specifier.startsWith(".") && !specifier.startsWith("node:"))
+        .map((specifier) => specifier.split("/").slice(0, specifier.startsWith("@") ? 2 : 1).join("/"))
+    )
+  )
+
+const rootLicense = Fs.readFileSync(Path.join(root, "LICENSE"), "utf8")
+
+describe("published packages", () => {
+  const repositories = new Set(published.map((name) => manifest(`packages/${name}`).repository?.url))
+
+  it("share one repository, and are MIT licensed to the effect-waba authors", () => {
+    expect(repositories.size).toBe(1)
+    expect([...repositories][0]).toMatch(/^git\+https:\/\/github\.com\/[\w-]+\/[\w-]+\.git$/)
+    expect(rootLicense).toMatch(/^MIT License\n\nCopyright \(c\) \d{4} the effect-waba authors\n/)
+  })
+
+  it.each(published)("%s: metadata a registry page and npm need", (name) => {
+    const pkg = manifest(`packages/${name}`)
+    expect(pkg.name).toBe(`@effect-waba/${name}`)
+    expect(pkg.private).toBeUndefined()
+    expect(pkg.license).toBe("MIT")
+    expect(pkg.repository).toMatchObject({ type: "git", directory: `packages/${name}` })
+    expect(pkg.engines).toEqual({ node: ">=20" })
+    expect(pkg.keywords?.length).toBeGreaterThan(2)
+    expect(pkg.homepage).toMatch(new RegExp(`/packages/${name}#readme$`))
+    expect(pkg.bugs?.url).toMatch(/\/issues$/)
+    expect(pkg.publishConfig).toEqual({ access: "public" })
+    expect(Fs.readFileSync(Path.join(root, "packages", name, "LICENSE"), "utf8")).toBe(rootLicense)
+    const readme = Fs.readFileSync(Path.join(root, "packages", name, "README.md"), "utf8")
+    expect(readme.startsWith(`# @effect-waba/${name}\n`)).toBe(true)
+    expect(readme).toContain("## Install")
+    expect(readme).toContain("## Example")
+  })
+
+  it.each(libraries)("%s: Effect and the other libraries are peers, each also a devDependency", (name) => {
+    const pkg = manifest(`packages/${name}`)
+    const peers = pkg.peerDependencies ?? {}
+    const dependencies = pkg.dependencies ?? {}
+    for (const imported of importedPackages(name)) {
+      const shared = imported === "effect" || imported.startsWith("@effect/") || imported.startsWith("@effect-waba/")
+      // A second copy of effect or of graph-core would split the user's services and types in two.
+      expect(shared ? peers[imported] : dependencies[imported] ?? peers[imported], `${name} imports ${imported}`)
+        .toBeDefined()
+      expect(shared ? dependencies[imported] : undefined, `${imported} must not be a dependency of ${name}`)
+        .toBeUndefined()
+    }
+    for (const [peer, range] of Object.entries(peers)) {
+      const dev = pkg.devDependencies?.[peer]
+      expect(dev, `${peer} (a peer of ${name}) is installed for its tests`).toBeDefined()
+      // The range starts at the version the tests run.
+      expect(range, `${name}'s peer ${peer}`).toBe(dev === "workspace:^" ? "workspace:^" : `^${dev}`)
+    }
+  })
+
+  it("graph-core is a peer of waba, and the emulator's server needs @effect/platform-node as a peer", () => {
+    expect(manifest("packages/waba").peerDependencies).toMatchObject({ "@effect-waba/graph-core": "workspace:^" })
+    expect(manifest("packages/waba").dependencies?.["@effect-waba/graph-core"]).toBeUndefined()
+    expect(manifest("packages/emulator").peerDependencies).toHaveProperty("@effect/platform-node")
+  })
+
+  it("the CLI is an application: its own dependencies, no peers, a waba executable", () => {
+    const cli = manifest("packages/cli")
+    expect(cli.peerDependencies).toBeUndefined()
+    for (const imported of importedPackages("cli")) {
+      expect(cli.dependencies?.[imported], `cli imports ${imported}`).toBeDefined()
+    }
+    expect(cli.bin).toEqual({ waba: "./dist/bin.js" })
+    expect(manifest(".").scripts?.waba).toBe("node packages/cli/dist/bin.js")
+  })
+})
+
+describe("install lines", () => {
+  const installFences = (file: string) =>
+    DocFences.parse(file, Fs.readFileSync(Path.join(root, file), "utf8")).filter((f) => f.flags.includes("install"))
+  const packagesOf = (line: string) => line.trim().split(/\s+/).slice(2).filter((word) => !word.startsWith("-")).sort()
+  const kindOf = (line: string) =>
+    /\s(-D|--save-dev)\b/.test(line) ? "dev" : /\s(-g|--global)\b/.test(line) ? "global" : "prod"
+
+  it("the README and the getting-started guide show the same lines", () => {
+    const code = (file: string) => installFences(file).map((fence) => fence.code)
+    expect(code("README.md")).toEqual(code("docs/getting-started.md"))
+  })
+
+  it("each pnpm line installs what the npm line before it does, with Effect 3 pinned", () => {
+    for (const file of ["docs/getting-started.md", "README.md"]) {
+      const [npm, pnpm] = installFences(file)
+      const npmLines = npm!.code.split("\n")
+      const pnpmLines = pnpm!.code.split("\n")
+      expect(npmLines.every((line) => line.startsWith("npm install "))).toBe(true)
+      expect(pnpmLines.every((line) => line.startsWith("pnpm add "))).toBe(true)
+      expect(pnpmLines.map((line) => [kindOf(line), packagesOf(line)])).toEqual(
+        npmLines.map((line) => [kindOf(line), packagesOf(line)])
+      )
+      const all = npmLines.flatMap(packagesOf)
+      expect(all).toEqual(expect.arrayContaining(["effect@3.22.4", "@effect/platform@0.97.2"]))
+      expect(
+        all.filter((word) => word.startsWith("effect") || word.startsWith("@effect/"))
+          .every((word) => /@\d+\.\d+\.\d+$/.test(word))
+      ).toBe(true)
+    }
+  })
+})
