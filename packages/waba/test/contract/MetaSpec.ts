@@ -96,7 +96,7 @@ export const writeRoutingView = (): { readonly file: string; readonly remove: ()
 }
 
 /**
- * How many GET operations the full spec has whose path is `/{Version}/{one-parameter}`: the reason
+ * The GET operations of the full spec whose path is `/{Version}/{one-parameter}`: the reason
  * for {@link writeRoutingView}.
  */
 export const ambiguousNodeRoutes = (): ReadonlyArray<string> =>
