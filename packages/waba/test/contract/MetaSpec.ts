@@ -81,7 +81,7 @@ export const successExamples = (operation: Operation): ReadonlyArray<Example> =>
  * The spec with only our four paths, written as JSON to a fresh temporary directory; returns the file.
  *
  * Why not the whole spec: Graph routes `/{id}` by the type of the object behind the id, which a path
- * template cannot express, so the spec has thirteen GET operations on `/{Version}/{some-id}` (a
+ * template cannot express, so the spec has fifteen GET operations on `/{Version}/{some-id}` (a
  * business, a phone number, a media object, a flow, ... and the WABA) that no router can tell apart.
  * Prism picks one of the others for `GET /v27.0/{waba-id}`. Keeping only the operations we read makes
  * the routing unambiguous; every parameter, header and schema is still Meta's text, unchanged.

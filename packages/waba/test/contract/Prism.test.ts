@@ -120,11 +120,11 @@ const exampleItems = (operation: MetaSpec.Operation, name: string) => {
 }
 
 describe("Meta's spec, as Prism validates it", () => {
-  it("the routing view is needed: the full spec has thirteen GET operations on /{Version}/{id}", () => {
+  it("the routing view is needed: the full spec has fifteen GET operations on /{Version}/{id}", () => {
     const routes = MetaSpec.ambiguousNodeRoutes()
     expect(routes).toContain(MetaSpec.paths.node)
     expect(routes).toContain("/{Version}/{WhatsApp-Business-Profile-ID}")
-    expect(routes).toHaveLength(13)
+    expect(routes).toHaveLength(15)
   })
 
   it.live("owned edge: the default read and a read with fields, filter, sort and page size are spec-valid", () =>
