@@ -65,16 +65,28 @@ export interface AccountsRequest {
  */
 export const parseFields = (
   text: string
-): Either.Either<ReadonlyArray<WhatsAppBusinessAccount.Field>, UsageError> => {
+): Either.Either<ReadonlyArray<WhatsAppBusinessAccount.Field>, UsageError> =>
+  parseFieldList(text, WhatsAppBusinessAccount.fields)
+
+/**
+ * Reads a comma-separated `--fields` list against the fields a node has. Repeats are dropped.
+ *
+ * @since 0.3.0
+ * @category parsing
+ */
+export const parseFieldList = <F extends string>(
+  text: string,
+  fields: ReadonlyArray<F>
+): Either.Either<ReadonlyArray<F>, UsageError> => {
   const names = text.split(",").map((name) => name.trim())
-  const known = `Choose from ${WhatsAppBusinessAccount.fields.join(", ")}.`
+  const known = `Choose from ${fields.join(", ")}.`
   if (names.every((name) => name === "")) {
     return Either.left(new UsageError({ message: "--fields is empty.", hint: known }))
   }
   if (names.some((name) => name === "")) {
     return Either.left(new UsageError({ message: `--fields "${text}" has an empty item.`, hint: known }))
   }
-  const unknown = names.filter((name) => !WhatsAppBusinessAccount.isField(name))
+  const unknown = names.filter((name) => !(fields as ReadonlyArray<string>).includes(name))
   if (unknown.length > 0) {
     return Either.left(
       new UsageError({
@@ -85,7 +97,7 @@ export const parseFields = (
       })
     )
   }
-  return Either.right([...new Set(names as ReadonlyArray<WhatsAppBusinessAccount.Field>)])
+  return Either.right([...new Set(names as unknown as ReadonlyArray<F>)])
 }
 
 /**
