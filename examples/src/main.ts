@@ -1,5 +1,5 @@
 /**
- * Runs one example: `node dist/main.js pipeline|checkpoint|summary|agency [business-id[,business-id...]]`.
+ * Runs one example: `node dist/main.js pipeline|checkpoint|summary|agency|telemetry [business-id[,business-id...]]`.
  *
  * With GRAPH_ACCESS_TOKEN set it reads from Meta (the business id is then required); without it, from
  * the emulator in-process with demo data.
@@ -16,6 +16,7 @@ import { summarize } from "./AccountSummary.js"
 import * as Agency from "./Agency.js"
 import { inMemoryCheckpoints, readResuming, syncWithCheckpoints } from "./CheckpointResume.js"
 import { GraphEmulated, GraphLive } from "./Layers.js"
+import { exportersFromEnvironment, readAccounts, TelemetryLive } from "./Observability.js"
 import { inMemoryWarehouse, syncToWarehouse } from "./StreamIntoPipeline.js"
 
 const [example = "pipeline", businessArg] = process.argv.slice(2)
@@ -62,7 +63,13 @@ const examples: Record<string, Effect.Effect<void, unknown, GraphClient.GraphCli
   summary: Effect.gen(function*() {
     const id = yield* businessId
     yield* Console.log(JSON.stringify(yield* summarize(id), null, 2))
-  })
+  }),
+  // Spans and metrics to the console, or to OTEL_EXPORTER_OTLP_ENDPOINT; exported when the program ends.
+  telemetry: Effect.gen(function*() {
+    const id = yield* businessId
+    const { accounts, phoneNumbers } = yield* readAccounts(id)
+    yield* Console.log(`Read ${accounts} accounts with ${phoneNumbers} phone numbers of business ${id}.`)
+  }).pipe(Effect.provide(TelemetryLive(exportersFromEnvironment())))
 }
 
 const program = examples[example]

@@ -21,8 +21,32 @@ export const name = "accounts"
  * @since 0.2.0
  * @category constants
  */
-export const description = "List the WhatsApp Business Accounts a business owns. Without a token (GRAPH_ACCESS_TOKEN " +
-  "or --token), lists a demo business from an embedded emulator."
+export const description = "List the WhatsApp Business Accounts businesses own (--edge owned), those their " +
+  "clients share with them (--edge client), or both (--edge all), optionally with their phone numbers. Several " +
+  "business ids are read concurrently and merged by account. Without a token (GRAPH_ACCESS_TOKEN or --token), " +
+  "lists a demo business from an embedded emulator."
+
+/**
+ * `--edge` values: which of a business's account edges to read.
+ *
+ * @since 0.3.0
+ * @category constants
+ */
+export const edgeChoices = ["owned", "client", "all"] as const
+
+/**
+ * @since 0.3.0
+ * @category models
+ */
+export type EdgeChoice = typeof edgeChoices[number]
+
+/**
+ * `--expand` values: the edges that can be read inside each account.
+ *
+ * @since 0.3.0
+ * @category constants
+ */
+export const expandChoices = ["phone_numbers"] as const
 
 /**
  * `--sort` values: the short forms and Graph's own names.
@@ -43,17 +67,32 @@ const limit = CliOptions.integer("limit")
 const max = CliOptions.integer("max")
 const prefetch = CliOptions.integer("prefetch")
 const format = CliOptions.choice("format", OutputFormat.names)
+const edge = CliOptions.choice("edge", edgeChoices)
+const expand = CliOptions.choice("expand", expandChoices)
 
 /**
  * @since 0.2.0
  * @category options
  */
 export const options = {
-  businessId: Args.text({ name: "business-id" }).pipe(
+  businessIds: Args.text({ name: "business-id" }).pipe(
     Args.withDescription(
-      "The business whose accounts to list (numeric, from Business Settings > Business info). Optional in demo mode."
+      "The business whose accounts to list (numeric, from Business Settings > Business info); several are read " +
+        "concurrently and merged. Optional in demo mode."
     ),
-    Args.optional
+    Args.repeated
+  ),
+  edge: edge.options.pipe(
+    Options.withDescription(
+      "Which accounts: owned (the business's own), client (shared with it by clients) or all (both, merged)."
+    ),
+    Options.withDefault<EdgeChoice>("owned")
+  ),
+  expand: expand.options.pipe(
+    Options.withDescription(
+      "Read each account's phone numbers too (every page of them): a count in the table, the numbers in JSON."
+    ),
+    Options.optional
   ),
   fields: Options.text("fields").pipe(
     Options.withPseudoName("FIELD,..."),
@@ -102,6 +141,8 @@ export const options = {
  * @category options
  */
 export const checks: ReadonlyArray<CliOptions.Check> = [
+  edge.check,
+  expand.check,
   sort.check,
   limit.check,
   max.check,

@@ -19,6 +19,7 @@ import * as Cause from "effect/Cause"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Option from "effect/Option"
+import * as AccountCommand from "./AccountCommand.js"
 import * as AccountsCommand from "./AccountsCommand.js"
 import * as CliConsole from "./CliConsole.js"
 import * as CliOptions from "./CliOptions.js"
@@ -26,6 +27,7 @@ import * as CommandError from "./CommandError.js"
 import * as EmulatorCommand from "./EmulatorCommand.js"
 import { ExitCode } from "./ExitCode.js"
 import { Output } from "./Output.js"
+import * as PhoneNumbersCommand from "./PhoneNumbersCommand.js"
 import type { Progress } from "./Progress.js"
 import * as Resume from "./Resume.js"
 import { UsageError } from "./UsageError.js"
@@ -49,6 +51,30 @@ export const accounts = Command.make(
 ).pipe(Command.withDescription(AccountsCommand.description))
 
 /**
+ * `waba phone-numbers [waba-id]`.
+ *
+ * @since 0.3.0
+ * @category commands
+ */
+export const phoneNumbers = Command.make(
+  PhoneNumbersCommand.name,
+  PhoneNumbersCommand.options,
+  (input) => Effect.flatMap(Effect.promise(() => import("./internal/phoneNumbersRun.js")), (run) => run.run(input))
+).pipe(Command.withDescription(PhoneNumbersCommand.description))
+
+/**
+ * `waba account [waba-id]`.
+ *
+ * @since 0.3.0
+ * @category commands
+ */
+export const account = Command.make(
+  AccountCommand.name,
+  AccountCommand.options,
+  (input) => Effect.flatMap(Effect.promise(() => import("./internal/accountRun.js")), (run) => run.run(input))
+).pipe(Command.withDescription(AccountCommand.description))
+
+/**
  * `waba emulator`.
  *
  * @since 0.1.0
@@ -68,6 +94,8 @@ export const emulator = Command.make(
  */
 export const commands: ReadonlyArray<{ readonly name: string; readonly checks: ReadonlyArray<CliOptions.Check> }> = [
   AccountsCommand,
+  PhoneNumbersCommand,
+  AccountCommand,
   EmulatorCommand
 ]
 
@@ -81,11 +109,12 @@ export const waba = Command.make("waba", {}, () =>
   Effect.fail(CommandError.make(
     new UsageError({
       message: "Name a command.",
-      hint: "waba accounts [business-id] lists accounts; waba emulator runs the emulator; waba --help says more."
+      hint: "waba accounts [business-id] lists accounts, waba phone-numbers [waba-id] an account's numbers, " +
+        "waba account [waba-id] one account; waba emulator runs the emulator; waba --help says more."
     })
   ))).pipe(
     Command.withDescription("Read a business's WhatsApp Business Accounts from Meta's Graph API."),
-    Command.withSubcommands([accounts, emulator])
+    Command.withSubcommands([accounts, phoneNumbers, account, emulator])
   )
 
 /**

@@ -17,6 +17,7 @@
  */
 import type { InvalidRequestError } from "@effect-waba/graph-core/InvalidRequestError"
 import * as Filter from "@effect-waba/waba/Filter"
+import * as PhoneNumbers from "@effect-waba/waba/PhoneNumbers"
 import * as Either from "effect/Either"
 import * as Schema from "effect/Schema"
 
@@ -46,6 +47,8 @@ export const syntax = [
   "  creation_time>DATE  creation_time>=DATE  creation_time<DATE  creation_time<=DATE",
   "  creation_time=DATE  creation_time!=DATE  creation_time=DATE..DATE  creation_time!=DATE..DATE",
   "  ownership_type=SELF,CLIENT_OWNED  ownership_type!=ON_BEHALF_OF",
+  "For waba phone-numbers: quality_rating=GREEN,YELLOW  status!=BANNED  account_mode=LIVE",
+  "  messaging_limit_tier=TIER_1K  code_verification_status=VERIFIED  is_official_business_account=true",
   "DATE is 2024-01-01 (the whole day, UTC), 2024-01-01T09:30:00Z or 2024-01-01T09:30+02:00 (an instant; UTC",
   "unless an offset is given), or @1704067200 (unix seconds)."
 ].join("\n")
@@ -217,6 +220,96 @@ const ownershipTypeClause = (operator: Operator, value: string): Either.Either<F
   return Either.right(
     operator === "=" ? Filter.ownershipType.in(first, ...rest) : Filter.ownershipType.notIn(first, ...rest)
   )
+}
+
+const phoneStringBuilders = {
+  account_mode: Filter.accountMode,
+  messaging_limit_tier: Filter.messagingLimitTier,
+  quality_rating: Filter.qualityRating,
+  status: Filter.phoneStatus,
+  code_verification_status: Filter.codeVerificationStatus
+} as const
+
+const phoneFieldNames = Object.keys(PhoneNumbers.edge.filters)
+
+// `field=A` is EQUAL, `field=A,B` IN, and `!=` their negations; the read decides what Graph is sent and what
+// the client checks itself.
+const phoneClause = (
+  field: string,
+  operator: Operator,
+  value: string
+): Either.Either<Filter.PhoneNumberFilter, string> => {
+  if (operator !== "=" && operator !== "!=") return Either.left(`${field} takes = or != (a list means any of them)`)
+  if (field === "is_official_business_account") {
+    const flag = value.toLowerCase()
+    if (flag !== "true" && flag !== "false") return Either.left(`${field} is true or false, not "${value}"`)
+    const clause = operator === "="
+      ? Filter.isOfficialBusinessAccount.equal(flag === "true")
+      : Filter.isOfficialBusinessAccount.notEqual(flag === "true")
+    return Either.right(clause)
+  }
+  const builders = phoneStringBuilders[field as keyof typeof phoneStringBuilders]
+  const values = value.split(",").map((item) => item.trim().toUpperCase())
+  if (values.some((item) => item === "")) return Either.left(`the list "${value}" has an empty item`)
+  const bad = values.find((item) => !/^[A-Z0-9][A-Z0-9_]*$/.test(item))
+  if (bad !== undefined) return Either.left(`"${bad}" is not a ${field} value`)
+  const [first, ...rest] = values as [string, ...Array<string>]
+  const clause = rest.length === 0
+    ? operator === "=" ? builders.equal(first as never) : builders.notEqual(first as never)
+    : operator === "="
+    ? builders.in(first as never, ...rest as Array<never>)
+    : builders.notIn(first as never, ...rest as Array<never>)
+  return Either.right(clause as Filter.PhoneNumberFilter)
+}
+
+/**
+ * Parses one `--filter` value of `waba phone-numbers` into a clause (not yet validated: see
+ * {@link parseAllPhoneNumbers}).
+ *
+ * @since 0.3.0
+ * @category parsing
+ */
+export const parsePhoneNumber = (input: string): Either.Either<Filter.PhoneNumberFilter, FilterSyntaxError> => {
+  const fail = (problem: string) =>
+    Either.left(new FilterSyntaxError({ input, message: `--filter "${input}": ${problem}.` }))
+  const text = input.trim()
+  if (text === "") return fail("it is empty")
+  const split = splitClause(text)
+  if (Either.isLeft(split)) return fail(split.left)
+  const { field, operator, value } = split.right
+  const name = field.toLowerCase()
+  if (!phoneFieldNames.includes(name)) {
+    return fail(
+      `"${field}" cannot be filtered on for phone numbers; the filterable fields are ${phoneFieldNames.join(", ")}`
+    )
+  }
+  const clause = phoneClause(name, operator, value)
+  return Either.isLeft(clause) ? fail(clause.left) : Either.right(clause.right)
+}
+
+/**
+ * Parses every `--filter` value of `waba phone-numbers` and validates them against the phone-number edge.
+ *
+ * @since 0.3.0
+ * @category parsing
+ */
+export const parseAllPhoneNumbers = (
+  inputs: ReadonlyArray<string>
+): Either.Either<
+  ReadonlyArray<Filter.PhoneNumberFilter>,
+  FilterSyntaxError | InvalidRequestError
+> => {
+  if (inputs.length === 0) return Either.right([])
+  const clauses: Array<Filter.PhoneNumberFilter> = []
+  for (const input of inputs) {
+    const clause = parsePhoneNumber(input)
+    if (Either.isLeft(clause)) return Either.left(clause.left)
+    clauses.push(clause.right)
+  }
+  return Filter.validateFor(PhoneNumbers.edge, clauses) as Either.Either<
+    ReadonlyArray<Filter.PhoneNumberFilter>,
+    InvalidRequestError
+  >
 }
 
 /**

@@ -26,3 +26,9 @@ export const accounts: Noun = { one: "account", many: "accounts" }
  * @category rendering
  */
 export const count = (n: number, noun: Noun): string => `${n} ${n === 1 ? noun.one : noun.many}`
+
+/**
+ * @since 0.3.0
+ * @category constants
+ */
+export const phoneNumbers: Noun = { one: "phone number", many: "phone numbers" }
