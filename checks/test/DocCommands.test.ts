@@ -41,6 +41,10 @@ const readmeCommands = fence("README.md", "pnpm waba emulator")
 const gettingStartedDemo = fence("docs/getting-started.md", "waba: no access token")
 const gettingStartedOptions = fence("docs/getting-started.md", "pnpm waba accounts --fields")
 const cliScript = fence("docs/cli.md", "mkfifo emu.fifo")
+const readmeDemo = fence("README.md", "pnpm waba accounts --edge all")
+const cliEdges = fence("docs/cli.md", "waba accounts --edge all")
+const cliPhoneNumbers = fence("docs/cli.md", "waba phone-numbers")
+const cliAccount = fence("docs/cli.md", "waba account --fields")
 const cliReadme = fence("packages/cli/README.md", "waba accounts 1234567890")
 // `$ waba …` then its output; a line `...` stands for any number of lines.
 const transcripts = fences.filter((f) => f.lang === "text" && /^\$ (pnpm )?waba\b/.test(f.code))
@@ -53,6 +57,53 @@ const accountsOf = (options: Dataset.Options, business: number) => {
   return { id: owner.id, accounts: Array.from({ length: owner.accounts }, (_, i) => dataset.account(owner, i)) }
 }
 const utc = (date: string) => Date.parse(`${date}Z`) / 1000
+
+// The demo's first business, and its first account: the one the demo reads phone numbers of.
+const demoData = () => {
+  const dataset = Dataset.make({})
+  const business = dataset.businesses[0]!
+  const phones = (index: number) =>
+    Array.from({ length: dataset.phoneCount(business, index) }, (_, j) => dataset.phoneNumber(business, index, j))
+  return { dataset, business, account: dataset.account(business, 0), phones }
+}
+
+/** The rows of `waba accounts --edge all --expand phone_numbers --max 5` on the demo, checked. */
+const expectDemoEdges = (stdout: string) => {
+  const { business, dataset } = demoData()
+  const { columns, count, rows } = table(stdout)
+  expect(columns).toEqual([
+    "id",
+    "name",
+    "currency",
+    "timezone_id",
+    "message_template_namespace",
+    "phone_numbers",
+    "sources"
+  ])
+  // Owned accounts come first, in Graph's order; each shows how many numbers it has and where it was found.
+  expect(rows.map((row) => [row[0], row[5], row[6]])).toEqual(
+    [0, 1, 2, 3, 4].map((i) => [
+      dataset.accountId(business, i),
+      String(dataset.phoneCount(business, i)),
+      `${business.id} owned`
+    ])
+  )
+  expect(rows[0]![5]).toBe("150")
+  expect(count).toBe("5 accounts")
+}
+
+/** The rows of a `waba phone-numbers --fields display_phone_number,quality_rating,messaging_limit_tier`. */
+const expectDemoPhones = (stdout: string, keep: (phone: Dataset.PhoneNumber) => boolean) => {
+  const { phones } = demoData()
+  const expected = phones(0).filter(keep).slice(0, 5)
+  expect(expected).toHaveLength(5)
+  const { columns, count, rows } = table(stdout)
+  expect(columns).toEqual(["id", "display_phone_number", "quality_rating", "messaging_limit_tier"])
+  expect(rows).toEqual(
+    expected.map((p) => [p.id, p.display_phone_number, p.quality_rating, p.messaging_limit_tier])
+  )
+  expect(count).toBe("5 phone numbers")
+}
 
 /** The rows of a `--format table` output (after any lines pnpm printed first), and its closing count. */
 const table = (stdout: string) => {
@@ -102,6 +153,23 @@ describe("README.md", () => {
     } finally {
       await emulator.stop()
     }
+  })
+})
+
+describe("README.md, without a token", () => {
+  it("both edges of the demo business with phone numbers, and one account's numbers", async () => {
+    const commands = linesOf(readmeDemo)
+    expect(commands).toEqual([
+      "pnpm waba accounts --edge all --expand phone_numbers --max 5",
+      "pnpm waba phone-numbers --fields display_phone_number,quality_rating,messaging_limit_tier --filter quality_rating=GREEN --max 5"
+    ])
+    const env = environment(binDir)
+    const edges = await sh(commands[0]!, { cwd: root, env })
+    expect(edges.code, edges.stderr).toBe(0)
+    expectDemoEdges(edges.stdout)
+    const phones = await sh(commands[1]!, { cwd: root, env })
+    expect(phones.code, phones.stderr).toBe(0)
+    expectDemoPhones(phones.stdout, (p) => p.quality_rating === "GREEN")
   })
 })
 
@@ -166,6 +234,37 @@ describe("docs/cli.md", () => {
     } finally {
       Fs.rmSync(cwd, { recursive: true, force: true })
     }
+  })
+})
+
+describe("docs/cli.md, the other reads on the demo", () => {
+  it("both edges with phone numbers", async () => {
+    expect(linesOf(cliEdges)).toEqual(["waba accounts --edge all --expand phone_numbers --max 5"])
+    const result = await sh(cliEdges.code, { cwd: root, env: environment(binDir) })
+    expect(result.code, result.stderr).toBe(0)
+    expectDemoEdges(result.stdout)
+  })
+
+  it("an account's phone numbers", async () => {
+    expect(linesOf(cliPhoneNumbers)).toEqual([
+      "waba phone-numbers --fields display_phone_number,quality_rating,messaging_limit_tier --max 5"
+    ])
+    const result = await sh(cliPhoneNumbers.code, { cwd: root, env: environment(binDir) })
+    expect(result.code, result.stderr).toBe(0)
+    expectDemoPhones(result.stdout, () => true)
+  })
+
+  it("one account with every phone number", async () => {
+    expect(linesOf(cliAccount)).toEqual(["waba account --fields name,status --expand phone_numbers --format json"])
+    const result = await sh(cliAccount.code, { cwd: root, env: environment(binDir) })
+    expect(result.code, result.stderr).toBe(0)
+    const { account, phones } = demoData()
+    const read = JSON.parse(result.stdout) as Array<Record<string, unknown>>
+    expect(read).toHaveLength(1)
+    expect(read[0]).toMatchObject({ id: account.id, name: account.name, status: account.status })
+    const numbers = read[0]!.phone_numbers as Array<Record<string, unknown>>
+    expect(numbers.map((p) => p.id)).toEqual(phones(0).map((p) => p.id))
+    expect(numbers).toHaveLength(150)
   })
 })
 
