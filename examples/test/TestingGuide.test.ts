@@ -62,6 +62,10 @@ const SameByHand = GraphClient.layer.pipe(
 // 4. The emulator server, over real HTTP.
 const OverTheWire = Testing.overTheWire({ seed: 1, businesses: [120] })
 
+// Telemetry and time: a recorder around a traced, logging effect.
+const recorder = Testing.recorder()
+const traced = recorder.run(Effect.logWarning("retrying").pipe(Effect.withSpan("my.read")))
+
 describe("the testing guide", () => {
   it.effect("a scripted HttpClient answers the client, and records what it sent", () =>
     Effect.gen(function*() {
@@ -115,4 +119,12 @@ describe("the testing guide", () => {
       await emu.stop()
     }
   })
+
+  it.effect("the recorder keeps the span and the log line, and no token", () =>
+    Effect.gen(function*() {
+      yield* traced
+      expect(recorder.spans[0]?.name).toBe("my.read")
+      expect(recorder.logs[0]?.level).toBe("WARN")
+      expect(recorder.dump()).not.toContain(Testing.token)
+    }))
 })

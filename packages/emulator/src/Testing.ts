@@ -10,6 +10,10 @@
  *   is the bare `HttpClient` over an emulator, for raw HTTP.
  * - Oracles: {@link ownedOracle}, {@link clientOracle}, {@link phoneNumbersOracle} read the emulator's data
  *   as it is now, to compare a read against.
+ * - Telemetry and time: {@link recorder} keeps every span and log line, {@link everyRendering} prints an
+ *   error every way it can be printed (to look for secrets), {@link eventually} waits in real time for a
+ *   socket-side condition, and {@link timeMachine} moves the emulator's clock and the `TestClock`
+ *   together while a client over real sockets sleeps.
  *
  * @example
  * ```ts
@@ -33,8 +37,18 @@ import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import type * as HttpServerError from "@effect/platform/HttpServerError"
+import * as Cause from "effect/Cause"
+import type * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import type * as Exit from "effect/Exit"
+import * as Inspectable from "effect/Inspectable"
 import * as Layer from "effect/Layer"
+import * as Logger from "effect/Logger"
+import * as LogLevel from "effect/LogLevel"
+import type * as Option from "effect/Option"
+import * as TestClock from "effect/TestClock"
+import * as Tracer from "effect/Tracer"
 import type * as Dataset from "./Dataset.js"
 import * as Emulator from "./Emulator.js"
 import * as EmulatorHttpClient from "./EmulatorHttpClient.js"
@@ -48,6 +62,8 @@ import * as EmulatorServer from "./EmulatorServer.js"
  * What the scripted server answers to one request:
  * - `{ body }`: JSON (status 200 unless given);
  * - `{ raw }`: these bytes as the body, as sent (a truncated or non-JSON body);
+ * - `{ stream }`: a body produced by this stream, made afresh for the request (a body that stalls,
+ *   errors midway or never ends);
  * - `{ network }`: the request fails as a dropped connection would, with this message;
  * - `{ hang: true }`: no answer, ever (for timeouts and interruption).
  *
@@ -65,6 +81,11 @@ export type Reply =
     readonly status?: number | undefined
     readonly headers?: Readonly<Record<string, string>> | undefined
   }
+  | {
+    readonly stream: () => ReadableStream<Uint8Array>
+    readonly status?: number | undefined
+    readonly headers?: Readonly<Record<string, string>> | undefined
+  }
   | { readonly network: string }
   | { readonly hang: true }
 
@@ -79,6 +100,8 @@ export interface Seen {
   readonly url: URL
   /** Header names in lower case. */
   readonly headers: Readonly<Record<string, string>>
+  /** Whether the request carried a body (Graph reads never should). */
+  readonly hasBody: boolean
 }
 
 /**
@@ -88,6 +111,8 @@ export interface Seen {
 export interface Scripted {
   /** Every request so far, oldest first. */
   readonly seen: ReadonlyArray<Seen>
+  /** How many `{ hang: true }` requests were given up on (interrupted), e.g. by a timeout. */
+  readonly abandoned: { readonly count: number }
   readonly client: HttpClient.HttpClient
   readonly layer: Layer.Layer<HttpClient.HttpClient>
 }
@@ -111,22 +136,32 @@ export interface Scripted {
  */
 export const scripted = (reply: (seen: Seen, index: number) => Reply): Scripted => {
   const seen: Array<Seen> = []
+  const abandoned = { count: 0 }
   const client = HttpClient.make((request, url) =>
     Effect.suspend(() => {
-      const entry: Seen = { method: request.method, url: new URL(url.toString()), headers: { ...request.headers } }
+      const entry: Seen = {
+        method: request.method,
+        url: new URL(url.toString()),
+        headers: { ...request.headers },
+        hasBody: request.body._tag !== "Empty"
+      }
       seen.push(entry)
       const answer = reply(entry, seen.length - 1)
-      if ("hang" in answer) return Effect.never
+      if ("hang" in answer) return Effect.onInterrupt(Effect.never, () => Effect.sync(() => abandoned.count++))
       if ("network" in answer) {
         return Effect.fail(
           new HttpClientError.RequestError({ request, reason: "Transport", cause: new Error(answer.network) })
         )
       }
-      const body = "raw" in answer ? answer.raw : JSON.stringify(answer.body)
+      const body = "stream" in answer
+        ? answer.stream()
+        : "raw" in answer
+        ? (typeof answer.raw === "string" ? answer.raw : answer.raw.slice())
+        : JSON.stringify(answer.body)
       return Effect.succeed(
         HttpClientResponse.fromWeb(
           request,
-          new Response(typeof body === "string" ? body : body.slice(), {
+          new Response(body, {
             status: answer.status ?? 200,
             headers: { "content-type": "application/json; charset=UTF-8", ...answer.headers }
           })
@@ -134,7 +169,7 @@ export const scripted = (reply: (seen: Seen, index: number) => Reply): Scripted 
       )
     })
   )
-  return { seen, client, layer: Layer.succeed(HttpClient.HttpClient, client) }
+  return { seen, abandoned, client, layer: Layer.succeed(HttpClient.HttpClient, client) }
 }
 
 /**
@@ -164,25 +199,28 @@ export type ConfigOverrides = Omit<GraphConfig.Options, "accessToken" | "baseUrl
 }
 
 /**
- * A `GraphClient` over a scripted server, with {@link token} unless the config says otherwise. The
- * returned `seen` is the server's request log.
+ * A `GraphClient` over a scripted server, with {@link token} unless the config says otherwise, and
+ * the client built with `clientOptions` (e.g. a `transformClient` step). The returned `seen` is the
+ * server's request log and `abandoned` counts the hung requests given up on.
  *
  * @since 0.2.0
  * @category scripted
  */
 export const scriptedClient = (
   reply: (seen: Seen, index: number) => Reply,
-  config: ConfigOverrides & { readonly baseUrl?: string | undefined } = {}
+  config: ConfigOverrides & { readonly baseUrl?: string | undefined } = {},
+  clientOptions: GraphClient.Options = {}
 ): {
   readonly seen: ReadonlyArray<Seen>
+  readonly abandoned: { readonly count: number }
   readonly layer: Layer.Layer<GraphClient.GraphClient, GraphConfig.GraphConfigError>
 } => {
   const server = scripted(reply)
-  const layer = GraphClient.layer.pipe(
+  const layer = GraphClient.layerWith(clientOptions).pipe(
     Layer.provide(GraphConfig.layer({ ...config, accessToken: config.accessToken ?? token })),
     Layer.provide(server.layer)
   )
-  return { seen: server.seen, layer }
+  return { seen: server.seen, abandoned: server.abandoned, layer }
 }
 
 /**
@@ -373,3 +411,199 @@ export const phoneNumbersOracle = (
   accountId: string
 ): Effect.Effect<ReadonlyArray<Dataset.PhoneNumber>, never, Emulator.Emulator> =>
   Effect.flatMap(Emulator.Emulator, (emulator) => emulator.phoneNumbers(accountId))
+
+// -----------------------------------------------------------------------------
+// telemetry and time
+// -----------------------------------------------------------------------------
+
+/**
+ * A span the {@link recorder} kept: its name, attributes, events and, once ended, its exit.
+ *
+ * @since 0.2.0
+ * @category telemetry
+ */
+export interface RecordedSpan {
+  readonly name: string
+  readonly attributes: ReadonlyMap<string, unknown>
+  readonly events: ReadonlyArray<{ readonly name: string; readonly attributes: Readonly<Record<string, unknown>> }>
+  readonly exit: Exit.Exit<unknown, unknown> | undefined
+}
+
+/**
+ * A log line the {@link recorder} kept, with its annotations.
+ *
+ * @since 0.2.0
+ * @category telemetry
+ */
+export interface RecordedLog {
+  readonly level: string
+  readonly message: string
+  readonly annotations: Readonly<Record<string, unknown>>
+}
+
+/**
+ * @since 0.2.0
+ * @category telemetry
+ */
+export interface Recorder {
+  /** Every span started so far, oldest first. */
+  readonly spans: ReadonlyArray<RecordedSpan>
+  /** Every log line so far, at every level, oldest first. */
+  readonly logs: ReadonlyArray<RecordedLog>
+  /** The tracer, the logger and a minimum level of `All`. */
+  readonly layer: Layer.Layer<never>
+  /** Everything recorded as one string: what a test searches for a secret. */
+  readonly dump: () => string
+  /** Runs an effect with {@link Recorder.layer} provided. */
+  readonly run: <A, E, R>(self: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
+}
+
+/**
+ * An in-memory tracer and logger: every span and log line a run emits through Effect's telemetry,
+ * kept for assertions (the client's spans, its retry and hold logs, and that no secret is in them).
+ *
+ * @example
+ * ```ts
+ * import { Testing } from "@effect-waba/emulator"
+ * import * as Effect from "effect/Effect"
+ *
+ * const recorder = Testing.recorder()
+ * const program = recorder.run(Effect.log("hello").pipe(Effect.withSpan("greet")))
+ * // after running it: recorder.spans[0].name === "greet", recorder.logs[0].message === "hello"
+ * ```
+ *
+ * @since 0.2.0
+ * @category telemetry
+ */
+export const recorder = (): Recorder => {
+  const spans: Array<
+    {
+      readonly name: string
+      readonly attributes: Map<string, unknown>
+      readonly events: Array<{ readonly name: string; readonly attributes: Record<string, unknown> }>
+      exit: Exit.Exit<unknown, unknown> | undefined
+    }
+  > = []
+  const logs: Array<RecordedLog> = []
+  const tracer = Tracer.make({
+    span(name, parent: Option.Option<Tracer.AnySpan>, context: Context.Context<never>, links, startTime, kind) {
+      const kept: (typeof spans)[number] = { name, attributes: new Map(), events: [], exit: undefined }
+      spans.push(kept)
+      const span: Tracer.Span = {
+        _tag: "Span",
+        name,
+        spanId: `span-${spans.length}`,
+        // A child shares its parent's trace, as a real tracer's would.
+        traceId: parent._tag === "Some" ? parent.value.traceId : `trace-${spans.length}`,
+        parent,
+        context,
+        status: { _tag: "Started", startTime },
+        attributes: kept.attributes,
+        links,
+        sampled: true,
+        kind,
+        end(_endTime, exit) {
+          kept.exit = exit
+        },
+        attribute(key, value) {
+          kept.attributes.set(key, value)
+        },
+        event(eventName, _startTime, attributes) {
+          kept.events.push({ name: eventName, attributes: attributes ?? {} })
+        },
+        addLinks() {}
+      }
+      return span
+    },
+    context: (f) => f()
+  })
+  const logger = Logger.make(({ annotations, logLevel, message }) => {
+    const kept: Record<string, unknown> = {}
+    for (const [key, value] of annotations) kept[key] = value
+    logs.push({
+      level: logLevel.label,
+      message: (Array.isArray(message) ? message : [message]).map(String).join(" "),
+      annotations: kept
+    })
+  })
+  const layer = Layer.mergeAll(
+    Layer.setTracer(tracer),
+    Logger.replace(Logger.defaultLogger, logger),
+    Logger.minimumLogLevel(LogLevel.All)
+  )
+  const dump = () =>
+    JSON.stringify({
+      spans: spans.map((span) => ({
+        name: span.name,
+        attributes: Object.fromEntries(span.attributes),
+        events: span.events,
+        exit: span.exit === undefined ? undefined : String(span.exit)
+      })),
+      logs
+    })
+  return { spans, logs, layer, dump, run: (self) => Effect.provide(self, layer) }
+}
+
+/**
+ * Every way an error gets printed — `String`, message, stack, JSON, `Inspectable.format` and a pretty
+ * `Cause` — joined into one string: where a test looks for a secret that must not be there.
+ *
+ * @since 0.2.0
+ * @category telemetry
+ */
+export const everyRendering = (error: unknown): string =>
+  [
+    String(error),
+    error instanceof Error ? error.message : "",
+    error instanceof Error ? error.stack ?? "" : "",
+    JSON.stringify(error),
+    Inspectable.format(error),
+    Cause.pretty(Cause.fail(error))
+  ].join("\n")
+
+const realPause = (millis: number) => Effect.promise(() => new Promise<void>((resolve) => setTimeout(resolve, millis)))
+
+/**
+ * Waits in real time, polling every 10 ms, until `predicate` holds, and dies naming `what` after
+ * about five seconds. For conditions reached over real sockets (a loopback emulator), where the test
+ * clock has no say; not for anything a `TestClock` can drive.
+ *
+ * @since 0.2.0
+ * @category time
+ */
+export const eventually = (predicate: Effect.Effect<boolean>, what: string): Effect.Effect<void> =>
+  Effect.gen(function*() {
+    for (let i = 0; i < 500; i++) {
+      if (yield* predicate) return
+      yield* realPause(10)
+    }
+    return yield* Effect.die(new Error(`timed out waiting for ${what}`))
+  })
+
+/**
+ * Moves time for a client under `TestClock` that talks to an emulator over real sockets: whenever no
+ * new request has reached the emulator for `idleMs` of real time (the client is asleep in a retry
+ * delay or a governor hold), the emulator's clock and the test clock both move on by `step` (20
+ * seconds by default). Keep `step` below the client's request timeout, so a request in flight is not
+ * timed out by a jump. Fork it beside the work and interrupt it when the work is done.
+ *
+ * @since 0.2.0
+ * @category time
+ */
+export const timeMachine = (
+  emulator: Emulator.EmulatorService,
+  options: { readonly step?: Duration.DurationInput | undefined; readonly idleMs?: number | undefined } = {}
+): Effect.Effect<never> =>
+  Effect.gen(function*() {
+    const step = Duration.decode(options.step ?? "20 seconds")
+    let last = -1
+    while (true) {
+      yield* realPause(options.idleMs ?? 8)
+      const count = yield* emulator.requestCount
+      if (count === last) {
+        yield* emulator.advanceClock(step)
+        yield* TestClock.adjust(step)
+      }
+      last = count
+    }
+  })

@@ -1,3 +1,4 @@
+import { Testing } from "@effect-waba/emulator"
 import { AppSecretProof, GraphClient, GraphError } from "@effect-waba/graph-core"
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
@@ -6,7 +7,6 @@ import * as Fiber from "effect/Fiber"
 import * as Schema from "effect/Schema"
 import * as TestClock from "effect/TestClock"
 import { createHmac } from "node:crypto"
-import { clientLayer, page, SECRET, TOKEN } from "./utils/MockGraph.js"
 
 const Page = Schema.Struct({ data: Schema.Array(Schema.Struct({ id: Schema.String })) })
 
@@ -23,50 +23,53 @@ const owned = (businessId = "1234567890") =>
 
 describe("GraphClient requests", () => {
   it.effect("sends the token as a Bearer header, never in the URL, to the versioned path", () => {
-    const { layer, seen } = clientLayer(() => page(["1", "2"]))
+    const { layer, seen } = Testing.scriptedClient(() => Testing.page(["1", "2"]))
     return Effect.gen(function*() {
       const response = yield* owned()
       expect(response.body.data.map((a) => a.id)).toEqual(["1", "2"])
       expect(response.attempts).toBe(1)
       expect(seen).toHaveLength(1)
       const [request] = seen
-      expect(request!.headers.authorization).toBe(`Bearer ${TOKEN}`)
+      expect(request!.headers.authorization).toBe(`Bearer ${Testing.token}`)
       expect(request!.url.pathname).toBe("/v27.0/1234567890/owned_whatsapp_business_accounts")
       expect(request!.url.origin).toBe("https://graph.facebook.com")
       expect(request!.url.searchParams.get("fields")).toBe("id,name")
       expect(request!.url.searchParams.get("limit")).toBe("10")
-      expect(request!.url.toString()).not.toContain(TOKEN)
+      expect(request!.url.toString()).not.toContain(Testing.token)
       expect(request!.url.searchParams.has("access_token")).toBe(false)
       expect(request!.url.searchParams.has("appsecret_proof")).toBe(false)
     }).pipe(Effect.provide(layer))
   })
 
   it.effect("adds appsecret_proof, the hex HMAC-SHA256 of the token keyed by the app secret", () => {
-    const { layer, seen } = clientLayer(() => page([]), { appSecret: SECRET })
+    const { layer, seen } = Testing.scriptedClient(() => Testing.page([]), { appSecret: Testing.appSecret })
     return Effect.gen(function*() {
       yield* owned()
       yield* owned()
-      const expected = createHmac("sha256", SECRET).update(TOKEN).digest("hex")
+      const expected = createHmac("sha256", Testing.appSecret).update(Testing.token).digest("hex")
       expect(seen.map((s) => s.url.searchParams.get("appsecret_proof"))).toEqual([expected, expected])
       expect(expected).toMatch(/^[0-9a-f]{64}$/)
     }).pipe(Effect.provide(layer))
   })
 
   it.effect("timed appsecret_proof signs token|time and sends appsecret_time", () => {
-    const { layer, seen } = clientLayer(() => page([]), { appSecret: SECRET, appSecretProof: "timed" })
+    const { layer, seen } = Testing.scriptedClient(() => Testing.page([]), {
+      appSecret: Testing.appSecret,
+      appSecretProof: "timed"
+    })
     return Effect.gen(function*() {
       yield* TestClock.setTime(1_750_000_000_000)
       yield* owned()
       const [request] = seen
       expect(request!.url.searchParams.get("appsecret_time")).toBe("1750000000")
       expect(request!.url.searchParams.get("appsecret_proof")).toBe(
-        createHmac("sha256", SECRET).update(`${TOKEN}|1750000000`).digest("hex")
+        createHmac("sha256", Testing.appSecret).update(`${Testing.token}|1750000000`).digest("hex")
       )
     }).pipe(Effect.provide(layer))
   })
 
   it.effect("honours the configured version and a base URL with a path prefix", () => {
-    const { layer, seen } = clientLayer(() => page([]), {
+    const { layer, seen } = Testing.scriptedClient(() => Testing.page([]), {
       apiVersion: "v23.0",
       baseUrl: "https://proxy.example.com/graph/"
     })
@@ -79,7 +82,7 @@ describe("GraphClient requests", () => {
   })
 
   it.effect("refuses path values that could escape the route, and auth params passed as query, sending nothing", () => {
-    const { layer, seen } = clientLayer(() => page([]))
+    const { layer, seen } = Testing.scriptedClient(() => Testing.page([]))
     return Effect.gen(function*() {
       for (const bad of ["", "../me", "12?x=1", "12#frag", "12/34", "..", "a b"]) {
         const error = yield* Effect.flip(owned(bad))
@@ -98,7 +101,7 @@ describe("GraphClient requests", () => {
   })
 
   it.effect("reads usage headers, trace id and served version from a successful response", () => {
-    const { layer } = clientLayer(() => ({
+    const { layer } = Testing.scriptedClient(() => ({
       body: { data: [] },
       headers: {
         "x-business-use-case-usage": JSON.stringify({
@@ -121,7 +124,7 @@ describe("GraphClient requests", () => {
   })
 
   it.effect("a body that is not JSON is a transport error; a body of the wrong shape is a decode error", () => {
-    const { layer } = clientLayer((_, i) =>
+    const { layer } = Testing.scriptedClient((_, i) =>
       i === 0
         ? { raw: "<html>Bad gateway</html>", status: 404 }
         : i === 1
@@ -144,7 +147,7 @@ describe("GraphClient requests", () => {
   })
 
   it.effect("an attempt slower than the timeout fails as a Timeout transport error", () => {
-    const { layer, seen } = clientLayer(() => ({ hang: true }), { timeout: "2 seconds", retry: false })
+    const { layer, seen } = Testing.scriptedClient(() => ({ hang: true }), { timeout: "2 seconds", retry: false })
     return Effect.gen(function*() {
       const fiber = yield* Effect.fork(Effect.either(owned()))
       yield* TestClock.adjust("1999 millis")
@@ -157,7 +160,7 @@ describe("GraphClient requests", () => {
   })
 
   it.live("under the live clock too, a hung attempt times out, and an interrupted call stops its attempt", () => {
-    const { abandoned, layer } = clientLayer(() => ({ hang: true }), { timeout: "30 millis", retry: false })
+    const { abandoned, layer } = Testing.scriptedClient(() => ({ hang: true }), { timeout: "30 millis", retry: false })
     return Effect.gen(function*() {
       const error = yield* Effect.flip(owned())
       expect(error).toMatchObject({ _tag: "GraphTransportError", reason: "Timeout", attempts: 1 })
@@ -170,7 +173,7 @@ describe("GraphClient requests", () => {
   })
 
   it.effect("a network failure is a retryable transport error whose message says why", () => {
-    const { layer } = clientLayer(() => ({ network: "ECONNRESET socket hang up" }), { retry: false })
+    const { layer } = Testing.scriptedClient(() => ({ network: "ECONNRESET socket hang up" }), { retry: false })
     return Effect.gen(function*() {
       const error = yield* Effect.flip(owned())
       expect(error).toMatchObject({ _tag: "GraphTransportError", reason: "Network", retryable: true, attempts: 1 })

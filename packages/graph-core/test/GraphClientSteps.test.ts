@@ -1,4 +1,5 @@
 // Each step of the client's pipeline on its own, against a recording HttpClient.
+import { Testing } from "@effect-waba/emulator"
 import { GraphConfig, GraphError, GraphRetry } from "@effect-waba/graph-core"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
@@ -16,10 +17,9 @@ import * as Decode from "../src/internal/client/decode.js"
 import * as Request from "../src/internal/client/request.js"
 import { retrying } from "../src/internal/client/retrying.js"
 import * as Steps from "../src/internal/client/steps.js"
-import { SECRET, TOKEN } from "./utils/MockGraph.js"
 
 const settingsWith = (options: Partial<GraphConfig.Options> = {}) =>
-  Effect.runSync(GraphConfig.make({ accessToken: TOKEN, ...options }))
+  Effect.runSync(GraphConfig.make({ accessToken: Testing.token, ...options }))
 
 /** A client that records the request it is given and answers 200 `{}`. */
 const recording = () => {
@@ -56,18 +56,21 @@ describe("GraphClient steps", () => {
   it.effect("withBearerToken: the token travels in Authorization only", () =>
     Effect.gen(function*() {
       const request = yield* through(Steps.withBearerToken(settingsWith()))
-      expect(request.headers.authorization).toBe(`Bearer ${TOKEN}`)
-      expect(request.url).not.toContain(TOKEN)
+      expect(request.headers.authorization).toBe(`Bearer ${Testing.token}`)
+      expect(request.url).not.toContain(Testing.token)
       expect(request.urlParams).toEqual([])
     }))
 
   it.effect("withAppSecretProof: plain is computed once; timed is computed for each attempt at its time", () =>
     Effect.gen(function*() {
-      const plain = yield* Steps.proofSource(settingsWith({ appSecret: SECRET }))
+      const plain = yield* Steps.proofSource(settingsWith({ appSecret: Testing.appSecret }))
       const once = yield* through(Steps.withAppSecretProof(plain))
-      expect(once.urlParams).toEqual([["appsecret_proof", createHmac("sha256", SECRET).update(TOKEN).digest("hex")]])
+      expect(once.urlParams).toEqual([[
+        "appsecret_proof",
+        createHmac("sha256", Testing.appSecret).update(Testing.token).digest("hex")
+      ]])
 
-      const timed = yield* Steps.proofSource(settingsWith({ appSecret: SECRET, appSecretProof: "timed" }))
+      const timed = yield* Steps.proofSource(settingsWith({ appSecret: Testing.appSecret, appSecretProof: "timed" }))
       const { client, sent } = recording()
       const signed = Steps.withAppSecretProof(timed)(client)
       yield* TestClock.setTime(1_750_000_000_000)
@@ -76,7 +79,7 @@ describe("GraphClient steps", () => {
       yield* signed.execute(HttpClientRequest.get("https://graph.test/x"))
       const times = [1_750_000_000, 1_750_000_600]
       expect(sent.map((request) => request.urlParams)).toEqual(times.map((time) => [
-        ["appsecret_proof", createHmac("sha256", SECRET).update(`${TOKEN}|${time}`).digest("hex")],
+        ["appsecret_proof", createHmac("sha256", Testing.appSecret).update(`${Testing.token}|${time}`).digest("hex")],
         ["appsecret_time", String(time)]
       ]))
 

@@ -1,14 +1,14 @@
+import { Testing } from "@effect-waba/emulator"
 import type { GraphError } from "@effect-waba/graph-core"
 import { GraphClient, GraphError as GraphErrors, InvalidRequestError } from "@effect-waba/graph-core"
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
 import * as Schema from "effect/Schema"
-import { clientLayer, graphError, type Reply } from "./utils/MockGraph.js"
 
 const Page = Schema.Struct({ data: Schema.Array(Schema.Struct({ id: Schema.String })) })
 
-const failWith = (reply: Reply) => {
-  const { layer } = clientLayer(() => reply, { retry: false })
+const failWith = (reply: Testing.Reply) => {
+  const { layer } = Testing.scriptedClient(() => reply, { retry: false })
   return GraphClient.get({
     route: "/{business-id}/owned_whatsapp_business_accounts",
     params: { "business-id": "1234567890" },
@@ -51,7 +51,7 @@ describe("GraphError classification", () => {
   for (const [code, status, tag] of table) {
     it.effect(`code ${code} (HTTP ${status}) is ${tag}`, () =>
       Effect.gen(function*() {
-        const error = yield* failWith(graphError({ message: `m${code}`, type: "OAuthException", code }, status))
+        const error = yield* failWith(Testing.graphError({ message: `m${code}`, type: "OAuthException", code }, status))
         expect(error._tag).toBe(tag)
         expect(error).toMatchObject({ code, httpStatus: status, message: `m${code}`, type: "OAuthException" })
       }))
@@ -60,16 +60,16 @@ describe("GraphError classification", () => {
   it.effect("190 keeps every re-auth subcode", () =>
     Effect.gen(function*() {
       for (const subcode of [458, 459, 460, 463, 464, 467, 492]) {
-        const error = yield* failWith(graphError({ message: "token", code: 190, error_subcode: subcode }))
+        const error = yield* failWith(Testing.graphError({ message: "token", code: 190, error_subcode: subcode }))
         expect(error).toMatchObject({ _tag: "GraphAuthError", code: 190, subcode })
       }
     }))
 
   it.effect("is_transient decides for a code not classed otherwise, but not over a rate limit", () =>
     Effect.gen(function*() {
-      const unknown = yield* failWith(graphError({ message: "x", code: 9007, is_transient: true }))
+      const unknown = yield* failWith(Testing.graphError({ message: "x", code: 9007, is_transient: true }))
       expect(unknown).toMatchObject({ _tag: "GraphTransientError", isTransient: true })
-      const throttled = yield* failWith(graphError({ message: "x", code: 4, is_transient: true }, 429))
+      const throttled = yield* failWith(Testing.graphError({ message: "x", code: 4, is_transient: true }, 429))
       expect(throttled._tag).toBe("GraphRateLimitError")
     }))
 
@@ -85,24 +85,28 @@ describe("GraphError classification", () => {
   it.effect("error_data is kept as an object, or parsed when it arrives as a JSON string", () =>
     Effect.gen(function*() {
       const asObject = yield* failWith(
-        graphError({ message: "x", code: 100, error_data: { blame_field_specs: [["fields"]] } })
+        Testing.graphError({ message: "x", code: 100, error_data: { blame_field_specs: [["fields"]] } })
       )
       expect("errorData" in asObject && asObject.errorData).toEqual({ blame_field_specs: [["fields"]] })
       const asString = yield* failWith(
-        graphError({ message: "x", code: 100, error_data: "{\"messaging_product\":\"whatsapp\",\"details\":\"d\"}" })
+        Testing.graphError({
+          message: "x",
+          code: 100,
+          error_data: "{\"messaging_product\":\"whatsapp\",\"details\":\"d\"}"
+        })
       )
       expect("errorData" in asString && asString.errorData).toEqual({ messaging_product: "whatsapp", details: "d" })
-      const notJson = yield* failWith(graphError({ message: "x", code: 100, error_data: "plain words" }))
+      const notJson = yield* failWith(Testing.graphError({ message: "x", code: 100, error_data: "plain words" }))
       expect("errorData" in notJson && notJson.errorData).toBe("plain words")
     }))
 
   it.effect("every member carries the family's TypeId; look-alikes and local refusals are not Graph errors", () =>
     Effect.gen(function*() {
       const errors = [
-        yield* failWith(graphError({ message: "x", code: 80008 })),
-        yield* failWith(graphError({ message: "x", code: 0 })),
-        yield* failWith(graphError({ message: "x", code: 100, error_subcode: 33 })),
-        yield* failWith(graphError({ message: "x", code: 9999 })),
+        yield* failWith(Testing.graphError({ message: "x", code: 80008 })),
+        yield* failWith(Testing.graphError({ message: "x", code: 0 })),
+        yield* failWith(Testing.graphError({ message: "x", code: 100, error_subcode: 33 })),
+        yield* failWith(Testing.graphError({ message: "x", code: 9999 })),
         yield* failWith({ status: 502, raw: "<html>" }),
         yield* failWith({ body: { data: "no" } })
       ]
@@ -117,7 +121,7 @@ describe("GraphError classification", () => {
 
   it.effect("null fields read as absent; an error without a code is a GraphApiError without one, not -1", () =>
     Effect.gen(function*() {
-      const nulls = yield* failWith(graphError({
+      const nulls = yield* failWith(Testing.graphError({
         message: "x",
         code: 190,
         error_subcode: null,
@@ -127,7 +131,7 @@ describe("GraphError classification", () => {
       }))
       expect(nulls).toMatchObject({ _tag: "GraphAuthError", code: 190, isTransient: false })
       expect("subcode" in nulls).toBe(false)
-      const noCode = yield* failWith(graphError({ message: "Something went wrong" }))
+      const noCode = yield* failWith(Testing.graphError({ message: "Something went wrong" }))
       expect(noCode._tag).toBe("GraphApiError")
       expect("code" in noCode).toBe(false)
       expect(JSON.stringify(noCode)).not.toContain("-1")
@@ -135,7 +139,7 @@ describe("GraphError classification", () => {
 
   it.effect("codes sent as numeric strings still classify; an unreadable error body is still an error", () =>
     Effect.gen(function*() {
-      const stringly = yield* failWith(graphError({ message: "x", code: "190", error_subcode: "463" }))
+      const stringly = yield* failWith(Testing.graphError({ message: "x", code: "190", error_subcode: "463" }))
       expect(stringly).toMatchObject({ _tag: "GraphAuthError", code: 190, subcode: 463 })
       const garbage = yield* failWith({ status: 400, body: { error: "nope" } })
       expect(garbage._tag).toBe("GraphApiError")
@@ -200,7 +204,7 @@ describe("GraphError classification", () => {
     for (const [status, body, tag] of specExamples) {
       it.effect(`HTTP ${status}, code ${body.code} is ${tag} with every field kept`, () =>
         Effect.gen(function*() {
-          const error = yield* failWith(graphError(body, status))
+          const error = yield* failWith(Testing.graphError(body, status))
           expect(error._tag).toBe(tag)
           expect(error).toMatchObject({
             code: body.code,
@@ -218,7 +222,7 @@ describe("GraphError classification", () => {
 
     it.effect("an id that cannot be seen: 100/33 GraphMethodException (FACTS)", () =>
       Effect.gen(function*() {
-        const error = yield* failWith(graphError({
+        const error = yield* failWith(Testing.graphError({
           message:
             "Unsupported get request. Object with ID '1234567890' does not exist, cannot be loaded due to missing permissions, or does not support this operation.",
           type: "GraphMethodException",

@@ -1,3 +1,4 @@
+import { Testing } from "@effect-waba/emulator"
 import { GraphClient, GraphRetry } from "@effect-waba/graph-core"
 import { describe, expect, it } from "@effect/vitest"
 import * as Duration from "effect/Duration"
@@ -6,7 +7,6 @@ import * as Either from "effect/Either"
 import * as Fiber from "effect/Fiber"
 import * as Schema from "effect/Schema"
 import * as TestClock from "effect/TestClock"
-import { clientLayer, graphError, page, type Reply } from "./utils/MockGraph.js"
 
 const Page = Schema.Struct({ data: Schema.Array(Schema.Struct({ id: Schema.String })) })
 const businessId = "1234567890"
@@ -18,8 +18,8 @@ const owned = GraphClient.get({
   usageKey: businessId
 })
 
-const throttled = (minutes: number): Reply =>
-  graphError(
+const throttled = (minutes: number): Testing.Reply =>
+  Testing.graphError(
     {
       message: "There have been too many calls to this WhatsApp Business account. Wait a bit and try again.",
       type: "OAuthException",
@@ -41,12 +41,12 @@ const throttled = (minutes: number): Reply =>
   )
 
 /** Answers `replies` in order, then the last one forever. */
-const script = (...replies: ReadonlyArray<Reply>) => (_: unknown, i: number) =>
+const script = (...replies: ReadonlyArray<Testing.Reply>) => (_: unknown, i: number) =>
   replies[Math.min(i, replies.length - 1)]!
 
 describe("GraphClient retries", () => {
   it.effect("80008 waits for estimated_time_to_regain_access, then retries soon after and succeeds", () => {
-    const { layer, seen } = clientLayer(script(throttled(2), page(["1"])))
+    const { layer, seen } = Testing.scriptedClient(script(throttled(2), Testing.page(["1"])))
     return Effect.gen(function*() {
       const fiber = yield* Effect.fork(owned)
       yield* TestClock.adjust("1 second")
@@ -64,7 +64,7 @@ describe("GraphClient retries", () => {
   })
 
   it.effect("a throttled error carries the hinted wait in retryAfter", () => {
-    const { layer } = clientLayer(script(throttled(3)), { retry: false })
+    const { layer } = Testing.scriptedClient(script(throttled(3)), { retry: false })
     return Effect.gen(function*() {
       const error = yield* Effect.flip(owned)
       expect(error).toMatchObject({
@@ -77,8 +77,8 @@ describe("GraphClient retries", () => {
   })
 
   it.effect("190 is never retried", () => {
-    const { layer, seen } = clientLayer(
-      script(graphError({ message: "Session has expired", code: 190, error_subcode: 463 }))
+    const { layer, seen } = Testing.scriptedClient(
+      script(Testing.graphError({ message: "Session has expired", code: 190, error_subcode: 463 }))
     )
     return Effect.gen(function*() {
       const fiber = yield* Effect.fork(Effect.flip(owned))
@@ -93,14 +93,14 @@ describe("GraphClient retries", () => {
     Effect.gen(function*() {
       for (
         const reply of [
-          graphError({ message: "p", code: 200 }),
-          graphError({ message: "s", code: 104 }),
-          graphError({ message: "a", code: 368 }),
-          graphError({ message: "i", code: 100 }),
+          Testing.graphError({ message: "p", code: 200 }),
+          Testing.graphError({ message: "s", code: 104 }),
+          Testing.graphError({ message: "a", code: 368 }),
+          Testing.graphError({ message: "i", code: 100 }),
           { body: { data: "not a list" } }
-        ] satisfies ReadonlyArray<Reply>
+        ] satisfies ReadonlyArray<Testing.Reply>
       ) {
-        const { layer, seen } = clientLayer(script(reply))
+        const { layer, seen } = Testing.scriptedClient(script(reply))
         const fiber = yield* Effect.fork(Effect.flip(owned).pipe(Effect.provide(layer)))
         yield* TestClock.adjust("1 hour")
         const error = yield* Fiber.join(fiber)
@@ -110,8 +110,8 @@ describe("GraphClient retries", () => {
     }))
 
   it.effect("transient errors back off exponentially and stop at the cap, saying how many attempts were made", () => {
-    const { layer, seen } = clientLayer(
-      script(graphError({ message: "Please retry", code: 2, is_transient: true }, 500)),
+    const { layer, seen } = Testing.scriptedClient(
+      script(Testing.graphError({ message: "Please retry", code: 2, is_transient: true }, 500)),
       {
         retry: { maxRetries: 3, baseDelay: "1 second", maxDelay: "3 seconds", jitter: false }
       }
@@ -136,8 +136,8 @@ describe("GraphClient retries", () => {
   })
 
   it.effect("transport failures and 5xx pages are retried, then succeed", () => {
-    const { layer, seen } = clientLayer(
-      script({ network: "ECONNRESET" }, { raw: "<html>502</html>", status: 502 }, page(["7"]))
+    const { layer, seen } = Testing.scriptedClient(
+      script({ network: "ECONNRESET" }, { raw: "<html>502</html>", status: 502 }, Testing.page(["7"]))
     )
     return Effect.gen(function*() {
       const fiber = yield* Effect.fork(owned)
@@ -149,8 +149,11 @@ describe("GraphClient retries", () => {
   })
 
   it.effect("Retry-After sets the minimum wait", () => {
-    const { layer, seen } = clientLayer(
-      script({ status: 503, body: { error: { message: "busy", code: 1 } }, headers: { "retry-after": "20" } }, page([]))
+    const { layer, seen } = Testing.scriptedClient(
+      script(
+        { status: 503, body: { error: { message: "busy", code: 1 } }, headers: { "retry-after": "20" } },
+        Testing.page([])
+      )
     )
     return Effect.gen(function*() {
       const fiber = yield* Effect.fork(owned)
@@ -163,7 +166,7 @@ describe("GraphClient retries", () => {
   })
 
   it.effect("a hint longer than maxHintedWait fails at once, carrying the hint", () => {
-    const { layer, seen } = clientLayer(script(throttled(60)), { retry: { maxHintedWait: "10 minutes" } })
+    const { layer, seen } = Testing.scriptedClient(script(throttled(60)), { retry: { maxHintedWait: "10 minutes" } })
     return Effect.gen(function*() {
       const error = yield* Effect.flip(owned)
       expect(error).toMatchObject({ _tag: "GraphRateLimitError", retryAfter: Duration.hours(1), attempts: 1 })
@@ -172,7 +175,7 @@ describe("GraphClient retries", () => {
   })
 
   it.effect("retry: false makes every request a single attempt", () => {
-    const { layer, seen } = clientLayer(script({ network: "ECONNREFUSED" }), { retry: false })
+    const { layer, seen } = Testing.scriptedClient(script({ network: "ECONNREFUSED" }), { retry: false })
     return Effect.gen(function*() {
       const result = yield* Effect.either(owned)
       expect(Either.isLeft(result)).toBe(true)

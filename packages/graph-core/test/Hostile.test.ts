@@ -1,5 +1,6 @@
 // Hostile or broken servers, through the public API: every body ends in the right data or a typed error,
 // with a short message, never a defect, a hang or an unbounded read.
+import { Testing } from "@effect-waba/emulator"
 import { GraphClient, GraphConfig, RateGovernor } from "@effect-waba/graph-core"
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import { describe, expect, it } from "@effect/vitest"
@@ -12,8 +13,6 @@ import * as TestClock from "effect/TestClock"
 import { createServer } from "node:http"
 import type { AddressInfo } from "node:net"
 import { gzipSync } from "node:zlib"
-import { clientLayer, graphError, type Reply, TOKEN } from "./utils/MockGraph.js"
-import { everyRendering } from "./utils/Recorder.js"
 
 const Page = Schema.Struct({
   data: Schema.Array(Schema.Struct({ id: Schema.String, name: Schema.optional(Schema.String) }))
@@ -28,8 +27,8 @@ const owned = GraphClient.get({
 const nested = (depth: number): string => `${"[".repeat(depth)}${"]".repeat(depth)}`
 
 /** Runs one read against a server that always gives `reply`, with retries on; returns the exit and the count sent. */
-const against = (reply: Reply, options: Partial<GraphConfig.Options> = {}) => {
-  const { layer, seen } = clientLayer(() => reply, options)
+const against = (reply: Testing.Reply, options: Partial<GraphConfig.Options> = {}) => {
+  const { layer, seen } = Testing.scriptedClient(() => reply, options)
   return Effect.gen(function*() {
     const fiber = yield* Effect.fork(Effect.exit(owned.pipe(Effect.provide(layer))))
     yield* TestClock.adjust("1 hour")
@@ -53,7 +52,7 @@ describe("hostile bodies", () => {
       const error = failure(exit)
       expect(error._tag).toBe("GraphDecodeError")
       expect(error.message.length).toBeLessThan(400)
-      expect(everyRendering(error).length).toBeLessThan(10_000)
+      expect(Testing.everyRendering(error).length).toBeLessThan(10_000)
       expect(sent).toBe(1)
     }))
 
@@ -66,7 +65,7 @@ describe("hostile bodies", () => {
       const error = failure(exit)
       expect(error).toMatchObject({ _tag: "GraphInvalidParameterError", code: 100 })
       expect((error as unknown as { errorData: unknown }).errorData).toEqual(expect.stringContaining("omitted"))
-      expect(everyRendering(error).length).toBeLessThan(10_000)
+      expect(Testing.everyRendering(error).length).toBeLessThan(10_000)
     }))
 
   it.effect("a 5 MB value gives a decode error of a few hundred characters; a 5 MB message is cut short", () =>
@@ -77,9 +76,11 @@ describe("hostile bodies", () => {
         expect(decode._tag).toBe("GraphDecodeError")
         expect(decode.message.length).toBeLessThan(400)
       }
-      const message = failure((yield* against(graphError({ message: junk, code: 100, error_user_msg: junk }))).exit)
+      const message = failure(
+        (yield* against(Testing.graphError({ message: junk, code: 100, error_user_msg: junk }))).exit
+      )
       expect(message.message.length).toBeLessThan(2_100)
-      expect(everyRendering(message).length).toBeLessThan(20_000)
+      expect(Testing.everyRendering(message).length).toBeLessThan(20_000)
     }))
 
   it.effect("a 40 MiB body stops being read at the limit: TooLarge, not retried", () =>
@@ -130,7 +131,7 @@ describe("hostile bodies", () => {
       )
       const port = (server.address() as AddressInfo).port
       const graph = GraphClient.layer.pipe(
-        Layer.provide(GraphConfig.layer({ accessToken: TOKEN, baseUrl: `http://127.0.0.1:${port}` })),
+        Layer.provide(GraphConfig.layer({ accessToken: Testing.token, baseUrl: `http://127.0.0.1:${port}` })),
         Layer.provide(FetchHttpClient.layer),
         Layer.provide(RateGovernor.disabled)
       )

@@ -1,3 +1,4 @@
+import { Testing } from "@effect-waba/emulator"
 import { Emulator } from "@effect-waba/emulator"
 import type * as Faults from "@effect-waba/emulator/Faults"
 import { GraphClient } from "@effect-waba/graph-core"
@@ -7,7 +8,6 @@ import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as Schema from "effect/Schema"
 import * as TestClock from "effect/TestClock"
-import { eventually, overTheWire } from "./utils/Wire.js"
 
 const Page = Schema.Struct({
   data: Schema.Array(Schema.Struct({ id: Schema.String })),
@@ -32,7 +32,7 @@ describe("GraphClient over the wire (emulator server)", () => {
       const emulator = yield* Emulator.Emulator
       for (let i = 0; i < 3; i++) yield* firstPage // spends the budget of 3 calls
       const fiber = yield* Effect.fork(firstPage)
-      yield* eventually(Effect.map(emulator.requestCount, (n) => n === 4), "the throttled call")
+      yield* Testing.eventually(Effect.map(emulator.requestCount, (n) => n === 4), "the throttled call")
       const [, , , throttled] = yield* emulator.requests
       expect(throttled).toMatchObject({ status: 400, errorCode: 80008 })
 
@@ -52,7 +52,7 @@ describe("GraphClient over the wire (emulator server)", () => {
       expect(response.body.data).toHaveLength(5)
       expect(yield* emulator.requestCount).toBe(5)
     }).pipe(
-      Effect.provide(overTheWire(
+      Effect.provide(Testing.overTheWireUngoverned(
         { rateLimit: { businessCalls: 3, window: "1 hour" }, clock: { frozen: true } },
         { retry: { maxHintedWait: "2 hours" } }
       ))
@@ -68,7 +68,7 @@ describe("GraphClient over the wire (emulator server)", () => {
         retryAfter: Duration.hours(1),
         attempts: 1
       })
-    }).pipe(Effect.provide(overTheWire(
+    }).pipe(Effect.provide(Testing.overTheWireUngoverned(
       { rateLimit: { businessCalls: 1, window: "1 hour" }, clock: { frozen: true } },
       { retry: { maxHintedWait: "10 minutes" } }
     ))))
@@ -99,7 +99,7 @@ describe("GraphClient over the wire (emulator server)", () => {
         expect(second.body.data.map((a) => a.id)).toEqual(first.body.data.map((a) => a.id))
         expect((yield* emulator.injectedFaults).map((f) => f.kind)).toEqual([fault.kind])
         expect(yield* emulator.requestCount).toBe(3)
-      }).pipe(Effect.provide(overTheWire({ rateLimit: false }, {
+      }).pipe(Effect.provide(Testing.overTheWireUngoverned({ rateLimit: false }, {
         timeout: "400 millis",
         retry: { baseDelay: "5 millis", maxDelay: "20 millis", jitter: false }
       }))))
@@ -111,13 +111,13 @@ describe("GraphClient over the wire (emulator server)", () => {
       const error = yield* Effect.flip(firstPage)
       expect(error).toMatchObject({ _tag: "GraphAuthError", code: 190, attempts: 1 })
       expect(yield* emulator.requestCount).toBe(1)
-    }).pipe(Effect.provide(overTheWire({}, { accessToken: "EAA-not-a-token-we-know" }))))
+    }).pipe(Effect.provide(Testing.overTheWireUngoverned({}, { accessToken: "EAA-not-a-token-we-know" }))))
 
   it.live("appsecret_proof is accepted by a server that requires it", () =>
     Effect.gen(function*() {
       const response = yield* firstPage
       expect(response.status).toBe(200)
-    }).pipe(Effect.provide(overTheWire(
+    }).pipe(Effect.provide(Testing.overTheWireUngoverned(
       { requireAppSecretProof: true, appSecret: "emulator-secret-for-proof" },
       { appSecret: "emulator-secret-for-proof" }
     ))))
@@ -127,7 +127,7 @@ describe("GraphClient over the wire (emulator server)", () => {
       const error = yield* Effect.flip(firstPage)
       expect(error).toMatchObject({ _tag: "GraphInvalidParameterError", code: 100 })
       expect(error.message).toContain("appsecret_proof")
-    }).pipe(Effect.provide(overTheWire(
+    }).pipe(Effect.provide(Testing.overTheWireUngoverned(
       { requireAppSecretProof: true, appSecret: "emulator-secret-for-proof" },
       { appSecret: "some-other-secret-value" }
     ))))

@@ -1,3 +1,4 @@
+import { Testing } from "@effect-waba/emulator"
 import { GraphClient, GraphConfig, GraphMetrics, RateGovernor, RateGovernorStore } from "@effect-waba/graph-core"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
@@ -11,8 +12,6 @@ import * as Metric from "effect/Metric"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import * as TestClock from "effect/TestClock"
-import { TOKEN } from "./utils/MockGraph.js"
-import { makeRecorder } from "./utils/Recorder.js"
 
 const { RateGovernorStoreError } = RateGovernorStore
 
@@ -92,7 +91,7 @@ const governed = (
 ) =>
   GraphClient.layer.pipe(
     Layer.provideMerge(RateGovernor.layer(options.governor).pipe(Layer.provideMerge(RateGovernorStore.layerMemory))),
-    Layer.provide(GraphConfig.layer({ accessToken: TOKEN, retry: false, ...options.config })),
+    Layer.provide(GraphConfig.layer({ accessToken: Testing.token, retry: false, ...options.config })),
     Layer.provide(http)
   )
 
@@ -286,7 +285,7 @@ describe("RateGovernor", () => {
   })
 
   it.effect("every wait is logged at INFO with key, reason and duration, marked on the span, and counted", () => {
-    const recorder = makeRecorder()
+    const recorder = Testing.recorder()
     const graph = server((
       n
     ) => (n === 0 ? { business: { callCount: 100, regainMinutes: 1 } } : { business: { callCount: 70 } }))
@@ -352,7 +351,7 @@ describe("RateGovernor", () => {
     const graph = server(() => ({ business: { callCount: 100, regainMinutes: 60 }, app: 100 }))
     const layer = GraphClient.layer.pipe(
       Layer.provide(RateGovernor.disabled),
-      Layer.provide(GraphConfig.layer({ accessToken: TOKEN, retry: false })),
+      Layer.provide(GraphConfig.layer({ accessToken: Testing.token, retry: false })),
       Layer.provide(graph.layer)
     )
     return Effect.gen(function*() {
@@ -364,7 +363,7 @@ describe("RateGovernor", () => {
   it.effect("GraphClient governs by default, with an in-memory governor of its own", () => {
     const graph = server((n) => (n === 0 ? { business: { callCount: 100, regainMinutes: 1 } } : {}))
     const layer = GraphClient.layer.pipe(
-      Layer.provide(GraphConfig.layer({ accessToken: TOKEN, retry: false })),
+      Layer.provide(GraphConfig.layer({ accessToken: Testing.token, retry: false })),
       Layer.provide(graph.layer)
     )
     return Effect.gen(function*() {
@@ -374,7 +373,7 @@ describe("RateGovernor", () => {
   })
 
   it.effect("a failing store lets requests through and says so once per outage", () => {
-    const recorder = makeRecorder()
+    const recorder = Testing.recorder()
     const graph = server(() => ({ business: { callCount: 100, regainMinutes: 60 } }))
     let down = true
     const failing = <A>(value: A) =>
@@ -391,7 +390,7 @@ describe("RateGovernor", () => {
     })
     const layer = GraphClient.layer.pipe(
       Layer.provide(RateGovernor.layer().pipe(Layer.provide(flaky))),
-      Layer.provide(GraphConfig.layer({ accessToken: TOKEN, retry: false })),
+      Layer.provide(GraphConfig.layer({ accessToken: Testing.token, retry: false })),
       Layer.provide(graph.layer)
     )
     const lines = () => recorder.logs.filter((log) => log.message.includes("store")).map((log) => log.level)

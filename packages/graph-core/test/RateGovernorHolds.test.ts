@@ -1,3 +1,4 @@
+import { Testing } from "@effect-waba/emulator"
 import { GraphEvents, RateGovernor } from "@effect-waba/graph-core"
 import { describe, expect, it } from "@effect/vitest"
 import * as Chunk from "effect/Chunk"
@@ -8,7 +9,6 @@ import * as Stream from "effect/Stream"
 import * as TestClock from "effect/TestClock"
 import * as MemoryStore from "../src/internal/memoryStore.js"
 import * as Internal from "../src/internal/rateGovernor.js"
-import { makeRecorder } from "./utils/Recorder.js"
 
 // The governor as a service, fed what responses said: holds, refusals, events and the state it keeps.
 
@@ -102,7 +102,7 @@ describe("RateGovernor holds are bounded by the caller's maxWait, for every reas
 
 describe("RateGovernor holds are visible", () => {
   it.scoped("a hold longer than 2 s is logged at INFO and published as GraphEvents.Held; shorter ones and refusals are not", () => {
-    const recorder = makeRecorder()
+    const recorder = Testing.recorder()
     return Effect.gen(function*() {
       const events = yield* GraphEvents.make()
       const received = yield* events.subscribe

@@ -1,3 +1,4 @@
+import { Testing } from "@effect-waba/emulator"
 import { GraphClient, GraphConfig } from "@effect-waba/graph-core"
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
@@ -8,11 +9,9 @@ import * as Layer from "effect/Layer"
 import * as Schema from "effect/Schema"
 import * as TestClock from "effect/TestClock"
 import { createHmac } from "node:crypto"
-import { clientLayer, graphError, page, SECRET, TOKEN } from "./utils/MockGraph.js"
-import { everyRendering, makeRecorder } from "./utils/Recorder.js"
 
 const Page = Schema.Struct({ data: Schema.Array(Schema.Struct({ id: Schema.String })) })
-const PROOF = createHmac("sha256", SECRET).update(TOKEN).digest("hex")
+const PROOF = createHmac("sha256", Testing.appSecret).update(Testing.token).digest("hex")
 
 const owned = GraphClient.get({
   route: "/{business-id}/owned_whatsapp_business_accounts",
@@ -25,15 +24,21 @@ describe("secrets", () => {
   it.effect("never appear in errors, logs, spans or URLs across a run with failures", () => {
     // The server misbehaves: it echoes the token and proof back in messages and bodies.
     const replies = [
-      { network: `connect ECONNRESET while sending Bearer ${TOKEN}` },
-      graphError({ message: `(#1) transient, token=${TOKEN}`, code: 1 }, 500),
-      { raw: `<html>${TOKEN} ${PROOF}</html>`, status: 502 },
-      page(["1"]),
-      graphError({ message: `Error validating access token ${TOKEN}: expired`, code: 190, error_subcode: 463 }, 401),
-      { body: { data: [{ id: 1, secret: SECRET }] } }
+      { network: `connect ECONNRESET while sending Bearer ${Testing.token}` },
+      Testing.graphError({ message: `(#1) transient, token=${Testing.token}`, code: 1 }, 500),
+      { raw: `<html>${Testing.token} ${PROOF}</html>`, status: 502 },
+      Testing.page(["1"]),
+      Testing.graphError({
+        message: `Error validating access token ${Testing.token}: expired`,
+        code: 190,
+        error_subcode: 463
+      }, 401),
+      { body: { data: [{ id: 1, secret: Testing.appSecret }] } }
     ] as const
-    const { layer, seen } = clientLayer((_, i) => replies[Math.min(i, replies.length - 1)]!, { appSecret: SECRET })
-    const recorder = makeRecorder()
+    const { layer, seen } = Testing.scriptedClient((_, i) => replies[Math.min(i, replies.length - 1)]!, {
+      appSecret: Testing.appSecret
+    })
+    const recorder = Testing.recorder()
     return Effect.gen(function*() {
       const fiber = yield* Effect.fork(
         Effect.all([owned, Effect.flip(owned), Effect.flip(owned)]).pipe(recorder.run)
@@ -46,15 +51,16 @@ describe("secrets", () => {
 
       const everything = [
         recorder.dump(),
-        everyRendering(authError),
-        everyRendering(decodeError),
+        Testing.everyRendering(authError),
+        Testing.everyRendering(decodeError),
         seen.map((s) => s.url.toString()).join("\n")
       ].join("\n")
-      expect(everything).not.toContain(TOKEN)
-      expect(everything).not.toContain(SECRET)
+      expect(everything).not.toContain(Testing.token)
+      expect(everything).not.toContain(Testing.appSecret)
       // The proof has to travel in the query string (Graph takes it nowhere else), but it must not be
       // recorded anywhere else.
-      expect([recorder.dump(), everyRendering(authError), everyRendering(decodeError)].join("\n")).not.toContain(PROOF)
+      expect([recorder.dump(), Testing.everyRendering(authError), Testing.everyRendering(decodeError)].join("\n")).not
+        .toContain(PROOF)
       expect(authError.message).toContain("<redacted>")
 
       // The telemetry is there, and useful: one span per logical request, named by the route template.
@@ -67,10 +73,13 @@ describe("secrets", () => {
   })
 
   it.effect("the span carries the fbtrace id and retry count, never the concrete URL", () => {
-    const { layer } = clientLayer(() => ({ body: { data: [] }, headers: { "x-fb-trace-id": "FbTrace42" } }), {
-      appSecret: SECRET
-    })
-    const recorder = makeRecorder()
+    const { layer } = Testing.scriptedClient(
+      () => ({ body: { data: [] }, headers: { "x-fb-trace-id": "FbTrace42" } }),
+      {
+        appSecret: Testing.appSecret
+      }
+    )
+    const recorder = Testing.recorder()
     return Effect.gen(function*() {
       yield* owned.pipe(recorder.run)
       const [span] = recorder.spans
@@ -86,24 +95,27 @@ describe("secrets", () => {
   for (const mode of ["plain", "timed"] as const) {
     it.effect(`a server echoing every secret (${mode} proof) in every field leaks none of them`, () => {
       let sentProof = ""
-      const echo = (proof: string) => `t=${TOKEN} s=${SECRET} p=${proof} ${encodeURIComponent(TOKEN)}`
+      const echo = (proof: string) =>
+        `t=${Testing.token} s=${Testing.appSecret} p=${proof} ${encodeURIComponent(Testing.token)}`
       const headersFor = (proof: string) => ({
         "x-fb-trace-id": echo(proof),
         "facebook-api-version": echo(proof),
-        "x-business-use-case-usage": JSON.stringify({ [TOKEN]: [{ type: proof, call_count: 1 }] })
+        "x-business-use-case-usage": JSON.stringify({ [Testing.token]: [{ type: proof, call_count: 1 }] })
       })
-      const { layer } = clientLayer((seen, i) => {
+      const { layer } = Testing.scriptedClient((seen, i) => {
         sentProof = seen.url.searchParams.get("appsecret_proof") ?? ""
         const text = echo(sentProof)
         return i === 0
           ? {
             body: {
               data: [{ id: "1" }],
-              paging: { next: `https://graph.facebook.com/v27.0/1/x?t=${TOKEN}&appsecret_proof=${sentProof}&after=a` }
+              paging: {
+                next: `https://graph.facebook.com/v27.0/1/x?t=${Testing.token}&appsecret_proof=${sentProof}&after=a`
+              }
             },
             headers: headersFor(sentProof)
           }
-          : graphError(
+          : Testing.graphError(
             {
               message: text,
               type: text,
@@ -116,8 +128,8 @@ describe("secrets", () => {
             401,
             headersFor(sentProof)
           )
-      }, { appSecret: SECRET, appSecretProof: mode })
-      const recorder = makeRecorder()
+      }, { appSecret: Testing.appSecret, appSecretProof: mode })
+      const recorder = Testing.recorder()
       const EchoPage = Schema.Struct({
         data: Schema.Array(Schema.Struct({ id: Schema.String })),
         paging: Schema.Struct({ next: Schema.String })
@@ -142,11 +154,11 @@ describe("secrets", () => {
           JSON.stringify(response),
           String(response.fbtraceId),
           String(response.apiVersion),
-          everyRendering(first),
-          everyRendering(second),
+          Testing.everyRendering(first),
+          Testing.everyRendering(second),
           recorder.dump()
         ].join("\n")
-        for (const secret of [TOKEN, encodeURIComponent(TOKEN), SECRET, PROOF, ...proofs]) {
+        for (const secret of [Testing.token, encodeURIComponent(Testing.token), Testing.appSecret, PROOF, ...proofs]) {
           expect(secret.length).toBeGreaterThan(8)
           expect(everything).not.toContain(secret)
         }
@@ -159,38 +171,45 @@ describe("secrets", () => {
     Effect.gen(function*() {
       for (
         const baseUrl of [
-          `https://graph.facebook.com/?access_token=${TOKEN}`,
-          `https://user:${TOKEN}@graph.facebook.com`,
-          `graph.facebook.com?access_token=${TOKEN}`,
-          `ftp://graph.facebook.com/${TOKEN}`,
-          `http://graph.facebook.com/#${TOKEN}`
+          `https://graph.facebook.com/?access_token=${Testing.token}`,
+          `https://user:${Testing.token}@graph.facebook.com`,
+          `graph.facebook.com?access_token=${Testing.token}`,
+          `ftp://graph.facebook.com/${Testing.token}`,
+          `http://graph.facebook.com/#${Testing.token}`
         ]
       ) {
         const error = yield* Effect.flip(
-          Effect.provide(GraphConfig.GraphConfig, GraphConfig.layer({ accessToken: TOKEN, baseUrl }))
+          Effect.provide(GraphConfig.GraphConfig, GraphConfig.layer({ accessToken: Testing.token, baseUrl }))
         )
         expect(error.setting).toBe("baseUrl")
-        expect(everyRendering(error)).not.toContain(TOKEN)
+        expect(Testing.everyRendering(error)).not.toContain(Testing.token)
       }
       const pasted = yield* Effect.flip(
-        Effect.provide(GraphConfig.GraphConfig, GraphConfig.layer({ accessToken: TOKEN, apiVersion: TOKEN }))
+        Effect.provide(
+          GraphConfig.GraphConfig,
+          GraphConfig.layer({ accessToken: Testing.token, apiVersion: Testing.token })
+        )
       )
       expect(pasted.setting).toBe("apiVersion")
-      expect(everyRendering(pasted)).not.toContain(TOKEN)
+      expect(Testing.everyRendering(pasted)).not.toContain(Testing.token)
     }))
 
   it.effect("config and settings print without secrets", () =>
     Effect.gen(function*() {
       const exit = yield* Effect.exit(
-        Effect.provide(GraphConfig.GraphConfig, GraphConfig.layer({ accessToken: TOKEN, appSecret: SECRET }))
+        Effect.provide(
+          GraphConfig.GraphConfig,
+          GraphConfig.layer({ accessToken: Testing.token, appSecret: Testing.appSecret })
+        )
       )
       expect(Exit.isSuccess(exit)).toBe(true)
       const printed = [String(exit), JSON.stringify(exit), Inspectable.format(exit)].join("\n")
-      expect(printed).not.toContain(TOKEN)
-      expect(printed).not.toContain(SECRET)
+      expect(printed).not.toContain(Testing.token)
+      expect(printed).not.toContain(Testing.appSecret)
       const layerError = yield* Effect.flip(
-        Layer.build(GraphConfig.layer({ accessToken: `${TOKEN} with space`, appSecret: SECRET })).pipe(Effect.scoped)
+        Layer.build(GraphConfig.layer({ accessToken: `${Testing.token} with space`, appSecret: Testing.appSecret }))
+          .pipe(Effect.scoped)
       )
-      expect(everyRendering(layerError)).not.toContain(TOKEN)
+      expect(Testing.everyRendering(layerError)).not.toContain(Testing.token)
     }))
 })

@@ -1,4 +1,5 @@
 // What a user watching the client sees: spans, metrics, events, warnings, and the request on the wire.
+import { Testing } from "@effect-waba/emulator"
 import { GraphClient, GraphConfig, GraphEvents, GraphMetrics } from "@effect-waba/graph-core"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
@@ -13,8 +14,6 @@ import * as Stream from "effect/Stream"
 import * as TestClock from "effect/TestClock"
 import { readFileSync } from "node:fs"
 import { version } from "../src/internal/version.js"
-import { clientLayer, graphError, page, type Reply } from "./utils/MockGraph.js"
-import { makeRecorder } from "./utils/Recorder.js"
 
 const Page = Schema.Struct({ data: Schema.Array(Schema.Struct({ id: Schema.String })) })
 
@@ -22,7 +21,7 @@ const Page = Schema.Struct({ data: Schema.Array(Schema.Struct({ id: Schema.Strin
 const get = (route: string) =>
   GraphClient.get({ route: `${route}/{business-id}`, params: { "business-id": "1234567890" }, schema: Page })
 
-const script = (...replies: ReadonlyArray<Reply>) => (_: unknown, i: number) =>
+const script = (...replies: ReadonlyArray<Testing.Reply>) => (_: unknown, i: number) =>
   replies[Math.min(i, replies.length - 1)]!
 
 const count = (metric: Metric.Metric.Counter<number>, tags: Record<string, string>) =>
@@ -33,7 +32,7 @@ const count = (metric: Metric.Metric.Counter<number>, tags: Record<string, strin
 
 describe("GraphClient telemetry", () => {
   it.effect("the request is spec-valid: GET without a body, Bearer auth, JSON, effect-waba/<version>", () => {
-    const { layer, seen } = clientLayer(() => page([]))
+    const { layer, seen } = Testing.scriptedClient(() => Testing.page([]))
     return Effect.gen(function*() {
       yield* get("/spec")
       const [request] = seen
@@ -51,7 +50,7 @@ describe("GraphClient telemetry", () => {
   })
 
   it.effect("transformClient adds a step of the user's own, seeing the finished request", () => {
-    const { layer, seen } = clientLayer(() => page([]), {}, {
+    const { layer, seen } = Testing.scriptedClient(() => Testing.page([]), {}, {
       transformClient: HttpClient.mapRequest((request) =>
         HttpClientRequest.setHeader(request, "x-seen-url", request.url)
       )
@@ -63,10 +62,10 @@ describe("GraphClient telemetry", () => {
   })
 
   it.effect("the span names the host and port, not a URL; counts are never negative; no sentinel values", () => {
-    const { layer } = clientLayer(script({ network: "ECONNRESET" }, page([])), {
+    const { layer } = Testing.scriptedClient(script({ network: "ECONNRESET" }, Testing.page([])), {
       baseUrl: "https://graph.example.com:8443"
     })
-    const recorder = makeRecorder()
+    const recorder = Testing.recorder()
     return Effect.gen(function*() {
       const fiber = yield* Effect.fork(get("/span").pipe(recorder.run))
       yield* TestClock.adjust("1 minute")
@@ -91,11 +90,11 @@ describe("GraphClient telemetry", () => {
 
   it.effect("metrics: requests and durations by route and status class, retries and errors by error tag", () => {
     const route = "/metrics"
-    const { layer } = clientLayer(
+    const { layer } = Testing.scriptedClient(
       script(
-        graphError({ message: "busy", code: 2, is_transient: true }, 503),
-        page([]),
-        graphError({ message: "bad", code: 100 }, 400)
+        Testing.graphError({ message: "busy", code: 2, is_transient: true }, 503),
+        Testing.page([]),
+        Testing.graphError({ message: "bad", code: 100 }, 400)
       ),
       { retry: { baseDelay: "1 second", jitter: false } }
     )
@@ -120,10 +119,10 @@ describe("GraphClient telemetry", () => {
   })
 
   it.scoped("retries are announced as GraphEvents.RetryScheduled and in the log", () => {
-    const { layer } = clientLayer(
-      script(graphError({ message: "slow down", code: 80008 }, 400, { "retry-after": "3" }), page([]))
+    const { layer } = Testing.scriptedClient(
+      script(Testing.graphError({ message: "slow down", code: 80008 }, 400, { "retry-after": "3" }), Testing.page([]))
     )
-    const recorder = makeRecorder()
+    const recorder = Testing.recorder()
     return Effect.gen(function*() {
       const events = yield* GraphEvents.make()
       const received = yield* events.subscribe
@@ -146,8 +145,11 @@ describe("GraphClient telemetry", () => {
   })
 
   it.scoped("a served version other than the requested one is warned about once per client", () => {
-    const { layer } = clientLayer(() => ({ body: { data: [] }, headers: { "facebook-api-version": "v28.0" } }))
-    const recorder = makeRecorder()
+    const { layer } = Testing.scriptedClient(() => ({
+      body: { data: [] },
+      headers: { "facebook-api-version": "v28.0" }
+    }))
+    const recorder = Testing.recorder()
     return Effect.gen(function*() {
       const events = yield* GraphEvents.make()
       const received = yield* events.subscribe
@@ -176,7 +178,9 @@ describe("GraphClient telemetry", () => {
       for (
         const [code, tag] of [[0, "GraphAuthError"], [3, "GraphPermissionError"]] as const
       ) {
-        const { layer, seen } = clientLayer(() => graphError({ message: "no", type: "AuthException", code }, 400))
+        const { layer, seen } = Testing.scriptedClient(() =>
+          Testing.graphError({ message: "no", type: "AuthException", code }, 400)
+        )
         const fiber = yield* Effect.fork(Effect.flip(get("/codes")).pipe(Effect.provide(layer)))
         yield* TestClock.adjust("1 hour")
         expect(yield* Fiber.join(fiber)).toMatchObject({ _tag: tag, code, attempts: 1 })

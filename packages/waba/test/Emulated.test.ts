@@ -1,9 +1,9 @@
+import { Testing } from "@effect-waba/emulator"
 import { Filter, OwnedAccounts } from "@effect-waba/waba"
 import { describe, expect, it } from "@effect/vitest"
 import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
-import { inProcess, oracle, overTheWire } from "./utils/Emulated.js"
 
 const collect = <A, E, R>(stream: Stream.Stream<A, E, R>) =>
   Effect.map(Stream.runCollect(stream), Chunk.toReadonlyArray)
@@ -12,7 +12,9 @@ describe("OwnedAccounts against the emulator", () => {
   it.effect("10,000 accounts, each exactly once and in order, for both sorts", () =>
     Effect.gen(function*() {
       for (const sort of ["creation_time_ascending", "creation_time_descending"] as const) {
-        const { accounts, businessId, emulator } = yield* oracle(sort === "creation_time_descending")
+        const { accounts, businessId, emulator } = yield* Testing.ownedOracle({
+          descending: sort === "creation_time_descending"
+        })
         yield* emulator.resetRequests
         const got = yield* collect(OwnedAccounts.stream(businessId, { sort, limit: 100, fields: ["creation_time"] }))
         expect(got).toHaveLength(10_000)
@@ -25,18 +27,18 @@ describe("OwnedAccounts against the emulator", () => {
         expect(ordered).toBe(true)
         expect(yield* emulator.requestCount).toBe(100)
       }
-    }).pipe(Effect.provide(inProcess({ businesses: [10_000], rateLimit: false }))))
+    }).pipe(Effect.provide(Testing.inProcess({ businesses: [10_000], rateLimit: false }))))
 
   it.live("the same 10,000 over a real socket, with prefetch", () =>
     Effect.gen(function*() {
-      const { accounts, businessId } = yield* oracle()
+      const { accounts, businessId } = yield* Testing.ownedOracle()
       const got = yield* collect(OwnedAccounts.stream(businessId, { limit: 100, prefetch: 2 }))
       expect(got.map((a) => a.id)).toEqual(accounts.map((a) => a.id))
-    }).pipe(Effect.provide(overTheWire({ businesses: [10_000], rateLimit: false }))))
+    }).pipe(Effect.provide(Testing.overTheWire({ businesses: [10_000], rateLimit: false }))))
 
   it.effect("field selection returns exactly the requested fields with the emulator's values", () =>
     Effect.gen(function*() {
-      const { accounts, businessId, emulator } = yield* oracle()
+      const { accounts, businessId, emulator } = yield* Testing.ownedOracle()
       const got = yield* OwnedAccounts.all(businessId, {
         fields: ["name", "creation_time", "health_status", "ownership_type", "owner_business_info"]
       })
@@ -57,18 +59,18 @@ describe("OwnedAccounts against the emulator", () => {
       }
       const [request] = yield* emulator.requests
       expect(request!.query.fields).toBe("id,name,creation_time,health_status,ownership_type,owner_business_info")
-    }).pipe(Effect.provide(inProcess({ businesses: [60] }))))
+    }).pipe(Effect.provide(Testing.inProcess({ businesses: [60] }))))
 
   it.effect("default fields without a fields parameter", () =>
     Effect.gen(function*() {
-      const { accounts, businessId, emulator } = yield* oracle()
+      const { accounts, businessId, emulator } = yield* Testing.ownedOracle()
       const got = yield* OwnedAccounts.all(businessId)
       expect(got.map((a) => Object.keys(a).sort())).toEqual(
         accounts.map(() => ["currency", "id", "message_template_namespace", "name", "timezone_id"])
       )
       const [request] = yield* emulator.requests
       expect(request!.query.fields).toBeUndefined()
-    }).pipe(Effect.provide(inProcess({ businesses: [30] }))))
+    }).pipe(Effect.provide(Testing.inProcess({ businesses: [30] }))))
 
   describe("each filter operator matches a brute-force filter over the emulator's data", () => {
     const cases: ReadonlyArray<
@@ -112,30 +114,30 @@ describe("OwnedAccounts against the emulator", () => {
     for (const [name, build, keep] of cases) {
       it.effect(name, () =>
         Effect.gen(function*() {
-          const { accounts, businessId } = yield* oracle()
+          const { accounts, businessId } = yield* Testing.ownedOracle()
           const times = accounts.map((a) => a.creation_time)
           const expected = accounts.filter((a) => keep(a.creation_time, a.ownership_type, times)).map((a) => a.id)
           expect(expected.length).toBeGreaterThan(0)
           const got = yield* OwnedAccounts.all(businessId, { filtering: build(times), limit: 100 })
           expect(got.map((a) => a.id)).toEqual(expected)
-        }).pipe(Effect.provide(inProcess({ businesses: [500] }))))
+        }).pipe(Effect.provide(Testing.inProcess({ businesses: [500] }))))
     }
 
     it.effect("clauses combine with AND", () =>
       Effect.gen(function*() {
-        const { accounts, businessId } = yield* oracle()
+        const { accounts, businessId } = yield* Testing.ownedOracle()
         const pivot = accounts[250]!.creation_time
         const expected = accounts.filter((a) => a.creation_time > pivot && a.ownership_type !== "SELF").map((a) => a.id)
         const got = yield* OwnedAccounts.all(businessId, {
           filtering: [Filter.creationTime.greaterThan(new Date(pivot * 1000)), Filter.ownershipType.notIn("SELF")]
         })
         expect(got.map((a) => a.id)).toEqual(expected)
-      }).pipe(Effect.provide(inProcess({ businesses: [500] }))))
+      }).pipe(Effect.provide(Testing.inProcess({ businesses: [500] }))))
   })
 
   it.effect("Graph's filter-after-paging quirk: short and empty pages with next do not end the stream", () =>
     Effect.gen(function*() {
-      const { accounts, businessId, emulator } = yield* oracle()
+      const { accounts, businessId, emulator } = yield* Testing.ownedOracle()
       const pivot = accounts[940]!.creation_time
       const expected = accounts.filter((a) => a.creation_time > pivot).map((a) => a.id)
       const pages = yield* collect(OwnedAccounts.pages(businessId, {
@@ -145,22 +147,22 @@ describe("OwnedAccounts against the emulator", () => {
       expect(pages.filter((p) => p.accounts.length === 0 && p.hasNext).length).toBeGreaterThan(5)
       expect(pages.flatMap((p) => p.accounts.map((a) => a.id))).toEqual(expected)
       expect(yield* emulator.requestCount).toBe(20)
-    }).pipe(Effect.provide(inProcess({ businesses: [1000], quirks: { filterAfterPaging: true } }))))
+    }).pipe(Effect.provide(Testing.inProcess({ businesses: [1000], quirks: { filterAfterPaging: true } }))))
 
   it.effect("Stream.take(n) requests no page beyond the one holding the n-th account", () =>
     Effect.gen(function*() {
-      const { businessId, emulator } = yield* oracle()
+      const { businessId, emulator } = yield* Testing.ownedOracle()
       for (const [n, pages] of [[1, 1], [25, 1], [26, 2], [100, 4], [101, 5]] as const) {
         yield* emulator.resetRequests
         const got = yield* collect(OwnedAccounts.stream(businessId, { limit: 25 }).pipe(Stream.take(n)))
         expect(got).toHaveLength(n)
         expect(yield* emulator.requestCount).toBe(pages)
       }
-    }).pipe(Effect.provide(inProcess({ businesses: [1000] }))))
+    }).pipe(Effect.provide(Testing.inProcess({ businesses: [1000] }))))
 
   it.live("after an injected failure, resuming from the last page's cursor completes the set, nothing lost or repeated", () =>
     Effect.gen(function*() {
-      const { accounts, businessId, emulator } = yield* oracle()
+      const { accounts, businessId, emulator } = yield* Testing.ownedOracle()
       // Request 4 fails more often than the retry budget allows.
       yield* emulator.setFaults([{ kind: "httpError", status: 503, when: { requests: [4, 5, 6] } }])
       const delivered: Array<string> = []
@@ -182,13 +184,13 @@ describe("OwnedAccounts against the emulator", () => {
       const rest = yield* collect(OwnedAccounts.stream(businessId, { limit: 40, after: resumeAfter }))
       const all = [...delivered, ...rest.map((a) => a.id)]
       expect(all).toEqual(accounts.map((a) => a.id))
-    }).pipe(Effect.provide(overTheWire({ businesses: [300], rateLimit: false }, {
+    }).pipe(Effect.provide(Testing.overTheWire({ businesses: [300], rateLimit: false }, {
       retry: { maxRetries: 2, baseDelay: "5 millis", jitter: false }
     }))))
 
   it.effect("a stale cursor (its account was deleted) is a typed Graph error", () =>
     Effect.gen(function*() {
-      const { accounts, businessId, emulator } = yield* oracle()
+      const { accounts, businessId, emulator } = yield* Testing.ownedOracle()
       const [first] = yield* collect(OwnedAccounts.pages(businessId, { limit: 10 }).pipe(Stream.take(1)))
       // The emulator's cursors point at the last account of their page; deleting it makes them stale.
       yield* emulator.deleteAccounts(businessId, [accounts[9]!.id])
@@ -197,11 +199,11 @@ describe("OwnedAccounts against the emulator", () => {
       )
       expect(error._tag).toBe("GraphApiError")
       expect(error).toMatchObject({ code: 2642 })
-    }).pipe(Effect.provide(inProcess({ businesses: [50] }))))
+    }).pipe(Effect.provide(Testing.inProcess({ businesses: [50] }))))
 
   it.effect("bad input sends zero requests to the emulator", () =>
     Effect.gen(function*() {
-      const { businessId, emulator } = yield* oracle()
+      const { businessId, emulator } = yield* Testing.ownedOracle()
       const attempts = [
         OwnedAccounts.stream("../" + businessId),
         OwnedAccounts.stream(businessId, { fields: ["nope" as never] }),
@@ -213,5 +215,5 @@ describe("OwnedAccounts against the emulator", () => {
         expect(error._tag).toBe("InvalidRequestError")
       }
       expect(yield* emulator.requestCount).toBe(0)
-    }).pipe(Effect.provide(inProcess())))
+    }).pipe(Effect.provide(Testing.inProcess())))
 })

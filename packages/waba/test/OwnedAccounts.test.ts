@@ -1,16 +1,70 @@
+import { Testing } from "@effect-waba/emulator"
 import { GraphError } from "@effect-waba/graph-core"
 import { Filter, OwnedAccounts } from "@effect-waba/waba"
-import * as HttpClient from "@effect/platform/HttpClient"
-import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import { describe, expect, it } from "@effect/vitest"
 import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
-import * as Layer from "effect/Layer"
 import * as Stream from "effect/Stream"
 import { createHmac } from "node:crypto"
-import { fakeGraph, graphLayer, makeAccounts, SECRET, TOKEN } from "./utils/FakeGraph.js"
 
 const businessId = "1234567890"
+
+interface FakeOptions {
+  /** Raw account objects, served in order. */
+  readonly accounts: ReadonlyArray<Record<string, unknown>>
+  /** Request indexes (0-based) answered with an empty `data` but a `next` link, before the real page. */
+  readonly emptyPagesAt?: ReadonlySet<number>
+  /** Request indexes answered with a Graph error instead. */
+  readonly failAt?: ReadonlyMap<number, { readonly status: number; readonly error: Record<string, unknown> }>
+}
+
+const cursor = (offset: number, tag?: number) =>
+  Buffer.from(tag === undefined ? String(offset) : `${offset}:${tag}`).toString("base64url")
+
+/**
+ * The owned-accounts edge as a scripted server: cursor = offset, `next` only while accounts remain,
+ * `cursors.after` present even on the last page; 25 a page when the request has no `limit`.
+ */
+const fakeGraph = (options: FakeOptions, config: Testing.ConfigOverrides = {}) =>
+  Testing.scriptedClient((seen, index): Testing.Reply => {
+    const failure = options.failAt?.get(index)
+    if (failure !== undefined) return Testing.graphError(failure.error, failure.status)
+    const limit = Number(seen.url.searchParams.get("limit") ?? 25)
+    const after = seen.url.searchParams.get("after")
+    // An empty page's cursor names the same offset under a new cursor, as Graph's do.
+    const offset = after === null ? 0 : Number(Buffer.from(after, "base64url").toString().split(":")[0])
+    const nextUrl = (next: string) => {
+      const url = new URL(seen.url.toString())
+      url.searchParams.set("after", next)
+      url.searchParams.delete("appsecret_proof")
+      return url.toString()
+    }
+    if (options.emptyPagesAt?.has(index)) {
+      const here = cursor(offset, index)
+      return { body: { data: [], paging: { cursors: { before: here, after: here }, next: nextUrl(here) } } }
+    }
+    const slice = options.accounts.slice(offset, offset + limit)
+    const end = offset + slice.length
+    return {
+      body: {
+        data: slice,
+        paging: {
+          cursors: { before: cursor(offset), after: cursor(end) },
+          ...(end < options.accounts.length ? { next: nextUrl(cursor(end)) } : {})
+        }
+      }
+    }
+  }, { retry: false, ...config })
+
+const makeAccounts = (n: number) =>
+  Array.from({ length: n }, (_, i) => ({
+    id: String(100000 + i),
+    name: `Account ${i}`,
+    currency: "USD",
+    timezone_id: "1",
+    message_template_namespace: `ns_${i}`,
+    creation_time: 1_600_000_000 + i * 3600
+  }))
 
 const ids = <A extends { readonly id: string }>(stream: Stream.Stream<A, any, any>) =>
   stream.pipe(Stream.map((a) => a.id), Stream.runCollect, Effect.map(Chunk.toReadonlyArray))
@@ -24,7 +78,7 @@ describe("OwnedAccounts.stream paging", () => {
       expect(got).toEqual(accounts.map((a) => a.id))
       // 6 pages: the last has cursors.after but no next, and its cursor is not followed.
       expect(fake.seen).toHaveLength(6)
-    }).pipe(Effect.provide(graphLayer(fake)))
+    }).pipe(Effect.provide(fake.layer))
   })
 
   it.effect("an empty page with next does not end the stream", () => {
@@ -34,12 +88,12 @@ describe("OwnedAccounts.stream paging", () => {
       const got = yield* ids(OwnedAccounts.stream(businessId, { limit: 10 }))
       expect(got).toEqual(accounts.map((a) => a.id))
       expect(fake.seen).toHaveLength(6)
-    }).pipe(Effect.provide(graphLayer(fake)))
+    }).pipe(Effect.provide(fake.layer))
   })
 
   it.effect("every page carries the same auth, proof, fields, filter, sort and limit as the first", () => {
-    const fake = fakeGraph({ accounts: makeAccounts(25) })
-    const proof = createHmac("sha256", SECRET).update(TOKEN).digest("hex")
+    const fake = fakeGraph({ accounts: makeAccounts(25) }, { appSecret: Testing.appSecret })
+    const proof = createHmac("sha256", Testing.appSecret).update(Testing.token).digest("hex")
     return Effect.gen(function*() {
       yield* OwnedAccounts.stream(businessId, {
         fields: ["name", "creation_time"],
@@ -50,7 +104,7 @@ describe("OwnedAccounts.stream paging", () => {
       expect(fake.seen).toHaveLength(5)
       const first = fake.seen[0]!
       for (const request of fake.seen) {
-        expect(request.headers.authorization).toBe(`Bearer ${TOKEN}`)
+        expect(request.headers.authorization).toBe(`Bearer ${Testing.token}`)
         expect(request.url.pathname).toBe(`/v27.0/${businessId}/owned_whatsapp_business_accounts`)
         expect(request.url.searchParams.get("appsecret_proof")).toBe(proof)
         for (const key of ["fields", "filtering", "sort", "limit"]) {
@@ -66,7 +120,7 @@ describe("OwnedAccounts.stream paging", () => {
         null,
         ...[5, 10, 15, 20].map((n) => Buffer.from(String(n)).toString("base64url"))
       ])
-    }).pipe(Effect.provide(graphLayer(fake, { appSecret: SECRET })))
+    }).pipe(Effect.provide(fake.layer))
   })
 
   it.effect("taking the first N accounts requests no page beyond the one holding the Nth", () =>
@@ -74,7 +128,7 @@ describe("OwnedAccounts.stream paging", () => {
       for (const [take, pages] of [[1, 1], [10, 1], [11, 2], [20, 2], [21, 3]] as const) {
         const fake = fakeGraph({ accounts: makeAccounts(100) })
         const got = yield* ids(OwnedAccounts.stream(businessId, { limit: 10 }).pipe(Stream.take(take))).pipe(
-          Effect.provide(graphLayer(fake))
+          Effect.provide(fake.layer)
         )
         expect(got).toHaveLength(take)
         expect(fake.seen).toHaveLength(pages)
@@ -104,10 +158,10 @@ describe("OwnedAccounts.stream paging", () => {
 
       const healthy = fakeGraph({ accounts })
       const rest = yield* ids(OwnedAccounts.stream(businessId, { limit: 10, after: resumeAfter })).pipe(
-        Effect.provide(graphLayer(healthy))
+        Effect.provide(healthy.layer)
       )
       expect([...delivered, ...rest]).toEqual(accounts.map((a) => a.id))
-    }).pipe(Effect.provide(graphLayer(failing)))
+    }).pipe(Effect.provide(failing.layer))
   })
 
   it.effect("a failure on the first page has no cursor to resume from: restart from the beginning", () => {
@@ -119,7 +173,7 @@ describe("OwnedAccounts.stream paging", () => {
       const error = yield* Effect.flip(Stream.runDrain(OwnedAccounts.stream(businessId)))
       expect(error).toMatchObject({ _tag: "GraphPermissionError", code: 200 })
       expect(error).not.toHaveProperty("resumeAfter")
-    }).pipe(Effect.provide(graphLayer(fake)))
+    }).pipe(Effect.provide(fake.layer))
   })
 
   it.effect("pages() exposes cursors, hasNext, nextAfter and usage for checkpointing", () => {
@@ -136,7 +190,7 @@ describe("OwnedAccounts.stream paging", () => {
       expect(pages[0]!.nextAfter).toBe(Buffer.from("5").toString("base64url"))
       expect(pages[2]!.nextAfter).toBeUndefined()
       expect(pages[2]!.cursors.after).toBe(Buffer.from("12").toString("base64url"))
-    }).pipe(Effect.provide(graphLayer(fake)))
+    }).pipe(Effect.provide(fake.layer))
   })
 
   it.effect("prefetch delivers the same accounts in the same order", () => {
@@ -146,7 +200,7 @@ describe("OwnedAccounts.stream paging", () => {
       const got = yield* ids(OwnedAccounts.stream(businessId, { limit: 10, prefetch: 3 }))
       expect(got).toEqual(accounts.map((a) => a.id))
       expect(fake.seen).toHaveLength(10)
-    }).pipe(Effect.provide(graphLayer(fake)))
+    }).pipe(Effect.provide(fake.layer))
   })
 })
 
@@ -177,7 +231,7 @@ describe("OwnedAccounts decoding", () => {
         ownership_type: "CLIENT_OWNED",
         brand_new_field: { nested: true }
       })
-    }).pipe(Effect.provide(graphLayer(fake)))
+    }).pipe(Effect.provide(fake.layer))
   })
 
   it.effect("a body that breaks the contract is a GraphDecodeError", () => {
@@ -186,37 +240,35 @@ describe("OwnedAccounts decoding", () => {
       const error = yield* Effect.flip(OwnedAccounts.all(businessId))
       expect(error._tag).toBe("GraphDecodeError")
       expect(error.message).toContain("id")
-    }).pipe(Effect.provide(graphLayer(fake)))
+    }).pipe(Effect.provide(fake.layer))
   })
 })
 
-/** A server that answers each cursor with a fixed page: `pages[cursor ?? ""]`. */
-const scripted = (pages: Record<string, { readonly ids: ReadonlyArray<string>; readonly next?: string }>) => {
-  const seen: Array<string | null> = []
-  const layer = Layer.succeed(
-    HttpClient.HttpClient,
-    HttpClient.make((request, url) =>
-      Effect.sync(() => {
-        const after = url.searchParams.get("after")
-        seen.push(after)
-        const page = pages[after ?? ""]!
-        const body = {
-          data: page.ids.map((id) => ({ id })),
-          paging: {
-            cursors: { after: page.next ?? "end" },
-            ...(page.next !== undefined ? { next: `https://graph.facebook.com/v27.0/x?after=${page.next}` } : {})
-          }
+/** A server that answers each cursor with a fixed page, `pages[cursor ?? ""]`, and records the cursors. */
+const cursorServer = (pages: Record<string, { readonly ids: ReadonlyArray<string>; readonly next?: string }>) => {
+  const server = Testing.scriptedClient((seen) => {
+    const page = pages[seen.url.searchParams.get("after") ?? ""]!
+    return {
+      body: {
+        data: page.ids.map((id) => ({ id })),
+        paging: {
+          cursors: { after: page.next ?? "end" },
+          ...(page.next !== undefined ? { next: `https://graph.facebook.com/v27.0/x?after=${page.next}` } : {})
         }
-        return HttpClientResponse.fromWeb(request, new Response(JSON.stringify(body)))
-      })
-    )
-  )
-  return { seen, layer }
+      }
+    }
+  }, { retry: false })
+  return {
+    get seen() {
+      return server.seen.map((seen) => seen.url.searchParams.get("after"))
+    },
+    layer: server.layer
+  }
 }
 
 describe("OwnedAccounts against a broken server", () => {
   it.effect("a server that hands back the cursor it was given fails at once instead of re-delivering the page", () => {
-    const server = scripted({ "": { ids: ["1", "2"], next: "A" }, A: { ids: ["3"], next: "A" } })
+    const server = cursorServer({ "": { ids: ["1", "2"], next: "A" }, A: { ids: ["3"], next: "A" } })
     return Effect.gen(function*() {
       const delivered: Array<string> = []
       const error = yield* OwnedAccounts.stream(businessId).pipe(
@@ -227,11 +279,11 @@ describe("OwnedAccounts against a broken server", () => {
       expect(error.message).toContain("the cursor it was fetched with")
       expect(delivered).toEqual(["1", "2", "3"])
       expect(server.seen).toEqual([null, "A"])
-    }).pipe(Effect.provide(graphLayer(server)))
+    }).pipe(Effect.provide(server.layer))
   })
 
   it.effect("a cycle A -> B -> A ends the read after each account was delivered once", () => {
-    const server = scripted({
+    const server = cursorServer({
       "": { ids: ["1"], next: "A" },
       A: { ids: ["2"], next: "B" },
       B: { ids: ["3"], next: "C" },
@@ -247,33 +299,26 @@ describe("OwnedAccounts against a broken server", () => {
       expect(error.message).toContain("a cycle of 3 pages")
       expect(delivered).toEqual(["1", "2", "3", "4"])
       expect(server.seen).toEqual([null, "A", "B", "C"])
-    }).pipe(Effect.provide(graphLayer(server)))
+    }).pipe(Effect.provide(server.layer))
   })
 
   it.effect("resuming with after: a next pointing back at that cursor is a cycle too", () => {
-    const server = scripted({ X: { ids: ["9"], next: "X" } })
+    const server = cursorServer({ X: { ids: ["9"], next: "X" } })
     return Effect.gen(function*() {
       const error = yield* Effect.flip(Stream.runDrain(OwnedAccounts.stream(businessId, { after: "X" })))
       expect(error).toMatchObject({ _tag: "GraphPagingError", reason: "CursorCycle", page: 1 })
       expect(server.seen).toEqual(["X"])
-    }).pipe(Effect.provide(graphLayer(server)))
+    }).pipe(Effect.provide(server.layer))
   })
 
   it.effect("a next link without any cursor is a typed error, not a loop from the start", () => {
-    const layer = Layer.succeed(
-      HttpClient.HttpClient,
-      HttpClient.make((request) =>
-        Effect.succeed(
-          HttpClientResponse.fromWeb(
-            request,
-            new Response(JSON.stringify({ data: [{ id: "1" }], paging: { next: "https://graph.facebook.com/x" } }))
-          )
-        )
-      )
+    const { layer } = Testing.scriptedClient(
+      () => ({ body: { data: [{ id: "1" }], paging: { next: "https://graph.facebook.com/x" } } }),
+      { retry: false }
     )
     return Effect.gen(function*() {
       const error = yield* Effect.flip(Stream.runDrain(OwnedAccounts.stream(businessId)))
       expect(error).toMatchObject({ _tag: "GraphPagingError", reason: "MissingCursor", page: 1 })
-    }).pipe(Effect.provide(graphLayer({ layer })))
+    }).pipe(Effect.provide(layer))
   })
 })

@@ -3,6 +3,7 @@
  * resumed later, after the emulator added and deleted accounts in the middle, neither loses nor repeats
  * an account — where a stored cursor goes stale.
  */
+import { Testing } from "@effect-waba/emulator"
 import { GraphPaging } from "@effect-waba/graph-core"
 import { OwnedAccounts } from "@effect-waba/waba"
 import { describe, expect, it } from "@effect/vitest"
@@ -10,7 +11,6 @@ import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
-import { inProcess, oracle } from "./utils/Emulated.js"
 
 const idsOf = <E, R>(stream: Stream.Stream<{ readonly id: string }, E, R>) =>
   Effect.map(Stream.runCollect(Stream.map(stream, (a) => a.id)), Chunk.toReadonlyArray)
@@ -18,7 +18,7 @@ const idsOf = <E, R>(stream: Stream.Stream<{ readonly id: string }, E, R>) =>
 describe("resume from a data checkpoint", () => {
   it.effect("after deletions and additions mid-read: everything that still exists is delivered exactly once", () =>
     Effect.gen(function*() {
-      const { accounts: before, businessId, emulator } = yield* oracle()
+      const { accounts: before, businessId, emulator } = yield* Testing.ownedOracle()
       // Read three pages, keeping the last page's checkpoint.
       const firstPages = yield* OwnedAccounts.pages(businessId, { limit: 20, sort: "creation_time_ascending" }).pipe(
         Stream.take(3),
@@ -53,11 +53,11 @@ describe("resume from a data checkpoint", () => {
       expect(now.every((id) => all.includes(id))).toBe(true)
       expect(rest).not.toContain(later)
       expect(rest).toEqual(now.filter((id) => !delivered.includes(id)))
-    }).pipe(Effect.provide(inProcess({ businesses: [137], rateLimit: false }))))
+    }).pipe(Effect.provide(Testing.inProcess({ businesses: [137], rateLimit: false }))))
 
   it.effect("a checkpoint taken in the middle of a busy second skips exactly the ids it saw", () =>
     Effect.gen(function*() {
-      const { businessId, emulator } = yield* oracle()
+      const { businessId, emulator } = yield* Testing.ownedOracle()
       // Thirty accounts created in the same second: pages of 7 end inside it.
       const crowd = yield* emulator.addAccounts(businessId, 30, { creationTime: 1_800_000_000 })
       const pages = yield* OwnedAccounts.pages(businessId, {
@@ -77,11 +77,13 @@ describe("resume from a data checkpoint", () => {
         const rest = yield* idsOf(OwnedAccounts.stream(businessId, { limit: 7, checkpoint: from }))
         expect([...checkpoint.ids, ...rest]).toEqual(crowd.map((a) => String(a.id)))
       }
-    }).pipe(Effect.provide(inProcess({ businesses: [40], rateLimit: false, quirks: { filterAfterPaging: false } }))))
+    }).pipe(
+      Effect.provide(Testing.inProcess({ businesses: [40], rateLimit: false, quirks: { filterAfterPaging: false } }))
+    ))
 
   it.effect("a fresh checkpoint resumes by its cursor (no re-reading); a stale one from its data, losing nothing", () =>
     Effect.gen(function*() {
-      const { accounts: truth, businessId, emulator } = yield* oracle()
+      const { accounts: truth, businessId, emulator } = yield* Testing.ownedOracle()
       const [, second] = yield* OwnedAccounts.pages(businessId, { limit: 25, sort: "creation_time_ascending" }).pipe(
         Stream.take(2),
         Stream.runCollect,
@@ -108,11 +110,11 @@ describe("resume from a data checkpoint", () => {
       expect(JSON.parse(log[1]!.query.filtering!)).toEqual([
         { field: "creation_time", operator: "GREATER_THAN", value: checkpoint.at! - 1 }
       ])
-    }).pipe(Effect.provide(inProcess({ businesses: [137], rateLimit: false }))))
+    }).pipe(Effect.provide(Testing.inProcess({ businesses: [137], rateLimit: false }))))
 
   it.effect("checkpoints need the ascending sort; a descending read has none, and a checkpoint is refused with it", () =>
     Effect.gen(function*() {
-      const { businessId, emulator } = yield* oracle()
+      const { businessId, emulator } = yield* Testing.ownedOracle()
       const [page] = yield* OwnedAccounts.pages(businessId, { sort: "creation_time_descending" }).pipe(
         Stream.take(1),
         Stream.runCollect,
@@ -126,5 +128,5 @@ describe("resume from a data checkpoint", () => {
       })))
       expect(refused).toMatchObject({ _tag: "InvalidRequestError", parameter: "checkpoint" })
       expect(yield* emulator.requestCount).toBe(0)
-    }).pipe(Effect.provide(inProcess({ businesses: [40], rateLimit: false }))))
+    }).pipe(Effect.provide(Testing.inProcess({ businesses: [40], rateLimit: false }))))
 })

@@ -134,10 +134,6 @@ export class Core {
     this.resetRateLimits()
   }
 
-  get requestsSoFar(): number {
-    return this.counter
-  }
-
   setFaults(rules: ReadonlyArray<Faults.Rule>): void {
     this.rules = rules.map((rule) => Faults.resolve(rule, this.counter))
   }

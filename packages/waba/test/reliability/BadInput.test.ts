@@ -2,6 +2,7 @@
  * Bad input, table-driven over every public entry point: each row gets its typed error with a message
  * naming the problem, and the emulator records zero requests.
  */
+import { Testing } from "@effect-waba/emulator"
 import { Emulator, EmulatorHttpClient } from "@effect-waba/emulator"
 import { GraphClient, GraphConfig } from "@effect-waba/graph-core"
 import { Filter, OwnedAccounts } from "@effect-waba/waba"
@@ -13,7 +14,6 @@ import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
-import { inProcess } from "../utils/Emulated.js"
 
 type AnyOptions = OwnedAccounts.Options<ReadonlyArray<any>, string>
 
@@ -189,7 +189,7 @@ describe("bad input is refused with a typed error and sends nothing", () => {
             refused++
           }
           expect(yield* emulator.requestCount).toBe(0)
-        }).pipe(Effect.provide(inProcess())))
+        }).pipe(Effect.provide(Testing.inProcess())))
     }
   })
 
@@ -254,7 +254,7 @@ describe("bad input is refused with a typed error and sends nothing", () => {
           expect(error).toMatchObject({ parameter })
           refused++
           expect(yield* emulator.requestCount).toBe(0)
-        }).pipe(Effect.provide(inProcess())))
+        }).pipe(Effect.provide(Testing.inProcess())))
     }
   })
 

@@ -3,13 +3,13 @@
  * it fully delivered says where to continue (its checkpoint, and its cursor), and a new read from there
  * completes the set with nothing lost or repeated.
  */
+import { Testing } from "@effect-waba/emulator"
 import type * as Faults from "@effect-waba/emulator/Faults"
 import { OwnedAccounts } from "@effect-waba/waba"
 import { describe, expect, it } from "@effect/vitest"
 import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
-import { oracle, overTheWire } from "../utils/Emulated.js"
 
 const cases: ReadonlyArray<readonly [string, Faults.Fault, string, string | undefined]> = [
   ["HTTP 503 with Graph's body", { kind: "httpError", status: 503 }, "GraphTransientError", undefined],
@@ -24,7 +24,7 @@ describe("faults beyond the retry budget", () => {
   for (const [name, fault, tag, reason] of cases) {
     it.live(`${name}: ${tag}${reason ? ` (${reason})` : ""}; resuming from the last checkpoint completes the set`, () =>
       Effect.gen(function*() {
-        const { accounts: truth, businessId, emulator } = yield* oracle()
+        const { accounts: truth, businessId, emulator } = yield* Testing.ownedOracle()
         // Page 6 (requests 6, 7, 8 with two retries) keeps failing.
         yield* emulator.setFaults([{ ...fault, when: { requests: [6, 7, 8] } } as Faults.Rule])
         const delivered: Array<string> = []
@@ -54,7 +54,7 @@ describe("faults beyond the retry budget", () => {
           OwnedAccounts.stream(businessId, { limit: 50, sort: "creation_time_ascending", after: last!.nextAfter })
         )
         expect([...delivered, ...fromCursor]).toEqual(truth.map((a) => a.id))
-      }).pipe(Effect.provide(overTheWire({ businesses: [1_000], rateLimit: false }, {
+      }).pipe(Effect.provide(Testing.overTheWire({ businesses: [1_000], rateLimit: false }, {
         timeout: "300 millis",
         retry: { maxRetries: 2, baseDelay: "2 millis", jitter: false }
       }))))

@@ -3,14 +3,13 @@
  * on a share of requests. Every account must arrive exactly once and in order, and the client must
  * have made exactly one extra request per fault injected.
  */
+import { Testing } from "@effect-waba/emulator"
 import type * as Faults from "@effect-waba/emulator/Faults"
 import { OwnedAccounts } from "@effect-waba/waba"
 import { afterAll, describe, expect, it } from "@effect/vitest"
 import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
-import { makeRecorder } from "../../../graph-core/test/utils/Recorder.js"
-import { oracle, overTheWire } from "../utils/Emulated.js"
 
 const faults: ReadonlyArray<readonly [string, Faults.Fault]> = [
   ["HTTP 500", { kind: "httpError", status: 500 }],
@@ -46,9 +45,9 @@ describe("streams survive every fault kind", () => {
     const rate = fault.kind === "slow" ? 0.05 : 0.12
     it.live(`${name} on ${rate * 100}% of requests`, () =>
       Effect.gen(function*() {
-        const { accounts: truth, businessId, emulator } = yield* oracle()
+        const { accounts: truth, businessId, emulator } = yield* Testing.ownedOracle()
         yield* emulator.setFaults([{ ...fault, when: { rate } } as Faults.Rule])
-        const recorder = makeRecorder()
+        const recorder = Testing.recorder()
         const got = yield* OwnedAccounts.stream(businessId, { limit: pageSize }).pipe(
           Stream.map((a) => a.id),
           Stream.runCollect,
@@ -68,7 +67,7 @@ describe("streams survive every fault kind", () => {
         const aborted = (yield* emulator.requests).filter((r) => r.aborted).length
         if (fault.kind === "slow") expect(aborted).toBe(injected.length)
         figures.push({ name, injected: injected.length, requests, delivered: got.length, unique: new Set(got).size })
-      }).pipe(Effect.provide(overTheWire({ businesses: [accounts], rateLimit: false, seed: `faults-${name}` }, {
+      }).pipe(Effect.provide(Testing.overTheWire({ businesses: [accounts], rateLimit: false, seed: `faults-${name}` }, {
         // Generous next to a loopback round trip (a few ms), so that only the injected slow responses
         // time out even on a loaded machine.
         timeout: "1 second",

@@ -2,6 +2,7 @@
  * Interrupting a stream mid-request aborts the HTTP request (the emulator sees the client go away) and
  * leaves no fiber and no socket behind.
  */
+import { Testing } from "@effect-waba/emulator"
 import { Emulator, EmulatorServer } from "@effect-waba/emulator"
 import { GraphClient, GraphConfig } from "@effect-waba/graph-core"
 import { OwnedAccounts } from "@effect-waba/waba"
@@ -15,7 +16,6 @@ import * as Supervisor from "effect/Supervisor"
 import * as Http from "node:http"
 import * as Https from "node:https"
 import type * as Net from "node:net"
-import { eventually } from "../../../graph-core/test/utils/Wire.js"
 
 /** A Node HTTP agent whose sockets we can see. */
 const trackedAgent = () => {
@@ -64,13 +64,13 @@ describe("interruption", () => {
           Effect.supervised(supervisor),
           Effect.fork
         )
-        yield* eventually(Effect.map(emulator.requestCount, (n) => n >= 3), "the third request")
+        yield* Testing.eventually(Effect.map(emulator.requestCount, (n) => n >= 3), "the third request")
         const active = Object.values(tracked.agent.sockets).flat().length
         expect(active).toBe(1)
         yield* Fiber.interrupt(fiber)
 
         // The server saw the client go away...
-        yield* eventually(
+        yield* Testing.eventually(
           Effect.map(emulator.requests, (log) => log[2]?.aborted === true),
           "the emulator to see the abort"
         )

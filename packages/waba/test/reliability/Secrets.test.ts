@@ -3,6 +3,7 @@
  * `toString()` and JSON of every error, the URLs requested — across a run with failures, and find the
  * access token and the app secret nowhere. Paging links that carry `access_token` are scrubbed.
  */
+import { Testing } from "@effect-waba/emulator"
 import { Emulator, EmulatorHttpClient, EmulatorServer } from "@effect-waba/emulator"
 import { GraphClient, GraphConfig } from "@effect-waba/graph-core"
 import { OwnedAccounts } from "@effect-waba/waba"
@@ -14,7 +15,6 @@ import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Stream from "effect/Stream"
-import { everyRendering, makeRecorder } from "../../../graph-core/test/utils/Recorder.js"
 
 const TOKEN = "EAAGsecretTokenForTheReliabilitySuite0123456789"
 const SECRET = "app-secret-for-the-reliability-suite-42"
@@ -43,7 +43,7 @@ describe("secrets never leak", () => {
             Layer.provide(FetchHttpClient.layer)
           ))
       )
-    const recorder = makeRecorder()
+    const recorder = Testing.recorder()
     return Effect.gen(function*() {
       const emulator = yield* Emulator.Emulator
       const [business, other] = emulator.businessIds as [string, string]
@@ -70,7 +70,7 @@ describe("secrets never leak", () => {
       ])
       expect(recorder.logs.filter((l) => l.message.includes("retrying")).length).toBeGreaterThan(10)
       const requested = (yield* emulator.requests).map((r) => `${r.path}?${new URLSearchParams(r.query)}`)
-      const everything = [recorder.dump(), ...errors.map(everyRendering), ...requested].join("\n")
+      const everything = [recorder.dump(), ...errors.map(Testing.everyRendering), ...requested].join("\n")
       expect(everything).not.toContain(TOKEN)
       expect(everything).not.toContain(SECRET)
     }).pipe(Effect.provide(server))

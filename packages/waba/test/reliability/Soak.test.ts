@@ -2,6 +2,7 @@
  * A soak: many concurrent streams against one emulator server for a bounded time, with faults on.
  * Every completed read must deliver exactly its business's accounts, in order.
  */
+import { Testing } from "@effect-waba/emulator"
 import { Emulator } from "@effect-waba/emulator"
 import { OwnedAccounts } from "@effect-waba/waba"
 import { describe, expect, it } from "@effect/vitest"
@@ -10,7 +11,6 @@ import * as Effect from "effect/Effect"
 import * as Logger from "effect/Logger"
 import * as LogLevel from "effect/LogLevel"
 import * as Stream from "effect/Stream"
-import { overTheWire } from "../utils/Emulated.js"
 
 const soakMillis = Number(process.env.SOAK_MS ?? 6_000)
 const workers = 12
@@ -73,7 +73,7 @@ describe("soak", () => {
           [...byKind].map(([k, v]) => `${k} ${v}`).join(", ")
         }), ${delivered} accounts delivered of ${expected} expected`
       )
-    }).pipe(Effect.provide(overTheWire({ businesses: sizes, rateLimit: false, seed: "soak" }, {
+    }).pipe(Effect.provide(Testing.overTheWire({ businesses: sizes, rateLimit: false, seed: "soak" }, {
       timeout: "2 seconds",
       retry: { maxRetries: 8, baseDelay: "2 millis", maxDelay: "20 millis" }
     }))), 120_000)
