@@ -9,6 +9,7 @@ import * as Stream from "effect/Stream"
 import * as GraphClient from "../GraphClient.js"
 import { GraphPagingError } from "../GraphError.js"
 import * as Redaction from "../Redaction.js"
+import * as Telemetry from "./client/telemetry.js"
 import type * as internal from "./prepare.js"
 
 import type { Checkpoint, Page, ReadError } from "../GraphPaging.js"
@@ -210,7 +211,7 @@ const fetchPage = (
         (completed) => [page(completed), next] as const
       )
     }),
-    Effect.withSpan(`${edge.name}.page`, {
+    Telemetry.spanned(`${edge.name}.page`, {
       attributes: { "graph.page": state.number, [`graph.${edge.parent.param.replace(/-/g, "_")}`]: prepared.parentId }
     })
   )

@@ -5,6 +5,7 @@
  * length is checked against the limit before reading, and then read whole: HTTP framing keeps the
  * transport to the declared length.
  */
+import type * as Headers from "@effect/platform/Headers"
 import type * as HttpClientError from "@effect/platform/HttpClientError"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Data from "effect/Data"
@@ -24,11 +25,11 @@ interface Reading {
   readonly decoder: TextDecoder
 }
 
-const declaredLength = (response: HttpClientResponse.HttpClientResponse): number | undefined => {
-  const encoding = response.headers["content-encoding"]
+const declaredLength = (headers: Headers.Headers): number | undefined => {
+  const encoding = headers["content-encoding"]
   // A compressed body's declared length says nothing about its size once decompressed.
   if (encoding !== undefined && encoding.trim().toLowerCase() !== "identity") return undefined
-  const raw = response.headers["content-length"]
+  const raw = headers["content-length"]
   if (raw === undefined || !/^\d+$/.test(raw.trim())) return undefined
   return Number(raw.trim())
 }
@@ -40,9 +41,11 @@ const declaredLength = (response: HttpClientResponse.HttpClientResponse): number
  */
 export const readText = (
   response: HttpClientResponse.HttpClientResponse,
-  limit: number
+  limit: number,
+  // The platform builds its headers afresh on every read of `response.headers`: callers pass them once.
+  headers: Headers.Headers = response.headers
 ): Effect.Effect<string, BodyTooLarge | HttpClientError.ResponseError> => {
-  const declared = declaredLength(response)
+  const declared = declaredLength(headers)
   // Announced as too large: refuse before reading a byte.
   if (declared !== undefined && declared > limit) return Effect.fail(new BodyTooLarge({ seen: declared, limit }))
   // Announced within the limit, uncompressed: HTTP framing stops the transport at the declared length,

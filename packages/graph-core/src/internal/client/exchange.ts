@@ -2,6 +2,7 @@
  * One HTTP attempt: send the request, read the body within the size limit, all within the timeout.
  * Every way that can fail becomes a `GraphTransportError`, with a message scrubbed of secrets.
  */
+import type * as Headers from "@effect/platform/Headers"
 import type * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpClientError from "@effect/platform/HttpClientError"
 import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
@@ -20,6 +21,8 @@ import { timeoutFail } from "./timeout.js"
  */
 export interface Exchange {
   readonly response: HttpClientResponse.HttpClientResponse
+  /** `response.headers`, read once (the platform converts them again on every read). */
+  readonly headers: Headers.Headers
   readonly text: string
 }
 
@@ -99,9 +102,13 @@ export const make = (
   ): Effect.Effect<Exchange, GraphError.GraphTransportError> => {
     const context: ExchangeContext = { ...attempt, scrub: scrubberFor(undefined) }
     return client.execute(request).pipe(
-      Effect.flatMap((response) =>
-        Effect.map(readText(response, options.maxResponseBytes), (text): Exchange => ({ response, text }))
-      ),
+      Effect.flatMap((response) => {
+        const headers = response.headers
+        return Effect.map(
+          readText(response, options.maxResponseBytes, headers),
+          (text): Exchange => ({ response, headers, text })
+        )
+      }),
       Effect.catchAll((error) =>
         error._tag === "BodyTooLarge"
           ? Effect.fail(transportError(

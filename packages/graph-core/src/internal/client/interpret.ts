@@ -61,10 +61,11 @@ export interface Interpretation {
 }
 
 /** @internal */
-export const interpret = ({ response, text }: Exchange, context: InterpretContext): Interpretation => ({
-  usage: usageOf(response.headers, context.scrub),
-  result: meaning(response, text, context)
-})
+export const interpret = ({ headers, response, text }: Exchange, context: InterpretContext): Interpretation => {
+  // Parsed once: the governor and the answer (or its error) carry the same usage.
+  const usage = usageOf(headers, context.scrub)
+  return { usage, result: meaning(response.status, headers, text, context, usage) }
+}
 
 const usageOf = (
   headers: Readonly<Record<string, string | undefined>>,
@@ -81,14 +82,13 @@ const usageOf = (
 }
 
 const meaning = (
-  response: Exchange["response"],
+  status: number,
+  headers: Exchange["headers"],
   text: string,
-  context: InterpretContext
+  context: InterpretContext,
+  usage: GraphUsage.GraphUsage
 ): Either.Either<Answer, GraphError.GraphResponseError | GraphError.GraphTransportError> => {
   const { route, scrub } = context
-  const headers = response.headers
-  const status = response.status
-  const usage = usageOf(headers, scrub)
   const fbtraceId = headerText(headers["x-fb-trace-id"], scrub)
   const retryAfter = parseRetryAfter(headers["retry-after"], context.now)
   // By value, before parsing: a secret echoed anywhere in the body (a message, a `paging.next` link, a

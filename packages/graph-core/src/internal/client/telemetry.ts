@@ -18,6 +18,17 @@ import * as GraphMetrics from "../../GraphMetrics.js"
 // The tracer every Effect runtime starts with: its spans are kept by nobody.
 const nativeTracer = Effect.runSync(Effect.tracer)
 
+/**
+ * `Effect.withSpan`, skipped when the runtime has the native tracer: nobody keeps its spans, and a span
+ * per page (name, attributes, a child context) is a fixed cost on every page.
+ *
+ * @internal
+ */
+export const spanned =
+  (name: string, options: { readonly attributes: Record<string, unknown> }) =>
+  <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+    Effect.tracerWith((tracer) => tracer === nativeTracer ? effect : Effect.withSpan(effect, name, options))
+
 interface Outcome {
   readonly status: number
   readonly fbtraceId: string | undefined
