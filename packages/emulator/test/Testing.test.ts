@@ -160,11 +160,13 @@ describe("Testing", () => {
       Effect.gen(function*() {
         const { businessId, emulator } = yield* Testing.ownedOracle()
         yield* read(businessId)
-        const machine = yield* Effect.fork(Testing.timeMachine(emulator, { step: "10 minutes", idleMs: 5 }))
+        const machine = yield* Effect.fork(Testing.timeMachine(emulator, { step: "10 minutes", idleMs: 25 }))
         const second = yield* read(businessId)
         yield* Fiber.interrupt(machine)
-        expect(second.attempts).toBe(2)
-        expect(yield* emulator.requestCount).toBe(3)
+        // Throttled at least once, then through. How many times it was throttled first depends on how the
+        // machine's steps fall against the retry delay on a loaded machine, so only the shape is pinned.
+        expect(second.attempts).toBeGreaterThanOrEqual(2)
+        expect(yield* emulator.requestCount).toBe(1 + second.attempts)
       }).pipe(Effect.provide(Testing.overTheWireUngoverned(
         { seed: "testing", rateLimit: { businessCalls: 1, window: "1 hour" }, clock: { frozen: true } },
         { retry: { maxHintedWait: "2 hours" } }
