@@ -13,6 +13,8 @@ export interface ReportInput {
   readonly startedAt: Date
   readonly elapsedSeconds: number
   readonly sections: ReadonlyArray<Section>
+  /** The 1-minute load average as each scenario started and ended, and how long it ran. */
+  readonly loads: ReadonlyArray<{ readonly before: number; readonly after: number; readonly seconds: number }>
 }
 
 const reproduce = `## How to reproduce
@@ -126,11 +128,26 @@ export const renderReport = (input: ReportInput): string => {
     `| load average (1, 5, 15 min) | ${load(machine.loadAverage)} at start, ${load(input.loadAfter)} at end |`,
     ""
   ]
-  const summary = ["## Targets", "", "| scenario | target | result |", "| --- | --- | --- |"]
-  for (const section of input.sections) {
+  const summary = [
+    "## Targets",
+    "",
+    "Met or missed is decided by the generator from the figures of this run (`bench/src/scenarios/*.ts`). The load",
+    "column is the machine's 1-minute load average as the scenario started → ended (2 cores: above 2 means other work",
+    "was competing for the CPU).",
+    "",
+    "| scenario | target | result | load |",
+    "| --- | --- | --- | --- |"
+  ]
+  for (const [i, section] of input.sections.entries()) {
+    const load = input.loads[i]
+    const during = load === undefined
+      ? ""
+      : `${load.before.toFixed(2)} → ${load.after.toFixed(2)} (${load.seconds.toFixed(0)} s)`
     for (const target of section.targets) {
       summary.push(
-        `| ${section.title} | ${target.description} | ${target.met ? "met" : "**missed**"}: ${target.detail} |`
+        `| ${section.title} | ${target.description} | ${
+          target.met ? "met" : "**missed**"
+        }: ${target.detail} | ${during} |`
       )
     }
   }

@@ -3,6 +3,7 @@
  * report. See `Settings.ts` for the knobs and `docs/benchmarks.md` for what each scenario measures.
  */
 import * as fs from "node:fs"
+import * as os from "node:os"
 import * as path from "node:path"
 import { performance } from "node:perf_hooks"
 import { describeMachine } from "./Machine.js"
@@ -33,10 +34,14 @@ const machineBefore = describeMachine()
 const started = performance.now()
 const startedAt = new Date()
 const sections: Array<Section> = []
+const loads: Array<{ readonly before: number; readonly after: number; readonly seconds: number }> = []
 for (const id of settings.scenarios) {
   const t0 = performance.now()
+  const before = os.loadavg()[0]!
   sections.push(await scenarios[id](context))
-  log(`${id} done in ${((performance.now() - t0) / 1000).toFixed(1)} s`)
+  const seconds = (performance.now() - t0) / 1000
+  loads.push({ before, after: os.loadavg()[0]!, seconds })
+  log(`${id} done in ${seconds.toFixed(1)} s`)
 }
 const elapsedSeconds = (performance.now() - started) / 1000
 const machineAfter = describeMachine()
@@ -47,7 +52,8 @@ const markdown = renderReport({
   loadAfter: machineAfter.loadAverage,
   startedAt,
   elapsedSeconds,
-  sections
+  sections,
+  loads
 })
 fs.mkdirSync(path.dirname(settings.out), { recursive: true })
 fs.writeFileSync(settings.out, markdown)
