@@ -18,7 +18,7 @@ import * as Overhead from "./scenarios/Overhead.js"
 import * as Throughput from "./scenarios/Throughput.js"
 import { fromEnvironment, type ScenarioId } from "./Settings.js"
 
-const scenarios: Record<ScenarioId, (context: ScenarioContext) => Promise<Section>> = {
+const scenarios: Record<ScenarioId, (context: ScenarioContext) => Promise<Section | ReadonlyArray<Section>>> = {
   throughput: Throughput.run,
   latency: LatencyHiding.run,
   memory: Memory.run,
@@ -38,9 +38,12 @@ const loads: Array<{ readonly before: number; readonly after: number; readonly s
 for (const id of settings.scenarios) {
   const t0 = performance.now()
   const before = os.loadavg()[0]!
-  sections.push(await scenarios[id](context))
+  const produced = [await scenarios[id](context)].flat()
   const seconds = (performance.now() - t0) / 1000
-  loads.push({ before, after: os.loadavg()[0]!, seconds })
+  for (const section of produced) {
+    sections.push(section)
+    loads.push({ before, after: os.loadavg()[0]!, seconds })
+  }
   log(`${id} done in ${seconds.toFixed(1)} s`)
 }
 const elapsedSeconds = (performance.now() - started) / 1000
