@@ -4,14 +4,21 @@
  *
  * - `BENCH_QUICK=1`: fewer accounts and repetitions.
  * - `BENCH_REPS=n`: repetitions per variant (after one warm-up round) for the timed scenarios.
- * - `BENCH_SCENARIOS=throughput,latency,memory,fanout,overhead,cli-start`: run only these.
+ * - `BENCH_SCENARIOS=throughput,latency,memory,fanout,overhead,expansion,cli-start`: run only these.
  * - `BENCH_OUT=path`: where to write the report. Default: `docs/benchmarks.md` for a full run of every
  *   scenario, `bench/.results/benchmarks.md` otherwise (so a quick run does not overwrite the record).
  */
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
 
-export type ScenarioId = "throughput" | "latency" | "memory" | "fanout" | "overhead" | "cli-start"
+export type ScenarioId =
+  | "throughput"
+  | "latency"
+  | "memory"
+  | "fanout"
+  | "overhead"
+  | "expansion"
+  | "cli-start"
 
 export const scenarioIds: ReadonlyArray<ScenarioId> = [
   "throughput",
@@ -19,6 +26,7 @@ export const scenarioIds: ReadonlyArray<ScenarioId> = [
   "memory",
   "fanout",
   "overhead",
+  "expansion",
   "cli-start"
 ]
 

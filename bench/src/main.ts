@@ -11,6 +11,7 @@ import { renderReport } from "./Markdown.js"
 import type { Section } from "./Report.js"
 import * as CliStart from "./scenarios/CliStart.js"
 import type { ScenarioContext } from "./scenarios/Context.js"
+import * as Expansion from "./scenarios/Expansion.js"
 import * as FanOut from "./scenarios/FanOut.js"
 import * as LatencyHiding from "./scenarios/LatencyHiding.js"
 import * as Memory from "./scenarios/Memory.js"
@@ -24,6 +25,7 @@ const scenarios: Record<ScenarioId, (context: ScenarioContext) => Promise<Sectio
   memory: Memory.run,
   fanout: FanOut.run,
   overhead: Overhead.run,
+  expansion: Expansion.run,
   "cli-start": CliStart.run
 }
 
