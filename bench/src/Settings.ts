@@ -36,7 +36,12 @@ export interface Settings {
   readonly repetitions: number
   readonly throughput: { readonly accounts: number; readonly limit: number }
   readonly latency: { readonly pages: number; readonly serverMs: number; readonly consumerMs: number }
-  readonly memory: { readonly sizes: readonly [number, number]; readonly repetitions: number }
+  readonly memory: {
+    readonly sizes: readonly [number, number]
+    readonly repetitions: number
+    /** The bare loop too (quick runs only: at 10,000,000 accounts it would add minutes). */
+    readonly bare: boolean
+  }
   readonly fanout: {
     readonly businesses: number
     readonly accounts: number
@@ -81,7 +86,7 @@ export const fromEnvironment = (): Settings => {
     repetitions: integer("BENCH_REPS", quick ? 3 : 7),
     throughput: { accounts: quick ? 20_000 : 100_000, limit: 100 },
     latency: { pages: quick ? 20 : 60, serverMs: 20, consumerMs: 20 },
-    memory: { sizes: quick ? [20_000, 200_000] : [100_000, 1_000_000], repetitions: quick ? 1 : 3 },
+    memory: { sizes: quick ? [20_000, 200_000] : [1_000_000, 10_000_000], repetitions: 1, bare: quick },
     fanout: {
       businesses: quick ? 50 : 200,
       accounts: 50,
