@@ -15,8 +15,8 @@ const spec = JSON.parse(process.argv[2] ?? "{}") as ServerSpec
 const emulator = await startEmulator({
   seed: "effect-waba-bench",
   businesses: spec.businesses,
-  // A benchmark pulls far more than Graph's hourly budget would allow.
-  rateLimit: false,
+  // A benchmark pulls far more than Graph's hourly budget would allow, unless the scenario sets budgets.
+  rateLimit: spec.rateLimit ?? false,
   // The log is for tests; a short one keeps the server's memory and work per request small.
   requestLogLimit: 16,
   faults: spec.latencyMs !== undefined && spec.latencyMs > 0

@@ -1,15 +1,19 @@
 /**
  * Starts and stops the emulator server process (see `EmulatorProcess.ts`).
  */
+import type { BusinessSpec } from "@effect-waba/emulator/Dataset"
+import type { Options as EmulatorOptions } from "@effect-waba/emulator/Emulator"
 import { spawn } from "node:child_process"
 import { fileURLToPath } from "node:url"
 
 /** What a scenario's server serves. */
 export interface ServerSpec {
-  /** Accounts per business. */
-  readonly businesses: ReadonlyArray<number>
+  /** Accounts per business, or each business's spec (client accounts, phone numbers). */
+  readonly businesses: ReadonlyArray<number | BusinessSpec>
   /** Delay added to every response, in milliseconds. */
   readonly latencyMs?: number | undefined
+  /** The emulator's rate limiting; off unless given (a benchmark pulls more than an hour's budget). */
+  readonly rateLimit?: EmulatorOptions["rateLimit"]
 }
 
 /** What the server process prints once it listens. */

@@ -4,14 +4,21 @@
  *
  * - `BENCH_QUICK=1`: fewer accounts and repetitions.
  * - `BENCH_REPS=n`: repetitions per variant (after one warm-up round) for the timed scenarios.
- * - `BENCH_SCENARIOS=throughput,latency,memory,fanout,overhead,cli-start`: run only these.
+ * - `BENCH_SCENARIOS=throughput,latency,memory,fanout,overhead,expansion,cli-start`: run only these.
  * - `BENCH_OUT=path`: where to write the report. Default: `docs/benchmarks.md` for a full run of every
  *   scenario, `bench/.results/benchmarks.md` otherwise (so a quick run does not overwrite the record).
  */
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
 
-export type ScenarioId = "throughput" | "latency" | "memory" | "fanout" | "overhead" | "cli-start"
+export type ScenarioId =
+  | "throughput"
+  | "latency"
+  | "memory"
+  | "fanout"
+  | "overhead"
+  | "expansion"
+  | "cli-start"
 
 export const scenarioIds: ReadonlyArray<ScenarioId> = [
   "throughput",
@@ -19,6 +26,7 @@ export const scenarioIds: ReadonlyArray<ScenarioId> = [
   "memory",
   "fanout",
   "overhead",
+  "expansion",
   "cli-start"
 ]
 
@@ -28,7 +36,12 @@ export interface Settings {
   readonly repetitions: number
   readonly throughput: { readonly accounts: number; readonly limit: number }
   readonly latency: { readonly pages: number; readonly serverMs: number; readonly consumerMs: number }
-  readonly memory: { readonly sizes: readonly [number, number]; readonly repetitions: number }
+  readonly memory: {
+    readonly sizes: readonly [number, number]
+    readonly repetitions: number
+    /** The bare loop too (quick runs only: at 10,000,000 accounts it would add minutes). */
+    readonly bare: boolean
+  }
   readonly fanout: {
     readonly businesses: number
     readonly accounts: number
@@ -73,7 +86,7 @@ export const fromEnvironment = (): Settings => {
     repetitions: integer("BENCH_REPS", quick ? 3 : 7),
     throughput: { accounts: quick ? 20_000 : 100_000, limit: 100 },
     latency: { pages: quick ? 20 : 60, serverMs: 20, consumerMs: 20 },
-    memory: { sizes: quick ? [20_000, 200_000] : [100_000, 1_000_000], repetitions: quick ? 1 : 3 },
+    memory: { sizes: quick ? [20_000, 200_000] : [1_000_000, 10_000_000], repetitions: 1, bare: quick },
     fanout: {
       businesses: quick ? 50 : 200,
       accounts: 50,

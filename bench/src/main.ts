@@ -3,6 +3,7 @@
  * report. See `Settings.ts` for the knobs and `docs/benchmarks.md` for what each scenario measures.
  */
 import * as fs from "node:fs"
+import * as os from "node:os"
 import * as path from "node:path"
 import { performance } from "node:perf_hooks"
 import { describeMachine } from "./Machine.js"
@@ -10,6 +11,7 @@ import { renderReport } from "./Markdown.js"
 import type { Section } from "./Report.js"
 import * as CliStart from "./scenarios/CliStart.js"
 import type { ScenarioContext } from "./scenarios/Context.js"
+import * as Expansion from "./scenarios/Expansion.js"
 import * as FanOut from "./scenarios/FanOut.js"
 import * as LatencyHiding from "./scenarios/LatencyHiding.js"
 import * as Memory from "./scenarios/Memory.js"
@@ -17,12 +19,13 @@ import * as Overhead from "./scenarios/Overhead.js"
 import * as Throughput from "./scenarios/Throughput.js"
 import { fromEnvironment, type ScenarioId } from "./Settings.js"
 
-const scenarios: Record<ScenarioId, (context: ScenarioContext) => Promise<Section>> = {
+const scenarios: Record<ScenarioId, (context: ScenarioContext) => Promise<Section | ReadonlyArray<Section>>> = {
   throughput: Throughput.run,
   latency: LatencyHiding.run,
   memory: Memory.run,
   fanout: FanOut.run,
   overhead: Overhead.run,
+  expansion: Expansion.run,
   "cli-start": CliStart.run
 }
 
@@ -33,10 +36,17 @@ const machineBefore = describeMachine()
 const started = performance.now()
 const startedAt = new Date()
 const sections: Array<Section> = []
+const loads: Array<{ readonly before: number; readonly after: number; readonly seconds: number }> = []
 for (const id of settings.scenarios) {
   const t0 = performance.now()
-  sections.push(await scenarios[id](context))
-  log(`${id} done in ${((performance.now() - t0) / 1000).toFixed(1)} s`)
+  const before = os.loadavg()[0]!
+  const produced = [await scenarios[id](context)].flat()
+  const seconds = (performance.now() - t0) / 1000
+  for (const section of produced) {
+    sections.push(section)
+    loads.push({ before, after: os.loadavg()[0]!, seconds })
+  }
+  log(`${id} done in ${seconds.toFixed(1)} s`)
 }
 const elapsedSeconds = (performance.now() - started) / 1000
 const machineAfter = describeMachine()
@@ -47,7 +57,8 @@ const markdown = renderReport({
   loadAfter: machineAfter.loadAverage,
   startedAt,
   elapsedSeconds,
-  sections
+  sections,
+  loads
 })
 fs.mkdirSync(path.dirname(settings.out), { recursive: true })
 fs.writeFileSync(settings.out, markdown)
