@@ -390,7 +390,7 @@ const explain = (context: Context) =>
     FilterSyntaxError: (error) => ({
       exitCode: ExitCode.usage,
       title: error.message,
-      details: FilterSyntax.syntax.split("\n"),
+      details: (error.subject === "phone numbers" ? FilterSyntax.phoneNumberSyntax : FilterSyntax.syntax).split("\n"),
       fix: undefined,
       resumable: false
     }),

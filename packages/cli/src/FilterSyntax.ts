@@ -23,7 +23,7 @@ import * as Schema from "effect/Schema"
 
 /**
  * One `--filter` value that could not be read. `input` is the value as typed; `message` says what is
- * wrong with it.
+ * wrong with it; `subject` says what was being filtered, so the error can show that command's syntax.
  *
  * @since 0.1.0
  * @category errors
@@ -32,12 +32,13 @@ export class FilterSyntaxError extends Schema.TaggedError<FilterSyntaxError>("@e
   "FilterSyntaxError",
   {
     input: Schema.String,
-    message: Schema.String
+    message: Schema.String,
+    subject: Schema.optional(Schema.Literal("accounts", "phone numbers"))
   }
 ) {}
 
 /**
- * The accepted syntax, for error messages and `--help`.
+ * The accepted syntax for accounts, for error messages of `waba accounts`.
  *
  * @since 0.1.0
  * @category constants
@@ -47,10 +48,21 @@ export const syntax = [
   "  creation_time>DATE  creation_time>=DATE  creation_time<DATE  creation_time<=DATE",
   "  creation_time=DATE  creation_time!=DATE  creation_time=DATE..DATE  creation_time!=DATE..DATE",
   "  ownership_type=SELF,CLIENT_OWNED  ownership_type!=ON_BEHALF_OF",
-  "For waba phone-numbers: quality_rating=GREEN,YELLOW  status!=BANNED  account_mode=LIVE",
-  "  messaging_limit_tier=TIER_1K  code_verification_status=VERIFIED  is_official_business_account=true",
   "DATE is 2024-01-01 (the whole day, UTC), 2024-01-01T09:30:00Z or 2024-01-01T09:30+02:00 (an instant; UTC",
   "unless an offset is given), or @1704067200 (unix seconds)."
+].join("\n")
+
+/**
+ * The accepted syntax for phone numbers alone, for errors of `waba phone-numbers`.
+ *
+ * @since 0.3.0
+ * @category constants
+ */
+export const phoneNumberSyntax = [
+  "Accepted --filter syntax for phone numbers (repeat --filter to combine; every clause must hold):",
+  "  FIELD=VALUE or FIELD!=VALUE, VALUE one value or several separated by commas:",
+  "  quality_rating=GREEN,YELLOW  status!=BANNED  account_mode=LIVE  messaging_limit_tier=TIER_1K",
+  "  code_verification_status=VERIFIED  is_official_business_account=true"
 ].join("\n")
 
 /**
@@ -271,7 +283,7 @@ const phoneClause = (
  */
 export const parsePhoneNumber = (input: string): Either.Either<Filter.PhoneNumberFilter, FilterSyntaxError> => {
   const fail = (problem: string) =>
-    Either.left(new FilterSyntaxError({ input, message: `--filter "${input}": ${problem}.` }))
+    Either.left(new FilterSyntaxError({ input, message: `--filter "${input}": ${problem}.`, subject: "phone numbers" }))
   const text = input.trim()
   if (text === "") return fail("it is empty")
   const split = splitClause(text)

@@ -147,6 +147,14 @@ describe("command lines refused before any request", () => {
       expect(emu.requests()).toHaveLength(0)
     })
   }
+
+  it("a bad phone-number filter shows the phone-number syntax, not the accounts'", async () => {
+    const result = await cli(["phone-numbers", "1", "--filter", "quality_rating>GREEN"])
+    expect(result.code).toBe(2)
+    expect(result.stderr).toContain("Accepted --filter syntax for phone numbers")
+    expect(result.stderr).toContain("quality_rating=GREEN,YELLOW")
+    expect(result.stderr).not.toContain("creation_time")
+  })
 })
 
 describe("waba phone-numbers", () => {
