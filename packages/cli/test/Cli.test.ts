@@ -360,7 +360,7 @@ describe("demo mode", () => {
     const notice = result.stderr.trimEnd().split("\n")
     expect(notice).toHaveLength(1)
     expect(notice[0]).toMatch(
-      /^waba: no access token \(GRAPH_ACCESS_TOKEN or --token\), so this is a demo: listing demo business \d+ \("[^"]+", 137 accounts\) from an embedded emulator; other demo businesses: \d+, \d+\.$/
+      /^waba: no access token \(GRAPH_ACCESS_TOKEN or --token\), so this is a demo: listing demo business \d+ \("[^"]+", 137 owned accounts\) from an embedded emulator; other demo businesses: \d+, \d+\.$/
     )
     const lines = result.stdout.trimEnd().split("\n")
     expect(lines[0]).toMatch(/^id +name +currency +timezone_id +message_template_namespace$/)

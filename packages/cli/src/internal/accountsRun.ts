@@ -34,7 +34,7 @@ const demo: GraphTarget.Request["demo"] = (emulator, id) => {
     ? `business ${businessId} (not a demo business) from an embedded emulator; the demo businesses are ${
       businesses.map((candidate) => candidate.id).join(", ")
     }`
-    : `demo business ${business.id} ("${business.name}", ${business.accounts} accounts) from an embedded ` +
+    : `demo business ${business.id} ("${business.name}", ${business.accounts} owned accounts) from an embedded ` +
       `emulator; other demo businesses: ${others.join(", ")}`
   return {
     id: businessId,
