@@ -164,20 +164,15 @@ describe("waba phone-numbers", () => {
     if (account === undefined) throw new Error("the data set has no account with more than 3 phone numbers")
     return account.id
   }
+  // Lists as JSON lines, with the request log cleared first so each test sees only its own requests.
+  const listPhoneNumbers = (waba: string, args: ReadonlyArray<string>) => {
+    emu.resetRequests()
+    return cli(["phone-numbers", waba, ...args, "--format", "jsonl"])
+  }
 
   it("lists every number of an account across pages", async () => {
     const waba = accountWithNumbers()
-    emu.resetRequests()
-    const result = await cli([
-      "phone-numbers",
-      waba,
-      "--fields",
-      "display_phone_number,quality_rating",
-      "--limit",
-      "2",
-      "--format",
-      "jsonl"
-    ])
+    const result = await listPhoneNumbers(waba, ["--fields", "display_phone_number,quality_rating", "--limit", "2"])
     expect(result.code).toBe(0)
     const oracle = emu.phoneNumbers(waba)
     expect(jsonLines(result.stdout)).toEqual(
@@ -188,10 +183,7 @@ describe("waba phone-numbers", () => {
 
   it("filters by quality rating and status, sending only what the edge documents", async () => {
     const waba = accountWithNumbers()
-    emu.resetRequests()
-    const result = await cli([
-      "phone-numbers",
-      waba,
+    const result = await listPhoneNumbers(waba, [
       "--fields",
       "quality_rating,status,account_mode",
       "--filter",
@@ -199,9 +191,7 @@ describe("waba phone-numbers", () => {
       "--filter",
       "status!=BANNED",
       "--filter",
-      "account_mode=LIVE",
-      "--format",
-      "jsonl"
+      "account_mode=LIVE"
     ])
     expect(result.code).toBe(0)
     const expected = emu.phoneNumbers(waba).filter((p) =>
