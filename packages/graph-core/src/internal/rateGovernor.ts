@@ -55,8 +55,11 @@ const reasons: Record<RateGovernor.WaitReason, string> = {
 /** What the governor remembers about one request key: the budgets its requests count against. */
 interface KeyState {
   scopes: ReadonlyArray<string>
-  /** Other ids the key's responses reported, with when they were last seen (Effect clock). */
-  readonly aliases: Map<string, number>
+  /**
+   * Other ids the key's responses reported, with when they were last seen (Effect clock); made on the
+   * first one, since most keys (a business read on its own) never have any and there can be many keys.
+   */
+  aliases: Map<string, number> | undefined
 }
 
 /** Fibers in the slow path watching one budget; its deferred completes (and is replaced) on news about it. */
@@ -96,12 +99,13 @@ export const make = (
       for (const type of policy.types) scopes.push(Decision.budgetScope(key, type))
       for (const alias of aliases) for (const type of policy.types) scopes.push(Decision.budgetScope(alias, type))
       scopes.push(appScope)
-      return scopes
+      // A copy of exactly its length: the pushes leave spare room, and this array is kept per key.
+      return scopes.slice()
     }
     const stateOf = (key: string): KeyState => {
       let state = keys.get(key)
       if (state === undefined) {
-        state = { scopes: scopesFor(key, []), aliases: new Map() }
+        state = { scopes: scopesFor(key, []), aliases: undefined }
         keys.set(key, state)
         if (keys.size > maxKeys) keys.delete(keys.keys().next().value!)
       }
@@ -114,20 +118,21 @@ export const make = (
     // not reported again within a window are forgotten.
     const remember = (key: string, aliases: ReadonlyArray<string>, now: number) => {
       const known = keys.get(key)
-      if (aliases.length === 0 && (known === undefined || known.aliases.size === 0)) return
+      if (aliases.length === 0 && (known?.aliases === undefined || known.aliases.size === 0)) return
       const state = known ?? stateOf(key)
+      const seenAliases = state.aliases ??= new Map()
       let changed = false
       for (const alias of aliases) {
-        if (!state.aliases.delete(alias)) changed = true
-        state.aliases.set(alias, now)
+        if (!seenAliases.delete(alias)) changed = true
+        seenAliases.set(alias, now)
       }
-      for (const [alias, seen] of state.aliases) {
-        if (state.aliases.size > maxAliases || seen + policy.windowMillis <= now) {
-          state.aliases.delete(alias)
+      for (const [alias, seen] of seenAliases) {
+        if (seenAliases.size > maxAliases || seen + policy.windowMillis <= now) {
+          seenAliases.delete(alias)
           changed = true
         }
       }
-      if (changed) state.scopes = scopesFor(key, state.aliases.keys())
+      if (changed) state.scopes = scopesFor(key, seenAliases.keys())
     }
 
     // ---- news: a probe's answer releases the requests held at the ceiling -------------------------
@@ -371,7 +376,7 @@ export const make = (
           appThrottled: facts.errorCode === 4,
           retryAfterMillis: facts.retryAfter === undefined ? undefined : Duration.toMillis(facts.retryAfter)
         }, fallback)
-        const hasAliases = key !== undefined && (found.aliases.length > 0 || (keys.get(key)?.aliases.size ?? 0) > 0)
+        const hasAliases = key !== undefined && (found.aliases.length > 0 || (keys.get(key)?.aliases?.size ?? 0) > 0)
         if (
           !hasAliases && (found.readings.length === 0 || (peek !== undefined && quietReadings(found.readings, peek)))
         ) {
@@ -392,7 +397,7 @@ export const make = (
       observe,
       sizes: () => {
         let aliases = 0
-        for (const state of keys.values()) aliases += state.aliases.size
+        for (const state of keys.values()) aliases += state.aliases?.size ?? 0
         return { keys: keys.size, aliases, watches: watches.size }
       }
     }
