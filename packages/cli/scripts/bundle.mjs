@@ -60,7 +60,8 @@ const lazyStringWidth = {
       (args) => args.namespace === "lazy" ? undefined : { path: "string-width", namespace: "lazy" }
     )
     build.onLoad({ filter: /^string-width$/, namespace: "lazy" }, () => ({
-      contents: "let width\nexport default (text, options) => (width ??= require(\"string-width\").default)(text, options)\n",
+      contents:
+        "let width\nexport default (text, options) => (width ??= require(\"string-width\").default)(text, options)\n",
       resolveDir: cli,
       loader: "js"
     }))

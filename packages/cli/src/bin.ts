@@ -17,9 +17,9 @@ import * as Vm from "node:vm"
 // A command that runs for a tenth of a second gains nothing from optimised code, yet V8 marks Effect's run
 // loop and the help printer hot within milliseconds, and the process then waits at exit for those
 // background compilations (a third of `waba --help`'s CPU time). Four times V8's default interrupt budget
-// leaves a short command in the interpreter, while a long listing still reaches optimised code within its
-// first pages. The flag is set before the program is compiled, as when its code cache was recorded (V8
-// checks the flags a cache was made with); it is set only on V8 11 (Node 20), where it was measured.
+// leaves a short command in the interpreter, while a longer one still gets optimised code, a little later.
+// The flag is set before the program is compiled, as when its code cache was recorded (V8 checks the flags
+// a cache was made with); it is set only on V8 11 (Node 20), where it was measured.
 if (process.versions.v8.startsWith("11.")) V8.setFlagsFromString("--interrupt-budget=270336")
 
 const directory = Path.dirname(fileURLToPath(import.meta.url))
