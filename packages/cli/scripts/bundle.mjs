@@ -79,8 +79,10 @@ await esbuild.build({
   minify: true,
   legalComments: "none",
   charset: "ascii",
-  // The first line names the build, so that bin.js uses no cache made for another one.
-  banner: { js: `// waba ${randomUUID()}` }
+  // The first line names the build, so that bin.js uses no cache made for another one. The script's value
+  // is the function bin.js calls with what Node's module wrapper passes.
+  banner: { js: `// waba ${randomUUID()}\n(function (exports, require, module, __filename, __dirname) {` },
+  footer: { js: "})" }
 })
 const bundled = Fs.readFileSync(program, "utf8")
 // bin.js runs the bundle as a script, which has no module loader for `import()`: every import must be bundled.
