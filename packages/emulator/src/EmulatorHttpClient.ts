@@ -16,13 +16,60 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import { Emulator, type EmulatorReply, type EmulatorService } from "./Emulator.js"
 
+const decoder = new TextDecoder()
+
+/**
+ * A complete reply as the parts of a web `Response` that `HttpClientResponse.fromWeb` reads: status,
+ * headers, body and its readers. The first real `Response` or `Headers` of a process loads Node's whole
+ * fetch implementation (its bundled undici, and http2 with it), a fifth of the CLI's embedded demo; a
+ * reply that is all there needs none of it. Headers read as a `Headers` would give them: names in lower
+ * case, values trimmed, sorted by name.
+ */
+class CompleteReply {
+  readonly headers: ReadonlyArray<[string, string]> & { readonly getSetCookie: () => Array<string> }
+  constructor(
+    readonly status: number,
+    headers: Readonly<Record<string, string>>,
+    private readonly bytes: Uint8Array | null
+  ) {
+    const entries = Object.entries(headers)
+      .map(([name, value]): [string, string] => [name.toLowerCase(), value.trim()])
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    this.headers = Object.assign(entries, {
+      getSetCookie: () => entries.filter(([name]) => name === "set-cookie").map(([, value]) => value)
+    })
+  }
+  get body(): ReadableStream<Uint8Array> | null {
+    const bytes = this.bytes
+    if (bytes === null) return null
+    return new ReadableStream<Uint8Array>({
+      start(controller) {
+        if (bytes.length > 0) controller.enqueue(bytes.slice())
+        controller.close()
+      }
+    })
+  }
+  text(): Promise<string> {
+    return Promise.resolve(this.bytes === null ? "" : decoder.decode(this.bytes))
+  }
+  arrayBuffer(): Promise<ArrayBuffer> {
+    return Promise.resolve(this.bytes === null ? new ArrayBuffer(0) : this.bytes.slice().buffer)
+  }
+  // Nothing reads Graph replies as forms; should anything, the real thing parses them.
+  formData(): Promise<FormData> {
+    return new Response(this.bytes?.slice() ?? null, { status: this.status, headers: [...this.headers] }).formData()
+  }
+}
+
 const toWeb = (reply: EmulatorReply, method: string): Response => {
-  const headers = new Headers(reply.headers)
   const status = reply.status
   const nullBody = method === "HEAD" || status === 204 || status === 304
-  if (nullBody) return new Response(null, { status, headers })
   const cut = reply.resetAfterBytes
-  if (cut === undefined) return new Response(reply.body.slice(), { status, headers })
+  if (nullBody || cut === undefined) {
+    // fromWeb reads only what CompleteReply has.
+    return new CompleteReply(status, reply.headers, nullBody ? null : reply.body.slice()) as unknown as Response
+  }
+  const headers = new Headers(reply.headers)
   let sent = false
   const stream = new ReadableStream<Uint8Array>({
     pull(controller) {
