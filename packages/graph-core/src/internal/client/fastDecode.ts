@@ -71,6 +71,24 @@ const mayNarrow = (ast: AST.AST): boolean => {
   }
 }
 
+// The `typeof` of the values a schema decodes to themselves without looking further: strings for
+// `Schema.String` (an open enum too), and for a union tried as a string first (a Graph id).
+const passesAsIs = (ast: AST.AST): string | undefined => {
+  if (needsEffect(ast)) return undefined
+  switch (ast._tag) {
+    case "StringKeyword":
+      return "string"
+    case "NumberKeyword":
+      return "number"
+    case "BooleanKeyword":
+      return "boolean"
+    case "Union":
+      return ast.types.some(mayNarrow) ? undefined : passesAsIs(ast.types[0]!)
+    default:
+      return undefined
+  }
+}
+
 const compile = (ast: AST.AST, tolerant: boolean, depth: number): Decoder => {
   if (needsEffect(ast)) return byEffect(ast, tolerant, depth)
   // Within the depth the null-dropping walk reaches, nulls in this object or list read as absent.
@@ -94,6 +112,10 @@ const compile = (ast: AST.AST, tolerant: boolean, depth: number): Decoder => {
       const literal = ast.literal
       return (input) => input === literal ? input : Reject
     }
+    case "Declaration":
+      // `Schema.DateFromSelf` (under `ValidDateFromSelf`, the target of unix times) checks `instanceof Date`.
+      if (ast === Schema.DateFromSelf.ast) return (input) => input instanceof Date ? input : Reject
+      return byEffect(ast, tolerant, depth)
     case "Refinement": {
       const from = compile(ast.from, tolerant, depth)
       return (input) => {
@@ -146,6 +168,7 @@ const compile = (ast: AST.AST, tolerant: boolean, depth: number): Decoder => {
       const names = ast.propertySignatures.map((ps) => ps.name)
       const optional = ast.propertySignatures.map((ps) => ps.isOptional)
       const decoders = ast.propertySignatures.map((ps) => compile(ps.type, tolerant, depth + 1))
+      const passes = ast.propertySignatures.map((ps) => passesAsIs(ps.type))
       const count = names.length
       return (input) => {
         if (typeof input !== "object" || input === null || Array.isArray(input)) return Reject
@@ -160,7 +183,8 @@ const compile = (ast: AST.AST, tolerant: boolean, depth: number): Decoder => {
             // after null-dropping that object is a fresh copy.
             value = dropsHere && hasOwn.call(record, name) ? ({} as Record<PropertyKey, unknown>)[name] : value
           }
-          const decoded = decoders[i]!(value)
+          // Most fields are strings that decode to themselves: no call for those.
+          const decoded = typeof value === passes[i] ? value : decoders[i]!(value)
           if (decoded === Reject) return Reject
           out[name] = decoded
         }
