@@ -10,6 +10,7 @@
  */
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
+import * as nulls from "./internal/nulls.js"
 
 /**
  * A Graph id: a numeric string, sometimes sent as a bare JSON number. Kept a string either way, since
@@ -106,38 +107,7 @@ export const ArrayOf = <A, I, R>(item: Schema.Schema<A, I, R>): Schema.Array$<Sc
  * @since 0.2.0
  * @category constants
  */
-export const maxNullDepth = 64
-
-// Returns the value itself when it holds no null (the common case allocates nothing), otherwise a copy
-// without null properties and null array elements.
-const dropAt = (value: unknown, depth: number): unknown => {
-  if (typeof value !== "object" || value === null || depth > maxNullDepth) return value
-  if (Array.isArray(value)) {
-    let out: Array<unknown> | undefined
-    for (let i = 0; i < value.length; i++) {
-      const element: unknown = value[i]
-      const cleaned = element === null ? undefined : dropAt(element, depth + 1)
-      if (out === undefined && (element === null || cleaned !== element)) out = value.slice(0, i)
-      if (out !== undefined && element !== null) out.push(cleaned)
-    }
-    return out ?? value
-  }
-  const record = value as Record<string, unknown>
-  let out: Record<string, unknown> | undefined
-  for (const key in record) {
-    const field = record[key]
-    const cleaned = field === null ? undefined : dropAt(field, depth + 1)
-    if (out === undefined && (field === null || cleaned !== field)) {
-      out = {}
-      for (const earlier in record) {
-        if (earlier === key) break
-        out[earlier] = record[earlier]
-      }
-    }
-    if (out !== undefined && field !== null) out[key] = cleaned
-  }
-  return out ?? record
-}
+export const maxNullDepth = nulls.maxNullDepth
 
 /**
  * Graph's `null`s made absent: `null` properties are removed and `null` list elements dropped, at every
@@ -146,7 +116,7 @@ const dropAt = (value: unknown, depth: number): unknown => {
  * @since 0.2.0
  * @category transformations
  */
-export const dropNulls = (value: unknown): unknown => dropAt(value, 0)
+export const dropNulls = (value: unknown): unknown => nulls.dropNullsAt(value, 0)
 
 /**
  * A schema that reads Graph's `null`s as absent before decoding with `schema`: one pass over the body,
@@ -166,7 +136,8 @@ export const dropNulls = (value: unknown): unknown => dropAt(value, 0)
  */
 export const tolerant = <A, I, R>(schema: Schema.Schema<A, I, R>): Schema.Schema<A, unknown, R> =>
   Schema.compose(
-    Schema.transform(Schema.Unknown, Schema.Unknown, { strict: true, decode: dropNulls, encode: (value) => value }),
+    Schema.transform(Schema.Unknown, Schema.Unknown, { strict: true, decode: dropNulls, encode: (value) => value })
+      .annotations({ [nulls.TolerantStep]: true }),
     schema as unknown as Schema.Schema<A, unknown, R>
   ) as unknown as Schema.Schema<A, unknown, R>
 

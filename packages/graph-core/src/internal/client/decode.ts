@@ -8,6 +8,7 @@ import * as Either from "effect/Either"
 import * as ParseResult from "effect/ParseResult"
 import type * as Schema from "effect/Schema"
 import * as GraphError from "../../GraphError.js"
+import * as Fast from "./fastDecode.js"
 import type { Answer } from "./interpret.js"
 
 const tooDeep = (route: string, answer: Answer) =>
@@ -34,7 +35,14 @@ const mismatch = (route: string, answer: Answer, issue: ParseResult.ParseIssue) 
 export const make = <A, I, R>(schema: Schema.Schema<A, I, R>) => {
   // Compiled once per schema by Effect (and memoised by its AST).
   const parse = ParseResult.decodeUnknown(schema)
+  const fast = Fast.fastDecoder(schema.ast)
   return (answer: Answer, route: string): Effect.Effect<A, GraphError.GraphDecodeError, R> => {
+    // The fast path returns what Effect's decoder would; when it cannot, Effect's decoder runs (and
+    // writes the error).
+    if (fast !== undefined) {
+      const value = fast(answer.json)
+      if (value !== Fast.Undecided) return Effect.succeed(value as A)
+    }
     let result: Effect.Effect<A, ParseResult.ParseIssue, R>
     try {
       result = parse(answer.json)
