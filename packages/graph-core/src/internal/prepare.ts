@@ -40,11 +40,20 @@ const extraFieldPattern = /^[a-z][a-z0-9_]{0,63}$/
 // eslint-disable-next-line no-control-regex
 const cursorForbidden = /[\s\u0000-\u001f\u007f]/
 
+// One per parent: building it (a refinement and its annotations) on every read showed in the per-read cost.
+const parentIdSchemas = new WeakMap<GraphEdge.Parent, Schema.Schema<string, unknown>>()
+
 /** @internal */
-export const parentIdSchema = (parent: GraphEdge.Parent) =>
-  Schema.String.pipe(Schema.pattern(graphIdPattern)).annotations(
-    says((actual) => `${parent.label} must be ${parent.description}, 1 to 25 digits; got ${describe(actual)}.`)
-  )
+export const parentIdSchema = (parent: GraphEdge.Parent): Schema.Schema<string, unknown> => {
+  let schema = parentIdSchemas.get(parent)
+  if (schema === undefined) {
+    schema = Schema.String.pipe(Schema.pattern(graphIdPattern)).annotations(
+      says((actual) => `${parent.label} must be ${parent.description}, 1 to 25 digits; got ${describe(actual)}.`)
+    ) as Schema.Schema<string, unknown>
+    parentIdSchemas.set(parent, schema)
+  }
+  return schema
+}
 
 const unique = <A>(list: ReadonlyArray<A>) => {
   const seen = new Set<A>()
