@@ -30,12 +30,26 @@ const hashCursor = (text: string): number => {
   return 4294967296 * (2097151 & h2) + (h1 >>> 0)
 }
 
+// A query's `after` parameter when it needs no decoding (cursors are base64url, so nearly always), read
+// in place; anything else (an escape, a second `after`, a fragment) goes through `URLSearchParams`.
+const plainAfter = /(?:^|&)after=([A-Za-z0-9_.~-]*)(?=&|$)/
+
+const afterParam = (search: string): string | null => {
+  const plain = plainAfter.exec(search)
+  if (plain !== null) {
+    const start = plain.index === 0 ? 0 : plain.index + 1
+    // The first `after` of the query, with nothing before it that decoding could turn into another.
+    if (!/after|[%+]/.test(search.slice(0, start))) return plain[1]!
+  }
+  return new URLSearchParams(search).get("after")
+}
+
 // Graph's `next` link carries the cursor to continue with; fall back to `cursors.after`.
 /** @internal */
 export const nextCursor = (next: string, after: string | undefined): string | undefined => {
   const query = next.indexOf("?")
   if (query !== -1) {
-    const fromLink = new URLSearchParams(next.slice(query + 1)).get("after")
+    const fromLink = afterParam(next.slice(query + 1))
     if (fromLink !== null && fromLink !== "") return fromLink
   }
   return after
@@ -211,9 +225,10 @@ const fetchPage = (
         (completed) => [page(completed), next] as const
       )
     }),
-    Telemetry.spanned(`${edge.name}.page`, {
+    Telemetry.spanned(() => ({
+      name: `${edge.name}.page`,
       attributes: { "graph.page": state.number, [`graph.${edge.parent.param.replace(/-/g, "_")}`]: prepared.parentId }
-    })
+    }))
   )
 }
 
