@@ -46,21 +46,22 @@ const swaps: ReadonlyArray<{ readonly suffix: string; readonly source: (url: str
         : undefined
   },
   {
-    // The span (and the error counter beside it) and the per-attempt metrics.
+    // The span (and the error counter beside it) and the per-attempt metrics (count and duration).
     suffix: "/graph-core/dist/internal/client/telemetry.js",
     source: (url) =>
       off.has("span") || off.has("metrics")
         ? `import * as real from ${JSON.stringify(real(url))};\n` +
           "export * from " + JSON.stringify(real(url)) + ";\n" +
+          `import * as Effect from "effect/Effect";\n` +
           "export const make = (settings) => {\n" +
           "  const made = real.make(settings);\n" +
-          `  if (typeof made.traced !== "function" || typeof made.measured !== "function") { ${
+          `  if (typeof made.traced !== "function" || typeof made.attempted !== "function") { ${
             missing("telemetry module")
           } }\n` +
           "  return {\n" +
           "    ...made,\n" +
           (off.has("span") ? "    traced: () => (effect) => effect,\n" : "") +
-          (off.has("metrics") ? "    measured: () => (effect) => effect,\n" : "") +
+          (off.has("metrics") ? "    attempted: () => Effect.void,\n" : "") +
           "  };\n" +
           "};\n" +
           (off.has("span") ? mark("span") : "") +

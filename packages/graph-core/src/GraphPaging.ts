@@ -287,10 +287,20 @@ export const reader = <E extends GraphEdge.Any>(edge: E): Reader<E> => ({
       pages(edge, parentId, options),
       (chunk) => Chunk.flatMap(chunk, (page) => Chunk.unsafeFromArray(page.items as Array<any>))
     ),
+  // Collected as one effect rather than through the pages stream: the same reads, without a stream's run.
   all: (parentId, options) =>
-    Effect.map(
-      Stream.runCollect(pages(edge, parentId, options)),
-      (chunk) => Chunk.toReadonlyArray(chunk).flatMap((page) => page.items as ReadonlyArray<any>)
-    ),
+    Either.match(internal.prepareEdge(edge, parentId, options), {
+      onLeft: (error) => Effect.fail(error),
+      onRight: (prepared) =>
+        Effect.suspend(() => {
+          const items: Array<any> = []
+          return Effect.as(
+            paging.forEachPage(prepared, (page) => {
+              for (const item of page.items) items.push(item)
+            }),
+            items
+          )
+        })
+    }),
   validate: (parentId, options) => validate(edge, parentId, options)
 })

@@ -87,6 +87,43 @@ describe("GraphClient steps", () => {
       expect((yield* through(Steps.withAppSecretProof(none))).urlParams).toEqual([])
     }))
 
+  it.effect("withGraphRequest: the same request as the steps one by one, with each kind of proof", () =>
+    Effect.gen(function*() {
+      const settings = (options: Partial<GraphConfig.Options>) =>
+        settingsWith({ baseUrl: "https://proxy.example.com/graph/", userAgent: "my-sync/2.1.0", ...options })
+      for (
+        const options of [{}, { appSecret: Testing.appSecret }, {
+          appSecret: Testing.appSecret,
+          appSecretProof: "timed" as const
+        }]
+      ) {
+        const config = settings(options)
+        const proof = yield* Steps.proofSource(config)
+        yield* TestClock.setTime(1_750_000_000_000)
+        // Without the platform's span, whose trace headers differ from one request to the next.
+        const combined = yield* through(
+          (client) => Steps.withGraphRequest(config, proof)(Steps.withoutPlatformSpan(client)),
+          "/1/phone_numbers"
+        )
+        const oneByOne = yield* through(
+          (client) =>
+            client.pipe(
+              Steps.withoutPlatformSpan,
+              Steps.withBaseUrl(config),
+              Steps.withBearerToken(config),
+              Steps.withAppSecretProof(proof),
+              Steps.withHeaders(config)
+            ),
+          "/1/phone_numbers"
+        )
+        expect(combined.url).toBe(oneByOne.url)
+        expect(combined.urlParams).toEqual(oneByOne.urlParams)
+        expect({ ...combined.headers }).toEqual({ ...oneByOne.headers })
+        expect(combined.headers.authorization).toBe(`Bearer ${Testing.token}`)
+        expect(combined.urlParams.length).toBe(proof._tag === "None" ? 0 : proof._tag === "Plain" ? 1 : 2)
+      }
+    }))
+
   it.effect("withHeaders: Accept JSON and the configured User-Agent", () =>
     Effect.gen(function*() {
       const request = yield* through(Steps.withHeaders(settingsWith({ userAgent: "my-sync/2.1.0" })))

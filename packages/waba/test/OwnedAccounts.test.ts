@@ -302,6 +302,19 @@ describe("OwnedAccounts against a broken server", () => {
     }).pipe(Effect.provide(server.layer))
   })
 
+  it.effect("all, collected without a stream, stops at the same cycle after the same requests", () => {
+    const server = cursorServer({
+      "": { ids: ["1"], next: "A" },
+      A: { ids: ["2"], next: "B" },
+      B: { ids: ["3"], next: "A" }
+    })
+    return Effect.gen(function*() {
+      const error = yield* Effect.flip(OwnedAccounts.all(businessId))
+      expect(error).toMatchObject({ _tag: "GraphPagingError", reason: "CursorCycle", page: 3, cycleLength: 2 })
+      expect(server.seen).toEqual([null, "A", "B"])
+    }).pipe(Effect.provide(server.layer))
+  })
+
   it.effect("resuming with after: a next pointing back at that cursor is a cycle too", () => {
     const server = cursorServer({ X: { ids: ["9"], next: "X" } })
     return Effect.gen(function*() {

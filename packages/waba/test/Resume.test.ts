@@ -110,6 +110,12 @@ describe("resume from a data checkpoint", () => {
       expect(JSON.parse(log[1]!.query.filtering!)).toEqual([
         { field: "creation_time", operator: "GREATER_THAN", value: checkpoint.at! - 1 }
       ])
+
+      // Collected with all (one effect, no stream): the same fallback, the same accounts.
+      yield* emulator.resetRequests
+      const collected = yield* OwnedAccounts.all(businessId, { limit: 25, checkpoint })
+      expect(collected.map((a) => a.id)).toEqual(ids.slice(50))
+      expect((yield* emulator.requests)[0]!.errorCode).toBeDefined()
     }).pipe(Effect.provide(Testing.inProcess({ businesses: [137], rateLimit: false }))))
 
   it.effect("checkpoints need the ascending sort; a descending read has none, and a checkpoint is refused with it", () =>

@@ -1,5 +1,4 @@
 import type * as HttpClient from "@effect/platform/HttpClient"
-import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import { identity } from "effect/Function"
@@ -29,13 +28,11 @@ export const make = (
   Effect.gen(function*() {
     const proof = yield* Steps.proofSource(settings)
 
-    // The HTTP steps, innermost first; the caller's own step sees the finished request.
+    // The HTTP steps, innermost first (base URL, token, proof, headers in one); the caller's own step
+    // sees the finished request.
     const client = httpClient.pipe(
       Steps.withoutPlatformSpan,
-      Steps.withBaseUrl(settings),
-      Steps.withBearerToken(settings),
-      Steps.withAppSecretProof(proof),
-      Steps.withHeaders(settings),
+      Steps.withGraphRequest(settings, proof),
       options.transformClient ?? identity
     )
 
@@ -63,44 +60,58 @@ export const make = (
       const learn = (status: number, usage: GraphUsage.GraphUsage, result: Interpretation["result"]) => {
         const failed = Either.isLeft(result) ? result.left : undefined
         const throttled = failed?._tag === "GraphRateLimitError" ? failed : undefined
-        return Effect.zipRight(
-          throttled === undefined ? Effect.void : telemetry.throttled(throttled.code),
-          governor.observe(usageKey, {
-            usage,
-            status,
-            errorCode: failed !== undefined && "code" in failed ? failed.code : undefined,
-            retryAfter: throttled?.retryAfter
-          })
-        )
+        const observed = governor.observe(usageKey, {
+          usage,
+          status,
+          errorCode: failed !== undefined && "code" in failed ? failed.code : undefined,
+          retryAfter: throttled?.retryAfter
+        })
+        return throttled === undefined ? observed : Effect.zipRight(telemetry.throttled(throttled.code), observed)
       }
 
-      // One attempt: the exchange, timed and counted, then what it means.
+      // One attempt: the exchange, timed and counted, then what it means. The clock is read once for
+      // the attempt's timer, its duration and the time `Retry-After` dates are read against.
       const send = (attempt: number): Effect.Effect<Answer, GraphError.GraphError> =>
-        exchange(httpRequest, { route, attempt }).pipe(
-          telemetry.measured(route),
-          Effect.flatMap((exchanged) =>
-            Effect.flatMap(Clock.currentTimeMillis, (now) => {
+        Effect.clockWith((clock) => {
+          const start = clock.unsafeCurrentTimeMillis()
+          return Effect.matchEffect(exchange(httpRequest, { route, attempt }, clock), {
+            onFailure: (error) =>
+              Effect.zipRight(
+                telemetry.attempted(route, undefined, clock.unsafeCurrentTimeMillis() - start),
+                Effect.fail(error)
+              ),
+            onSuccess: (exchanged) => {
+              const now = clock.unsafeCurrentTimeMillis()
+              const status = exchanged.response.status
               const scrub = scrubberFor(exchanged.response.request)
               const { result, usage } = interpret(exchanged, { route, attempt, scrub, usageKey, now })
-              return Effect.zipRight(learn(exchanged.response.status, usage, result), result)
-            })
-          )
-        )
+              return Effect.zipRight(
+                Effect.zipRight(telemetry.attempted(route, status, now - start), learn(status, usage, result)),
+                result
+              )
+            }
+          })
+        })
 
       // The governor's hold comes before each attempt, outside its timeout, and is not an attempt.
       const attempt = (n: number) => Effect.zipRight(governor.acquire(usageKey, patience), send(n))
 
+      const respond = (answer: Answer) =>
+        Effect.map(decode(answer, route), (body): GraphClient.GraphResponse<A> => ({
+          body,
+          status: answer.status,
+          usage: answer.usage,
+          fbtraceId: answer.fbtraceId,
+          apiVersion: answer.apiVersion,
+          attempts: answer.attempts
+        }))
+
       return retrying(schedule, telemetry.announceRetry(route), attempt).pipe(
-        Effect.tap((answer) => checkVersion(route, answer.apiVersion)),
         Effect.flatMap((answer) =>
-          Effect.map(decode(answer, route), (body): GraphClient.GraphResponse<A> => ({
-            body,
-            status: answer.status,
-            usage: answer.usage,
-            fbtraceId: answer.fbtraceId,
-            apiVersion: answer.apiVersion,
-            attempts: answer.attempts
-          }))
+          // The version served is nearly always the one asked for: no check to run then.
+          answer.apiVersion === undefined || answer.apiVersion === settings.apiVersion
+            ? respond(answer)
+            : Effect.zipRight(checkVersion(route, answer.apiVersion), respond(answer))
         ),
         telemetry.traced(route, usageKey)
       )

@@ -30,12 +30,26 @@ const hashCursor = (text: string): number => {
   return 4294967296 * (2097151 & h2) + (h1 >>> 0)
 }
 
+// A query's `after` parameter when it needs no decoding (cursors are base64url, so nearly always), read
+// in place; anything else (an escape, a second `after`, a fragment) goes through `URLSearchParams`.
+const plainAfter = /(?:^|&)after=([A-Za-z0-9_.~-]*)(?=&|$)/
+
+const afterParam = (search: string): string | null => {
+  const plain = plainAfter.exec(search)
+  if (plain !== null) {
+    const start = plain.index === 0 ? 0 : plain.index + 1
+    // The first `after` of the query, with nothing before it that decoding could turn into another.
+    if (!/after|[%+]/.test(search.slice(0, start))) return plain[1]!
+  }
+  return new URLSearchParams(search).get("after")
+}
+
 // Graph's `next` link carries the cursor to continue with; fall back to `cursors.after`.
 /** @internal */
 export const nextCursor = (next: string, after: string | undefined): string | undefined => {
   const query = next.indexOf("?")
   if (query !== -1) {
-    const fromLink = new URLSearchParams(next.slice(query + 1)).get("after")
+    const fromLink = afterParam(next.slice(query + 1))
     if (fromLink !== null && fromLink !== "") return fromLink
   }
   return after
@@ -75,9 +89,15 @@ const completeNested = (
   }
   if (next === undefined) return Effect.succeed(first.data)
   const prepared: internal.Prepared = { ...expansion.nested, parentId, after }
-  return readPages(prepared, after === undefined ? undefined : new Map([[hashCursor(after), 0]])).pipe(
-    Stream.runFoldEffect(first.data.slice(), (all, page) => Effect.sync(() => (all.push(...page.items), all)))
-  ) as Effect.Effect<unknown, ReadError, GraphClient.GraphClient>
+  return Effect.suspend(() => {
+    const all = first.data.slice()
+    return Effect.as(
+      forEachPage(prepared, (page) => {
+        for (const item of page.items) all.push(item)
+      }, after === undefined ? undefined : new Map([[hashCursor(after), 0]])),
+      all
+    )
+  })
 }
 
 /** @internal */
@@ -211,9 +231,10 @@ const fetchPage = (
         (completed) => [page(completed), next] as const
       )
     }),
-    Telemetry.spanned(`${edge.name}.page`, {
+    Telemetry.spanned(() => ({
+      name: `${edge.name}.page`,
       attributes: { "graph.page": state.number, [`graph.${edge.parent.param.replace(/-/g, "_")}`]: prepared.parentId }
-    })
+    }))
   )
 }
 
@@ -224,39 +245,81 @@ const isStaleCursor = (error: ReadError): boolean => {
   return code === 2642 || (code === 100 && /cursor/i.test(error.message))
 }
 
+// The state a read starts from, built when it starts, so one stream or effect value can run many times.
+const start = (prepared: internal.Prepared, seen: Map<number, number> | undefined): State => {
+  const map = seen ?? new Map<number, number>()
+  if (prepared.after !== undefined && !map.has(hashCursor(prepared.after))) map.set(hashCursor(prepared.after), 0)
+  return { after: prepared.after, number: 1, seen: map, checkpoint: undefined, broken: undefined }
+}
+
+const staleNotice = (prepared: internal.Prepared) =>
+  Effect.logInfo(`${prepared.edge.path}: the checkpoint's cursor went stale; resuming from its data instead`)
+
+// A checkpoint's cursor is tried first; if Graph refuses it as stale before any page arrived, the read
+// starts over from the checkpoint's data, which neither loses nor repeats anything.
+const fromCheckpointData = (
+  prepared: internal.Prepared,
+  fallback: Readonly<Record<string, string>>
+): internal.Prepared => ({
+  ...prepared,
+  query: fallback,
+  after: undefined,
+  fallback: undefined,
+  prefetch: 0
+})
+
 /** @internal */
 export const readPages = (
   prepared: internal.Prepared,
   seen?: Map<number, number>
 ): Stream.Stream<Page<Item>, ReadError, GraphClient.GraphClient> => {
-  const start = (): State => {
-    const map = seen ?? new Map<number, number>()
-    if (prepared.after !== undefined && !map.has(hashCursor(prepared.after))) map.set(hashCursor(prepared.after), 0)
-    return { after: prepared.after, number: 1, seen: map, checkpoint: undefined, broken: undefined }
-  }
-  // The state is built when the stream starts, so one stream value can run many times.
   const run = (from: internal.Prepared) =>
-    Stream.suspend(() => Stream.paginateEffect(start(), (state) => fetchPage(from, state)))
+    Stream.suspend(() => Stream.paginateEffect(start(from, seen), (state) => fetchPage(from, state)))
   const fallback = prepared.fallback
   const pages = fallback === undefined ? run(prepared) : Stream.suspend(() => {
-    // A checkpoint's cursor is tried first; if Graph refuses it as stale before any page arrived, the read
-    // starts over from the checkpoint's data, which neither loses nor repeats anything.
     let delivered = false
     return run(prepared).pipe(
       Stream.tap(() => Effect.sync(() => (delivered = true))),
       Stream.catchAll((error) =>
         !delivered && isStaleCursor(error)
-          ? Stream.unwrap(
-            Effect.as(
-              Effect.logInfo(
-                `${prepared.edge.path}: the checkpoint's cursor went stale; resuming from its data instead`
-              ),
-              readPages({ ...prepared, query: fallback, after: undefined, fallback: undefined, prefetch: 0 })
-            )
-          )
+          ? Stream.unwrap(Effect.as(staleNotice(prepared), readPages(fromCheckpointData(prepared, fallback))))
           : Stream.fail(error)
       )
     )
   })
   return prepared.prefetch > 0 ? Stream.buffer(pages, { capacity: prepared.prefetch }) : pages
+}
+
+/**
+ * Every page of a read, in order, handed to `onPage`: the read `readPages` streams (the same requests,
+ * paging errors and stale-checkpoint fallback) as one effect, for reads collected whole. Running a
+ * stream has a fixed cost of its own, larger than a short read's pages.
+ *
+ * @internal
+ */
+export const forEachPage = (
+  prepared: internal.Prepared,
+  onPage: (page: Page<Item>) => void,
+  seen?: Map<number, number>
+): Effect.Effect<void, ReadError, GraphClient.GraphClient> => {
+  const loop = (from: internal.Prepared, state: State, deliver: (page: Page<Item>) => void) =>
+    Effect.flatMap(fetchPage(from, state), ([page, next]): Effect.Effect<void, ReadError, GraphClient.GraphClient> => {
+      deliver(page)
+      return Option.isSome(next) ? loop(from, next.value, deliver) : Effect.void
+    })
+  const fallback = prepared.fallback
+  return Effect.suspend(() => {
+    if (fallback === undefined) return loop(prepared, start(prepared, seen), onPage)
+    let delivered = false
+    return Effect.catchAll(
+      loop(prepared, start(prepared, seen), (page) => {
+        delivered = true
+        onPage(page)
+      }),
+      (error) =>
+        !delivered && isStaleCursor(error)
+          ? Effect.zipRight(staleNotice(prepared), forEachPage(fromCheckpointData(prepared, fallback), onPage))
+          : Effect.fail(error)
+    )
+  })
 }

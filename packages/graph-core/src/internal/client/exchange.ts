@@ -7,6 +7,7 @@ import type * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpClientError from "@effect/platform/HttpClientError"
 import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import type * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as GraphError from "../../GraphError.js"
@@ -98,7 +99,8 @@ export const make = (
   const timeoutText = Duration.format(options.timeout)
   return (
     request: HttpClientRequest.HttpClientRequest,
-    attempt: { readonly route: string; readonly attempt: number }
+    attempt: { readonly route: string; readonly attempt: number },
+    clock?: Clock.Clock
   ): Effect.Effect<Exchange, GraphError.GraphTransportError> => {
     const context: ExchangeContext = { ...attempt, scrub: scrubberFor(undefined) }
     return client.execute(request).pipe(
@@ -126,7 +128,8 @@ export const make = (
         timeoutFail(
           attempt,
           options.timeout,
-          () => transportError(context, "Timeout", `${context.route} did not answer within ${timeoutText}.`, true)
+          () => transportError(context, "Timeout", `${context.route} did not answer within ${timeoutText}.`, true),
+          clock
         )
     )
   }

@@ -20,14 +20,19 @@ const nativeTracer = Effect.runSync(Effect.tracer)
 
 /**
  * `Effect.withSpan`, skipped when the runtime has the native tracer: nobody keeps its spans, and a span
- * per page (name, attributes, a child context) is a fixed cost on every page.
+ * per page (name, attributes, a child context) is a fixed cost on every page. The name and attributes
+ * are only built when a span is.
  *
  * @internal
  */
 export const spanned =
-  (name: string, options: { readonly attributes: Record<string, unknown> }) =>
+  (span: () => { readonly name: string; readonly attributes: Record<string, unknown> }) =>
   <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
-    Effect.tracerWith((tracer) => tracer === nativeTracer ? effect : Effect.withSpan(effect, name, options))
+    Effect.tracerWith((tracer) => {
+      if (tracer === nativeTracer) return effect
+      const { attributes, name } = span()
+      return Effect.withSpan(effect, name, { attributes })
+    })
 
 interface Outcome {
   readonly status: number
@@ -119,22 +124,14 @@ export const make = (settings: GraphConfig.Settings) => {
       return Effect.void
     })
 
-  /** Counts and times one HTTP attempt, by its status class (`none` when no response arrived). */
-  const measured = (route: string) =>
-  <A extends { readonly response: { readonly status: number } }, E, R>(
-    effect: Effect.Effect<A, E, R>
-  ): Effect.Effect<A, E, R> =>
-    Effect.flatMap(Clock.currentTimeMillis, (start) => {
-      const done = (status: number | undefined) =>
-        Effect.flatMap(Clock.currentTimeMillis, (end) => {
-          const tags = labels(route, GraphMetrics.statusClass(status))
-          return update<number>([[GraphMetrics.requests, 1, tags], [GraphMetrics.requestDuration, end - start, tags]])
-        })
-      return Effect.tapBoth(effect, {
-        onFailure: () => done(undefined),
-        onSuccess: (exchanged) => done(exchanged.response.status)
-      })
-    })
+  /**
+   * Counts and times one HTTP attempt, by its status class (`none` when no response arrived). The caller
+   * reads the clock around the attempt (it reads it anyway), so this is one step rather than a wrapper.
+   */
+  const attempted = (route: string, status: number | undefined, millis: number): Effect.Effect<void> => {
+    const tags = labels(route, GraphMetrics.statusClass(status))
+    return update<number>([[GraphMetrics.requests, 1, tags], [GraphMetrics.requestDuration, millis, tags]])
+  }
 
   /** A throttling error received. */
   const throttled = (code: number) =>
@@ -197,7 +194,7 @@ export const make = (settings: GraphConfig.Settings) => {
       )
   }
 
-  return { measured, throttled, announceRetry, traced }
+  return { attempted, throttled, announceRetry, traced }
 }
 
 /**
