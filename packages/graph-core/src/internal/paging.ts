@@ -100,12 +100,41 @@ const completeNested = (
   })
 }
 
+// An expanded edge's value when its first page is all there is to read (or all that was asked for);
+// `undefined` when the rest of its pages must be fetched.
+const settledNested = (expansion: internal.Expansion, first: internal.PageBody): unknown => {
+  const next = first.paging?.next
+  if (expansion.pages === "first") {
+    return {
+      data: first.data,
+      nextAfter: next === undefined ? undefined : nextCursor(next, first.paging?.cursors?.after)
+    }
+  }
+  return next === undefined ? first.data : undefined
+}
+
+// The item with every expansion settled, or `undefined` if one of them needs more pages. Most pages of
+// an expanded read are settled at once (few accounts have more numbers than the nested limit), and this
+// spares them an effect per item and per expansion.
+const settledItem = (expansions: ReadonlyArray<internal.Expansion>, item: Item): Item | undefined => {
+  let out: Item | undefined
+  for (const expansion of expansions) {
+    const value = settledNested(expansion, (item[expansion.key] as internal.PageBody | undefined) ?? { data: [] })
+    if (value === undefined) return undefined
+    out ??= { ...item }
+    out[expansion.key] = value
+  }
+  return out ?? item
+}
+
 /** @internal */
 export const completeItem = (
   prepared: internal.Prepared,
   item: Item
 ): Effect.Effect<Item, ReadError, GraphClient.GraphClient> => {
   if (prepared.expansions.length === 0) return Effect.succeed(item)
+  const settled = settledItem(prepared.expansions, item)
+  if (settled !== undefined) return Effect.succeed(settled)
   return Effect.reduce(prepared.expansions, item, (current, expansion) => {
     const nested = current[expansion.key] as internal.PageBody | undefined
     const first: internal.PageBody = nested ?? { data: [] }
@@ -114,6 +143,20 @@ export const completeItem = (
       (value) => ({ ...current, [expansion.key]: value })
     )
   })
+}
+
+// A page's items with their expansions completed: at once when every item is settled, else by effects.
+const completeItems = (
+  prepared: internal.Prepared,
+  items: ReadonlyArray<Item>
+): Effect.Effect<ReadonlyArray<Item>, ReadError, GraphClient.GraphClient> => {
+  const settled: Array<Item> = []
+  for (const item of items) {
+    const done = settledItem(prepared.expansions, item)
+    if (done === undefined) return Effect.forEach(items, (each) => completeItem(prepared, each))
+    settled.push(done)
+  }
+  return Effect.succeed(settled)
 }
 
 const fetchPage = (
@@ -226,10 +269,7 @@ const fetchPage = (
         })
         : Option.none()
       if (prepared.expansions.length === 0) return Effect.succeed([page(items), next] as const)
-      return Effect.map(
-        Effect.forEach(items, (item) => completeItem(prepared, item)),
-        (completed) => [page(completed), next] as const
-      )
+      return Effect.map(completeItems(prepared, items), (completed) => [page(completed), next] as const)
     }),
     Telemetry.spanned(() => ({
       name: `${edge.name}.page`,
