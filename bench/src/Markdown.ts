@@ -66,49 +66,48 @@ What each scenario measures:
 - **CLI start** — \`waba --help\` and the embedded demo as whole processes, against \`node -e 0\`.
 `
 
-// Written by hand from profiling sessions (bench/src/Profile.ts, ProfileCanned.ts, --cpu-prof, and A/B runs
-// of two builds of graph-core + waba loaded side by side in one process, interleaved, 8–12 rounds each).
-// Dated: re-profile before trusting it after graph-core or waba change.
-const profilingNotes = `## Profiling notes (2026-11-26, before the work on issue 15)
+// Written by hand from profiling sessions (bench/src/ProfileCanned.ts, --cpu-prof, and in-process A/B runs
+// of two builds of graph-core + waba loaded side by side, interleaved). Dated: re-profile before trusting it
+// after graph-core or waba change.
+const profilingNotes = `## Profiling notes (2026-12-03, after this round of work on issue 15)
 
-Written by hand, so dated: the measured ablation table above ("Where the time goes") is the current account;
-these notes explain the shape of the cost. Then, the cause was not one hot spot but a fixed cost per request
-and per account on a very short round trip:
+Written by hand, so dated: the measured tables above are the current account; these notes explain the shape
+of the cost that is left.
 
-- **The floor is tiny.** The emulator serves a page of 100 accounts in about 0.5 ms of CPU and the bare loop's
-  client spends about 0.3 ms on it, so a page takes under a millisecond on loopback. Every 0.1 ms of client
-  work per page is about 10% on the ratio. Against Graph itself (a page takes 100 ms or more) the same cost
-  is well under 1%.
-- **Where our extra ~0.5–0.7 ms of client CPU per page goes** (CPU profiles, the in-process table of
-  scenario 5, and A/B runs removing one piece at a time from a build):
-  - Schema decoding of 100 accounts with the node schema: the largest single item, about as much as
-    \`JSON.parse\` of the page. Optional fields are \`Union(T, undefined)\` in Effect Schema's AST and
-    ids/dates are unions with transforms; switching the node to exact optionals saved only ~3% of page CPU
-    (not done: it changes the public type of every field).
-  - The per-attempt timeout (\`Effect.timeoutFail\`: two fibers raced per request): removing it saved ~10% of
-    wall time and ~13% of client CPU per page. Kept: it is the documented per-attempt timeout, must work with
-    any \`HttpClient\` (by interruption) and under \`TestClock\`; a hand-rolled fork-and-timer version was
-    slower in a micro-benchmark.
-  - The \`@effect/platform\` \`HttpClient\` and the \`Stream\` around it: ~0.04 ms per request in-process
-    (abort controller, finalization registry, header objects, the fiber runtime) and ~0.1 ms per page for
-    the stream. Over the socket, \`NodeHttpClient.layerUndici\` (undici's request API) is cheaper than
-    \`fetch\` and wins some of that back; \`NodeHttpClient.layer\`'s default agent has no keep-alive.
-  - Within noise (under 3% each, measured A/B): the retry wrapper (building the schedule only after a first
-    failure: no measurable change, reverted), span stack-trace capture (\`captureStackTrace: false\`: no
-    change, not done), the request span itself (~2%), the in-memory rate governor (~3% of CPU, 0% wall;
-    the emulator sends no usage headers with \`rateLimit: false\`), caching the page Schema per field list
-    (no change: Effect memoises compiled parsers).
-  - Garbage collection is 10–30% of client CPU in every profile: Effect allocates per operation.
-- **Per stream, not per page:** a \`Stream\` costs ~0.25 ms of setup (channel executor, scopes) before its
-  first request, which is what makes a one-page \`OwnedAccounts\` read cost more than \`GraphClient.get\` in
-  scenario 5; over 1,000 pages it disappears. **Fixed here:** \`OwnedAccounts.pages\` wrapped its stream in
-  \`Stream.unwrap(Effect.succeed(...))\` although the options are checked eagerly; returning the stream itself
-  cut the CPU of a one-page read by 8–12% (A/B, min of 6 rounds: 481 → 422 and 436 → 399 µs), which is
-  what a fan-out over many small businesses pays per business.
-- A larger young generation (\`node --max-semi-space-size=64\`) cut our client CPU per page by ~10% in-process
-  (the bare loop's by ~3%): a deployment knob, not a code change.
-- **Memory** is flat: the heap retained after a full GC is the same after 100,000 and 1,000,000 accounts; the
-  peak RSS is V8 sizing its heap to the allocation rate.
+- **The floor is tiny.** A page of 100 accounts costs the bare loop well under a millisecond on loopback, so
+  every 0.1 ms of client work per page is about 10% on the ratio; against Graph itself (100 ms or more a page)
+  the same cost is well under 1%.
+- **A canned page of 100 accounts, steady state** (\`ProfileCanned.ts\`, 1,000 pages a round, third round):
+  Response + text + \`JSON.parse\` 85 µs; the same through \`@effect/platform\`'s \`HttpClient\` 141 µs;
+  \`GraphClient.get\` with the page Schema 204 µs; \`OwnedAccounts.stream\` 256 µs. So about 55 µs a page is
+  the platform's own request path (URL building, an \`AbortController\` and a \`FinalizationRegistry\`
+  registration per request, the response wrapper, \`response.text\` through an Effect), outside graph-core;
+  graph-core adds about 60 µs and the paging stream about 50. The "as a Stream" row of the overhead table
+  shows the platform alone, streamed, already at about 2× the floor: the overhead target of 2× cannot be met
+  on top of \`@effect/platform\`'s client, only approached.
+- **What this round removed:** decoding was the largest single item (Effect's decoder walking 100 accounts
+  field by field, ~150 µs a page). A decoder compiled from the page Schema's AST now decides every body it
+  can vouch for (a property test holds it to Effect's decoder: same value and key order) and leaves every
+  failure and every error message to Effect's; it costs ~40 µs a page of 100. Per attempt: one clock read for
+  the timer, the duration and \`Retry-After\`; metrics counted in the attempt's continuation; base URL,
+  token, proof and headers in one request step; no span or version-check work unless needed. Whole reads
+  (\`all()\`, nested completion) and expanded pages whose nested edges are complete run without a Stream or
+  an effect per item.
+- **The stream is cheap per page, not per read.** In-process, 500 pages: a loop of \`GraphClient.get\` 190
+  µs a page, the same through \`Stream.paginateEffect\` 192, \`OwnedAccounts.pages\` 200,
+  \`OwnedAccounts.stream\` 202. But running any Effect \`Stream\` costs ~100 µs of setup (channel executor,
+  scopes) per read: on a one-account page \`GraphClient.get\` takes ~65 µs, \`OwnedAccounts.all\` ~90 and
+  \`OwnedAccounts.stream\` ~180. A fan-out over many small businesses pays that per business.
+- **Over the socket** (100,000 accounts, default fields, undici, after warm-up: ~435 µs of client CPU a page),
+  the largest entries of a CPU profile are the socket write of each request (~13%) and \`JSON.parse\`, both
+  in the floor too, then garbage collection (~6%); Effect's fiber runtime and graph-core's own functions are
+  each a few per cent.
+- **Memory.** The heap retained after a full GC is flat (1M vs 10M accounts; 200 vs 2,000 businesses in the
+  fan-out: 27 → 35 MiB). The fan-out's peak RSS is V8 sizing its old generation over a longer run: requests
+  waiting 100 ms outlive a young collection and are promoted, and full collections run only at V8's limit,
+  which rises to about 4× what is live; a 200-business run ends before reaching it. Capping the old space
+  (\`node --max-old-space-size=96\`) kept the peak within 1.04–1.12× of the 200-business run in our runs, at the price of more full collections
+  (scenario 5's extra rows).
 - \`prefetch\` does not raise throughput with a consumer that does nothing: decoding happens in the fetching
   fiber, so it only overlaps fetching with the consumer's own work (scenario 2).
 `
