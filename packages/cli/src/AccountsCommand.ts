@@ -9,7 +9,7 @@ import type * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
 import * as CliOptions from "./CliOptions.js"
 import * as ConnectionOptions from "./ConnectionOptions.js"
-import * as OutputFormat from "./OutputFormat.js"
+import * as PagingOptions from "./PagingOptions.js"
 
 /**
  * @since 0.2.0
@@ -63,10 +63,6 @@ export const sortChoices = ["asc", "desc", "creation_time_ascending", "creation_
 export type SortChoice = typeof sortChoices[number]
 
 const sort = CliOptions.choice("sort", sortChoices)
-const limit = CliOptions.integer("limit")
-const max = CliOptions.integer("max")
-const prefetch = CliOptions.integer("prefetch")
-const format = CliOptions.choice("format", OutputFormat.names)
 const edge = CliOptions.choice("edge", edgeChoices)
 const expand = CliOptions.choice("expand", expandChoices)
 
@@ -113,24 +109,7 @@ export const options = {
     Options.withDescription("Order by creation time: asc or desc (or Graph's creation_time_ascending/descending)."),
     Options.optional
   ),
-  limit: limit.options.pipe(Options.withDescription("Page size, 1 to 100."), Options.optional),
-  max: max.options.pipe(
-    Options.withDescription("Stop after this many accounts; no page beyond them is fetched."),
-    Options.optional
-  ),
-  after: Options.text("after").pipe(
-    Options.withPseudoName("CURSOR"),
-    Options.withDescription("Start after this cursor (the one an interrupted or failed run printed)."),
-    Options.optional
-  ),
-  format: format.options.pipe(
-    Options.withDescription("Output: table, jsonl, json or csv."),
-    Options.withDefault<OutputFormat.OutputFormat>("table")
-  ),
-  prefetch: prefetch.options.pipe(
-    Options.withDescription("Fetch up to this many pages ahead (1 to 16) while output is written."),
-    Options.optional
-  ),
+  ...PagingOptions.options("accounts"),
   ...ConnectionOptions.options
 }
 
@@ -144,10 +123,7 @@ export const checks: ReadonlyArray<CliOptions.Check> = [
   edge.check,
   expand.check,
   sort.check,
-  limit.check,
-  max.check,
-  format.check,
-  prefetch.check,
+  ...PagingOptions.checks,
   ...ConnectionOptions.checks
 ]
 

@@ -7,9 +7,9 @@
 import * as Args from "@effect/cli/Args"
 import type * as Command from "@effect/cli/Command"
 import * as Options from "@effect/cli/Options"
-import * as CliOptions from "./CliOptions.js"
+import type * as CliOptions from "./CliOptions.js"
 import * as ConnectionOptions from "./ConnectionOptions.js"
-import * as OutputFormat from "./OutputFormat.js"
+import * as PagingOptions from "./PagingOptions.js"
 
 /**
  * @since 0.3.0
@@ -23,11 +23,6 @@ export const name = "phone-numbers"
  */
 export const description = "List the phone numbers of a WhatsApp Business Account (quality rating, messaging " +
   "limit tier, status, …). Without a token, lists a demo account's numbers from an embedded emulator."
-
-const limit = CliOptions.integer("limit")
-const max = CliOptions.integer("max")
-const prefetch = CliOptions.integer("prefetch")
-const format = CliOptions.choice("format", OutputFormat.names)
 
 /**
  * @since 0.3.0
@@ -53,24 +48,7 @@ export const options = {
     ),
     Options.repeated
   ),
-  limit: limit.options.pipe(Options.withDescription("Page size, 1 to 100."), Options.optional),
-  max: max.options.pipe(
-    Options.withDescription("Stop after this many phone numbers; no page beyond them is fetched."),
-    Options.optional
-  ),
-  after: Options.text("after").pipe(
-    Options.withPseudoName("CURSOR"),
-    Options.withDescription("Start after this cursor (the one an interrupted or failed run printed)."),
-    Options.optional
-  ),
-  format: format.options.pipe(
-    Options.withDescription("Output: table, jsonl, json or csv."),
-    Options.withDefault<OutputFormat.OutputFormat>("table")
-  ),
-  prefetch: prefetch.options.pipe(
-    Options.withDescription("Fetch up to this many pages ahead (1 to 16) while output is written."),
-    Options.optional
-  ),
+  ...PagingOptions.options("phone numbers"),
   ...ConnectionOptions.options
 }
 
@@ -81,10 +59,7 @@ export const options = {
  * @category options
  */
 export const checks: ReadonlyArray<CliOptions.Check> = [
-  limit.check,
-  max.check,
-  format.check,
-  prefetch.check,
+  ...PagingOptions.checks,
   ...ConnectionOptions.checks
 ]
 

@@ -99,6 +99,11 @@ export * as Output from "./Output.js"
 export * as OutputFormat from "./OutputFormat.js"
 
 /**
+ * @since 0.3.0
+ */
+export * as PagingOptions from "./PagingOptions.js"
+
+/**
  * @since 0.1.0
  */
 export * as Progress from "./Progress.js"
