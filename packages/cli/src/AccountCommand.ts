@@ -10,7 +10,7 @@ import * as Options from "@effect/cli/Options"
 import { expandChoices } from "./AccountsCommand.js"
 import * as CliOptions from "./CliOptions.js"
 import * as ConnectionOptions from "./ConnectionOptions.js"
-import * as OutputFormat from "./OutputFormat.js"
+import * as PagingOptions from "./PagingOptions.js"
 
 /**
  * @since 0.3.0
@@ -25,7 +25,6 @@ export const name = "account"
 export const description = "Read one WhatsApp Business Account, optionally with its phone numbers. Without a " +
   "token, reads a demo account from an embedded emulator."
 
-const format = CliOptions.choice("format", OutputFormat.names)
 const expand = CliOptions.choice("expand", expandChoices)
 
 /**
@@ -46,10 +45,7 @@ export const options = {
     Options.withDescription("Read the account's phone numbers too (every page of them)."),
     Options.optional
   ),
-  format: format.options.pipe(
-    Options.withDescription("Output: table, jsonl, json or csv."),
-    Options.withDefault<OutputFormat.OutputFormat>("table")
-  ),
+  format: PagingOptions.format.options,
   ...ConnectionOptions.options
 }
 
@@ -59,7 +55,11 @@ export const options = {
  * @since 0.3.0
  * @category options
  */
-export const checks: ReadonlyArray<CliOptions.Check> = [format.check, expand.check, ...ConnectionOptions.checks]
+export const checks: ReadonlyArray<CliOptions.Check> = [
+  PagingOptions.format.check,
+  expand.check,
+  ...ConnectionOptions.checks
+]
 
 /**
  * The parsed command line.

@@ -13,7 +13,21 @@ import * as OutputFormat from "./OutputFormat.js"
 const limit = CliOptions.integer("limit")
 const max = CliOptions.integer("max")
 const prefetch = CliOptions.integer("prefetch")
-const format = CliOptions.choice("format", OutputFormat.names)
+const formatChoice = CliOptions.choice("format", OutputFormat.names)
+
+/**
+ * `--format`, for every command that writes rows (a listing, or one node), and its check.
+ *
+ * @since 0.3.0
+ * @category options
+ */
+export const format = {
+  options: formatChoice.options.pipe(
+    Options.withDescription("Output: table, jsonl, json or csv."),
+    Options.withDefault<OutputFormat.OutputFormat>("table")
+  ),
+  check: formatChoice.check
+}
 
 /**
  * The paging and output options of a listing of `items` (a plural noun, for `--max`'s description).
@@ -32,10 +46,7 @@ export const options = (items: string) => ({
     Options.withDescription("Start after this cursor (the one an interrupted or failed run printed)."),
     Options.optional
   ),
-  format: format.options.pipe(
-    Options.withDescription("Output: table, jsonl, json or csv."),
-    Options.withDefault<OutputFormat.OutputFormat>("table")
-  ),
+  format: format.options,
   prefetch: prefetch.options.pipe(
     Options.withDescription("Fetch up to this many pages ahead (1 to 16) while output is written."),
     Options.optional
