@@ -76,30 +76,6 @@ const without = (item: Record<string, unknown>, fields: ReadonlyArray<string>): 
 
 type Item = Record<string, unknown>
 
-// The rest of an expanded edge, from the cursor its first page ended on.
-const completeNested = (
-  expansion: internal.Expansion,
-  parentId: string,
-  first: internal.PageBody
-): Effect.Effect<unknown, ReadError, GraphClient.GraphClient> => {
-  const next = first.paging?.next
-  const after = next === undefined ? undefined : nextCursor(next, first.paging?.cursors?.after)
-  if (expansion.pages === "first") {
-    return Effect.succeed({ data: first.data, nextAfter: after })
-  }
-  if (next === undefined) return Effect.succeed(first.data)
-  const prepared: internal.Prepared = { ...expansion.nested, parentId, after }
-  return Effect.suspend(() => {
-    const all = first.data.slice()
-    return Effect.as(
-      forEachPage(prepared, (page) => {
-        for (const item of page.items) all.push(item)
-      }, after === undefined ? undefined : new Map([[hashCursor(after), 0]])),
-      all
-    )
-  })
-}
-
 // An expanded edge's value when its first page is all there is to read (or all that was asked for);
 // `undefined` when the rest of its pages must be fetched.
 const settledNested = (expansion: internal.Expansion, first: internal.PageBody): unknown => {
@@ -111,6 +87,27 @@ const settledNested = (expansion: internal.Expansion, first: internal.PageBody):
     }
   }
   return next === undefined ? first.data : undefined
+}
+
+// The rest of an expanded edge, from the cursor its first page ended on.
+const completeNested = (
+  expansion: internal.Expansion,
+  parentId: string,
+  first: internal.PageBody
+): Effect.Effect<unknown, ReadError, GraphClient.GraphClient> => {
+  const settled = settledNested(expansion, first)
+  if (settled !== undefined) return Effect.succeed(settled)
+  const after = nextCursor(first.paging!.next!, first.paging?.cursors?.after)
+  const prepared: internal.Prepared = { ...expansion.nested, parentId, after }
+  return Effect.suspend(() => {
+    const all = first.data.slice()
+    return Effect.as(
+      forEachPage(prepared, (page) => {
+        for (const item of page.items) all.push(item)
+      }, after === undefined ? undefined : new Map([[hashCursor(after), 0]])),
+      all
+    )
+  })
 }
 
 // The item with every expansion settled, or `undefined` if one of them needs more pages. Most pages of
