@@ -20,23 +20,30 @@ import type * as GraphConfig from "../../GraphConfig.js"
 export const withoutPlatformSpan: (client: HttpClient.HttpClient) => HttpClient.HttpClient = HttpClient
   .withTracerDisabledWhen(() => true)
 
-const prefixOf = (settings: GraphConfig.Settings) => `${settings.baseUrl}/${settings.apiVersion}`
+type RequestStep = (request: HttpClientRequest.HttpClientRequest) => HttpClientRequest.HttpClientRequest
+
+// Each step below is one of these request changes; `withGraphRequest` applies several in one step.
+const locate = (settings: GraphConfig.Settings): RequestStep =>
+  HttpClientRequest.prependUrl(`${settings.baseUrl}/${settings.apiVersion}`)
+const authorize = (settings: GraphConfig.Settings): RequestStep => HttpClientRequest.bearerToken(settings.accessToken)
+const plainProof = (proof: Redacted.Redacted<string>): RequestStep =>
+  HttpClientRequest.setUrlParam("appsecret_proof", Redacted.value(proof))
+const describe = (settings: GraphConfig.Settings): RequestStep =>
+  HttpClientRequest.setHeaders({ accept: "application/json", "user-agent": settings.userAgent })
 
 /**
  * Paths are relative to `baseUrl/apiVersion`.
  *
  * @internal
  */
-export const withBaseUrl = (settings: GraphConfig.Settings) =>
-  HttpClient.mapRequest(HttpClientRequest.prependUrl(prefixOf(settings)))
+export const withBaseUrl = (settings: GraphConfig.Settings) => HttpClient.mapRequest(locate(settings))
 
 /**
  * `Authorization: Bearer` (never the token in the URL, where it would leak into logs and `paging.next`).
  *
  * @internal
  */
-export const withBearerToken = (settings: GraphConfig.Settings) =>
-  HttpClient.mapRequest(HttpClientRequest.bearerToken(settings.accessToken))
+export const withBearerToken = (settings: GraphConfig.Settings) => HttpClient.mapRequest(authorize(settings))
 
 /**
  * How `appsecret_proof` is added: the plain proof is computed once (it only depends on the token), the
@@ -71,10 +78,8 @@ export const withAppSecretProof = (source: ProofSource) => (client: HttpClient.H
   switch (source._tag) {
     case "None":
       return client
-    case "Plain": {
-      const proof = Redacted.value(source.proof)
-      return HttpClient.mapRequest(client, HttpClientRequest.setUrlParam("appsecret_proof", proof))
-    }
+    case "Plain":
+      return HttpClient.mapRequest(client, plainProof(source.proof))
     case "Timed":
       return HttpClient.mapRequestEffect(client, (request) =>
         Effect.flatMap(Clock.currentTimeMillis, (now) => {
@@ -91,35 +96,32 @@ export const withAppSecretProof = (source: ProofSource) => (client: HttpClient.H
   }
 }
 
-const headersOf = (settings: GraphConfig.Settings) => ({ accept: "application/json", "user-agent": settings.userAgent })
-
 /**
  * `Accept: application/json` and a `User-Agent` that Meta's spec accepts.
  *
  * @internal
  */
-export const withHeaders = (settings: GraphConfig.Settings) =>
-  HttpClient.mapRequest((request) => HttpClientRequest.setHeaders(request, headersOf(settings)))
+export const withHeaders = (settings: GraphConfig.Settings) => HttpClient.mapRequest(describe(settings))
 
 /**
- * Every step above as one: the base URL, the bearer token, a plain proof and the headers, added in a
- * single request step (each step of its own is a step of the effect per attempt, and a request copy).
- * The same request comes out as through the steps one by one; a timed proof stays a step of its own,
- * since it reads the clock on every attempt.
+ * Every step above as one: the same request changes (base URL, bearer token, a plain proof, headers)
+ * applied in a single step of the client, since each step of its own costs a step of the effect on every
+ * attempt. A timed proof stays a step of its own, since it reads the clock on every attempt.
  *
  * @internal
  */
 export const withGraphRequest =
   (settings: GraphConfig.Settings, source: ProofSource) => (client: HttpClient.HttpClient): HttpClient.HttpClient => {
-    const prefix = prefixOf(settings)
-    const headers = { authorization: `Bearer ${Redacted.value(settings.accessToken)}`, ...headersOf(settings) }
-    const proof = source._tag === "Plain" ? Redacted.value(source.proof) : undefined
+    const steps = [
+      locate(settings),
+      authorize(settings),
+      ...(source._tag === "Plain" ? [plainProof(source.proof)] : []),
+      describe(settings)
+    ]
     const finished = HttpClient.mapRequest(client, (request) => {
-      const located = HttpClientRequest.prependUrl(request, prefix)
-      return HttpClientRequest.setHeaders(
-        proof === undefined ? located : HttpClientRequest.setUrlParam(located, "appsecret_proof", proof),
-        headers
-      )
+      let out = request
+      for (const step of steps) out = step(out)
+      return out
     })
     return source._tag === "Timed" ? withAppSecretProof(source)(finished) : finished
   }
