@@ -41,6 +41,11 @@ export * as GraphNode from "./GraphNode.js"
 /**
  * @since 0.2.0
  */
+export * as GraphOperator from "./GraphOperator.js"
+
+/**
+ * @since 0.2.0
+ */
 export * as GraphPaging from "./GraphPaging.js"
 
 /**

@@ -1,0 +1,130 @@
+/**
+ * Graph's filtering operators and what each one means, written once: the client evaluates with it the
+ * clauses it cannot send, and the emulator the clauses it receives, so the two cannot disagree.
+ *
+ * Values are plain scalars: times are unix seconds (the client turns its `Date`s into seconds first),
+ * enums are strings. A missing value satisfies no operator, `NOT_EQUAL` and `NOT_IN` included, as Graph
+ * filters only what an item has.
+ *
+ * @since 0.2.0
+ */
+import * as Schema from "effect/Schema"
+
+/**
+ * The operators Graph's filtering knows (not every edge supports every one).
+ *
+ * @since 0.2.0
+ * @category schemas
+ */
+export const GraphOperator = Schema.Literal(
+  "EQUAL",
+  "NOT_EQUAL",
+  "GREATER_THAN",
+  "GREATER_THAN_OR_EQUAL",
+  "LESS_THAN",
+  "LESS_THAN_OR_EQUAL",
+  "IN_RANGE",
+  "NOT_IN_RANGE",
+  "CONTAIN",
+  "NOT_CONTAIN",
+  "CONTAINS_ANY",
+  "CONTAINS_ALL",
+  "NOT_CONTAINS_ANY",
+  "STEM_MATCH",
+  "IN",
+  "NOT_IN",
+  "STARTS_WITH",
+  "ENDS_WITH",
+  "ANY",
+  "ALL",
+  "AFTER",
+  "BEFORE",
+  "ON_OR_AFTER",
+  "ON_OR_BEFORE",
+  "NONE",
+  "TOP"
+)
+
+/**
+ * @since 0.2.0
+ * @category models
+ */
+export type GraphOperator = typeof GraphOperator.Type
+
+/**
+ * A value a clause compares: unix seconds, a string or a boolean.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type Scalar = string | number | boolean
+
+// Graph sends and accepts unix times as numbers or numeric strings (Meta's own IN_RANGE example quotes them).
+const numeric = (value: unknown): number | undefined => {
+  if (typeof value === "number") return Number.isFinite(value) ? value : undefined
+  if (typeof value === "string" && /^\s*-?\d+(\.\d+)?\s*$/.test(value)) return Number(value)
+  return undefined
+}
+
+// A number and a numeric string are the same value; otherwise values must be identical.
+const same = (value: Scalar, operand: unknown): boolean => {
+  if (typeof value === "number" || typeof operand === "number") {
+    const a = numeric(value)
+    return a !== undefined && a === numeric(operand)
+  }
+  return value === operand
+}
+
+const compare = (value: Scalar, operand: unknown, test: (a: number, b: number) => boolean): boolean => {
+  const a = numeric(value)
+  const b = numeric(operand)
+  return a !== undefined && b !== undefined && test(a, b)
+}
+
+const list = (operand: unknown): ReadonlyArray<unknown> => Array.isArray(operand) ? operand : []
+
+/**
+ * Whether `value` satisfies `operator` with `operand` (a scalar, or a list for `IN`, `NOT_IN` and the
+ * `[from, to]` of the range operators, both ends inclusive). Operators outside this library's vocabulary
+ * (`CONTAIN`, `STEM_MATCH`, …) hold for nothing.
+ *
+ * @example
+ * ```ts
+ * import { GraphOperator } from "@effect-waba/graph-core"
+ *
+ * GraphOperator.holds("IN_RANGE", 1700000000, ["1690000000", "1710000000"]) // true
+ * GraphOperator.holds("NOT_EQUAL", undefined, "SELF") // false: a missing value satisfies nothing
+ * ```
+ *
+ * @since 0.2.0
+ * @category semantics
+ */
+export const holds = (operator: string, value: Scalar | null | undefined, operand: unknown): boolean => {
+  if (value === undefined || value === null) return false
+  switch (operator) {
+    case "EQUAL":
+      return same(value, operand)
+    case "NOT_EQUAL":
+      return !same(value, operand)
+    case "GREATER_THAN":
+      return compare(value, operand, (a, b) => a > b)
+    case "GREATER_THAN_OR_EQUAL":
+      return compare(value, operand, (a, b) => a >= b)
+    case "LESS_THAN":
+      return compare(value, operand, (a, b) => a < b)
+    case "LESS_THAN_OR_EQUAL":
+      return compare(value, operand, (a, b) => a <= b)
+    case "IN_RANGE":
+    case "NOT_IN_RANGE": {
+      const [from, to] = list(operand)
+      const inside = compare(value, from, (a, b) => a >= b) && compare(value, to, (a, b) => a <= b)
+      return operator === "IN_RANGE" ? inside : numeric(value) !== undefined && !inside
+    }
+    case "IN":
+      return list(operand).some((candidate) => same(value, candidate))
+    case "NOT_IN":
+      return !list(operand).some((candidate) => same(value, candidate))
+    default:
+      return false
+  }
+}
