@@ -7,8 +7,7 @@
  * small steps composed once in {@link make}:
  *
  * 1. URL: paths are relative to `baseUrl/apiVersion`;
- * 2. auth: `Authorization: Bearer` and, with an app secret, `appsecret_proof` (plain: once per client;
- *    timed: per attempt);
+ * 2. auth: `Authorization: Bearer` and, with an app secret, `appsecret_proof` (plain or timed);
  * 3. headers: `Accept: application/json` and a spec-valid `User-Agent`;
  * 4. your own step, if any (`transformClient`);
  * 5. per attempt: the body read within `maxResponseBytes` while it streams, all within `timeout`;

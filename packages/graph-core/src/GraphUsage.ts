@@ -193,19 +193,10 @@ const percentage = (value: number | undefined): value is number =>
  * @category getters
  */
 export const highestPercentage = (usage: GraphUsage, key?: string): number | undefined => {
-  let highest: number | undefined
-  const consider = (value: number | undefined) => {
-    if (percentage(value) && (highest === undefined || value > highest)) highest = value
-  }
-  for (const entry of forRequest(usage, key)) {
-    consider(entry.callCount)
-    consider(entry.totalCputime)
-    consider(entry.totalTime)
-  }
-  consider(usage.app?.callCount)
-  consider(usage.app?.totalCputime)
-  consider(usage.app?.totalTime)
-  return highest
+  const figures = [...forRequest(usage, key), ...(usage.app === undefined ? [] : [usage.app])]
+    .flatMap((entry) => [entry.callCount, entry.totalCputime, entry.totalTime])
+    .filter(percentage)
+  return figures.length === 0 ? undefined : Math.max(...figures)
 }
 
 /**
@@ -217,10 +208,9 @@ export const highestPercentage = (usage: GraphUsage, key?: string): number | und
  * @category getters
  */
 export const regainAccessIn = (usage: GraphUsage, key?: string): Duration.Duration | undefined => {
-  let minutes = 0
-  for (const entry of forRequest(usage, key)) {
-    const value = entry.estimatedTimeToRegainAccess
-    if (percentage(value) && value > minutes) minutes = value
-  }
+  const minutes = Math.max(
+    0,
+    ...forRequest(usage, key).map((entry) => entry.estimatedTimeToRegainAccess).filter(percentage)
+  )
   return minutes > 0 ? Duration.minutes(minutes) : undefined
 }

@@ -89,13 +89,6 @@ export const makeScrubber = (secrets: ReadonlyArray<Secret>): (text: string) => 
   }
 }
 
-// What a URL needs before it can hold a secret parameter or credentials: a secret parameter's name, a
-// percent-encoded letter or `_` (`%41`-`%7F`: part of an encoded name; `%2C` in a field list is not), a
-// userinfo `@`, or anything outside printable ASCII (the URL parser drops tabs and newlines, and
-// lower-casing folds some non-ASCII letters into ASCII ones). Most `paging.next` links have none of
-// these, and skip parsing.
-const mayHoldSecret = /access_token|appsecret_proof|client_secret|input_token|%[4-7]|@|[^\x20-\x7e]/i
-
 /**
  * A URL with every credential-bearing query parameter (and any user info) masked, safe to show or store.
  *
@@ -111,7 +104,6 @@ const mayHoldSecret = /access_token|appsecret_proof|client_secret|input_token|%[
  * @category constructors
  */
 export const scrubUrl = (url: string): string => {
-  if (!mayHoldSecret.test(url)) return url
   let parsed: URL
   try {
     parsed = new URL(url)

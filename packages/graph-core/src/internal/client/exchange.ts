@@ -7,130 +7,127 @@ import type * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpClientError from "@effect/platform/HttpClientError"
 import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
-import type * as Clock from "effect/Clock"
+import * as Data from "effect/Data"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import * as GraphError from "../../GraphError.js"
-import { readText } from "./body.js"
-import type { ScrubberFor } from "./secrets.js"
-import { timeoutFail } from "./timeout.js"
+import * as Predicate from "effect/Predicate"
+import * as Stream from "effect/Stream"
+import type * as GraphConfig from "../../GraphConfig.js"
+import type * as GraphError from "../../GraphError.js"
+import { type Reply, transportError } from "./interpret.js"
 
-/**
- * A response and its body, read in full.
- *
- * @internal
- */
-export interface Exchange {
-  readonly response: HttpClientResponse.HttpClientResponse
-  /** `response.headers`, read once (the platform converts them again on every read). */
-  readonly headers: Headers.Headers
-  readonly text: string
+class BodyTooLarge extends Data.TaggedError("BodyTooLarge")<{ readonly seen: number; readonly limit: number }> {}
+
+// A compressed body's declared length says nothing about its size once decompressed.
+const declaredLength = (headers: Headers.Headers): number | undefined => {
+  const encoding = headers["content-encoding"]?.trim().toLowerCase()
+  const length = headers["content-length"]?.trim()
+  return (encoding === undefined || encoding === "identity") && length !== undefined && /^\d+$/.test(length)
+    ? Number(length)
+    : undefined
 }
 
-const isObject = (u: unknown): u is Record<string, unknown> => typeof u === "object" && u !== null
+// The body as UTF-8 text, counted on the bytes the transport hands over (after any decompression it does)
+// while they stream in: reading stops at the first chunk past the limit, so a huge or endless body costs
+// at most the limit in memory. A body declared too large is refused before a byte is read.
+const readText = (response: HttpClientResponse.HttpClientResponse, limit: number) => {
+  const declared = declaredLength(response.headers)
+  if (declared !== undefined && declared > limit) return Effect.fail(new BodyTooLarge({ seen: declared, limit }))
+  return Effect.suspend(() => {
+    const decoder = new TextDecoder()
+    return Stream.runFoldWhile(
+      response.stream,
+      { seen: 0, text: "" },
+      (read) => read.seen <= limit,
+      (read, chunk) => ({
+        seen: read.seen + chunk.byteLength,
+        text: read.text + decoder.decode(chunk, { stream: true })
+      })
+    ).pipe(
+      Effect.flatMap((read) =>
+        read.seen > limit
+          ? Effect.fail(new BodyTooLarge({ seen: read.seen, limit }))
+          : Effect.succeed(read.text + decoder.decode())
+      )
+    )
+  }).pipe(
+    Effect.catchIf(
+      (error): error is HttpClientError.ResponseError => error._tag === "ResponseError" && error.reason === "EmptyBody",
+      () => Effect.succeed("")
+    )
+  )
+}
 
 // The first messages in an error's cause chain that say something (fetch wraps "other side closed" in
 // "fetch failed"). Only used after scrubbing.
-const describeCause = (error: unknown): string => {
+const describeCause = (cause: unknown): string => {
   const messages: Array<string> = []
-  let current: unknown = error
-  for (let depth = 0; depth < 5 && current !== undefined && current !== null; depth++) {
-    if (current instanceof Error || (isObject(current) && typeof current.message === "string")) {
-      const message = String((current as { message: unknown }).message).slice(0, 300)
-      const code = (current as { code?: unknown }).code
-      if (message !== "") messages.push(typeof code === "string" ? `${code.slice(0, 40)}: ${message}` : message)
-      current = (current as { cause?: unknown }).cause
-    } else {
-      messages.push(String(current).slice(0, 300))
-      break
-    }
+  for (let current = cause, depth = 0; current != null && depth < 5; depth++) {
+    const message = Predicate.hasProperty(current, "message") ? String(current.message) : String(current)
+    const code = Predicate.hasProperty(current, "code") && Predicate.isString(current.code)
+      ? `${current.code.slice(0, 40)}: `
+      : ""
+    if (message !== "") messages.push(`${code}${message.slice(0, 300)}`)
+    current = Predicate.hasProperty(current, "cause") ? current.cause : undefined
   }
   return messages.length === 0 ? "unknown cause" : messages.join(" <- ")
 }
 
-/** @internal */
-export interface ExchangeContext {
-  readonly route: string
-  readonly attempt: number
-  /** Removes every secret that may be echoed in what this request's transport says. */
-  readonly scrub: (text: string) => string
-}
-
-/** @internal */
-export const transportError = (
-  context: ExchangeContext,
-  reason: GraphError.TransportReason,
-  message: string,
-  retryable: boolean,
-  extra?: Partial<Pick<GraphError.GraphTransportError, "httpStatus" | "usage" | "retryAfter">>
-) =>
-  new GraphError.GraphTransportError({
-    reason,
-    message: context.scrub(message),
-    retryable,
-    route: context.route,
-    attempts: context.attempt,
-    ...(extra?.httpStatus !== undefined ? { httpStatus: extra.httpStatus } : {}),
-    ...(extra?.usage !== undefined ? { usage: extra.usage } : {}),
-    ...(extra?.retryAfter !== undefined ? { retryAfter: extra.retryAfter } : {})
-  })
-
-const fromHttpError = (context: ExchangeContext, error: HttpClientError.HttpClientError) =>
-  transportError(
-    context,
-    "Network",
-    error._tag === "RequestError"
-      ? `The request to ${context.route} failed: ${describeCause(error.cause)}`
-      : `Reading the response of ${context.route} failed: ${describeCause(error.cause)}`,
-    true
-  )
-
 /**
- * Sends one attempt through `client`: `Exchange` or a `GraphTransportError` (`Network`, `Timeout`,
- * `TooLarge`). The timeout covers the headers and the body.
+ * Sends one attempt through `client`: the answer as sent, or a `GraphTransportError` (`Network`,
+ * `Timeout`, `TooLarge`). The timeout covers the headers and the body.
  *
  * @internal
  */
 export const make = (
   client: HttpClient.HttpClient,
-  options: { readonly timeout: Duration.Duration; readonly maxResponseBytes: number },
-  scrubberFor: ScrubberFor
-) => {
-  const timeoutText = Duration.format(options.timeout)
-  return (
-    request: HttpClientRequest.HttpClientRequest,
-    attempt: { readonly route: string; readonly attempt: number },
-    clock?: Clock.Clock
-  ): Effect.Effect<Exchange, GraphError.GraphTransportError> => {
-    const context: ExchangeContext = { ...attempt, scrub: scrubberFor(undefined) }
-    return client.execute(request).pipe(
-      Effect.flatMap((response) => {
-        const headers = response.headers
-        return Effect.map(
-          readText(response, options.maxResponseBytes, headers),
-          (text): Exchange => ({ response, headers, text })
+  settings: GraphConfig.Settings,
+  // Removes the secrets a request (as sent, when known) may have its transport echo.
+  scrubberFor: (request?: HttpClientRequest.HttpClientRequest) => (text: string) => string
+) =>
+(
+  request: HttpClientRequest.HttpClientRequest,
+  route: string,
+  attempt: number
+): Effect.Effect<Reply & { readonly request: HttpClientRequest.HttpClientRequest }, GraphError.GraphTransportError> => {
+  const context = (sent?: HttpClientRequest.HttpClientRequest) => ({ route, attempt, scrub: scrubberFor(sent) })
+  return client.execute(request).pipe(
+    Effect.flatMap((response) =>
+      Effect.map(readText(response, settings.maxResponseBytes), (text) => ({
+        status: response.status,
+        headers: response.headers,
+        text,
+        request: response.request
+      }))
+    ),
+    Effect.mapError((error) =>
+      error._tag === "BodyTooLarge"
+        ? transportError(
+          context(),
+          "TooLarge",
+          `The response of ${route} is larger than maxResponseBytes (${error.limit} bytes); ` +
+            `reading stopped at ${error.seen} bytes.`,
+          // The same request would get the same answer.
+          false
         )
-      }),
-      Effect.catchAll((error) =>
-        error._tag === "BodyTooLarge"
-          ? Effect.fail(transportError(
-            context,
-            "TooLarge",
-            `The response of ${context.route} is larger than maxResponseBytes (${error.limit} bytes); ` +
-              `reading stopped at ${error.seen} bytes.`,
-            // The same request would get the same answer.
-            false
-          ))
-          // The request as sent (with a timed proof, say) is what its transport may echo.
-          : Effect.fail(fromHttpError({ ...context, scrub: scrubberFor(error.request) }, error))
-      ),
-      (attempt) =>
-        timeoutFail(
-          attempt,
-          options.timeout,
-          () => transportError(context, "Timeout", `${context.route} did not answer within ${timeoutText}.`, true),
-          clock
+        : transportError(
+          context(error.request),
+          "Network",
+          `${error._tag === "RequestError" ? "The request to" : "Reading the response of"} ${route} failed: ${
+            describeCause(error.cause)
+          }`,
+          true
         )
-    )
-  }
+    ),
+    Effect.timeoutFail({
+      duration: settings.timeout,
+      onTimeout: () =>
+        transportError(
+          context(),
+          "Timeout",
+          `${route} did not answer within ${Duration.format(settings.timeout)}.`,
+          true
+        )
+    })
+  )
 }
