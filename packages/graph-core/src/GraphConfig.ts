@@ -11,7 +11,7 @@
  * @since 0.1.0
  */
 import * as Config from "effect/Config"
-import * as ConfigError from "effect/ConfigError"
+import type * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -141,7 +141,7 @@ export interface Options {
   readonly retry?: Partial<GraphRetry.RetryPolicyInput> | false | undefined
   /** Default {@link defaultUserAgent}; must match {@link userAgentPattern}. */
   readonly userAgent?: string | undefined
-  /** Default {@link defaultMaxResponseBytes}. */
+  /** Default 16 MiB. */
   readonly maxResponseBytes?: number | undefined
 }
 
@@ -161,18 +161,7 @@ const tokenForbidden = /[\s\u0000-\u001f\u007f"'<>\\]/
 const isLoopback = (hostname: string) =>
   ["localhost", "[::1]", "::1"].includes(hostname) || /^127(\.\d{1,3}){3}$/.test(hostname)
 
-const maxResponseBytesLimit = 2 ** 31 - 1
-
-const secretProblems = (setting: string, name: string, value: string): ReadonlyArray<Problem> => [
-  [setting, value.trim() === "", `The ${name} is empty.`],
-  [
-    setting,
-    tokenForbidden.test(value),
-    `The ${name} contains whitespace, quotes or control characters; check how it was copied.`
-  ]
-]
-
-type Problem = readonly [setting: string, found: boolean, message: string]
+const maxBytes = 2 ** 31 - 1
 
 const validate = (
   options: Options,
@@ -182,66 +171,54 @@ const validate = (
   const { apiVersion = defaultApiVersion, appSecretProof = "plain", baseUrl = defaultBaseUrl } = options
   const { maxResponseBytes = defaultMaxResponseBytes, userAgent = defaultUserAgent } = options
   const url = URL.canParse(baseUrl) ? new URL(baseUrl) : undefined
-  // Only ever echoed without query, fragment or user info: that is where credentials hide.
-  const base = `The base URL "${safeUrl(baseUrl)}"`
   const timeout = Option.filter(
     Duration.decodeUnknown(options.timeout ?? defaultTimeout),
     (timeout) => Duration.isFinite(timeout) && Duration.toMillis(timeout) > 0
   )
-  const problems: ReadonlyArray<Problem> = [
-    ...secretProblems("accessToken", "access token", Redacted.value(accessToken)),
-    ...Option.match(appSecret, {
-      onNone: () => [],
-      onSome: (secret) => secretProblems("appSecret", "app secret", Redacted.value(secret))
-    }),
-    [
-      "apiVersion",
-      !versionPattern.test(String(apiVersion)),
-      `The API version "${
-        String(apiVersion).slice(0, 40)
-      }" is not of the form vNN.N (for example ${defaultApiVersion}).`
-    ],
-    ["baseUrl", url === undefined, `${base} is not an absolute URL.`],
-    [
-      "baseUrl",
-      url !== undefined && (url.username !== "" || url.password !== ""),
-      `${base} must not contain credentials.`
-    ],
-    [
-      "baseUrl",
-      url !== undefined && (url.search !== "" || url.hash !== ""),
-      `${base} must not have a query string or fragment.`
-    ],
-    [
-      "baseUrl",
-      url !== undefined && !["https:", "http:"].includes(url.protocol),
-      `${base} must use https (or http on loopback).`
-    ],
-    [
-      "baseUrl",
-      url?.protocol === "http:" && !isLoopback(url.hostname),
-      `${base} uses plain HTTP on a non-loopback host; tokens must only travel over HTTPS.`
-    ],
-    ["timeout", Option.isNone(timeout), "The request timeout must be a positive, finite duration."],
-    [
-      "appSecretProof",
-      !["plain", "timed"].includes(appSecretProof),
-      `The appsecret_proof mode must be "plain" or "timed".`
-    ],
-    [
-      "userAgent",
-      !userAgentPattern.test(String(userAgent)),
-      `The User-Agent "${String(userAgent).slice(0, 100)}" does not match the pattern of Meta's API specification: ` +
-      `name/1.2.3, optionally followed by ";key=value" and one more "product/version" (for example ${defaultUserAgent}).`
-    ],
-    [
-      "maxResponseBytes",
-      !(Number.isInteger(maxResponseBytes) && maxResponseBytes >= 1 && maxResponseBytes <= maxResponseBytesLimit),
-      `maxResponseBytes must be a whole number of bytes from 1 to ${maxResponseBytesLimit}.`
-    ]
-  ]
-  const problem = problems.find(([, found]) => found)
-  if (problem !== undefined) return Effect.fail(new GraphConfigError({ setting: problem[0], message: problem[2] }))
+  const secrets = [
+    ["accessToken", "access token", accessToken],
+    ...Option.toArray(Option.map(appSecret, (secret) => ["appSecret", "app secret", secret] as const))
+  ] as const
+  // The first setting that cannot work, and what is wrong with it.
+  const problem = ((): readonly [setting: string, message: string] | undefined => {
+    for (const [setting, name, secret] of secrets) {
+      const value = Redacted.value(secret)
+      if (value.trim() === "") return [setting, `The ${name} is empty.`]
+      if (tokenForbidden.test(value)) {
+        return [setting, `The ${name} contains whitespace, quotes or control characters; check how it was copied.`]
+      }
+    }
+    const version = String(apiVersion)
+    const example = `for example ${defaultApiVersion}`
+    if (!versionPattern.test(version)) {
+      return ["apiVersion", `The API version "${version.slice(0, 40)}" is not vNN.N (${example}).`]
+    }
+    // Only ever echoed without query, fragment or user info: that is where credentials hide.
+    const base = `The base URL "${safeUrl(baseUrl)}"`
+    if (url === undefined) return ["baseUrl", `${base} is not an absolute URL.`]
+    if (url.username !== "" || url.password !== "") return ["baseUrl", `${base} must not contain credentials.`]
+    if (url.search !== "" || url.hash !== "") return ["baseUrl", `${base} must not have a query string or fragment.`]
+    if (url.protocol !== "https:" && url.protocol !== "http:") {
+      return ["baseUrl", `${base} must use https (or http on loopback).`]
+    }
+    if (url.protocol === "http:" && !isLoopback(url.hostname)) {
+      return ["baseUrl", `${base} uses plain HTTP on a non-loopback host; tokens must only travel over HTTPS.`]
+    }
+    if (Option.isNone(timeout)) return ["timeout", "The request timeout must be a positive, finite duration."]
+    if (appSecretProof !== "plain" && appSecretProof !== "timed") {
+      return ["appSecretProof", `The appsecret_proof mode must be "plain" or "timed".`]
+    }
+    const agent = String(userAgent).slice(0, 100)
+    if (!userAgentPattern.test(String(userAgent))) {
+      const form = `name/1.2.3, optionally followed by ";key=value" and one more "product/version"`
+      return ["userAgent", `The User-Agent "${agent}" is not of the form of Meta's API specification: ${form}.`]
+    }
+    const bytes = maxResponseBytes
+    if (!Number.isInteger(bytes) || bytes < 1 || bytes > maxBytes) {
+      return ["maxResponseBytes", `maxResponseBytes must be a whole number of bytes from 1 to ${maxBytes}.`]
+    }
+  })()
+  if (problem !== undefined) return Effect.fail(new GraphConfigError({ setting: problem[0], message: problem[1] }))
   const retry = options.retry === false
     ? Effect.succeed(Option.none())
     : Effect.map(GraphRetry.makePolicy(options.retry ?? {}), Option.some)
@@ -329,9 +306,6 @@ const defaultVariables: { readonly [K in keyof Options]?: Config.Config<unknown>
   baseUrl: Config.string("GRAPH_BASE_URL")
 }
 
-const isUnset = (value: unknown): boolean =>
-  value === undefined || String(Redacted.isRedacted(value) ? Redacted.value(value) : value).trim() === ""
-
 // Reads one setting: a Config (or the default variable), then the plain fallback. Missing data and empty
 // strings are "unset"; a Config that yields an Option is unwrapped.
 const readSetting = (input: unknown, variable: Config.Config<unknown> | undefined): Config.Config<unknown> => {
@@ -341,22 +315,17 @@ const readSetting = (input: unknown, variable: Config.Config<unknown> | undefine
   return Config.map(Config.option(source), (read) => {
     const value = Option.getOrUndefined(read)
     const plain = Option.isOption(value) ? Option.getOrUndefined(value) : value
-    return isUnset(plain) ? fallback : plain
+    const unset = plain === undefined || `${Redacted.isRedacted(plain) ? Redacted.value(plain) : plain}`.trim() === ""
+    return unset ? fallback : plain
   })
 }
 
-const missingPath = (error: ConfigError.ConfigError): ReadonlyArray<string> | undefined => {
-  if (ConfigError.isMissingData(error)) return error.path
-  if (ConfigError.isAnd(error) || ConfigError.isOr(error)) return missingPath(error.left) ?? missingPath(error.right)
-  return undefined
-}
-
-const fromConfigError = (error: ConfigError.ConfigError): GraphConfigError => {
-  const path = missingPath(error)
-  // ConfigError messages name the variable and the problem, never the value read.
-  const problem = path === undefined ? String(error).slice(0, 300) : `${path.join(".") || "a value"} is missing.`
-  return new GraphConfigError({ setting: "environment", message: `The Graph settings could not be read: ${problem}` })
-}
+// ConfigError messages name the variable and the problem, never the value read.
+const fromConfigError = (error: ConfigError.ConfigError) =>
+  new GraphConfigError({
+    setting: "environment",
+    message: `The Graph settings could not be read: ${`${error}`.slice(0, 300)}`
+  })
 
 /**
  * A layer that reads the settings from the current `ConfigProvider` (the environment by default).

@@ -27,7 +27,6 @@ import * as Context from "effect/Context"
 import * as Data from "effect/Data"
 import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as PubSub from "effect/PubSub"
 import type * as Scope from "effect/Scope"
@@ -135,12 +134,6 @@ export const make = (options?: { readonly capacity?: number | undefined }): Effe
     subscribe: Effect.map(PubSub.subscribe(hub), Stream.fromQueue),
     stream: Stream.fromPubSub(hub)
   }))
-
-/**
- * @since 0.2.0
- * @category layers
- */
-export const layer: Layer.Layer<GraphEvents> = Layer.effect(GraphEvents, make())
 
 /**
  * Publishes to the {@link GraphEvents} in context, if there is one; does nothing otherwise.

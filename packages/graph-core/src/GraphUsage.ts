@@ -15,8 +15,9 @@
  * @since 0.1.0
  */
 import * as Duration from "effect/Duration"
-import * as Either from "effect/Either"
+import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
+import { defined } from "./internal/defined.js"
 
 // Meta documents numbers; tolerate numeric strings too rather than losing the whole header.
 const Figure = Schema.Union(Schema.Number, Schema.NumberFromString)
@@ -100,25 +101,12 @@ export type GraphUsage = typeof GraphUsage.Type
  */
 export const unknown: GraphUsage = {}
 
-// Entries are decoded one by one below, so one malformed entry does not hide the others.
-const decodeBusinessHeader = Schema.decodeUnknownEither(
+const decodeAppHeader = Schema.decodeUnknownOption(Schema.parseJson(AppUsage))
+const decodeBusinessEntry = Schema.decodeUnknownOption(BusinessUseCaseEntry)
+// Entries are decoded one by one, so one malformed entry does not hide the others.
+const decodeBusinessHeader = Schema.decodeUnknownOption(
   Schema.parseJson(Schema.Record({ key: Schema.String, value: Schema.Array(Schema.Unknown) }))
 )
-const decodeBusinessEntry = Schema.decodeUnknownEither(BusinessUseCaseEntry)
-const decodeAppHeader = Schema.decodeUnknownEither(Schema.parseJson(AppUsage))
-
-const parseBusinessHeader = (value: string): ReadonlyArray<BusinessUseCaseUsage> | undefined => {
-  const decoded = decodeBusinessHeader(value)
-  if (Either.isLeft(decoded)) return undefined
-  const entries: Array<BusinessUseCaseUsage> = []
-  for (const [businessId, list] of Object.entries(decoded.right)) {
-    for (const item of list) {
-      const entry = decodeBusinessEntry(item)
-      if (Either.isRight(entry)) entries.push({ businessId, ...entry.right })
-    }
-  }
-  return entries
-}
 
 /**
  * Reads the usage headers from a header lookup (lower-case names). Never fails.
@@ -137,14 +125,17 @@ const parseBusinessHeader = (value: string): ReadonlyArray<BusinessUseCaseUsage>
  * @category constructors
  */
 export const fromHeaders = (headers: Readonly<Record<string, string | undefined>>): GraphUsage => {
-  const business = headers["x-business-use-case-usage"]
-  const app = headers["x-app-usage"]
-  const businessUseCase = business === undefined ? undefined : parseBusinessHeader(business)
-  const appUsage = app === undefined ? undefined : Either.getOrUndefined(decodeAppHeader(app))
-  return {
-    ...(businessUseCase !== undefined ? { businessUseCase } : {}),
-    ...(appUsage !== undefined ? { app: appUsage } : {})
-  }
+  const business = Option.map(
+    Option.flatMap(Option.fromNullable(headers["x-business-use-case-usage"]), decodeBusinessHeader),
+    (record) =>
+      Object.entries(record).flatMap(([businessId, list]) =>
+        list.flatMap((item) =>
+          Option.toArray(Option.map(decodeBusinessEntry(item), (entry) => ({ businessId, ...entry })))
+        )
+      )
+  )
+  const app = Option.flatMap(Option.fromNullable(headers["x-app-usage"]), decodeAppHeader)
+  return defined({ businessUseCase: Option.getOrUndefined(business), app: Option.getOrUndefined(app) })
 }
 
 /**

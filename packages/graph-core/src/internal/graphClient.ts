@@ -50,7 +50,8 @@ export const make = (
   governor: RateGovernor.Service,
   options: GraphClient.Options
 ): Effect.Effect<GraphClient.Service> =>
-  Effect.map(Telemetry.make(settings), (telemetry) => {
+  Effect.sync(() => {
+    const telemetry = Telemetry.make(settings)
     // Each step sees the request as the steps before it left it; the caller's own step sees it finished.
     const client = httpClient.pipe(
       // The platform's span would record the full URL, `appsecret_proof` included: ours names the route.
@@ -64,38 +65,9 @@ export const make = (
     )
     const scrubberFor = Auth.scrubberFor(settings)
     const exchange = Exchange.make(client, settings, scrubberFor)
-    // The longest wait for Graph's regain time worth sleeping through, for the governor too.
-    const patience = Option.getOrElse(settings.retry, () => GraphRetry.defaultPolicy).maxHintedWait
-    const schedule = Option.map(settings.retry, GraphRetry.schedule)
-
-    // One attempt: the exchange, timed and counted, then what it means, which the governor learns from.
-    const send = (
-      request: HttpClientRequest.HttpClientRequest,
-      route: string,
-      usageKey: string | undefined,
-      n: number
-    ) =>
-      Effect.gen(function*() {
-        const start = yield* Clock.currentTimeMillis
-        const reply = yield* Effect.tapError(
-          exchange(request, route, n),
-          () => Effect.flatMap(Clock.currentTimeMillis, (now) => telemetry.attempted(route, undefined, now - start))
-        )
-        const now = yield* Clock.currentTimeMillis
-        yield* telemetry.attempted(route, reply.status, now - start)
-        const scrub = scrubberFor(reply.request)
-        const { result, usage } = interpret(reply, { route, attempt: n, scrub, usageKey, now })
-        const failed = Either.getLeft(result).pipe(Option.getOrUndefined)
-        const throttled = failed?._tag === "GraphRateLimitError" ? failed : undefined
-        if (throttled !== undefined) yield* telemetry.throttled(throttled.code)
-        yield* governor.observe(usageKey, {
-          usage,
-          status: reply.status,
-          errorCode: failed !== undefined && "code" in failed ? failed.code : undefined,
-          retryAfter: throttled?.retryAfter
-        })
-        return yield* Either.match(result, { onLeft: Effect.fail, onRight: Effect.succeed })
-      })
+    // Without retries, a policy of none; its longest hinted wait worth sleeping through binds the governor too.
+    const policy = Option.getOrElse(settings.retry, () => ({ ...GraphRetry.defaultPolicy, maxRetries: 0 }))
+    const schedule = GraphRetry.schedule(policy)
 
     const get = <A, I, R>(
       request: GraphClient.GraphRequest<A, I, R>
@@ -103,24 +75,40 @@ export const make = (
       const checked = Request.check(request)
       if (Either.isLeft(checked)) return Effect.fail(checked.left)
       const { route, usageKey } = request
+
+      // One attempt: the exchange, timed and counted, then what it means, which the governor learns from.
+      const send = (attempt: number) =>
+        Effect.gen(function*() {
+          const start = yield* Clock.currentTimeMillis
+          const reply = yield* Effect.tapError(
+            exchange(checked.right, route, attempt),
+            () => telemetry.attempted(route, start)
+          )
+          const now = yield* Clock.currentTimeMillis
+          const scrub = scrubberFor(reply.request)
+          const { result, usage } = interpret(reply, { route, attempt, scrub, usageKey, now })
+          const failed = Either.isLeft(result) ? result.left : undefined
+          yield* telemetry.attempted(route, start, reply.status, failed)
+          yield* governor.observe(usageKey, {
+            usage,
+            status: reply.status,
+            errorCode: failed !== undefined && "code" in failed ? failed.code : undefined,
+            retryAfter: failed?._tag === "GraphRateLimitError" ? failed.retryAfter : undefined
+          })
+          return yield* Either.match(result, { onLeft: (error) => Effect.fail(error), onRight: Effect.succeed })
+        })
+
       return Effect.suspend(() => {
         let n = 0
         // The governor's hold comes before each attempt, outside its timeout, and is not an attempt.
-        const attempt = Effect.suspend(() => {
-          n += 1
-          return Effect.zipRight(governor.acquire(usageKey, patience), send(checked.right, route, usageKey, n))
-        })
-        return Option.match(schedule, {
-          onNone: () => attempt,
-          onSome: (schedule) =>
-            Effect.retry(
-              attempt,
-              Schedule.modifyDelayEffect(
-                schedule,
-                (error, delay) => Effect.as(telemetry.retrying(route, error, delay, n), delay)
-              )
-            )
-        })
+        const attempt = Effect.suspend(() =>
+          Effect.zipRight(governor.acquire(usageKey, policy.maxHintedWait), send(++n))
+        )
+        const announced = Schedule.modifyDelayEffect(
+          schedule,
+          (error, delay) => Effect.as(telemetry.retrying(route, error, delay, n), delay)
+        )
+        return Effect.retry(attempt, announced)
       }).pipe(
         Effect.tap((answer) => telemetry.served(route, answer.apiVersion)),
         Effect.flatMap((answer) => decode(request.schema, route, answer)),

@@ -13,14 +13,6 @@ import * as GraphUsage from "../../GraphUsage.js"
 import { defined } from "../defined.js"
 
 /** @internal */
-export interface Reply {
-  readonly status: number
-  /** By lower-case name. */
-  readonly headers: Readonly<Record<string, string | undefined>>
-  readonly text: string
-}
-
-/** @internal */
 export interface Context {
   readonly route: string
   readonly attempt: number
@@ -44,20 +36,15 @@ export interface Answer {
 
 /** @internal */
 export const transportError = (
-  context: Context,
+  context: Context & Partial<Pick<GraphError.GraphTransportError, "httpStatus" | "usage" | "retryAfter">>,
   reason: GraphError.TransportReason,
   message: string,
-  retryable: boolean,
-  extra: { readonly [K in "httpStatus" | "usage" | "retryAfter"]?: GraphError.GraphTransportError[K] | undefined } = {}
-) =>
-  new GraphError.GraphTransportError(defined({
-    reason,
-    message: context.scrub(message),
-    retryable,
-    route: context.route,
-    attempts: context.attempt,
-    ...extra
-  }))
+  retryable: boolean
+) => {
+  const { attempt, httpStatus, retryAfter, route, scrub, usage } = context
+  const fields = { httpStatus, usage, retryAfter, attempts: attempt }
+  return new GraphError.GraphTransportError(defined({ reason, message: scrub(message), retryable, route, ...fields }))
+}
 
 const parseRetryAfter = (value: string | undefined, now: number): Duration.Duration | undefined => {
   if (value === undefined) return undefined
@@ -68,79 +55,69 @@ const parseRetryAfter = (value: string | undefined, now: number): Duration.Durat
 
 const decodeEnvelope = Schema.decodeUnknownOption(GraphError.ErrorEnvelope)
 
+const unreadable: GraphError.ErrorBody = { message: "Graph returned an error body that could not be read." }
+
 /**
- * What one answer means, and the usage its headers reported (for the rate governor, whatever the
- * outcome). `now` (epoch milliseconds) is what a `Retry-After` date is read against.
+ * What one answer (status, headers by lower-case name, body text) means, and the usage its headers
+ * reported, for the rate governor whatever the outcome. A `Retry-After` date is read against `now`.
  *
  * @internal
  */
 export const interpret = (
-  { headers, status, text }: Reply,
+  reply: { readonly status: number; readonly headers: Readonly<Record<string, string>>; readonly text: string },
   context: Context & { readonly usageKey: string | undefined; readonly now: number }
-): {
-  readonly usage: GraphUsage.GraphUsage
-  readonly result: Either.Either<Answer, GraphError.GraphResponseError | GraphError.GraphTransportError>
-} => {
+) => {
   const { route, scrub } = context
-  // A header value copied into a result, an error or a span: scrubbed and kept short.
-  const header = (name: string, max = 200) => {
-    const value = headers[name]
-    return value === undefined ? undefined : scrub(value.slice(0, max))
-  }
+  const { headers, status } = reply
+  // Header values copied into a result, an error or a span are scrubbed, and the short ones kept short.
+  const header = (name: string, max = 200) =>
+    headers[name] === undefined ? undefined : scrub(headers[name].slice(0, max))
   const usage = GraphUsage.fromHeaders({
     "x-business-use-case-usage": header("x-business-use-case-usage", Infinity),
     "x-app-usage": header("x-app-usage", Infinity)
   })
   const fbtraceId = header("x-fb-trace-id")
   const retryAfter = parseRetryAfter(headers["retry-after"], context.now)
-  const fail = (reason: GraphError.TransportReason, message: string, retryable: boolean) => ({
-    usage,
-    result: Either.left(transportError(context, reason, message, retryable, { httpStatus: status, usage, retryAfter }))
-  })
+  const facts = { ...context, httpStatus: status, usage, retryAfter }
   // An error status without a Graph body is a proxy or load balancer talking (a 502 page, an empty 503):
-  // worth another try when it says it is busy, not when it is a 404 page from a wrong base URL.
+  // worth another try when it says it is busy, not when it is a 404 page from a wrong base URL. A success
+  // whose body is cut short or garbled is worth another try too.
   const busy = status >= 500 || status === 429 || status === 408
-  // By value, before parsing: a secret echoed anywhere in the body (a message, a `paging.next` link, a
-  // field) is gone before anything can copy it.
-  const body = scrub(text)
-  let json: unknown
-  try {
-    json = JSON.parse(body)
-  } catch (error) {
-    if (status >= 400) {
+  const meaning = (): Either.Either<Answer, GraphError.GraphResponseError | GraphError.GraphTransportError> => {
+    // By value, before parsing: a secret echoed anywhere in the body (a message, a `paging.next` link, a
+    // field) is gone before anything can copy it.
+    const body = scrub(reply.text)
+    const json = Either.try(() => JSON.parse(body) as unknown)
+    if (Either.isLeft(json)) {
       const what = body.trim() === "" ? "an empty body" : "a body that is not JSON"
-      return fail("UnexpectedStatus", `${route} answered HTTP ${status} with ${what}.`, busy)
+      return Either.left(
+        status >= 400
+          ? transportError(facts, "UnexpectedStatus", `${route} answered HTTP ${status} with ${what}.`, busy)
+          : transportError(
+            facts,
+            "InvalidBody",
+            `The response of ${route} (HTTP ${status}) was not valid JSON.`,
+            status < 300
+          )
+      )
     }
-    // A success cut short or garbled is worth another try.
-    const why = error instanceof Error ? error.message.slice(0, 120) : "unreadable"
-    return fail(
-      "InvalidBody",
-      `The response of ${route} (HTTP ${status}) was not valid JSON (${why}).`,
-      status >= 200 && status < 300
-    )
-  }
-  if (Predicate.isRecord(json) && "error" in json) {
-    const errorBody = Option.match(decodeEnvelope(json), {
-      onNone: (): GraphError.ErrorBody => ({ message: "Graph returned an error body that could not be read." }),
-      onSome: (envelope) => envelope.error
-    })
-    return {
-      usage,
-      result: Either.left(GraphError.fromErrorBody(errorBody, {
-        httpStatus: status,
-        route,
-        usage,
-        attempts: context.attempt,
-        scrub,
-        fbtraceId,
-        retryAfter,
-        regainAccess: GraphUsage.regainAccessIn(usage, context.usageKey)
-      }))
+    if (Predicate.isRecord(json.right) && "error" in json.right) {
+      const errorBody = Option.getOrElse(
+        Option.map(decodeEnvelope(json.right), (envelope) => envelope.error),
+        () => unreadable
+      )
+      const regainAccess = GraphUsage.regainAccessIn(usage, context.usageKey)
+      return Either.left(
+        GraphError.fromErrorBody(errorBody, { ...facts, scrub, fbtraceId, regainAccess, attempts: context.attempt })
+      )
     }
+    if (status >= 400) {
+      return Either.left(
+        transportError(facts, "UnexpectedStatus", `${route} answered HTTP ${status} without a Graph error body.`, busy)
+      )
+    }
+    const apiVersion = header("facebook-api-version")
+    return Either.right({ json: json.right, status, usage, fbtraceId, apiVersion, attempts: context.attempt })
   }
-  if (status >= 400) {
-    return fail("UnexpectedStatus", `${route} answered HTTP ${status} without a Graph error body.`, busy)
-  }
-  const apiVersion = header("facebook-api-version")
-  return { usage, result: Either.right({ json, status, usage, fbtraceId, apiVersion, attempts: context.attempt }) }
+  return { usage, result: meaning() }
 }
