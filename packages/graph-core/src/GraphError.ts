@@ -31,6 +31,7 @@
  */
 import type * as Cause from "effect/Cause"
 import * as Duration from "effect/Duration"
+import * as Either from "effect/Either"
 import * as ParseResult from "effect/ParseResult"
 import * as Predicate from "effect/Predicate"
 import * as Schema from "effect/Schema"
@@ -411,13 +412,7 @@ const serverText = (text: string, scrub: (text: string) => string): string => {
 const shallow = (u: unknown, depth: number): boolean =>
   typeof u !== "object" || u === null || (depth > 0 && Object.values(u).every((v) => shallow(v, depth - 1)))
 
-const parsed = (text: string): unknown => {
-  try {
-    return JSON.parse(text)
-  } catch {
-    return text
-  }
-}
+const parsed = (text: string): unknown => Either.getOrElse(Either.try(() => JSON.parse(text) as unknown), () => text)
 
 // `error_data` as data (parsed when it is a JSON string), its text scrubbed, within a depth and size budget.
 const errorData = (data: unknown, scrub: (text: string) => string): unknown => {
@@ -480,11 +475,8 @@ export const describeParseError = (error: ParseResult.ParseError): string => {
     return "a value nested too deeply to describe"
   }
   const described = issues.slice(0, maxIssues).map(({ message, path }) => {
-    const where = path.map((key) => typeof key === "number" ? `[${key}]` : `.${String(key)}`).join("").replace(
-      /^\./,
-      ""
-    )
-    const line = `${where === "" ? "the top level" : where}: ${message}`
+    const keys = path.map((key) => typeof key === "number" ? `[${key}]` : `.${String(key)}`)
+    const line = `${keys.join("").replace(/^\./, "") || "the top level"}: ${message}`
     return line.length <= maxIssueChars ? line : `${line.slice(0, maxIssueChars)}…`
   })
   return `${described.join("; ")}${issues.length > maxIssues ? "; and more" : ""}`

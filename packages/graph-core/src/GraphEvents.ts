@@ -27,7 +27,6 @@ import * as Context from "effect/Context"
 import * as Data from "effect/Data"
 import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import * as Option from "effect/Option"
 import * as PubSub from "effect/PubSub"
 import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
@@ -142,7 +141,4 @@ export const make = (options?: { readonly capacity?: number | undefined }): Effe
  * @category publishing
  */
 export const publish = (event: GraphEvent): Effect.Effect<void> =>
-  Effect.flatMap(
-    Effect.serviceOption(GraphEvents),
-    Option.match({ onNone: () => Effect.void, onSome: (events) => events.publish(event) })
-  )
+  Effect.serviceOptional(GraphEvents).pipe(Effect.flatMap((events) => events.publish(event)), Effect.ignore)

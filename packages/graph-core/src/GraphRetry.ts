@@ -76,18 +76,13 @@ export const makePolicy = (input: Partial<RetryPolicyInput>): Effect.Effect<Retr
   if (!Number.isInteger(maxRetries) || maxRetries < 0 || maxRetries > 100) {
     return Effect.fail("retry.maxRetries must be an integer from 0 to 100.")
   }
-  return Effect.all({
-    baseDelay: duration("baseDelay"),
-    maxDelay: duration("maxDelay"),
-    maxHintedWait: duration("maxHintedWait")
-  })
-    .pipe(
-      Effect.filterOrFail(
-        ({ baseDelay, maxDelay }) => Duration.greaterThanOrEqualTo(maxDelay, baseDelay),
-        () => "retry.maxDelay must not be shorter than retry.baseDelay."
-      ),
-      Effect.map((durations) => ({ ...durations, maxRetries, jitter }))
-    )
+  return Effect.all([duration("baseDelay"), duration("maxDelay"), duration("maxHintedWait")]).pipe(
+    Effect.filterOrFail(
+      ([baseDelay, maxDelay]) => Duration.greaterThanOrEqualTo(maxDelay, baseDelay),
+      () => "retry.maxDelay must not be shorter than retry.baseDelay."
+    ),
+    Effect.map(([baseDelay, maxDelay, maxHintedWait]) => ({ maxRetries, baseDelay, maxDelay, maxHintedWait, jitter }))
+  )
 }
 
 /**

@@ -7,7 +7,6 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Metric from "effect/Metric"
 import * as MetricLabel from "effect/MetricLabel"
-import type * as GraphClient from "../../GraphClient.js"
 import type * as GraphConfig from "../../GraphConfig.js"
 import type * as GraphError from "../../GraphError.js"
 import * as GraphEvents from "../../GraphEvents.js"
@@ -118,9 +117,13 @@ export const make = (settings: GraphConfig.Settings) => {
 
   /** The span of one call (all its attempts), named after the route template, and the error counter. */
   const traced = (route: string, usageKey: string | undefined) =>
-  <A extends GraphClient.GraphResponse<unknown>, R>(
-    effect: Effect.Effect<A, GraphClient.GraphClientError, R>
-  ): Effect.Effect<A, GraphClient.GraphClientError, R> =>
+  <
+    A extends { readonly status: number; readonly fbtraceId: string | undefined; readonly attempts: number },
+    E extends { readonly _tag: string },
+    R
+  >(
+    effect: Effect.Effect<A, E, R>
+  ): Effect.Effect<A, E, R> =>
     effect.pipe(
       Effect.tapBoth({
         onSuccess: (response) => Effect.annotateCurrentSpan(attributes({ ...response, httpStatus: response.status })),
