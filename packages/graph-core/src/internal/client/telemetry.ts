@@ -116,38 +116,35 @@ export const make = (settings: GraphConfig.Settings) => {
   }
 
   /** The span of one call (all its attempts), named after the route template, and the error counter. */
-  const traced = (route: string, usageKey: string | undefined) =>
-  <
-    A extends { readonly status: number; readonly fbtraceId: string | undefined; readonly attempts: number },
-    E extends { readonly _tag: string },
-    R
-  >(
-    effect: Effect.Effect<A, E, R>
-  ): Effect.Effect<A, E, R> =>
-    effect.pipe(
-      Effect.tapBoth({
-        onSuccess: (response) => Effect.annotateCurrentSpan(attributes({ ...response, httpStatus: response.status })),
-        onFailure: (error) => {
-          const outcome = error as Outcome
-          const tags = { route, status_class: GraphMetrics.statusClass(outcome.httpStatus), error: error._tag }
-          return Effect.zipRight(
-            Effect.annotateCurrentSpan(attributes(outcome, error._tag)),
-            Metric.increment(tagged(GraphMetrics.errors, tags))
-          )
-        }
-      }),
-      Effect.withSpan(`GET ${route}`, {
-        kind: "client",
-        attributes: defined({
-          "http.request.method": "GET",
-          "graph.route": route,
-          "graph.api_version": settings.apiVersion,
-          "server.address": server.hostname,
-          "server.port": port,
-          "graph.usage_key": usageKey
+  const traced =
+    (route: string, usageKey: string | undefined) =>
+    <A extends Outcome & { readonly status: number }, E extends { readonly _tag: string }, R>(
+      effect: Effect.Effect<A, E, R>
+    ): Effect.Effect<A, E, R> =>
+      effect.pipe(
+        Effect.tapBoth({
+          onSuccess: (response) => Effect.annotateCurrentSpan(attributes({ ...response, httpStatus: response.status })),
+          onFailure: (error) => {
+            const outcome = error as Outcome
+            const tags = { route, status_class: GraphMetrics.statusClass(outcome.httpStatus), error: error._tag }
+            return Effect.zipRight(
+              Effect.annotateCurrentSpan(attributes(outcome, error._tag)),
+              Metric.increment(tagged(GraphMetrics.errors, tags))
+            )
+          }
+        }),
+        Effect.withSpan(`GET ${route}`, {
+          kind: "client",
+          attributes: defined({
+            "http.request.method": "GET",
+            "graph.route": route,
+            "graph.api_version": settings.apiVersion,
+            "server.address": server.hostname,
+            "server.port": port,
+            "graph.usage_key": usageKey
+          })
         })
-      })
-    )
+      )
 
   return { attempted, retrying, served, traced }
 }
