@@ -2,6 +2,7 @@
  * One HTTP attempt: send the request, read the body within the size limit, all within the timeout.
  * Every way that can fail becomes a `GraphTransportError`, with a message scrubbed of secrets.
  */
+import type * as Headers from "@effect/platform/Headers"
 import type * as HttpClient from "@effect/platform/HttpClient"
 import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
@@ -15,11 +16,17 @@ import { transportError } from "./interpret.js"
 
 // The body as UTF-8 text, counted on the bytes the transport hands over (after any decompression it does)
 // while they stream in: reading stops at the first chunk past the limit, so a huge or endless body costs
-// at most the limit in memory. An uncompressed body declared too large is refused before a byte is read.
-const readText = <E>(response: HttpClientResponse.HttpClientResponse, limit: number, tooLarge: (seen: number) => E) => {
-  const { "content-encoding": encoding = "identity", "content-length": length = "" } = response.headers
-  if (encoding.trim().toLowerCase() === "identity" && /^\d+$/.test(length) && Number(length) > limit) {
-    return Effect.fail(tooLarge(Number(length)))
+// at most the limit in memory. An uncompressed body that declares its length is refused on that length
+// before a byte is read, or read whole: HTTP framing keeps the transport to the declared length.
+const readText = <E>(
+  response: HttpClientResponse.HttpClientResponse,
+  headers: Headers.Headers,
+  limit: number,
+  tooLarge: (seen: number) => E
+) => {
+  const { "content-encoding": encoding = "identity", "content-length": length = "" } = headers
+  if (encoding.trim().toLowerCase() === "identity" && /^\d+$/.test(length)) {
+    return Number(length) > limit ? Effect.fail(tooLarge(Number(length))) : response.text
   }
   const decoder = new TextDecoder()
   // A body the platform calls empty (no stream at all) reads as "".
@@ -67,14 +74,14 @@ export const make = (
       `The response of ${route} is larger than maxResponseBytes (${settings.maxResponseBytes} bytes); reading stopped at ${seen} bytes.`
     )
   return client.execute(request).pipe(
-    Effect.flatMap((response) =>
-      Effect.map(readText(response, settings.maxResponseBytes, tooLarge), (text) => ({
-        status: response.status,
-        headers: response.headers,
-        text,
-        request: response.request
-      }))
-    ),
+    Effect.flatMap((response) => {
+      // The platform builds them afresh on every read.
+      const headers = response.headers
+      return Effect.map(
+        readText(response, headers, settings.maxResponseBytes, tooLarge),
+        (text) => ({ status: response.status, headers, text, request: response.request })
+      )
+    }),
     Effect.catchTags({
       RequestError: (error) =>
         Effect.fail(fail("Network", `The request to ${route} failed: ${describeCause(error.cause)}`, error.request)),

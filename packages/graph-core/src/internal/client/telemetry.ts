@@ -44,7 +44,7 @@ export const spanned =
   <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
     Effect.suspend(() => {
       const { attributes, name } = span()
-      return Effect.withSpan(effect, name, { attributes })
+      return Effect.withSpan(effect, name, { attributes, captureStackTrace: false })
     })
 
 /** @internal */
@@ -135,6 +135,8 @@ export const make = (settings: GraphConfig.Settings) => {
         }),
         Effect.withSpan(`GET ${route}`, {
           kind: "client",
+          // A stack trace per call would always point here.
+          captureStackTrace: false,
           attributes: defined({
             "http.request.method": "GET",
             "graph.route": route,
