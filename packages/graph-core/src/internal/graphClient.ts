@@ -49,72 +49,69 @@ export const make = (
   httpClient: HttpClient.HttpClient,
   governor: RateGovernor.Service,
   options: GraphClient.Options
-): Effect.Effect<GraphClient.Service> =>
-  Effect.sync(() => {
-    const telemetry = Telemetry.make(settings)
-    // Each step sees the request as the steps before it left it; the caller's own step sees it finished.
-    const client = httpClient.pipe(
-      // The platform's span would record the full URL, `appsecret_proof` included: ours names the route.
-      HttpClient.withTracerDisabledWhen(() => true),
-      HttpClient.mapRequest(HttpClientRequest.prependUrl(`${settings.baseUrl}/${settings.apiVersion}`)),
-      HttpClient.mapRequestEffect(Auth.authorize(settings)),
-      HttpClient.mapRequest(
-        HttpClientRequest.setHeaders({ accept: "application/json", "user-agent": settings.userAgent })
-      ),
-      options.transformClient ?? identity
-    )
-    const scrubberFor = Auth.scrubberFor(settings)
-    const exchange = Exchange.make(client, settings, scrubberFor)
-    // Without retries, a policy of none; its longest hinted wait worth sleeping through binds the governor too.
-    const policy = Option.getOrElse(settings.retry, () => ({ ...GraphRetry.defaultPolicy, maxRetries: 0 }))
-    const schedule = GraphRetry.schedule(policy)
+): GraphClient.Service => {
+  const telemetry = Telemetry.make(settings)
+  // Each step sees the request as the steps before it left it; the caller's own step sees it finished.
+  const client = httpClient.pipe(
+    // The platform's span would record the full URL, `appsecret_proof` included: ours names the route.
+    HttpClient.withTracerDisabledWhen(() => true),
+    HttpClient.mapRequest(HttpClientRequest.prependUrl(`${settings.baseUrl}/${settings.apiVersion}`)),
+    HttpClient.mapRequestEffect(Auth.authorize(settings)),
+    HttpClient.mapRequest(
+      HttpClientRequest.setHeaders({ accept: "application/json", "user-agent": settings.userAgent })
+    ),
+    options.transformClient ?? identity
+  )
+  const scrubberFor = Auth.scrubberFor(settings)
+  const exchange = Exchange.make(client, settings, scrubberFor)
+  // Without retries, a policy of none; its longest hinted wait worth sleeping through binds the governor too.
+  const policy = Option.getOrElse(settings.retry, () => ({ ...GraphRetry.defaultPolicy, maxRetries: 0 }))
+  const schedule = GraphRetry.schedule(policy)
 
-    const get = <A, I, R>(
-      request: GraphClient.GraphRequest<A, I, R>
-    ): Effect.Effect<GraphClient.GraphResponse<A>, GraphClient.GraphClientError, R> => {
-      const checked = Request.check(request)
-      if (Either.isLeft(checked)) return Effect.fail(checked.left)
-      const { route, usageKey } = request
+  const get = <A, I, R>(
+    request: GraphClient.GraphRequest<A, I, R>
+  ): Effect.Effect<GraphClient.GraphResponse<A>, GraphClient.GraphClientError, R> => {
+    const checked = Request.check(request)
+    if (Either.isLeft(checked)) return Effect.fail(checked.left)
+    const { route, usageKey } = request
 
-      // One attempt: the exchange, timed and counted, then what it means, which the governor learns from.
-      const send = (attempt: number) =>
-        Effect.gen(function*() {
-          const start = yield* Clock.currentTimeMillis
-          const reply = yield* Effect.tapError(
-            exchange(checked.right, route, attempt),
-            () => telemetry.attempted(route, start)
-          )
-          const now = yield* Clock.currentTimeMillis
-          const scrub = scrubberFor(reply.request)
-          const { result, usage } = interpret(reply, { route, attempt, scrub, usageKey, now })
-          const failed = Either.isLeft(result) ? result.left : undefined
-          yield* telemetry.attempted(route, start, reply.status, failed)
-          yield* governor.observe(usageKey, {
-            usage,
-            status: reply.status,
-            errorCode: failed !== undefined && "code" in failed ? failed.code : undefined,
-            retryAfter: failed?._tag === "GraphRateLimitError" ? failed.retryAfter : undefined
-          })
-          return yield* Either.match(result, { onLeft: (error) => Effect.fail(error), onRight: Effect.succeed })
+    // One attempt: the exchange, timed and counted, then what it means, which the governor learns from.
+    const send = (attempt: number) =>
+      Effect.gen(function*() {
+        const start = yield* Clock.currentTimeMillis
+        const reply = yield* Effect.tapError(
+          exchange(checked.right, route, attempt),
+          () => telemetry.attempted(route, start)
+        )
+        const now = yield* Clock.currentTimeMillis
+        const scrub = scrubberFor(reply.request)
+        const { result, usage } = interpret(reply, { route, attempt, scrub, usageKey, now })
+        const failed = Either.isLeft(result) ? result.left : undefined
+        yield* telemetry.attempted(route, start, reply.status, failed)
+        yield* governor.observe(usageKey, {
+          usage,
+          status: reply.status,
+          errorCode: failed !== undefined && "code" in failed ? failed.code : undefined,
+          retryAfter: failed?._tag === "GraphRateLimitError" ? failed.retryAfter : undefined
         })
+        return yield* Either.match(result, { onLeft: (error) => Effect.fail(error), onRight: Effect.succeed })
+      })
 
-      return Effect.suspend(() => {
-        let n = 0
-        // The governor's hold comes before each attempt, outside its timeout, and is not an attempt.
-        const attempt = Effect.suspend(() =>
-          Effect.zipRight(governor.acquire(usageKey, policy.maxHintedWait), send(++n))
-        )
-        const announced = Schedule.modifyDelayEffect(
-          schedule,
-          (error, delay) => Effect.as(telemetry.retrying(route, error, delay, n), delay)
-        )
-        return Effect.retry(attempt, announced)
-      }).pipe(
-        Effect.tap((answer) => telemetry.served(route, answer.apiVersion)),
-        Effect.flatMap((answer) => decode(request.schema, route, answer)),
-        telemetry.traced(route, usageKey)
+    return Effect.suspend(() => {
+      let n = 0
+      // The governor's hold comes before each attempt, outside its timeout, and is not an attempt.
+      const attempt = Effect.suspend(() => Effect.zipRight(governor.acquire(usageKey, policy.maxHintedWait), send(++n)))
+      const announced = Schedule.modifyDelayEffect(
+        schedule,
+        (error, delay) => Effect.as(telemetry.retrying(route, error, delay, n), delay)
       )
-    }
+      return Effect.retry(attempt, announced)
+    }).pipe(
+      Effect.tap((answer) => telemetry.served(route, answer.apiVersion)),
+      Effect.flatMap((answer) => decode(request.schema, route, answer)),
+      telemetry.traced(route, usageKey)
+    )
+  }
 
-    return { apiVersion: settings.apiVersion, baseUrl: settings.baseUrl, get }
-  })
+  return { apiVersion: settings.apiVersion, baseUrl: settings.baseUrl, get }
+}
