@@ -34,7 +34,7 @@
  *
  * @since 0.2.0
  */
-import type { GraphClient, GraphPaging } from "@effect-waba/graph-core"
+import type { GraphClient, GraphRead } from "@effect-waba/graph-core"
 import { InvalidRequestError } from "@effect-waba/graph-core"
 import * as Chunk from "effect/Chunk"
 import * as Data from "effect/Data"
@@ -77,7 +77,7 @@ export interface Source {
  */
 export type Result<A> = Data.TaggedEnum<{
   readonly Account: { readonly account: A; readonly sources: ReadonlyArray<Source> }
-  readonly Failure: { readonly businessId: string; readonly edge: EdgeName; readonly error: GraphPaging.ReadError }
+  readonly Failure: { readonly businessId: string; readonly edge: EdgeName; readonly error: GraphRead.ReadError }
 }>
 
 /**
@@ -258,7 +258,7 @@ const readAll = (plan: Plan) =>
     const read = (task: number, businessId: string, edge: EdgeName) => {
       const pages: Stream.Stream<
         { readonly items: ReadonlyArray<Item> },
-        GraphPaging.ReadError,
+        GraphRead.ReadError,
         GraphClient.GraphClient
       > = edge === "owned"
         ? OwnedAccounts.pages(businessId, plan.owned) as any
@@ -321,7 +321,7 @@ export const stream = <
   options?: Options<F, X, XP> | undefined
 ): Stream.Stream<
   Result<OwnedAccounts.Account<F[number], X, XP>>,
-  InvalidRequestError | GraphPaging.ReadError,
+  InvalidRequestError | GraphRead.ReadError,
   GraphClient.GraphClient
 > => {
   let prepared: Either.Either<Plan, InvalidRequestError>
@@ -364,7 +364,7 @@ export const all = <
     readonly accounts: ReadonlyArray<ManagedAccount<OwnedAccounts.Account<F[number], X, XP>>>
     readonly failures: ReadonlyArray<Failure>
   },
-  InvalidRequestError | GraphPaging.ReadError,
+  InvalidRequestError | GraphRead.ReadError,
   GraphClient.GraphClient
 > =>
   Effect.map(Stream.runCollect(stream(businessIds, options)), (chunk) => {

@@ -1,0 +1,140 @@
+/**
+ * The `filtering` parameter as Graph receives it, and how a strict server reads it (the emulator does).
+ * Published as part of `GraphFilter`.
+ *
+ * @internal
+ */
+import * as Either from "effect/Either"
+import * as Schema from "effect/Schema"
+import * as GraphOperator from "../GraphOperator.js"
+import type { Declarations } from "./filterClause.js"
+
+/**
+ * A clause as Graph receives it.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface WireClause {
+  readonly field: string
+  readonly operator: string
+  readonly value: unknown
+}
+
+/**
+ * The `filtering` query value: real JSON (URL encoding is the transport's job).
+ *
+ * @since 0.2.0
+ * @category encoding
+ */
+export const encodeWire = (clauses: ReadonlyArray<WireClause>): string =>
+  JSON.stringify(clauses.map(({ field, operator, value }) => ({ field, operator, value })))
+
+/**
+ * Why a strict server refuses a `filtering` value.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type WireRefusal =
+  | { readonly _tag: "NotAnArray" }
+  | { readonly _tag: "BadClause"; readonly index: number }
+  | { readonly _tag: "UnknownOperator"; readonly index: number; readonly operator: string }
+  | { readonly _tag: "UnknownField"; readonly index: number; readonly field: string }
+  | {
+    readonly _tag: "UnsupportedOperator"
+    readonly index: number
+    readonly field: string
+    readonly operator: string
+    readonly supported: ReadonlyArray<string>
+  }
+  | {
+    readonly _tag: "BadValue"
+    readonly index: number
+    readonly field: string
+    readonly operator: string
+    readonly expected: string
+  }
+
+// Graph takes unix times as numbers or numeric strings.
+const unixTime = (value: unknown): number | undefined =>
+  (typeof value === "number" && Number.isFinite(value)) ||
+    (typeof value === "string" && /^\s*-?\d+(\.\d+)?\s*$/.test(value))
+    ? Number(value)
+    : undefined
+
+// What a value must be for the operator, or `undefined` when it is.
+const expectedValue = (kind: string, operator: string, value: unknown): string | undefined => {
+  if (kind === "time" && (operator === "IN_RANGE" || operator === "NOT_IN_RANGE")) {
+    const [from, to] = Array.isArray(value) && value.length === 2 ? value.map(unixTime) : []
+    return from !== undefined && to !== undefined && from <= to
+      ? undefined
+      : "[min, max]: two unix timestamps with min <= max"
+  }
+  if (kind === "time") return unixTime(value) === undefined ? "a unix timestamp" : undefined
+  if (kind === "boolean") return typeof value === "boolean" ? undefined : "true or false"
+  if (operator === "IN" || operator === "NOT_IN") {
+    return Array.isArray(value) && value.length > 0 && value.every((v) => typeof v === "string")
+      ? undefined
+      : "a non-empty array of strings"
+  }
+  return typeof value === "string" ? undefined : "a string"
+}
+
+const isOperator = Schema.is(GraphOperator.GraphOperator)
+
+/**
+ * Reads a raw `filtering` value the way a strict Graph does: a JSON array of `{ field, operator, value }`
+ * whose fields are declared and whose operators are the ones the edge documents. With
+ * `acceptUndocumented`, clauses on undeclared fields or with undocumented operators are dropped instead
+ * of refused (the other behaviour Graph may have: ignoring them).
+ *
+ * @since 0.2.0
+ * @category server
+ */
+export const parseWire = (
+  declarations: Declarations,
+  raw: string,
+  options?: { readonly acceptUndocumented?: boolean | undefined }
+): Either.Either<ReadonlyArray<WireClause>, WireRefusal> => {
+  let json: unknown
+  try {
+    json = JSON.parse(raw)
+  } catch {
+    return Either.left({ _tag: "NotAnArray" })
+  }
+  if (!Array.isArray(json)) return Either.left({ _tag: "NotAnArray" })
+  const out: Array<WireClause> = []
+  for (const [index, element] of json.entries()) {
+    const { field, operator, value } = typeof element === "object" && element !== null ? element : {}
+    if (typeof field !== "string" || typeof operator !== "string" || !Object.hasOwn(element, "value")) {
+      return Either.left({ _tag: "BadClause", index })
+    }
+    if (!isOperator(operator)) return Either.left({ _tag: "UnknownOperator", index, operator })
+    const declaration = Object.hasOwn(declarations, field) ? declarations[field]! : undefined
+    const refusal: WireRefusal | undefined = declaration === undefined || declaration.pushdown.length === 0
+      ? { _tag: "UnknownField", index, field }
+      : !declaration.pushdown.includes(operator)
+      ? { _tag: "UnsupportedOperator", index, field, operator, supported: declaration.pushdown }
+      : undefined
+    if (refusal !== undefined) {
+      if (options?.acceptUndocumented === true) continue
+      return Either.left(refusal)
+    }
+    const expected = expectedValue(declaration!.kind, operator, value)
+    if (expected !== undefined) return Either.left({ _tag: "BadValue", index, field, operator, expected })
+    out.push({ field, operator, value })
+  }
+  return Either.right(out)
+}
+
+/**
+ * Whether a field value as a server stores it satisfies a clause {@link parseWire} accepted: the meaning
+ * `GraphOperator.holds` gives it.
+ *
+ * @deprecated Use `GraphOperator.holds(clause.operator, value, clause.value)`.
+ * @since 0.2.0
+ * @category server
+ */
+export const matchesWire = (clause: WireClause, value: unknown): boolean =>
+  GraphOperator.holds(clause.operator, value as GraphOperator.Scalar, clause.value)
