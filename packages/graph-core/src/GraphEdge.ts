@@ -35,67 +35,7 @@ import type * as GraphFilter from "./GraphFilter.js"
 import type * as GraphNode from "./GraphNode.js"
 import type * as Declaration from "./internal/declaration.js"
 
-/**
- * The object an edge hangs off: the path's one placeholder (`param`), how options and errors name the id
- * (`label`), and what a valid id is (`description`).
- *
- * @since 0.2.0
- * @category models
- */
-export interface Parent extends Declaration.Parent {}
-
-/**
- * How a read resumes from the data instead of a cursor: sorted ascending by `field` (unix seconds),
- * continuing at the last second seen and skipping the ids already delivered in that second.
- *
- * @since 0.2.0
- * @category models
- */
-export interface Resume<Sort extends string = string> extends Declaration.Resume<Sort> {}
-
-/**
- * @since 0.2.0
- * @category models
- */
-export interface GraphEdge<
-  Name extends string = string,
-  N extends GraphNode.Any = GraphNode.Any,
-  Extra extends Schema.Struct.Fields = {},
-  Filters extends GraphFilter.Declarations = {},
-  Sort extends string = string,
-  ItemsName extends string = string
-> {
-  /** Names spans (`<name>.page`) and appears in docs, e.g. `OwnedAccounts`. */
-  readonly name: Name
-  /** The route template below the version prefix, e.g. `/{business-id}/owned_whatsapp_business_accounts`. */
-  readonly path: string
-  /** The edge's own segment of the path, e.g. `owned_whatsapp_business_accounts`. */
-  readonly segment: string
-  readonly parent: Parent
-  readonly node: N
-  /** The item's fields: the node's plus the edge's own (e.g. `permitted_tasks` on shared accounts). */
-  readonly itemFields: N["fields"] & Extra
-  readonly itemSchema: Schema.Struct<N["fields"] & Extra>
-  readonly filters: Filters
-  readonly sorts: ReadonlyArray<Sort>
-  /** The largest `limit` Graph serves on this edge. */
-  readonly maxLimit: number
-  /** The page size Graph uses when `limit` is absent. */
-  readonly defaultLimit: number
-  /** Set when reads of this edge can resume from a data checkpoint. */
-  readonly resume: Resume<Sort> | undefined
-  /** What a page calls its items besides `items`, e.g. `accounts`. */
-  readonly itemsName: ItemsName
-  readonly isField: (name: string) => boolean
-}
-
-/**
- * Any edge.
- *
- * @since 0.2.0
- * @category models
- */
-export interface Any extends Declaration.Edge {}
+export type { AnyEdge as Any, GraphEdge, Parent, Resume } from "./internal/declaration.js"
 
 /**
  * The names of an edge's item fields.
@@ -103,7 +43,7 @@ export interface Any extends Declaration.Edge {}
  * @since 0.2.0
  * @category models
  */
-export type FieldName<E extends Any> = keyof E["itemFields"] & string
+export type FieldName<E extends Declaration.AnyEdge> = keyof E["itemFields"] & string
 
 /**
  * The sort values an edge accepts.
@@ -111,7 +51,7 @@ export type FieldName<E extends Any> = keyof E["itemFields"] & string
  * @since 0.2.0
  * @category models
  */
-export type SortOf<E extends Any> = E["sorts"][number]
+export type SortOf<E extends Declaration.AnyEdge> = E["sorts"][number]
 
 /**
  * The filter clauses an edge accepts.
@@ -119,7 +59,7 @@ export type SortOf<E extends Any> = E["sorts"][number]
  * @since 0.2.0
  * @category models
  */
-export type FilterOf<E extends Any> = GraphFilter.ClauseOf<E["filters"]> | GraphFilter.Unchecked
+export type FilterOf<E extends Declaration.AnyEdge> = GraphFilter.ClauseOf<E["filters"]> | GraphFilter.Unchecked
 
 const pathPattern = /^\/\{([a-z][a-z0-9-]*)\}\/([a-z][a-z0-9_]*)$/
 
@@ -139,16 +79,16 @@ export const make = <
 >(declaration: {
   readonly name: Name
   readonly path: string
-  readonly parent: Omit<Parent, "param">
+  readonly parent: Omit<Declaration.Parent, "param">
   readonly node: N
   readonly extraFields?: Extra | undefined
   readonly filters?: Filters | undefined
   readonly sorts: ReadonlyArray<Sort>
   readonly maxLimit: number
   readonly defaultLimit?: number | undefined
-  readonly resume?: Resume<NoInfer<Sort>> | undefined
+  readonly resume?: Declaration.Resume<NoInfer<Sort>> | undefined
   readonly itemsName?: ItemsName | undefined
-}): GraphEdge<Name, N, Extra, Filters, Sort, ItemsName> => {
+}): Declaration.GraphEdge<Name, N, Extra, Filters, Sort, ItemsName> => {
   const { name, node, path } = declaration
   const match = pathPattern.exec(path)
   if (match === null) throw new Error(`GraphEdge ${name}: the path must look like /{parent-id}/edge_name`)

@@ -23,11 +23,11 @@
  *
  * @since 0.2.0
  */
-export * from "./internal/filterClause.js"
-export * from "./internal/filterPlan.js"
-export * from "./internal/filterSchema.js"
-export * from "./internal/filterWire.js"
 export {
   /** The operators Graph's filtering knows; the same as `GraphOperator.GraphOperator`. */
   GraphOperator
 } from "./GraphOperator.js"
+export * from "./internal/filterClause.js"
+export * from "./internal/filterPlan.js"
+export * from "./internal/filterSchema.js"
+export * from "./internal/filterWire.js"

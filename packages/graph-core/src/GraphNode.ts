@@ -28,45 +28,7 @@
 import * as Schema from "effect/Schema"
 import type * as Declaration from "./internal/declaration.js"
 
-/**
- * The fields every node has: an `id`.
- *
- * @since 0.2.0
- * @category models
- */
-export type Fields = Declaration.Fields
-
-/**
- * @since 0.2.0
- * @category models
- */
-export interface GraphNode<
-  Name extends string = string,
-  F extends Fields = Fields,
-  Default extends string = string,
-  Expandable extends Readonly<Record<string, Declaration.Edge>> = {}
-> {
-  /** The type name Graph uses in its errors, e.g. `WhatsAppBusinessAccount`. */
-  readonly name: Name
-  readonly fields: F
-  /** Every field, decoded tolerantly (see `GraphSchema`). */
-  readonly schema: Schema.Struct<F>
-  /** Every field name, in declaration order. */
-  readonly fieldNames: ReadonlyArray<keyof F & string>
-  /** What Graph returns when the request has no `fields` parameter. */
-  readonly defaultFields: ReadonlyArray<Default>
-  /** Edges that can be expanded inside this node, by the field name they are selected with. */
-  readonly expandable: Expandable
-  readonly isField: (name: string) => name is keyof F & string
-}
-
-/**
- * Any node.
- *
- * @since 0.2.0
- * @category models
- */
-export interface Any extends Declaration.Node {}
+export type { AnyNode as Any, Fields, GraphNode } from "./internal/declaration.js"
 
 /**
  * The decoded type of a node with every field.
@@ -74,7 +36,7 @@ export interface Any extends Declaration.Node {}
  * @since 0.2.0
  * @category models
  */
-export type Type<N extends Any> = Schema.Struct.Type<N["fields"]>
+export type Type<N extends Declaration.AnyNode> = Schema.Struct.Type<N["fields"]>
 
 /**
  * The names of a node's fields.
@@ -82,7 +44,7 @@ export type Type<N extends Any> = Schema.Struct.Type<N["fields"]>
  * @since 0.2.0
  * @category models
  */
-export type FieldName<N extends Any> = keyof N["fields"] & string
+export type FieldName<N extends Declaration.AnyNode> = keyof N["fields"] & string
 
 /**
  * Declares a node. `expandable` is a function so that a node and the edges inside it can refer to each
@@ -93,15 +55,15 @@ export type FieldName<N extends Any> = keyof N["fields"] & string
  */
 export const make = <
   const Name extends string,
-  F extends Fields,
+  F extends Declaration.Fields,
   const Default extends ReadonlyArray<keyof F & string>,
-  const Expandable extends Readonly<Record<string, Declaration.Edge>> = {}
+  const Expandable extends Readonly<Record<string, Declaration.AnyEdge>> = {}
 >(declaration: {
   readonly name: Name
   readonly fields: F
   readonly defaultFields: Default
   readonly expandable?: (() => Expandable) | undefined
-}): GraphNode<Name, F, Default[number], Expandable> => {
+}): Declaration.GraphNode<Name, F, Default[number], Expandable> => {
   const { defaultFields, fields, name } = declaration
   const unknown = defaultFields.find((field) => !Object.hasOwn(fields, field))
   if (unknown !== undefined) throw new Error(`GraphNode ${name}: default field ${unknown} is not declared`)

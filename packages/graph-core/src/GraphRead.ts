@@ -14,6 +14,7 @@
  *
  * @since 0.2.0
  */
+import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import type * as Option from "effect/Option"
@@ -44,31 +45,9 @@ export type ReadError = GraphClient.GraphClientError | GraphPaging.GraphPagingEr
  */
 export type Target = GraphEdge.Any | GraphNode.Any
 
-type FieldsOf<T extends Target> = T extends GraphEdge.Any ? T["itemFields"]
-  : T extends GraphNode.Any ? T["fields"]
-  : never
+type FieldsOf<T extends Target> = T extends GraphEdge.Any ? T["itemFields"] : NodeOf<T>["fields"]
 
-type ExpandableOf<T extends Target> = T extends GraphEdge.Any ? T["node"]["expandable"]
-  : T extends GraphNode.Any ? T["expandable"]
-  : never
-
-/**
- * The names of the fields a read can select.
- *
- * @since 0.2.0
- * @category models
- */
-export type FieldName<T extends Target> = keyof FieldsOf<T> & string
-
-/**
- * The fields Graph returns when a read names none.
- *
- * @since 0.2.0
- * @category models
- */
-export type DefaultFields<T extends Target> = T extends GraphEdge.Any ? T["node"]["defaultFields"]
-  : T extends GraphNode.Any ? T["defaultFields"]
-  : never
+type NodeOf<T extends Target> = T extends GraphEdge.Any ? T["node"] : Extract<T, GraphNode.Any>
 
 /**
  * An item narrowed to the selected fields, plus `id`, which Graph always returns.
@@ -104,7 +83,7 @@ export interface ExpandOptions<E extends GraphEdge.Any> {
  * @category models
  */
 export type Expand<T extends Target> = {
-  readonly [K in keyof ExpandableOf<T>]?: ExpandOptions<ExpandableOf<T>[K]> | undefined
+  readonly [K in keyof NodeOf<T>["expandable"]]?: ExpandOptions<NodeOf<T>["expandable"][K]> | undefined
 }
 
 /**
@@ -125,13 +104,12 @@ export interface FirstPage<A> {
  * @since 0.2.0
  * @category models
  */
-export type Expanded<E extends GraphEdge.Any, O> = O extends { readonly pages: "first" }
-  ? FirstPage<ExpandedItem<E, O>>
+export type Expanded<E extends GraphEdge.Any, O> = O extends { readonly pages: "first" } ? FirstPage<ExpandedItem<E, O>>
   : ReadonlyArray<ExpandedItem<E, O>>
 
 type ExpandedItem<E extends GraphEdge.Any, O> = O extends { readonly fields: ReadonlyArray<infer F extends string> }
   ? Selected<E, F>
-  : Selected<E, DefaultFields<E>[number]>
+  : Selected<E, E["node"]["defaultFields"][number]>
 
 /**
  * The element type of a read: the selected fields, `id`, fields Meta added that the library does not
@@ -143,7 +121,7 @@ type ExpandedItem<E extends GraphEdge.Any, O> = O extends { readonly fields: Rea
 export type Item<T extends Target, F extends string, X extends string = never, XP = {}> = Types.Simplify<
   & Selected<T, F>
   & { readonly [K in X]?: unknown }
-  & { readonly [K in keyof XP & keyof ExpandableOf<T>]: Expanded<ExpandableOf<T>[K], XP[K]> }
+  & { readonly [K in keyof XP & keyof NodeOf<T>["expandable"]]: Expanded<NodeOf<T>["expandable"][K], XP[K]> }
 >
 
 /**
@@ -189,6 +167,24 @@ export interface Options<E extends GraphEdge.Any, F extends ReadonlyArray<string
   readonly prefetch?: boolean | number | undefined
 }
 
+interface Reads<E extends GraphEdge.Any, F extends ReadonlyArray<string>, X extends string, XP> {
+  readonly pages: Stream.Stream<GraphPaging.PageOf<E, Item<E, F[number], X, XP>>, ReadError, GraphClient.GraphClient>
+  readonly stream: Stream.Stream<Item<E, F[number], X, XP>, ReadError, GraphClient.GraphClient>
+  readonly all: Effect.Effect<ReadonlyArray<Item<E, F[number], X, XP>>, ReadError, GraphClient.GraphClient>
+}
+
+/**
+ * One read of an edge, typed by its options: `F` the fields, `X` the extra fields, `XP` the expansions.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type Read<E extends GraphEdge.Any, K extends "pages" | "stream" | "all"> = <
+  const F extends ReadonlyArray<GraphEdge.FieldName<E>> = E["node"]["defaultFields"],
+  const X extends string = never,
+  const XP extends Expand<E> = {}
+>(parentId: string, options?: Options<E, F, X, XP> | undefined) => Reads<E, F, X, XP>[K]
+
 /**
  * The typed reads of one edge: what a module such as `OwnedAccounts` exports.
  *
@@ -198,32 +194,11 @@ export interface Options<E extends GraphEdge.Any, F extends ReadonlyArray<string
 export interface EdgeReader<E extends GraphEdge.Any> {
   readonly edge: E
   /** Every page, lazily; use it to checkpoint. */
-  readonly pages: <
-    const F extends ReadonlyArray<GraphEdge.FieldName<E>> = E["node"]["defaultFields"],
-    const X extends string = never,
-    const XP extends Expand<E> = {}
-  >(
-    parentId: string,
-    options?: Options<E, F, X, XP> | undefined
-  ) => Stream.Stream<GraphPaging.PageOf<E, Item<E, F[number], X, XP>>, ReadError, GraphClient.GraphClient>
+  readonly pages: Read<E, "pages">
   /** Every item, lazily, in the order Graph returns them. */
-  readonly stream: <
-    const F extends ReadonlyArray<GraphEdge.FieldName<E>> = E["node"]["defaultFields"],
-    const X extends string = never,
-    const XP extends Expand<E> = {}
-  >(
-    parentId: string,
-    options?: Options<E, F, X, XP> | undefined
-  ) => Stream.Stream<Item<E, F[number], X, XP>, ReadError, GraphClient.GraphClient>
+  readonly stream: Read<E, "stream">
   /** Every item, collected. */
-  readonly all: <
-    const F extends ReadonlyArray<GraphEdge.FieldName<E>> = E["node"]["defaultFields"],
-    const X extends string = never,
-    const XP extends Expand<E> = {}
-  >(
-    parentId: string,
-    options?: Omit<Options<E, F, X, XP>, "prefetch"> | undefined
-  ) => Effect.Effect<ReadonlyArray<Item<E, F[number], X, XP>>, ReadError, GraphClient.GraphClient>
+  readonly all: Read<E, "all">
   /** The `InvalidRequestError` a read would fail with, or nothing. */
   readonly validate: (
     parentId: string,
@@ -252,17 +227,14 @@ export const edge = <E extends GraphEdge.Any>(edge: E): EdgeReader<E> => {
       onLeft: Stream.fail,
       onRight: ({ parentId, plan }) => paging.pages(plan, parentId)
     })
+  const stream = (parentId: string, options?: unknown) => Stream.mapConcat(pages(parentId, options), (p) => p.items)
   return {
     edge,
-    pages: pages as EdgeReader<E>["pages"],
-    stream: ((parentId, options) => Stream.mapConcat(pages(parentId, options), (page) => page.items)) as EdgeReader<
-      E
-    >["stream"],
-    all: ((parentId, options) =>
-      Either.match(prepare.edgeRead(edge, parentId, options), {
-        onLeft: Effect.fail,
-        onRight: ({ parentId, plan }) => paging.all(plan, parentId)
-      })) as EdgeReader<E>["all"],
+    pages: pages as any,
+    stream: stream as any,
+    all:
+      ((parentId: string, options?: unknown) =>
+        Effect.map(Stream.runCollect(stream(parentId, options)), Chunk.toReadonlyArray)) as any,
     validate: (parentId, options) => Either.getLeft(prepare.edgeRead(edge, parentId, options))
   }
 }

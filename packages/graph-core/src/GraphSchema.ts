@@ -101,17 +101,8 @@ export const ArrayOf = <A, I, R>(item: Schema.Schema<A, I, R>): Schema.Array$<Sc
   Schema.Array(item)
 
 /**
- * How deep {@link dropNulls} looks. Graph's bodies are a few levels deep; deeper parts are left as they are
- * (a hostile body cannot make it recurse without bound).
- *
- * @since 0.2.0
- * @category constants
- */
-export const maxNullDepth = nulls.maxNullDepth
-
-/**
  * Graph's `null`s made absent: `null` properties are removed and `null` list elements dropped, at every
- * depth up to {@link maxNullDepth}.
+ * depth Graph's bodies have (deeper parts of a hostile body are left as they are).
  *
  * @since 0.2.0
  * @category transformations
@@ -119,8 +110,8 @@ export const maxNullDepth = nulls.maxNullDepth
 export const dropNulls = (value: unknown): unknown => nulls.dropNullsAt(value, 0)
 
 /**
- * A schema that reads Graph's `null`s as absent before decoding with `schema`: one pass over the body,
- * then a decode with plain optional fields (much cheaper than a nullable transformation per field).
+ * A schema that reads Graph's `null`s as absent before decoding with `schema`, so that the fields can be
+ * declared plainly optional.
  *
  * @example
  * ```ts

@@ -1,6 +1,6 @@
 /**
- * The shapes of node and edge declarations, in one place because each names the other: a node lists the
- * edges that can be expanded inside it, an edge names the node it lists.
+ * The node and edge declarations, in one place because each names the other: a node lists the edges that
+ * can be expanded inside it, an edge names the node it lists. Published by `GraphNode` and `GraphEdge`.
  *
  * @internal
  */
@@ -8,10 +8,46 @@ import type * as Schema from "effect/Schema"
 import type * as GraphFilter from "../GraphFilter.js"
 import type { GraphId } from "../GraphSchema.js"
 
-/** @internal */
+/**
+ * The fields every node has: an `id`.
+ *
+ * @since 0.2.0
+ * @category models
+ */
 export type Fields = Schema.Struct.Fields & { readonly id: typeof GraphId }
 
-/** @internal */
+/**
+ * A node type (see `GraphNode.make`).
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface GraphNode<
+  Name extends string = string,
+  F extends Fields = any,
+  Default extends string = string,
+  Expandable extends Readonly<Record<string, AnyEdge>> = Readonly<Record<string, AnyEdge>>
+> {
+  /** The type name Graph uses in its errors, e.g. `WhatsAppBusinessAccount`. */
+  readonly name: Name
+  readonly fields: F
+  /** Every field, decoded tolerantly (see `GraphSchema`). */
+  readonly schema: Schema.Struct<F>
+  /** Every field name, in declaration order. */
+  readonly fieldNames: ReadonlyArray<keyof F & string>
+  /** What Graph returns when the request has no `fields` parameter. */
+  readonly defaultFields: ReadonlyArray<Default>
+  /** Edges that can be expanded inside this node, by the field name they are selected with. */
+  readonly expandable: Expandable
+  readonly isField: (name: string) => name is keyof F & string
+}
+
+/**
+ * The object an edge hangs off: the path's one placeholder.
+ *
+ * @since 0.2.0
+ * @category models
+ */
 export interface Parent {
   /** The placeholder in the path, e.g. `business-id`. */
   readonly param: string
@@ -21,38 +57,69 @@ export interface Parent {
   readonly description: string
 }
 
-/** @internal */
+/**
+ * How a read resumes from the data instead of a cursor: sorted ascending by `field` (unix seconds),
+ * continuing at the last second seen and skipping the ids already delivered in that second.
+ *
+ * @since 0.2.0
+ * @category models
+ */
 export interface Resume<Sort extends string = string> {
   readonly field: string
   /** The sort value that orders ascending by `field`. */
   readonly ascending: Sort
 }
 
-/** @internal */
-export interface Node {
-  readonly name: string
-  readonly fields: Fields
-  readonly schema: Schema.Struct<any>
-  readonly fieldNames: ReadonlyArray<string>
-  readonly defaultFields: ReadonlyArray<string>
-  readonly expandable: Readonly<Record<string, Edge>>
+/**
+ * An edge (see `GraphEdge.make`).
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface GraphEdge<
+  Name extends string = string,
+  N extends AnyNode = AnyNode,
+  Extra extends Schema.Struct.Fields = {},
+  Filters extends GraphFilter.Declarations = GraphFilter.Declarations,
+  Sort extends string = string,
+  ItemsName extends string = string
+> {
+  /** Names spans (`<name>.page`) and appears in docs, e.g. `OwnedAccounts`. */
+  readonly name: Name
+  /** The route template below the version prefix, e.g. `/{business-id}/owned_whatsapp_business_accounts`. */
+  readonly path: string
+  /** The edge's own segment of the path, e.g. `owned_whatsapp_business_accounts`. */
+  readonly segment: string
+  readonly parent: Parent
+  readonly node: N
+  /** The item's fields: the node's plus the edge's own (e.g. `permitted_tasks` on shared accounts). */
+  readonly itemFields: N["fields"] & Extra
+  readonly itemSchema: Schema.Struct<N["fields"] & Extra>
+  readonly filters: Filters
+  readonly sorts: ReadonlyArray<Sort>
+  /** The largest `limit` Graph serves on this edge. */
+  readonly maxLimit: number
+  /** The page size Graph uses when `limit` is absent. */
+  readonly defaultLimit: number
+  /** Set when reads of this edge can resume from a data checkpoint. */
+  readonly resume: Resume<Sort> | undefined
+  /** What a page calls its items besides `items`, e.g. `accounts`. */
+  readonly itemsName: ItemsName
   readonly isField: (name: string) => boolean
 }
 
-/** @internal */
-export interface Edge {
-  readonly name: string
-  readonly path: string
-  readonly segment: string
-  readonly parent: Parent
-  readonly node: Node
-  readonly itemFields: Schema.Struct.Fields
-  readonly itemSchema: Schema.Struct<any>
-  readonly filters: GraphFilter.Declarations
-  readonly sorts: ReadonlyArray<string>
-  readonly maxLimit: number
-  readonly defaultLimit: number
-  readonly resume: Resume | undefined
-  readonly itemsName: string
-  readonly isField: (name: string) => boolean
-}
+/**
+ * Any node.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface AnyNode extends GraphNode {}
+
+/**
+ * Any edge.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface AnyEdge extends GraphEdge {}

@@ -18,28 +18,6 @@ import type { GraphOperator } from "../GraphOperator.js"
 export type Kind = "time" | "string" | "boolean"
 
 /**
- * The operators a caller may use on a field of each kind. They are this library's vocabulary; which of
- * them reach Graph depends on what the edge documents.
- *
- * @since 0.2.0
- * @category constants
- */
-export const operatorsByKind = {
-  time: [
-    "EQUAL",
-    "NOT_EQUAL",
-    "GREATER_THAN",
-    "GREATER_THAN_OR_EQUAL",
-    "LESS_THAN",
-    "LESS_THAN_OR_EQUAL",
-    "IN_RANGE",
-    "NOT_IN_RANGE"
-  ],
-  string: ["EQUAL", "NOT_EQUAL", "IN", "NOT_IN"],
-  boolean: ["EQUAL", "NOT_EQUAL"]
-} as const satisfies Record<Kind, ReadonlyArray<GraphOperator>>
-
-/**
  * A filterable field of an edge.
  *
  * @since 0.2.0
@@ -101,17 +79,33 @@ export const boolean = (pushdown: ReadonlyArray<GraphOperator> = []): FieldDecla
  */
 export type Declarations = Readonly<Record<string, FieldDeclaration>>
 
+const comparisons = [
+  "EQUAL",
+  "NOT_EQUAL",
+  "GREATER_THAN",
+  "GREATER_THAN_OR_EQUAL",
+  "LESS_THAN",
+  "LESS_THAN_OR_EQUAL"
+] as const
+
 /**
  * @since 0.2.0
  * @category models
  */
-export type TimeComparison =
-  | "EQUAL"
-  | "NOT_EQUAL"
-  | "GREATER_THAN"
-  | "GREATER_THAN_OR_EQUAL"
-  | "LESS_THAN"
-  | "LESS_THAN_OR_EQUAL"
+export type TimeComparison = typeof comparisons[number]
+
+/**
+ * The operators a caller may use on a field of each kind. They are this library's vocabulary; which of
+ * them reach Graph depends on what the edge documents.
+ *
+ * @since 0.2.0
+ * @category constants
+ */
+export const operatorsByKind = {
+  time: [...comparisons, "IN_RANGE", "NOT_IN_RANGE"],
+  string: ["EQUAL", "NOT_EQUAL", "IN", "NOT_IN"],
+  boolean: ["EQUAL", "NOT_EQUAL"]
+} as const satisfies Record<Kind, ReadonlyArray<GraphOperator>>
 
 /**
  * A clause on a `time` field; ranges are inclusive at both ends.

@@ -48,11 +48,17 @@ const DateRange = Schema.Tuple(FilterDate, FilterDate).pipe(
 )
 
 const valueSchema = (declaration: FieldDeclaration, operator: string): Schema.Schema<any, any> => {
-  if (declaration.kind === "time") return operator === "IN_RANGE" || operator === "NOT_IN_RANGE" ? DateRange : FilterDate
+  if (declaration.kind === "time") {
+    return operator === "IN_RANGE" || operator === "NOT_IN_RANGE"
+      ? DateRange
+      : FilterDate
+  }
   if (declaration.kind === "boolean") return Schema.Boolean
   const value = Schema.typeSchema(declaration.values ?? Schema.String)
   return operator === "IN" || operator === "NOT_IN"
-    ? Schema.NonEmptyArray(value).pipe(Schema.maxItems(maxListLength, { message: () => `at most ${maxListLength} values` }))
+    ? Schema.NonEmptyArray(value).pipe(
+      Schema.maxItems(maxListLength, { message: () => `at most ${maxListLength} values` })
+    )
     : value
 }
 
@@ -124,7 +130,10 @@ const check = (
   }
   const decoded = Schema.decodeUnknownEither(valueSchema(declaration, operator as string))(value)
   if (Either.isLeft(decoded)) {
-    return Either.left(["value", `${field} ${operator} has an invalid value ${describe(value)}: ${firstProblem(decoded.left)}`])
+    return Either.left([
+      "value",
+      `${field} ${operator} has an invalid value ${describe(value)}: ${firstProblem(decoded.left)}`
+    ])
   }
   const clause = { field, operator, value: decoded.right } as Clause
   const problem = wholeSecondProblem(clause)
@@ -142,7 +151,9 @@ const isRecord = (u: unknown): u is Readonly<Record<string, unknown>> =>
  * @since 0.2.0
  * @category schemas
  */
-export const clauseSchema = <D extends Declarations>(declarations: D): Schema.Schema<ClauseOf<D> | Unchecked, unknown> =>
+export const clauseSchema = <D extends Declarations>(
+  declarations: D
+): Schema.Schema<ClauseOf<D> | Unchecked, unknown> =>
   Schema.transformOrFail(Schema.Unknown, Schema.Unknown, {
     strict: true,
     decode: (input, _, ast) =>
@@ -153,7 +164,11 @@ export const clauseSchema = <D extends Declarations>(declarations: D): Schema.Sc
           onRight: ParseResult.succeed
         })
         : ParseResult.fail(
-          new ParseResult.Type(ast, input, `a clause must be an object { field, operator, value }, got ${describe(input)}`)
+          new ParseResult.Type(
+            ast,
+            input,
+            `a clause must be an object { field, operator, value }, got ${describe(input)}`
+          )
         ),
     encode: ParseResult.succeed
   }) as Schema.Schema<any, unknown> as Schema.Schema<ClauseOf<D> | Unchecked, unknown>

@@ -58,7 +58,9 @@ const brokenPaging = (route: string, state: State, after: string | undefined): G
   const cycleLength = page - firstSeen
   const message = cycleLength <= 1
     ? `${route} page ${page} pointed next at the cursor it was fetched with; paging would never end.`
-    : `${route} page ${page} pointed next at the cursor of page ${firstSeen + 1}: a cycle of ${cycleLength} pages; paging would never end.`
+    : `${route} page ${page} pointed next at the cursor of page ${
+      firstSeen + 1
+    }: a cycle of ${cycleLength} pages; paging would never end.`
   return new GraphPagingError({ reason: "CursorCycle", message, route, page, cycleLength })
 }
 
@@ -88,10 +90,12 @@ const visible = (plan: Plan, data: ReadonlyArray<Item>): ReadonlyArray<Item> => 
     const fresh = t === undefined || t > from!.at || (t === from!.at && !from!.ids.has(String(item.id)))
     return fresh && local.every((predicate) => predicate.test(item))
   })
-  return strip.length === 0 ? items : items.map((item) =>
-    Object.fromEntries(Object.entries(item).filter(([key]) => !strip.includes(key)))
-  )
+  return strip.length === 0 ?
+    items :
+    items.map((item) => Object.fromEntries(Object.entries(item).filter(([key]) => !strip.includes(key))))
 }
+
+const scrub = (url: string | undefined) => url === undefined ? undefined : Redaction.scrubUrl(url)
 
 const fetchPage = (
   parentId: string,
@@ -117,7 +121,13 @@ const fetchPage = (
         ? Option.some({ ...state, broken })
         : nextAfter === undefined
         ? Option.none()
-        : Option.some({ ...state, after: nextAfter, number: state.number + 1, seen: state.seen.set(nextAfter, state.number), checkpoint })
+        : Option.some({
+          ...state,
+          after: nextAfter,
+          number: state.number + 1,
+          seen: state.seen.set(nextAfter, state.number),
+          checkpoint
+        })
       return Effect.map(completeItems(plan.expansions, visible(state.plan, data)), (items) => {
         const page: Page<Item> = {
           number: state.number,
@@ -126,10 +136,7 @@ const fetchPage = (
           hasNext: next !== undefined,
           nextAfter,
           checkpoint,
-          links: {
-            next: next === undefined ? undefined : Redaction.scrubUrl(next),
-            previous: paging?.previous === undefined ? undefined : Redaction.scrubUrl(paging.previous)
-          },
+          links: { next: scrub(next), previous: scrub(paging?.previous) },
           totalCount: summary?.total_count,
           usage: response.usage,
           fbtraceId: response.fbtraceId,
@@ -176,7 +183,10 @@ export const all = (
   plan: Plan,
   parentId: string
 ): Effect.Effect<ReadonlyArray<Item>, ReadError, GraphClient.GraphClient> =>
-  Effect.map(Stream.runCollect(pages(plan, parentId)), (chunk) => Chunk.toReadonlyArray(chunk).flatMap((page) => page.items))
+  Effect.map(
+    Stream.runCollect(pages(plan, parentId)),
+    (chunk) => Chunk.toReadonlyArray(chunk).flatMap((page) => page.items)
+  )
 
 // The value of an expanded edge in an item: its first page, or every page (the rest read from the cursor
 // the first one ended on).
@@ -206,4 +216,3 @@ export const completeItem = (
 
 const completeItems = (expansions: ReadonlyArray<Expansion>, items: ReadonlyArray<Item>) =>
   expansions.length === 0 ? Effect.succeed(items) : Effect.forEach(items, (item) => completeItem(expansions, item))
-

@@ -25,7 +25,7 @@ const isEdge = (target: Target): target is GraphEdge.Any => "itemFields" in targ
 export interface Options {
   readonly fields?: ReadonlyArray<string> | undefined
   readonly extraFields?: ReadonlyArray<string> | undefined
-  readonly expand?: Readonly<Record<string, NestedOptions | undefined>> | undefined
+  readonly expand?: Readonly<Record<string, Nested | undefined>> | undefined
   readonly filtering?: ReadonlyArray<GraphFilter.Clause | GraphFilter.Unchecked> | undefined
   readonly sort?: string | undefined
   readonly limit?: number | undefined
@@ -34,18 +34,12 @@ export interface Options {
   readonly prefetch?: boolean | number | undefined
 }
 
-interface NestedOptions {
-  readonly fields?: ReadonlyArray<string> | undefined
-  readonly limit?: number | undefined
-  readonly pages?: "all" | "first" | undefined
-}
+type Nested = Pick<Options, "fields" | "limit"> & { readonly pages?: "all" | "first" | undefined }
 
 /** An edge's answer, decoded. @internal */
-export interface PageBody {
-  readonly data: ReadonlyArray<Record<string, unknown>>
-  readonly paging?: GraphSchema.Paging | undefined
-  readonly summary?: { readonly total_count?: number | undefined } | undefined
-}
+export type PageBody = Schema.Schema.Type<
+  ReturnType<typeof GraphSchema.Connection<Record<string, unknown>, any, never>>
+>
 
 /** A read of one edge, the same under every parent id. @internal */
 export interface Plan {
@@ -85,81 +79,75 @@ const memo = <K extends object, A>(build: (key: K) => A): (key: K) => A => {
 
 // A leaf's message replaces whatever its parts said (override); a container's only stands for its own
 // failures, so the message of the element at fault comes through.
-const says = (message: (actual: unknown) => string, override = true) => ({
-  message: (issue: ParseResult.ParseIssue) => ({ message: message(issue.actual), override })
-})
+const says = <S extends Schema.Schema.Any>(schema: S, message: (actual: unknown) => string, override = true) =>
+  schema.annotations({ message: (issue) => ({ message: message(issue.actual), override }) }) as S
 
-const repeated = (option: string, list: ReadonlyArray<string>) => {
-  const seen = new Set<string>()
-  const twice = list.find((name) => seen.size === seen.add(name).size)
-  return twice === undefined || `${option} names "${twice}" twice.`
-}
+const names = (option: string, name: Schema.Schema<string>) =>
+  says(Schema.Array(name), () => `${option} must be a list of field names.`, false).pipe(
+    Schema.filter((list) => {
+      const seen = new Set<string>()
+      const twice = list.find((name) => seen.size === seen.add(name).size)
+      return twice === undefined || `${option} names "${twice}" twice.`
+    })
+  )
 
-const fieldList = (option: string, owner: string, names: ReadonlyArray<string>, hint = "") =>
-  Schema.Array(
-    Schema.String.pipe(Schema.filter((name) => names.includes(name))).annotations(
-      says((actual) => `${describe(actual)} is not a field of ${owner}; known fields are ${names.join(", ")}${hint}.`)
+const fieldList = (option: string, owner: string, known: ReadonlyArray<string>, hint = "") =>
+  names(
+    option,
+    says(
+      Schema.String.pipe(Schema.filter((name) => known.includes(name))),
+      (actual) => `${describe(actual)} is not a field of ${owner}; known fields are ${known.join(", ")}${hint}.`
     )
-  ).annotations(says(() => `${option} must be a list of field names.`, false)).pipe(
-    Schema.filter((list) =>
-      list.length > 0 || `${option} is an empty list; name at least one field, or leave it out for the defaults.`
-    ),
-    Schema.filter((list) => repeated(option, list))
-  )
-
-const extraFieldList = (isField: (name: string) => boolean) =>
-  Schema.Array(Schema.String.pipe(Schema.filter((name) =>
-    !/^[a-z][a-z0-9_]{0,63}$/.test(name)
-      ? `${describe(name)} is not a valid field name (lower case letters, digits and underscores).`
-      : !isField(name) || `"${name}" is a known field; put it in fields to get it typed.`
-  ))).annotations(says(() => "extraFields must be a list of field names.", false)).pipe(
-    Schema.filter((list) => repeated("extraFields", list))
-  )
+  ).pipe(Schema.filter((list) =>
+    list.length > 0 || `${option} is an empty list; name at least one field, or leave it out for the defaults.`
+  ))
 
 const limitOf = (option: string, max: number) =>
-  Schema.Number.pipe(Schema.int(), Schema.between(1, max)).annotations(
-    says((actual) => `${option} must be a whole number from 1 to ${max}, got ${describe(actual)}.`)
+  says(
+    Schema.Number.pipe(Schema.int(), Schema.between(1, max)),
+    (actual) => `${option} must be a whole number from 1 to ${max}, got ${describe(actual)}.`
   )
 
 const expandOf = (node: GraphNode.Any) => {
-  const names = Object.keys(node.expandable)
-  const nested = (name: string, edge: GraphEdge.Any) =>
+  const edges = Object.keys(node.expandable)
+  const nested = (name: string, { maxLimit, node }: GraphEdge.Any) =>
     Schema.optional(Schema.Struct({
-      fields: Schema.optional(fieldList(`expand.${name}.fields`, edge.node.name, edge.node.fieldNames)),
-      limit: Schema.optional(limitOf(`expand.${name}.limit`, edge.maxLimit)),
-      pages: Schema.optional(Schema.Literal("all", "first").annotations(
-        says((actual) => `expand.${name}.pages must be "all" or "first", got ${describe(actual)}.`)
+      fields: Schema.optional(fieldList(`expand.${name}.fields`, node.name, node.fieldNames)),
+      limit: Schema.optional(limitOf(`expand.${name}.limit`, maxLimit)),
+      pages: Schema.optional(says(
+        Schema.Literal("all", "first"),
+        (actual) => `expand.${name}.pages must be "all" or "first", got ${describe(actual)}.`
       ))
     }))
-  return Schema.Struct(Object.fromEntries(names.map((name) => [name, nested(name, node.expandable[name]!)])))
-    .annotations(says(() =>
-      names.length === 0
+  return says(
+    Schema.Struct(Object.fromEntries(edges.map((name) => [name, nested(name, node.expandable[name]!)]))),
+    () =>
+      edges.length === 0
         ? `${node.name} has no edge that can be expanded.`
-        : `expand takes an object such as { ${names[0]}: { fields: [...] } }.`, false))
+        : `expand takes an object such as { ${edges[0]}: { fields: [...] } }.`,
+    false
+  )
 }
 
-const edgeOptions = (edge: GraphEdge.Any) => ({
-  filtering: Schema.optional(GraphFilter.filteringSchema(edge.filters)),
-  sort: Schema.optional(
-    edge.sorts.length === 0
-      ? Schema.Undefined.annotations(says((actual) =>
-        `${edge.name} documents no sort order, so sort must be left out; got ${describe(actual)}.`
-      ))
-      : Schema.Literal(...edge.sorts).annotations(
-        says((actual) => `sort must be one of ${edge.sorts.join(", ")}, got ${describe(actual)}.`)
-      )
+const edgeOptions = ({ filters, maxLimit, name, sorts }: GraphEdge.Any) => ({
+  filtering: GraphFilter.filteringSchema(filters),
+  sort: says(Schema.Literal(...sorts), (actual) =>
+    sorts.length === 0
+      ? `${name} documents no sort order, so sort must be left out; got ${describe(actual)}.`
+      : `sort must be one of ${sorts.join(", ")}, got ${describe(actual)}.`),
+  limit: limitOf("limit", maxLimit),
+  after: says(
+    GraphPaging.Cursor,
+    () => "after must be a cursor as Graph returned it (non-empty, no whitespace, at most 4096 characters)."
   ),
-  limit: Schema.optional(limitOf("limit", edge.maxLimit)),
-  after: Schema.optional(GraphPaging.Cursor.annotations(says(() =>
-    "after must be a cursor as Graph returned it (non-empty, no whitespace, at most 4096 characters)."
-  ))),
-  checkpoint: Schema.optional(GraphPaging.Checkpoint.annotations(says(() =>
-    "checkpoint must be a page's checkpoint: { at?: unix seconds, ids: [the ids read in that second], after?: cursor }."
-  ))),
-  prefetch: Schema.optional(
-    Schema.Union(Schema.Boolean, Schema.Number.pipe(Schema.int(), Schema.between(1, 16))).annotations(
-      says((actual) => `prefetch must be true, false or a whole number from 1 to 16, got ${describe(actual)}.`)
-    )
+  checkpoint: says(
+    GraphPaging.Checkpoint,
+    () =>
+      "checkpoint must be a page's checkpoint: { at?: unix seconds, ids: [the ids read in that second], after?: cursor }."
+  ),
+  prefetch: says(
+    Schema.Union(Schema.Boolean, Schema.Number.pipe(Schema.int(), Schema.between(1, 16))),
+    (actual) => `prefetch must be true, false or a whole number from 1 to 16, got ${describe(actual)}.`
   )
 })
 
@@ -177,29 +165,35 @@ const checkpointProblem = ({ name, resume }: GraphEdge.Any, options: Options) =>
   return problem === undefined || { path: ["checkpoint"], message: problem }
 }
 
-// The one Schema a read's options are decoded with, for a node (fields, extraFields, expand) or an edge
-// (and filtering, sort, limit, after, checkpoint, prefetch).
+// The one Schema a read's options are decoded with: for a node `fields`, `extraFields` and `expand`; for
+// an edge also `filtering`, `sort`, `limit`, `after`, `checkpoint` and `prefetch`.
 const optionsOf = memo((target: Target) => {
   const node = isEdge(target) ? target.node : target
   const fields = isEdge(target) ? target.itemFields : target.fields
-  const struct = Schema.Struct({
-    fields: Schema.optional(
-      fieldList("fields", node.name, Object.keys(fields), " (use extraFields for one Meta added recently)")
-    ),
-    extraFields: Schema.optional(extraFieldList((name) => Object.hasOwn(fields, name))),
-    expand: Schema.optional(expandOf(node)),
+  const extraField = Schema.String.pipe(Schema.filter((name) =>
+    !/^[a-z][a-z0-9_]{0,63}$/.test(name)
+      ? `${describe(name)} is not a valid field name (lower case letters, digits and underscores).`
+      : !Object.hasOwn(fields, name) || `"${name}" is a known field; put it in fields to get it typed.`
+  ))
+  const options: Record<string, Schema.Schema.Any> = {
+    fields: fieldList("fields", node.name, Object.keys(fields), " (use extraFields for one Meta added recently)"),
+    extraFields: names("extraFields", extraField),
+    expand: expandOf(node),
     ...(isEdge(target) ? edgeOptions(target) : {})
-  })
-  const schema = struct as unknown as Schema.Schema<Options, unknown>
+  }
+  const struct = Schema.Struct(Object.fromEntries(
+    Object.entries(options).map(([key, schema]) => [key, Schema.optional(schema)])
+  )) as unknown as Schema.Schema<Options, unknown>
   return {
-    schema: isEdge(target) ? schema.pipe(Schema.filter((options) => checkpointProblem(target, options))) : schema,
-    names: Object.keys(struct.fields)
+    schema: isEdge(target) ? struct.pipe(Schema.filter((options) => checkpointProblem(target, options))) : struct,
+    names: Object.keys(options)
   }
 })
 
 const idOf = memo((parent: GraphEdge.Parent) =>
-  Schema.String.pipe(Schema.pattern(/^[0-9]{1,25}$/)).annotations(
-    says((actual) => `${parent.label} must be ${parent.description}, 1 to 25 digits; got ${describe(actual)}.`)
+  says(
+    Schema.String.pipe(Schema.pattern(/^[0-9]{1,25}$/)),
+    (actual) => `${parent.label} must be ${parent.description}, 1 to 25 digits; got ${describe(actual)}.`
   )
 )
 
@@ -214,7 +208,7 @@ const decode = <A>(
   input: unknown,
   parameter: string,
   optionNames: ReadonlyArray<string> = []
-): Either.Either<A, InvalidRequestError> =>
+) =>
   Either.mapLeft(Schema.decodeUnknownEither(schema)(input, { errors: "first", onExcessProperty: "error" }), (error) => {
     const first = ParseResult.ArrayFormatter.formatErrorSync(error)[0]
     if (first === undefined || first.path.length === 0) return invalid(parameter, first?.message ?? error.message)
@@ -235,39 +229,30 @@ const guarded = <A>(prepare: () => Either.Either<A, InvalidRequestError>): Eithe
   try {
     return prepare()
   } catch {
-    return Either.left(
-      invalid("options", "The options could not be read (a getter or proxy threw while they were inspected).")
-    )
+    const message = "The options could not be read (a getter or proxy threw while they were inspected)."
+    return Either.left(invalid("options", message))
   }
 }
 
-interface Decoders {
-  readonly item: Schema.Schema<any, any>
-  readonly tolerantItem: Schema.Schema<any, unknown>
-  readonly page: Schema.Schema<PageBody, unknown>
-}
+const decoders = (item: Schema.Schema<any, any>) => ({
+  item,
+  tolerantItem: GraphSchema.tolerant(item),
+  page: GraphSchema.tolerant(GraphSchema.Connection(item)) as Schema.Schema<PageBody, unknown>
+})
 
-// One set of Schemas per declaration and field set, so their decoders are compiled once.
-const decodersOf = memo((_: Target) => new Map<string, Decoders>())
+// One set of Schemas per declaration and field set, so that their decoders are compiled once.
+const decodersOf = memo((_: Target) => new Map<string, ReturnType<typeof decoders>>())
 
-interface Selection extends Decoders {
-  /** Whether `fields` must be sent: without it Graph returns the node's default fields. */
-  readonly explicit: boolean
-  readonly selections: ReadonlyArray<GraphFields.Selection>
-  readonly strip: ReadonlyArray<string>
-  readonly expansions: ReadonlyArray<Expansion>
-}
-
-const select = (target: Target, options: Options, needed: ReadonlyArray<string>): Selection => {
+// What a read selects: the fields (with those the client needs for itself), the expansions, and the
+// Schemas that decode them.
+const select = (target: Target, options: Options, needed: ReadonlyArray<string>) => {
   const node = isEdge(target) ? target.node : target
   const fields: Schema.Struct.Fields = isEdge(target) ? target.itemFields : target.fields
   const extra = options.extraFields ?? []
   const names = [...new Set(["id", ...(options.fields ?? node.defaultFields), ...extra])]
   const strip = needed.filter((name) => !names.includes(name))
   names.push(...strip)
-  const expand = Object.entries(options.expand ?? {}).filter((entry): entry is [string, NestedOptions] =>
-    entry[1] !== undefined
-  )
+  const expand = Object.entries(options.expand ?? {}).filter((entry): entry is [string, Nested] => !!entry[1])
   const expansions = expand.map(([key, nested]): Expansion => {
     const edge = node.expandable[key]!
     const plan = planOf(edge, { fields: nested.fields ?? edge.node.defaultFields, limit: nested.limit })
@@ -280,54 +265,51 @@ const select = (target: Target, options: Options, needed: ReadonlyArray<string>)
   const cache = decodersOf(target)
   const key = GraphFields.render(selections)
   if (!cache.has(key)) {
-    const item = Schema.Struct(Object.fromEntries([
-      ...names.map((name) => [name, Object.hasOwn(fields, name) ? fields[name]! : GraphSchema.optional(Schema.Unknown)]),
-      ...expansions.map((x) => [x.key, GraphSchema.optional(GraphSchema.Connection(x.plan.itemSchema))])
-    ])) as unknown as Schema.Schema<any, any>
     if (cache.size >= 256) cache.clear()
-    cache.set(key, {
-      item,
-      tolerantItem: GraphSchema.tolerant(item),
-      page: GraphSchema.tolerant(GraphSchema.Connection(item)) as Schema.Schema<PageBody, unknown>
-    })
+    cache.set(
+      key,
+      decoders(Schema.Struct(Object.fromEntries([
+        ...names.map((
+          name
+        ) => [name, Object.hasOwn(fields, name) ? fields[name]! : GraphSchema.optional(Schema.Unknown)]),
+        ...expansions.map((x) => [x.key, GraphSchema.optional(GraphSchema.Connection(x.plan.itemSchema))])
+      ])) as unknown as Schema.Schema<any, any>)
+    )
   }
-  const decoders = cache.get(key)!
+  // Without `fields`, Graph returns the node's default fields, which is what is then decoded.
   const explicit = options.fields !== undefined || extra.length > 0 || expand.length > 0 || needed.length > 0
-  return { ...decoders, explicit, selections, strip, expansions }
+  return { ...cache.get(key)!, query: explicit ? { fields: key } : {}, selections, strip, expansions }
 }
 
 const planOf = (edge: GraphEdge.Any, options: Options): Plan => {
-  const { checkpoint } = options
+  const { checkpoint, limit } = options
   const resume = edge.resume
   const sort = checkpoint === undefined ? options.sort : resume?.ascending
   const checkpointField = resume !== undefined && sort === resume.ascending ? resume.field : undefined
   const clauses = options.filtering ?? []
   const filter = GraphFilter.plan(edge.filters, clauses)
-  const needed = [...new Set([...filter.localFields, ...(checkpointField === undefined ? [] : [checkpointField])])]
-  const selection = select(edge, options, needed)
-  const queryWith = (wire: ReadonlyArray<GraphFilter.WireClause>) => {
-    const query: Record<string, string> = {}
-    if (selection.explicit) query.fields = GraphFields.render(selection.selections)
-    if (wire.length > 0) query.filtering = GraphFilter.encodeWire(wire)
-    if (sort !== undefined) query.sort = sort
-    if (options.limit !== undefined) query.limit = String(options.limit)
-    return query
-  }
+  const selection = select(edge, options, [
+    ...new Set([...filter.localFields, ...(checkpointField === undefined ? [] : [checkpointField])])
+  ])
+  const queryWith = (wire: ReadonlyArray<GraphFilter.WireClause>): Record<string, string> => ({
+    ...selection.query,
+    ...(wire.length > 0 ? { filtering: GraphFilter.encodeWire(wire) } : {}),
+    ...(sort !== undefined ? { sort } : {}),
+    ...(limit !== undefined ? { limit: String(limit) } : {})
+  })
   const query = queryWith(filter.wire)
   // From the checkpoint's data: everything from its second on (the ids read in that second are skipped as
   // pages arrive). Used at once when the checkpoint has no cursor, or when its cursor went stale.
-  const fromData = checkpoint === undefined
-    ? undefined
-    : checkpoint.at === undefined
-    ? query
-    : queryWith(GraphFilter.plan(edge.filters, [
+  const fromData = checkpoint?.at === undefined ? query : queryWith(
+    GraphFilter.plan(edge.filters, [
       ...clauses,
       { field: resume!.field, operator: "GREATER_THAN_OR_EQUAL", value: new Date(checkpoint.at * 1000) }
-    ]).wire)
+    ]).wire
+  )
   const byCursor = checkpoint?.after !== undefined
   return {
     edge,
-    query: byCursor ? query : fromData ?? query,
+    query: byCursor ? query : fromData,
     after: byCursor ? checkpoint.after : options.after,
     prefetch: Number(options.prefetch ?? false),
     itemSchema: selection.item,
@@ -343,17 +325,12 @@ const planOf = (edge: GraphEdge.Any, options: Options): Plan => {
 }
 
 /** A read of `edge` under `parentId`, or what is wrong with the input. @internal */
-export const edgeRead = (
-  edge: GraphEdge.Any,
-  parentId: unknown,
-  input: unknown
-): Either.Either<{ readonly plan: Plan; readonly parentId: string }, InvalidRequestError> =>
+export const edgeRead = (edge: GraphEdge.Any, parentId: unknown, input: unknown) =>
   guarded(() =>
     Either.gen(function*() {
       const id = yield* decode(idOf(edge.parent), parentId, edge.parent.label)
       const { names, schema } = optionsOf(edge)
-      const options = yield* decode(schema, input ?? {}, "options", names)
-      return { plan: planOf(edge, options), parentId: id }
+      return { plan: planOf(edge, yield* decode(schema, input ?? {}, "options", names)), parentId: id }
     })
   )
 
@@ -363,8 +340,7 @@ export const nodeRead = (node: GraphNode.Any, parent: GraphEdge.Parent, id: unkn
     Either.gen(function*() {
       const checked = yield* decode(idOf(parent), id, parent.label)
       const { names, schema } = optionsOf(node)
-      const selection = select(node, yield* decode(schema, input ?? {}, "options", names), [])
-      const query: Record<string, string> = selection.explicit ? { fields: GraphFields.render(selection.selections) } : {}
-      return { id: checked, query, schema: selection.tolerantItem, expansions: selection.expansions }
+      const { expansions, query, tolerantItem } = select(node, yield* decode(schema, input ?? {}, "options", names), [])
+      return { id: checked, query, schema: tolerantItem, expansions }
     })
   )
