@@ -31,10 +31,12 @@ export interface FieldDeclaration<K extends Kind = Kind, V extends string = stri
    */
   readonly pushdown: ReadonlyArray<GraphOperator>
   /** For `string` fields: the values' schema, e.g. an open enum. */
-  readonly values: Schema.Schema<any, string> | undefined
+  readonly values?: Schema.Schema<any, string> | undefined
   /** The values' type (never set at run time). */
   readonly "~value"?: V | undefined
 }
+
+type Pushdown = ReadonlyArray<GraphOperator>
 
 /**
  * A `time` field (unix seconds on the wire, `Date` here).
@@ -42,11 +44,7 @@ export interface FieldDeclaration<K extends Kind = Kind, V extends string = stri
  * @since 0.2.0
  * @category declarations
  */
-export const time = (pushdown: ReadonlyArray<GraphOperator> = []): FieldDeclaration<"time", never> => ({
-  kind: "time",
-  pushdown,
-  values: undefined
-})
+export const time = (pushdown: Pushdown = []): FieldDeclaration<"time", never> => ({ kind: "time", pushdown })
 
 /**
  * A `string` field whose values `values` describes (an open enum keeps unknown values possible).
@@ -56,7 +54,7 @@ export const time = (pushdown: ReadonlyArray<GraphOperator> = []): FieldDeclarat
  */
 export const string = <V extends string>(
   values: Schema.Schema<V, string>,
-  pushdown: ReadonlyArray<GraphOperator> = []
+  pushdown: Pushdown = []
 ): FieldDeclaration<"string", V> => ({ kind: "string", pushdown, values })
 
 /**
@@ -65,11 +63,7 @@ export const string = <V extends string>(
  * @since 0.2.0
  * @category declarations
  */
-export const boolean = (pushdown: ReadonlyArray<GraphOperator> = []): FieldDeclaration<"boolean", never> => ({
-  kind: "boolean",
-  pushdown,
-  values: undefined
-})
+export const boolean = (pushdown: Pushdown = []): FieldDeclaration<"boolean", never> => ({ kind: "boolean", pushdown })
 
 /**
  * The filterable fields of an edge, by name.
@@ -133,7 +127,7 @@ export type StringClause<F extends string = string, V extends string = string> =
  * @since 0.2.0
  * @category models
  */
-export interface BooleanClause<F extends string = string> {
+export type BooleanClause<F extends string = string> = {
   readonly field: F
   readonly operator: "EQUAL" | "NOT_EQUAL"
   readonly value: boolean
@@ -197,11 +191,12 @@ export type Clause = TimeClause | StringClause | BooleanClause
  * @since 0.2.0
  * @category constructors
  */
-export const unchecked = (clause: {
-  readonly field: string
-  readonly operator: string
-  readonly value: unknown
-}): Unchecked => ({ _tag: "Unchecked", field: clause.field, operator: clause.operator, value: clause.value })
+export const unchecked = ({ field, operator, value }: Omit<Unchecked, "_tag">): Unchecked => ({
+  _tag: "Unchecked",
+  field,
+  operator,
+  value
+})
 
 /**
  * @since 0.2.0

@@ -42,24 +42,16 @@ export const FilterDate = Schema.ValidDateFromSelf.pipe(
 
 const DateRange = Schema.Tuple(FilterDate, FilterDate).pipe(
   Schema.filter(([from, to]) =>
-    from.getTime() <= to.getTime() ||
-    `the range's bounds must be in order, but ${from.toISOString()} is after ${to.toISOString()}`
+    from <= to || `the range's bounds must be in order, but ${from.toISOString()} is after ${to.toISOString()}`
   )
 )
 
-const valueSchema = (declaration: FieldDeclaration, operator: string): Schema.Schema<any, any> => {
-  if (declaration.kind === "time") {
-    return operator === "IN_RANGE" || operator === "NOT_IN_RANGE"
-      ? DateRange
-      : FilterDate
-  }
-  if (declaration.kind === "boolean") return Schema.Boolean
-  const value = Schema.typeSchema(declaration.values ?? Schema.String)
-  return operator === "IN" || operator === "NOT_IN"
-    ? Schema.NonEmptyArray(value).pipe(
-      Schema.maxItems(maxListLength, { message: () => `at most ${maxListLength} values` })
-    )
-    : value
+const valueSchema = ({ kind, values }: FieldDeclaration, operator: string): Schema.Schema<any, any> => {
+  const list = operator === "IN" || operator === "NOT_IN" || operator === "IN_RANGE" || operator === "NOT_IN_RANGE"
+  if (kind !== "string") return kind === "boolean" ? Schema.Boolean : list ? DateRange : FilterDate
+  const value = Schema.typeSchema(values ?? Schema.String)
+  const message = () => `at most ${maxListLength} values`
+  return list ? Schema.NonEmptyArray(value).pipe(Schema.maxItems(maxListLength, { message })) : value
 }
 
 // Creation times are whole seconds: an EQUAL with milliseconds, or a range without a whole second, matches nothing.
@@ -67,22 +59,17 @@ const wholeSecondProblem = ({ operator, value }: Clause): string | undefined => 
   if (operator === "EQUAL" && value instanceof Date && value.getTime() % 1000 !== 0) {
     return `EQUAL needs a whole second, but ${value.toISOString()} has milliseconds (creation times are whole seconds)`
   }
-  if (operator === "IN_RANGE" && Array.isArray(value)) {
-    const [from, to] = value as readonly [Date, Date]
-    if (Math.ceil(from.getTime() / 1000) > Math.floor(to.getTime() / 1000)) {
-      return `IN_RANGE from ${from.toISOString()} to ${to.toISOString()} holds no whole second`
-    }
-  }
-  return undefined
+  const [from, to] = Array.isArray(value) ? value as ReadonlyArray<Date> : []
+  return operator === "IN_RANGE" && Math.ceil(from!.getTime() / 1000) > Math.floor(to!.getTime() / 1000)
+    ? `IN_RANGE from ${from!.toISOString()} to ${to!.toISOString()} holds no whole second`
+    : undefined
 }
 
+// The first problem of a value, with where in the value it is.
 const firstProblem = (error: ParseResult.ParseError): string => {
   const first = ParseResult.ArrayFormatter.formatErrorSync(error)[0]
-  const why = first === undefined
-    ? "not a valid value"
-    : first.path.length === 0
-    ? first.message
-    : `at ${first.path.map((key) => `[${String(key)}]`).join("")}, ${first.message}`
+  const where = first?.path.map((key) => `[${String(key)}]`).join("")
+  const why = first === undefined ? "not a valid value" : where ? `at ${where}, ${first.message}` : first.message
   return why.length > 200 ? `${why.slice(0, 197)}...` : why
 }
 
@@ -100,48 +87,37 @@ const check = (
   input: Readonly<Record<string, unknown>>
 ): Either.Either<Clause | Unchecked, readonly [string, string]> => {
   const { field, operator, value } = input
+  const fault = (key: string, message: string) => Either.left([key, message] as const)
   if (isUnchecked(input)) {
-    if (typeof field !== "string" || !/^[a-z][a-z0-9_.]{0,63}$/.test(field)) {
-      return Either.left(["field", `an unchecked clause's field must be a field name, got ${describe(field)}`])
-    }
-    if (typeof operator !== "string" || !/^[A-Z][A-Z_]{0,31}$/.test(operator)) {
-      return Either.left([
-        "operator",
-        `an unchecked clause's operator must be an upper-case name such as EQUAL, got ${describe(operator)}`
-      ])
-    }
     const json = jsonOf(value)
-    return json === undefined || json.length > 4096
-      ? Either.left(["value", "an unchecked clause's value must be JSON of at most 4096 characters"])
+    const must = (part: string, what: string) => fault(part, `an unchecked clause's ${part} must be ${what}`)
+    return typeof field !== "string" || !/^[a-z][a-z0-9_.]{0,63}$/.test(field)
+      ? must("field", `a field name, got ${describe(field)}`)
+      : typeof operator !== "string" || !/^[A-Z][A-Z_]{0,31}$/.test(operator)
+      ? must("operator", `an upper-case name such as EQUAL, got ${describe(operator)}`)
+      : json === undefined || json.length > 4096
+      ? must("value", "JSON of at most 4096 characters")
       : Either.right(unchecked({ field, operator, value: JSON.parse(json) }))
   }
   const declaration = typeof field === "string" && Object.hasOwn(declarations, field) ? declarations[field] : undefined
   if (declaration === undefined) {
-    return Either.left([
-      "field",
-      `${describe(field)} cannot be filtered on here; filterable fields are ${Object.keys(declarations).join(", ")} ` +
-      "(GraphFilter.unchecked sends any clause as written)"
-    ])
+    const fields = `filterable fields are ${Object.keys(declarations).join(", ")}`
+    const hint = "(GraphFilter.unchecked sends any clause as written)"
+    return fault("field", `${describe(field)} cannot be filtered on here; ${fields} ${hint}`)
   }
   const allowed: ReadonlyArray<unknown> = operatorsByKind[declaration.kind]
   if (!allowed.includes(operator)) {
     const named = Schema.is(GraphOperator)(operator) ? operator : `the operator ${describe(operator)}`
-    return Either.left(["operator", `${field} does not support ${named}; use one of ${allowed.join(", ")}`])
+    return fault("operator", `${field} does not support ${named}; use one of ${allowed.join(", ")}`)
   }
   const decoded = Schema.decodeUnknownEither(valueSchema(declaration, operator as string))(value)
   if (Either.isLeft(decoded)) {
-    return Either.left([
-      "value",
-      `${field} ${operator} has an invalid value ${describe(value)}: ${firstProblem(decoded.left)}`
-    ])
+    return fault("value", `${field} ${operator} has an invalid value ${describe(value)}: ${firstProblem(decoded.left)}`)
   }
   const clause = { field, operator, value: decoded.right } as Clause
   const problem = wholeSecondProblem(clause)
-  return problem === undefined ? Either.right(clause) : Either.left(["value", problem])
+  return problem === undefined ? Either.right(clause) : fault("value", problem)
 }
-
-const isRecord = (u: unknown): u is Readonly<Record<string, unknown>> =>
-  typeof u === "object" && u !== null && !Array.isArray(u)
 
 /**
  * The schema of one clause for an edge with these declarations: the field must be declared, the
@@ -157,21 +133,23 @@ export const clauseSchema = <D extends Declarations>(
   Schema.transformOrFail(Schema.Unknown, Schema.Unknown, {
     strict: true,
     decode: (input, _, ast) =>
-      isRecord(input)
-        ? Either.match(check(declarations, input), {
-          onLeft: ([key, message]) =>
-            ParseResult.fail(new ParseResult.Pointer(key, input, new ParseResult.Type(ast, input[key], message))),
-          onRight: ParseResult.succeed
-        })
-        : ParseResult.fail(
+      typeof input !== "object" || input === null || Array.isArray(input)
+        ? ParseResult.fail(
           new ParseResult.Type(
             ast,
             input,
             `a clause must be an object { field, operator, value }, got ${describe(input)}`
           )
-        ),
+        )
+        : Either.match(check(declarations, input as Record<string, unknown>), {
+          onLeft: ([key, message]) =>
+            ParseResult.fail(
+              new ParseResult.Pointer(key, input, new ParseResult.Type(ast, (input as any)[key], message))
+            ),
+          onRight: ParseResult.succeed
+        }),
     encode: ParseResult.succeed
-  }) as Schema.Schema<any, unknown> as Schema.Schema<ClauseOf<D> | Unchecked, unknown>
+  }) as Schema.Schema<any, unknown>
 
 /**
  * The schema of an edge's `filtering` option: one clause or a list of at most {@link maxClauses}, all of

@@ -4,6 +4,7 @@
  *
  * @internal
  */
+import type * as Data from "effect/Data"
 import * as Either from "effect/Either"
 import * as Schema from "effect/Schema"
 import * as GraphOperator from "../GraphOperator.js"
@@ -36,49 +37,29 @@ export const encodeWire = (clauses: ReadonlyArray<WireClause>): string =>
  * @since 0.2.0
  * @category models
  */
-export type WireRefusal =
-  | { readonly _tag: "NotAnArray" }
-  | { readonly _tag: "BadClause"; readonly index: number }
-  | { readonly _tag: "UnknownOperator"; readonly index: number; readonly operator: string }
-  | { readonly _tag: "UnknownField"; readonly index: number; readonly field: string }
-  | {
-    readonly _tag: "UnsupportedOperator"
-    readonly index: number
-    readonly field: string
-    readonly operator: string
-    readonly supported: ReadonlyArray<string>
-  }
-  | {
-    readonly _tag: "BadValue"
-    readonly index: number
-    readonly field: string
-    readonly operator: string
-    readonly expected: string
-  }
+export type WireRefusal = Data.TaggedEnum<{
+  NotAnArray: {}
+  BadClause: { index: number }
+  UnknownOperator: { index: number; operator: string }
+  UnknownField: { index: number; field: string }
+  UnsupportedOperator: { index: number; field: string; operator: string; supported: ReadonlyArray<string> }
+  BadValue: { index: number; field: string; operator: string; expected: string }
+}>
 
-// Graph takes unix times as numbers or numeric strings.
-const unixTime = (value: unknown): number | undefined =>
-  (typeof value === "number" && Number.isFinite(value)) ||
-    (typeof value === "string" && /^\s*-?\d+(\.\d+)?\s*$/.test(value))
-    ? Number(value)
-    : undefined
-
-// What a value must be for the operator, or `undefined` when it is.
+// What a value must be for the operator, or `undefined` when it is. Unix times are read as the operators
+// read them (numbers or numeric strings): `v` lies in [v, v] only when it is one, and a range holds its
+// lower bound only when both bounds are times, in order.
 const expectedValue = (kind: string, operator: string, value: unknown): string | undefined => {
-  if (kind === "time" && (operator === "IN_RANGE" || operator === "NOT_IN_RANGE")) {
-    const [from, to] = Array.isArray(value) && value.length === 2 ? value.map(unixTime) : []
-    return from !== undefined && to !== undefined && from <= to
-      ? undefined
-      : "[min, max]: two unix timestamps with min <= max"
+  const list: ReadonlyArray<unknown> = Array.isArray(value) ? value : []
+  const within = (v: unknown, range: ReadonlyArray<unknown>) =>
+    GraphOperator.holds("IN_RANGE", v as GraphOperator.Scalar, range)
+  if (kind === "time" && operator.endsWith("IN_RANGE")) {
+    return list.length === 2 && within(list[0], list) ? undefined : "[min, max]: two unix timestamps with min <= max"
   }
-  if (kind === "time") return unixTime(value) === undefined ? "a unix timestamp" : undefined
+  if (kind === "time") return within(value, [value, value]) ? undefined : "a unix timestamp"
   if (kind === "boolean") return typeof value === "boolean" ? undefined : "true or false"
-  if (operator === "IN" || operator === "NOT_IN") {
-    return Array.isArray(value) && value.length > 0 && value.every((v) => typeof v === "string")
-      ? undefined
-      : "a non-empty array of strings"
-  }
-  return typeof value === "string" ? undefined : "a string"
+  if (operator !== "IN" && operator !== "NOT_IN") return typeof value === "string" ? undefined : "a string"
+  return list.length > 0 && list.every((v) => typeof v === "string") ? undefined : "a non-empty array of strings"
 }
 
 const isOperator = Schema.is(GraphOperator.GraphOperator)

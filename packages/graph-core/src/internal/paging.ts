@@ -19,6 +19,8 @@ type Item = Record<string, unknown>
 
 type ReadError = GraphClient.GraphClientError | GraphPagingError
 
+type Read<A> = Effect.Effect<A, ReadError, GraphClient.GraphClient>
+
 /** The cursor a `next` link continues with (its `after` parameter), else `cursors.after`. @internal */
 export const nextCursor = (next: string, after: string | undefined): string | undefined => {
   const query = next.indexOf("?")
@@ -28,38 +30,37 @@ export const nextCursor = (next: string, after: string | undefined): string | un
 
 interface State {
   readonly plan: Plan
+  readonly parentId: string
   readonly after: string | undefined
   readonly number: number
   /** Every cursor followed, with the page that followed it (0: the one the read started from). */
   readonly seen: Map<string, number>
-  readonly checkpoint: Checkpoint | undefined
+  readonly checkpoint?: Checkpoint
   /** Set when the page just delivered had a `next` that cannot be followed: the read fails with it. */
-  readonly broken: GraphPagingError | undefined
+  readonly broken?: GraphPagingError
 }
 
-const start = (plan: Plan): State => ({
+const start = (plan: Plan, parentId: string): State => ({
   plan,
+  parentId,
   after: plan.after,
   number: 1,
-  seen: new Map(plan.after === undefined ? [] : [[plan.after, 0]]),
-  checkpoint: undefined,
-  broken: undefined
+  seen: new Map(plan.after === undefined ? [] : [[plan.after, 0]])
 })
 
-// Why paging cannot go on after this page, if it cannot.
-const brokenPaging = (route: string, state: State, after: string | undefined): GraphPagingError | undefined => {
-  const page = state.number
+// Why paging cannot go on after page `page`, if it cannot.
+const brokenPaging = (route: string, page: number, seen: ReadonlyMap<string, number>, after: string | undefined) => {
   if (after === undefined) {
     const message = `${route} page ${page} has paging.next but no cursor to continue with.`
     return new GraphPagingError({ reason: "MissingCursor", message, route, page })
   }
-  const firstSeen = state.seen.get(after)
-  if (firstSeen === undefined) return undefined
-  const cycleLength = page - firstSeen
+  const first = seen.get(after)
+  if (first === undefined) return undefined
+  const cycleLength = page - first
   const message = cycleLength <= 1
     ? `${route} page ${page} pointed next at the cursor it was fetched with; paging would never end.`
     : `${route} page ${page} pointed next at the cursor of page ${
-      firstSeen + 1
+      first + 1
     }: a cycle of ${cycleLength} pages; paging would never end.`
   return new GraphPagingError({ reason: "CursorCycle", message, route, page, cycleLength })
 }
@@ -67,67 +68,51 @@ const brokenPaging = (route: string, state: State, after: string | undefined): G
 const secondsOf = (value: unknown): number | undefined =>
   value instanceof Date ? Math.floor(value.getTime() / 1000) : typeof value === "number" ? value : undefined
 
-// The checkpoint after a page: the last creation second it reached, with every id delivered in it.
-const advance = (field: string, checkpoint: Checkpoint | undefined, data: ReadonlyArray<Item>, after?: string) => {
+// The checkpoint after a page: the last creation second reached, with every id delivered in it, and the
+// cursor, which continues cheaply while it is fresh (the data takes over when it is not).
+const advance = (field: string, { at, ids }: Checkpoint, data: ReadonlyArray<Item>, after?: string): Checkpoint => {
   const last = data.length === 0 ? undefined : secondsOf(data[data.length - 1]![field])
-  let at = checkpoint?.at
-  let ids = checkpoint?.ids ?? []
-  if (last !== undefined) {
-    const inLast = data.filter((item) => secondsOf(item[field]) === last).map((item) => String(item.id))
-    ids = at === last ? [...ids, ...inLast] : inLast
-    at = last
+  const inLast = data.filter((item) => secondsOf(item[field]) === last).map((item) => String(item.id))
+  const reached = last === undefined ? { at, ids } : { at: last, ids: at === last ? [...ids, ...inLast] : inLast }
+  return {
+    ...(reached.at !== undefined ? { at: reached.at } : {}),
+    ids: reached.ids,
+    ...(after !== undefined ? { after } : {})
   }
-  // The cursor continues cheaply while it is fresh; the data takes over when it is not.
-  return { ...(at !== undefined ? { at } : {}), ids, ...(after !== undefined ? { after } : {}) }
 }
 
 // What the caller sees of the page's items: not what an earlier read delivered (resuming from a
 // checkpoint), only what the local clauses let through, without the fields requested for the client's use.
-const visible = (plan: Plan, data: ReadonlyArray<Item>): ReadonlyArray<Item> => {
-  const { checkpointField: field, local, resumeFrom: from, strip } = plan
-  const items = data.filter((item) => {
-    const t = from === undefined || field === undefined ? undefined : secondsOf(item[field])
+const visible = ({ checkpointField, local, resumeFrom: from, strip }: Plan, data: ReadonlyArray<Item>) =>
+  data.filter((item) => {
+    const t = from === undefined || checkpointField === undefined ? undefined : secondsOf(item[checkpointField])
     const fresh = t === undefined || t > from!.at || (t === from!.at && !from!.ids.has(String(item.id)))
     return fresh && local.every((predicate) => predicate.test(item))
-  })
-  return strip.length === 0 ?
-    items :
-    items.map((item) => Object.fromEntries(Object.entries(item).filter(([key]) => !strip.includes(key))))
-}
+  }).map((item) =>
+    strip.length === 0 ? item : Object.fromEntries(Object.entries(item).filter(([key]) => !strip.includes(key)))
+  )
 
 const scrub = (url: string | undefined) => url === undefined ? undefined : Redaction.scrubUrl(url)
 
-const fetchPage = (
-  parentId: string,
-  state: State
-): Effect.Effect<readonly [Page<Item>, Option.Option<State>], ReadError, GraphClient.GraphClient> => {
-  const { edge, ...plan } = state.plan
-  return GraphClient.get({
-    route: edge.path,
-    params: { [edge.parent.param]: parentId },
-    query: state.after === undefined ? plan.query : { ...plan.query, after: state.after },
-    schema: plan.pageSchema,
-    usageKey: parentId
-  }).pipe(
-    Effect.flatMap((response) => {
-      const { data, paging, summary } = response.body
+const fetchPage = (state: State): Read<readonly [Page<Item>, Option.Option<State>]> => {
+  const { parentId, plan: { edge, ...plan } } = state
+  const query = state.after === undefined ? plan.query : { ...plan.query, after: state.after }
+  const params = { [edge.parent.param]: parentId }
+  return GraphClient.get({ route: edge.path, params, query, schema: plan.pageSchema, usageKey: parentId }).pipe(
+    Effect.flatMap(({ apiVersion, body: { data, paging, summary }, fbtraceId, usage }) => {
       const next = paging?.next
       const nextAfter = next === undefined ? undefined : nextCursor(next, paging?.cursors?.after)
-      const broken = next === undefined ? undefined : brokenPaging(edge.path, state, nextAfter)
-      const checkpoint = plan.checkpointField === undefined
+      const broken = next === undefined ? undefined : brokenPaging(edge.path, state.number, state.seen, nextAfter)
+      const field = plan.checkpointField
+      const checkpoint = field === undefined
         ? undefined
-        : advance(plan.checkpointField, state.checkpoint, data, nextAfter)
+        : advance(field, state.checkpoint ?? { ids: [] }, data, nextAfter)
+      if (broken === undefined && nextAfter !== undefined) state.seen.set(nextAfter, state.number)
       const following: Option.Option<State> = broken !== undefined
         ? Option.some({ ...state, broken })
         : nextAfter === undefined
         ? Option.none()
-        : Option.some({
-          ...state,
-          after: nextAfter,
-          number: state.number + 1,
-          seen: state.seen.set(nextAfter, state.number),
-          checkpoint
-        })
+        : Option.some({ ...state, after: nextAfter, number: state.number + 1, ...(checkpoint && { checkpoint }) })
       return Effect.map(completeItems(plan.expansions, visible(state.plan, data)), (items) => {
         const page: Page<Item> = {
           number: state.number,
@@ -138,9 +123,9 @@ const fetchPage = (
           checkpoint,
           links: { next: scrub(next), previous: scrub(paging?.previous) },
           totalCount: summary?.total_count,
-          usage: response.usage,
-          fbtraceId: response.fbtraceId,
-          apiVersion: response.apiVersion
+          usage,
+          fbtraceId,
+          apiVersion
         }
         return [edge.itemsName === "items" ? page : { ...page, [edge.itemsName]: items }, following] as const
       })
@@ -153,66 +138,50 @@ const fetchPage = (
 
 // Graph's answers to a cursor that went stale: 2642 "Invalid cursors values", or 100 "The After Cursor
 // specified exceeds the max limit...".
-const isStale = (error: ReadError): boolean => {
+const isStale = (error: { readonly message: string }): boolean => {
   const code = (error as { readonly code?: unknown }).code
   return code === 2642 || (code === 100 && /cursor/i.test(error.message))
 }
 
-const step = (parentId: string, state: State) => {
+const step = (state: State) => {
   if (state.broken !== undefined) return Effect.fail(state.broken)
-  const fetched = fetchPage(parentId, state)
   const { fallback, ...plan } = state.plan
   // A checkpoint's cursor is tried first; if Graph refuses it as stale, the read starts over from the
   // checkpoint's data, which neither loses nor repeats anything.
-  return state.number > 1 || fallback === undefined ? fetched : Effect.catchIf(fetched, isStale, () =>
-    Effect.zipRight(
-      Effect.logInfo(`${plan.edge.path}: the checkpoint's cursor went stale; resuming from its data instead`),
-      fetchPage(parentId, start({ ...plan, query: fallback, after: undefined, fallback: undefined }))
-    ))
+  return state.number > 1 || fallback === undefined ?
+    fetchPage(state) :
+    Effect.catchIf(fetchPage(state), isStale, () =>
+      Effect.zipRight(
+        Effect.logInfo(`${plan.edge.path}: the checkpoint's cursor went stale; resuming from its data instead`),
+        fetchPage(start({ ...plan, query: fallback, after: undefined, fallback: undefined }, state.parentId))
+      ))
 }
 
 /** Every page of a read, lazily. @internal */
 export const pages = (plan: Plan, parentId: string): Stream.Stream<Page<Item>, ReadError, GraphClient.GraphClient> => {
   // The state is made when the stream runs, so that one stream can run many times.
-  const stream = Stream.suspend(() => Stream.paginateEffect(start(plan), (state) => step(parentId, state)))
+  const stream = Stream.suspend(() => Stream.paginateEffect(start(plan, parentId), step))
   return plan.prefetch > 0 ? Stream.buffer(stream, { capacity: plan.prefetch }) : stream
 }
 
-/** Every item of a read, collected. @internal */
-export const all = (
-  plan: Plan,
-  parentId: string
-): Effect.Effect<ReadonlyArray<Item>, ReadError, GraphClient.GraphClient> =>
-  Effect.map(
-    Stream.runCollect(pages(plan, parentId)),
-    (chunk) => Chunk.toReadonlyArray(chunk).flatMap((page) => page.items)
-  )
-
 // The value of an expanded edge in an item: its first page, or every page (the rest read from the cursor
 // the first one ended on).
-const expanded = (
-  expansion: Expansion,
-  parentId: string,
-  first: PageBody | undefined
-): Effect.Effect<unknown, ReadError, GraphClient.GraphClient> => {
-  const data = first?.data ?? []
-  const next = first?.paging?.next
-  const after = next === undefined ? undefined : nextCursor(next, first?.paging?.cursors?.after)
-  if (expansion.pages === "first") return Effect.succeed({ data, nextAfter: after })
-  if (next === undefined) return Effect.succeed(data)
-  return Effect.map(all({ ...expansion.plan, after }, parentId), (rest) => [...data, ...rest])
+const expanded = ({ key, pages: which, plan }: Expansion, item: Item): Read<unknown> => {
+  const { data, paging } = (item[key] ?? { data: [] }) as PageBody
+  const after = paging?.next === undefined ? undefined : nextCursor(paging.next, paging.cursors?.after)
+  if (which === "first") return Effect.succeed({ data, nextAfter: after })
+  if (paging?.next === undefined) return Effect.succeed(data)
+  const rest = Stream.runCollect(pages({ ...plan, after }, String(item.id)))
+  return Effect.map(rest, (chunk) => [...data, ...Chunk.toReadonlyArray(chunk).flatMap((page) => page.items)])
 }
 
 /** The item with its expanded edges settled. @internal */
-export const completeItem = (
-  expansions: ReadonlyArray<Expansion>,
-  item: Item
-): Effect.Effect<Item, ReadError, GraphClient.GraphClient> =>
-  Effect.reduce(expansions, item, (done, expansion) =>
-    Effect.map(
-      expanded(expansion, String(item.id), item[expansion.key] as PageBody | undefined),
-      (value) => ({ ...done, [expansion.key]: value })
-    ))
+export const completeItem = (expansions: ReadonlyArray<Expansion>, item: Item): Read<Item> =>
+  Effect.reduce(
+    expansions,
+    item,
+    (done, expansion) => Effect.map(expanded(expansion, item), (value) => ({ ...done, [expansion.key]: value }))
+  )
 
 const completeItems = (expansions: ReadonlyArray<Expansion>, items: ReadonlyArray<Item>) =>
   expansions.length === 0 ? Effect.succeed(items) : Effect.forEach(items, (item) => completeItem(expansions, item))
