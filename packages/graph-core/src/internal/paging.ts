@@ -98,7 +98,7 @@ const fetchPage = (state: State): Read<readonly [Page<Item>, Option.Option<State
   const { parentId, plan: { edge, ...plan } } = state
   const query = state.after === undefined ? plan.query : { ...plan.query, after: state.after }
   const params = { [edge.parent.param]: parentId }
-  return GraphClient.get({ route: edge.path, params, query, schema: plan.pageSchema, usageKey: parentId }).pipe(
+  return GraphClient.get({ route: edge.path, params, query, schema: plan.page, usageKey: parentId }).pipe(
     Effect.flatMap(({ apiVersion, body: { data, paging, summary }, fbtraceId, usage }) => {
       const next = paging?.next
       const nextAfter = next === undefined ? undefined : nextCursor(next, paging?.cursors?.after)

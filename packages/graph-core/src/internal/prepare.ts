@@ -47,8 +47,8 @@ export interface Plan {
   readonly query: Readonly<Record<string, string>>
   readonly after: string | undefined
   readonly prefetch: number
-  readonly itemSchema: Schema.Schema<any, any>
-  readonly pageSchema: Schema.Schema<PageBody, unknown>
+  readonly item: Schema.Schema<any, any>
+  readonly page: Schema.Schema<PageBody, unknown>
   readonly selections: ReadonlyArray<GraphFields.Selection>
   readonly local: ReadonlyArray<GraphFilter.LocalPredicate>
   /** Fields requested for the client's own use (local filters, checkpoints), removed from the items. */
@@ -234,17 +234,8 @@ const guarded = <A>(prepare: () => Either.Either<A, InvalidRequestError>): Eithe
   }
 }
 
-const decoders = (item: Schema.Schema<any, any>) => ({
-  item,
-  tolerantItem: GraphSchema.tolerant(item),
-  page: GraphSchema.tolerant(GraphSchema.Connection(item)) as Schema.Schema<PageBody, unknown>
-})
-
-// One set of Schemas per declaration and field set, so that their decoders are compiled once.
-const decodersOf = memo((_: Target) => new Map<string, ReturnType<typeof decoders>>())
-
-// What a read selects: the fields (with those the client needs for itself), the expansions, and the
-// Schemas that decode them.
+// What a read selects: the fields (with those the client needs for itself, taken out of the items
+// again), the expansions, and the Schemas that decode them.
 const select = (target: Target, options: Options, needed: ReadonlyArray<string>) => {
   const node = isEdge(target) ? target.node : target
   const fields: Schema.Struct.Fields = isEdge(target) ? target.itemFields : target.fields
@@ -258,27 +249,24 @@ const select = (target: Target, options: Options, needed: ReadonlyArray<string>)
     const plan = planOf(edge, { fields: nested.fields ?? edge.node.defaultFields, limit: nested.limit })
     return { key, pages: nested.pages ?? "all", plan }
   })
+  const item = Schema.Struct(Object.fromEntries([
+    ...names.map((name) => [name, Object.hasOwn(fields, name) ? fields[name]! : GraphSchema.optional(Schema.Unknown)]),
+    ...expansions.map(({ key, plan }) => [key, GraphSchema.optional(GraphSchema.Connection(plan.item))])
+  ])) as unknown as Schema.Schema<any, any>
   const selections: Array<GraphFields.Selection> = [
     ...names.map((name) => ({ name })),
-    ...expand.map(([key, nested], i) => ({ name: key, limit: nested.limit, fields: expansions[i]!.plan.selections }))
+    ...expand.map(([key, { limit }], i) => ({ name: key, limit, fields: expansions[i]!.plan.selections }))
   ]
-  const cache = decodersOf(target)
-  const key = GraphFields.render(selections)
-  if (!cache.has(key)) {
-    if (cache.size >= 256) cache.clear()
-    cache.set(
-      key,
-      decoders(Schema.Struct(Object.fromEntries([
-        ...names.map((
-          name
-        ) => [name, Object.hasOwn(fields, name) ? fields[name]! : GraphSchema.optional(Schema.Unknown)]),
-        ...expansions.map((x) => [x.key, GraphSchema.optional(GraphSchema.Connection(x.plan.itemSchema))])
-      ])) as unknown as Schema.Schema<any, any>)
-    )
-  }
   // Without `fields`, Graph returns the node's default fields, which is what is then decoded.
   const explicit = options.fields !== undefined || extra.length > 0 || expand.length > 0 || needed.length > 0
-  return { ...cache.get(key)!, query: explicit ? { fields: key } : {}, selections, strip, expansions }
+  return {
+    item,
+    page: GraphSchema.tolerant(GraphSchema.Connection(item)) as Schema.Schema<PageBody, unknown>,
+    query: explicit ? { fields: GraphFields.render(selections) } : {},
+    selections,
+    strip,
+    expansions
+  }
 }
 
 const planOf = (edge: GraphEdge.Any, options: Options): Plan => {
@@ -308,16 +296,12 @@ const planOf = (edge: GraphEdge.Any, options: Options): Plan => {
   )
   const byCursor = checkpoint?.after !== undefined
   return {
+    ...selection,
     edge,
     query: byCursor ? query : fromData,
     after: byCursor ? checkpoint.after : options.after,
     prefetch: Number(options.prefetch ?? false),
-    itemSchema: selection.item,
-    pageSchema: selection.page,
-    selections: selection.selections,
     local: filter.local,
-    strip: selection.strip,
-    expansions: selection.expansions,
     resumeFrom: checkpoint?.at === undefined ? undefined : { at: checkpoint.at, ids: new Set(checkpoint.ids) },
     fallback: byCursor ? fromData : undefined,
     checkpointField
@@ -340,7 +324,7 @@ export const nodeRead = (node: GraphNode.Any, parent: GraphEdge.Parent, id: unkn
     Either.gen(function*() {
       const checked = yield* decode(idOf(parent), id, parent.label)
       const { names, schema } = optionsOf(node)
-      const { expansions, query, tolerantItem } = select(node, yield* decode(schema, input ?? {}, "options", names), [])
-      return { id: checked, query, schema: tolerantItem, expansions }
+      const { expansions, item, query } = select(node, yield* decode(schema, input ?? {}, "options", names), [])
+      return { id: checked, query, schema: GraphSchema.tolerant(item), expansions }
     })
   )
