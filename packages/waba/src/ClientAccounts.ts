@@ -45,14 +45,9 @@ export const PermittedTask = GraphSchema.openEnum(
 export const edge = GraphEdge.make({
   name: "ClientAccounts",
   path: "/{business-id}/client_whatsapp_business_accounts",
-  parent: {
-    label: "businessId",
-    description: "a numeric Graph business id (as in Business Settings > Business info)"
-  },
+  parent: { label: "businessId", description: "a numeric Graph business id (as in Business Settings > Business info)" },
   node: Node.node,
-  extraFields: {
-    permitted_tasks: GraphSchema.optional(GraphSchema.ArrayOf(PermittedTask))
-  },
+  extraFields: { permitted_tasks: GraphSchema.optional(GraphSchema.ArrayOf(PermittedTask)) },
   filters: {
     ownership_type: GraphFilter.string(Node.OwnershipTypeValue, ["IN"]),
     creation_time: GraphFilter.time()
@@ -62,15 +57,14 @@ export const edge = GraphEdge.make({
   itemsName: "accounts"
 })
 
+type Field = GraphEdge.FieldName<typeof edge>
+
 /**
  * @since 0.2.0
  * @category models
  */
-export type Options<
-  F extends ReadonlyArray<GraphEdge.FieldName<typeof edge>> = ReadonlyArray<GraphEdge.FieldName<typeof edge>>,
-  X extends string = never,
-  XP = {}
-> = GraphRead.Options<typeof edge, F, X, XP>
+export type Options<F extends ReadonlyArray<Field> = ReadonlyArray<Field>, X extends string = never, XP = {}> =
+  GraphRead.Options<typeof edge, F, X, XP>
 
 /**
  * A shared account with the requested fields.
@@ -78,12 +72,7 @@ export type Options<
  * @since 0.2.0
  * @category models
  */
-export type Account<F extends GraphEdge.FieldName<typeof edge>, X extends string = never, XP = {}> = GraphRead.Item<
-  typeof edge,
-  F,
-  X,
-  XP
->
+export type Account<F extends Field, X extends string = never, XP = {}> = GraphRead.Item<typeof edge, F, X, XP>
 
 /**
  * @since 0.2.0

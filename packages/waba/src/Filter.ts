@@ -74,10 +74,7 @@ export type Filter = AccountFilter | GraphFilter.Unchecked
  * @since 0.1.0
  * @category constants
  */
-export const operatorsByField: {
-  readonly creation_time: ReadonlyArray<GraphOperator.GraphOperator>
-  readonly ownership_type: ReadonlyArray<GraphOperator.GraphOperator>
-} = {
+export const operatorsByField: Readonly<Record<FilterableField, ReadonlyArray<GraphOperator.GraphOperator>>> = {
   creation_time: GraphFilter.operatorsByKind.time,
   ownership_type: GraphFilter.operatorsByKind.string
 }
@@ -86,7 +83,7 @@ export const operatorsByField: {
  * @since 0.1.0
  * @category models
  */
-export type FilterableField = keyof typeof operatorsByField
+export type FilterableField = keyof typeof accountFields
 
 /**
  * A date as a builder takes it: a `Date` or an Effect `DateTime`.
@@ -192,6 +189,8 @@ export const codeVerificationStatus = GraphFilter.stringBuilders(
   phoneFields.code_verification_status.values
 )
 
+const refused = (message: string) => new InvalidRequestError({ parameter: "filtering", message })
+
 const validateWith = (
   declarations: GraphFilter.Declarations,
   input: unknown
@@ -201,13 +200,10 @@ const validateWith = (
     return Either.mapLeft(decoded, (error) => {
       const first = ParseResult.ArrayFormatter.formatErrorSync(error)[0]
       const where = first?.path.map((key) => typeof key === "number" ? `[${key}]` : `.${String(key)}`).join("")
-      return new InvalidRequestError({
-        parameter: "filtering",
-        message: first === undefined ? error.message : `filtering${where}: ${first.message}`
-      })
+      return refused(first === undefined ? error.message : `filtering${where}: ${first.message}`)
     })
   } catch {
-    return Either.left(new InvalidRequestError({ parameter: "filtering", message: "The clauses could not be read." }))
+    return Either.left(refused("The clauses could not be read."))
   }
 }
 
@@ -295,11 +291,9 @@ export const decode = (text: string): Either.Either<ReadonlyArray<Filter | Phone
   try {
     json = JSON.parse(text)
   } catch {
-    return Either.left(new InvalidRequestError({ parameter: "filtering", message: "filtering is not valid JSON." }))
+    return Either.left(refused("filtering is not valid JSON."))
   }
-  if (!Array.isArray(json)) {
-    return Either.left(new InvalidRequestError({ parameter: "filtering", message: "filtering must be a JSON array." }))
-  }
+  if (!Array.isArray(json)) return Either.left(refused("filtering must be a JSON array."))
   const revived = json.map((clause: unknown) => {
     if (typeof clause !== "object" || clause === null || GraphFilter.isUnchecked(clause)) return clause
     const { field, value } = clause as { readonly field?: unknown; readonly value?: unknown }

@@ -43,7 +43,6 @@ import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
 import * as ClientAccounts from "./ClientAccounts.js"
-import type * as Filter from "./Filter.js"
 import * as OwnedAccounts from "./OwnedAccounts.js"
 import * as PhoneNumber from "./PhoneNumber.js"
 import * as PhoneNumbers from "./PhoneNumbers.js"
@@ -107,20 +106,13 @@ const Result = Data.taggedEnum<ResultDefinition>()
  * @since 0.2.0
  * @category models
  */
-export interface Options<F extends ReadonlyArray<Node.Field>, X extends string, XP> {
-  /** The account fields to read (as for `OwnedAccounts`); Graph's defaults when omitted. */
-  readonly fields?: F | undefined
-  readonly extraFields?: ReadonlyArray<X> | undefined
-  /** `{ phone_numbers: { fields, limit } }`: each account's phone numbers, read once per account. */
-  readonly expand?: XP | undefined
-  /** Clauses every account must satisfy, on both edges. */
-  readonly filtering?: Filter.Filter | ReadonlyArray<Filter.Filter> | undefined
+export interface Options<F extends ReadonlyArray<Node.Field>, X extends string, XP>
+  extends Pick<OwnedAccounts.Options<F, X, XP>, "fields" | "extraFields" | "expand" | "filtering" | "limit">
+{
   /** Which edges to read; both by default. */
   readonly edges?: ReadonlyArray<EdgeName> | undefined
   /** How many reads run at once (1 to 64, default 8). The rate governor paces them per business. */
   readonly concurrency?: number | undefined
-  /** Page size of each read. */
-  readonly limit?: number | undefined
   /** End the whole read at the first failure instead of reporting it and going on. */
   readonly failFast?: boolean | undefined
 }
@@ -242,12 +234,10 @@ const completePhoneNumbers = ({ phoneNumbers }: Plan, { account }: Entry) => {
     | undefined
   if (phoneNumbers === undefined || nested === undefined) return Effect.succeed(account)
   if (nested.nextAfter === undefined) return Effect.succeed({ ...account, phone_numbers: nested.data })
-  const rest = PhoneNumbers.all(account.id, {
-    ...phoneNumbers,
-    fields: phoneNumbers.fields as ReadonlyArray<any>,
-    after: nested.nextAfter
-  })
-  return Effect.map(rest, (rest) => ({ ...account, phone_numbers: [...nested.data, ...rest] }))
+  return Effect.map(
+    PhoneNumbers.all(account.id, { ...phoneNumbers, after: nested.nextAfter }),
+    (rest) => ({ ...account, phone_numbers: [...nested.data, ...rest] })
+  )
 }
 
 /**
@@ -277,18 +267,18 @@ export const stream = <
   }
   if (Either.isLeft(prepared)) return Stream.fail(prepared.left)
   const plan = prepared.right
-  return Stream.unwrap(Effect.map(readAll(plan), ({ entries, failures }) =>
-    Stream.concat(
-      Stream.fromIterable(failures),
-      Stream.mapEffect(Stream.fromIterable(entries), (entry) =>
-        Effect.map(completePhoneNumbers(plan, entry), (account) =>
-          Result.Account({
-            account,
-            sources: entry.sources.map(([, source]) =>
-              source
-            )
-          })))
-    ))) as any
+  const emit = (entry: Entry) =>
+    Effect.map(
+      completePhoneNumbers(plan, entry),
+      (account) => Result.Account({ account, sources: entry.sources.map(([, source]) => source) })
+    )
+  return Stream.unwrap(
+    Effect.map(
+      readAll(plan),
+      ({ entries, failures }) =>
+        Stream.concat(Stream.fromIterable(failures), Stream.mapEffect(Stream.fromIterable(entries), emit))
+    )
+  ) as any
 }
 
 /**

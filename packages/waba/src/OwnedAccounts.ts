@@ -39,10 +39,7 @@ import * as Node from "./WhatsAppBusinessAccount.js"
 export const edge = GraphEdge.make({
   name: "OwnedAccounts",
   path: "/{business-id}/owned_whatsapp_business_accounts",
-  parent: {
-    label: "businessId",
-    description: "a numeric Graph business id (as in Business Settings > Business info)"
-  },
+  parent: { label: "businessId", description: "a numeric Graph business id (as in Business Settings > Business info)" },
   node: Node.node,
   filters: {
     creation_time: GraphFilter.time(["LESS_THAN", "GREATER_THAN", "IN_RANGE"]),

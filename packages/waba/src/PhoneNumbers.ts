@@ -21,10 +21,7 @@ import * as PhoneNumber from "./PhoneNumber.js"
 export const edge = GraphEdge.make({
   name: "PhoneNumbers",
   path: "/{waba-id}/phone_numbers",
-  parent: {
-    label: "wabaId",
-    description: "a numeric WhatsApp Business Account id (WhatsApp Manager > Account tools)"
-  },
+  parent: { label: "wabaId", description: "a numeric WhatsApp Business Account id (WhatsApp Manager > Account tools)" },
   node: PhoneNumber.node,
   filters: {
     account_mode: GraphFilter.string(PhoneNumber.AccountMode, ["EQUAL"]),

@@ -287,17 +287,11 @@ export type Selected<F extends Field> = GraphRead.Selected<typeof node, F>
  * @since 0.2.0
  * @category models
  */
-export type GetOptions<
-  F extends ReadonlyArray<Field> = ReadonlyArray<Field>,
-  X extends string = never,
-  XP = {}
-> = GraphRead.NodeOptions<F, X, XP>
+export type GetOptions<F extends ReadonlyArray<Field> = ReadonlyArray<Field>, X extends string = never, XP = {}> =
+  GraphRead.NodeOptions<F, X, XP>
 
-const read = GraphRead.node(node, {
-  param: "waba-id",
-  label: "wabaId",
-  description: "a numeric WhatsApp Business Account id (WhatsApp Manager > Account tools)"
-})
+// A WABA is read by the id its phone numbers hang off.
+const read = GraphRead.node(node, PhoneNumbers.edge.parent)
 
 /**
  * Reads one WhatsApp Business Account: `GET /{waba-id}` with the fields asked for, and its phone
