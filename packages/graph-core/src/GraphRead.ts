@@ -167,6 +167,8 @@ export interface Options<E extends GraphEdge.Any, F extends ReadonlyArray<string
   readonly prefetch?: boolean | number | undefined
 }
 
+type Invalid = Option.Option<InvalidRequestError>
+
 interface Reads<E extends GraphEdge.Any, F extends ReadonlyArray<string>, X extends string, XP> {
   readonly pages: Stream.Stream<GraphPaging.PageOf<E, Item<E, F[number], X, XP>>, ReadError, GraphClient.GraphClient>
   readonly stream: Stream.Stream<Item<E, F[number], X, XP>, ReadError, GraphClient.GraphClient>
@@ -200,10 +202,7 @@ export interface EdgeReader<E extends GraphEdge.Any> {
   /** Every item, collected. */
   readonly all: Read<E, "all">
   /** The `InvalidRequestError` a read would fail with, or nothing. */
-  readonly validate: (
-    parentId: string,
-    options?: Options<E, ReadonlyArray<string>, string, any> | undefined
-  ) => Option.Option<InvalidRequestError>
+  readonly validate: (parentId: string, options?: Options<E, ReadonlyArray<string>, string, any>) => Invalid
 }
 
 /**
@@ -256,10 +255,7 @@ export interface NodeReader<N extends GraphNode.Any> {
     options?: NodeOptions<F, X, XP> | undefined
   ) => Effect.Effect<Item<N, F[number], X, XP>, ReadError, GraphClient.GraphClient>
   /** The `InvalidRequestError` a read would fail with, or nothing. */
-  readonly validate: (
-    id: string,
-    options?: NodeOptions<ReadonlyArray<string>, string, any> | undefined
-  ) => Option.Option<InvalidRequestError>
+  readonly validate: (id: string, options?: NodeOptions<ReadonlyArray<string>, string, any>) => Invalid
 }
 
 /**

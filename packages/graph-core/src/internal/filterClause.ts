@@ -148,24 +148,16 @@ export interface Unchecked {
 }
 
 /**
- * The clause type a declared field admits.
- *
- * @since 0.2.0
- * @category models
- */
-export type ClauseFor<F extends string, D> = D extends FieldDeclaration<"time", any> ? TimeClause<F>
-  : D extends FieldDeclaration<"boolean", any> ? BooleanClause<F>
-  : D extends FieldDeclaration<"string", infer V> ? StringClause<F, V>
-  : never
-
-/**
  * Every clause an edge with these declarations accepts.
  *
  * @since 0.2.0
  * @category models
  */
 export type ClauseOf<D extends Declarations> = {
-  readonly [F in keyof D & string]: ClauseFor<F, D[F]>
+  readonly [F in keyof D & string]: D[F] extends FieldDeclaration<"time", any> ? TimeClause<F>
+    : D[F] extends FieldDeclaration<"boolean", any> ? BooleanClause<F>
+    : D[F] extends FieldDeclaration<"string", infer V> ? StringClause<F, V>
+    : never
 }[keyof D & string]
 
 /**

@@ -1,5 +1,5 @@
 /**
- * Graph's `null`s read as absent: the walk behind `GraphSchema.dropNulls`.
+ * Graph's `null`s read as absent: the walk behind `GraphSchema.tolerant`.
  *
  * @internal
  */
