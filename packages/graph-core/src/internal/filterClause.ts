@@ -73,14 +73,9 @@ export const boolean = (pushdown: Pushdown = []): FieldDeclaration<"boolean", ne
  */
 export type Declarations = Readonly<Record<string, FieldDeclaration>>
 
-const comparisons = [
-  "EQUAL",
-  "NOT_EQUAL",
-  "GREATER_THAN",
-  "GREATER_THAN_OR_EQUAL",
-  "LESS_THAN",
-  "LESS_THAN_OR_EQUAL"
-] as const
+const equality = ["EQUAL", "NOT_EQUAL"] as const
+const order = ["GREATER_THAN", "GREATER_THAN_OR_EQUAL", "LESS_THAN", "LESS_THAN_OR_EQUAL"] as const
+const comparisons = [...equality, ...order] as const
 
 /**
  * @since 0.2.0
@@ -97,8 +92,8 @@ export type TimeComparison = typeof comparisons[number]
  */
 export const operatorsByKind = {
   time: [...comparisons, "IN_RANGE", "NOT_IN_RANGE"],
-  string: ["EQUAL", "NOT_EQUAL", "IN", "NOT_IN"],
-  boolean: ["EQUAL", "NOT_EQUAL"]
+  string: [...equality, "IN", "NOT_IN"],
+  boolean: equality
 } as const satisfies Record<Kind, ReadonlyArray<GraphOperator>>
 
 /**
