@@ -10,53 +10,51 @@ export interface MemoryStore extends RateGovernorStore.Store {
   readonly sizes: () => { readonly observations: number; readonly bookings: number; readonly probes: number }
 }
 
-/** A booking or a probe is kept this long past its time: the next caller may ask with a longer interval. */
+/** A place is kept this long past its time: the next caller may ask with a longer interval. */
 const retainMillis = 86_400_000
 const sweepEveryMillis = 60_000
 
-interface Mark {
-  readonly at: number
-  readonly interval: number
+interface Entry<A> {
+  readonly value: A
+  /** When the entry lapses. */
+  readonly until: number
 }
 
 /** @internal */
 export const make = (options?: { readonly maxScopes?: number | undefined }): MemoryStore => {
   const maxScopes = options?.maxScopes ?? 100_000
-  const observations = new Map<
-    string,
-    { readonly observation: RateGovernorStore.Observation; readonly until: number }
-  >()
-  const bookings = new Map<string, Mark>()
-  const probes = new Map<string, Mark>()
-
-  // Re-inserted on every write, so that the first entry is the least recently written: the cap drops it.
-  const put = <V>(map: Map<string, V>, scope: string, value: V) => {
-    map.delete(scope)
-    map.set(scope, value)
-    if (map.size > maxScopes) map.delete(map.keys().next().value!)
-  }
+  const observations = new Map<string, Entry<RateGovernorStore.Observation>>()
+  // The last place taken in each schedule and through each probe gate.
+  const bookings = new Map<string, Entry<number>>()
+  const probes = new Map<string, Entry<number>>()
 
   let sweptAt = Number.NEGATIVE_INFINITY
   const atNow = <A>(f: (now: number) => A) =>
     Effect.map(Clock.currentTimeMillis, (now) => {
       if (now - sweptAt >= sweepEveryMillis) {
         sweptAt = now
-        for (const [scope, { until }] of observations) if (until <= now) observations.delete(scope)
-        for (const marks of [bookings, probes]) {
-          for (const [scope, mark] of marks) if (mark.at + mark.interval + retainMillis <= now) marks.delete(scope)
+        for (const map of [observations, bookings, probes] as Array<Map<string, Entry<unknown>>>) {
+          for (const [scope, { until }] of map) if (until <= now) map.delete(scope)
         }
       }
       return f(now)
     })
 
+  // Set again on every write, so that the first entry is the least recently written: the cap drops it.
+  const put = <A>(map: Map<string, Entry<A>>, scope: string, entry: Entry<A>) => {
+    map.delete(scope)
+    map.set(scope, entry)
+    if (map.size > maxScopes) map.delete(map.keys().next().value!)
+  }
+
   // The place `interval` after the last one (now, if that has passed), taken unless further than `limit`.
   // Each caller spaces itself by its own interval, so that an interval that grows takes effect at once.
-  const take = (marks: Map<string, Mark>, scope: string, interval: Duration.Duration, limit?: Duration.Duration) =>
+  const take = (places: Map<string, Entry<number>>, scope: string, interval: number, limit?: Duration.Duration) =>
     atNow((now) => {
-      const last = marks.get(scope)
-      const wait = last === undefined ? 0 : Math.max(0, last.at + Duration.toMillis(interval) - now)
+      const last = places.get(scope)?.value
+      const wait = last === undefined ? 0 : Math.max(0, last + interval - now)
       if (limit === undefined || wait <= Duration.toMillis(limit)) {
-        put(marks, scope, { at: now + wait, interval: Duration.toMillis(interval) })
+        put(places, scope, { value: now + wait, until: now + wait + interval + retainMillis })
       }
       return Duration.millis(wait)
     })
@@ -67,12 +65,12 @@ export const make = (options?: { readonly maxScopes?: number | undefined }): Mem
       atNow((now) =>
         scopes.map((scope) => {
           const entry = observations.get(scope)
-          return entry !== undefined && entry.until > now ? Option.some(entry.observation) : Option.none()
+          return entry !== undefined && entry.until > now ? Option.some(entry.value) : Option.none()
         })
       ),
-    write: (scope, observation, timeToLive) =>
-      atNow((now) => put(observations, scope, { observation, until: now + Duration.toMillis(timeToLive) })),
-    reserve: (scope, interval, limit) => take(bookings, scope, interval, limit),
-    tryTake: (scope, interval) => take(probes, scope, interval, Duration.zero)
+    write: (scope, value, timeToLive) =>
+      atNow((now) => put(observations, scope, { value, until: now + Duration.toMillis(timeToLive) })),
+    reserve: (scope, interval, limit) => take(bookings, scope, Duration.toMillis(interval), limit),
+    tryTake: (scope, interval) => take(probes, scope, Duration.toMillis(interval), Duration.zero)
   }
 }
