@@ -41,6 +41,11 @@ const maxKeys = 10_000
 /** How many other ids one key's responses may name before the least recently seen is forgotten. */
 const maxAliases = 16
 
+const knownOf = (
+  scopes: ReadonlyArray<string>,
+  observations: ReadonlyArray<Option.Option<RateGovernorStore.Observation>>
+) => Arr.filterMap(observations, (o, i) => Option.map(o, (observation) => ({ scope: scopes[i]!, observation })))
+
 /** @internal */
 export interface Governor extends RateGovernor.Service {
   /** How much state the governor itself holds (for tests of boundedness). */
@@ -53,10 +58,10 @@ export const make = (settings: RateGovernor.Settings, store: RateGovernorStore.S
     // The other ids each key's responses reported, with when they were last seen: for a window, their
     // budgets are the key's too.
     const aliases = new Map<string, Map<string, number>>()
-    const scopesOf = (key: string | undefined): Array<string> => {
-      if (key === undefined || key === Decision.appScope) return [Decision.appScope]
+    const budgetsOf = (key: string | undefined): Array<string> => {
+      if (key === undefined || key === Decision.appScope) return []
       const ids = [key, ...(aliases.get(key)?.keys() ?? [])]
-      return [...ids.flatMap((id) => settings.types.map((type) => Decision.budgetScope(id, type))), Decision.appScope]
+      return ids.flatMap((id) => settings.types.map((type) => Decision.budgetScope(id, type)))
     }
     const remember = (key: string, reported: ReadonlyArray<string>, now: number) => {
       const seen = aliases.get(key) ?? new Map<string, number>()
@@ -84,11 +89,7 @@ export const make = (settings: RateGovernor.Settings, store: RateGovernorStore.S
         entry.news = Deferred.unsafeMake<void>(FiberId.none)
         return Deferred.succeed(news, undefined)
       })
-    const untilNews = <E>(
-      scope: string,
-      since: number,
-      hold: (news: Deferred.Deferred<void>) => Effect.Effect<void, E>
-    ) =>
+    const untilNews = (scope: string, since: number, hold: (news: Deferred.Deferred<void>) => Effect.Effect<void>) =>
       Effect.acquireUseRelease(
         Effect.sync(() => {
           if (learned !== since) return undefined
@@ -117,49 +118,42 @@ export const make = (settings: RateGovernor.Settings, store: RateGovernorStore.S
       return was === "logged" ? Effect.logInfo("Rate governor: the store answers again") : Effect.void
     })
 
-    const hold =
-      (key: string | undefined, { millis, reason, scope, usage }: Decision.Hold) => (news?: Deferred.Deferred<void>) =>
-        Effect.gen(function*() {
-          const { id, type } = Decision.budgetOf(scope)
-          const wait = Duration.millis(Math.max(1, millis))
-          const annotations = {
-            "graph.usage_key": key ?? Decision.appScope,
-            "rate_governor.scope": id,
-            ...(type === undefined ? {} : { "rate_governor.usage_type": type }),
-            "rate_governor.reason": reason,
-            "rate_governor.wait_ms": Duration.toMillis(wait),
-            "rate_governor.usage_percent": usage
-          }
-          const span = yield* Effect.option(Effect.currentSpan)
-          if (Option.isSome(span)) {
-            span.value.event("graph.rate_governor.wait", yield* Clock.currentTimeNanos, annotations)
-          }
-          const told = millis > toldFromMillis
-          const line = `Rate governor: holding a request for ${
-            id === Decision.appScope ? "the app" : `business ${id}`
-          }${type === undefined ? "" : ` (${type})`} ${reason === "ceiling" ? "up to" : "for"} ${
-            Duration.format(wait)
-          } (usage ${usage}%, ${reason})`
-          yield* (told ? Effect.logInfo(line) : Effect.logDebug(line)).pipe(Effect.annotateLogs(annotations))
-          if (told) yield* GraphEvents.publish(GraphEvents.Held({ scope: id, reason, wait, usagePercent: usage }))
-          yield* Metric.increment(Metric.tagged(metrics.waits, "reason", reason))
-          const sleep = Effect.sleep(wait)
-          const [waited] = yield* Effect.timed(news === undefined ? sleep : Effect.race(sleep, Deferred.await(news)))
-          yield* Metric.incrementBy(metrics.waitedMilliseconds, Duration.toMillis(waited))
-          yield* Metric.update(metrics.waitMilliseconds, Duration.toMillis(waited))
-        })
+    const hold = (key: string | undefined, held: Decision.Hold, news?: Deferred.Deferred<void>) =>
+      Effect.gen(function*() {
+        const { millis, reason, usage } = held
+        const { id, type } = Decision.budgetOf(held.scope)
+        const wait = Duration.millis(Math.max(1, millis))
+        const annotations = {
+          "graph.usage_key": key ?? Decision.appScope,
+          "rate_governor.scope": id,
+          ...(type === undefined ? {} : { "rate_governor.usage_type": type }),
+          "rate_governor.reason": reason,
+          "rate_governor.wait_ms": Duration.toMillis(wait),
+          "rate_governor.usage_percent": usage
+        }
+        const span = yield* Effect.option(Effect.currentSpan)
+        if (Option.isSome(span)) {
+          span.value.event("graph.rate_governor.wait", yield* Clock.currentTimeNanos, annotations)
+        }
+        const budget = `${id === Decision.appScope ? "the app" : `business ${id}`}${type ? ` (${type})` : ""}`
+        const line = `Rate governor: holding a request for ${budget} ${reason === "ceiling" ? "up to" : "for"} ${
+          Duration.format(wait)
+        } (usage ${usage}%, ${reason})`
+        const told = millis > toldFromMillis
+        yield* (told ? Effect.logInfo(line) : Effect.logDebug(line)).pipe(Effect.annotateLogs(annotations))
+        if (told) yield* GraphEvents.publish(GraphEvents.Held({ scope: id, reason, wait, usagePercent: usage }))
+        yield* Metric.increment(Metric.tagged(metrics.waits, "reason", reason))
+        const sleep = Effect.sleep(wait)
+        const [waited] = yield* Effect.timed(news === undefined ? sleep : Effect.race(sleep, Deferred.await(news)))
+        yield* Metric.incrementBy(metrics.waitedMilliseconds, Duration.toMillis(waited))
+        yield* Metric.update(metrics.waitMilliseconds, Duration.toMillis(waited))
+      })
 
     const refusal = ({ millis, reason, scope, usage }: Decision.Hold, maxWait: Duration.Duration) => {
       const { id, type } = Decision.budgetOf(scope)
       const wait = Duration.millis(millis)
-      return new HoldTooLongError({
-        scope: id,
-        usageType: type,
-        reason,
-        wait,
-        maxWait,
-        usagePercent: Math.max(0, usage)
-      })
+      const usagePercent = Math.max(0, usage)
+      return new HoldTooLongError({ scope: id, usageType: type, reason, wait, maxWait, usagePercent })
     }
 
     // Gates first, in order: a closed gate takes nothing and ends the claim.
@@ -168,9 +162,8 @@ export const make = (settings: RateGovernor.Settings, store: RateGovernorStore.S
         const waits: Array<number> = []
         for (const { gate, intervalMillis, scope } of claims) {
           const interval = Duration.millis(intervalMillis)
-          waits.push(
-            Duration.toMillis(yield* gate ? store.tryTake(scope, interval) : store.reserve(scope, interval, limit))
-          )
+          const wait = yield* gate ? store.tryTake(scope, interval) : store.reserve(scope, interval, limit)
+          waits.push(Duration.toMillis(wait))
           if (gate && waits.at(-1)! > 0) break
         }
         return waits
@@ -178,31 +171,26 @@ export const make = (settings: RateGovernor.Settings, store: RateGovernorStore.S
 
     const acquire = (key: string | undefined, maxWait?: Duration.Duration | undefined) => {
       const maxWaitMillis = maxWait === undefined ? undefined : Duration.toMillis(maxWait)
-      const attempt = (
-        bookedAt?: number
-      ): Effect.Effect<void, HoldTooLongError | RateGovernorStore.RateGovernorStoreError> =>
+      type Failure = HoldTooLongError | RateGovernorStore.RateGovernorStoreError
+      const attempt = (bookedAt?: number): Effect.Effect<void, Failure> =>
         Effect.gen(function*() {
           const since = learned
-          const scopes = scopesOf(key)
+          const scopes = [...budgetsOf(key), Decision.appScope]
           const observations = yield* store.read(scopes)
           yield* storeAnswered
           const now = yield* Clock.currentTimeMillis
-          const known = Arr.filterMap(observations, (o, i) =>
-            Option.map(o, (observation) => ({ scope: scopes[i]!, observation })))
-          const next = Decision.decide(settings, known, now, maxWaitMillis, bookedAt)
+          const next = Decision.decide(settings, knownOf(scopes, observations), now, maxWaitMillis, bookedAt)
           const verdict = next._tag === "Claim"
             ? Decision.settle(next.claims, yield* take(next.claims, maxWait), maxWaitMillis)
             : next
-          if (verdict._tag === "Refuse") {
-            return yield* refusal(verdict.hold, maxWait!)
-          }
-          if (verdict._tag === "Wait") {
-            const { reason, scope } = verdict.hold
-            yield* reason === "ceiling" ? untilNews(scope, since, hold(key, verdict.hold)) : hold(key, verdict.hold)()
-            // A request that waited for its place looks again before sending, in case another one saw the
-            // ceiling or a regain hint meanwhile, without booking twice.
-            yield* attempt(reason === "pacing" ? now : bookedAt)
-          }
+          if (verdict._tag === "Go") return
+          const { hold: held } = verdict
+          if (verdict._tag === "Refuse") return yield* refusal(held, maxWait!)
+          const holding = (news?: Deferred.Deferred<void>) => hold(key, held, news)
+          yield* held.reason === "ceiling" ? untilNews(held.scope, since, holding) : holding()
+          // A request that waited for its place looks again before sending, in case another one saw the
+          // ceiling or a regain hint meanwhile, without booking twice.
+          return yield* attempt(held.reason === "pacing" ? now : bookedAt)
         })
       return attempt().pipe(Effect.catchTag("RateGovernorStoreError", storeFailed))
     }
@@ -228,20 +216,16 @@ export const make = (settings: RateGovernor.Settings, store: RateGovernorStore.S
         ? { app: errorCode === 4, retryAfterMillis: retryAfter && Duration.toMillis(retryAfter) }
         : undefined
       return Effect.flatMap(Clock.currentTimeMillis, (now) => {
-        const fallback = throttled ? scopesOf(key).filter((scope) => scope !== Decision.appScope) : []
-        const found = Decision.read(settings, key, usage, refusal, fallback)
+        const found = Decision.read(settings, key, usage, refusal, throttled ? budgetsOf(key) : [])
         if (key !== undefined) remember(key, found.aliases, now)
         return found.readings.length === 0 ? Effect.void : record(found.readings, now)
       })
     }
 
-    return {
-      acquire,
-      observe,
-      sizes: () => ({
-        keys: aliases.size,
-        aliases: Arr.reduce(aliases.values(), 0, (sum, seen) => sum + seen.size),
-        watches: watches.size
-      })
-    }
+    const sizes = () => ({
+      keys: aliases.size,
+      aliases: Arr.reduce(aliases.values(), 0, (sum, seen) => sum + seen.size),
+      watches: watches.size
+    })
+    return { acquire, observe, sizes }
   })
