@@ -82,7 +82,13 @@ export interface Options {
 export type Settings = Decision.Settings
 
 const positive = (input: Duration.DurationInput) =>
-  Option.filter(Duration.decodeUnknown(input), (d) => Duration.isFinite(d) && Duration.toMillis(d) > 0)
+  Duration.decodeUnknown(input).pipe(
+    Option.filter((d) => Duration.isFinite(d) && Duration.toMillis(d) > 0),
+    Option.getOrUndefined
+  )
+
+const invalid = (setting: string, message: string) =>
+  Effect.fail(new GraphConfigError({ setting: `rateGovernor.${setting}`, message }))
 
 /**
  * Validates options, filling in the defaults; fails with `GraphConfigError` (`setting: "rateGovernor.…"`).
@@ -94,32 +100,19 @@ export const makeSettings = (options: Options = {}): Effect.Effect<Settings, Gra
   const { budget = {}, ceiling = 90, types = ["whatsapp_business_management"] } = options
   const { calls = 200 } = budget
   const paceFrom = options.paceFrom ?? (ceiling > 50 ? 50 : ceiling / 2)
-  const window = budget.window === undefined ? Option.some(Duration.hours(1)) : positive(budget.window)
-  const maxProbeInterval = options.maxProbeInterval === undefined
-    ? Option.map(window, (w) => Duration.unsafeDivide(w, 10))
+  const window = budget.window === undefined ? Duration.hours(1) : positive(budget.window)
+  const probes = options.maxProbeInterval === undefined
+    ? window && Duration.unsafeDivide(window, 10)
     : positive(options.maxProbeInterval)
-  const problem = ([
-    ["ceiling", ceiling > 0 && ceiling <= 100, "The ceiling must be a percentage above 0, at most 100."],
-    ["paceFrom", paceFrom >= 0 && paceFrom < ceiling, "paceFrom must be from 0 up to (not including) the ceiling."],
-    ["budget.calls", Number.isFinite(calls) && calls > 0, "The budget must be a positive number of calls."],
-    ["budget.window", Option.isSome(window), "The window must be a positive, finite duration."],
-    ["maxProbeInterval", Option.isSome(maxProbeInterval), "maxProbeInterval must be a positive, finite duration."],
-    [
-      "types",
-      types.length > 0 && types.every((type) => /^[a-z0-9_]+$/.test(type)),
-      "types must name one or more usage types, e.g. whatsapp_business_management."
-    ]
-  ] as const).find(([, valid]) => !valid)
-  return problem !== undefined
-    ? Effect.fail(new GraphConfigError({ setting: `rateGovernor.${problem[0]}`, message: problem[2] }))
-    : Effect.succeed({
-      ceiling,
-      paceFrom,
-      calls,
-      window: Option.getOrThrow(window),
-      maxProbeInterval: Option.getOrThrow(maxProbeInterval),
-      types: [...new Set(types)]
-    })
+  if (!(ceiling > 0) || ceiling > 100) return invalid("ceiling", "The ceiling must be above 0, at most 100.")
+  if (!(paceFrom >= 0 && paceFrom < ceiling)) return invalid("paceFrom", "paceFrom must be from 0 to the ceiling.")
+  if (!(calls > 0 && calls < Infinity)) return invalid("budget.calls", "The budget must be a positive number of calls.")
+  if (window === undefined) return invalid("budget.window", "The window must be a positive, finite duration.")
+  if (probes === undefined) return invalid("maxProbeInterval", "maxProbeInterval must be a positive, finite duration.")
+  if (types.length === 0 || !types.every((type) => /^[a-z0-9_]+$/.test(type))) {
+    return invalid("types", "types must name one or more usage types, e.g. whatsapp_business_management.")
+  }
+  return Effect.succeed({ ceiling, paceFrom, calls, window, maxProbeInterval: probes, types: [...new Set(types)] })
 }
 
 /**

@@ -75,11 +75,10 @@ const level = (figures: GraphUsage.AppUsage) => highest(figures.callCount, figur
 
 /**
  * The budgets one response to a request counted against `key` reports on, and the other ids it reported
- * (the budgets the key's calls count against). `refusal`: Graph refused the call for a rate limit, the
- * app's (code 4) or a business's, and asked for a wait (or not). Each `X-Business-Use-Case-Usage` entry of a governing type
- * informs its own budget, whoever asked; `X-App-Usage` the app's. A refusal puts what it counted against
- * at the ceiling at least: the budgets the response reported, or else `fallback`, those the key is known
- * to count against.
+ * (the budgets the key's calls count against). Each `X-Business-Use-Case-Usage` entry of a governing
+ * type informs its own budget, whoever asked; `X-App-Usage` the app's. A `refusal` for a rate limit (the
+ * app's, code 4, or a business's) puts what it counted against at the ceiling at least: the budgets the
+ * response reported, or else `fallback`, those the key is known to count against.
  */
 export const read = (
   settings: Settings,

@@ -144,9 +144,10 @@ export const make = (settings: RateGovernor.Settings, store: RateGovernorStore.S
         if (told) yield* GraphEvents.publish(GraphEvents.Held({ scope: id, reason, wait, usagePercent: usage }))
         yield* Metric.increment(Metric.tagged(metrics.waits, "reason", reason))
         const sleep = Effect.sleep(wait)
-        const [waited] = yield* Effect.timed(news === undefined ? sleep : Effect.race(sleep, Deferred.await(news)))
-        yield* Metric.incrementBy(metrics.waitedMilliseconds, Duration.toMillis(waited))
-        yield* Metric.update(metrics.waitMilliseconds, Duration.toMillis(waited))
+        yield* (news === undefined ? sleep : Effect.race(sleep, Deferred.await(news))).pipe(
+          Metric.trackDurationWith(metrics.waitedMilliseconds, Duration.toMillis),
+          Metric.trackDurationWith(metrics.waitMilliseconds, Duration.toMillis)
+        )
       })
 
     const refusal = ({ millis, reason, scope, usage }: Decision.Hold, maxWait: Duration.Duration) => {
