@@ -104,8 +104,8 @@ export const makeSettings = (options: Options = {}): Effect.Effect<Settings, Gra
   const probes = options.maxProbeInterval === undefined
     ? window && Duration.unsafeDivide(window, 10)
     : positive(options.maxProbeInterval)
-  if (!(ceiling > 0) || ceiling > 100) return invalid("ceiling", "The ceiling must be above 0, at most 100.")
-  if (!(paceFrom >= 0 && paceFrom < ceiling)) return invalid("paceFrom", "paceFrom must be from 0 to the ceiling.")
+  if (!(ceiling > 0) || ceiling > 100) return invalid("ceiling", "The ceiling must be a percentage in (0, 100].")
+  if (!(paceFrom >= 0 && paceFrom < ceiling)) return invalid("paceFrom", "paceFrom must lie in [0, ceiling).")
   if (!(calls > 0 && calls < Infinity)) return invalid("budget.calls", "The budget must be a positive number of calls.")
   if (window === undefined) return invalid("budget.window", "The window must be a positive, finite duration.")
   if (probes === undefined) return invalid("maxProbeInterval", "maxProbeInterval must be a positive, finite duration.")
