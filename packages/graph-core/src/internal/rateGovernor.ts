@@ -76,31 +76,29 @@ export const make = (settings: RateGovernor.Settings, store: RateGovernorStore.S
       if (aliases.size > maxKeys) aliases.delete(aliases.keys().next().value!)
     }
 
-    // A request held at the ceiling also waits for news of that budget (a probe's answer). `learned` counts
-    // news, so that a request does not wait for news that came between its read and its hold.
-    let learned = 0
+    // A request held at the ceiling also waits for news of that budget (a probe's answer). Each request
+    // watches its budgets from before its first read, so that news arriving between a read and a hold counts.
     const watches = new Map<string, { news: Deferred.Deferred<void>; watchers: number }>()
+    const watch = (scopes: ReadonlyArray<string>) =>
+      Effect.sync(() => {
+        for (const scope of scopes) {
+          const entry = watches.get(scope) ?? { news: Deferred.unsafeMake<void>(FiberId.none), watchers: 0 }
+          watches.set(scope, entry)
+          entry.watchers++
+        }
+      })
+    const unwatch = (scopes: ReadonlyArray<string>) =>
+      Effect.sync(() => {
+        for (const scope of scopes) if (--watches.get(scope)!.watchers === 0) watches.delete(scope)
+      })
     const announce = (scope: string) =>
       Effect.suspend(() => {
-        learned++
         const entry = watches.get(scope)
         if (entry === undefined) return Effect.void
         const news = entry.news
         entry.news = Deferred.unsafeMake<void>(FiberId.none)
         return Deferred.succeed(news, undefined)
       })
-    const untilNews = (scope: string, since: number, hold: (news: Deferred.Deferred<void>) => Effect.Effect<void>) =>
-      Effect.acquireUseRelease(
-        Effect.sync(() => {
-          if (learned !== since) return undefined
-          const entry = watches.get(scope) ?? { news: Deferred.unsafeMake<void>(FiberId.none), watchers: 0 }
-          watches.set(scope, entry)
-          entry.watchers++
-          return entry
-        }),
-        (entry) => entry === undefined ? Effect.void : hold(entry.news),
-        (entry) => Effect.sync(() => entry !== undefined && --entry.watchers === 0 && watches.delete(scope))
-      )
 
     // A store that fails lets requests through: one line when it fails (unless it said so), one when it is back.
     let outage: "none" | "logged" | "reported" = "none"
@@ -170,31 +168,37 @@ export const make = (settings: RateGovernor.Settings, store: RateGovernorStore.S
         return waits
       })
 
-    const acquire = (key: string | undefined, maxWait?: Duration.Duration | undefined) => {
-      const maxWaitMillis = maxWait === undefined ? undefined : Duration.toMillis(maxWait)
-      type Failure = HoldTooLongError | RateGovernorStore.RateGovernorStoreError
-      const attempt = (bookedAt?: number): Effect.Effect<void, Failure> =>
-        Effect.gen(function*() {
-          const since = learned
-          const scopes = [...budgetsOf(key), Decision.appScope]
-          const observations = yield* store.read(scopes)
-          yield* storeAnswered
-          const now = yield* Clock.currentTimeMillis
-          const next = Decision.decide(settings, knownOf(scopes, observations), now, maxWaitMillis, bookedAt)
-          const verdict = next._tag === "Claim"
-            ? Decision.settle(next.claims, yield* take(next.claims, maxWait), maxWaitMillis)
-            : next
-          if (verdict._tag === "Go") return
-          const { hold: held } = verdict
-          if (verdict._tag === "Refuse") return yield* refusal(held, maxWait!)
-          const holding = (news?: Deferred.Deferred<void>) => hold(key, held, news)
-          yield* held.reason === "ceiling" ? untilNews(held.scope, since, holding) : holding()
-          // A request that waited for its place looks again before sending, in case another one saw the
-          // ceiling or a regain hint meanwhile, without booking twice.
-          return yield* attempt(held.reason === "pacing" ? now : bookedAt)
-        })
-      return attempt().pipe(Effect.catchTag("RateGovernorStoreError", storeFailed))
-    }
+    const acquire = (key: string | undefined, maxWait?: Duration.Duration | undefined) =>
+      Effect.suspend(() => {
+        const scopes = [...budgetsOf(key), Decision.appScope]
+        const maxWaitMillis = maxWait === undefined ? undefined : Duration.toMillis(maxWait)
+        type Failure = HoldTooLongError | RateGovernorStore.RateGovernorStoreError
+        const attempt = (bookedAt?: number): Effect.Effect<void, Failure> =>
+          Effect.gen(function*() {
+            const news = scopes.map((scope) => watches.get(scope)!.news)
+            const observations = yield* store.read(scopes)
+            yield* storeAnswered
+            const now = yield* Clock.currentTimeMillis
+            const next = Decision.decide(settings, knownOf(scopes, observations), now, maxWaitMillis, bookedAt)
+            const verdict = next._tag === "Claim"
+              ? Decision.settle(next.claims, yield* take(next.claims, maxWait), maxWaitMillis)
+              : next
+            if (verdict._tag === "Go") return
+            const { hold: held } = verdict
+            if (verdict._tag === "Refuse") return yield* refusal(held, maxWait!)
+            const wakeUp = held.reason === "ceiling" ? news[scopes.indexOf(held.scope)] : undefined
+            // News since the read: look again rather than hold.
+            if (wakeUp === undefined || !(yield* Deferred.isDone(wakeUp))) yield* hold(key, held, wakeUp)
+            // A request that waited for its place looks again before sending, in case another one saw the
+            // ceiling or a regain hint meanwhile, without booking twice.
+            return yield* attempt(held.reason === "pacing" ? now : bookedAt)
+          })
+        return Effect.acquireUseRelease(
+          watch(scopes),
+          () => attempt().pipe(Effect.catchTag("RateGovernorStoreError", storeFailed)),
+          () => unwatch(scopes)
+        )
+      })
 
     const record = (readings: ReadonlyArray<Decision.Reading>, now: number) =>
       Effect.gen(function*() {
