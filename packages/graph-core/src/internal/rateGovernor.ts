@@ -77,12 +77,13 @@ export const make = (settings: RateGovernor.Settings, store: RateGovernorStore.S
     }
 
     // A request held at the ceiling also waits for news of that budget (a probe's answer). Each request
-    // watches its budgets from before its first read, so that news arriving between a read and a hold counts.
-    const watches = new Map<string, { news: Deferred.Deferred<void>; watchers: number }>()
+    // watches its budgets from before its first read, so that news arriving between a read and a hold
+    // counts: `version` counts news, `news` is made for the first request that waits for it.
+    const watches = new Map<string, { watchers: number; version: number; news?: Deferred.Deferred<void> }>()
     const watch = (scopes: ReadonlyArray<string>) =>
       Effect.sync(() => {
         for (const scope of scopes) {
-          const entry = watches.get(scope) ?? { news: Deferred.unsafeMake<void>(FiberId.none), watchers: 0 }
+          const entry = watches.get(scope) ?? { watchers: 0, version: 0 }
           watches.set(scope, entry)
           entry.watchers++
         }
@@ -96,8 +97,9 @@ export const make = (settings: RateGovernor.Settings, store: RateGovernorStore.S
         const entry = watches.get(scope)
         if (entry === undefined) return Effect.void
         const news = entry.news
-        entry.news = Deferred.unsafeMake<void>(FiberId.none)
-        return Deferred.succeed(news, undefined)
+        entry.version++
+        delete entry.news
+        return news === undefined ? Effect.void : Deferred.succeed(news, undefined)
       })
 
     // A store that fails lets requests through: one line when it fails (unless it said so), one when it is back.
@@ -175,7 +177,7 @@ export const make = (settings: RateGovernor.Settings, store: RateGovernorStore.S
         type Failure = HoldTooLongError | RateGovernorStore.RateGovernorStoreError
         const attempt = (bookedAt?: number): Effect.Effect<void, Failure> =>
           Effect.gen(function*() {
-            const news = scopes.map((scope) => watches.get(scope)!.news)
+            const versions = scopes.map((scope) => watches.get(scope)!.version)
             const observations = yield* store.read(scopes)
             yield* storeAnswered
             const now = yield* Clock.currentTimeMillis
@@ -186,9 +188,11 @@ export const make = (settings: RateGovernor.Settings, store: RateGovernorStore.S
             if (verdict._tag === "Go") return
             const { hold: held } = verdict
             if (verdict._tag === "Refuse") return yield* refusal(held, maxWait!)
-            const wakeUp = held.reason === "ceiling" ? news[scopes.indexOf(held.scope)] : undefined
-            // News since the read: look again rather than hold.
-            if (wakeUp === undefined || !(yield* Deferred.isDone(wakeUp))) yield* hold(key, held, wakeUp)
+            // At the ceiling a hold ends early with news of the budget; news since the read: look again.
+            const entry = watches.get(held.scope)!
+            const fresh = entry.version === versions[scopes.indexOf(held.scope)]
+            if (held.reason !== "ceiling") yield* hold(key, held)
+            else if (fresh) yield* hold(key, held, entry.news ??= Deferred.unsafeMake<void>(FiberId.none))
             // A request that waited for its place looks again before sending, in case another one saw the
             // ceiling or a regain hint meanwhile, without booking twice.
             return yield* attempt(held.reason === "pacing" ? now : bookedAt)
