@@ -64,13 +64,10 @@ export const make = (settings: RateGovernor.Settings, store: RateGovernorStore.S
       return ids.flatMap((id) => settings.types.map((type) => Decision.budgetScope(id, type)))
     }
     const remember = (key: string, reported: ReadonlyArray<string>, now: number) => {
-      const seen = aliases.get(key) ?? new Map<string, number>()
-      // Deleted and set again, so that the least recently seen come first.
-      for (const id of reported) seen.delete(id)
-      for (const id of reported) seen.set(id, now)
-      for (const [id, at] of seen) {
-        if (seen.size > maxAliases || at + Duration.toMillis(settings.window) <= now) seen.delete(id)
-      }
+      const window = Duration.toMillis(settings.window)
+      const kept = Array.from(aliases.get(key) ?? []).filter(([id, at]) => at + window > now && !reported.includes(id))
+      // The least recently seen first, so that the cap drops them.
+      const seen = new Map([...kept, ...reported.map((id) => [id, now] as const)].slice(-maxAliases))
       aliases.delete(key)
       if (seen.size > 0) aliases.set(key, seen)
       if (aliases.size > maxKeys) aliases.delete(aliases.keys().next().value!)
