@@ -151,7 +151,8 @@ export const make = (settings: RateGovernor.Settings, store: RateGovernorStore.S
       const { id, type } = Decision.budgetOf(scope)
       const wait = Duration.millis(millis)
       const usagePercent = Math.max(0, usage)
-      return new HoldTooLongError({ scope: id, usageType: type, reason, wait, maxWait, usagePercent })
+      // The app's budget has no usage type: the field is left out rather than undefined.
+      return new HoldTooLongError({ scope: id, ...(type && { usageType: type }), reason, wait, maxWait, usagePercent })
     }
 
     // Gates first, in order: a closed gate takes nothing and ends the claim.
