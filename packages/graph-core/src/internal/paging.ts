@@ -96,7 +96,7 @@ const scrub = (url: string | undefined) => url === undefined ? undefined : Redac
 
 const fetchPage = (state: State): Read<readonly [Page<Item>, Option.Option<State>]> => {
   const { parentId, plan: { edge, ...plan } } = state
-  const query = state.after === undefined ? plan.query : { ...plan.query, after: state.after }
+  const query = { ...plan.query, after: state.after }
   const params = { [edge.parent.param]: parentId }
   return GraphClient.get({ route: edge.path, params, query, schema: plan.page, usageKey: parentId }).pipe(
     Effect.flatMap(({ apiVersion, body: { data, paging, summary }, fbtraceId, usage }) => {

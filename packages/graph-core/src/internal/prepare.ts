@@ -44,7 +44,7 @@ export type PageBody = Schema.Schema.Type<
 /** A read of one edge, the same under every parent id. @internal */
 export interface Plan {
   readonly edge: GraphEdge.Any
-  readonly query: Readonly<Record<string, string>>
+  readonly query: Readonly<Record<string, string | undefined>>
   readonly after: string | undefined
   readonly prefetch: number
   readonly item: Schema.Schema<any, any>
@@ -57,7 +57,7 @@ export interface Plan {
   /** Resuming from a checkpoint: skip everything before second `at`, and these ids in it. */
   readonly resumeFrom: { readonly at: number; readonly ids: ReadonlySet<string> } | undefined
   /** Resuming from a checkpoint's cursor: the query to start over with from its data, should the cursor be stale. */
-  readonly fallback: Readonly<Record<string, string>> | undefined
+  readonly fallback: Plan["query"] | undefined
   /** Set when pages carry data checkpoints: the unix-seconds field they are computed from. */
   readonly checkpointField: string | undefined
 }
@@ -241,7 +241,7 @@ const select = (target: Target, options: Options, needed: ReadonlyArray<string>)
   const fields: Schema.Struct.Fields = isEdge(target) ? target.itemFields : target.fields
   const extra = options.extraFields ?? []
   const names = [...new Set(["id", ...(options.fields ?? node.defaultFields), ...extra])]
-  const strip = needed.filter((name) => !names.includes(name))
+  const strip = [...new Set(needed)].filter((name) => !names.includes(name))
   names.push(...strip)
   const expand = Object.entries(options.expand ?? {}).filter((entry): entry is [string, Nested] => !!entry[1])
   const expansions = expand.map(([key, nested]): Expansion => {
@@ -262,7 +262,7 @@ const select = (target: Target, options: Options, needed: ReadonlyArray<string>)
   return {
     item,
     page: GraphSchema.tolerant(GraphSchema.Connection(item)) as Schema.Schema<PageBody, unknown>,
-    query: explicit ? { fields: GraphFields.render(selections) } : {},
+    query: { fields: explicit ? GraphFields.render(selections) : undefined },
     selections,
     strip,
     expansions
@@ -276,14 +276,13 @@ const planOf = (edge: GraphEdge.Any, options: Options): Plan => {
   const checkpointField = resume !== undefined && sort === resume.ascending ? resume.field : undefined
   const clauses = options.filtering ?? []
   const filter = GraphFilter.plan(edge.filters, clauses)
-  const selection = select(edge, options, [
-    ...new Set([...filter.localFields, ...(checkpointField === undefined ? [] : [checkpointField])])
-  ])
-  const queryWith = (wire: ReadonlyArray<GraphFilter.WireClause>): Record<string, string> => ({
+  const selection = select(edge, options, [...filter.localFields, ...(checkpointField ? [checkpointField] : [])])
+  // `undefined` parameters are left out of the request.
+  const queryWith = (wire: ReadonlyArray<GraphFilter.WireClause>) => ({
     ...selection.query,
-    ...(wire.length > 0 ? { filtering: GraphFilter.encodeWire(wire) } : {}),
-    ...(sort !== undefined ? { sort } : {}),
-    ...(limit !== undefined ? { limit: String(limit) } : {})
+    filtering: wire.length > 0 ? GraphFilter.encodeWire(wire) : undefined,
+    sort,
+    limit: limit?.toString()
   })
   const query = queryWith(filter.wire)
   // From the checkpoint's data: everything from its second on (the ids read in that second are skipped as
