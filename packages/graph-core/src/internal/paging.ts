@@ -70,15 +70,12 @@ const secondsOf = (value: unknown): number | undefined =>
 
 // The checkpoint after a page: the last creation second reached, with every id delivered in it, and the
 // cursor, which continues cheaply while it is fresh (the data takes over when it is not).
-const advance = (field: string, { at, ids }: Checkpoint, data: ReadonlyArray<Item>, after?: string): Checkpoint => {
+const advance = (field: string, checkpoint: Checkpoint, data: ReadonlyArray<Item>, after?: string): Checkpoint => {
   const last = data.length === 0 ? undefined : secondsOf(data[data.length - 1]![field])
   const inLast = data.filter((item) => secondsOf(item[field]) === last).map((item) => String(item.id))
-  const reached = last === undefined ? { at, ids } : { at: last, ids: at === last ? [...ids, ...inLast] : inLast }
-  return {
-    ...(reached.at !== undefined ? { at: reached.at } : {}),
-    ids: reached.ids,
-    ...(after !== undefined ? { after } : {})
-  }
+  const at = last ?? checkpoint.at
+  const ids = last === undefined ? checkpoint.ids : last === checkpoint.at ? [...checkpoint.ids, ...inLast] : inLast
+  return { ...(at !== undefined ? { at } : {}), ids, ...(after !== undefined ? { after } : {}) }
 }
 
 // What the caller sees of the page's items: not what an earlier read delivered (resuming from a
