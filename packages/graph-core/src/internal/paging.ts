@@ -92,7 +92,8 @@ const visible = ({ checkpointField, local, resumeFrom: from, strip }: Plan, data
 const scrub = (url: string | undefined) => url === undefined ? undefined : Redaction.scrubUrl(url)
 
 const fetchPage = (state: State): Read<readonly [Page<Item>, Option.Option<State>]> => {
-  const { parentId, plan: { edge, ...plan } } = state
+  const { parentId, plan } = state
+  const edge = plan.edge
   const query = { ...plan.query, after: state.after }
   const params = { [edge.parent.param]: parentId }
   return GraphClient.get({ route: edge.path, params, query, schema: plan.page, usageKey: parentId }).pipe(
@@ -110,7 +111,7 @@ const fetchPage = (state: State): Read<readonly [Page<Item>, Option.Option<State
         : nextAfter === undefined
         ? Option.none()
         : Option.some({ ...state, after: nextAfter, number: state.number + 1, ...(checkpoint && { checkpoint }) })
-      return Effect.map(completeItems(plan.expansions, visible(state.plan, data)), (items) => {
+      return Effect.map(completeItems(plan.expansions, visible(plan, data)), (items) => {
         const page: Page<Item> = {
           number: state.number,
           items,
@@ -126,9 +127,6 @@ const fetchPage = (state: State): Read<readonly [Page<Item>, Option.Option<State
         }
         return [edge.itemsName === "items" ? page : { ...page, [edge.itemsName]: items }, following] as const
       })
-    }),
-    Effect.withSpan(`${edge.name}.page`, {
-      attributes: { "graph.page": state.number, [`graph.${edge.parent.param.replace(/-/g, "_")}`]: parentId }
     })
   )
 }
