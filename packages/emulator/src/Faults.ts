@@ -104,13 +104,7 @@ export interface Decision {
   readonly kinds: ReadonlyArray<FaultKind>
 }
 
-/**
- * A decision that injects nothing.
- *
- * @since 0.1.0
- * @category constants
- */
-export const noFault: Decision = { delayMs: 0, fault: undefined, kinds: [] }
+const noFault: Decision = { delayMs: 0, fault: undefined, kinds: [] }
 
 /**
  * Turns `{ next: n }` triggers into the request numbers they stand for, given how many requests the

@@ -2,287 +2,212 @@
  * The data model as it is now: the generated data set plus what changed at runtime. Businesses own
  * accounts (their owned edge), other businesses' accounts are shared with them (their client edge), and
  * accounts have phone numbers. Each list is a `ListView` over the generated elements; only lists that
- * were changed keep state, so reading a huge business costs no memory.
+ * changed keep state, so reading a huge business costs no memory.
  *
- * One account is the same wherever it appears: its fields come from its owner's data, whether it is read
- * on the owner's edge, a partner's client edge, or as a node. Deleting it removes it from all of them.
+ * An account is the same wherever it appears: its fields come from its owner's data, whether it is read on
+ * the owner's edge, a partner's client edge or as a node. Deleting it removes it from all of them.
  *
  * @internal
  */
 import type * as Dataset from "../Dataset.js"
-import type { Collection, Single } from "../EmulatorEdges.js"
-import { type Added, type Item, ListView, type Source } from "./list.js"
+import { type Item, ListView, type Source } from "./list.js"
+import type { Collection } from "./serve.js"
 
-/** A live account: generated (by index) or added at runtime. @internal */
-export type AccountRef =
-  | { readonly _tag: "Generated"; readonly business: Dataset.Business; readonly index: number; readonly id: string }
-  | { readonly _tag: "Added"; readonly business: Dataset.Business; readonly added: Added; readonly id: string }
-
-const emptySource: Source = {
-  count: 0,
-  time: () => 0,
-  num: () => 0,
-  id: () => "",
-  indexOf: () => undefined
+/** A live account: its owner and its element in the owner's list. @internal */
+export interface Account {
+  readonly business: Dataset.Business
+  readonly item: Item
+  readonly id: string
 }
 
-const phonesEdge = "phone_numbers"
+const phoneNumbers = "phone_numbers"
 
 /** @internal */
 export class World {
-  private readonly ownedViews = new Map<number, ListView>()
-  private readonly ownedCollections = new Map<number, Collection>()
-  private readonly clientViews = new Map<number, ListView>()
-  private readonly clientCollections = new Map<number, Collection>()
-  private readonly phoneViews = new Map<string, ListView>()
-  private readonly accountSerial = new Map<number, number>()
+  private readonly owned = new Map<Dataset.Business, ListView>()
+  private readonly clients = new Map<Dataset.Business, ListView>()
+  // Only changed phone lists are kept: an expansion over millions of accounts must not grow memory.
+  private readonly phones = new Map<string, ListView>()
+  private readonly accountSerials = new Map<Dataset.Business, number>()
   private phoneSerial = 0
 
   constructor(readonly dataset: Dataset.Dataset) {}
 
-  // --- accounts ---------------------------------------------------------------------------------
-
-  ownedView(business: Dataset.Business): ListView {
-    let view = this.ownedViews.get(business.index)
+  private ownedView(business: Dataset.Business): ListView {
+    let view = this.owned.get(business)
     if (view === undefined) {
-      const dataset = this.dataset
+      const { dataset } = this
       view = new ListView({
         count: business.accounts,
         time: (i) => dataset.creationTime(business, i),
-        num: (i) => Number(dataset.accountId(business, i)),
         id: (i) => dataset.accountId(business, i),
         indexOf: (id) => dataset.indexOfAccount(business, id)
       })
-      this.ownedViews.set(business.index, view)
+      this.owned.set(business, view)
     }
     return view
   }
 
-  refOf(business: Dataset.Business, item: Item): AccountRef {
-    return typeof item === "number"
-      ? { _tag: "Generated", business, index: item, id: this.dataset.accountId(business, item) }
-      : { _tag: "Added", business, added: item, id: item.id }
-  }
-
-  readAccount(ref: AccountRef, field: string): unknown {
-    return ref._tag === "Generated"
-      ? this.dataset.field(ref.business, ref.index, field as Dataset.AccountField)
-      : ref.added.record[field]
-  }
-
-  owned(business: Dataset.Business): Collection {
-    let collection = this.ownedCollections.get(business.index)
-    if (collection === undefined) {
-      const dataset = this.dataset
-      collection = {
-        key: `o${business.id}`,
-        view: this.ownedView(business),
-        // The hot path of the benchmarks: a generated account's field is one switch over hashes.
-        read: (item, field) =>
-          typeof item === "number"
-            ? dataset.field(business, item, field as Dataset.AccountField)
-            : item.record[field],
-        expand: (item, field) => field === phonesEdge ? this.phones(this.refOf(business, item)) : undefined,
-        timeField: "creation_time"
-      }
-      this.ownedCollections.set(business.index, collection)
-    }
-    return collection
-  }
-
-  /** A live account by id. */
-  account(id: string): AccountRef | undefined {
-    const location = this.dataset.locateAccount(id)
-    if (location === undefined) return undefined
-    const item = this.ownedView(location.business).find(id)
-    return item === undefined ? undefined : this.refOf(location.business, item)
-  }
-
-  single(ref: AccountRef): Single {
-    return {
-      read: (field) => this.readAccount(ref, field),
-      expand: (field) => field === phonesEdge ? this.phones(ref) : undefined
-    }
-  }
-
-  /** The businesses that may read an account: its owner and those it is shared with. */
-  readers(ref: AccountRef): ReadonlyArray<string> {
-    const out = [ref.business.id]
-    for (const business of this.dataset.businesses) {
-      if (business.clientAccounts > 0 && this.clientView(business).find(ref.id) !== undefined) out.push(business.id)
-    }
-    return out
-  }
-
-  addAccounts(business: Dataset.Business, count: number, time: number): ReadonlyArray<Dataset.Account> {
-    const accounts: Array<Dataset.Account> = []
-    let serial = this.accountSerial.get(business.index) ?? 0
-    for (let k = 0; k < count; k++) accounts.push(this.dataset.newAccount(business, ++serial, time))
-    this.accountSerial.set(business.index, serial)
-    this.ownedView(business).add(
-      accounts.map((account) => ({ id: account.id, num: Number(account.id), time, record: account }))
-    )
-    return accounts
-  }
-
-  /** Deletes accounts (all or none) from their owner, every client edge, and with their phone numbers. */
-  deleteAccounts(business: Dataset.Business, ids: ReadonlyArray<string>): ReadonlyArray<string> {
-    const missing = this.ownedView(business).delete(ids)
-    if (missing.length > 0) return missing
-    for (const view of this.clientViews.values()) {
-      const shared = ids.filter((id) => view.find(id) !== undefined)
-      if (shared.length > 0) view.delete(shared)
-    }
-    for (const id of ids) this.phoneViews.delete(id)
-    return []
-  }
-
-  accounts(business: Dataset.Business): ReadonlyArray<Dataset.Account> {
-    const view = this.ownedView(business)
-    const out: Array<Dataset.Account> = []
-    for (let p = 0; p < view.size; p++) {
-      const item = view.itemAt(p)
-      out.push(typeof item === "number" ? this.dataset.account(business, item) : item.record as Dataset.Account)
-    }
-    return out
-  }
-
-  // --- client accounts --------------------------------------------------------------------------
-
-  clientView(business: Dataset.Business): ListView {
-    let view = this.clientViews.get(business.index)
+  private clientView(business: Dataset.Business): ListView {
+    let view = this.clients.get(business)
     if (view === undefined) {
       const shares = this.dataset.shares(business)
       const positions = new Map(shares.map((share, k) => [share.id, k]))
       view = new ListView({
         count: shares.length,
         time: (k) => shares[k]!.creationTime,
-        num: (k) => Number(shares[k]!.id),
         id: (k) => shares[k]!.id,
         indexOf: (id) => positions.get(id)
       })
       // Accounts deleted before this list was first read are gone from it too.
       const gone = shares.filter((share) => this.ownedView(share.owner).find(share.id) === undefined)
-      if (gone.length > 0) {
-        view.delete(gone.map((share) => share.id))
-        view.mutations = 0
-      }
-      this.clientViews.set(business.index, view)
+      if (gone.length > 0) view.delete(gone.map((share) => share.id))
+      view.mutations = 0
+      this.clients.set(business, view)
     }
     return view
   }
 
-  clients(business: Dataset.Business): Collection {
-    let collection = this.clientCollections.get(business.index)
-    if (collection === undefined) {
-      const shares = this.dataset.shares(business)
-      const dataset = this.dataset
-      collection = {
-        key: `c${business.id}`,
-        view: this.clientView(business),
-        read: (item, field) => {
-          const share = shares[item as number]!
-          return field === "permitted_tasks"
-            ? share.permittedTasks
-            : dataset.field(share.owner, share.index, field as Dataset.AccountField)
-        },
-        expand: (item, field) => {
-          if (field !== phonesEdge) return undefined
-          const share = shares[item as number]!
-          return this.phones({ _tag: "Generated", business: share.owner, index: share.index, id: share.id })
-        },
-        timeField: "creation_time"
+  private phoneView(account: Account): ListView {
+    const { business, item } = account
+    const { dataset } = this
+    const source: Source = typeof item === "number"
+      ? {
+        count: dataset.phoneCount(business, item),
+        time: (j) => dataset.onboardedAt(business, item, j),
+        id: (j) => dataset.phoneId(business, item, j),
+        indexOf: (id) => dataset.indexOfPhone(business, item, id)
       }
-      this.clientCollections.set(business.index, collection)
-    }
-    return collection
+      : { count: 0, time: () => 0, id: () => "", indexOf: () => undefined }
+    return this.phones.get(account.id) ?? new ListView(source)
   }
 
-  clientAccounts(business: Dataset.Business): ReadonlyArray<Dataset.ClientAccount> {
-    const collection = this.clients(business)
-    const view = collection.view
+  private accountOf(business: Dataset.Business, item: Item): Account {
+    return { business, item, id: typeof item === "number" ? this.dataset.accountId(business, item) : item.id }
+  }
+
+  /** A field of an account, as its owner's data holds it. */
+  private field(business: Dataset.Business, item: Item, field: string): unknown {
+    return typeof item === "number"
+      ? this.dataset.field(business, item, field as Dataset.AccountField)
+      : item.record[field]
+  }
+
+  /** A business's owned accounts. */
+  ownedList(business: Dataset.Business): Collection {
+    return {
+      key: `o${business.id}`,
+      view: this.ownedView(business),
+      read: (item, field) => this.field(business, item, field),
+      expand: (item, field) => field === phoneNumbers ? this.phoneList(this.accountOf(business, item)) : undefined,
+      sortedBy: "creation_time"
+    }
+  }
+
+  /** The accounts shared with a business, with what it may do with each. */
+  clientList(business: Dataset.Business): Collection {
     const shares = this.dataset.shares(business)
-    const out: Array<Dataset.ClientAccount> = []
-    for (let p = 0; p < view.size; p++) {
-      const share = shares[view.itemAt(p) as number]!
-      out.push({ ...this.dataset.account(share.owner, share.index), permitted_tasks: share.permittedTasks })
-    }
-    return out
-  }
-
-  // --- phone numbers ----------------------------------------------------------------------------
-
-  private phoneSource(ref: AccountRef): Source {
-    if (ref._tag === "Added") return emptySource
-    const { business, index } = ref
-    const dataset = this.dataset
+    const shared = (item: Item) => shares[item as number]!
     return {
-      count: dataset.phoneCount(business, index),
-      time: (j) => dataset.onboardedAt(business, index, j),
-      num: (j) => Number(dataset.phoneId(business, index, j)),
-      id: (j) => dataset.phoneId(business, index, j),
-      indexOf: (id) => dataset.indexOfPhone(business, index, id)
-    }
-  }
-
-  phoneView(ref: AccountRef, keep: boolean): ListView {
-    const existing = this.phoneViews.get(ref.id)
-    if (existing !== undefined) return existing
-    // Unchanged lists are not kept: an expansion over millions of accounts must not grow memory.
-    const view = new ListView(this.phoneSource(ref))
-    if (keep) this.phoneViews.set(ref.id, view)
-    return view
-  }
-
-  phones(ref: AccountRef): Collection {
-    const dataset = this.dataset
-    return {
-      key: `p${ref.id}`,
-      view: this.phoneView(ref, false),
+      key: `c${business.id}`,
+      view: this.clientView(business),
       read: (item, field) =>
-        typeof item === "number"
-          ? ref._tag === "Generated"
-            ? dataset.phoneField(ref.business, ref.index, item, field as Dataset.PhoneField)
-            : undefined
-          : item.record[field],
-      expand: () => undefined,
-      timeField: undefined
+        field === "permitted_tasks"
+          ? shared(item).permittedTasks
+          : this.field(shared(item).owner, shared(item).index, field),
+      expand: (item, field) =>
+        field === phoneNumbers ? this.phoneList(this.accountOf(shared(item).owner, shared(item).index)) : undefined,
+      sortedBy: "creation_time"
     }
   }
 
-  addPhoneNumbers(ref: AccountRef, count: number, time: number): ReadonlyArray<Dataset.PhoneNumber> {
-    const country = this.readAccount(ref, "country")
-    const numbers: Array<Dataset.PhoneNumber> = []
-    for (let k = 0; k < count; k++) {
-      numbers.push(
-        this.dataset.newPhoneNumber(ref.id, typeof country === "string" ? country : undefined, ++this.phoneSerial, time)
-      )
+  /** An account's phone numbers. */
+  phoneList(account: Account): Collection {
+    const { business, item } = account
+    return {
+      key: `p${account.id}`,
+      view: this.phoneView(account),
+      read: (phone, field) =>
+        typeof phone !== "number"
+          ? phone.record[field]
+          : this.dataset.phoneField(business, item as number, phone, field as Dataset.PhoneField),
+      expand: () => undefined,
+      sortedBy: undefined
     }
-    this.phoneView(ref, true).add(
-      numbers.map((phone) => ({ id: phone.id, num: Number(phone.id), time, record: phone }))
+  }
+
+  /** A live account by id. */
+  account(id: string): Account | undefined {
+    const business = this.dataset.locateAccount(id)?.business
+    const item = business === undefined ? undefined : this.ownedView(business).find(id)
+    return item === undefined ? undefined : { business: business!, item, id }
+  }
+
+  /** The businesses that may read an account: its owner and those it is shared with. */
+  readers(account: Account): ReadonlyArray<string> {
+    const shared = this.dataset.businesses.filter((business) =>
+      business.clientAccounts > 0 && this.clientView(business).find(account.id) !== undefined
     )
+    return [account.business.id, ...shared.map((business) => business.id)]
+  }
+
+  addAccounts(business: Dataset.Business, count: number, time: number): ReadonlyArray<Dataset.Account> {
+    const serial = this.accountSerials.get(business) ?? 0
+    const accounts = Array.from({ length: count }, (_, k) => this.dataset.newAccount(business, serial + k + 1, time))
+    this.accountSerials.set(business, serial + count)
+    this.ownedView(business).add(accounts.map((record) => ({ id: record.id, time, record })))
+    return accounts
+  }
+
+  /** Deletes accounts (all or none) from their owner, every client list, and with their phone numbers. */
+  deleteAccounts(business: Dataset.Business, ids: ReadonlyArray<string>): ReadonlyArray<string> {
+    const missing = this.ownedView(business).delete(ids)
+    if (missing.length > 0) return missing
+    for (const view of this.clients.values()) {
+      const shared = ids.filter((id) => view.find(id) !== undefined)
+      if (shared.length > 0) view.delete(shared)
+    }
+    for (const id of ids) this.phones.delete(id)
+    return []
+  }
+
+  addPhoneNumbers(account: Account, count: number, time: number): ReadonlyArray<Dataset.PhoneNumber> {
+    const country = this.field(account.business, account.item, "country")
+    const numbers = Array.from(
+      { length: count },
+      () =>
+        this.dataset.newPhoneNumber(
+          account.id,
+          typeof country === "string" ? country : undefined,
+          ++this.phoneSerial,
+          time
+        )
+    )
+    const view = this.phoneView(account)
+    view.add(numbers.map((record) => ({ id: record.id, time, record })))
+    this.phones.set(account.id, view)
     return numbers
   }
 
-  deletePhoneNumbers(ref: AccountRef, ids: ReadonlyArray<string>): ReadonlyArray<string> {
-    const view = this.phoneView(ref, false)
+  deletePhoneNumbers(account: Account, ids: ReadonlyArray<string>): ReadonlyArray<string> {
+    const view = this.phoneView(account)
     const missing = view.delete(ids)
-    if (missing.length === 0) this.phoneViews.set(ref.id, view)
+    if (missing.length === 0) this.phones.set(account.id, view)
     return missing
   }
 
-  phoneNumbers(ref: AccountRef): ReadonlyArray<Dataset.PhoneNumber> {
-    const collection = this.phones(ref)
-    const view = collection.view
-    const out: Array<Dataset.PhoneNumber> = []
-    for (let p = 0; p < view.size; p++) {
-      const item = view.itemAt(p)
-      out.push(
-        typeof item === "number" && ref._tag === "Generated"
-          ? this.dataset.phoneNumber(ref.business, ref.index, item)
-          : (item as Added).record as Dataset.PhoneNumber
-      )
+  /** An element of a list with every field that has a value. */
+  record<A>(list: Collection, item: Item, fields: ReadonlyArray<string>): A {
+    const record: Record<string, unknown> = {}
+    for (const field of fields) {
+      const value = list.read(item, field)
+      if (value !== undefined) record[field] = value
     }
-    return out
+    return record as A
+  }
+
+  /** Every element of a list with every field, in order: for test oracles on modest sizes. */
+  records<A>(list: Collection, fields: ReadonlyArray<string>): ReadonlyArray<A> {
+    return Array.from({ length: list.view.size }, (_, p) => this.record<A>(list, list.view.itemAt(p), fields))
   }
 }
