@@ -12,11 +12,11 @@
  */
 import type * as HttpApp from "@effect/platform/HttpApp"
 import * as Context from "effect/Context"
-import * as Duration from "effect/Duration"
+import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import * as Dataset from "./Dataset.js"
-import * as EmulatorClock from "./EmulatorClock.js"
+import type * as Dataset from "./Dataset.js"
+import type * as EmulatorClock from "./EmulatorClock.js"
 import type * as Faults from "./Faults.js"
 import * as internal from "./internal/emulator.js"
 import type * as RequestLog from "./RequestLog.js"
@@ -253,11 +253,6 @@ export const limitedToken = "EAA-emulator-limited-token"
  */
 export const defaultAppSecret = "emulator-demo-app-secret"
 
-const positive = (name: string, value: number): number => {
-  if (!Number.isInteger(value) || value < 1) throw new RangeError(`${name} must be a positive integer, got ${value}`)
-  return value
-}
-
 /**
  * Builds the emulator synchronously (throws a `RangeError` on invalid options); the Effect
  * constructors below wrap this.
@@ -265,43 +260,7 @@ const positive = (name: string, value: number): number => {
  * @since 0.1.0
  * @category constructors
  */
-export const unsafeMake = (options: Options = {}): EmulatorService => {
-  const dataset = Dataset.make(options)
-  const clock = EmulatorClock.make(options.clock)
-  const rate = options.rateLimit
-  const maxLimit = positive("maxLimit", options.maxLimit ?? 100)
-  return internal.make({
-    dataset,
-    clock,
-    tokens: [
-      { token: options.token ?? defaultToken },
-      ...(options.tokens ?? [
-        { token: expiredToken, expiresAt: clock.now() - 86_400_000 },
-        { token: limitedToken, businesses: dataset.businesses.slice(0, 1).map((business) => business.id) }
-      ])
-    ],
-    appSecret: options.appSecret ?? defaultAppSecret,
-    requireAppSecretProof: options.requireAppSecretProof ?? false,
-    rateLimit: rate === false ? false : {
-      businessCalls: positive("rateLimit.businessCalls", rate?.businessCalls ?? 200),
-      accountCalls: positive("rateLimit.accountCalls", rate?.accountCalls ?? 200),
-      appCalls: positive("rateLimit.appCalls", rate?.appCalls ?? 5000),
-      windowMs: Duration.toMillis(rate?.window ?? Duration.hours(1)),
-      usageHeadersFrom: positive("rateLimit.usageHeadersFrom", rate?.usageHeadersFrom ?? 3),
-      businessUseCaseTypes: rate?.businessUseCaseTypes ?? ["whatsapp_business_management"],
-      accountUseCaseTypes: rate?.accountUseCaseTypes ?? ["whatsapp_business_management", "whatsapp"]
-    },
-    defaultLimit: options.defaultLimit === undefined
-      ? undefined
-      : Math.min(positive("defaultLimit", options.defaultLimit), maxLimit),
-    maxLimit,
-    defaultSort: options.defaultSort ?? "creation_time_ascending",
-    defaultApiVersion: options.defaultApiVersion ?? "v23.0",
-    requestLogLimit: positive("requestLogLimit", options.requestLogLimit ?? 10_000),
-    faults: options.faults ?? [],
-    quirks: options.quirks ?? {}
-  })
-}
+export const unsafeMake = (options: Options = {}): EmulatorService => internal.make(options)
 
 /**
  * Builds the emulator. Invalid options (a negative account count, say) are a defect: they are

@@ -38,7 +38,6 @@ import * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import type * as HttpServerError from "@effect/platform/HttpServerError"
 import * as Cause from "effect/Cause"
-import type * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import type * as Exit from "effect/Exit"
@@ -46,9 +45,9 @@ import * as Inspectable from "effect/Inspectable"
 import * as Layer from "effect/Layer"
 import * as Logger from "effect/Logger"
 import * as LogLevel from "effect/LogLevel"
-import type * as Option from "effect/Option"
 import * as TestClock from "effect/TestClock"
 import * as Tracer from "effect/Tracer"
+import type * as Types from "effect/Types"
 import type * as Dataset from "./Dataset.js"
 import * as Emulator from "./Emulator.js"
 import * as EmulatorHttpClient from "./EmulatorHttpClient.js"
@@ -71,21 +70,12 @@ import * as EmulatorServer from "./EmulatorServer.js"
  * @category models
  */
 export type Reply =
-  | {
-    readonly body: unknown
-    readonly status?: number | undefined
-    readonly headers?: Readonly<Record<string, string>> | undefined
-  }
-  | {
-    readonly raw: string | Uint8Array
-    readonly status?: number | undefined
-    readonly headers?: Readonly<Record<string, string>> | undefined
-  }
-  | {
-    readonly stream: () => ReadableStream<Uint8Array>
-    readonly status?: number | undefined
-    readonly headers?: Readonly<Record<string, string>> | undefined
-  }
+  | (
+    & ({ readonly body: unknown } | { readonly raw: string | Uint8Array } | {
+      readonly stream: () => ReadableStream<Uint8Array>
+    })
+    & { readonly status?: number | undefined; readonly headers?: Readonly<Record<string, string>> | undefined }
+  )
   | { readonly network: string }
   | { readonly hang: true }
 
@@ -325,6 +315,16 @@ export const overTheWireUngoverned = (options: Emulator.Options = {}, config: Co
 // oracles
 // -----------------------------------------------------------------------------
 
+const oracle = <A>(
+  businessId: string | undefined,
+  read: (emulator: Emulator.EmulatorService, id: string) => Effect.Effect<A>
+) =>
+  Effect.gen(function*() {
+    const emulator = yield* Emulator.Emulator
+    const id = businessId ?? emulator.businessIds[0]!
+    return { emulator, businessId: id, accounts: yield* read(emulator, id) }
+  })
+
 /**
  * A business's owned accounts as the emulator holds them now (the first business by default).
  *
@@ -333,21 +333,7 @@ export const overTheWireUngoverned = (options: Emulator.Options = {}, config: Co
  */
 export const ownedOracle = (
   options: { readonly businessId?: string | undefined; readonly descending?: boolean | undefined } = {}
-): Effect.Effect<
-  {
-    readonly emulator: Emulator.EmulatorService
-    readonly businessId: string
-    readonly accounts: ReadonlyArray<Dataset.Account>
-  },
-  never,
-  Emulator.Emulator
-> =>
-  Effect.gen(function*() {
-    const emulator = yield* Emulator.Emulator
-    const businessId = options.businessId ?? emulator.businessIds[0]!
-    const accounts = yield* emulator.accounts(businessId, { descending: options.descending })
-    return { emulator, businessId, accounts }
-  })
+) => oracle(options.businessId, (emulator, id) => emulator.accounts(id, { descending: options.descending }))
 
 /**
  * A business's client accounts (shared with it) as the emulator holds them now.
@@ -355,23 +341,8 @@ export const ownedOracle = (
  * @since 0.2.0
  * @category oracles
  */
-export const clientOracle = (
-  options: { readonly businessId?: string | undefined } = {}
-): Effect.Effect<
-  {
-    readonly emulator: Emulator.EmulatorService
-    readonly businessId: string
-    readonly accounts: ReadonlyArray<Dataset.ClientAccount>
-  },
-  never,
-  Emulator.Emulator
-> =>
-  Effect.gen(function*() {
-    const emulator = yield* Emulator.Emulator
-    const businessId = options.businessId ?? emulator.businessIds[0]!
-    const accounts = yield* emulator.clientAccounts(businessId)
-    return { emulator, businessId, accounts }
-  })
+export const clientOracle = (options: { readonly businessId?: string | undefined } = {}) =>
+  oracle(options.businessId, (emulator, id) => emulator.clientAccounts(id))
 
 /**
  * Every account a business manages — owned and shared, each once by id — with its phone numbers: what
@@ -380,25 +351,24 @@ export const clientOracle = (
  * @since 0.2.0
  * @category oracles
  */
-export const managedOracle = (
-  businessId?: string | undefined
-): Effect.Effect<
-  ReadonlyMap<string, { readonly account: Dataset.Account; readonly phoneNumbers: ReadonlyArray<Dataset.PhoneNumber> }>,
-  never,
-  Emulator.Emulator
-> =>
+export const managedOracle = (businessId?: string | undefined) =>
   Effect.gen(function*() {
-    const emulator = yield* Emulator.Emulator
-    const id = businessId ?? emulator.businessIds[0]!
+    const { accounts, emulator } = yield* oracle(businessId, (emulator, id) =>
+      Effect.map(
+        Effect.all([emulator.accounts(id), emulator.clientAccounts(id)]),
+        ([owned, shared]): ReadonlyArray<Dataset.Account> => [...owned, ...shared]
+      ))
     const out = new Map<
       string,
       { readonly account: Dataset.Account; readonly phoneNumbers: ReadonlyArray<Dataset.PhoneNumber> }
     >()
-    for (const account of [...(yield* emulator.accounts(id)), ...(yield* emulator.clientAccounts(id))]) {
-      if (out.has(account.id)) continue
-      out.set(account.id, { account, phoneNumbers: yield* emulator.phoneNumbers(account.id) })
+    for (const account of accounts) {
+      if (!out.has(account.id)) out.set(account.id, { account, phoneNumbers: yield* emulator.phoneNumbers(account.id) })
     }
-    return out
+    return out as ReadonlyMap<
+      string,
+      { readonly account: Dataset.Account; readonly phoneNumbers: ReadonlyArray<Dataset.PhoneNumber> }
+    >
   })
 
 /**
@@ -477,19 +447,14 @@ export interface Recorder {
  */
 export const recorder = (): Recorder => {
   const spans: Array<
-    {
-      readonly name: string
-      readonly attributes: Map<string, unknown>
-      readonly events: Array<{ readonly name: string; readonly attributes: Record<string, unknown> }>
-      exit: Exit.Exit<unknown, unknown> | undefined
-    }
+    Types.Mutable<RecordedSpan> & { attributes: Map<string, unknown>; events: Array<RecordedSpan["events"][number]> }
   > = []
   const logs: Array<RecordedLog> = []
   const tracer = Tracer.make({
-    span(name, parent: Option.Option<Tracer.AnySpan>, context: Context.Context<never>, links, startTime, kind) {
+    span: (name, parent, context, links, startTime, kind): Tracer.Span => {
       const kept: (typeof spans)[number] = { name, attributes: new Map(), events: [], exit: undefined }
       spans.push(kept)
-      const span: Tracer.Span = {
+      return {
         _tag: "Span",
         name,
         spanId: `span-${spans.length}`,
@@ -502,30 +467,21 @@ export const recorder = (): Recorder => {
         links,
         sampled: true,
         kind,
-        end(_endTime, exit) {
-          kept.exit = exit
-        },
-        attribute(key, value) {
-          kept.attributes.set(key, value)
-        },
-        event(eventName, _startTime, attributes) {
-          kept.events.push({ name: eventName, attributes: attributes ?? {} })
-        },
-        addLinks() {}
+        end: (_, exit) => void (kept.exit = exit),
+        attribute: (key, value) => void kept.attributes.set(key, value),
+        event: (eventName, _, attributes) => void kept.events.push({ name: eventName, attributes: attributes ?? {} }),
+        addLinks: () => {}
       }
-      return span
     },
     context: (f) => f()
   })
-  const logger = Logger.make(({ annotations, logLevel, message }) => {
-    const kept: Record<string, unknown> = {}
-    for (const [key, value] of annotations) kept[key] = value
+  const logger = Logger.make(({ annotations, logLevel, message }) =>
     logs.push({
       level: logLevel.label,
       message: (Array.isArray(message) ? message : [message]).map(String).join(" "),
-      annotations: kept
+      annotations: Object.fromEntries(annotations)
     })
-  })
+  )
   const layer = Layer.mergeAll(
     Layer.setTracer(tracer),
     Logger.replace(Logger.defaultLogger, logger),
@@ -534,9 +490,8 @@ export const recorder = (): Recorder => {
   const dump = () =>
     JSON.stringify({
       spans: spans.map((span) => ({
-        name: span.name,
+        ...span,
         attributes: Object.fromEntries(span.attributes),
-        events: span.events,
         exit: span.exit === undefined ? undefined : String(span.exit)
       })),
       logs

@@ -25,122 +25,77 @@ import * as Inspectable from "effect/Inspectable"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
 
-const decoder = new TextDecoder()
-
-class ServerRequest extends Inspectable.Class implements HttpServerRequest.HttpServerRequest {
-  readonly [HttpServerRequest.TypeId]: HttpServerRequest.TypeId = HttpServerRequest.TypeId
-  readonly [HttpIncomingMessage.TypeId]: HttpIncomingMessage.TypeId = HttpIncomingMessage.TypeId
-  readonly cookies = {}
-  readonly remoteAddress = Option.none<string>()
-  constructor(
-    readonly source: HttpClientRequest.HttpClientRequest,
-    readonly originalUrl: string,
-    readonly url: string,
-    readonly headers: Headers.Headers
-  ) {
-    super()
-  }
-  get method() {
-    return this.source.method
-  }
-  modify(options: { readonly url?: string; readonly headers?: Headers.Headers }) {
-    return new ServerRequest(this.source, this.originalUrl, options.url ?? this.url, options.headers ?? this.headers)
-  }
-  // Only bytes are read; the emulated reads send no body.
-  get bytes() {
-    return this.source.body._tag === "Uint8Array" ? this.source.body.body : new Uint8Array(0)
-  }
-  get stream() {
-    return Stream.make(this.bytes)
-  }
-  get arrayBuffer() {
-    return Effect.succeed(new Uint8Array(this.bytes).buffer)
-  }
-  get text() {
-    return Effect.succeed(decoder.decode(this.bytes))
-  }
-  get json(): Effect.Effect<unknown, HttpServerError.RequestError> {
-    return Effect.try({
-      try: (): unknown => JSON.parse(decoder.decode(this.bytes)),
-      catch: (cause) => new HttpServerError.RequestError({ request: this, reason: "Decode", cause })
-    })
-  }
-  get urlParamsBody() {
-    return Effect.succeed(UrlParams.fromInput(new URLSearchParams(decoder.decode(this.bytes))))
-  }
-  get multipart() {
-    return Effect.fail(new Multipart.MultipartError({ reason: "Parse", cause: "not in-process" }))
-  }
-  get multipartStream() {
-    return Stream.fail(new Multipart.MultipartError({ reason: "Parse", cause: "not in-process" }))
-  }
-  get upgrade(): Effect.Effect<never, HttpServerError.RequestError> {
-    return Effect.fail(
-      new HttpServerError.RequestError({ request: this, reason: "Decode", description: "not in-process" })
-    )
-  }
-  toJSON() {
-    return { _id: "@effect/platform/HttpServerRequest", method: this.method, url: this.originalUrl }
-  }
+// What both sides of the exchange share: a body, as a stream of bytes that the other accessors read whole.
+const message = <E>(stream: Stream.Stream<Uint8Array, E>, fail: (cause: unknown) => E) => {
+  const arrayBuffer = Effect.map(
+    Stream.runCollect(stream),
+    (chunks) => new Uint8Array(Buffer.concat(Chunk.toArray(chunks))).buffer
+  )
+  const text = Effect.map(arrayBuffer, (bytes) => new TextDecoder().decode(bytes))
+  return {
+    ...Inspectable.BaseProto,
+    [HttpIncomingMessage.TypeId]: HttpIncomingMessage.TypeId,
+    remoteAddress: Option.none(),
+    stream,
+    arrayBuffer,
+    text,
+    json: Effect.flatMap(
+      text,
+      (body) => Effect.try({ try: (): unknown => body === "" ? null : JSON.parse(body), catch: fail })
+    ),
+    urlParamsBody: Effect.map(text, (body) => UrlParams.fromInput(new URLSearchParams(body)))
+  } as const
 }
 
-class ClientResponse extends Inspectable.Class implements HttpClientResponse.HttpClientResponse {
-  readonly [HttpClientResponse.TypeId]: HttpClientResponse.TypeId = HttpClientResponse.TypeId
-  readonly [HttpIncomingMessage.TypeId]: HttpIncomingMessage.TypeId = HttpIncomingMessage.TypeId
-  readonly cookies = Cookies.empty
-  readonly remoteAddress = Option.none<string>()
-  readonly status: number
-  readonly headers: Headers.Headers
-  /** The body, or `undefined` where a web response has none (HEAD, 204, 304). */
-  private readonly body: Stream.Stream<Uint8Array, unknown> | undefined
-  constructor(readonly request: HttpClientRequest.HttpClientRequest, response: HttpServerResponse.HttpServerResponse) {
-    super()
-    this.status = response.status
-    this.headers = response.headers
-    const body = response.body
-    this.body = request.method === "HEAD" || this.status === 204 || this.status === 304
-      ? undefined
-      : body._tag === "Uint8Array"
-      ? Stream.make(body.body)
-      : body._tag === "Stream"
-      ? body.stream
-      : Stream.empty
+const serverRequest = (
+  source: HttpClientRequest.HttpClientRequest,
+  originalUrl: string,
+  url: string,
+  headers: Headers.Headers
+): HttpServerRequest.HttpServerRequest => {
+  const fail = (cause: unknown) => new HttpServerError.RequestError({ request, reason: "Decode", cause })
+  const notHere = new Multipart.MultipartError({ reason: "Parse", cause: "not in-process" })
+  const request: HttpServerRequest.HttpServerRequest = {
+    ...message(Stream.make(source.body._tag === "Uint8Array" ? source.body.body : new Uint8Array(0)), fail),
+    [HttpServerRequest.TypeId]: HttpServerRequest.TypeId,
+    source,
+    originalUrl,
+    url,
+    headers,
+    method: source.method,
+    cookies: {},
+    multipart: Effect.fail(notHere),
+    multipartStream: Stream.fail(notHere),
+    upgrade: Effect.suspend(() => Effect.fail(fail("not in-process"))),
+    modify: (options) => serverRequest(source, originalUrl, options.url ?? url, options.headers ?? headers),
+    toJSON: () => ({ _id: "@effect/platform/HttpServerRequest", method: source.method, url: originalUrl })
   }
-  private error(reason: "Decode" | "EmptyBody", cause?: unknown): HttpClientError.ResponseError {
-    return new HttpClientError.ResponseError({ request: this.request, response: this, reason, cause })
+  return request
+}
+
+const clientResponse = (
+  request: HttpClientRequest.HttpClientRequest,
+  { body, headers, status }: HttpServerResponse.HttpServerResponse
+): HttpClientResponse.HttpClientResponse => {
+  const error = (reason: "Decode" | "EmptyBody", cause?: unknown) =>
+    new HttpClientError.ResponseError({ request, response, reason, cause })
+  // As a web response has: no body at all for HEAD, 204 and 304.
+  const none = request.method === "HEAD" || status === 204 || status === 304
+  const bytes = body._tag === "Stream"
+    ? body.stream
+    : Stream.make(body._tag === "Uint8Array" && !none ? body.body : new Uint8Array(0))
+  const response: HttpClientResponse.HttpClientResponse = {
+    ...message(Stream.mapError(bytes, (cause) => error("Decode", cause)), (cause) => error("Decode", cause)),
+    ...(none ? { stream: Stream.suspend(() => Stream.fail(error("EmptyBody"))) } : {}),
+    [HttpClientResponse.TypeId]: HttpClientResponse.TypeId,
+    request,
+    status,
+    headers,
+    cookies: Cookies.empty,
+    formData: Effect.suspend(() => Effect.fail(error("Decode", "form data is not read in-process"))),
+    toJSON: () => ({ _id: "@effect/platform/HttpClientResponse", request: request.toJSON(), status })
   }
-  get stream(): Stream.Stream<Uint8Array, HttpClientError.ResponseError> {
-    return this.body === undefined
-      ? Stream.fail(this.error("EmptyBody"))
-      : Stream.mapError(this.body, (cause) => this.error("Decode", cause))
-  }
-  get arrayBuffer(): Effect.Effect<ArrayBuffer, HttpClientError.ResponseError> {
-    return this.body === undefined
-      ? Effect.succeed(new ArrayBuffer(0))
-      : Effect.map(
-        Stream.runCollect(this.stream),
-        (chunks) => new Uint8Array(Buffer.concat(Chunk.toArray(chunks))).buffer
-      )
-  }
-  get text(): Effect.Effect<string, HttpClientError.ResponseError> {
-    return Effect.map(this.arrayBuffer, (bytes) => decoder.decode(bytes))
-  }
-  get json(): Effect.Effect<unknown, HttpClientError.ResponseError> {
-    return Effect.flatMap(this.text, (text) =>
-      Effect.try({
-        try: (): unknown => text === "" ? null : JSON.parse(text),
-        catch: (cause) => this.error("Decode", cause)
-      }))
-  }
-  get urlParamsBody(): Effect.Effect<UrlParams.UrlParams, HttpClientError.ResponseError> {
-    return Effect.map(this.text, (text) => UrlParams.fromInput(new URLSearchParams(text)))
-  }
-  get formData(): Effect.Effect<FormData, HttpClientError.ResponseError> {
-    return Effect.fail(this.error("Decode", "form data is not read in-process"))
-  }
-  toJSON() {
-    return { _id: "@effect/platform/HttpClientResponse", request: this.request.toJSON(), status: this.status }
-  }
+  return response
 }
 
 /** An `HttpClient` answered by `app`, whatever the URL's origin. @internal */
@@ -150,8 +105,8 @@ export const client = (app: HttpApp.Default): HttpClient.HttpClient =>
       Effect.provideService(
         app,
         HttpServerRequest.HttpServerRequest,
-        new ServerRequest(request, url.toString(), `${url.pathname}${url.search}`, request.headers)
+        serverRequest(request, url.toString(), `${url.pathname}${url.search}`, request.headers)
       ),
-      (response) => new ClientResponse(request, response)
+      (response) => clientResponse(request, response)
     )
   )

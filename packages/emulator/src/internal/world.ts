@@ -9,8 +9,9 @@
  *
  * @internal
  */
+import { PhoneNumber, WhatsAppBusinessAccount } from "@effect-waba/waba"
 import type * as Dataset from "../Dataset.js"
-import { type Item, ListView, type Source } from "./list.js"
+import { type Item, ListView } from "./list.js"
 import type { Collection } from "./serve.js"
 
 /** A live account: its owner and its element in the owner's list. @internal */
@@ -20,7 +21,19 @@ export interface Account {
   readonly id: string
 }
 
-const phoneNumbers = "phone_numbers"
+const accountFields = WhatsAppBusinessAccount.node.fieldNames
+const phoneFields = PhoneNumber.node.fieldNames
+
+// An element of a list with every field that has a value.
+const record = <A>(list: Collection, item: Item, fields: ReadonlyArray<string>): A =>
+  Object.fromEntries(fields.flatMap((field) => {
+    const value = list.read(item, field)
+    return value === undefined ? [] : [[field, value]]
+  })) as A
+
+// Every element of a list, in order: for test oracles on modest sizes.
+const records = <A>(list: Collection, fields: ReadonlyArray<string>): Array<A> =>
+  Array.from({ length: list.view.size }, (_, p) => record<A>(list, list.view.itemAt(p), fields))
 
 /** @internal */
 export class World {
@@ -34,17 +47,14 @@ export class World {
   constructor(readonly dataset: Dataset.Dataset) {}
 
   private ownedView(business: Dataset.Business): ListView {
-    let view = this.owned.get(business)
-    if (view === undefined) {
-      const { dataset } = this
-      view = new ListView({
-        count: business.accounts,
-        time: (i) => dataset.creationTime(business, i),
-        id: (i) => dataset.accountId(business, i),
-        indexOf: (id) => dataset.indexOfAccount(business, id)
-      })
-      this.owned.set(business, view)
-    }
+    const { dataset } = this
+    const view = this.owned.get(business) ?? new ListView({
+      count: business.accounts,
+      time: (i) => dataset.creationTime(business, i),
+      id: (i) => dataset.accountId(business, i),
+      indexOf: (id) => dataset.indexOfAccount(business, id)
+    })
+    this.owned.set(business, view)
     return view
   }
 
@@ -68,29 +78,28 @@ export class World {
     return view
   }
 
-  private phoneView(account: Account): ListView {
-    const { business, item } = account
+  private phoneView({ business, id, item }: Account): ListView {
     const { dataset } = this
-    const source: Source = typeof item === "number"
-      ? {
-        count: dataset.phoneCount(business, item),
-        time: (j) => dataset.onboardedAt(business, item, j),
-        id: (j) => dataset.phoneId(business, item, j),
-        indexOf: (id) => dataset.indexOfPhone(business, item, id)
-      }
-      : { count: 0, time: () => 0, id: () => "", indexOf: () => undefined }
-    return this.phones.get(account.id) ?? new ListView(source)
+    return this.phones.get(id) ?? new ListView(
+      typeof item === "number"
+        ? {
+          count: dataset.phoneCount(business, item),
+          time: (j) => dataset.onboardedAt(business, item, j),
+          id: (j) => dataset.phoneId(business, item, j),
+          indexOf: (phone) => dataset.indexOfPhone(business, item, phone)
+        }
+        : { count: 0, time: () => 0, id: () => "", indexOf: () => undefined }
+    )
   }
 
-  private accountOf(business: Dataset.Business, item: Item): Account {
-    return { business, item, id: typeof item === "number" ? this.dataset.accountId(business, item) : item.id }
-  }
-
-  /** A field of an account, as its owner's data holds it. */
   private field(business: Dataset.Business, item: Item, field: string): unknown {
     return typeof item === "number"
       ? this.dataset.field(business, item, field as Dataset.AccountField)
       : item.record[field]
+  }
+
+  private accountOf(business: Dataset.Business, item: Item): Account {
+    return { business, item, id: typeof item === "number" ? this.dataset.accountId(business, item) : item.id }
   }
 
   /** A business's owned accounts. */
@@ -99,7 +108,7 @@ export class World {
       key: `o${business.id}`,
       view: this.ownedView(business),
       read: (item, field) => this.field(business, item, field),
-      expand: (item, field) => field === phoneNumbers ? this.phoneList(this.accountOf(business, item)) : undefined,
+      expand: (item, field) => field === "phone_numbers" ? this.phoneList(this.accountOf(business, item)) : undefined,
       sortedBy: "creation_time"
     }
   }
@@ -107,30 +116,29 @@ export class World {
   /** The accounts shared with a business, with what it may do with each. */
   clientList(business: Dataset.Business): Collection {
     const shares = this.dataset.shares(business)
-    const shared = (item: Item) => shares[item as number]!
+    const share = (item: Item) => shares[item as number]!
     return {
       key: `c${business.id}`,
       view: this.clientView(business),
       read: (item, field) =>
         field === "permitted_tasks"
-          ? shared(item).permittedTasks
-          : this.field(shared(item).owner, shared(item).index, field),
+          ? share(item).permittedTasks
+          : this.field(share(item).owner, share(item).index, field),
       expand: (item, field) =>
-        field === phoneNumbers ? this.phoneList(this.accountOf(shared(item).owner, shared(item).index)) : undefined,
+        field === "phone_numbers" ? this.phoneList(this.accountOf(share(item).owner, share(item).index)) : undefined,
       sortedBy: "creation_time"
     }
   }
 
   /** An account's phone numbers. */
   phoneList(account: Account): Collection {
-    const { business, item } = account
     return {
       key: `p${account.id}`,
       view: this.phoneView(account),
       read: (phone, field) =>
         typeof phone !== "number"
           ? phone.record[field]
-          : this.dataset.phoneField(business, item as number, phone, field as Dataset.PhoneField),
+          : this.dataset.phoneField(account.business, account.item as number, phone, field as Dataset.PhoneField),
       expand: () => undefined,
       sortedBy: undefined
     }
@@ -139,7 +147,7 @@ export class World {
   /** A live account by id. */
   account(id: string): Account | undefined {
     const business = this.dataset.locateAccount(id)?.business
-    const item = business === undefined ? undefined : this.ownedView(business).find(id)
+    const item = business && this.ownedView(business).find(id)
     return item === undefined ? undefined : { business: business!, item, id }
   }
 
@@ -151,63 +159,84 @@ export class World {
     return [account.business.id, ...shared.map((business) => business.id)]
   }
 
-  addAccounts(business: Dataset.Business, count: number, time: number): ReadonlyArray<Dataset.Account> {
+  // The runtime API names businesses and accounts by id, and refuses what does not exist.
+
+  private business(id: string): Dataset.Business {
+    const business = this.dataset.findBusiness(id)
+    if (business === undefined) throw new RangeError(`The emulator has no business ${id}`)
+    return business
+  }
+
+  private live(id: string): Account {
+    const account = this.account(id)
+    if (account === undefined) throw new RangeError(`The emulator has no account ${id}`)
+    return account
+  }
+
+  accounts(businessId: string): ReadonlyArray<Dataset.Account> {
+    return records(this.ownedList(this.business(businessId)), accountFields)
+  }
+
+  clientAccounts(businessId: string): ReadonlyArray<Dataset.ClientAccount> {
+    return records(this.clientList(this.business(businessId)), [...accountFields, "permitted_tasks"])
+  }
+
+  accountRecord(id: string): Dataset.Account | undefined {
+    const account = this.account(id)
+    return account && record(this.ownedList(account.business), account.item, accountFields)
+  }
+
+  phoneNumbers(accountId: string): ReadonlyArray<Dataset.PhoneNumber> {
+    return records(this.phoneList(this.live(accountId)), phoneFields)
+  }
+
+  addAccounts(businessId: string, count: number, time: number): ReadonlyArray<Dataset.Account> {
+    const business = this.business(businessId)
     const serial = this.accountSerials.get(business) ?? 0
-    const accounts = Array.from({ length: count }, (_, k) => this.dataset.newAccount(business, serial + k + 1, time))
+    const accounts = Array.from(
+      { length: counted(count, "accounts") },
+      (_, k) => this.dataset.newAccount(business, serial + k + 1, time)
+    )
     this.accountSerials.set(business, serial + count)
     this.ownedView(business).add(accounts.map((record) => ({ id: record.id, time, record })))
     return accounts
   }
 
   /** Deletes accounts (all or none) from their owner, every client list, and with their phone numbers. */
-  deleteAccounts(business: Dataset.Business, ids: ReadonlyArray<string>): ReadonlyArray<string> {
-    const missing = this.ownedView(business).delete(ids)
-    if (missing.length > 0) return missing
+  deleteAccounts(businessId: string, ids: ReadonlyArray<string>): void {
+    refuseMissing(`Business ${businessId} owns no account`, this.ownedView(this.business(businessId)).delete(ids))
     for (const view of this.clients.values()) {
       const shared = ids.filter((id) => view.find(id) !== undefined)
       if (shared.length > 0) view.delete(shared)
     }
     for (const id of ids) this.phones.delete(id)
-    return []
   }
 
-  addPhoneNumbers(account: Account, count: number, time: number): ReadonlyArray<Dataset.PhoneNumber> {
-    const country = this.field(account.business, account.item, "country")
+  addPhoneNumbers(accountId: string, count: number, time: number): ReadonlyArray<Dataset.PhoneNumber> {
+    const account = this.live(accountId)
+    const country = this.field(account.business, account.item, "country") as string | undefined
     const numbers = Array.from(
-      { length: count },
-      () =>
-        this.dataset.newPhoneNumber(
-          account.id,
-          typeof country === "string" ? country : undefined,
-          ++this.phoneSerial,
-          time
-        )
+      { length: counted(count, "phone numbers") },
+      () => this.dataset.newPhoneNumber(accountId, country, ++this.phoneSerial, time)
     )
     const view = this.phoneView(account)
     view.add(numbers.map((record) => ({ id: record.id, time, record })))
-    this.phones.set(account.id, view)
+    this.phones.set(accountId, view)
     return numbers
   }
 
-  deletePhoneNumbers(account: Account, ids: ReadonlyArray<string>): ReadonlyArray<string> {
-    const view = this.phoneView(account)
-    const missing = view.delete(ids)
-    if (missing.length === 0) this.phones.set(account.id, view)
-    return missing
+  deletePhoneNumbers(accountId: string, ids: ReadonlyArray<string>): void {
+    const view = this.phoneView(this.live(accountId))
+    refuseMissing(`Account ${accountId} has no phone number`, view.delete(ids))
+    this.phones.set(accountId, view)
   }
+}
 
-  /** An element of a list with every field that has a value. */
-  record<A>(list: Collection, item: Item, fields: ReadonlyArray<string>): A {
-    const record: Record<string, unknown> = {}
-    for (const field of fields) {
-      const value = list.read(item, field)
-      if (value !== undefined) record[field] = value
-    }
-    return record as A
-  }
+const counted = (n: number, what: string) => {
+  if (!Number.isInteger(n) || n < 0) throw new RangeError(`Cannot add ${n} ${what}`)
+  return n
+}
 
-  /** Every element of a list with every field, in order: for test oracles on modest sizes. */
-  records<A>(list: Collection, fields: ReadonlyArray<string>): ReadonlyArray<A> {
-    return Array.from({ length: list.view.size }, (_, p) => this.record<A>(list, list.view.itemAt(p), fields))
-  }
+const refuseMissing = (what: string, missing: ReadonlyArray<string>) => {
+  if (missing.length > 0) throw new RangeError(`${what} ${missing.join(", ")}`)
 }
