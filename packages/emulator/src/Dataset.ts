@@ -151,56 +151,12 @@ export interface Share {
 }
 
 /**
- * Where an account id lives: the owner, and the generated index (absent for an id in the owner's range of
- * runtime additions).
+ * The data set: businesses, and every account and phone number of theirs generated on demand.
  *
- * @since 0.2.0
- * @category models
- */
-export interface AccountLocation {
-  readonly business: Business
-  readonly index: number | undefined
-}
-
-/**
  * @since 0.1.0
  * @category models
  */
-export interface Dataset {
-  readonly seed: number
-  readonly businesses: ReadonlyArray<Business>
-  readonly findBusiness: (id: string) => Business | undefined
-  /** `creation_time` (unix seconds) of generated account `index`; never decreases with `index`. */
-  readonly creationTime: (business: Business, index: number) => number
-  /** Id of generated account `index`; strictly increases with `index`. */
-  readonly accountId: (business: Business, index: number) => string
-  /** The index of a generated account from its id, or `undefined` if the seed generates no such id. */
-  readonly indexOfAccount: (business: Business, id: string) => number | undefined
-  /** Which business an account id belongs to (generated or in its range of runtime additions). */
-  readonly locateAccount: (id: string) => AccountLocation | undefined
-  /** One field of generated account `index` as sent on the wire, computed alone. */
-  readonly field: <F extends AccountField>(business: Business, index: number, field: F) => Account[F]
-  /** Every field of generated account `index`. */
-  readonly account: (business: Business, index: number) => Account
-  /** The `serial`-th account added to `business` at runtime; its id is above every generated one. */
-  readonly newAccount: (business: Business, serial: number, creationTime: number) => Account
-  /** The accounts shared with a business, in `(creation_time, id)` order. */
-  readonly shares: (business: Business) => ReadonlyArray<Share>
-  /** How many phone numbers generated account `index` has. */
-  readonly phoneCount: (business: Business, index: number) => number
-  /** Id of phone number `j` of account `index`; strictly increases with `j`. */
-  readonly phoneId: (business: Business, index: number, j: number) => string
-  /** The index of a generated phone number of account `index` from its id. */
-  readonly indexOfPhone: (business: Business, index: number, id: string) => number | undefined
-  /** When phone number `j` was last onboarded, unix seconds; never decreases with `j`. */
-  readonly onboardedAt: (business: Business, index: number, j: number) => number
-  /** One field of a generated phone number as sent on the wire. */
-  readonly phoneField: <F extends PhoneField>(business: Business, index: number, j: number, field: F) => PhoneNumber[F]
-  /** Every field of a generated phone number. */
-  readonly phoneNumber: (business: Business, index: number, j: number) => PhoneNumber
-  /** The `serial`-th phone number added at runtime to account `accountId`, in its country. */
-  readonly newPhoneNumber: (accountId: string, country: string | undefined, serial: number, time: number) => PhoneNumber
-}
+export type Dataset = ReturnType<typeof make>
 
 /**
  * The most accounts one business may own: ids leave room for ten million per business.
@@ -255,16 +211,8 @@ const addedKeyBase = 0x40000000
 const accountIdSpan = 20_000_000_000
 const addedIdOffset = 10_000_000_000
 
-interface Region {
-  readonly country: string
-  readonly currency: string
-  readonly tz: ReadonlyArray<string>
-  readonly dial: string
-  /** How a mobile number of the country is displayed; each `#` is a digit. */
-  readonly format: string
-}
-
-const regions: ReadonlyArray<Region> = [
+// Countries with their currency, time zones, dialling code and how a mobile number is displayed (`#`: a digit).
+const regions = [
   { country: "US", currency: "USD", tz: ["1", "7", "11", "15"], dial: "1", format: "+1 ###-555-####" },
   { country: "US", currency: "USD", tz: ["1", "7"], dial: "1", format: "+1 ###-555-####" },
   { country: "BR", currency: "BRL", tz: ["102", "103"], dial: "55", format: "+55 11 9####-####" },
@@ -283,7 +231,8 @@ const regions: ReadonlyArray<Region> = [
   { country: "SG", currency: "SGD", tz: ["130"], dial: "65", format: "+65 8### ####" },
   { country: "CO", currency: "COP", tz: ["37"], dial: "57", format: "+57 3## #######" },
   { country: "AR", currency: "ARS", tz: ["6"], dial: "54", format: "+54 9 11 ####-####" }
-]
+] as const
+type Region = typeof regions[number]
 
 const brandFirst =
   ("Lucky Blue Golden Urban Green Bright Silver Coral Happy North Sunny Swift Maple Cedar Nova Atlas " +
@@ -318,48 +267,34 @@ const ownership = choice("SELF:70 CLIENT_OWNED:20 ON_BEHALF_OF:10")
 const healthVerdict = choice("AVAILABLE:85 LIMITED:10 BLOCKED:5")
 const phoneCounts = choice("0:14 1:46 2:20 3:9 4:5 5:3 8:3")
 
-// The account fields chosen from a list, with the salt of their hash.
-const accountChoices: ReadonlyArray<readonly [string, number, (h: number) => string]> = [
-  ["account_review_status", 5, choice("APPROVED:80 PENDING:8 REJECTED:4 RESTRICTED:4 DEFERRED:4")],
-  [
-    "business_verification_status",
-    6,
-    choice(
-      "verified:55 not_verified:15 pending:6 pending_need_more_info:3 pending_submission:3 rejected:4 failed:3 " +
-        "expired:3 revoked:2 ineligible:6"
-    )
-  ],
-  ["status", 13, choice("ACTIVE:93 DISABLED:5 PENDING_DELETION:2")],
-  [
-    "whatsapp_business_manager_messaging_limit",
-    14,
-    choice("TIER_50:5 TIER_250:30 TIER_2K:30 TIER_10K:18 TIER_100K:8 TIER_UNLIMITED:4 UNTIERED:5")
-  ],
-  ["marketing_messages_lite_api_status", 15, choice("ELIGIBLE:40 INELIGIBLE:35 ONBOARDED:25")],
-  ["marketing_messages_onboarding_status", 16, choice("ONBOARDED:30 NOT_ONBOARDED:60 PENDING:10")],
-  ["whatsapp_manager_marketing_messages_max_price_enroll_status", 23, choice("ENROLLED:25 NOT_ENROLLED:65 PENDING:10")]
-]
+// The fields chosen from a weighted list, one a line: the field, the salt of its hash, the choice.
+const choices = (table: string) =>
+  table.trim().split("\n").map((line) => line.trim().split(/ (.*)/)).map(([field, rest]) => {
+    const [salt, ...entries] = rest!.split(" ")
+    return [field!, Number(salt), choice(entries.join(" "))] as const
+  })
 
-// The phone number fields chosen from a list, with the salt of their hash.
-const phoneChoices: ReadonlyArray<readonly [string, number, (h: number) => string]> = [
-  [
-    "status",
-    39,
-    choice("CONNECTED:85 PENDING:4 DISCONNECTED:3 FLAGGED:2 RESTRICTED:2 MIGRATED:2 RATE_LIMITED:1 BANNED:1")
-  ],
-  ["quality_rating", 40, choice("GREEN:70 YELLOW:12 RED:5 UNKNOWN:13")],
-  ["code_verification_status", 41, choice("VERIFIED:82 NOT_VERIFIED:12 EXPIRED:6")],
-  ["unified_cert_status", 42, choice("APPROVED:84 NAME_PENDING_REVIEW:8 NAME_NOT_APPROVED:4 LIMITED_ACCESS:4")],
-  ["host_platform", 44, choice("CLOUD_API:85 ON_PREMISE:15")],
-  ["platform_type", 44, choice("CLOUD_API:85 ON_PREMISE:15")],
-  // A number's own tier: the account's ladder, without the "TIER_1K" of older material.
-  [
-    "messaging_limit_tier",
-    45,
-    choice("TIER_50:4 TIER_250:30 TIER_2K:30 TIER_10K:20 TIER_100K:8 TIER_UNLIMITED:4 UNTIERED:4")
-  ],
-  ["name_status", 48, choice("APPROVED:80 AVAILABLE_WITHOUT_REVIEW:8 PENDING_REVIEW:8 DECLINED:4")]
-]
+const accountChoices = choices(`
+  account_review_status 5 APPROVED:80 PENDING:8 REJECTED:4 RESTRICTED:4 DEFERRED:4
+  business_verification_status 6 verified:55 not_verified:15 pending:6 pending_need_more_info:3 pending_submission:3 rejected:4 failed:3 expired:3 revoked:2 ineligible:6
+  status 13 ACTIVE:93 DISABLED:5 PENDING_DELETION:2
+  whatsapp_business_manager_messaging_limit 14 TIER_50:5 TIER_250:30 TIER_2K:30 TIER_10K:18 TIER_100K:8 TIER_UNLIMITED:4 UNTIERED:5
+  marketing_messages_lite_api_status 15 ELIGIBLE:40 INELIGIBLE:35 ONBOARDED:25
+  marketing_messages_onboarding_status 16 ONBOARDED:30 NOT_ONBOARDED:60 PENDING:10
+  whatsapp_manager_marketing_messages_max_price_enroll_status 23 ENROLLED:25 NOT_ENROLLED:65 PENDING:10
+`)
+
+// A number's own tier is on the account's ladder, without the "TIER_1K" of older material.
+const phoneChoices = choices(`
+  status 39 CONNECTED:85 PENDING:4 DISCONNECTED:3 FLAGGED:2 RESTRICTED:2 MIGRATED:2 RATE_LIMITED:1 BANNED:1
+  quality_rating 40 GREEN:70 YELLOW:12 RED:5 UNKNOWN:13
+  code_verification_status 41 VERIFIED:82 NOT_VERIFIED:12 EXPIRED:6
+  unified_cert_status 42 APPROVED:84 NAME_PENDING_REVIEW:8 NAME_NOT_APPROVED:4 LIMITED_ACCESS:4
+  host_platform 44 CLOUD_API:85 ON_PREMISE:15
+  platform_type 44 CLOUD_API:85 ON_PREMISE:15
+  messaging_limit_tier 45 TIER_50:4 TIER_250:30 TIER_2K:30 TIER_10K:20 TIER_100K:8 TIER_UNLIMITED:4 UNTIERED:4
+  name_status 48 APPROVED:80 AVAILABLE_WITHOUT_REVIEW:8 PENDING_REVIEW:8 DECLINED:4
+`)
 
 const paymentError = {
   error_code: 141006,
@@ -530,7 +465,7 @@ const normaliseSpecs = (options: Options): ReadonlyArray<BusinessSpec> => {
  * @since 0.1.0
  * @category constructors
  */
-export const make = (options: Options = {}): Dataset => {
+export const make = (options: Options = {}) => {
   const seed = seedOf(options.seed ?? "effect-waba")
   const [t0, t1] = creationTimeRange
   const specs = normaliseSpecs(options)
@@ -656,38 +591,55 @@ export const make = (options: Options = {}): Dataset => {
   return {
     seed,
     businesses,
-    findBusiness: (id) => byId.get(id),
+    findBusiness: (id: string): Business | undefined => byId.get(id),
+    /** `creation_time` (unix seconds) of generated account `index`; never decreases with `index`. */
     creationTime,
+    /** Id of generated account `index`; strictly increases with `index`. */
     accountId,
+    /** The index of a generated account from its id, or `undefined` if the seed generates no such id. */
     indexOfAccount,
-    locateAccount: (id) => {
+    /** Which business an account id belongs to, and its index (none for an id of a runtime addition). */
+    locateAccount: (id: string): { readonly business: Business; readonly index: number | undefined } | undefined => {
       const offset = Number(id) - accountBase
       const business = /^[0-9]{1,16}$/.test(id) && offset >= 0
         ? businesses[Math.floor(offset / accountIdSpan)]
         : undefined
-      if (business === undefined) return undefined
-      const index = indexOfAccount(business, id)
-      if (index !== undefined) return { business, index }
-      return offset - business.index * accountIdSpan >= addedIdOffset ? { business, index: undefined } : undefined
+      const index = business && indexOfAccount(business, id)
+      if (business === undefined || index !== undefined) return business && { business, index }
+      return offset - business.index * accountIdSpan >= addedIdOffset ? { business, index } : undefined
     },
-    field: (business, index, field) => accountValues[field]?.(generated(business, index)) as any,
-    account: (business, index) => accountFields(generated(business, index)),
-    newAccount: (business, serial, time) => {
+    /** One field of generated account `index` as sent on the wire, computed alone. */
+    field: <F extends AccountField>(business: Business, index: number, field: F): Account[F] =>
+      accountValues[field]?.(generated(business, index)) as Account[F],
+    /** Every field of generated account `index`. */
+    account: (business: Business, index: number): Account => accountFields(generated(business, index)),
+    /** The `serial`-th account added to `business` at runtime; its id is above every generated one. */
+    newAccount: (business: Business, serial: number, time: number): Account => {
       const key = addedKeyBase + serial
       const id = String(idBase(business) + addedIdOffset + serial * 1000 + (hash(seed, business.index, key) % 1000))
       return accountFields(accountKey(business, key, () => id, () => time))
     },
+    /** The accounts shared with a business, in `(creation_time, id)` order. */
     shares,
+    /** How many phone numbers generated account `index` has. */
     phoneCount,
+    /** Id of phone number `j` of account `index`; strictly increases with `j`. */
     phoneId,
-    indexOfPhone: (business, index, id) => {
+    /** The index of a generated phone number of account `index` from its id. */
+    indexOfPhone: (business: Business, index: number, id: string): number | undefined => {
       const j = Number(id) - phoneBase(business, index)
       return /^[0-9]+$/.test(id) && j >= 0 && j < phoneCount(business, index) ? j : undefined
     },
+    /** When phone number `j` was last onboarded, unix seconds; never decreases with `j`. */
     onboardedAt,
-    phoneField: (business, index, j, field) => phoneValues[field]?.(generatedPhone(business, index, j)) as any,
-    phoneNumber: (business, index, j) => phoneFields(generatedPhone(business, index, j)),
-    newPhoneNumber: (accountId, country, serial, time) => {
+    /** One field of a generated phone number as sent on the wire. */
+    phoneField: <F extends PhoneField>(business: Business, index: number, j: number, field: F): PhoneNumber[F] =>
+      phoneValues[field]?.(generatedPhone(business, index, j)) as PhoneNumber[F],
+    /** Every field of a generated phone number. */
+    phoneNumber: (business: Business, index: number, j: number): PhoneNumber =>
+      phoneFields(generatedPhone(business, index, j)),
+    /** The `serial`-th phone number added at runtime to account `accountId`, in its country. */
+    newPhoneNumber: (accountId: string, country: string | undefined, serial: number, time: number): PhoneNumber => {
       const key = hash(seed, serial, 50)
       const region = regions.find((candidate) => candidate.country === country) ?? pick(regions, key)
       const id = String(700_000_000_000_000 + serial * 1000 + (key % 1000))

@@ -84,14 +84,14 @@ export const startEmulator = async (options: StartOptions = {}): Promise<Running
     )
   )
   const { app: _, ...members } = emulator
+  const run = (effect: Effect.Effect<unknown>) => Effect.runSync(effect)
   const controls = Object.fromEntries(
     Object.entries(members).map(([key, member]) => [
       key,
       Effect.isEffect(member)
-        ? () => Effect.runSync(member)
+        ? () => run(member)
         : typeof member === "function"
-        ? (...args: Array<never>) =>
-          Effect.runSync((member as (...args: Array<never>) => Effect.Effect<unknown>)(...args))
+        ? (...args: Array<never>) => run((member as (...args: Array<never>) => Effect.Effect<unknown>)(...args))
         : member
     ])
   ) as Controls

@@ -47,24 +47,19 @@ export interface Call {
 }
 
 /** An edge as served. @internal */
-export interface EdgeRoute {
-  readonly edge: GraphEdge.Any
-  readonly fields: ReturnType<typeof Fields.parser>
-  readonly defaultSort: string | undefined
-  /** Whether `x_ascending` and `x.asc` are both accepted (where Meta's material disagrees on the format). */
-  readonly sortAliases: boolean
-}
-
-/** @internal */
 export const route = (
   edge: GraphEdge.Any,
   options: { readonly defaultSort?: string | undefined; readonly sortAliases?: boolean } = {}
-): EdgeRoute => ({
+) => ({
   edge,
   fields: Fields.parser(edge.node, edge.isField),
   defaultSort: options.defaultSort ?? edge.sorts[0],
+  // Whether `x_ascending` and `x.asc` are both taken (where Meta's material disagrees on the format).
   sortAliases: options.sortAliases ?? false
 })
+
+/** @internal */
+export type Route = ReturnType<typeof route>
 
 type Result<A> = Either.Either<A, GraphError.GraphError>
 
@@ -81,35 +76,27 @@ const isDescending = (sort: string | undefined) => sort !== undefined && /(_desc
 const alias = (sort: string) =>
   /\.(asc|desc)$/.test(sort) ? sort.replace(/\.(asc|desc)$/, "_$1ending") : sort.replace(/_(asc|desc)ending$/, ".$1")
 
-const sortOf = ({ defaultSort, edge, sortAliases }: EdgeRoute, raw: string | null, call: Call): Result<boolean> => {
-  if (raw === null) return Either.right(isDescending(defaultSort))
-  let value: unknown = raw.trim()
+const sortOf = ({ defaultSort, edge, sortAliases }: Route, raw: string | null, call: Call) => {
   // Graph also takes a JSON array of sort keys; these edges sort by one key.
-  if (raw.trim().startsWith("[")) {
-    value = Either.getOrUndefined(Either.try(() => JSON.parse(raw) as unknown))
-    value = Array.isArray(value) && value.length === 1 ? value[0] : undefined
-  }
-  if (typeof value === "string" && (edge.sorts.includes(value) || (sortAliases && edge.sorts.includes(alias(value))))) {
-    return Either.right(isDescending(value))
-  }
-  if (call.quirks.ignoreUndocumentedFilters) return Either.right(isDescending(defaultSort))
-  return Either.left(GraphError.invalidParameter(
-    edge.sorts.length === 0
-      ? "param sort is not supported on this edge"
-      : `param sort must be one of {${edge.sorts.join(", ")}}`
-  ))
+  const parsed = raw?.trim().startsWith("[") ? Either.getOrUndefined(Either.try(() => JSON.parse(raw))) : raw?.trim()
+  const value: unknown = Array.isArray(parsed) ? parsed.length === 1 ? parsed[0] : undefined : parsed
+  const sort =
+    typeof value === "string" && (edge.sorts.includes(value) || (sortAliases && edge.sorts.includes(alias(value))))
+      ? value
+      : undefined
+  return sort !== undefined || raw === null || call.quirks.ignoreUndocumentedFilters
+    ? Either.right(isDescending(sort ?? defaultSort))
+    : Either.left(GraphError.invalidParameter(
+      edge.sorts.length === 0
+        ? "param sort is not supported on this edge"
+        : `param sort must be one of {${edge.sorts.join(", ")}}`
+    ))
 }
 
-const cursorAt = (list: Collection, call: Call, descending: boolean, position: number): string => {
-  const item = list.view.itemAt(position)
-  return Cursor.encode(call.seed, {
-    list: list.key,
-    descending,
-    time: list.view.time(item),
-    num: Number(list.view.id(item)),
-    hint: position,
-    mutations: list.view.mutations
-  })
+const cursorAt = ({ key, view }: Collection, call: Call, descending: boolean, position: number) => {
+  const item = view.itemAt(position)
+  const [time, num, mutations] = [view.time(item), Number(view.id(item)), view.mutations]
+  return Cursor.encode(call.seed, { list: key, descending, time, num, hint: position, mutations })
 }
 
 // Where a cursor says to start (after) or end (before), counted in the request's sort order.
@@ -121,39 +108,33 @@ const boundary = (
   raw: string
 ): Result<number> => {
   const cursor = Cursor.decode(call.seed, raw)
-  const view = list.view
+  const { view } = list
   if (
     cursor === undefined || cursor.list !== list.key || cursor.descending !== descending ||
     (call.quirks.staleCursors === "any-change" && cursor.mutations !== view.mutations)
   ) return Either.left(GraphError.invalidCursor())
-  const size = view.size
-  const hinted = cursor.hint < size ? view.itemAt(cursor.hint) : undefined
+  const hinted = cursor.hint < view.size ? view.itemAt(cursor.hint) : undefined
   const position = hinted !== undefined && Number(view.id(hinted)) === cursor.num && view.time(hinted) === cursor.time
     ? cursor.hint
     : view.positionOf(String(cursor.num), cursor.time)
   if (position === undefined) {
     // The element was deleted: the cursor is stale. Past the end of what is left, Graph says so.
     const above = view.rank(cursor.time, cursor.num + 1)
-    const beyond = descending ? above === 0 : above >= size
+    const beyond = descending ? above === 0 : above >= view.size
     return Either.left(beyond ? GraphError.cursorBeyondEnd(direction) : GraphError.invalidCursor())
   }
-  const q = descending ? size - 1 - position : position
+  const q = descending ? view.size - 1 - position : position
   return Either.right(direction === "after" ? q + 1 : q)
 }
 
 const project = (fields: ReadonlyArray<Fields.Field>, list: Collection, item: Item, call: Call) => {
   const out: Record<string, unknown> = {}
   for (const { expansion, name, sub } of fields) {
-    if (expansion !== undefined) {
-      const nested = list.expand(item, name)
-      const connection = nested && expand(nested, expansion, list.view.id(item), call)
-      if (connection !== undefined) out[name] = connection
-      continue
-    }
-    const value = list.read(item, name)
+    const nested = expansion && list.expand(item, name)
+    const value = expansion ? nested && expand(nested, expansion, list.view.id(item), call) : list.read(item, name)
     // Graph leaves absent values out; the null quirk sends them as null, which clients must read as absent.
     if (value === undefined) {
-      if (call.quirks.nullForAbsent && name !== "id") out[name] = null
+      if (call.quirks.nullForAbsent && !expansion && name !== "id") out[name] = null
     } else if (call.quirks.creationTimeAsString && name === "creation_time") out[name] = String(value)
     else out[name] = sub === undefined ? value : Fields.narrow(value, sub)
   }
@@ -164,92 +145,81 @@ const project = (fields: ReadonlyArray<Fields.Field>, list: Collection, item: It
 const expand = (list: Collection, spec: Fields.Expansion, parentId: string, call: Call) => {
   const size = list.view.size
   const limit = Math.min(spec.limit ?? call.defaultLimit ?? spec.edge.defaultLimit, spec.edge.maxLimit)
-  const end = Math.min(limit, size)
   if (size === 0) return call.quirks.emptyExpansions === "omit" ? undefined : { data: [] }
-  const data = Array.from({ length: end }, (_, p) => project(spec.fields, list, list.view.itemAt(p), call))
-  const after = cursorAt(list, call, false, end - 1)
-  const paging: Record<string, unknown> = { cursors: { before: cursorAt(list, call, false, 0), after } }
-  if (size > limit) {
-    const next = new URL(
-      `${call.version === undefined ? "" : `/${call.version}`}/${parentId}/${spec.edge.segment}`,
-      call.url
-    )
-    const token = call.url.searchParams.get("access_token")
-    if (token !== null) next.searchParams.set("access_token", token)
-    if (spec.written !== undefined) next.searchParams.set("fields", GraphFields.render(spec.written))
-    next.searchParams.set("limit", String(limit))
-    next.searchParams.set("after", after)
-    paging.next = next.toString()
-  }
-  return { data, paging }
-}
-
-interface Window {
-  /** The q positions of the items. */
-  readonly found: ReadonlyArray<number>
-  /** The q range the page's cursors point at; absent when there is nothing to point at. */
-  readonly start: number | undefined
-  readonly end: number | undefined
-  readonly hasNext: boolean
-  readonly hasPrevious: boolean
+  const data = Array.from(
+    { length: Math.min(limit, size) },
+    (_, p) => project(spec.fields, list, list.view.itemAt(p), call)
+  )
+  const cursors = { before: cursorAt(list, call, false, 0), after: cursorAt(list, call, false, data.length - 1) }
+  if (size <= limit) return { data, paging: { cursors } }
+  const next = new URL(`${call.version ? `/${call.version}` : ""}/${parentId}/${spec.edge.segment}`, call.url)
+  const token = call.url.searchParams.get("access_token")
+  if (token !== null) next.searchParams.set("access_token", token)
+  if (spec.written !== undefined) next.searchParams.set("fields", GraphFields.render(spec.written))
+  next.searchParams.set("limit", String(limit))
+  next.searchParams.set("after", cursors.after)
+  return { data, paging: { cursors, next: next.toString() } }
 }
 
 /**
- * One page, counted in the request's sort order ("q"). Faithful by default: filters select first, and the
- * page is cut from the matches. With `filterAfterPaging` (Graph's quirk) the page is cut from the unfiltered
- * list, then filtered, so it may be short or empty while more follow.
+ * The q positions (counted in the request's sort order) of one page. Faithful by default: filters select
+ * first, and the page is cut from the matches. With `filterAfterPaging` (Graph's quirk) the page is cut from
+ * the unfiltered list, then filtered, so it may be short or empty while more follow; its cursors point at
+ * the window it was cut from.
  */
 const cut = (
   size: number,
   keeps: (q: number) => boolean,
   runs: ReadonlyArray<readonly [number, number]> | undefined,
-  limit: number,
-  after: number | undefined,
-  before: number | undefined,
-  filterAfterPaging: boolean
-): Window => {
+  { after, before, filterAfterPaging, limit }: {
+    readonly limit: number
+    readonly after: number | undefined
+    readonly before: number | undefined
+    readonly filterAfterPaging: boolean
+  }
+) => {
   if (filterAfterPaging) {
     const start = before !== undefined ? Math.max(0, before - limit) : (after ?? 0)
     const end = before ?? Math.min(size, start + limit)
     const found = Array.from({ length: Math.max(0, end - start) }, (_, k) => start + k).filter(keeps)
-    return size === 0
-      ? { found, start: undefined, end: undefined, hasNext: false, hasPrevious: false }
-      : { found, start, end, hasNext: end < size, hasPrevious: start > 0 }
-  }
-  // The first q from `q` on, in the direction of `step`, that the runs allow.
-  const allowed = (q: number, step: 1 | -1): number => {
-    if (runs === undefined) return q
-    for (const [lo, hi] of step > 0 ? runs : [...runs].reverse()) {
-      if (step > 0 ? hi > q : lo <= q) return step > 0 ? Math.max(q, lo) : Math.min(q, hi - 1)
+    return {
+      found,
+      window: size === 0 ? undefined : [start, end] as const,
+      hasNext: end < size,
+      hasPrevious: start > 0
     }
-    return step > 0 ? size : -1
   }
-  const find = (from: number, step: 1 | -1): number | undefined => {
-    for (let q = allowed(from, step); q >= 0 && q < size; q = allowed(q + step, step)) {
+  // The next q from `q` on, in the direction of `step`, that the runs allow and the clauses keep.
+  const find = (q: number, step: 1 | -1): number | undefined => {
+    while (q >= 0 && q < size) {
+      if (runs !== undefined) {
+        const run = (step > 0 ? runs : [...runs].reverse()).find(([lo, hi]) => step > 0 ? hi > q : lo <= q)
+        if (run === undefined) return undefined
+        q = step > 0 ? Math.max(q, run[0]) : Math.min(q, run[1] - 1)
+      }
       if (keeps(q)) return q
+      q += step
     }
     return undefined
   }
   const found: Array<number> = []
   let q = before !== undefined ? find(before - 1, -1) : find(after ?? 0, 1)
   for (; q !== undefined && found.length < limit; q = before !== undefined ? find(q - 1, -1) : find(q + 1, 1)) {
-    if (before !== undefined) found.unshift(q)
-    else found.push(q)
+    found.push(q)
   }
-  // The search that ended the loop found the next match beyond a full page, if there is one.
-  const start = found[0]
-  const end = found.length === 0 ? undefined : found[found.length - 1]! + 1
+  if (before !== undefined) found.reverse()
+  const window = found.length === 0 ? undefined : [found[0]!, found[found.length - 1]! + 1] as const
+  // The search that ended the loop found the next match past a full page, if there is one.
   return before !== undefined
-    ? { found, start, end, hasPrevious: q !== undefined, hasNext: find(before, 1) !== undefined }
-    : { found, start, end, hasNext: q !== undefined, hasPrevious: find((after ?? 0) - 1, -1) !== undefined }
+    ? { found, window, hasPrevious: q !== undefined, hasNext: find(before, 1) !== undefined }
+    : { found, window, hasNext: q !== undefined, hasPrevious: find((after ?? 0) - 1, -1) !== undefined }
 }
 
 // Clauses on the time the list is sorted by select runs of positions: a comparison with a value changes its
 // truth only where the time crosses that value, so one element per stretch between crossings decides it.
-const timeRuns = (list: Collection, clauses: ReadonlyArray<GraphFilter.WireClause>) => {
-  const timed = clauses.filter((clause) => clause.field === list.sortedBy)
+const timeRuns = ({ sortedBy, view }: Collection, clauses: ReadonlyArray<GraphFilter.WireClause>) => {
+  const timed = clauses.filter((clause) => clause.field === sortedBy)
   if (timed.length === 0) return undefined
-  const view = list.view
   const cuts = [0, view.size]
   for (const x of timed.flatMap((clause) => [clause.value].flat()).map(Number)) {
     cuts.push(view.rank(Math.ceil(x), -Infinity), view.rank(Math.floor(x) + 1, -Infinity))
@@ -264,7 +234,7 @@ const documented = (edge: GraphEdge.Any) =>
   Object.keys(edge.filters).filter((name) => edge.filters[name]!.pushdown.length > 0)
 
 /** One page of an edge: `{ data, paging }`, or the Graph error a real call would get. @internal */
-export const page = (route: EdgeRoute, list: Collection, call: Call): Result<unknown> =>
+export const page = (route: Route, list: Collection, call: Call): Result<unknown> =>
   Either.gen(function*() {
     const { edge } = route
     const params = call.url.searchParams
@@ -284,7 +254,7 @@ export const page = (route: EdgeRoute, list: Collection, call: Call): Result<unk
     const after = afterRaw === null ? undefined : yield* boundary(list, call, descending, "after", afterRaw)
     const before = beforeRaw === null ? undefined : yield* boundary(list, call, descending, "before", beforeRaw)
 
-    const view = list.view
+    const { view } = list
     const size = view.size
     const ascending = (q: number) => descending ? size - 1 - q : q
     const runs = timeRuns(list, clauses)?.map(([lo, hi]) =>
@@ -295,19 +265,10 @@ export const page = (route: EdgeRoute, list: Collection, call: Call): Result<unk
       const value = (field: string) => list.read(item, field) as GraphOperator.Scalar | undefined
       return clauses.every((clause) => GraphOperator.holds(clause.operator, value(clause.field), clause.value))
     }
-    const window = cut(
-      size,
-      keeps,
-      descending ? runs?.reverse() : runs,
-      limit,
-      after,
-      before,
-      call.quirks.filterAfterPaging
-    )
-    const response: Record<string, unknown> = {
-      data: window.found.map((q) => project(fields, list, view.itemAt(ascending(q)), call))
-    }
-    if (window.start === undefined || window.end === undefined) return response
+    const { filterAfterPaging } = call.quirks
+    const page = cut(size, keeps, descending ? runs?.reverse() : runs, { limit, after, before, filterAfterPaging })
+    const data = page.found.map((q) => project(fields, list, view.itemAt(ascending(q)), call))
+    if (page.window === undefined) return { data }
     const link = (direction: "after" | "before", cursor: string) => {
       const next = new URL(call.url.pathname, call.url)
       for (const [key, value] of params) {
@@ -320,23 +281,20 @@ export const page = (route: EdgeRoute, list: Collection, call: Call): Result<unk
       next.searchParams.set(direction, cursor)
       return next.toString()
     }
-    const first = cursorAt(list, call, descending, ascending(window.start))
-    const last = cursorAt(list, call, descending, ascending(window.end - 1))
-    response.paging = {
-      cursors: { before: first, after: last },
-      ...(window.hasPrevious ? { previous: link("before", first) } : {}),
-      ...(window.hasNext ? { next: link("after", last) } : {})
+    const first = cursorAt(list, call, descending, ascending(page.window[0]))
+    const last = cursorAt(list, call, descending, ascending(page.window[1] - 1))
+    return {
+      data,
+      paging: {
+        cursors: { before: first, after: last },
+        ...(page.hasPrevious ? { previous: link("before", first) } : {}),
+        ...(page.hasNext ? { next: link("after", last) } : {})
+      }
     }
-    return response
   })
 
 /** A node read: the node's selected fields, with expanded edges. @internal */
-export const node = (
-  fields: ReturnType<typeof Fields.parser>,
-  list: Collection,
-  item: Item,
-  call: Call
-): Result<unknown> =>
+export const node = (fields: ReturnType<typeof Fields.parser>, list: Collection, item: Item, call: Call) =>
   Either.map(
     fields(call.url.searchParams.get("fields") ?? undefined),
     (selected) => project(selected, list, item, call)
