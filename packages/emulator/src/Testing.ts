@@ -188,6 +188,18 @@ export type ConfigOverrides = Omit<GraphConfig.Options, "accessToken" | "baseUrl
   readonly accessToken?: GraphConfig.Options["accessToken"]
 }
 
+// A GraphClient over `http`, with the given token unless the config names one.
+const graphClient = <R>(
+  config: ConfigOverrides & { readonly baseUrl?: string | undefined },
+  accessToken: string,
+  http: Layer.Layer<HttpClient.HttpClient, never, R>,
+  client = GraphClient.layer
+) =>
+  client.pipe(
+    Layer.provide(GraphConfig.layer({ ...config, accessToken: config.accessToken ?? accessToken })),
+    Layer.provide(http)
+  )
+
 /**
  * A `GraphClient` over a scripted server, with {@link token} unless the config says otherwise, and
  * the client built with `clientOptions` (e.g. a `transformClient` step). The returned `seen` is the
@@ -200,17 +212,9 @@ export const scriptedClient = (
   reply: (seen: Seen, index: number) => Reply,
   config: ConfigOverrides & { readonly baseUrl?: string | undefined } = {},
   clientOptions: GraphClient.Options = {}
-): {
-  readonly seen: ReadonlyArray<Seen>
-  readonly abandoned: { readonly count: number }
-  readonly layer: Layer.Layer<GraphClient.GraphClient, GraphConfig.GraphConfigError>
-} => {
-  const server = scripted(reply)
-  const layer = GraphClient.layerWith(clientOptions).pipe(
-    Layer.provide(GraphConfig.layer({ ...config, accessToken: config.accessToken ?? token })),
-    Layer.provide(server.layer)
-  )
-  return { seen: server.seen, abandoned: server.abandoned, layer }
+) => {
+  const { abandoned, layer, seen } = scripted(reply)
+  return { seen, abandoned, layer: graphClient(config, token, layer, GraphClient.layerWith(clientOptions)) }
 }
 
 /**
@@ -264,11 +268,7 @@ export const inProcess = (
   config: ConfigOverrides = {}
 ): Layer.Layer<GraphClient.GraphClient | Emulator.Emulator, GraphConfig.GraphConfigError> =>
   Layer.unwrapEffect(
-    Effect.map(Emulator.Emulator, (emulator) =>
-      GraphClient.layer.pipe(
-        Layer.provide(GraphConfig.layer({ ...config, accessToken: config.accessToken ?? emulator.token })),
-        Layer.provide(EmulatorHttpClient.layer)
-      ))
+    Effect.map(Emulator.Emulator, (emulator) => graphClient(config, emulator.token, EmulatorHttpClient.layer))
   ).pipe(Layer.provideMerge(Emulator.layer(options)))
 
 /**
@@ -289,14 +289,9 @@ export const overTheWire = (
 > =>
   Layer.unwrapEffect(
     Effect.gen(function*() {
-      const emulator = yield* Emulator.Emulator
+      const { token } = yield* Emulator.Emulator
       const { url } = yield* EmulatorServer.EmulatorServer
-      const client = GraphClient.layer.pipe(
-        Layer.provide(
-          GraphConfig.layer({ ...config, accessToken: config.accessToken ?? emulator.token, baseUrl: url })
-        ),
-        Layer.provide(FetchHttpClient.layer)
-      )
+      const client = graphClient({ ...config, baseUrl: url }, token, FetchHttpClient.layer)
       return governor === undefined ? client : Layer.provide(client, governor)
     })
   ).pipe(Layer.provideMerge(EmulatorServer.layer({ port: 0 })), Layer.provideMerge(Emulator.layer(options)))
@@ -358,17 +353,11 @@ export const managedOracle = (businessId?: string | undefined) =>
         Effect.all([emulator.accounts(id), emulator.clientAccounts(id)]),
         ([owned, shared]): ReadonlyArray<Dataset.Account> => [...owned, ...shared]
       ))
-    const out = new Map<
-      string,
-      { readonly account: Dataset.Account; readonly phoneNumbers: ReadonlyArray<Dataset.PhoneNumber> }
-    >()
+    const out = new Map<string, { account: Dataset.Account; phoneNumbers: ReadonlyArray<Dataset.PhoneNumber> }>()
     for (const account of accounts) {
       if (!out.has(account.id)) out.set(account.id, { account, phoneNumbers: yield* emulator.phoneNumbers(account.id) })
     }
-    return out as ReadonlyMap<
-      string,
-      { readonly account: Dataset.Account; readonly phoneNumbers: ReadonlyArray<Dataset.PhoneNumber> }
-    >
+    return out
   })
 
 /**
@@ -377,9 +366,7 @@ export const managedOracle = (businessId?: string | undefined) =>
  * @since 0.2.0
  * @category oracles
  */
-export const phoneNumbersOracle = (
-  accountId: string
-): Effect.Effect<ReadonlyArray<Dataset.PhoneNumber>, never, Emulator.Emulator> =>
+export const phoneNumbersOracle = (accountId: string) =>
   Effect.flatMap(Emulator.Emulator, (emulator) => emulator.phoneNumbers(accountId))
 
 // -----------------------------------------------------------------------------

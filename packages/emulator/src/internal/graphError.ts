@@ -18,18 +18,16 @@ export class GraphError extends Data.TaggedError("GraphError")<{
   readonly headers?: Readonly<Record<string, string>> | undefined
 }> {}
 
-const make = (type: string) => (status: number, code: number, message: string, more?: Partial<Body>) =>
-  new GraphError({ status, error: { message, type, code, ...more } })
+const make =
+  (type: string) =>
+  (status: number, code: number, message: string, more?: Partial<Body>, headers?: Readonly<Record<string, string>>) =>
+    new GraphError({ status, error: { message, type, code, ...more }, headers })
 const oauth = make("OAuthException")
 const method = make("GraphMethodException")
 
 // Token errors carry the header OAuth 2 asks for.
 const tokenError = (status: number, code: number, message: string, more?: Partial<Body>) =>
-  new GraphError({
-    status,
-    error: { message, type: "OAuthException", code, ...more },
-    headers: { "www-authenticate": `OAuth "Facebook Platform" "invalid_token" "${message}"` }
-  })
+  oauth(status, code, message, more, { "www-authenticate": `OAuth "Facebook Platform" "invalid_token" "${message}"` })
 
 // Graph states session expiry in Pacific time, e.g. "Tuesday, 04-Feb-25 10:00:00 PST".
 const pacific = (epochMillis: number): string => {
@@ -45,10 +43,8 @@ const pacific = (epochMillis: number): string => {
     hourCycle: "h23",
     timeZoneName: "short"
   }).formatToParts(new Date(epochMillis))
-  const get = (type: string) => parts.find((part) => part.type === type)?.value ?? ""
-  return `${get("weekday")}, ${get("day")}-${get("month")}-${get("year")} ${get("hour")}:${get("minute")}:${
-    get("second")
-  } ${get("timeZoneName")}`
+  const p = Object.fromEntries(parts.map(({ type, value }) => [type, value]))
+  return `${p.weekday}, ${p.day}-${p.month}-${p.year} ${p.hour}:${p.minute}:${p.second} ${p.timeZoneName}`
 }
 
 /** @internal */
@@ -153,34 +149,24 @@ export const legacy = (e: GraphError): GraphError => {
 }
 
 /** Code 100 for a `filtering` value a strict Graph refuses, worded per refusal. @internal */
-export const filteringRefused = (refusal: GraphFilter.WireRefusal, documented: ReadonlyArray<string>) => {
-  switch (refusal._tag) {
-    case "NotAnArray":
-      return invalidParameter("param filtering must be an array.")
-    case "BadClause":
-      return invalidParameter(`param filtering[${refusal.index}] must be an object with field, operator and value.`)
-    case "UnknownOperator":
-      return invalidParameter(
-        `param filtering[${refusal.index}][operator] must be one of the following values: ${
-          GraphOperator.GraphOperator.literals.join(", ")
-        }.`
-      )
-    case "UnknownField":
-      return invalidParameter(
-        `Filtering field ${refusal.field} is invalid. Valid fields are: ${documented.join(", ") || "(none)"}.`
-      )
-    case "UnsupportedOperator":
-      return invalidParameter(
-        `Operator ${refusal.operator} is not supported for filtering field ${refusal.field}. Supported operators: ${
-          refusal.supported.join(", ")
-        }.`
-      )
-    case "BadValue":
-      return invalidParameter(
-        `Invalid value for filtering field ${refusal.field} with operator ${refusal.operator}: expected ${refusal.expected}.`
-      )
-  }
-}
+export const filteringRefused = (r: GraphFilter.WireRefusal, documented: ReadonlyArray<string>) =>
+  invalidParameter(
+    r._tag === "NotAnArray"
+      ? "param filtering must be an array."
+      : r._tag === "BadClause"
+      ? `param filtering[${r.index}] must be an object with field, operator and value.`
+      : r._tag === "UnknownOperator"
+      ? `param filtering[${r.index}][operator] must be one of the following values: ${
+        GraphOperator.GraphOperator.literals.join(", ")
+      }.`
+      : r._tag === "UnknownField"
+      ? `Filtering field ${r.field} is invalid. Valid fields are: ${documented.join(", ") || "(none)"}.`
+      : r._tag === "UnsupportedOperator"
+      ? `Operator ${r.operator} is not supported for filtering field ${r.field}. Supported operators: ${
+        r.supported.join(", ")
+      }.`
+      : `Invalid value for filtering field ${r.field} with operator ${r.operator}: expected ${r.expected}.`
+  )
 
 /** Code 100 for a `fields` value that does not parse. @internal */
 export const fieldsSyntax = (error: GraphFields.SyntaxError, raw: string) =>

@@ -56,13 +56,8 @@ export class ListView {
     return this.source.count - this.deleted.length + this.added.length
   }
 
-  time(item: Item): number {
-    return typeof item === "number" ? this.source.time(item) : item.time
-  }
-
-  id(item: Item): string {
-    return typeof item === "number" ? this.source.id(item) : item.id
-  }
+  readonly time = (item: Item): number => typeof item === "number" ? this.source.time(item) : item.time
+  readonly id = (item: Item): string => typeof item === "number" ? this.source.id(item) : item.id
 
   /** How many elements sort before the key `(time, num)`: the position it has, or would have. */
   rank(time: number, num: number): number {

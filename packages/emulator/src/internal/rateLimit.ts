@@ -18,41 +18,33 @@ export interface Limits {
   readonly accountUseCaseTypes: ReadonlyArray<string>
 }
 
-class Window {
-  private readonly times: Array<number> = []
-
-  constructor(readonly budget: number, readonly windowMs: number) {}
-
-  usage(now: number) {
-    const first = this.times.findIndex((time) => time > now - this.windowMs)
-    if (first !== 0) this.times.splice(0, first < 0 ? this.times.length : first)
-    const calls = this.times.length
-    const over = calls - this.budget
-    return {
-      calls,
-      percent: Math.min(100, Math.floor(calls * 100 / this.budget)),
-      // Access returns once enough of the oldest calls have left the window to bring the count under budget.
-      regainMs: over < 0 ? 0 : Math.max(1, this.times[over]! + this.windowMs - now)
-    }
-  }
-
-  record(now: number): void {
-    this.times.push(now)
+// The times of the calls in one window, oldest first, and what they add up to now.
+const usage = (times: Array<number>, budget: number, windowMs: number, now: number) => {
+  const first = times.findIndex((time) => time > now - windowMs)
+  times.splice(0, first < 0 ? times.length : first)
+  const over = times.length - budget
+  return {
+    calls: times.length,
+    percent: Math.min(100, Math.floor(times.length * 100 / budget)),
+    // Access returns once enough of the oldest calls have left the window to bring the count under budget.
+    regainMs: over < 0 ? 0 : Math.max(1, times[over]! + windowMs - now)
   }
 }
 
 /** @internal */
 export class Budgets {
-  private windows = new Map<string, Window>()
-  private app: Window
+  private readonly windows = new Map<string, Array<number>>()
 
-  constructor(readonly limits: Limits) {
-    this.app = new Window(limits.appCalls, limits.windowMs)
-  }
+  constructor(readonly limits: Limits) {}
 
   reset(): void {
     this.windows.clear()
-    this.app = new Window(this.limits.appCalls, this.limits.windowMs)
+  }
+
+  private window(key: string): Array<number> {
+    const times = this.windows.get(key) ?? []
+    this.windows.set(key, times)
+    return times
   }
 
   /**
@@ -60,47 +52,44 @@ export class Budgets {
    * send, and the refusal when either budget is spent.
    */
   spend(key: string, isAccount: boolean, now: number) {
-    const limits = this.limits
-    let window = this.windows.get(key)
-    if (window === undefined) {
-      window = new Window(isAccount ? limits.accountCalls : limits.businessCalls, limits.windowMs)
-      this.windows.set(key, window)
-    }
-    const error = window.usage(now).regainMs > 0
+    const { appCalls, usageHeadersFrom, windowMs, ...limits } = this.limits
+    // The app's window is kept under the empty key, which names no business or account.
+    const [own, app] = [this.window(key), this.window("")]
+    const budget = isAccount ? limits.accountCalls : limits.businessCalls
+    const error = usage(own, budget, windowMs, now).regainMs > 0
       ? GraphError.tooManyBusinessCalls()
-      : this.app.usage(now).regainMs > 0
+      : usage(app, appCalls, windowMs, now).regainMs > 0
       ? GraphError.tooManyAppCalls()
       : undefined
     if (error === undefined) {
-      window.record(now)
-      this.app.record(now)
+      own.push(now)
+      app.push(now)
     }
-    const own = window.usage(now)
-    const app = this.app.usage(now)
+    const [mine, all] = [usage(own, budget, windowMs, now), usage(app, appCalls, windowMs, now)]
     const headers: Record<string, string> = {}
     // Meta sends the usage headers only once enough calls have been made; a refusal always carries them.
-    if (error !== undefined || own.calls >= limits.usageHeadersFrom) {
+    if (error !== undefined || mine.calls >= usageHeadersFrom) {
       const types = isAccount ? limits.accountUseCaseTypes : limits.businessUseCaseTypes
       // The first type is the budget these reads spend; others (messaging) carry their own, lower figures.
       const entries = types.map((type, k): typeof GraphUsage.BusinessUseCaseEntry.Encoded => {
-        const percent = k === 0 ? own.percent : Math.floor(own.percent / 4)
+        const percent = k === 0 ? mine.percent : Math.floor(mine.percent / 4)
         return {
           type,
           call_count: percent,
           total_cputime: Math.floor(percent / 4),
           total_time: Math.floor(percent / 3),
-          estimated_time_to_regain_access: k === 0 ? Math.ceil(own.regainMs / 60_000) : 0
+          estimated_time_to_regain_access: k === 0 ? Math.ceil(mine.regainMs / 60_000) : 0
         }
       })
       headers["x-business-use-case-usage"] = JSON.stringify({ [key]: entries })
     }
-    if (error !== undefined || app.calls >= limits.usageHeadersFrom) {
-      const usage: typeof GraphUsage.AppUsage.Encoded = {
-        call_count: app.percent,
-        total_cputime: Math.floor(app.percent / 4),
-        total_time: Math.floor(app.percent / 3)
+    if (error !== undefined || all.calls >= usageHeadersFrom) {
+      const figures: typeof GraphUsage.AppUsage.Encoded = {
+        call_count: all.percent,
+        total_cputime: Math.floor(all.percent / 4),
+        total_time: Math.floor(all.percent / 3)
       }
-      headers["x-app-usage"] = JSON.stringify(usage)
+      headers["x-app-usage"] = JSON.stringify(figures)
     }
     return { headers, error }
   }

@@ -22,9 +22,8 @@ export interface Account {
 }
 
 const accountFields = WhatsAppBusinessAccount.node.fieldNames
-const phoneFields = PhoneNumber.node.fieldNames
 
-// An element of a list with every field that has a value.
+// An element with every field that has a value, in the fields' order.
 const record = <A>(list: Collection, item: Item, fields: ReadonlyArray<string>): A =>
   Object.fromEntries(fields.flatMap((field) => {
     const value = list.read(item, field)
@@ -35,126 +34,113 @@ const record = <A>(list: Collection, item: Item, fields: ReadonlyArray<string>):
 const records = <A>(list: Collection, fields: ReadonlyArray<string>): Array<A> =>
   Array.from({ length: list.view.size }, (_, p) => record<A>(list, list.view.itemAt(p), fields))
 
+const refuse = (what: string, missing: ReadonlyArray<string>) => {
+  if (missing.length > 0) throw new RangeError(`${what} ${missing.join(", ")}`)
+}
+
+const counted = (n: number, what: string) => {
+  if (!Number.isInteger(n) || n < 0) throw new RangeError(`Cannot add ${n} ${what}`)
+  return n
+}
+
 /** @internal */
 export class World {
-  private readonly owned = new Map<Dataset.Business, ListView>()
-  private readonly clients = new Map<Dataset.Business, ListView>()
+  private readonly owned = new Map<Dataset.Business, Collection>()
+  private readonly clients = new Map<Dataset.Business, Collection>()
   // Only changed phone lists are kept: an expansion over millions of accounts must not grow memory.
-  private readonly phones = new Map<string, ListView>()
+  private readonly phones = new Map<string, Collection>()
   private readonly accountSerials = new Map<Dataset.Business, number>()
   private phoneSerial = 0
 
   constructor(readonly dataset: Dataset.Dataset) {}
 
-  private ownedView(business: Dataset.Business): ListView {
+  /** A business's owned accounts. */
+  ownedList(business: Dataset.Business): Collection {
     const { dataset } = this
-    const view = this.owned.get(business) ?? new ListView({
-      count: business.accounts,
-      time: (i) => dataset.creationTime(business, i),
-      id: (i) => dataset.accountId(business, i),
-      indexOf: (id) => dataset.indexOfAccount(business, id)
-    })
-    this.owned.set(business, view)
-    return view
+    const list = this.owned.get(business) ?? {
+      key: `o${business.id}`,
+      view: new ListView({
+        count: business.accounts,
+        time: (i) => dataset.creationTime(business, i),
+        id: (i) => dataset.accountId(business, i),
+        indexOf: (id) => dataset.indexOfAccount(business, id)
+      }),
+      read: (item: Item, field: string) =>
+        typeof item === "number" ? dataset.field(business, item, field as Dataset.AccountField) : item.record[field],
+      expand: (item: Item, field: string) =>
+        field === "phone_numbers" ? this.phoneList(this.accountOf(business, item)) : undefined,
+      sortedBy: "creation_time"
+    }
+    this.owned.set(business, list)
+    return list
   }
 
-  private clientView(business: Dataset.Business): ListView {
-    let view = this.clients.get(business)
-    if (view === undefined) {
-      const shares = this.dataset.shares(business)
-      const positions = new Map(shares.map((share, k) => [share.id, k]))
-      view = new ListView({
+  /** The accounts shared with a business, with what it may do with each. */
+  clientList(business: Dataset.Business): Collection {
+    const cached = this.clients.get(business)
+    if (cached !== undefined) return cached
+    const shares = this.dataset.shares(business)
+    const positions = new Map(shares.map((share, k) => [share.id, k]))
+    const share = (item: Item) => shares[item as number]!
+    const list: Collection = {
+      key: `c${business.id}`,
+      view: new ListView({
         count: shares.length,
         time: (k) => shares[k]!.creationTime,
         id: (k) => shares[k]!.id,
         indexOf: (id) => positions.get(id)
-      })
-      // Accounts deleted before this list was first read are gone from it too.
-      const gone = shares.filter((share) => this.ownedView(share.owner).find(share.id) === undefined)
-      if (gone.length > 0) view.delete(gone.map((share) => share.id))
-      view.mutations = 0
-      this.clients.set(business, view)
+      }),
+      read: (item, field) =>
+        field === "permitted_tasks"
+          ? share(item).permittedTasks
+          : this.ownedList(share(item).owner).read(share(item).index, field),
+      expand: (item, field) => this.ownedList(share(item).owner).expand(share(item).index, field),
+      sortedBy: "creation_time"
     }
-    return view
+    // Accounts deleted before this list was first read are gone from it too.
+    const gone = shares.filter((share) => this.ownedList(share.owner).view.find(share.id) === undefined)
+    if (gone.length > 0) list.view.delete(gone.map((share) => share.id))
+    list.view.mutations = 0
+    this.clients.set(business, list)
+    return list
   }
 
-  private phoneView({ business, id, item }: Account): ListView {
+  /** An account's phone numbers. */
+  phoneList({ business, id, item }: Account): Collection {
     const { dataset } = this
-    return this.phones.get(id) ?? new ListView(
-      typeof item === "number"
-        ? {
-          count: dataset.phoneCount(business, item),
-          time: (j) => dataset.onboardedAt(business, item, j),
-          id: (j) => dataset.phoneId(business, item, j),
-          indexOf: (phone) => dataset.indexOfPhone(business, item, phone)
-        }
-        : { count: 0, time: () => 0, id: () => "", indexOf: () => undefined }
-    )
-  }
-
-  private field(business: Dataset.Business, item: Item, field: string): unknown {
-    return typeof item === "number"
-      ? this.dataset.field(business, item, field as Dataset.AccountField)
-      : item.record[field]
+    const generated = typeof item === "number"
+    return this.phones.get(id) ?? {
+      key: `p${id}`,
+      view: new ListView({
+        count: generated ? dataset.phoneCount(business, item) : 0,
+        time: (j) => dataset.onboardedAt(business, item as number, j),
+        id: (j) => dataset.phoneId(business, item as number, j),
+        indexOf: (phone) => generated ? dataset.indexOfPhone(business, item, phone) : undefined
+      }),
+      read: (phone, field) =>
+        typeof phone === "number"
+          ? dataset.phoneField(business, item as number, phone, field as Dataset.PhoneField)
+          : phone.record[field],
+      expand: () => undefined,
+      sortedBy: undefined
+    }
   }
 
   private accountOf(business: Dataset.Business, item: Item): Account {
     return { business, item, id: typeof item === "number" ? this.dataset.accountId(business, item) : item.id }
   }
 
-  /** A business's owned accounts. */
-  ownedList(business: Dataset.Business): Collection {
-    return {
-      key: `o${business.id}`,
-      view: this.ownedView(business),
-      read: (item, field) => this.field(business, item, field),
-      expand: (item, field) => field === "phone_numbers" ? this.phoneList(this.accountOf(business, item)) : undefined,
-      sortedBy: "creation_time"
-    }
-  }
-
-  /** The accounts shared with a business, with what it may do with each. */
-  clientList(business: Dataset.Business): Collection {
-    const shares = this.dataset.shares(business)
-    const share = (item: Item) => shares[item as number]!
-    return {
-      key: `c${business.id}`,
-      view: this.clientView(business),
-      read: (item, field) =>
-        field === "permitted_tasks"
-          ? share(item).permittedTasks
-          : this.field(share(item).owner, share(item).index, field),
-      expand: (item, field) =>
-        field === "phone_numbers" ? this.phoneList(this.accountOf(share(item).owner, share(item).index)) : undefined,
-      sortedBy: "creation_time"
-    }
-  }
-
-  /** An account's phone numbers. */
-  phoneList(account: Account): Collection {
-    return {
-      key: `p${account.id}`,
-      view: this.phoneView(account),
-      read: (phone, field) =>
-        typeof phone !== "number"
-          ? phone.record[field]
-          : this.dataset.phoneField(account.business, account.item as number, phone, field as Dataset.PhoneField),
-      expand: () => undefined,
-      sortedBy: undefined
-    }
-  }
-
   /** A live account by id. */
   account(id: string): Account | undefined {
     const business = this.dataset.locateAccount(id)?.business
-    const item = business && this.ownedView(business).find(id)
+    const item = business && this.ownedList(business).view.find(id)
     return item === undefined ? undefined : { business: business!, item, id }
   }
 
   /** The businesses that may read an account: its owner and those it is shared with. */
   readers(account: Account): ReadonlyArray<string> {
     const shared = this.dataset.businesses.filter((business) =>
-      business.clientAccounts > 0 && this.clientView(business).find(account.id) !== undefined
+      business.clientAccounts > 0 && this.clientList(business).view.find(account.id) !== undefined
     )
     return [account.business.id, ...shared.map((business) => business.id)]
   }
@@ -187,7 +173,7 @@ export class World {
   }
 
   phoneNumbers(accountId: string): ReadonlyArray<Dataset.PhoneNumber> {
-    return records(this.phoneList(this.live(accountId)), phoneFields)
+    return records(this.phoneList(this.live(accountId)), PhoneNumber.node.fieldNames)
   }
 
   addAccounts(businessId: string, count: number, time: number): ReadonlyArray<Dataset.Account> {
@@ -198,14 +184,14 @@ export class World {
       (_, k) => this.dataset.newAccount(business, serial + k + 1, time)
     )
     this.accountSerials.set(business, serial + count)
-    this.ownedView(business).add(accounts.map((record) => ({ id: record.id, time, record })))
+    this.ownedList(business).view.add(accounts.map((record) => ({ id: record.id, time, record })))
     return accounts
   }
 
   /** Deletes accounts (all or none) from their owner, every client list, and with their phone numbers. */
   deleteAccounts(businessId: string, ids: ReadonlyArray<string>): void {
-    refuseMissing(`Business ${businessId} owns no account`, this.ownedView(this.business(businessId)).delete(ids))
-    for (const view of this.clients.values()) {
+    refuse(`Business ${businessId} owns no account`, this.ownedList(this.business(businessId)).view.delete(ids))
+    for (const { view } of this.clients.values()) {
       const shared = ids.filter((id) => view.find(id) !== undefined)
       if (shared.length > 0) view.delete(shared)
     }
@@ -214,29 +200,20 @@ export class World {
 
   addPhoneNumbers(accountId: string, count: number, time: number): ReadonlyArray<Dataset.PhoneNumber> {
     const account = this.live(accountId)
-    const country = this.field(account.business, account.item, "country") as string | undefined
+    const country = this.ownedList(account.business).read(account.item, "country") as string | undefined
     const numbers = Array.from(
       { length: counted(count, "phone numbers") },
       () => this.dataset.newPhoneNumber(accountId, country, ++this.phoneSerial, time)
     )
-    const view = this.phoneView(account)
-    view.add(numbers.map((record) => ({ id: record.id, time, record })))
-    this.phones.set(accountId, view)
+    const list = this.phoneList(account)
+    list.view.add(numbers.map((record) => ({ id: record.id, time, record })))
+    this.phones.set(accountId, list)
     return numbers
   }
 
   deletePhoneNumbers(accountId: string, ids: ReadonlyArray<string>): void {
-    const view = this.phoneView(this.live(accountId))
-    refuseMissing(`Account ${accountId} has no phone number`, view.delete(ids))
-    this.phones.set(accountId, view)
+    const list = this.phoneList(this.live(accountId))
+    refuse(`Account ${accountId} has no phone number`, list.view.delete(ids))
+    this.phones.set(accountId, list)
   }
-}
-
-const counted = (n: number, what: string) => {
-  if (!Number.isInteger(n) || n < 0) throw new RangeError(`Cannot add ${n} ${what}`)
-  return n
-}
-
-const refuseMissing = (what: string, missing: ReadonlyArray<string>) => {
-  if (missing.length > 0) throw new RangeError(`${what} ${missing.join(", ")}`)
 }
