@@ -54,13 +54,10 @@ export const missingToken = () => tokenError(400, 104, "An access token is requi
 export const invalidToken = () => tokenError(401, 190, "Invalid OAuth access token - Cannot parse access token")
 
 /** @internal */
-export const expiredToken = (expiredAt: number, now: number) =>
-  tokenError(
-    401,
-    190,
-    `Error validating access token: Session has expired on ${pacific(expiredAt)}. The current time is ${pacific(now)}.`,
-    { error_subcode: 463 }
-  )
+export const expiredToken = (expiredAt: number, now: number) => {
+  const expiry = `Session has expired on ${pacific(expiredAt)}. The current time is ${pacific(now)}.`
+  return tokenError(401, 190, `Error validating access token: ${expiry}`, { error_subcode: 463 })
+}
 
 /** @internal */
 export const permissionDenied = () =>
