@@ -2,7 +2,7 @@
  * The emulator: a stateful stand-in for Graph's WhatsApp Business Management reads — the owned and client
  * account edges of a business, the account node (`GET /{waba-id}`) and its phone numbers, with field
  * expansion — holding the data set, the tokens, the rate-limit budgets, the fault rules, the clock and the
- * request log. It serves the client's own edge and node declarations (see {@link EmulatorEdges}).
+ * request log. It serves the client's own edge and node declarations (`OwnedAccounts.edge`, …).
  *
  * It is one `HttpApp` (`app`), served by a transport: {@link EmulatorHttpClient} (in-process, no sockets)
  * or {@link EmulatorServer} (a real HTTP server on loopback). Both share this one service, so a test can

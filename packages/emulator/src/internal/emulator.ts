@@ -56,6 +56,9 @@ export class Transport extends Context.Reference<Transport>()("@effect-waba/emul
 
 const json = "application/json; charset=UTF-8"
 
+const reply = (body: string, status: number, contentType = json, headers: Readonly<Record<string, string>> = {}) =>
+  Effect.succeed(HttpServerResponse.text(body, { status, contentType, headers }))
+
 const htmlErrorPage = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Error</title></head>" +
   "<body><h1>Sorry, something went wrong.</h1><p>We're working on it and we'll get it fixed as soon as we can.</p>" +
   "</body></html>\n"
@@ -186,7 +189,8 @@ export const make = (options: Emulator.Options): Emulator.EmulatorService => {
       : Either.right({ id: business!.id, name: business!.name })
     const headers = spent?.headers ?? {}
     return yield* Either.match(body, {
-      onLeft: (e) => new GraphError.GraphError({ ...e, headers: { ...headers, ...e.headers } }),
+      onLeft: (e) =>
+        new GraphError.GraphError({ status: e.status, error: e.error, headers: { ...headers, ...e.headers } }),
       onRight: (value) => Effect.succeed(HttpServerResponse.text(JSON.stringify(value), { headers, contentType: json }))
     })
   })
@@ -224,7 +228,7 @@ export const make = (options: Emulator.Options): Emulator.EmulatorService => {
     }
     logged++
     log.push(entry)
-    // Trimmed in batches, so that a long run does not pay a shift per request.
+    // `requests` returns the newest `requestLogLimit` entries; older ones are dropped in batches.
     if (log.length > logLimit * 2) log = log.slice(-logLimit)
     injections.push(...decision.kinds.map((kind) => ({ request: number, kind })))
 
@@ -237,29 +241,19 @@ export const make = (options: Emulator.Options): Emulator.EmulatorService => {
       HttpServerRequest.HttpServerRequest
     > = fault?.kind === "httpError"
       ? fault.body === "empty"
-        ? Effect.succeed(
-          HttpServerResponse.text("", { status: fault.status, contentType: "text/plain; charset=UTF-8" })
-        )
+        ? reply("", fault.status, "text/plain; charset=UTF-8")
         : GraphError.injected(fault.status === 500 ? 1 : 2, fault.status)
       : fault?.kind === "graphError"
       ? GraphError.injected(fault.code)
       : fault?.kind === "nonJson"
-      ? Effect.succeed(
-        HttpServerResponse.text(htmlErrorPage, {
-          status: fault.status ?? 200,
-          contentType: "text/html; charset=\"utf-8\""
-        })
-      )
+      ? reply(htmlErrorPage, fault.status ?? 200, "text/html; charset=\"utf-8\"")
       : router
     const response = yield* answer.pipe(
       Effect.catchTag("RouteNotFound", () => GraphError.unknownPath(url.pathname)),
       Effect.catchTag("GraphError", (raw) => {
         const e = quirks.legacyStatuses ? GraphError.legacy(raw) : raw
         entry.errorCode = Number(e.error.code)
-        const body = JSON.stringify({ error: { ...e.error, fbtrace_id: traceId } })
-        return Effect.succeed(
-          HttpServerResponse.text(body, { status: e.status, headers: e.headers ?? {}, contentType: json })
-        )
+        return reply(JSON.stringify({ error: { ...e.error, fbtrace_id: traceId } }), e.status, json, e.headers)
       })
     )
     entry.status = response.status
