@@ -62,26 +62,15 @@ const check = (
 
 /**
  * Reads `fields` for a node (with an edge's extra fields): absent, it selects the node's default fields.
- * Memoised per text, as a read pages with the same `fields` on every request.
  *
  * @internal
  */
-export const parser = (node: GraphNode.Any, isField: (name: string) => boolean = node.isField) => {
-  const memo = new Map<string | undefined, Checked>()
-  return (raw: string | undefined): Checked => {
-    let result = memo.get(raw)
-    if (result === undefined) {
-      const parsed = raw === undefined ? Either.right(undefined) : GraphFields.parse(raw)
-      result = Either.isLeft(parsed)
-        ? Either.left(GraphError.fieldsSyntax(parsed.left, raw!))
-        : check(node, isField, parsed.right)
-      // Bounded: a client sending endless variants must not grow it.
-      if (memo.size >= 256) memo.clear()
-      memo.set(raw, result)
-    }
-    return result
-  }
-}
+export const parser =
+  (node: GraphNode.Any, isField: (name: string) => boolean = node.isField) => (raw: string | undefined): Checked =>
+    raw === undefined ? check(node, isField) : GraphFields.parse(raw).pipe(
+      Either.mapLeft((error) => GraphError.fieldsSyntax(error, raw)),
+      Either.flatMap((selections) => check(node, isField, selections))
+    )
 
 /** Keeps the selected sub-fields of an object value (or of each element of a list). @internal */
 export const narrow = (value: unknown, sub: ReadonlyArray<GraphFields.Selection>): unknown => {
