@@ -23,10 +23,6 @@
  *
  * @since 0.2.0
  */
-export {
-  /** The operators Graph's filtering knows; the same as `GraphOperator.GraphOperator`. */
-  GraphOperator
-} from "./GraphOperator.js"
 export * from "./internal/filterClause.js"
 export * from "./internal/filterPlan.js"
 export * from "./internal/filterSchema.js"

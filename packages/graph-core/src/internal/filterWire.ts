@@ -108,14 +108,3 @@ export const parseWire = (
   }
   return Either.right(out)
 }
-
-/**
- * Whether a field value as a server stores it satisfies a clause {@link parseWire} accepted: the meaning
- * `GraphOperator.holds` gives it.
- *
- * @deprecated Use `GraphOperator.holds(clause.operator, value, clause.value)`.
- * @since 0.2.0
- * @category server
- */
-export const matchesWire = (clause: WireClause, value: unknown): boolean =>
-  GraphOperator.holds(clause.operator, value as GraphOperator.Scalar, clause.value)
