@@ -34,19 +34,6 @@ const attributes = (outcome: Outcome, error?: string) =>
     "graph.retry_count": outcome.attempts === undefined ? undefined : Math.max(0, outcome.attempts - 1)
   })
 
-/**
- * `Effect.withSpan` with its name and attributes built when the span is (for `internal/paging.ts`).
- *
- * @internal
- */
-export const spanned =
-  (span: () => { readonly name: string; readonly attributes: Record<string, unknown> }) =>
-  <A, E, R>(effect: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
-    Effect.suspend(() => {
-      const { attributes, name } = span()
-      return Effect.withSpan(effect, name, { attributes, captureStackTrace: false })
-    })
-
 /** @internal */
 export const make = (settings: GraphConfig.Settings) => {
   let warned = false
