@@ -1,70 +1,51 @@
-/**
- * `waba account [waba-id]`: one WhatsApp Business Account node. What it does lives in
- * `internal/accountRun.ts`, loaded only when it runs.
- *
- * @since 0.3.0
- */
-import * as Args from "@effect/cli/Args"
-import type * as Command from "@effect/cli/Command"
-import * as Options from "@effect/cli/Options"
-import { expandChoices } from "./AccountsCommand.js"
-import * as CliOptions from "./CliOptions.js"
-import * as ConnectionOptions from "./ConnectionOptions.js"
-import * as PagingOptions from "./PagingOptions.js"
+/** What `waba account` does: read one WhatsApp Business Account node and write it as a one-row listing. */
+import * as WhatsAppBusinessAccount from "@effect-waba/waba/WhatsAppBusinessAccount"
+import * as Effect from "effect/Effect"
+import * as Option from "effect/Option"
+import * as Stream from "effect/Stream"
+import type * as CommandError from "./CommandError.js"
+import type { AccountInput } from "./CommandLine.js"
+import type * as Format from "./Format.js"
+import * as GraphTarget from "./GraphTarget.js"
+import * as Listing from "./Listing.js"
+import * as Noun from "./Noun.js"
+import * as ReadInput from "./ReadInput.js"
+import { UsageError } from "./UsageError.js"
 
-/**
- * @since 0.3.0
- * @category constants
- */
-export const name = "account"
-
-/**
- * @since 0.3.0
- * @category constants
- */
-export const description = "Read one WhatsApp Business Account, optionally with its phone numbers. Without a " +
-  "token, reads a demo account from an embedded emulator."
-
-const expand = CliOptions.choice("expand", expandChoices)
-
-/**
- * @since 0.3.0
- * @category options
- */
-export const options = {
-  wabaId: Args.text({ name: "waba-id" }).pipe(
-    Args.withDescription("The WhatsApp Business Account to read (numeric). Optional in demo mode."),
-    Args.optional
-  ),
-  fields: Options.text("fields").pipe(
-    Options.withPseudoName("FIELD,..."),
-    Options.withDescription("Comma-separated fields to read, e.g. name,status,health_status. Default: Graph's."),
-    Options.optional
-  ),
-  expand: expand.options.pipe(
-    Options.withDescription("Read the account's phone numbers too (every page of them)."),
-    Options.optional
-  ),
-  format: PagingOptions.format.options,
-  ...ConnectionOptions.options
-}
-
-/**
- * The options whose values @effect/cli checks, for error messages that name them.
- *
- * @since 0.3.0
- * @category options
- */
-export const checks: ReadonlyArray<CliOptions.Check> = [
-  PagingOptions.format.check,
-  expand.check,
-  ...ConnectionOptions.checks
-]
-
-/**
- * The parsed command line.
- *
- * @since 0.3.0
- * @category models
- */
-export type Input = Command.Command.ParseConfig<typeof options>
+export const run = (input: AccountInput): Effect.Effect<void, CommandError.CommandError, Listing.Requires> =>
+  Effect.gen(function*() {
+    const fields = yield* ReadInput.checked(
+      ReadInput.fields(input.fields, WhatsAppBusinessAccount.fields),
+      Option.toArray(input.wabaId),
+      "account"
+    )
+    const expand = Option.isSome(input.expand)
+    const options: WhatsAppBusinessAccount.GetOptions<ReadonlyArray<WhatsAppBusinessAccount.Field>, never, any> = {
+      fields,
+      expand: expand ? { phone_numbers: {} } : undefined
+    }
+    const target = yield* GraphTarget.resolve(input, {
+      id: input.wabaId,
+      missingId: new UsageError({
+        message: "Name the WhatsApp Business Account to read: waba account <waba-id>.",
+        hint: "waba accounts <business-id> lists the account ids of a business."
+      }),
+      check: (id) => WhatsAppBusinessAccount.validate(id, options),
+      demo: GraphTarget.demoAccount("reading")
+    })
+    yield* Listing.run({
+      target,
+      pages: Stream.fromEffect(WhatsAppBusinessAccount.get(target.id, options)).pipe(
+        Stream.map((node) => ({ number: 1, nextAfter: undefined, node: node as Format.Row }))
+      ),
+      rows: (page) => [page.node],
+      format: input.format,
+      columns: [
+        ...ReadInput.columns(fields, WhatsAppBusinessAccount.defaultFields),
+        ...(expand ? ["phone_numbers"] : [])
+      ],
+      noun: Noun.accounts,
+      max: undefined,
+      after: undefined
+    })
+  })

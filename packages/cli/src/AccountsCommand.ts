@@ -1,136 +1,196 @@
 /**
- * `waba accounts [business-id]`: what it takes. The command itself is assembled in `Commands`; what it
- * does lives in `internal/accountsRun.ts`, loaded only when it runs (so `--help` stays quick).
- *
- * @since 0.2.0
+ * What `waba accounts` does: check the request, find the target (Graph or the demo), list the pages of one
+ * edge, or fan out over several businesses and both edges, merging accounts by id.
  */
-import * as Args from "@effect/cli/Args"
-import type * as Command from "@effect/cli/Command"
-import * as Options from "@effect/cli/Options"
-import * as CliOptions from "./CliOptions.js"
-import * as ConnectionOptions from "./ConnectionOptions.js"
-import * as PagingOptions from "./PagingOptions.js"
+import type { GraphClient } from "@effect-waba/graph-core/GraphClient"
+import * as ClientAccounts from "@effect-waba/waba/ClientAccounts"
+import type * as Filter from "@effect-waba/waba/Filter"
+import * as ManagedAccounts from "@effect-waba/waba/ManagedAccounts"
+import * as OwnedAccounts from "@effect-waba/waba/OwnedAccounts"
+import * as WhatsAppBusinessAccount from "@effect-waba/waba/WhatsAppBusinessAccount"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Option from "effect/Option"
+import * as Stream from "effect/Stream"
+import * as CommandError from "./CommandError.js"
+import type { AccountsInput } from "./CommandLine.js"
+import * as ErrorReport from "./ErrorReport.js"
+import * as FilterSyntax from "./FilterSyntax.js"
+import type * as Format from "./Format.js"
+import * as GraphTarget from "./GraphTarget.js"
+import * as Listing from "./Listing.js"
+import * as Noun from "./Noun.js"
+import { Output } from "./Output.js"
+import { Progress } from "./Progress.js"
+import * as ReadInput from "./ReadInput.js"
+import { UsageError } from "./UsageError.js"
 
-/**
- * @since 0.2.0
- * @category constants
- */
-export const name = "accounts"
+type Edge = "owned" | "client"
 
-/**
- * @since 0.2.0
- * @category constants
- */
-export const description = "List the WhatsApp Business Accounts businesses own (--edge owned), those their " +
-  "clients share with them (--edge client), or both (--edge all), optionally with their phone numbers. Several " +
-  "business ids are read concurrently and merged by account. Without a token (GRAPH_ACCESS_TOKEN or --token), " +
-  "lists a demo business from an embedded emulator."
+type Options = OwnedAccounts.Options<ReadonlyArray<WhatsAppBusinessAccount.Field>, never, OwnedAccounts.Expand>
 
-/**
- * `--edge` values: which of a business's account edges to read.
- *
- * @since 0.3.0
- * @category constants
- */
-export const edgeChoices = ["owned", "client", "all"] as const
+// The client edge documents no sort; the tasks the client granted are what it adds, so they are always read.
+const clientOptions = (options: Options): ClientAccounts.Options => ({
+  ...options,
+  sort: undefined,
+  fields: [...(options.fields ?? WhatsAppBusinessAccount.defaultFields), "permitted_tasks"]
+})
 
-/**
- * @since 0.3.0
- * @category models
- */
-export type EdgeChoice = typeof edgeChoices[number]
+const refuse = (message: string, hint: string) => Either.left(new UsageError({ message, hint }))
 
-/**
- * `--expand` values: the edges that can be read inside each account.
- *
- * @since 0.3.0
- * @category constants
- */
-export const expandChoices = ["phone_numbers"] as const
+// Every check of the typed-in values, before any emulator starts or any request is sent.
+const request = (input: AccountsInput) =>
+  Either.gen(function*() {
+    const fields = yield* ReadInput.fields(input.fields, WhatsAppBusinessAccount.fields)
+    const filtering: ReadonlyArray<Filter.Filter> = yield* FilterSyntax.parseAll(input.filter)
+    const max = yield* ReadInput.max(input.max, Noun.accounts)
+    const edges: ReadonlyArray<Edge> = input.edge === "all" ? ["owned", "client"] : [input.edge]
+    const fanOut = edges.length > 1 || input.businessIds.length > 1
+    if (fanOut && Option.isSome(input.after)) {
+      return yield* refuse(
+        "--after continues one read; it cannot be combined with several business ids or --edge all.",
+        "Resume one business and one edge at a time: waba accounts <business-id> --edge owned --after <cursor>."
+      )
+    }
+    if (Option.isSome(input.sort) && (fanOut || input.edge === "client")) {
+      return yield* refuse(
+        "--sort orders the owned edge only; Graph documents no sort for client accounts, and a merged read is " +
+          "ordered by account id.",
+        "Drop --sort, or read one business's owned edge: waba accounts <business-id> --edge owned --sort desc."
+      )
+    }
+    if (fanOut && Option.isSome(input.prefetch)) {
+      return yield* refuse(
+        "--prefetch applies to one read; several business ids or --edge all are read concurrently already.",
+        "Drop --prefetch."
+      )
+    }
+    const expand = Option.isSome(input.expand)
+    const sort = Option.getOrUndefined(input.sort)
+    const options: Options = {
+      fields,
+      expand: expand ? { phone_numbers: {} } : undefined,
+      filtering: filtering.length === 0 ? undefined : filtering,
+      sort: sort === "asc" ? "creation_time_ascending" : sort === "desc" ? "creation_time_descending" : sort,
+      limit: Option.getOrUndefined(input.limit),
+      after: Option.getOrUndefined(input.after),
+      prefetch: Option.getOrUndefined(input.prefetch)
+    }
+    const columns = [
+      ...ReadInput.columns(fields, WhatsAppBusinessAccount.defaultFields),
+      ...(input.edge === "client" && !fanOut ? ["permitted_tasks"] : []),
+      ...(expand ? ["phone_numbers"] : []),
+      ...(fanOut ? ["sources"] : [])
+    ]
+    return { edges, fanOut, options, columns, max }
+  })
 
-/**
- * `--sort` values: the short forms and Graph's own names.
- *
- * @since 0.1.0
- * @category constants
- */
-export const sortChoices = ["asc", "desc", "creation_time_ascending", "creation_time_descending"] as const
+const managedRow = (result: ManagedAccounts.ManagedAccount<Record<string, unknown>>): Format.Row => ({
+  ...result.account,
+  sources: result.sources.map((source) => ({
+    business_id: source.businessId,
+    edge: source.edge,
+    ...(source.permittedTasks === undefined ? {} : { permitted_tasks: source.permittedTasks })
+  }))
+})
 
-/**
- * @since 0.1.0
- * @category models
- */
-export type SortChoice = typeof sortChoices[number]
+export const run = (input: AccountsInput): Effect.Effect<void, CommandError.CommandError, Listing.Requires> =>
+  Effect.gen(function*() {
+    const { columns, edges, fanOut, max, options } = yield* ReadInput.checked(
+      request(input),
+      input.businessIds,
+      "accounts"
+    )
+    const target = yield* GraphTarget.resolve(input, {
+      id: Option.fromNullable(input.businessIds[0]),
+      missingId: new UsageError({
+        message: "Name the business whose accounts to list: waba accounts <business-id>.",
+        hint: "The id is numeric; find it in Business Settings > Business info. (Without a token, waba runs a demo " +
+          "and picks a demo business itself.)"
+      }),
+      check: (first) =>
+        Option.firstSomeOf(
+          (input.businessIds.length === 0 ? [first] : input.businessIds).flatMap((id) =>
+            edges.map((edge) =>
+              edge === "owned"
+                ? OwnedAccounts.validate(id, options)
+                : ClientAccounts.validate(id, clientOptions(options))
+            )
+          )
+        ),
+      demo: GraphTarget.demoBusiness
+    })
+    if (target.verbose) {
+      for (const edge of edges) {
+        yield* ReadInput.explainFilters(
+          `${edge} edge: `,
+          edge === "owned" ? OwnedAccounts.edge : ClientAccounts.edge,
+          options.filtering,
+          Noun.accounts
+        )
+      }
+    }
+    const listing = { target, format: input.format, columns, noun: Noun.accounts, max, after: options.after }
+    if (!fanOut) {
+      return yield* Listing.run({
+        ...listing,
+        pages: (edges[0] === "owned"
+          ? OwnedAccounts.pages(target.id, options)
+          : ClientAccounts.pages(target.id, clientOptions(options))) as Stream.Stream<
+            {
+              readonly number: number
+              readonly nextAfter: string | undefined
+              readonly accounts: ReadonlyArray<Format.Row>
+            },
+            ErrorReport.CliError,
+            GraphClient
+          >,
+        rows: (page) => page.accounts
+      })
+    }
+    // Accounts merged by id once every read is done; a failed read is reported for its business while the
+    // others go on. The listing sees pages of merged rows.
+    const failures: Array<ManagedAccounts.Failure> = []
+    const pages = ManagedAccounts.stream(
+      input.businessIds.length === 0 ? [target.id] : [...new Set(input.businessIds)],
+      {
+        fields: options.fields,
+        expand: options.expand,
+        filtering: options.filtering,
+        limit: options.limit,
+        edges
+      }
+    ).pipe(
+      Stream.filterMap((result) => {
+        if (result._tag === "Account") return Option.some(managedRow(result))
+        failures.push(result)
+        return Option.none()
+      }),
+      Stream.grouped(100),
+      Stream.zipWithIndex,
+      Stream.map(([rows, index]) => ({ number: index + 1, nextAfter: undefined, rows }))
+    )
+    yield* Listing.run({ ...listing, pages, rows: (page) => [...page.rows] })
+    if (failures.length > 0) yield* reportFailures(failures, target)
+  })
 
-const sort = CliOptions.choice("sort", sortChoices)
-const edge = CliOptions.choice("edge", edgeChoices)
-const expand = CliOptions.choice("expand", expandChoices)
-
-/**
- * @since 0.2.0
- * @category options
- */
-export const options = {
-  businessIds: Args.text({ name: "business-id" }).pipe(
-    Args.withDescription(
-      "The business whose accounts to list (numeric, from Business Settings > Business info); several are read " +
-        "concurrently and merged. Optional in demo mode."
-    ),
-    Args.repeated
-  ),
-  edge: edge.options.pipe(
-    Options.withDescription(
-      "Which accounts: owned (the business's own), client (shared with it by clients) or all (both, merged)."
-    ),
-    Options.withDefault<EdgeChoice>("owned")
-  ),
-  expand: expand.options.pipe(
-    Options.withDescription(
-      "Read each account's phone numbers too (every page of them): a count in the table, the numbers in JSON."
-    ),
-    Options.optional
-  ),
-  fields: Options.text("fields").pipe(
-    Options.withPseudoName("FIELD,..."),
-    Options.withDescription(
-      "Comma-separated fields to read, e.g. name,creation_time,ownership_type. Default: Graph's."
-    ),
-    Options.optional
-  ),
-  filter: Options.text("filter").pipe(
-    Options.withPseudoName("CONDITION"),
-    Options.withDescription(
-      "A condition, e.g. creation_time>2024-01-01, creation_time=2024-01-01..2024-06-30, " +
-        "ownership_type=SELF,CLIENT_OWNED. Repeat to combine. See docs/cli.md."
-    ),
-    Options.repeated
-  ),
-  sort: sort.options.pipe(
-    Options.withDescription("Order by creation time: asc or desc (or Graph's creation_time_ascending/descending)."),
-    Options.optional
-  ),
-  ...PagingOptions.options("accounts"),
-  ...ConnectionOptions.options
-}
-
-/**
- * The options whose values @effect/cli checks, for error messages that name them.
- *
- * @since 0.2.0
- * @category options
- */
-export const checks: ReadonlyArray<CliOptions.Check> = [
-  edge.check,
-  expand.check,
-  sort.check,
-  ...PagingOptions.checks,
-  ...ConnectionOptions.checks
-]
-
-/**
- * The parsed command line.
- *
- * @since 0.2.0
- * @category models
- */
-export type Input = Command.Command.ParseConfig<typeof options>
+// Each failed read in one line on stderr; the command then fails with the first one's exit code.
+const reportFailures = (failures: ReadonlyArray<ManagedAccounts.Failure>, target: GraphTarget.Target) =>
+  Effect.gen(function*() {
+    const progress = yield* Progress
+    for (const failure of failures) {
+      const report = ErrorReport.make(failure.error, { ...target.context, businessId: failure.businessId })
+      progress.note(`waba: business ${failure.businessId} (${failure.edge} edge) was not read: ${report.title}`)
+    }
+    yield* Effect.ignore(Effect.flatMap(Output, (output) =>
+      output.stderr.write(
+        `waba: ${Noun.count(failures.length, { one: "read", many: "reads" })} failed; the accounts of the other ` +
+          `businesses were listed.\n`
+      )))
+    const first = failures[0]!
+    return yield* new CommandError.CommandError({
+      error: first.error,
+      context: { ...target.context, businessId: first.businessId },
+      secrets: target.secrets
+    })
+  })

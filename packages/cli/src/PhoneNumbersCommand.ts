@@ -1,72 +1,59 @@
-/**
- * `waba phone-numbers [waba-id]`: what it takes. What it does lives in `internal/phoneNumbersRun.ts`,
- * loaded only when it runs.
- *
- * @since 0.3.0
- */
-import * as Args from "@effect/cli/Args"
-import type * as Command from "@effect/cli/Command"
-import * as Options from "@effect/cli/Options"
-import type * as CliOptions from "./CliOptions.js"
-import * as ConnectionOptions from "./ConnectionOptions.js"
-import * as PagingOptions from "./PagingOptions.js"
+/** What `waba phone-numbers` does: check the request, find the target, list the pages. */
+import * as PhoneNumber from "@effect-waba/waba/PhoneNumber"
+import * as PhoneNumbers from "@effect-waba/waba/PhoneNumbers"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Option from "effect/Option"
+import type * as CommandError from "./CommandError.js"
+import type { PhoneNumbersInput } from "./CommandLine.js"
+import * as FilterSyntax from "./FilterSyntax.js"
+import type * as Format from "./Format.js"
+import * as GraphTarget from "./GraphTarget.js"
+import * as Listing from "./Listing.js"
+import * as Noun from "./Noun.js"
+import * as ReadInput from "./ReadInput.js"
+import { UsageError } from "./UsageError.js"
 
-/**
- * @since 0.3.0
- * @category constants
- */
-export const name = "phone-numbers"
+const request = (input: PhoneNumbersInput) =>
+  Either.gen(function*() {
+    const fields = yield* ReadInput.fields(input.fields, PhoneNumber.fields)
+    const filtering = yield* FilterSyntax.parseAllPhoneNumbers(input.filter)
+    const max = yield* ReadInput.max(input.max, Noun.phoneNumbers)
+    const options: PhoneNumbers.Options = {
+      fields,
+      filtering: filtering.length === 0 ? undefined : filtering,
+      limit: Option.getOrUndefined(input.limit),
+      after: Option.getOrUndefined(input.after),
+      prefetch: Option.getOrUndefined(input.prefetch)
+    }
+    return { options, columns: ReadInput.columns(fields, PhoneNumber.defaultFields), max }
+  })
 
-/**
- * @since 0.3.0
- * @category constants
- */
-export const description = "List the phone numbers of a WhatsApp Business Account (quality rating, messaging " +
-  "limit tier, status, …). Without a token, lists a demo account's numbers from an embedded emulator."
-
-/**
- * @since 0.3.0
- * @category options
- */
-export const options = {
-  wabaId: Args.text({ name: "waba-id" }).pipe(
-    Args.withDescription("The WhatsApp Business Account whose numbers to list (numeric). Optional in demo mode."),
-    Args.optional
-  ),
-  fields: Options.text("fields").pipe(
-    Options.withPseudoName("FIELD,..."),
-    Options.withDescription(
-      "Comma-separated fields to read, e.g. display_phone_number,quality_rating,messaging_limit_tier. Default: Graph's."
-    ),
-    Options.optional
-  ),
-  filter: Options.text("filter").pipe(
-    Options.withPseudoName("CONDITION"),
-    Options.withDescription(
-      "A condition, e.g. quality_rating=GREEN,YELLOW, status!=BANNED, account_mode=LIVE, " +
-        "is_official_business_account=true. Repeat to combine. See docs/cli.md."
-    ),
-    Options.repeated
-  ),
-  ...PagingOptions.options("phone numbers"),
-  ...ConnectionOptions.options
-}
-
-/**
- * The options whose values @effect/cli checks, for error messages that name them.
- *
- * @since 0.3.0
- * @category options
- */
-export const checks: ReadonlyArray<CliOptions.Check> = [
-  ...PagingOptions.checks,
-  ...ConnectionOptions.checks
-]
-
-/**
- * The parsed command line.
- *
- * @since 0.3.0
- * @category models
- */
-export type Input = Command.Command.ParseConfig<typeof options>
+export const run = (input: PhoneNumbersInput): Effect.Effect<void, CommandError.CommandError, Listing.Requires> =>
+  Effect.gen(function*() {
+    const { columns, max, options } = yield* ReadInput.checked(
+      request(input),
+      Option.toArray(input.wabaId),
+      "phone-numbers"
+    )
+    const target = yield* GraphTarget.resolve(input, {
+      id: input.wabaId,
+      missingId: new UsageError({
+        message: "Name the WhatsApp Business Account whose numbers to list: waba phone-numbers <waba-id>.",
+        hint: "waba accounts <business-id> lists the account ids of a business."
+      }),
+      check: (id) => PhoneNumbers.validate(id, options),
+      demo: GraphTarget.demoAccount("listing the phone numbers of")
+    })
+    if (target.verbose) yield* ReadInput.explainFilters("", PhoneNumbers.edge, options.filtering, Noun.phoneNumbers)
+    yield* Listing.run({
+      target,
+      pages: PhoneNumbers.pages(target.id, options),
+      rows: (page) => page.phoneNumbers as ReadonlyArray<Format.Row>,
+      format: input.format,
+      columns,
+      noun: Noun.phoneNumbers,
+      max,
+      after: options.after
+    })
+  })

@@ -1,12 +1,9 @@
 /**
  * The `waba` program: the command line run with the process's output and signals. `bin.ts` starts it.
  *
- * Exit codes are the command's own (see `ErrorReport`), or, when a signal stopped it, 128 plus the
- * signal's number as shells report it: 130 after Ctrl-C (SIGINT), 143 after SIGTERM. The first signal
- * interrupts the command, which finishes its output and says how to resume; a second one ends the process
- * at once.
- *
- * @since 0.1.0
+ * Exit codes are the command's own (see `ErrorReport`), or, when a signal stopped it, 128 plus the signal's
+ * number as shells report it: 130 after Ctrl-C (SIGINT), 143 after SIGTERM. The first signal interrupts the
+ * command, which finishes its output and says how to resume; a second one ends the process at once.
  */
 import * as NodePath from "@effect/platform-node/NodePath"
 import * as NodeTerminal from "@effect/platform-node/NodeTerminal"
@@ -45,7 +42,7 @@ const runMain = Runtime.makeRunMain(({ fiber, teardown }) => {
 })
 
 // @effect/cli asks for a FileSystem for file-valued options and config files; waba has neither, so it gets
-// one in which no file exists, and a start does not load Node's file system layer (a quarter of `--help`).
+// one in which no file exists, and a start does not load Node's file system layer.
 const Live = Progress.layer.pipe(
   Layer.provideMerge(Output.layerProcess),
   Layer.merge(Layer.mergeAll(FileSystem.layerNoop({}), NodePath.layer, NodeTerminal.layer))
