@@ -19,7 +19,7 @@ export const run = (input: AccountInput): Effect.Effect<void, CommandError.Comma
       Option.toArray(input.wabaId),
       "account"
     )
-    const expand = Option.isSome(input.expand)
+    const expand = input.expand !== undefined
     const options: WhatsAppBusinessAccount.GetOptions<ReadonlyArray<WhatsAppBusinessAccount.Field>, never, any> = {
       fields,
       expand: expand ? { phone_numbers: {} } : undefined

@@ -46,35 +46,35 @@ const request = (input: AccountsInput) =>
     const max = yield* ReadInput.max(input.max, Noun.accounts)
     const edges: ReadonlyArray<Edge> = input.edge === "all" ? ["owned", "client"] : [input.edge]
     const fanOut = edges.length > 1 || input.businessIds.length > 1
-    if (fanOut && Option.isSome(input.after)) {
+    if (fanOut && input.after !== undefined) {
       return yield* refuse(
         "--after continues one read; it cannot be combined with several business ids or --edge all.",
         "Resume one business and one edge at a time: waba accounts <business-id> --edge owned --after <cursor>."
       )
     }
-    if (Option.isSome(input.sort) && (fanOut || input.edge === "client")) {
+    if (input.sort !== undefined && (fanOut || input.edge === "client")) {
       return yield* refuse(
         "--sort orders the owned edge only; Graph documents no sort for client accounts, and a merged read is " +
           "ordered by account id.",
         "Drop --sort, or read one business's owned edge: waba accounts <business-id> --edge owned --sort desc."
       )
     }
-    if (fanOut && Option.isSome(input.prefetch)) {
+    if (fanOut && input.prefetch !== undefined) {
       return yield* refuse(
         "--prefetch applies to one read; several business ids or --edge all are read concurrently already.",
         "Drop --prefetch."
       )
     }
-    const expand = Option.isSome(input.expand)
-    const sort = Option.getOrUndefined(input.sort)
+    const expand = input.expand !== undefined
+    const sort = input.sort
     const options: Options = {
       fields,
       expand: expand ? { phone_numbers: {} } : undefined,
       filtering: filtering.length === 0 ? undefined : filtering,
       sort: sort === "asc" ? "creation_time_ascending" : sort === "desc" ? "creation_time_descending" : sort,
-      limit: Option.getOrUndefined(input.limit),
-      after: Option.getOrUndefined(input.after),
-      prefetch: Option.getOrUndefined(input.prefetch)
+      limit: input.limit,
+      after: input.after,
+      prefetch: input.prefetch
     }
     const columns = [
       ...ReadInput.columns(fields, WhatsAppBusinessAccount.defaultFields),

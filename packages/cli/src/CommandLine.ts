@@ -25,25 +25,21 @@ interface Check {
   readonly explain: (raw: string) => string
 }
 
-const checks = new Map<unknown, Check>()
+// Every typed option by its name as @effect/cli writes it (`--limit`).
+const checks = new Map<string, Check>()
 
-// A typed option, described and finished (`Options.optional`, a default), remembered with its words.
-const typed =
-  <A>(name: string, parses: Options.Options<A>, explain: (raw: string) => string) =>
-  <B>(description: string, finish: (options: Options.Options<A>) => Options.Options<B>): Options.Options<B> => {
-    const options = finish(Options.withDescription(parses, description))
-    checks.set(options, { name, parses, explain })
-    return options
-  }
+const typed = <A>(name: string, parses: Options.Options<A>, description: string, takes: string) => {
+  checks.set(`--${name}`, { name, parses, explain: (raw) => `--${name} takes ${takes}; got "${raw}".` })
+  return Options.withDescription(parses, description)
+}
 
-const integer = (name: string) =>
-  typed(name, Options.integer(name), (raw) => `--${name} takes a whole number; got "${raw}".`)
+const integer = (name: string, description: string) => typed(name, Options.integer(name), description, "a whole number")
 
-const float = (name: string) =>
-  typed(name, Options.float(name), (raw) => `--${name} takes a number such as 0.1; got "${raw}".`)
+const float = (name: string, description: string) =>
+  typed(name, Options.float(name), description, "a number such as 0.1")
 
-const choice = <const A extends string>(name: string, choices: ReadonlyArray<A>) =>
-  typed(name, Options.choice(name, choices), (raw) => `--${name} takes one of ${choices.join(", ")}; got "${raw}".`)
+const choice = <const A extends string>(name: string, choices: ReadonlyArray<A>, description: string) =>
+  typed(name, Options.choice(name, choices), description, `one of ${choices.join(", ")}`)
 
 const text = (name: string, pseudoName: string, description: string) =>
   Options.text(name).pipe(Options.withPseudoName(pseudoName), Options.withDescription(description))
@@ -61,92 +57,87 @@ export const env = (variable: string): Config.Config<string> =>
     )
   )
 
+// An option that may be left out: `undefined` then.
+const optional = <A>(options: Options.Options<A>) => Options.map(Options.optional(options), Option.getOrUndefined)
+
 /** The output formats of a listing. */
 export const formats = ["table", "jsonl", "json", "csv"] as const
 
 export type OutputFormat = typeof formats[number]
 
 const fields = (example: string) =>
-  text("fields", "FIELD,...", `Comma-separated fields to read, e.g. ${example}. Default: Graph's.`).pipe(
-    Options.optional
-  )
+  optional(text("fields", "FIELD,...", `Comma-separated fields to read, e.g. ${example}. Default: Graph's.`))
 
 const filter = (examples: string) =>
-  text("filter", "CONDITION", `A condition, e.g. ${examples}. Repeat to combine. See docs/cli.md.`).pipe(
-    Options.repeated
-  )
+  Options.repeated(text("filter", "CONDITION", `A condition, e.g. ${examples}. Repeat to combine. See docs/cli.md.`))
 
-const format = choice("format", formats)(
-  "Output: table, jsonl, json or csv.",
-  Options.withDefault<OutputFormat>("table")
-)
+const format = Options.withDefault(choice("format", formats, "Output: table, jsonl, json or csv."), "table")
 
 const paging = (items: string) => ({
-  limit: integer("limit")("Page size, 1 to 100.", Options.optional),
-  max: integer("max")(`Stop after this many ${items}; no page beyond them is fetched.`, Options.optional),
-  after: text("after", "CURSOR", "Start after this cursor (the one an interrupted or failed run printed).").pipe(
-    Options.optional
+  limit: optional(integer("limit", "Page size, 1 to 100.")),
+  max: optional(integer("max", `Stop after this many ${items}; no page beyond them is fetched.`)),
+  after: optional(
+    text("after", "CURSOR", "Start after this cursor (the one an interrupted or failed run printed).")
   ),
   format,
-  prefetch: integer("prefetch")(
-    "Fetch up to this many pages ahead (1 to 16) while output is written.",
-    Options.optional
+  prefetch: optional(
+    integer("prefetch", "Fetch up to this many pages ahead (1 to 16) while output is written.")
   )
 })
 
-const secret = (name: string, pseudoName: string, description: string, variable: string) =>
-  Options.redacted(name).pipe(
-    Options.withPseudoName(pseudoName),
-    Options.withDescription(description),
-    Options.withFallbackConfig(Config.map(env(variable), Redacted.make)),
-    Options.optional
-  )
-
-const setting = (name: string, pseudoName: string, description: string, variable: string) =>
-  text(name, pseudoName, description).pipe(Options.withFallbackConfig(env(variable)), Options.optional)
+// A setting that an environment variable gives when the option does not.
+const setting = <A>(options: Options.Options<A>, variable: string, value: (text: string) => A) =>
+  optional(Options.withFallbackConfig(options, Config.map(env(variable), value)))
 
 /** Where to connect, how to authenticate, how hard to retry, which proxy, how much to say. */
 export const connection = {
-  token: secret(
-    "token",
-    "TOKEN",
-    "Access token (default: GRAPH_ACCESS_TOKEN). Without any, and without a base URL, the demo runs. Prefer the " +
-      "variable: other users of the machine can see command lines.",
-    "GRAPH_ACCESS_TOKEN"
+  token: setting(
+    Options.redacted("token").pipe(
+      Options.withPseudoName("TOKEN"),
+      Options.withDescription(
+        "Access token (default: GRAPH_ACCESS_TOKEN). Without any, and without a base URL, the demo runs. Prefer " +
+          "the variable: other users of the machine can see command lines."
+      )
+    ),
+    "GRAPH_ACCESS_TOKEN",
+    Redacted.make
   ),
-  appSecret: secret(
-    "app-secret",
-    "SECRET",
-    "App secret, to sign every call with appsecret_proof (default: GRAPH_APP_SECRET).",
-    "GRAPH_APP_SECRET"
+  appSecret: setting(
+    Options.redacted("app-secret").pipe(
+      Options.withPseudoName("SECRET"),
+      Options.withDescription("App secret, to sign every call with appsecret_proof (default: GRAPH_APP_SECRET).")
+    ),
+    "GRAPH_APP_SECRET",
+    Redacted.make
   ),
   baseUrl: setting(
-    "base-url",
-    "URL",
-    "Graph API origin (default: GRAPH_BASE_URL, else https://graph.facebook.com).",
-    "GRAPH_BASE_URL"
+    text("base-url", "URL", "Graph API origin (default: GRAPH_BASE_URL, else https://graph.facebook.com)."),
+    "GRAPH_BASE_URL",
+    String
   ),
   apiVersion: setting(
-    "api-version",
-    "vNN.N",
-    `Graph API version (default: GRAPH_API_VERSION, else ${defaultApiVersion}).`,
-    "GRAPH_API_VERSION"
+    text("api-version", "vNN.N", `Graph API version (default: GRAPH_API_VERSION, else ${defaultApiVersion}).`),
+    "GRAPH_API_VERSION",
+    String
   ),
-  maxRetries: integer("max-retries")("Retries of a throttled or failed call, 0 to 100 (default 4).", Options.optional),
-  proxy: text(
+  maxRetries: optional(integer("max-retries", "Retries of a throttled or failed call, 0 to 100 (default 4).")),
+  proxy: optional(text(
     "proxy",
     "URL",
     "HTTP proxy for every call, e.g. http://proxy.example:3128 (default: HTTPS_PROXY, HTTP_PROXY; the hosts in " +
       "NO_PROXY are reached directly)."
-  ).pipe(Options.optional),
-  verbose: Options.boolean("verbose").pipe(
-    Options.withDescription("Say on stderr, one line each, when a call is retried or held for the rate budget.")
+  )),
+  verbose: Options.withDescription(
+    Options.boolean("verbose"),
+    "Say on stderr, one line each, when a call is retried or held for the rate budget."
   )
 }
 
 export type ConnectionInput = Command.Command.ParseConfig<typeof connection>
 
-const expand = (description: string) => choice("expand", ["phone_numbers"])(description, Options.optional)
+const id = (name: string, description: string) => Args.text({ name }).pipe(Args.withDescription(description))
+
+const expand = (description: string) => optional(choice("expand", ["phone_numbers"], description))
 
 export const accounts = {
   name: "accounts",
@@ -155,16 +146,18 @@ export const accounts = {
     "are read concurrently and merged by account. Without a token (GRAPH_ACCESS_TOKEN or --token), lists a demo " +
     "business from an embedded emulator.",
   options: {
-    businessIds: Args.text({ name: "business-id" }).pipe(
-      Args.withDescription(
-        "The business whose accounts to list (numeric, from Business Settings > Business info); several are read " +
-          "concurrently and merged. Optional in demo mode."
+    businessIds: Args.repeated(id(
+      "business-id",
+      "The business whose accounts to list (numeric, from Business Settings > Business info); several are read " +
+        "concurrently and merged. Optional in demo mode."
+    )),
+    edge: Options.withDefault(
+      choice(
+        "edge",
+        ["owned", "client", "all"],
+        "Which accounts: owned (the business's own), client (shared with it by clients) or all (both, merged)."
       ),
-      Args.repeated
-    ),
-    edge: choice("edge", ["owned", "client", "all"])(
-      "Which accounts: owned (the business's own), client (shared with it by clients) or all (both, merged).",
-      Options.withDefault("owned")
+      "owned"
     ),
     expand: expand(
       "Read each account's phone numbers too (every page of them): a count in the table, the numbers in JSON."
@@ -173,10 +166,11 @@ export const accounts = {
     filter: filter(
       "creation_time>2024-01-01, creation_time=2024-01-01..2024-06-30, ownership_type=SELF,CLIENT_OWNED"
     ),
-    sort: choice("sort", ["asc", "desc", "creation_time_ascending", "creation_time_descending"])(
-      "Order by creation time: asc or desc (or Graph's creation_time_ascending/descending).",
-      Options.optional
-    ),
+    sort: optional(choice(
+      "sort",
+      ["asc", "desc", "creation_time_ascending", "creation_time_descending"],
+      "Order by creation time: asc or desc (or Graph's creation_time_ascending/descending)."
+    )),
     ...paging("accounts"),
     ...connection
   }
@@ -189,9 +183,8 @@ export const phoneNumbers = {
   description: "List the phone numbers of a WhatsApp Business Account (quality rating, messaging limit tier, " +
     "status, …). Without a token, lists a demo account's numbers from an embedded emulator.",
   options: {
-    wabaId: Args.text({ name: "waba-id" }).pipe(
-      Args.withDescription("The WhatsApp Business Account whose numbers to list (numeric). Optional in demo mode."),
-      Args.optional
+    wabaId: Args.optional(
+      id("waba-id", "The WhatsApp Business Account whose numbers to list (numeric). Optional in demo mode.")
     ),
     fields: fields("display_phone_number,quality_rating,messaging_limit_tier"),
     filter: filter(
@@ -209,10 +202,7 @@ export const account = {
   description: "Read one WhatsApp Business Account, optionally with its phone numbers. Without a token, reads a " +
     "demo account from an embedded emulator.",
   options: {
-    wabaId: Args.text({ name: "waba-id" }).pipe(
-      Args.withDescription("The WhatsApp Business Account to read (numeric). Optional in demo mode."),
-      Args.optional
-    ),
+    wabaId: Args.optional(id("waba-id", "The WhatsApp Business Account to read (numeric). Optional in demo mode.")),
     fields: fields("name,status,health_status"),
     expand: expand("Read the account's phone numbers too (every page of them)."),
     format,
@@ -227,40 +217,42 @@ export const emulator = {
   description: "Run the Graph API emulator on loopback until interrupted. Prints one JSON line: url, token, " +
     "businessIds, ..., and the command that reproduces the same data.",
   options: {
-    port: integer("port")("Port to listen on (loopback only); 0 picks a free one.", Options.withDefault(0)),
-    seed: text(
+    port: Options.withDefault(integer("port", "Port to listen on (loopback only); 0 picks a free one."), 0),
+    seed: optional(text(
       "seed",
       "SEED",
       "Seed of the generated data, a number or a word: the same seed (and sizes) give the same data."
-    ).pipe(Options.optional),
-    businesses: integer("businesses")(
-      "How many businesses (default: 3 businesses owning 137, 12 and 0 accounts).",
-      Options.optional
+    )),
+    businesses: optional(
+      integer("businesses", "How many businesses (default: 3 businesses owning 137, 12 and 0 accounts).")
     ),
-    accounts: integer("accounts")(
-      "Accounts per business when --businesses or --accounts is given (default 25).",
-      Options.optional
+    accounts: optional(
+      integer("accounts", "Accounts per business when --businesses or --accounts is given (default 25).")
     ),
-    faultRate: float("fault-rate")("Share of requests (0 to 1) that fail with --fault-kind.", Options.optional),
-    faultKind: choice("fault-kind", ["graph-error", "http-error", "reset", "truncated", "non-json"])(
-      "graph-error (code 2, transient), http-error (HTTP 503), reset (connection cut mid-body), " +
-        "truncated (JSON cut short) or non-json (an HTML page).",
-      Options.withDefault("graph-error")
+    faultRate: optional(float("fault-rate", "Share of requests (0 to 1) that fail with --fault-kind.")),
+    faultKind: Options.withDefault(
+      choice(
+        "fault-kind",
+        ["graph-error", "http-error", "reset", "truncated", "non-json"],
+        "graph-error (code 2, transient), http-error (HTTP 503), reset (connection cut mid-body), " +
+          "truncated (JSON cut short) or non-json (an HTML page)."
+      ),
+      "graph-error"
     ),
-    latency: integer("latency")("Milliseconds added to every response.", Options.optional),
-    latencyJitter: integer("latency-jitter")(
-      "Up to this many more milliseconds, varying per request.",
-      Options.optional
+    latency: optional(integer("latency", "Milliseconds added to every response.")),
+    latencyJitter: optional(
+      integer("latency-jitter", "Up to this many more milliseconds, varying per request.")
     ),
-    rateLimit: integer("rate-limit")(
-      "Calls per hour per business before error 80008 (default 200); 0 turns limits off.",
-      Options.optional
+    rateLimit: optional(
+      integer("rate-limit", "Calls per hour per business before error 80008 (default 200); 0 turns limits off.")
     ),
-    requireAppsecretProof: Options.boolean("require-appsecret-proof").pipe(
-      Options.withDescription("Refuse calls without appsecret_proof, like Graph's \"Require App Secret\" setting.")
+    requireAppsecretProof: Options.withDescription(
+      Options.boolean("require-appsecret-proof"),
+      "Refuse calls without appsecret_proof, like Graph's \"Require App Secret\" setting."
     ),
-    filterAfterPaging: Options.boolean("filter-after-paging").pipe(
-      Options.withDescription("Filter after cutting pages, as Graph does: filtered pages may be short or empty.")
+    filterAfterPaging: Options.withDescription(
+      Options.boolean("filter-after-paging"),
+      "Filter after cutting pages, as Graph does: filtered pages may be short or empty."
     )
   }
 }
@@ -294,9 +286,11 @@ export const explain = (
   args: ReadonlyArray<string>
 ): Effect.Effect<Option.Option<string>, never, CliApp.CliApp.Environment> =>
   Effect.map(
-    Effect.forEach(
-      Object.values(options).flatMap((option) => checks.get(option) ?? []),
-      (check) => refused(check, args)
-    ),
+    Effect.forEach(Object.values(options), (option) => {
+      const check = Options.isOptions(option)
+        ? Option.flatMapNullable(Options.getIdentifier(option), (name) => checks.get(name))
+        : Option.none()
+      return Option.isSome(check) ? refused(check.value, args) : Effect.succeedNone
+    }),
     Option.firstSomeOf
   )

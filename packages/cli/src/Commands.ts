@@ -33,8 +33,7 @@ const make = <Name extends string, O extends Command.Command.Config, R>(
     declaration.name,
     declaration.options,
     (input) => Effect.flatMap(Effect.promise(load), (m) => m.run(input as Command.Command.ParseConfig<O>))
-  )
-    .pipe(Command.withDescription(declaration.description))
+  ).pipe(Command.withDescription(declaration.description))
 
 const waba = Command.make("waba", {}, () =>
   Effect.fail(CommandError.make(
@@ -59,20 +58,16 @@ const cli = Command.run(waba, { name: "waba", version })
 // refuses: the first go to stdout, plain unless colour is allowed; the second are kept for the error report.
 const routed = (output: Output.Service, said: Array<string>) => {
   const joined = (args: ReadonlyArray<unknown>) => args.map(String).join(" ")
-  const log = (...args: ReadonlyArray<unknown>) => {
-    const text = joined(args)
-    output.stdout.unsafeWrite(`${output.stdout.colors ? text : stripVTControlCharacters(text)}\n`)
-  }
-  const error = (...args: ReadonlyArray<unknown>) => void said.push(stripVTControlCharacters(joined(args)))
   return <A, E, R>(effect: Effect.Effect<A, E, R>) =>
     Console.consoleWith((current) =>
       Effect.withConsole(effect, {
         ...current,
-        log: (...args) => Effect.sync(() => log(...args)),
-        info: (...args) => Effect.sync(() => log(...args)),
-        error: (...args) => Effect.sync(() => error(...args)),
-        warn: (...args) => Effect.sync(() => error(...args)),
-        unsafe: { ...current.unsafe, log, info: log, error, warn: error }
+        log: (...args) =>
+          Effect.sync(() => {
+            const text = joined(args)
+            output.stdout.unsafeWrite(`${output.stdout.colors ? text : stripVTControlCharacters(text)}\n`)
+          }),
+        error: (...args) => Effect.sync(() => void said.push(stripVTControlCharacters(joined(args))))
       })
     )
 }

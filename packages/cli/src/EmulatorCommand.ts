@@ -8,7 +8,6 @@ import * as EmulatorServer from "@effect-waba/emulator/EmulatorServer"
 import type * as Faults from "@effect-waba/emulator/Faults"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
-import * as Option from "effect/Option"
 import * as CommandError from "./CommandError.js"
 import type { EmulatorInput } from "./CommandLine.js"
 import { Output } from "./Output.js"
@@ -33,24 +32,23 @@ const seedOf = (text: string): number | string => /^\d{1,15}$/.test(text) ? Numb
 const options = (input: EmulatorInput): Either.Either<Emulator.Options, UsageError> =>
   Either.gen(function*() {
     const rules: Array<Faults.Rule> = []
-    if (Option.isSome(input.faultRate)) {
-      const rate = yield* inRange("fault-rate", input.faultRate.value, 0, 1)
+    if (input.faultRate !== undefined) {
+      const rate = yield* inRange("fault-rate", input.faultRate, 0, 1)
       if (rate > 0) rules.push({ ...faults[input.faultKind], when: { rate } })
     }
-    if (Option.isSome(input.latency) || Option.isSome(input.latencyJitter)) {
-      const ms = yield* inRange("latency", Option.getOrElse(input.latency, () => 0), 0, 600_000)
-      const jitterMs = yield* inRange("latency-jitter", Option.getOrElse(input.latencyJitter, () => 0), 0, 600_000)
+    if (input.latency !== undefined || input.latencyJitter !== undefined) {
+      const ms = yield* inRange("latency", input.latency ?? 0, 0, 600_000)
+      const jitterMs = yield* inRange("latency-jitter", input.latencyJitter ?? 0, 0, 600_000)
       rules.push({ kind: "latency", ms, jitterMs, when: { rate: 1 } })
     }
-    const sized = Option.isSome(input.businesses) || Option.isSome(input.accounts)
-    const businesses = yield* inRange("businesses", Option.getOrElse(input.businesses, () => 1), 1, 1000)
-    const accounts = yield* inRange("accounts", Option.getOrElse(input.accounts, () => 25), 0, 10_000_000)
-    const rateLimit = Option.isSome(input.rateLimit)
-      ? yield* inRange("rate-limit", input.rateLimit.value, 0, 1_000_000_000)
-      : undefined
+    const businesses = yield* inRange("businesses", input.businesses ?? 1, 1, 1000)
+    const accounts = yield* inRange("accounts", input.accounts ?? 25, 0, 10_000_000)
+    const rateLimit = input.rateLimit === undefined ? undefined : yield* inRange("rate-limit", input.rateLimit, 0, 1e9)
     return {
-      ...(Option.isSome(input.seed) ? { seed: seedOf(input.seed.value) } : {}),
-      ...(sized ? { businesses, accountsPerBusiness: accounts } : {}),
+      ...(input.seed === undefined ? {} : { seed: seedOf(input.seed) }),
+      ...(input.businesses === undefined && input.accounts === undefined
+        ? {}
+        : { businesses, accountsPerBusiness: accounts }),
       ...(rateLimit === undefined ? {} : { rateLimit: rateLimit === 0 ? false : { businessCalls: rateLimit } }),
       requireAppSecretProof: input.requireAppsecretProof,
       quirks: { filterAfterPaging: input.filterAfterPaging },
@@ -67,26 +65,22 @@ const shellWord = (word: string): string =>
  * which a second run may not get.
  */
 const reproduce = (input: EmulatorInput): string => {
-  const flags: ReadonlyArray<readonly [string, Option.Option<unknown>]> = [
-    ["seed", input.seed],
-    ["businesses", input.businesses],
-    ["accounts", input.accounts],
-    ["fault-rate", input.faultRate],
-    ["fault-kind", Option.as(input.faultRate, input.faultKind)],
-    ["latency", input.latency],
-    ["latency-jitter", input.latencyJitter],
-    ["rate-limit", input.rateLimit],
-    ["require-appsecret-proof", input.requireAppsecretProof ? Option.some(undefined) : Option.none()],
-    ["filter-after-paging", input.filterAfterPaging ? Option.some(undefined) : Option.none()]
-  ]
+  const flags = {
+    seed: input.seed,
+    businesses: input.businesses,
+    accounts: input.accounts,
+    "fault-rate": input.faultRate,
+    "fault-kind": input.faultRate === undefined ? undefined : input.faultKind,
+    latency: input.latency,
+    "latency-jitter": input.latencyJitter,
+    "rate-limit": input.rateLimit,
+    "require-appsecret-proof": input.requireAppsecretProof || undefined,
+    "filter-after-paging": input.filterAfterPaging || undefined
+  }
   return [
-    "waba",
-    "emulator",
-    ...flags.flatMap(([name, value]) =>
-      Option.match(value, {
-        onNone: () => [],
-        onSome: (value) => value === undefined ? [`--${name}`] : [`--${name}`, shellWord(String(value))]
-      })
+    "waba emulator",
+    ...Object.entries(flags).flatMap(([name, value]) =>
+      value === undefined ? [] : value === true ? [`--${name}`] : [`--${name}`, shellWord(String(value))]
     )
   ].join(" ")
 }
@@ -110,7 +104,7 @@ export const run = (input: EmulatorInput): Effect.Effect<void, CommandError.Comm
       appSecret: emulator.appSecret,
       expiredToken: Emulator.expiredToken,
       limitedToken: Emulator.limitedToken,
-      ...Option.match(input.seed, { onNone: () => ({}), onSome: (seed) => ({ seed: seedOf(seed) }) }),
+      ...(input.seed === undefined ? {} : { seed: seedOf(input.seed) }),
       command,
       env: { GRAPH_BASE_URL: server.url, GRAPH_ACCESS_TOKEN: emulator.token }
     }

@@ -16,6 +16,7 @@ import type * as HttpClient from "@effect/platform/HttpClient"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
+import * as Predicate from "effect/Predicate"
 import type * as Redacted from "effect/Redacted"
 import * as CommandError from "./CommandError.js"
 import type { ConnectionInput } from "./CommandLine.js"
@@ -109,16 +110,16 @@ export const resolve = (
   request: Request
 ): Effect.Effect<Target, CommandError.CommandError, Output> =>
   Effect.gen(function*() {
-    const given = [...Option.toArray(input.token), ...Option.toArray(input.appSecret)]
+    const given = [input.token, input.appSecret].filter(Predicate.isNotUndefined)
     const proxy = yield* Effect.mapError(ProxySettings.resolve(input.proxy), (e) => CommandError.make(e, {}, given))
-    const secrets = [...given, ...Option.match(proxy, { onNone: () => [], onSome: ProxySettings.secrets })]
+    const secrets = [...given, ...(proxy === undefined ? [] : ProxySettings.secrets(proxy))]
     const fail = (error: ErrorReport.CliError, context: ErrorReport.Context = {}) =>
       new CommandError.CommandError({ error, context, secrets })
     const target = (
       id: string,
       context: ErrorReport.Context,
-      config: GraphConfig.Options,
-      http: Layer.Layer<HttpClient.HttpClient>
+      http: Layer.Layer<HttpClient.HttpClient>,
+      config: GraphConfig.Options
     ) =>
       Option.match(request.check(id), {
         onSome: (error) => Effect.fail(fail(error, context)),
@@ -128,10 +129,7 @@ export const resolve = (
             client: GraphClient.layer.pipe(
               Layer.provide(GraphConfig.layer({
                 ...config,
-                ...Option.match(input.maxRetries, {
-                  onNone: () => ({}),
-                  onSome: (maxRetries) => ({ retry: { maxRetries } })
-                })
+                ...(input.maxRetries === undefined ? {} : { retry: { maxRetries: input.maxRetries } })
               })),
               Layer.provide(http)
             ),
@@ -141,11 +139,11 @@ export const resolve = (
           })
       })
 
-    if (Option.isNone(input.token)) {
-      if (Option.isSome(input.baseUrl)) {
+    if (input.token === undefined) {
+      if (input.baseUrl !== undefined) {
         return yield* fail(
           new UsageError({
-            message: `A base URL (${input.baseUrl.value}) was given, but no access token.`,
+            message: `A base URL (${input.baseUrl}) was given, but no access token.`,
             hint: "Set GRAPH_ACCESS_TOKEN or pass --token (for an emulator server, the token `waba emulator` " +
               "printed). Without a token and without a base URL, waba runs its embedded demo."
           })
@@ -159,24 +157,22 @@ export const resolve = (
       const demo = yield* target(
         chosen.id,
         { baseUrl: "the embedded emulator", businessId: chosen.id },
-        { accessToken: emulator.token },
-        EmulatorHttpClient.layer.pipe(Layer.provide(Layer.succeed(Emulators.Emulator, emulator)))
+        EmulatorHttpClient.layer.pipe(Layer.provide(Layer.succeed(Emulators.Emulator, emulator))),
+        { accessToken: emulator.token }
       )
       yield* Effect.ignore(Effect.flatMap(Output, (output) => output.stderr.write(`${chosen.notice}\n`)))
       return demo
     }
     if (Option.isNone(request.id)) return yield* fail(request.missingId)
-    const baseUrl = Option.getOrElse(input.baseUrl, () => GraphConfig.defaultBaseUrl)
-    return yield* target(request.id.value, {
-      baseUrl,
-      businessId: request.id.value,
-      proxy: Option.getOrUndefined(
-        Option.flatMapNullable(proxy, (settings) => ProxySettings.describeFor(settings, baseUrl))
-      )
-    }, {
-      accessToken: input.token.value,
-      appSecret: Option.getOrUndefined(input.appSecret),
-      baseUrl: Option.getOrUndefined(input.baseUrl),
-      apiVersion: Option.getOrUndefined(input.apiVersion)
-    }, Option.match(proxy, { onNone: () => FetchHttpClient.layer, onSome: throughProxy }))
+    const baseUrl = input.baseUrl ?? GraphConfig.defaultBaseUrl
+    return yield* target(
+      request.id.value,
+      {
+        baseUrl,
+        businessId: request.id.value,
+        proxy: proxy === undefined ? undefined : ProxySettings.describeFor(proxy, baseUrl)
+      },
+      proxy === undefined ? FetchHttpClient.layer : throughProxy(proxy),
+      { accessToken: input.token, appSecret: input.appSecret, baseUrl: input.baseUrl, apiVersion: input.apiVersion }
+    )
   })

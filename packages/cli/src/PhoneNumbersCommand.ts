@@ -22,9 +22,9 @@ const request = (input: PhoneNumbersInput) =>
     const options: PhoneNumbers.Options = {
       fields,
       filtering: filtering.length === 0 ? undefined : filtering,
-      limit: Option.getOrUndefined(input.limit),
-      after: Option.getOrUndefined(input.after),
-      prefetch: Option.getOrUndefined(input.prefetch)
+      limit: input.limit,
+      after: input.after,
+      prefetch: input.prefetch
     }
     return { options, columns: ReadInput.columns(fields, PhoneNumber.defaultFields), max }
   })

@@ -17,7 +17,6 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Logger from "effect/Logger"
 import * as LogLevel from "effect/LogLevel"
-import type * as Scope from "effect/Scope"
 import * as Noun from "./Noun.js"
 import { type Channel, Output } from "./Output.js"
 import * as TerminalText from "./TerminalText.js"
@@ -95,39 +94,19 @@ export const render = (state: State, now: number): string => {
 export const fit = (line: string, columns: number): string =>
   line.length <= columns - 1 ? line : `${line.slice(0, Math.max(0, columns - 2))}…`
 
-export interface Service {
-  /** Whether the progress line is shown. */
-  readonly enabled: boolean
-  /** A new read of `noun`s starts. */
-  readonly begin: (noun: Noun.Noun) => Effect.Effect<void>
-  /** A page arrived; whatever was being waited for is over. */
-  readonly page: (number: number) => Effect.Effect<void>
-  /** `total` items have been written. */
-  readonly delivered: (total: number) => Effect.Effect<void>
-  /** Something the client is doing, from graph-core's events. */
-  readonly event: (event: GraphEvents.GraphEvent) => Effect.Effect<void>
-  /** Writes a line of its own on stderr (neutralised), above the progress line. */
-  readonly note: (line: string) => void
-  /** Runs a write to stdout with the progress line out of its way (they may share a terminal). */
-  readonly around: <A, E, R>(write: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
-  /** Redraws the line every second while the read runs, so a wait counts down. */
-  readonly ticking: Effect.Effect<void, never, Scope.Scope>
-  /** Clears the line for good. */
-  readonly finish: Effect.Effect<void>
-}
+export type Service = ReturnType<typeof make>
 
 export class Progress extends Context.Tag("@effect-waba/cli/Progress")<Progress, Service>() {}
 
 const clearLine = "\r\x1b[2K"
 
-const make = (stderr: Channel): Service => {
-  const enabled = stderr.isTTY
+const make = (stderr: Channel) => {
   let state = initial
   let shown = false
   let finished = false
   let now = 0
   const draw = () => {
-    if (!enabled || finished) return
+    if (!stderr.isTTY || finished) return
     const columns = stderr.columns()
     const text = render(state, now)
     stderr.unsafeWrite(`${clearLine}${columns === undefined ? text : fit(text, columns)}`)
@@ -144,26 +123,35 @@ const make = (stderr: Channel): Service => {
       draw()
     })
   return {
-    enabled,
-    begin: (noun) =>
+    /** Whether the progress line is shown. */
+    enabled: stderr.isTTY,
+    /** A new read of `noun`s starts. */
+    begin: (noun: Noun.Noun) =>
       update(() => {
         finished = false
         return { ...initial, noun }
       }),
-    page: (number) => update((state) => ({ ...state, pages: number, wait: undefined })),
-    delivered: (total) => update((state) => ({ ...state, items: total })),
-    event: (event) => update((state, now) => withEvent(state, event, now)),
-    note: (line) => {
+    /** A page arrived; whatever was being waited for is over. */
+    page: (number: number) => update((state) => ({ ...state, pages: number, wait: undefined })),
+    /** `total` items have been written. */
+    delivered: (total: number) => update((state) => ({ ...state, items: total })),
+    /** Something the client is doing, from graph-core's events. */
+    event: (event: GraphEvents.GraphEvent) => update((state, now) => withEvent(state, event, now)),
+    /** Writes a line of its own on stderr (neutralised), above the progress line. */
+    note: (line: string) => {
       const wasShown = shown
       clear()
       stderr.unsafeWrite(`${TerminalText.neutralise(line)}\n`)
       if (wasShown) draw()
     },
-    around: (write) =>
-      enabled ? Effect.acquireUseRelease(Effect.sync(clear), () => write, () => Effect.sync(draw)) : write,
-    ticking: enabled
+    /** Runs a write to stdout with the progress line out of its way (they may share a terminal). */
+    around: <A, E, R>(write: Effect.Effect<A, E, R>): Effect.Effect<A, E, R> =>
+      Effect.acquireUseRelease(Effect.sync(clear), () => write, () => Effect.sync(draw)),
+    /** Redraws the line every second while the read runs, so a wait counts down. */
+    ticking: stderr.isTTY
       ? Effect.asVoid(Effect.forkScoped(Effect.forever(Effect.zipRight(Effect.sleep("1 second"), update((s) => s)))))
       : Effect.void,
+    /** Clears the line for good. */
     finish: Effect.sync(() => {
       clear()
       finished = true

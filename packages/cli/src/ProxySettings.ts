@@ -44,19 +44,19 @@ const check = (value: string, source: string): Effect.Effect<string, UsageError>
     )
 }
 
-/** The proxy settings from `--proxy` (when given) and the environment; `None` when no proxy is set. */
-export const resolve = (flag: Option.Option<string>): Effect.Effect<Option.Option<ProxySettings>, UsageError> =>
+/** The proxy settings from `--proxy` (when given) and the environment; `undefined` when no proxy is set. */
+export const resolve = (flag: string | undefined): Effect.Effect<ProxySettings | undefined, UsageError> =>
   Effect.gen(function*() {
     const { http, https, none } = yield* Effect.orDie(environment)
     const noProxy = Option.getOrElse(none, () => "")
-    if (Option.isSome(flag)) {
-      const url = yield* check(flag.value, "--proxy")
-      return Option.some({ httpProxy: url, httpsProxy: url, noProxy })
+    if (flag !== undefined) {
+      const url = yield* check(flag, "--proxy")
+      return { httpProxy: url, httpsProxy: url, noProxy }
     }
-    if (Option.isNone(http) && Option.isNone(https)) return Option.none()
+    if (Option.isNone(http) && Option.isNone(https)) return undefined
     const httpProxy = Option.isSome(http) ? yield* check(http.value, "HTTP_PROXY (or http_proxy)") : ""
     const httpsProxy = Option.isSome(https) ? yield* check(https.value, "HTTPS_PROXY (or https_proxy)") : httpProxy
-    return Option.some({ httpProxy, httpsProxy, noProxy })
+    return { httpProxy, httpsProxy, noProxy }
   })
 
 // The common NO_PROXY forms (undici's reading decides what really happens; this only words the report).

@@ -14,14 +14,14 @@ import { UsageError } from "./UsageError.js"
 
 /** `--fields`: a comma-separated list of the node's field names, repeats dropped; `undefined` without it. */
 export const fields = <F extends string>(
-  option: Option.Option<string>,
+  text: string | undefined,
   known: ReadonlyArray<F>
 ): Either.Either<ReadonlyArray<F> | undefined, UsageError> => {
-  if (Option.isNone(option)) return Either.right(undefined)
-  const names = option.value.split(",").map((name) => name.trim())
+  if (text === undefined) return Either.right(undefined)
+  const names = text.split(",").map((name) => name.trim())
   const fail = (message: string) => Either.left(new UsageError({ message, hint: `Choose from ${known.join(", ")}.` }))
   if (names.every((name) => name === "")) return fail("--fields is empty.")
-  if (names.some((name) => name === "")) return fail(`--fields "${option.value}" has an empty item.`)
+  if (names.some((name) => name === "")) return fail(`--fields "${text}" has an empty item.`)
   const unknown = names.filter((name) => !(known as ReadonlyArray<string>).includes(name))
   return unknown.length > 0
     ? fail(`--fields names ${unknown.length === 1 ? "an unknown field" : "unknown fields"}: ${unknown.join(", ")}.`)
@@ -35,16 +35,10 @@ export const columns = (
 ): ReadonlyArray<string> => fields === undefined ? defaults : ["id", ...fields.filter((field) => field !== "id")]
 
 /** `--max`, 1 or more. */
-export const max = (option: Option.Option<number>, noun: Noun.Noun): Either.Either<number | undefined, UsageError> =>
-  Option.match(option, {
-    onNone: () => Either.right(undefined),
-    onSome: (max) =>
-      Number.isInteger(max) && max >= 1
-        ? Either.right(max)
-        : Either.left(
-          new UsageError({ message: `--max must be a whole number of ${noun.many}, 1 or more; got ${max}.` })
-        )
-  })
+export const max = (max: number | undefined, noun: Noun.Noun): Either.Either<number | undefined, UsageError> =>
+  max === undefined || (Number.isInteger(max) && max >= 1)
+    ? Either.right(max)
+    : Either.left(new UsageError({ message: `--max must be a whole number of ${noun.many}, 1 or more; got ${max}.` }))
 
 /**
  * The checked input of `waba <command>`, or its error; then the first of its ids that is an option @effect/cli
