@@ -25,15 +25,15 @@ export const version = "0.1.0"
 
 const make = <Name extends string, O extends Command.Command.Config, R>(
   declaration: { readonly name: Name; readonly description: string; readonly options: O },
-  load: () => Promise<{
-    readonly run: (input: Command.Command.ParseConfig<O>) => Effect.Effect<void, CommandError.CommandError, R>
-  }>
+  load: () => Promise<(input: Command.Command.ParseConfig<O>) => Effect.Effect<void, CommandError.CommandError, R>>
 ) =>
   Command.make(
     declaration.name,
     declaration.options,
-    (input) => Effect.flatMap(Effect.promise(load), (m) => m.run(input as Command.Command.ParseConfig<O>))
+    (input) => Effect.flatMap(Effect.promise(load), (run) => run(input as Command.Command.ParseConfig<O>))
   ).pipe(Command.withDescription(declaration.description))
+
+const reads = () => import("./ReadCommands.js")
 
 const waba = Command.make("waba", {}, () =>
   Effect.fail(CommandError.make(
@@ -45,10 +45,10 @@ const waba = Command.make("waba", {}, () =>
   ))).pipe(
     Command.withDescription("Read a business's WhatsApp Business Accounts from Meta's Graph API."),
     Command.withSubcommands([
-      make(CommandLine.accounts, () => import("./AccountsCommand.js")),
-      make(CommandLine.phoneNumbers, () => import("./PhoneNumbersCommand.js")),
-      make(CommandLine.account, () => import("./AccountCommand.js")),
-      make(CommandLine.emulator, () => import("./EmulatorCommand.js"))
+      make(CommandLine.accounts, () => reads().then((commands) => commands.accounts)),
+      make(CommandLine.phoneNumbers, () => reads().then((commands) => commands.phoneNumbers)),
+      make(CommandLine.account, () => reads().then((commands) => commands.account)),
+      make(CommandLine.emulator, () => import("./EmulatorCommand.js").then((command) => command.run))
     ])
   )
 

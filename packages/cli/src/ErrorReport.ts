@@ -12,8 +12,6 @@ import type { InvalidRequestError } from "@effect-waba/graph-core/InvalidRequest
 import type * as RateGovernor from "@effect-waba/graph-core/RateGovernor"
 import type * as HttpServerError from "@effect/platform/HttpServerError"
 import * as Duration from "effect/Duration"
-import * as Match from "effect/Match"
-import * as Predicate from "effect/Predicate"
 import * as Redacted from "effect/Redacted"
 import * as DisplayWidth from "./DisplayWidth.js"
 import * as FilterSyntax from "./FilterSyntax.js"
@@ -110,53 +108,30 @@ const seconds = (wait: Duration.Duration): string =>
 const attempts = (error: { readonly attempts: number }): ReadonlyArray<string> =>
   error.attempts > 1 ? [`Gave up after ${error.attempts} attempts.`] : []
 
-const graphDetails = (error: GraphError.GraphResponseError): Array<string> => {
-  const codes = [
-    error.code === undefined ? "Graph error (no code given)" : `Graph error ${error.code}`,
-    ...(error.subcode === undefined ? [] : [`subcode ${error.subcode}`]),
-    ...(error.type === undefined ? [] : [error.type]),
-    `HTTP ${error.httpStatus}`
-  ]
-  const explanation = [error.userTitle, error.userMessage].filter(Boolean)
-  return [
-    `${codes.join(", ")}; fbtrace_id ${error.fbtraceId ?? "(none given)"}`,
-    `Graph said: ${error.message}`,
-    ...(explanation.length === 0 ? [] : [`Meta's explanation: ${explanation.join(": ")}`]),
-    ...attempts(error)
-  ]
-}
+const permissionHelp = "The token needs the whatsapp_business_management and business_management permissions, " +
+  "and its system user must be assigned to the business's WhatsApp accounts (Business Settings > Users > System " +
+  "users > Assign assets). Generate a new token after changing permissions."
 
-const report = (exitCode: ExitCode, title: string, fix?: string, details: ReadonlyArray<string> = []): Report => ({
-  exitCode,
-  title,
-  details,
-  fix
-})
+const appSecretHelp = "(App Dashboard > App settings > Basic)"
 
-// An error Graph answered with: its codes and words in the details.
-const graph = (error: GraphError.GraphResponseError, exitCode: ExitCode, title: string, fix: string): Report =>
-  report(exitCode, title, fix, graphDetails(error))
+const rateLimitHelp = `About Graph's rate limits: ${rateLimitDocs} and docs/rate-limits.md.`
 
-const unknownBusiness = (error: GraphError.GraphResponseError, context: Context) =>
-  graph(
-    error,
-    ExitCode.usage,
-    `Business ${context.businessId ?? "(unknown)"} does not exist, or this token cannot see it.`,
-    "Check the business id (Business Settings > Business info) and that the token's system user belongs to that " +
-      "business."
-  )
+type Words = readonly [exitCode: ExitCode, title: string, fix?: string | undefined]
 
-const staleCursor = (error: GraphError.GraphResponseError) =>
-  graph(
-    error,
-    ExitCode.usage,
-    "The --after cursor is not valid any more.",
-    "Cursors go stale when accounts are added or removed; run again without --after, or from a newer checkpoint."
-  )
+const unknownBusiness = (context: Context): Words => [
+  ExitCode.usage,
+  `Business ${context.businessId ?? "(unknown)"} does not exist, or this token cannot see it.`,
+  "Check the business id (Business Settings > Business info) and that the token's system user belongs to that " +
+  "business."
+]
 
-const rateLimitRead = `About Graph's rate limits: ${rateLimitDocs} and docs/rate-limits.md.`
+const staleCursor: Words = [
+  ExitCode.usage,
+  "The --after cursor is not valid any more.",
+  "Cursors go stale when accounts are added or removed; run again without --after, or from a newer checkpoint."
+]
 
-const transport = (error: GraphError.GraphTransportError, context: Context): Report => {
+const transport = (error: GraphError.GraphTransportError, context: Context): Words => {
   const baseUrl = context.baseUrl ?? "the Graph API"
   const checkUrl = `Check the base URL (--base-url or GRAPH_BASE_URL; now ${baseUrl}, Meta's is ` +
     "https://graph.facebook.com)"
@@ -165,193 +140,199 @@ const transport = (error: GraphError.GraphTransportError, context: Context): Rep
       ? "proxy"
       : `${context.proxy} (set by --proxy, HTTPS_PROXY or HTTP_PROXY; NO_PROXY lists the hosts reached directly)`
   }`
-  const notGraph = [
+  const notGraph: Words = [
+    ExitCode.failure,
     `The server at ${baseUrl} did not answer like the Graph API${
       error.httpStatus === undefined ? "" : ` (HTTP ${error.httpStatus})`
     }.`,
     `${checkUrl}. If it is right, Meta had a problem: try again later.`
-  ] as const
-  const [title, fix] = {
-    Network: [
-      `Could not reach ${baseUrl}${context.proxy === undefined ? "" : ` through ${context.proxy}`}.`,
-      `${checkNetwork}. ${checkUrl}.`
-    ],
-    Timeout: [`${baseUrl} did not answer in time.`, `${checkNetwork}, then try again. ${checkUrl}.`],
-    InvalidBody: notGraph,
-    UnexpectedStatus: notGraph,
-    TooLarge: [
-      `The answer from ${baseUrl} was larger than the client accepts, so reading it stopped.`,
-      `Ask for fewer fields or a smaller page (--fields, --limit). ${checkUrl}.`
-    ]
-  }[error.reason]
-  return report(ExitCode.failure, title, fix, [error.message, ...attempts(error)])
+  ]
+  switch (error.reason) {
+    case "Network":
+      return [
+        ExitCode.failure,
+        `Could not reach ${baseUrl}${context.proxy === undefined ? "" : ` through ${context.proxy}`}.`,
+        `${checkNetwork}. ${checkUrl}.`
+      ]
+    case "Timeout":
+      return [ExitCode.failure, `${baseUrl} did not answer in time.`, `${checkNetwork}, then try again. ${checkUrl}.`]
+    case "TooLarge":
+      return [
+        ExitCode.failure,
+        `The answer from ${baseUrl} was larger than the client accepts, so reading it stopped.`,
+        `Ask for fewer fields or a smaller page (--fields, --limit). ${checkUrl}.`
+      ]
+    default:
+      return notGraph
+  }
 }
 
-const serveCause = (error: HttpServerError.ServeError): string => {
-  const cause: unknown = error.cause
-  const code = Predicate.hasProperty(cause, "code") && typeof cause.code === "string" ? cause.code : undefined
-  const message = Predicate.hasProperty(cause, "message") && typeof cause.message === "string"
-    ? cause.message
-    : error.message
-  return code === undefined || message.includes(code) ? message : `${code}: ${message}`
-}
-
-const explain = (context: Context) =>
-  Match.typeTags<CliError, Report>()({
-    GraphAuthError: (error) =>
-      graph(
-        error,
+// Each error's exit code, what happened, and what to do.
+const words = (error: CliError, context: Context): Words => {
+  switch (error._tag) {
+    case "GraphAuthError":
+      return [
         ExitCode.auth,
         error.code === 102
           ? "The session is invalid or has expired."
           : (error.subcode === undefined ? undefined : authTitles[error.subcode]) ?? "Graph rejected the access token.",
         newTokenHelp
-      ),
-    GraphPermissionError: (error) =>
-      graph(
-        error,
+      ]
+    case "GraphPermissionError":
+      return [
         ExitCode.auth,
         `The token may not read this business's WhatsApp Business Accounts (permission error ${error.code}).`,
-        "The token needs the whatsapp_business_management and business_management permissions, and its system " +
-          "user must be assigned to the business's WhatsApp accounts (Business Settings > Users > System users > " +
-          "Assign assets). Generate a new token after changing permissions."
-      ),
-    GraphSignatureError: (error) =>
-      graph(
-        error,
+        permissionHelp
+      ]
+    case "GraphSignatureError":
+      return [
         ExitCode.auth,
         "Graph rejected the request's signature (appsecret_proof).",
-        "Check GRAPH_APP_SECRET (or --app-secret): it must be the secret of the app that issued the token " +
-          "(App Dashboard > App settings > Basic)."
-      ),
-    GraphRateLimitError: (error) => {
-      const wait = error.retryAfter
-      return report(
+        `Check GRAPH_APP_SECRET (or --app-secret): it must be the secret of the app that issued the token ${appSecretHelp}.`
+      ]
+    case "GraphRateLimitError":
+      return [
         ExitCode.rateLimited,
         `Meta is rate limiting these calls: ${
           rateLimitKinds[error.code] ?? "a business use case rate limit"
         } (code ${error.code}).`,
-        `Wait ${wait === undefined ? "a few minutes" : seconds(wait)}, then run again. Larger pages mean fewer ` +
-          `calls (--limit 100). ${rateLimitRead}`,
-        [
-          ...graphDetails(error),
-          ...(wait === undefined ? [] : [`Meta asks to wait about ${seconds(wait)} before calling again.`])
-        ]
-      )
-    },
-    GraphPolicyError: (error) =>
-      graph(
-        error,
+        `Wait ${error.retryAfter === undefined ? "a few minutes" : seconds(error.retryAfter)}, then run again. ` +
+        `Larger pages mean fewer calls (--limit 100). ${rateLimitHelp}`
+      ]
+    case "GraphPolicyError":
+      return [
         ExitCode.failure,
         "Meta blocked the call as abusive or against its policies (code 368).",
         "Wait before trying again (repeating quickly extends the block), and check Business Support Home for " +
-          "restrictions on the business."
-      ),
-    GraphNotFoundError: (error) => unknownBusiness(error, context),
-    GraphPagingError: (error) =>
-      report(
+        "restrictions on the business."
+      ]
+    case "GraphNotFoundError":
+      return unknownBusiness(context)
+    case "GraphPagingError":
+      return [
         ExitCode.failure,
-        "The server's paging cannot be followed: it " +
-          (error.reason === "CursorCycle" ? "led back to a page already read." : "gave a next page without a cursor."),
-        "Everything written so far was read once. Meta (or a proxy in between) is misbehaving; try again later.",
-        [error.message]
-      ),
-    HoldTooLongError: (error) =>
-      report(
+        `The server's paging cannot be followed: it ${
+          error.reason === "CursorCycle" ? "led back to a page already read." : "gave a next page without a cursor."
+        }`,
+        "Everything written so far was read once. Meta (or a proxy in between) is misbehaving; try again later."
+      ]
+    case "HoldTooLongError":
+      return [
         ExitCode.rateLimited,
-        `The rate budget of ${error.scope === "app" ? "the app" : `business ${error.scope}`} is spent; ` +
-          `waiting ${seconds(error.wait)} is longer than the CLI waits (${seconds(error.maxWait)}).`,
-        `Run again in ${seconds(error.wait)}. ${rateLimitRead}`,
-        [error.message]
-      ),
-    GraphInvalidParameterError: (error) =>
-      error.subcode === 33
-        ? unknownBusiness(error, context)
-        // Graph gives these code 100 too, with nothing but its message to tell them apart.
+        `The rate budget of ${error.scope === "app" ? "the app" : `business ${error.scope}`} is spent; waiting ` +
+        `${seconds(error.wait)} is longer than the CLI waits (${seconds(error.maxWait)}).`,
+        `Run again in ${seconds(error.wait)}. ${rateLimitHelp}`
+      ]
+    case "GraphInvalidParameterError":
+      // Graph gives these code 100 too, with nothing but its message to tell them apart.
+      return error.subcode === 33
+        ? unknownBusiness(context)
         : /appsecret_proof/i.test(error.message)
-        ? graph(
-          error,
+        ? [
           ExitCode.auth,
           "Graph wants every call signed with an appsecret_proof, and this one was not (or not rightly).",
-          "Set GRAPH_APP_SECRET (or --app-secret) to the secret of the app that issued the token " +
-            "(App Dashboard > App settings > Basic); the CLI then signs every call."
-        )
+          `Set GRAPH_APP_SECRET (or --app-secret) to the secret of the app that issued the token ${appSecretHelp}; ` +
+          "the CLI then signs every call."
+        ]
         : /cursor/i.test(error.message)
-        ? staleCursor(error)
-        : graph(
-          error,
+        ? staleCursor
+        : [
           ExitCode.usage,
           "Graph refused a parameter of the request.",
           "Graph's message above names the parameter; see waba accounts --help for the accepted values."
-        ),
-    GraphTransientError: (error) =>
-      graph(
-        error,
+        ]
+    case "GraphTransientError":
+      return [
         ExitCode.failure,
         `Meta had a temporary problem (code ${error.code}) that outlasted the retries.`,
         "Try again in a few minutes."
-      ),
-    GraphApiError: (error) =>
-      error.code === 803
-        ? unknownBusiness(error, context)
-        : error.code === 2642
-        ? staleCursor(error)
-        : graph(
-          error,
-          ExitCode.failure,
-          error.code === undefined ? "Graph answered with an error." : `Graph answered with error ${error.code}.`,
-          "Graph's message above says what went wrong; quote the fbtrace_id if you ask Meta for help."
-        ),
-    GraphTransportError: (error) => transport(error, context),
-    GraphDecodeError: (error) =>
-      report(
+      ]
+    case "GraphApiError":
+      return error.code === 803 ? unknownBusiness(context) : error.code === 2642 ? staleCursor : [
+        ExitCode.failure,
+        error.code === undefined ? "Graph answered with an error." : `Graph answered with error ${error.code}.`,
+        "Graph's message above says what went wrong; quote the fbtrace_id if you ask Meta for help."
+      ]
+    case "GraphTransportError":
+      return transport(error, context)
+    case "GraphDecodeError":
+      return [
         ExitCode.failure,
         "Graph's answer did not have the shape this version of waba expects.",
-        "Meta has probably changed the API. Please report it, with the fbtrace_id, in the effect-waba issue tracker.",
-        [
-          ...error.message.split("\n").slice(0, 8),
-          ...(error.fbtraceId === undefined ? [] : [`fbtrace_id ${error.fbtraceId}`])
-        ]
-      ),
-    UsageError: (error) => report(ExitCode.usage, error.message, error.hint),
-    FilterSyntaxError: (error) =>
-      report(
-        ExitCode.usage,
-        error.message,
-        undefined,
-        (error.subject === "phone numbers" ? FilterSyntax.phoneNumberSyntax : FilterSyntax.syntax).split("\n")
-      ),
-    InvalidRequestError: (error) =>
-      report(
-        ExitCode.usage,
-        `Invalid ${optionNames[error.parameter] ?? error.parameter}: ${error.message}`,
-        undefined,
-        error.parameter === "filtering" ? FilterSyntax.syntax.split("\n") : []
-      ),
-    GraphConfigError: (error) =>
-      report(ExitCode.usage, `Invalid ${settingNames[error.setting] ?? error.setting}: ${error.message}`),
-    ServeError: (error) =>
-      report(
+        "Meta has probably changed the API. Please report it, with the fbtrace_id, in the effect-waba issue tracker."
+      ]
+    case "UsageError":
+      return [ExitCode.usage, error.message, error.hint]
+    case "FilterSyntaxError":
+      return [ExitCode.usage, error.message]
+    case "InvalidRequestError":
+      return [ExitCode.usage, `Invalid ${optionNames[error.parameter] ?? error.parameter}: ${error.message}`]
+    case "GraphConfigError":
+      return [ExitCode.usage, `Invalid ${settingNames[error.setting] ?? error.setting}: ${error.message}`]
+    case "ServeError":
+      return [
         ExitCode.failure,
         "The emulator server could not start.",
-        "Choose another --port, or --port 0 for any free one.",
-        [
-          serveCause(error)
-        ]
-      )
-  })
+        "Choose another --port, or --port 0 for any free one."
+      ]
+  }
+}
+
+// The facts that back the words: Graph's codes and its own words, what was tried, the syntax accepted.
+const details = (error: CliError): ReadonlyArray<string> => {
+  switch (error._tag) {
+    case "GraphTransportError":
+      return [error.message, ...attempts(error)]
+    case "GraphPagingError":
+    case "HoldTooLongError":
+      return [error.message]
+    case "GraphDecodeError":
+      return [
+        ...error.message.split("\n").slice(0, 8),
+        ...(error.fbtraceId === undefined ? [] : [`fbtrace_id ${error.fbtraceId}`])
+      ]
+    case "FilterSyntaxError":
+      return (error.subject === "phone numbers" ? FilterSyntax.phoneNumberSyntax : FilterSyntax.syntax).split("\n")
+    case "InvalidRequestError":
+      return error.parameter === "filtering" ? FilterSyntax.syntax.split("\n") : []
+    case "ServeError":
+      return [error.cause instanceof Error ? error.cause.message : error.message]
+    case "UsageError":
+    case "GraphConfigError":
+      return []
+    default: {
+      const codes = [
+        error.code === undefined ? "Graph error (no code given)" : `Graph error ${error.code}`,
+        ...(error.subcode === undefined ? [] : [`subcode ${error.subcode}`]),
+        ...(error.type === undefined ? [] : [error.type]),
+        `HTTP ${error.httpStatus}`
+      ]
+      const explanation = [error.userTitle, error.userMessage].filter(Boolean)
+      const wait = error._tag === "GraphRateLimitError" ? error.retryAfter : undefined
+      return [
+        `${codes.join(", ")}; fbtrace_id ${error.fbtraceId ?? "(none given)"}`,
+        `Graph said: ${error.message}`,
+        ...(explanation.length === 0 ? [] : [`Meta's explanation: ${explanation.join(": ")}`]),
+        ...attempts(error),
+        ...(wait === undefined ? [] : [`Meta asks to wait about ${seconds(wait)} before calling again.`])
+      ]
+    }
+  }
+}
 
 /** Explains an error a command failed with. */
-export const make = (error: CliError, context: Context = {}): Report => explain(context)(error)
+export const make = (error: CliError, context: Context = {}): Report => {
+  const [exitCode, title, fix] = words(error, context)
+  return { exitCode, title, details: details(error), fix }
+}
 
 /** A defect: something the CLI did not expect at all. */
-export const unexpected = (defect: unknown): Report =>
-  report(
-    ExitCode.failure,
-    "Unexpected error.",
-    "This is a bug in waba; please report it with the command you ran (leave out your token).",
-    [defect instanceof Error ? defect.message : String(defect)]
-  )
+export const unexpected = (defect: unknown): Report => ({
+  exitCode: ExitCode.failure,
+  title: "Unexpected error.",
+  details: [defect instanceof Error ? defect.message : String(defect)],
+  fix: "This is a bug in waba; please report it with the command you ran (leave out your token)."
+})
 
 const scrub = (text: string, secrets: ReadonlyArray<Redacted.Redacted<string> | string>): string =>
   secrets.reduce<string>((out, secret) => {
