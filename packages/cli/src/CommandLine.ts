@@ -11,6 +11,7 @@ import * as Args from "@effect/cli/Args"
 import type * as CliApp from "@effect/cli/CliApp"
 import * as CliConfig from "@effect/cli/CliConfig"
 import type * as Command from "@effect/cli/Command"
+import * as HelpDoc from "@effect/cli/HelpDoc"
 import * as Options from "@effect/cli/Options"
 import * as Config from "effect/Config"
 import * as ConfigError from "effect/ConfigError"
@@ -135,7 +136,12 @@ export const connection = {
 
 export type ConnectionInput = Command.Command.ParseConfig<typeof connection>
 
-const id = (name: string, description: string) => Args.text({ name }).pipe(Args.withDescription(description))
+// An id; @effect/cli would take an option it does not know for one.
+const id = (name: string, description: string) =>
+  Args.text({ name }).pipe(
+    Args.withDescription(description),
+    Args.mapEffect((id) => id.startsWith("-") ? Effect.fail(HelpDoc.p(`Unknown option ${id}.`)) : Effect.succeed(id))
+  )
 
 const expand = (description: string) => optional(choice("expand", ["phone_numbers"], description))
 

@@ -58,18 +58,11 @@ export interface TimeSpan {
   readonly end: Date
 }
 
-const dayPattern = /^(\d{4})-(\d{2})-(\d{2})$/
-const instantPattern =
-  /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(?:([Zz])|([+-])(\d{2})(?::?(\d{2}))?)?$/
+// A date, and optionally a time of day with seconds, their fraction and an offset.
+const datePattern =
+  /^(\d{4})-(\d{2})-(\d{2})(?:[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(?:[Zz]|([+-])(\d{2})(?::?(\d{2}))?)?)?$/
 
 const two = (n: number) => String(n).padStart(2, "0")
-
-const impossibleDay = (text: string, year: number, month: number, day: number): string | undefined =>
-  month < 1 || month > 12
-    ? `"${text}" is not a date: month ${two(month)} does not exist`
-    : day < 1 || day > new Date(Date.UTC(year, month, 0)).getUTCDate()
-    ? `"${text}" is not a date: day ${two(day)} does not exist in ${year}-${two(month)}`
-    : undefined
 
 /**
  * Reads a date: `YYYY-MM-DD` (a whole UTC day), an ISO-8601 date and time (UTC unless it carries an offset),
@@ -77,48 +70,35 @@ const impossibleDay = (text: string, year: number, month: number, day: number): 
  */
 export const parseTime = (text: string): Either.Either<TimeSpan, string> => {
   const unix = /^@(\d{1,12})$/.exec(text)
+  const match = datePattern.exec(text)
   if (unix !== null) {
     const date = new Date(Number(unix[1]) * 1000)
     return Either.right({ kind: "instant", start: date, end: date })
   }
-  const day = dayPattern.exec(text)
-  if (day !== null) {
-    const [year, month, dayOfMonth] = [Number(day[1]), Number(day[2]), Number(day[3])]
-    const problem = impossibleDay(text, year, month, dayOfMonth)
-    if (problem !== undefined) return Either.left(problem)
-    const start = Date.UTC(year, month - 1, dayOfMonth)
-    return Either.right({ kind: "day", start: new Date(start), end: new Date(start + 86_399_000) })
-  }
-  const instant = instantPattern.exec(text)
-  if (instant === null) {
+  if (match === null) {
     return Either.left(
       text.startsWith("@")
         ? `"${text}" is not a unix time: write @ followed by whole seconds`
         : `"${text}" is not a date; write 2024-01-01, 2024-01-01T09:30:00Z, 2024-01-01T09:30:00+02:00 or @1704067200`
     )
   }
-  const [, y, mo, d, h, mi, s, fraction, zulu, sign, offsetHours, offsetMinutes] = instant
-  const [year, month, dayOfMonth, hour, minute, second] = [y, mo, d, h, mi, s ?? "0"].map(Number) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number
-  ]
-  const problem = impossibleDay(text, year, month, dayOfMonth)
-  if (problem !== undefined) return Either.left(problem)
+  const [, y, mo, d, h, mi, s = "0", fraction = "0", sign, oh = "0", om = "0"] = match
+  const [year, month, day, hour, minute, second] = [Number(y), Number(mo), Number(d), Number(h), Number(mi), Number(s)]
+  if (month < 1 || month > 12) return Either.left(`"${text}" is not a date: month ${two(month)} does not exist`)
+  if (day < 1 || day > new Date(Date.UTC(year, month, 0)).getUTCDate()) {
+    return Either.left(`"${text}" is not a date: day ${two(day)} does not exist in ${year}-${two(month)}`)
+  }
+  if (h === undefined) {
+    const start = Date.UTC(year, month - 1, day)
+    return Either.right({ kind: "day", start: new Date(start), end: new Date(start + 86_399_000) })
+  }
   if (hour > 23 || minute > 59 || second > 59) {
     return Either.left(`"${text}" is not a time of day: hours go to 23, minutes and seconds to 59`)
   }
-  let offset = 0
-  if (zulu === undefined && sign !== undefined) {
-    const [oh, om] = [Number(offsetHours), Number(offsetMinutes ?? "0")]
-    if (oh > 23 || om > 59) return Either.left(`"${text}" has an impossible UTC offset ${sign}${offsetHours}`)
-    offset = (sign === "-" ? -1 : 1) * (oh * 60 + om) * 60_000
-  }
-  const millis = fraction === undefined ? 0 : Math.floor(Number(`0.${fraction}`) * 1000)
-  const date = new Date(Date.UTC(year, month - 1, dayOfMonth, hour, minute, second, millis) - offset)
+  if (Number(oh) > 23 || Number(om) > 59) return Either.left(`"${text}" has an impossible UTC offset ${sign}${oh}`)
+  const offset = (sign === "-" ? -1 : 1) * (Number(oh) * 60 + Number(om)) * 60_000
+  const millis = Math.floor(Number(`0.${fraction}`) * 1000)
+  const date = new Date(Date.UTC(year, month - 1, day, hour, minute, second, millis) - offset)
   return Either.right({ kind: "instant", start: date, end: date })
 }
 

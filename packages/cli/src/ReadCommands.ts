@@ -53,17 +53,8 @@ const maxOf = (max: number | undefined, noun: Noun.Noun): Either.Either<number |
     ? Either.right(max)
     : Either.left(new UsageError({ message: `--max must be a whole number of ${noun.many}, 1 or more; got ${max}.` }))
 
-// The checked input, or its error; then an id that is an option @effect/cli did not know and took for an id.
-const checked = <A>(input: Either.Either<A, ErrorReport.CliError>, ids: ReadonlyArray<string>, command: string) => {
-  const option = ids.find((id) => id.startsWith("-"))
-  return Either.isLeft(input)
-    ? Effect.fail(CommandError.make(input.left))
-    : option === undefined
-    ? Effect.succeed(input.right)
-    : Effect.fail(CommandError.make(
-      new UsageError({ message: `Unknown option ${option}.`, hint: `waba ${command} --help lists the options.` })
-    ))
-}
+const checked = <A>(input: Either.Either<A, ErrorReport.CliError>) =>
+  Effect.mapError(input, (error) => CommandError.make(error))
 
 // `--verbose`: which clauses a read of `edge` sends Graph and which the client checks on each item.
 const explainFilters = (
@@ -142,11 +133,7 @@ const accountsRequest = (input: AccountsInput) =>
 /** `waba accounts [business-id...]`. */
 export const accounts = (input: AccountsInput): Effect.Effect<void, CommandError.CommandError, Listing.Requires> =>
   Effect.gen(function*() {
-    const { columns, edges, fanOut, max, options } = yield* checked(
-      accountsRequest(input),
-      input.businessIds,
-      "accounts"
-    )
+    const { columns, edges, fanOut, max, options } = yield* checked(accountsRequest(input))
     const target = yield* GraphTarget.resolve(input, {
       id: Option.fromNullable(input.businessIds[0]),
       missingId: new UsageError({
@@ -249,9 +236,7 @@ export const phoneNumbers = (input: PhoneNumbersInput) =>
           prefetch
         }
         return { options, columns: columnsOf(fields, PhoneNumber.defaultFields), max }
-      }),
-      Option.toArray(input.wabaId),
-      "phone-numbers"
+      })
     )
     const target = yield* GraphTarget.resolve(input, {
       id: input.wabaId,
@@ -278,11 +263,7 @@ export const phoneNumbers = (input: PhoneNumbersInput) =>
 /** `waba account [waba-id]`: one account, written as a one-row listing. */
 export const account = (input: AccountInput) =>
   Effect.gen(function*() {
-    const fields = yield* checked(
-      fieldsOf(input.fields, WhatsAppBusinessAccount.fields),
-      Option.toArray(input.wabaId),
-      "account"
-    )
+    const fields = yield* checked(fieldsOf(input.fields, WhatsAppBusinessAccount.fields))
     const options: WhatsAppBusinessAccount.GetOptions<ReadonlyArray<WhatsAppBusinessAccount.Field>, never, any> = {
       fields,
       expand: input.expand === undefined ? undefined : { phone_numbers: {} }
