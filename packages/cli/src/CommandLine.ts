@@ -19,6 +19,7 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
+import { UsageError } from "./UsageError.js"
 
 interface Check {
   readonly name: string
@@ -272,7 +273,7 @@ const parse = <A>(options: Options.Options<A>, args: ReadonlyArray<string>) =>
   Options.processCommandLine(Options.optional(options), args, CliConfig.defaultConfig)
 
 // The words for a typed option whose value @effect/cli refuses, with the value as typed.
-const refused = (check: Check, args: ReadonlyArray<string>) =>
+const explain = (check: Check, args: ReadonlyArray<string>) =>
   parse(check.parses, args).pipe(
     Effect.as(Option.none<string>()),
     Effect.orElse(() =>
@@ -284,19 +285,27 @@ const refused = (check: Check, args: ReadonlyArray<string>) =>
   )
 
 /**
- * For a command line @effect/cli refused (the arguments after the command's name), the words for the first
- * typed option of the command whose value it refused, if one was.
+ * The words for a command line @effect/cli refused (`args`, after `waba`): those of the first typed option of
+ * the command whose value it refused, else its own (`said`).
  */
-export const explain = (
-  options: Record<string, unknown>,
-  args: ReadonlyArray<string>
-): Effect.Effect<Option.Option<string>, never, CliApp.CliApp.Environment> =>
-  Effect.map(
-    Effect.forEach(Object.values(options), (option) => {
-      const check = Options.isOptions(option)
-        ? Option.flatMapNullable(Options.getIdentifier(option), (name) => checks.get(name))
-        : Option.none()
-      return Option.isSome(check) ? refused(check.value, args) : Effect.succeedNone
-    }),
-    Option.firstSomeOf
-  )
+export const refused = (
+  args: ReadonlyArray<string>,
+  said: ReadonlyArray<string>
+): Effect.Effect<UsageError, never, CliApp.CliApp.Environment> =>
+  Effect.gen(function*() {
+    const index = args.findIndex((arg) => commands.some((command) => command.name === arg))
+    const command = commands.find((candidate) => candidate.name === args[index])
+    const explained = yield* Effect.forEach(
+      Object.values(command?.options ?? {}),
+      (option: unknown) => {
+        const check = Options.isOptions(option)
+          ? Option.flatMapNullable(Options.getIdentifier(option), (name) => checks.get(name))
+          : Option.none()
+        return Option.isSome(check) ? explain(check.value, args.slice(index + 1)) : Effect.succeedNone
+      }
+    )
+    return new UsageError({
+      message: Option.getOrElse(Option.firstSomeOf(explained), () => said.join("\n").trim() || "Invalid command line."),
+      hint: `${command === undefined ? "waba --help" : `waba ${command.name} --help`} lists the options.`
+    })
+  })

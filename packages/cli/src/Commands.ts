@@ -21,8 +21,6 @@ import type { Progress } from "./Progress.js"
 import * as Resume from "./Resume.js"
 import { UsageError } from "./UsageError.js"
 
-export const version = "0.1.0"
-
 const make = <Name extends string, O extends Command.Command.Config, R>(
   declaration: { readonly name: Name; readonly description: string; readonly options: O },
   load: () => Promise<(input: Command.Command.ParseConfig<O>) => Effect.Effect<void, CommandError.CommandError, R>>
@@ -52,7 +50,7 @@ const waba = Command.make("waba", {}, () =>
     ])
   )
 
-const cli = Command.run(waba, { name: "waba", version })
+const cli = Command.run(waba, { name: "waba", version: "0.1.0" })
 
 // @effect/cli prints help and `--version` through the Console, and its own words for a command line it
 // refuses: the first go to stdout, plain unless colour is allowed; the second are kept for the error report.
@@ -72,29 +70,14 @@ const routed = (output: Output.Service, said: Array<string>) => {
     )
 }
 
-// The command whose line @effect/cli refused, and the words for it: a check's, else @effect/cli's own.
-const refusal = (args: ReadonlyArray<string>, said: ReadonlyArray<string>) =>
-  Effect.gen(function*() {
-    const index = args.findIndex((arg) => CommandLine.commands.some((command) => command.name === arg))
-    const command = CommandLine.commands.find((candidate) => candidate.name === args[index])
-    const explained = command === undefined
-      ? Option.none<string>()
-      : yield* CommandLine.explain(command.options, args.slice(index + 1))
-    return new UsageError({
-      message: Option.getOrElse(explained, () => said.join("\n").trim() || "Invalid command line."),
-      hint: `${command === undefined ? "waba --help" : `waba ${command.name} --help`} lists the options.`
-    })
-  })
-
-/** What the commands need from the platform. */
-export type Environment = CliApp.CliApp.Environment | Output.Output | Progress
-
 /**
  * Runs a command line (`process.argv`: the runtime, the script, then the arguments) and returns the exit
  * code. Never fails: every error is reported on stderr. An interruption (Ctrl-C) interrupts it, after the
  * command has said how to resume.
  */
-export const main = (argv: ReadonlyArray<string>): Effect.Effect<number, never, Environment> =>
+export const main = (
+  argv: ReadonlyArray<string>
+): Effect.Effect<number, never, CliApp.CliApp.Environment | Output.Output | Progress> =>
   Effect.gen(function*() {
     const output = yield* Output.Output
     const said: Array<string> = []
@@ -103,7 +86,7 @@ export const main = (argv: ReadonlyArray<string>): Effect.Effect<number, never, 
     if (Cause.isInterruptedOnly(exit.cause)) return yield* Effect.interrupt
     const failure = Option.getOrUndefined(Cause.failureOption(exit.cause))
     const error = ValidationError.isValidationError(failure)
-      ? CommandError.make(yield* refusal(argv.slice(2), said))
+      ? CommandError.make(yield* CommandLine.refused(argv.slice(2), said))
       : failure
     // Loaded when there is something to report: a command that succeeds never needs it.
     const ErrorReport = yield* Effect.promise(() => import("./ErrorReport.js"))
