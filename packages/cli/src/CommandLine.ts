@@ -185,37 +185,44 @@ export const accounts = {
 
 export type AccountsInput = Command.Command.ParseConfig<typeof accounts.options>
 
-export const phoneNumbers = {
-  name: "phone-numbers",
-  description: "List the phone numbers of a WhatsApp Business Account (quality rating, messaging limit tier, " +
-    "status, …). Without a token, lists a demo account's numbers from an embedded emulator.",
+// A command that reads one WhatsApp Business Account, named by its id (a demo account without a token).
+const accountCommand = <const Name extends string, O>(name: Name, description: string, what: string, options: O) => ({
+  name,
+  description,
   options: {
-    wabaId: Args.optional(
-      id("waba-id", "The WhatsApp Business Account whose numbers to list (numeric). Optional in demo mode.")
-    ),
+    wabaId: Args.optional(id("waba-id", `The WhatsApp Business Account ${what} (numeric). Optional in demo mode.`)),
+    ...options,
+    ...connection
+  }
+})
+
+export const phoneNumbers = accountCommand(
+  "phone-numbers",
+  "List the phone numbers of a WhatsApp Business Account (quality rating, messaging limit tier, status, …). " +
+    "Without a token, lists a demo account's numbers from an embedded emulator.",
+  "whose numbers to list",
+  {
     fields: fields("display_phone_number,quality_rating,messaging_limit_tier"),
     filter: filter(
       "quality_rating=GREEN,YELLOW, status!=BANNED, account_mode=LIVE, is_official_business_account=true"
     ),
-    ...paging("phone numbers"),
-    ...connection
+    ...paging("phone numbers")
   }
-}
+)
 
 export type PhoneNumbersInput = Command.Command.ParseConfig<typeof phoneNumbers.options>
 
-export const account = {
-  name: "account",
-  description: "Read one WhatsApp Business Account, optionally with its phone numbers. Without a token, reads a " +
-    "demo account from an embedded emulator.",
-  options: {
-    wabaId: Args.optional(id("waba-id", "The WhatsApp Business Account to read (numeric). Optional in demo mode.")),
+export const account = accountCommand(
+  "account",
+  "Read one WhatsApp Business Account, optionally with its phone numbers. Without a token, reads a demo account " +
+    "from an embedded emulator.",
+  "to read",
+  {
     fields: fields("name,status,health_status"),
     expand: expand("Read the account's phone numbers too (every page of them)."),
-    format,
-    ...connection
+    format
   }
-}
+)
 
 export type AccountInput = Command.Command.ParseConfig<typeof account.options>
 

@@ -219,6 +219,24 @@ const reportFailures = (failures: ReadonlyArray<ManagedAccounts.Failure>, target
     })
   })
 
+// The target of `waba phone-numbers` or `waba account`: the account named, or a demo account.
+const accountTarget = (
+  input: PhoneNumbersInput | AccountInput,
+  command: "phone-numbers" | "account",
+  check: GraphTarget.Request["check"]
+) =>
+  GraphTarget.resolve(input, {
+    id: input.wabaId,
+    missingId: new UsageError({
+      message: `Name the WhatsApp Business Account ${
+        command === "account" ? "to read" : "whose numbers to list"
+      }: waba ${command} <waba-id>.`,
+      hint: "waba accounts <business-id> lists the account ids of a business."
+    }),
+    check,
+    demo: GraphTarget.demoAccount(command === "account" ? "reading" : "listing the phone numbers of")
+  })
+
 /** `waba phone-numbers [waba-id]`. */
 export const phoneNumbers = (input: PhoneNumbersInput) =>
   Effect.gen(function*() {
@@ -238,15 +256,7 @@ export const phoneNumbers = (input: PhoneNumbersInput) =>
         return { options, columns: columnsOf(fields, PhoneNumber.defaultFields), max }
       })
     )
-    const target = yield* GraphTarget.resolve(input, {
-      id: input.wabaId,
-      missingId: new UsageError({
-        message: "Name the WhatsApp Business Account whose numbers to list: waba phone-numbers <waba-id>.",
-        hint: "waba accounts <business-id> lists the account ids of a business."
-      }),
-      check: (id) => PhoneNumbers.validate(id, options),
-      demo: GraphTarget.demoAccount("listing the phone numbers of")
-    })
+    const target = yield* accountTarget(input, "phone-numbers", (id) => PhoneNumbers.validate(id, options))
     if (target.verbose) yield* explainFilters("", PhoneNumbers.edge, options.filtering, Noun.phoneNumbers)
     yield* Listing.run({
       target,
@@ -268,15 +278,7 @@ export const account = (input: AccountInput) =>
       fields,
       expand: input.expand === undefined ? undefined : { phone_numbers: {} }
     }
-    const target = yield* GraphTarget.resolve(input, {
-      id: input.wabaId,
-      missingId: new UsageError({
-        message: "Name the WhatsApp Business Account to read: waba account <waba-id>.",
-        hint: "waba accounts <business-id> lists the account ids of a business."
-      }),
-      check: (id) => WhatsAppBusinessAccount.validate(id, options),
-      demo: GraphTarget.demoAccount("reading")
-    })
+    const target = yield* accountTarget(input, "account", (id) => WhatsAppBusinessAccount.validate(id, options))
     yield* Listing.run({
       target,
       pages: Stream.fromEffect(WhatsAppBusinessAccount.get(target.id, options)).pipe(
