@@ -32,16 +32,15 @@ import * as Option from "effect/Option"
 import * as PubSub from "effect/PubSub"
 import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
+import type { HoldReason } from "./HoldTooLongError.js"
 
 /**
- * Why the rate governor held a request: `pacing` (usage between the pacing threshold and the ceiling),
- * `ceiling` (usage at or above the ceiling, waiting for a probe to show it dropped) or `regain` (Graph
- * said when access returns).
+ * Why the rate governor held a request: `pacing`, `ceiling` or `regain` (see `RateGovernor.HoldReason`).
  *
  * @since 0.2.0
  * @category models
  */
-export type HoldReason = "pacing" | "ceiling" | "regain"
+export type { HoldReason }
 
 /**
  * @since 0.2.0

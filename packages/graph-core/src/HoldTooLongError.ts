@@ -1,12 +1,7 @@
 /**
  * The rate governor would have to hold a request longer than its caller accepts, so the request is not
  * sent and fails at once: a caller (a command line, a job scheduler) can come back later instead of
- * hanging. Nothing was sent to Graph and Graph refused nothing: this is the client's own decision.
- *
- * `GraphClient` passes `retry.maxHintedWait` as the longest acceptable hold, for every reason the
- * governor holds a request (Graph's regain time, probes at the ceiling, pacing).
- *
- * Also exported as `RateGovernor.HoldTooLongError`.
+ * hanging. Nothing was sent to Graph: this is the client's own decision. Also exported from `RateGovernor`.
  *
  * @since 0.2.0
  */
@@ -27,28 +22,35 @@ export const TypeId: unique symbol = Symbol.for("@effect-waba/graph-core/HoldToo
 export type TypeId = typeof TypeId
 
 /**
- * Why a hold was needed: `pacing` (usage between the pacing threshold and the ceiling: the request's place
- * in the schedule is that far away), `ceiling` (usage at or above the ceiling: the next probe may go then)
- * or `regain` (Graph said when access returns).
+ * Why the rate governor holds a request: `pacing` (usage between the pacing threshold and the ceiling:
+ * its place in the schedule is ahead), `ceiling` (usage at or above the ceiling: it waits for a probe to
+ * show usage dropped) or `regain` (Graph said when access returns). Also `GraphEvents.HoldReason`.
  *
  * @since 0.2.0
  * @category models
  */
 export const HoldReason = Schema.Literal("pacing", "ceiling", "regain")
 
-const describe: Record<typeof HoldReason.Type, (wait: string) => string> = {
+/**
+ * @since 0.2.0
+ * @category models
+ */
+export type HoldReason = typeof HoldReason.Type
+
+const describe: Record<HoldReason, (wait: string) => string> = {
   pacing: (wait) => `usage is nearing the ceiling and this request's place in the schedule is ${wait} away`,
   ceiling: (wait) => `usage is at the ceiling and the next probe may go in ${wait}`,
   regain: (wait) => `Graph said access returns in ${wait}`
 }
 
+// Whole seconds, at least one: a hold is never worth more precision in a sentence.
 const format = (duration: Duration.Duration) =>
-  Duration.format(Duration.millis(Math.max(1, Math.round(Duration.toMillis(duration) / 1000)) * 1000))
+  Duration.format(Duration.seconds(Math.max(1, Math.round(Duration.toSeconds(duration)))))
 
 /**
  * @example
  * ```ts
- * import { GraphClient, RateGovernor } from "@effect-waba/graph-core"
+ * import { RateGovernor } from "@effect-waba/graph-core"
  * import { Duration, Effect } from "effect"
  *
  * const governed = Effect.gen(function*() {

@@ -1,40 +1,21 @@
 /**
- * Stays under Graph's rate limits instead of running into them.
+ * Stays under Graph's rate limits instead of running into them: reads the usage headers of every
+ * response (`observe`) and, before each request (`acquire`), decides whether it should wait.
  *
- * Graph reports, on responses, how much of a budget has been used: `X-Business-Use-Case-Usage` per
- * business-object id and usage type (the budget behind error 80008) and `X-App-Usage` for the whole app,
- * as percentages over a rolling window, and — once a budget is spent — how many minutes until calls are
- * accepted again. The governor reads those headers from every response (`observe`) and decides, before
- * each request is sent (`acquire`), whether it should wait:
+ * - usage below `paceFrom` (50%): never;
+ * - from `paceFrom` up to the `ceiling` (90%): calls are spaced, the gap growing with usage up to the pace
+ *   the budget sustains (`window / (calls × ceiling)`, 20 s for 200 calls an hour);
+ * - at or above the ceiling: requests are held while one probe at a time goes out, less and less often,
+ *   to learn whether usage dropped;
+ * - after `estimated_time_to_regain_access`, or a throttling error with a hint: until that time.
  *
- * - below `paceFrom` (50%): never;
- * - from `paceFrom` up to the `ceiling` (90%): calls are spaced out, the gap growing with usage up to the
- *   pace that the budget sustains (`window / (calls × ceiling)`, 20 s for 200 calls an hour);
- * - at or above the ceiling: requests are held, and one probe goes through now and then to learn
- *   whether usage has dropped — no more often than half the budget left would allow over a window, and
- *   less often with each answer still at the ceiling (the gap doubling, up to `maxProbeInterval`);
- * - when a response says `estimated_time_to_regain_access` > 0, or a request was throttled (4, 17, 32,
- *   341, 613, 80000–80014) with a hint: every request counted against that budget waits until the time is up.
+ * One budget per (id, usage type) of `X-Business-Use-Case-Usage`, plus the app's (`X-App-Usage`). A request
+ * counted against a key is governed by the key's budgets, those of the other ids its responses reported
+ * (a business's WABAs) and the app's. Every hold is bounded by the caller's `maxWait`: a longer one fails at
+ * once with {@link HoldTooLongError}, without sending. See docs/rate-limits.md.
  *
- * **Budgets.** One budget per (id, usage type): the header's keys may be the business id asked about or
- * other ids (for a request on `/{business-id}/...`, Meta may key the usage by the business's WhatsApp
- * Business Account ids), and one id's array may hold several types. A request is governed by the budgets
- * of the types in `types` (default `whatsapp_business_management`; an entry without a type counts as the
- * first) under its own key, under every other id that responses to its key reported (remembered for a
- * window), and by the app's budget.
- *
- * **The decision** is a pure function of what is known and the time (see `internal/governorDecision.ts`);
- * the store and the clock are the only effects around it. Until a response carries usage headers, and
- * while every budget of a request is at or below `paceFrom`, a request goes at once: with the in-memory
- * store nothing is read, booked or stored.
- *
- * **Bounded holds.** Every hold, whatever its reason, is bounded by the `maxWait` the caller passes to
- * `acquire` (`GraphClient` passes `retry.maxHintedWait`): a hold the caller would not accept fails at once
- * with {@link HoldTooLongError}, without sending.
- *
- * `GraphClient` uses the governor in its context, and an in-memory one of its own when there is none;
- * provide {@link disabled} to turn it off, or {@link layer} over a shared store (`@effect-waba/redis`)
- * so that many processes keep to one budget.
+ * `GraphClient` uses the governor in its context, or an in-memory one of its own; provide {@link disabled}
+ * to turn it off, or {@link layer} over a shared store (`@effect-waba/redis`) for many processes.
  *
  * @since 0.1.0
  */
@@ -42,38 +23,29 @@ import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
 import { GraphConfigError } from "./GraphConfig.js"
 import type * as GraphUsage from "./GraphUsage.js"
 import type { HoldTooLongError } from "./HoldTooLongError.js"
-import * as decision from "./internal/governorDecision.js"
+import * as Decision from "./internal/governorDecision.js"
 import * as internal from "./internal/rateGovernor.js"
 import * as RateGovernorStore from "./RateGovernorStore.js"
 
 /**
- * The scope `X-App-Usage` is kept under (business ids are numeric, so it cannot clash with one).
+ * The scope `X-App-Usage` is kept under.
  *
  * @since 0.1.0
  * @category constants
  */
-export const appScope: string = decision.appScope
+export const appScope: string = Decision.appScope
 
 /**
- * The usage type of the WhatsApp Business Management API, the budget the reads of this project count against.
- *
- * @since 0.2.0
- * @category constants
- */
-export const whatsappBusinessManagement = "whatsapp_business_management"
-
-/**
- * The store key of one budget: a business-object id and a usage type, e.g.
- * `budgetScope("123", "whatsapp_business_management")` is `"123:whatsapp_business_management"`.
+ * The store key of one budget, e.g. `budgetScope("123")` is `"123:whatsapp_business_management"`.
  *
  * @since 0.2.0
  * @category constructors
  */
-export const budgetScope = (id: string, type: string = whatsappBusinessManagement): string =>
-  decision.budgetScope(id, type)
+export const budgetScope = (id: string, type = "whatsapp_business_management"): string => Decision.budgetScope(id, type)
 
 /**
  * @since 0.1.0
@@ -82,27 +54,21 @@ export const budgetScope = (id: string, type: string = whatsappBusinessManagemen
 export interface Options {
   /** The usage percentage to stay under. Default 90. */
   readonly ceiling?: number | undefined
-  /** The usage percentage from which calls are spaced out. Default 50 (half the ceiling when that is lower). */
+  /** The usage percentage from which calls are spaced. Default 50 (half the ceiling when that is lower). */
   readonly paceFrom?: number | undefined
   /**
-   * What 100% stands for: calls per rolling window. Default Meta's documented 200 calls an hour per
-   * WhatsApp Business Account; raise it for accounts with a higher tier (5,000 an hour with a registered
-   * phone number) so that calls near the ceiling are not spaced more than needed.
+   * What 100% stands for. Default Meta's documented 200 calls an hour; say 5,000 for accounts of that
+   * tier, so that calls near the ceiling are not spaced more than needed.
    */
   readonly budget?: {
     readonly calls?: number | undefined
     readonly window?: Duration.DurationInput | undefined
   } | undefined
-  /**
-   * Where the doubling of the gap between probes stops while usage stays at or above the ceiling.
-   * Default a tenth of the window. (Near 100% the gap can be longer: probes never spend more than half
-   * the budget left per window.)
-   */
+  /** Where the doubling of the gap between probes at the ceiling stops. Default a tenth of the window. */
   readonly maxProbeInterval?: Duration.DurationInput | undefined
   /**
-   * The usage types of `X-Business-Use-Case-Usage` that govern requests, each a budget of its own.
-   * Default `["whatsapp_business_management"]`; add `"whatsapp"` to be paced by the messaging budget too.
-   * Entries without a type count as the first; entries of other types are ignored.
+   * The usage types that govern requests, each its own budget. Default `["whatsapp_business_management"]`;
+   * add `"whatsapp"` to be paced by the messaging budget too. Entries without a type count as the first.
    */
   readonly types?: ReadonlyArray<string> | undefined
 }
@@ -113,72 +79,41 @@ export interface Options {
  * @since 0.1.0
  * @category models
  */
-export interface Settings {
-  readonly ceiling: number
-  readonly paceFrom: number
-  readonly calls: number
-  readonly window: Duration.Duration
-  readonly maxProbeInterval: Duration.Duration
-  readonly types: ReadonlyArray<string>
-}
+export type Settings = Decision.Settings
 
-/**
- * @since 0.1.0
- * @category constants
- */
-export const defaultSettings: Settings = {
-  ceiling: 90,
-  paceFrom: 50,
-  calls: 200,
-  window: Duration.hours(1),
-  maxProbeInterval: Duration.minutes(6),
-  types: [whatsappBusinessManagement]
-}
+const positive = (input: Duration.DurationInput) =>
+  Duration.decodeUnknown(input).pipe(
+    Option.filter((d) => Duration.isFinite(d) && Duration.toMillis(d) > 0),
+    Option.getOrUndefined
+  )
 
 const invalid = (setting: string, message: string) =>
   Effect.fail(new GraphConfigError({ setting: `rateGovernor.${setting}`, message }))
 
-const duration = (input: Duration.DurationInput) => {
-  const decoded = Duration.decodeUnknown(input)
-  return decoded._tag === "Some" && Duration.isFinite(decoded.value) && Duration.toMillis(decoded.value) > 0
-    ? decoded.value
-    : undefined
-}
-
 /**
- * Validates options over {@link defaultSettings}.
+ * Validates options, filling in the defaults; fails with `GraphConfigError` (`setting: "rateGovernor.…"`).
  *
  * @since 0.1.0
  * @category constructors
  */
-export const makeSettings = (options: Options = {}): Effect.Effect<Settings, GraphConfigError> =>
-  Effect.gen(function*() {
-    const ceiling = options.ceiling ?? defaultSettings.ceiling
-    if (!(ceiling > 0 && ceiling <= 100)) {
-      return yield* invalid("ceiling", "The ceiling must be a percentage above 0, at most 100.")
-    }
-    const paceFrom = options.paceFrom ?? (ceiling > defaultSettings.paceFrom ? defaultSettings.paceFrom : ceiling / 2)
-    if (!(paceFrom >= 0 && paceFrom < ceiling)) {
-      return yield* invalid("paceFrom", "paceFrom must be a percentage from 0 up to (not including) the ceiling.")
-    }
-    const calls = options.budget?.calls ?? defaultSettings.calls
-    if (!(Number.isFinite(calls) && calls > 0)) {
-      return yield* invalid("budget.calls", "The budget must be a positive number of calls.")
-    }
-    const window = options.budget?.window === undefined ? defaultSettings.window : duration(options.budget.window)
-    if (window === undefined) return yield* invalid("budget.window", "The window must be a positive, finite duration.")
-    const maxProbeInterval = options.maxProbeInterval === undefined
-      ? Duration.unsafeDivide(window, 10)
-      : duration(options.maxProbeInterval)
-    if (maxProbeInterval === undefined) {
-      return yield* invalid("maxProbeInterval", "maxProbeInterval must be a positive, finite duration.")
-    }
-    const types = options.types ?? defaultSettings.types
-    if (types.length === 0 || types.some((type) => typeof type !== "string" || !/^[a-z0-9_]+$/.test(type))) {
-      return yield* invalid("types", "types must name one or more usage types, e.g. whatsapp_business_management.")
-    }
-    return { ceiling, paceFrom, calls, window, maxProbeInterval, types: [...new Set(types)] }
-  })
+export const makeSettings = (options: Options = {}): Effect.Effect<Settings, GraphConfigError> => {
+  const { budget = {}, ceiling = 90, types = ["whatsapp_business_management"] } = options
+  const { calls = 200 } = budget
+  const paceFrom = options.paceFrom ?? (ceiling > 50 ? 50 : ceiling / 2)
+  const window = budget.window === undefined ? Duration.hours(1) : positive(budget.window)
+  const probes = options.maxProbeInterval === undefined
+    ? window && Duration.unsafeDivide(window, 10)
+    : positive(options.maxProbeInterval)
+  if (!(ceiling > 0) || ceiling > 100) return invalid("ceiling", "The ceiling must be a percentage in (0, 100].")
+  if (!(paceFrom >= 0 && paceFrom < ceiling)) return invalid("paceFrom", "paceFrom must lie in [0, ceiling).")
+  if (!(calls > 0 && calls < Infinity)) return invalid("budget.calls", "The budget must be a positive number of calls.")
+  if (window === undefined) return invalid("budget.window", "The window must be a positive, finite duration.")
+  if (probes === undefined) return invalid("maxProbeInterval", "maxProbeInterval must be a positive, finite duration.")
+  if (types.length === 0 || !types.every((type) => /^[a-z0-9_]+$/.test(type))) {
+    return invalid("types", "types must name one or more usage types, e.g. whatsapp_business_management.")
+  }
+  return Effect.succeed({ ceiling, paceFrom, calls, window, maxProbeInterval: probes, types: [...new Set(types)] })
+}
 
 /**
  * What one response said, as far as rate limits go.
@@ -196,12 +131,12 @@ export interface Facts {
 }
 
 /**
- * A hold longer than the caller accepts: the request is not sent. See {@link HoldTooLongError}.
+ * A hold longer than the caller accepts, and why holds happen. See {@link HoldTooLongError}.
  *
  * @since 0.2.0
  * @category errors
  */
-export { HoldTooLongError, isHoldTooLongError } from "./HoldTooLongError.js"
+export { HoldReason, HoldTooLongError, isHoldTooLongError } from "./HoldTooLongError.js"
 
 /**
  * @since 0.1.0
@@ -209,10 +144,9 @@ export { HoldTooLongError, isHoldTooLongError } from "./HoldTooLongError.js"
  */
 export interface Service {
   /**
-   * Waits, if needed, until a request counted against `key` (a business-object id; `undefined` for calls
-   * that only count against the app) may be sent. Fails with {@link HoldTooLongError}, at once and
-   * without waiting, when the hold would be longer than `maxWait` (for any reason: regain, ceiling or
-   * pacing); without `maxWait` it waits as long as needed.
+   * Waits, if needed, until a request counted against `key` (a business-object id; `undefined` for the
+   * app only) may be sent. A hold longer than `maxWait`, for any reason, fails at once with
+   * {@link HoldTooLongError}; without `maxWait` it lasts as long as needed.
    */
   readonly acquire: (
     key: string | undefined,
@@ -229,24 +163,9 @@ export interface Service {
 export class RateGovernor extends Context.Tag("@effect-waba/graph-core/RateGovernor")<RateGovernor, Service>() {}
 
 /**
- * Why a request waited: `pacing` (usage between `paceFrom` and the ceiling), `ceiling` (usage at or
- * above the ceiling; waiting for a probe to show it dropped) or `regain` (Graph said when access returns).
- *
- * @since 0.1.0
- * @category models
- */
-export type WaitReason = "pacing" | "ceiling" | "regain"
-
-/**
- * The governor's and the client's metrics, for any Effect metrics exporter (or `Metric.value`).
- *
- * | metric | kind | tags |
- * | --- | --- | --- |
- * | `effect_waba_graph_requests_total` | counter: requests sent, retries included | |
- * | `effect_waba_graph_rate_limited_responses_total` | counter: throttling errors received | `code` (`80008`, `4`, …) |
- * | `effect_waba_rate_governor_waits_total` | counter: holds (a request held again after a probe's answer counts twice) | `reason` |
- * | `effect_waba_rate_governor_waited_milliseconds_total` | counter: time spent held | |
- * | `effect_waba_rate_governor_wait_milliseconds` | histogram: how long each hold lasted | |
+ * The governor's and the client's metrics, for any Effect metrics exporter (or `Metric.value`): requests
+ * sent, throttling errors received (tagged `code`), holds (tagged `reason`), time held, and each hold's
+ * length (a histogram).
  *
  * @example
  * ```ts
@@ -271,14 +190,13 @@ export const metrics = internal.metrics
 export const make = (
   options?: Options | undefined
 ): Effect.Effect<Service, GraphConfigError, RateGovernorStore.RateGovernorStore> =>
-  Effect.gen(function*() {
-    const settings = yield* makeSettings(options)
-    const store = yield* RateGovernorStore.RateGovernorStore
-    return yield* internal.make(settings, store)
-  })
+  Effect.flatMap(
+    Effect.zip(makeSettings(options), RateGovernorStore.RateGovernorStore),
+    ([settings, store]) => internal.make(settings, store)
+  )
 
 /**
- * The governor over the store in context: provide `RateGovernorStore.layerMemory` for one process, or
+ * The governor over the store in context: `RateGovernorStore.layerMemory` for one process, or
  * `@effect-waba/redis`'s store for many.
  *
  * @example
@@ -305,9 +223,8 @@ export const layer = (
   Layer.effect(RateGovernor, make(options))
 
 /**
- * A governor with its own in-memory store: one budget for this process. `GraphClient` builds one of
- * these with the default options when no governor is in its context; provide one yourself to change
- * the options or to share it between several clients.
+ * A governor with its own in-memory store: one budget for this process. `GraphClient` builds one with
+ * the default options when none is in its context.
  *
  * @since 0.1.0
  * @category layers
@@ -316,16 +233,12 @@ export const layerMemory = (options?: Options | undefined): Layer.Layer<RateGove
   layer(options).pipe(Layer.provide(RateGovernorStore.layerMemory))
 
 /**
- * A governor that never waits and keeps nothing: requests go out as soon as they are made, and
- * throttling is left to the retry policy alone.
+ * A governor that never waits and keeps nothing: throttling is left to the retry policy alone.
  *
  * @since 0.1.0
  * @category constructors
  */
-export const unlimited: Service = {
-  acquire: () => Effect.void,
-  observe: () => Effect.void
-}
+export const unlimited: Service = { acquire: () => Effect.void, observe: () => Effect.void }
 
 /**
  * Turns the governor off.

@@ -2,14 +2,10 @@
  * Where the {@link RateGovernor} keeps what it has learned, so that every fiber — and, with a shared
  * store, every process — that calls Graph for the same business works from one budget.
  *
- * A store holds, per scope (one budget: a business-object id and a usage type, as in
- * `"123:whatsapp_business_management"`, or `"app"` for `X-App-Usage`; see `RateGovernor.budgetScope`):
- * - the latest {@link Observation} of the usage headers, which expires after the usage window;
- * - a pacing schedule: `reserve` books send times, each at least `interval` after the one before;
- * - a probe gate: `tryTake` lets one caller through once `interval` has passed since the last one.
- *
- * {@link layerMemory} keeps all of it in this process (the default). `@effect-waba/redis` provides the
- * same contract over Redis, for many processes or machines sharing one budget.
+ * A store holds, per scope (one budget: `"123:whatsapp_business_management"`, or `"app"`; see
+ * `RateGovernor.budgetScope`): the latest {@link Observation}, which expires; a pacing schedule
+ * (`reserve`); and a probe gate (`tryTake`). {@link layerMemory} keeps it in this process (the default);
+ * `@effect-waba/redis` keeps it in Redis, for many processes sharing one budget.
  *
  * @since 0.1.0
  */
@@ -19,7 +15,7 @@ import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import type * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
-import * as internal from "./internal/memoryStore.js"
+import * as internal from "./internal/rateGovernorStore.js"
 
 /**
  * What the governor knows about one scope, as of `observedAt`.
@@ -45,8 +41,8 @@ export const Observation = Schema.Struct({
 export type Observation = typeof Observation.Type
 
 /**
- * A store could not be read or written. The governor lets requests through when this happens (a
- * broken store must not stop every Graph call) and logs one warning per outage, not one per request.
+ * A store could not be read or written. The governor then lets requests through (a broken store must
+ * not stop every Graph call) and logs one warning per outage.
  *
  * @since 0.1.0
  * @category errors
@@ -57,8 +53,8 @@ export class RateGovernorStoreError extends Schema.TaggedError<RateGovernorStore
   message: Schema.String,
   cause: Schema.optional(Schema.Defect),
   /**
-   * The store has already logged the outage this failure belongs to (the Redis store logs one line when
-   * the connection is lost and one when it is back), so the governor does not log it again.
+   * The store has logged the outage itself (the Redis store logs one line when the connection is lost
+   * and one when it is back), so the governor does not log it again.
    *
    * @since 0.2.0
    */
@@ -70,7 +66,7 @@ export class RateGovernorStoreError extends Schema.TaggedError<RateGovernorStore
  * @category models
  */
 export interface Store {
-  /** The current observations for `scopes`, in the same order; `None` where nothing (unexpired) is known. */
+  /** The unexpired observations of `scopes`, in the same order. */
   readonly read: (
     scopes: ReadonlyArray<string>
   ) => Effect.Effect<ReadonlyArray<Option.Option<Observation>>, RateGovernorStoreError>
@@ -81,13 +77,9 @@ export interface Store {
     timeToLive: Duration.Duration
   ) => Effect.Effect<void, RateGovernorStoreError>
   /**
-   * Books the next send time for `scope`, at least `interval` after the previous booking, and returns
-   * how long the caller must wait for it (zero when it may send now). Atomic across everyone sharing
-   * the store.
-   *
-   * With `limit`, a place further away than `limit` is not booked (the caller will not wait that long):
-   * the store takes nothing and returns the wait the place would have meant. A store that ignores
-   * `limit` still works; refused callers then push later bookings back.
+   * Books the next send time for `scope`, at least `interval` after the previous booking, and returns how
+   * long until then (zero: send now). Atomic across everyone sharing the store. A place further away than
+   * `limit` is not booked (the caller will not wait that long): the wait it would have meant is returned.
    */
   readonly reserve: (
     scope: string,
@@ -95,25 +87,13 @@ export interface Store {
     limit?: Duration.Duration | undefined
   ) => Effect.Effect<Duration.Duration, RateGovernorStoreError>
   /**
-   * Lets the caller through the probe gate of `scope` if nobody went through it in the last `interval`:
-   * returns zero when it may go, otherwise how long until the gate opens (and takes nothing). (How an
-   * interval that changed since the last caller applies to the time already passed is the store's
-   * choice; the governor spaces probes from the last response itself.)
+   * Lets the caller through the probe gate of `scope` if nobody went through it in the last `interval`
+   * (returns zero); otherwise returns how long until it opens, and takes nothing.
    */
   readonly tryTake: (
     scope: string,
     interval: Duration.Duration
   ) => Effect.Effect<Duration.Duration, RateGovernorStoreError>
-  /**
-   * For a store that lives in this process only: the observation held for `scope`, looked up at once
-   * (it may have expired; `read` decides that). With it the governor lets a request whose budgets are
-   * unknown or far from their limits go without running any effect, and does not store usage that asks
-   * for nothing. A store shared between processes must leave it out: what another process wrote is
-   * only seen through `read`.
-   *
-   * @since 0.2.0
-   */
-  readonly peek?: ((scope: string) => Observation | undefined) | undefined
 }
 
 /**
@@ -126,11 +106,9 @@ export class RateGovernorStore extends Context.Tag("@effect-waba/graph-core/Rate
 >() {}
 
 /**
- * A store in this process's memory, on Effect's `Clock` (so `TestClock` drives it).
- *
- * It stays bounded whatever the number of businesses: an observation is dropped when it expires, a
- * booking or probe a day after its time, and past 100,000 scopes the least recently written go first.
- * Usage that asks for nothing (at or below the pacing threshold) is not stored at all.
+ * A store in this process's memory, on Effect's `Clock` (so `TestClock` drives it). It stays bounded:
+ * an observation is dropped when it expires, a booking or probe a day after its time, and past 100,000
+ * scopes the least recently written go first.
  *
  * @since 0.1.0
  * @category constructors

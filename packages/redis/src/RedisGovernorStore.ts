@@ -1,24 +1,22 @@
 /**
  * A `RateGovernorStore` in Redis: every process (on one machine or many) that uses the same Redis and
- * prefix keeps to one Graph budget per business. What one process learns from a response — usage
- * near the ceiling, a regain time after 80008 — holds back the others at once, and their requests are
- * paced on one shared schedule.
+ * prefix keeps to one Graph budget per business. What one process learns from a response — usage near the
+ * ceiling, a regain time after 80008 — holds back the others at once, and they book their sends on one
+ * shared schedule.
  *
- * One `ioredis` connection per store carries everything:
- * - observations are JSON values with a time to live (`SET … PX`, `MGET`);
- * - the pacing schedule and the probe gate are one small Lua script each, so that booking a send time
- *   or passing the gate is atomic across processes.
+ * One `ioredis` connection per store: observations are JSON values with a time to live; the schedule and
+ * the probe gate are one small Lua script, so that taking a place is atomic across processes.
  *
  * **When Redis is down** the store logs one warning (not one per command), fails every operation at once
- * while the connection is lost (the governor then lets requests through rather than stopping Graph
- * calls), and logs one line when Redis is back; ioredis reconnects in the background with its own
- * `retryStrategy`. Nothing reaches stderr behind the program's back.
+ * while the connection is lost (the governor then lets requests through), and logs one line when Redis is
+ * back; ioredis reconnects in the background with its own `retryStrategy`. Nothing reaches stderr.
  *
  * Time comes from each process's Effect `Clock`: machines sharing a budget need synchronised clocks (NTP).
  *
  * @since 0.1.0
  */
-import { GraphConfig, RateGovernor, RateGovernorStore } from "@effect-waba/graph-core"
+import { GraphConfig, RateGovernorStore } from "@effect-waba/graph-core"
+import * as Clock from "effect/Clock"
 import * as Config from "effect/Config"
 import type * as ConfigError from "effect/ConfigError"
 import * as Duration from "effect/Duration"
@@ -32,8 +30,6 @@ import * as Schema from "effect/Schema"
 import type * as Scope from "effect/Scope"
 import { Redis, type RedisOptions } from "ioredis"
 
-const { RateGovernorStoreError } = RateGovernorStore
-
 /**
  * Connection options for `ioredis`, plus the prefix of every key the store writes.
  *
@@ -41,10 +37,7 @@ const { RateGovernorStoreError } = RateGovernorStore
  * @category models
  */
 export type Options = RedisOptions & {
-  /**
-   * Prefix of every key. Processes share a budget exactly when they share Redis and this prefix.
-   * Default {@link defaultPrefix}.
-   */
+  /** Processes share a budget exactly when they share Redis and this prefix. Default {@link defaultPrefix}. */
   readonly prefix?: string | undefined
 }
 
@@ -54,67 +47,31 @@ export type Options = RedisOptions & {
  */
 export const defaultPrefix = "effect-waba:governor:"
 
-/**
- * The resolution of send times of the token buckets this store was once built on.
- *
- * @deprecated Send times are now kept to the millisecond by the store's own scripts; nothing reads this.
- * @since 0.1.0
- * @category constants
- */
-export const tokensPerCall = 1000
-
-/** A booking or a probe is kept this long past its time: the next caller may ask with a longer interval. */
+/** A place is kept this long past its time: the next caller may ask with a longer interval. */
 const retainMillis = 86_400_000
 
-// Both scripts take the caller's clock, so that every process shares one timeline (Effect's `Clock`,
-// which `TestClock` drives in tests), and keep integers only: Lua numbers come back truncated.
-const reserveScript = `
-local last = tonumber(redis.call("GET", KEYS[1]))
-local now = tonumber(ARGV[1])
-local interval = tonumber(ARGV[2])
-local limit = tonumber(ARGV[3])
-local retain = tonumber(ARGV[4])
-local slot = now
-if last ~= nil and last + interval > now then slot = last + interval end
-local wait = slot - now
-if limit >= 0 and wait > limit then return wait end
-redis.call("SET", KEYS[1], slot, "PX", wait + retain)
+// The place `interval` (ARGV[2]) after the last one, or now (ARGV[1]) if that has passed, taken unless it
+// is further away than the limit (ARGV[3]; -1 for none); returns the wait. Every process passes its own
+// clock, so that all share one timeline (and TestClock drives tests). Integers only: Lua truncates.
+const takeScript = `
+local last, now, interval = tonumber(redis.call("GET", KEYS[1])), tonumber(ARGV[1]), tonumber(ARGV[2])
+local wait = last and math.max(0, last + interval - now) or 0
+if tonumber(ARGV[3]) >= 0 and wait > tonumber(ARGV[3]) then return wait end
+redis.call("SET", KEYS[1], now + wait, "PX", wait + interval + tonumber(ARGV[4]))
 return wait
 `
 
-const tryTakeScript = `
-local last = tonumber(redis.call("GET", KEYS[1]))
-local now = tonumber(ARGV[1])
-local interval = tonumber(ARGV[2])
-local retain = tonumber(ARGV[3])
-if last ~= nil and last + interval > now then return last + interval - now end
-redis.call("SET", KEYS[1], now, "PX", interval + retain)
-return 0
-`
-
-interface GovernorRedis extends Redis {
-  governorReserve(key: string, now: number, interval: number, limit: number, retain: number): Promise<number>
-  governorTryTake(key: string, now: number, interval: number, retain: number): Promise<number>
-}
-
-const decodeObservation = Schema.decodeUnknownOption(Schema.parseJson(RateGovernorStore.Observation))
-const encodeObservation = Schema.encodeSync(Schema.parseJson(RateGovernorStore.Observation))
+const Observation = Schema.parseJson(RateGovernorStore.Observation)
+const decodeObservation = Schema.decodeUnknownOption(Observation)
+const encodeObservation = Schema.encodeSync(Observation)
 
 const describeCause = (cause: unknown) => (cause instanceof Error ? cause.message : String(cause))
-
-/** Where the store connects, for log lines (never the password). */
-const addressOf = (options: RedisOptions) =>
-  options.path !== undefined && options.path !== null
-    ? options.path
-    : `${options.host ?? "localhost"}:${options.port ?? 6379}`
+const wholeMillis = (duration: Duration.Duration) => Math.max(0, Math.ceil(Duration.toMillis(duration)))
 
 /**
- * Builds the store; its Redis connection closes with the scope.
- *
- * ioredis's own defaults are kept except `maxRetriesPerRequest`, lowered to 1: a store that cannot be
- * reached should fail fast (the governor then lets requests through) rather than hold every Graph call
- * for the length of ioredis's reconnection attempts. While the connection is known to be lost, commands
- * are not queued at all: they fail at once.
+ * Builds the store; its connection closes with the scope. ioredis's defaults are kept except
+ * `maxRetriesPerRequest`, lowered to 1: a store that cannot be reached should fail fast (the governor then
+ * lets requests through) rather than hold every Graph call while ioredis reconnects.
  *
  * @since 0.1.0
  * @category constructors
@@ -123,35 +80,30 @@ export const make = (options: Options): Effect.Effect<RateGovernorStore.Store, n
   Effect.gen(function*() {
     const { prefix = defaultPrefix, ...redisOptions } = options
     const connection: RedisOptions = { maxRetriesPerRequest: 1, ...redisOptions }
-    const address = addressOf(connection)
-    const runtime = yield* Effect.runtime<never>()
-    const log = (effect: Effect.Effect<void>) =>
-      Runtime.runFork(runtime)(effect.pipe(Effect.annotateLogs({ "redis.address": address })))
+    // For log lines: never the password.
+    const address = connection.path ?? `${connection.host ?? "localhost"}:${connection.port ?? 6379}`
+    const runFork = Runtime.runFork(yield* Effect.runtime<never>())
+    const log = (effect: Effect.Effect<void>) => runFork(Effect.annotateLogs(effect, "redis.address", address))
 
     // "down" from the first connection error until the connection is ready again: one line each way.
     let health: "connecting" | "up" | "down" = "connecting"
     let closing = false
     const redis = yield* Effect.acquireRelease(
       Effect.sync(() => {
-        const client = new Redis(connection) as GovernorRedis
-        client.defineCommand("governorReserve", { numberOfKeys: 1, lua: reserveScript })
-        client.defineCommand("governorTryTake", { numberOfKeys: 1, lua: tryTakeScript })
+        const client = new Redis(connection)
         // Without an "error" listener ioredis prints every failed reconnection to stderr.
         client.on("error", (error: unknown) => {
           if (closing || health === "down") return
           health = "down"
-          log(
-            Effect.logWarning(
-              `Rate governor store: Redis at ${address} cannot be reached (${
-                describeCause(error)
-              }); the rate governor lets requests through until it is back`
-            )
-          )
+          log(Effect.logWarning(
+            `Rate governor store: Redis at ${address} cannot be reached (${
+              describeCause(error)
+            }); the rate governor lets requests through until it is back`
+          ))
         })
         client.on("ready", () => {
-          const was = health
+          if (health === "down" && !closing) log(Effect.logInfo(`Rate governor store: Redis at ${address} is back`))
           health = "up"
-          if (was === "down" && !closing) log(Effect.logInfo(`Rate governor store: Redis at ${address} is back`))
         })
         return client
       }),
@@ -164,27 +116,27 @@ export const make = (options: Options): Effect.Effect<RateGovernorStore.Store, n
         })
     )
 
+    // While the connection is known to be lost, commands fail at once instead of queuing.
+    const failure = (message: string, cause?: unknown) =>
+      new RateGovernorStore.RateGovernorStoreError({ message, cause, reported: health === "down" })
     const run = <A>(operation: string, command: () => Promise<A>) =>
       Effect.suspend(() =>
         health === "down"
-          ? Effect.fail(
-            new RateGovernorStoreError({ message: `Redis at ${address} cannot be reached`, reported: true })
-          )
+          ? Effect.fail(failure(`Redis at ${address} cannot be reached`))
           : Effect.tryPromise({
             try: command,
-            catch: (cause) =>
-              new RateGovernorStoreError({
-                message: `Redis ${operation} failed: ${describeCause(cause)}`,
-                cause,
-                reported: health === "down"
-              })
+            catch: (cause) => failure(`Redis ${operation} failed: ${describeCause(cause)}`, cause)
           })
       )
 
     const usageKey = (scope: string) => `${prefix}usage:${scope}`
-    const wholeMillis = (duration: Duration.Duration) => Math.max(0, Math.ceil(Duration.toMillis(duration)))
+    const take = (key: string, interval: Duration.Duration, limit: Duration.Duration | undefined) =>
+      Effect.flatMap(Clock.currentTimeMillis, (now) => {
+        const max = limit === undefined || !Duration.isFinite(limit) ? -1 : Math.floor(Duration.toMillis(limit))
+        return run("take", () => redis.eval(takeScript, 1, prefix + key, now, wholeMillis(interval), max, retainMillis))
+      }).pipe(Effect.map((wait) => Duration.millis(Math.max(0, Number(wait)))))
 
-    return RateGovernorStore.RateGovernorStore.of({
+    return {
       read: (scopes) =>
         scopes.length === 0
           ? Effect.succeed([])
@@ -192,39 +144,13 @@ export const make = (options: Options): Effect.Effect<RateGovernorStore.Store, n
             run("read", () => redis.mget(scopes.map(usageKey))),
             (values) => values.map((value) => (value === null ? Option.none() : decodeObservation(value)))
           ),
-      write: (scope, observation, timeToLive) =>
-        Effect.asVoid(
-          run(
-            "write",
-            () => redis.set(usageKey(scope), encodeObservation(observation), "PX", Math.max(1, wholeMillis(timeToLive)))
-          )
-        ),
-      reserve: (scope, interval, limit) =>
-        Effect.flatMap(Effect.clock, (clock) =>
-          Effect.map(
-            run("reserve", () =>
-              redis.governorReserve(
-                `${prefix}pace:${scope}`,
-                clock.unsafeCurrentTimeMillis(),
-                wholeMillis(interval),
-                limit === undefined || !Duration.isFinite(limit) ? -1 : Math.floor(Duration.toMillis(limit)),
-                retainMillis
-              )),
-            (wait) => Duration.millis(Math.max(0, wait))
-          )),
-      tryTake: (scope, interval) =>
-        Effect.flatMap(Effect.clock, (clock) =>
-          Effect.map(
-            run("probe gate", () =>
-              redis.governorTryTake(
-                `${prefix}probe:${scope}`,
-                clock.unsafeCurrentTimeMillis(),
-                wholeMillis(interval),
-                retainMillis
-              )),
-            (wait) => Duration.millis(Math.max(0, wait))
-          ))
-    })
+      write: (scope, observation, timeToLive) => {
+        const ttl = Math.max(1, wholeMillis(timeToLive))
+        return Effect.asVoid(run("write", () => redis.set(usageKey(scope), encodeObservation(observation), "PX", ttl)))
+      },
+      reserve: (scope, interval, limit) => take(`pace:${scope}`, interval, limit),
+      tryTake: (scope, interval) => take(`probe:${scope}`, interval, Duration.zero)
+    }
   })
 
 /**
@@ -248,8 +174,8 @@ export const layer = (options: Options): Layer.Layer<RateGovernorStore.RateGover
   Layer.scoped(RateGovernorStore.RateGovernorStore, make(options))
 
 /**
- * Connection options from a `redis://` or `rediss://` URL (`redis://user:password@host:port/db`). The
- * URL may hold a password, so pass it as `Redacted`; errors never repeat it.
+ * Connection options from a `redis://` or `rediss://` URL (`redis://user:password@host:port/db`). The URL
+ * may hold a password, so pass it as `Redacted`; errors never repeat it.
  *
  * @since 0.1.0
  * @category constructors
@@ -267,13 +193,11 @@ export const optionsFromUrl = (
   if (parsed.protocol !== "redis:" && parsed.protocol !== "rediss:") {
     return fail(`The Redis URL must start with redis:// or rediss://, not ${parsed.protocol}//.`)
   }
-  const port = parsed.port === "" ? 6379 : Number(parsed.port)
   const db = parsed.pathname.length > 1 ? Number(parsed.pathname.slice(1)) : undefined
   if (db !== undefined && !Number.isInteger(db)) return fail("The Redis URL's path must be a database number.")
-  const host = parsed.hostname.startsWith("[") ? parsed.hostname.slice(1, -1) : parsed.hostname
   return Either.right({
-    host,
-    port,
+    host: parsed.hostname.replace(/^\[(.*)\]$/, "$1"),
+    port: parsed.port === "" ? 6379 : Number(parsed.port),
     ...(parsed.username !== "" ? { username: decodeURIComponent(parsed.username) } : {}),
     ...(parsed.password !== "" ? { password: decodeURIComponent(parsed.password) } : {}),
     ...(db !== undefined ? { db } : {}),
@@ -307,15 +231,3 @@ export const layerConfig = (
   options?: Omit<Options, "host" | "port" | "username" | "password" | "db" | "path"> | undefined
 ): Layer.Layer<RateGovernorStore.RateGovernorStore, GraphConfig.GraphConfigError | ConfigError.ConfigError> =>
   Layer.unwrapEffect(Effect.map(url, (value) => layerUrl(value, options)))
-
-/**
- * A `RateGovernor` over Redis in one layer: `RateGovernor.layer(governor)` over {@link layer}.
- *
- * @since 0.1.0
- * @category layers
- */
-export const layerGovernor = (
-  options: Options,
-  governor?: RateGovernor.Options | undefined
-): Layer.Layer<RateGovernor.RateGovernor, GraphConfig.GraphConfigError> =>
-  RateGovernor.layer(governor).pipe(Layer.provide(layer(options)))

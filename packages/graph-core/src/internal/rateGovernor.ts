@@ -1,3 +1,4 @@
+import * as Arr from "effect/Array"
 import * as Clock from "effect/Clock"
 import * as Deferred from "effect/Deferred"
 import * as Duration from "effect/Duration"
@@ -15,11 +16,7 @@ import type * as RateGovernorStore from "../RateGovernorStore.js"
 import * as Decision from "./governorDecision.js"
 
 /** @internal */
-export const appScope = Decision.appScope
-
-/** @internal */
 export const metrics = {
-  // The client's, defined once in GraphMetrics.
   requests: GraphMetrics.requests,
   rateLimitedResponses: GraphMetrics.rateLimitedResponses,
   waits: Metric.counter("effect_waba_rate_governor_waits_total", {
@@ -37,368 +34,205 @@ export const metrics = {
   )
 }
 
-/** Holds longer than this are announced: an INFO log line and a `GraphEvents.Held` event. Shorter ones log at DEBUG. */
-const visibleFromMillis = 2_000
-/** How many request keys the governor remembers the budgets of (the least recently learned go first). */
+/** Holds longer than this are told: an INFO log line and a `GraphEvents.Held`. Shorter ones log at DEBUG. */
+const toldFromMillis = 2_000
+/** How many request keys the governor remembers other ids for (the least recently answered go first). */
 const maxKeys = 10_000
 /** How many other ids one key's responses may name before the least recently seen is forgotten. */
 const maxAliases = 16
 
-const describeId = (id: string) => id === appScope ? "the app" : `business ${id}`
-
-const reasons: Record<RateGovernor.WaitReason, string> = {
-  pacing: "usage is nearing the ceiling",
-  ceiling: "usage is at the ceiling; waiting for a probe to show it dropped",
-  regain: "Graph said when access returns"
-}
-
-/** What the governor remembers about one request key: the budgets its requests count against. */
-interface KeyState {
-  scopes: ReadonlyArray<string>
-  /**
-   * Other ids the key's responses reported, with when they were last seen (Effect clock); made on the
-   * first one, since most keys (a business read on its own) never have any and there can be many keys.
-   */
-  aliases: Map<string, number> | undefined
-}
-
-/** Fibers in the slow path watching one budget; its deferred completes (and is replaced) on news about it. */
-interface Watch {
-  deferred: Deferred.Deferred<void>
-  watchers: number
-}
+const knownOf = (
+  scopes: ReadonlyArray<string>,
+  observations: ReadonlyArray<Option.Option<RateGovernorStore.Observation>>
+) => Arr.filterMap(observations, (o, i) => Option.map(o, (observation) => ({ scope: scopes[i]!, observation })))
 
 /** @internal */
 export interface Governor extends RateGovernor.Service {
-  /** How much per-key and per-budget state the governor itself holds (for tests of boundedness). */
+  /** How much state the governor itself holds (for tests of boundedness). */
   readonly sizes: () => { readonly keys: number; readonly aliases: number; readonly watches: number }
 }
 
 /** @internal */
-export const make = (
-  settings: RateGovernor.Settings,
-  store: RateGovernorStore.Store
-): Effect.Effect<Governor> =>
+export const make = (settings: RateGovernor.Settings, store: RateGovernorStore.Store): Effect.Effect<Governor> =>
   Effect.sync(() => {
-    const policy = Decision.policy({
-      ceiling: settings.ceiling,
-      paceFrom: settings.paceFrom,
-      calls: settings.calls,
-      windowMillis: Duration.toMillis(settings.window),
-      maxProbeMillis: Duration.toMillis(settings.maxProbeInterval),
-      types: settings.types
-    })
-    const peek = store.peek
-    const appOnly: ReadonlyArray<string> = [appScope]
-
-    // ---- the budgets of each key ----------------------------------------------------------------
-
-    const keys = new Map<string, KeyState>()
-    const scopesFor = (key: string, aliases: Iterable<string>): ReadonlyArray<string> => {
-      const scopes: Array<string> = []
-      for (const type of policy.types) scopes.push(Decision.budgetScope(key, type))
-      for (const alias of aliases) for (const type of policy.types) scopes.push(Decision.budgetScope(alias, type))
-      scopes.push(appScope)
-      // A copy of exactly its length: the pushes leave spare room, and this array is kept per key.
-      return scopes.slice()
+    // The other ids each key's responses reported, with when they were last seen: for a window, their
+    // budgets are the key's too.
+    const aliases = new Map<string, Map<string, number>>()
+    const budgetsOf = (key: string | undefined): Array<string> => {
+      if (key === undefined || key === Decision.appScope) return []
+      const ids = [key, ...(aliases.get(key)?.keys() ?? [])]
+      return ids.flatMap((id) => settings.types.map((type) => Decision.budgetScope(id, type)))
     }
-    const stateOf = (key: string): KeyState => {
-      let state = keys.get(key)
-      if (state === undefined) {
-        state = { scopes: scopesFor(key, []), aliases: undefined }
-        keys.set(key, state)
-        if (keys.size > maxKeys) keys.delete(keys.keys().next().value!)
-      }
-      return state
+    const remember = (key: string, reported: ReadonlyArray<string>, now: number) => {
+      const window = Duration.toMillis(settings.window)
+      const kept = Array.from(aliases.get(key) ?? []).filter(([id, at]) => at + window > now && !reported.includes(id))
+      // The least recently seen first, so that the cap drops them.
+      const seen = new Map([...kept, ...reported.map((id) => [id, now] as const)].slice(-maxAliases))
+      aliases.delete(key)
+      if (seen.size > 0) aliases.set(key, seen)
+      if (aliases.size > maxKeys) aliases.delete(aliases.keys().next().value!)
     }
-    const scopesOf = (key: string | undefined): ReadonlyArray<string> =>
-      key === undefined || key === appScope ? appOnly : stateOf(key).scopes
 
-    // The ids a response to a request for `key` reported become budgets of `key` for a window; those
-    // not reported again within a window are forgotten.
-    const remember = (key: string, aliases: ReadonlyArray<string>, now: number) => {
-      const known = keys.get(key)
-      if (aliases.length === 0 && (known?.aliases === undefined || known.aliases.size === 0)) return
-      const state = known ?? stateOf(key)
-      const seenAliases = state.aliases ??= new Map()
-      let changed = false
-      for (const alias of aliases) {
-        if (!seenAliases.delete(alias)) changed = true
-        seenAliases.set(alias, now)
-      }
-      for (const [alias, seen] of seenAliases) {
-        if (seenAliases.size > maxAliases || seen + policy.windowMillis <= now) {
-          seenAliases.delete(alias)
-          changed = true
+    // A request held at the ceiling also waits for news of that budget (a probe's answer). Each request
+    // watches its budgets from before its first read, so that news arriving between a read and a hold
+    // counts: `version` counts news, `news` is made for the first request that waits for it.
+    const watches = new Map<string, { watchers: number; version: number; news?: Deferred.Deferred<void> }>()
+    const watch = (scopes: ReadonlyArray<string>) =>
+      Effect.sync(() => {
+        for (const scope of scopes) {
+          const entry = watches.get(scope) ?? { watchers: 0, version: 0 }
+          watches.set(scope, entry)
+          entry.watchers++
         }
-      }
-      if (changed) state.scopes = scopesFor(key, seenAliases.keys())
-    }
-
-    // ---- news: a probe's answer releases the requests held at the ceiling -------------------------
-
-    const watches = new Map<string, Watch>()
-    const watch = (scope: string): Watch => {
-      let entry = watches.get(scope)
-      if (entry === undefined) {
-        entry = { deferred: Deferred.unsafeMake<void>(FiberId.none), watchers: 0 }
-        watches.set(scope, entry)
-      }
-      entry.watchers++
-      return entry
-    }
-    const unwatch = (scope: string, entry: Watch) => {
-      if (--entry.watchers === 0 && watches.get(scope) === entry) watches.delete(scope)
-    }
+      })
+    const unwatch = (scopes: ReadonlyArray<string>) =>
+      Effect.sync(() => {
+        for (const scope of scopes) if (--watches.get(scope)!.watchers === 0) watches.delete(scope)
+      })
     const announce = (scope: string) =>
       Effect.suspend(() => {
         const entry = watches.get(scope)
         if (entry === undefined) return Effect.void
-        const done = entry.deferred
-        entry.deferred = Deferred.unsafeMake<void>(FiberId.none)
-        return Deferred.succeed(done, undefined)
+        const news = entry.news
+        entry.version++
+        delete entry.news
+        return news === undefined ? Effect.void : Deferred.succeed(news, undefined)
       })
 
-    // ---- the store's health: one line per outage ------------------------------------------------
-
+    // A store that fails lets requests through: one line when it fails (unless it said so), one when it is back.
     let outage: "none" | "logged" | "reported" = "none"
-    const storeFailed = (operation: string) => (error: RateGovernorStore.RateGovernorStoreError) =>
+    const storeFailed = (error: RateGovernorStore.RateGovernorStoreError) =>
       Effect.suspend(() => {
         if (outage !== "none") return Effect.void
         outage = error.reported === true ? "reported" : "logged"
         return outage === "reported" ? Effect.void : Effect.logWarning(
-          `Rate governor: the store failed (${operation}: ${error.message}); letting requests through until it answers again`
+          `Rate governor: the store failed (${error.message}); letting requests through until it answers again`
         )
       })
     const storeAnswered = Effect.suspend(() => {
-      if (outage === "none") return Effect.void
       const was = outage
       outage = "none"
       return was === "logged" ? Effect.logInfo("Rate governor: the store answers again") : Effect.void
     })
 
-    // ---- holding --------------------------------------------------------------------------------
-
-    const hold = (
-      key: string | undefined,
-      decided: Decision.Hold,
-      wakeUp: Deferred.Deferred<void> | undefined
-    ) =>
+    const hold = (key: string | undefined, held: Decision.Hold, news?: Deferred.Deferred<void>) =>
       Effect.gen(function*() {
-        const id = Decision.idOf(decided.scope)
-        const type = Decision.typeOf(decided.scope)
-        const millis = Math.max(1, decided.millis)
-        const annotations: Record<string, string | number> = {
-          "graph.usage_key": key ?? appScope,
+        const { millis, reason, usage } = held
+        const { id, type } = Decision.budgetOf(held.scope)
+        const wait = Duration.millis(Math.max(1, millis))
+        const annotations = {
+          "graph.usage_key": key ?? Decision.appScope,
           "rate_governor.scope": id,
-          ...(type !== undefined ? { "rate_governor.usage_type": type } : {}),
-          "rate_governor.reason": decided.reason,
-          "rate_governor.wait_ms": millis,
-          "rate_governor.usage_percent": decided.usage
+          ...(type === undefined ? {} : { "rate_governor.usage_type": type }),
+          "rate_governor.reason": reason,
+          "rate_governor.wait_ms": Duration.toMillis(wait),
+          "rate_governor.usage_percent": usage
         }
         const span = yield* Effect.option(Effect.currentSpan)
         if (Option.isSome(span)) {
           span.value.event("graph.rate_governor.wait", yield* Clock.currentTimeNanos, annotations)
         }
-        const visible = millis > visibleFromMillis
-        const line = `Rate governor: holding a request for ${describeId(id)}${type !== undefined ? ` (${type})` : ""} ${
-          decided.reason === "ceiling" ? "up to" : "for"
-        } ${Duration.format(Duration.millis(millis))} (usage ${decided.usage}%: ${reasons[decided.reason]})`
-        yield* (visible ? Effect.logInfo(line) : Effect.logDebug(line)).pipe(Effect.annotateLogs(annotations))
-        if (visible) {
-          yield* GraphEvents.publish(
-            GraphEvents.Held({
-              scope: id,
-              reason: decided.reason,
-              wait: Duration.millis(millis),
-              usagePercent: decided.usage
-            })
-          )
+        const budget = `${id === Decision.appScope ? "the app" : `business ${id}`}${type ? ` (${type})` : ""}`
+        const line = `Rate governor: holding a request for ${budget} ${reason === "ceiling" ? "up to" : "for"} ${
+          Duration.format(wait)
+        } (usage ${usage}%, ${reason})`
+        const told = millis > toldFromMillis
+        yield* (told ? Effect.logInfo(line) : Effect.logDebug(line)).pipe(Effect.annotateLogs(annotations))
+        if (told) yield* GraphEvents.publish(GraphEvents.Held({ scope: id, reason, wait, usagePercent: usage }))
+        yield* Metric.increment(Metric.tagged(metrics.waits, "reason", reason))
+        const sleep = Effect.sleep(wait)
+        yield* (news === undefined ? sleep : Effect.race(sleep, Deferred.await(news))).pipe(
+          Metric.trackDurationWith(metrics.waitedMilliseconds, Duration.toMillis),
+          Metric.trackDurationWith(metrics.waitMilliseconds, Duration.toMillis)
+        )
+      })
+
+    const refusal = ({ millis, reason, scope, usage }: Decision.Hold, maxWait: Duration.Duration) => {
+      const { id, type } = Decision.budgetOf(scope)
+      const wait = Duration.millis(millis)
+      const usagePercent = Math.max(0, usage)
+      // The app's budget has no usage type: the field is left out rather than undefined.
+      return new HoldTooLongError({ scope: id, ...(type && { usageType: type }), reason, wait, maxWait, usagePercent })
+    }
+
+    // Gates first, in order: a closed gate takes nothing and ends the claim.
+    const take = (claims: ReadonlyArray<Decision.Claim>, limit: Duration.Duration | undefined) =>
+      Effect.gen(function*() {
+        const waits: Array<number> = []
+        for (const { gate, intervalMillis, scope } of claims) {
+          const interval = Duration.millis(intervalMillis)
+          const wait = yield* gate ? store.tryTake(scope, interval) : store.reserve(scope, interval, limit)
+          waits.push(Duration.toMillis(wait))
+          if (gate && waits.at(-1)! > 0) break
         }
-        yield* Metric.increment(Metric.tagged(metrics.waits, "reason", decided.reason))
-        const start = yield* Clock.currentTimeMillis
-        const sleep = Effect.sleep(Duration.millis(millis))
-        yield* wakeUp === undefined ? sleep : Effect.race(sleep, Deferred.await(wakeUp))
-        const waited = (yield* Clock.currentTimeMillis) - start
-        yield* Metric.incrementBy(metrics.waitedMilliseconds, waited)
-        yield* Metric.update(metrics.waitMilliseconds, waited)
+        return waits
       })
 
-    const refusal = (decided: Decision.Hold, maxWait: Duration.Duration) => {
-      const type = Decision.typeOf(decided.scope)
-      return new HoldTooLongError({
-        scope: Decision.idOf(decided.scope),
-        ...(type !== undefined ? { usageType: type } : {}),
-        reason: decided.reason,
-        wait: Duration.millis(decided.millis),
-        maxWait,
-        usagePercent: Math.max(0, decided.usage)
-      })
-    }
-
-    // ---- acquire --------------------------------------------------------------------------------
-
-    const slowAcquire = (
-      key: string | undefined,
-      scopes: ReadonlyArray<string>,
-      maxWait: Duration.Duration | undefined
-    ): Effect.Effect<void, HoldTooLongError> => {
-      const maxWaitMillis = maxWait === undefined ? undefined : Duration.toMillis(maxWait)
-      return Effect.acquireUseRelease(
-        Effect.sync(() => scopes.map(watch)),
-        (watched) =>
-          Effect.gen(function*() {
-            let bookedAt: number | undefined
-            while (true) {
-              // Taken before reading, so that news arriving between the read and the wait is not missed.
-              const wakeUps = watched.map((entry) => entry.deferred)
-              const observations = yield* store.read(scopes)
-              yield* storeAnswered
-              const now = yield* Clock.currentTimeMillis
-              const known: Array<Decision.Known> = []
-              for (let i = 0; i < scopes.length; i++) {
-                const observation = observations[i]
-                if (observation !== undefined && Option.isSome(observation)) {
-                  known.push({ scope: scopes[i]!, observation: observation.value })
-                }
-              }
-              let next = Decision.decide(policy, { now, known, maxWaitMillis, bookedAt })
-              if (next._tag === "Probe") {
-                const waits: Array<number> = []
-                for (const gate of next.gates) {
-                  const wait = Duration.toMillis(yield* store.tryTake(gate.scope, Duration.millis(gate.intervalMillis)))
-                  waits.push(wait)
-                  if (wait > 0) break
-                }
-                next = Decision.afterGates(next, waits, maxWaitMillis)
-              }
-              if (next._tag === "Book") {
-                const delays: Array<number> = []
-                for (const booking of next.bookings) {
-                  delays.push(
-                    Duration.toMillis(yield* store.reserve(booking.scope, Duration.millis(booking.gapMillis), maxWait))
-                  )
-                }
-                next = Decision.afterBooking(next.bookings, delays, maxWaitMillis)
-                // A request that waited for its place looks again before sending, in case another one saw
-                // the ceiling or a regain hint meanwhile, without booking twice.
-                if (next._tag === "Wait") bookedAt = now
-              }
-              switch (next._tag) {
-                case "Go":
-                  return
-                case "Refuse":
-                  return yield* Effect.fail(refusal(next.hold, maxWait!))
-                case "Wait": {
-                  const wakeUp = next.hold.untilNews ? wakeUps[scopes.indexOf(next.hold.scope)] : undefined
-                  // News since the read: look again rather than announce a hold that is already over.
-                  if (wakeUp !== undefined && (yield* Deferred.isDone(wakeUp))) continue
-                  yield* hold(key, next.hold, wakeUp)
-                  continue
-                }
-                default:
-                  // Probe and Book were carried out above.
-                  return
-              }
-            }
-          }).pipe(Effect.catchTag("RateGovernorStoreError", storeFailed("acquire"))),
-        (watched) => Effect.sync(() => watched.forEach((entry, i) => unwatch(scopes[i]!, entry)))
-      )
-    }
-
-    const quiet = (scopes: ReadonlyArray<string>, lookUp: NonNullable<RateGovernorStore.Store["peek"]>) => {
-      for (let i = 0; i < scopes.length; i++) {
-        const observation = lookUp(scopes[i]!)
-        if (observation !== undefined && !Decision.isQuiet(policy, observation)) return false
-      }
-      return true
-    }
-
-    const acquire = (
-      key: string | undefined,
-      maxWait?: Duration.Duration | undefined
-    ): Effect.Effect<void, HoldTooLongError> =>
+    const acquire = (key: string | undefined, maxWait?: Duration.Duration | undefined) =>
       Effect.suspend(() => {
-        const scopes = scopesOf(key)
-        // The fast path: with a store in this process, a request whose budgets are unknown or far from
-        // their limits goes with nothing read, booked or allocated.
-        if (peek !== undefined && quiet(scopes, peek)) return Effect.void
-        return slowAcquire(key, scopes, maxWait)
+        const scopes = [...budgetsOf(key), Decision.appScope]
+        const maxWaitMillis = maxWait === undefined ? undefined : Duration.toMillis(maxWait)
+        type Failure = HoldTooLongError | RateGovernorStore.RateGovernorStoreError
+        const attempt = (bookedAt?: number): Effect.Effect<void, Failure> =>
+          Effect.gen(function*() {
+            const versions = scopes.map((scope) => watches.get(scope)!.version)
+            const observations = yield* store.read(scopes)
+            yield* storeAnswered
+            const now = yield* Clock.currentTimeMillis
+            const next = Decision.decide(settings, knownOf(scopes, observations), now, maxWaitMillis, bookedAt)
+            const verdict = next._tag === "Claim"
+              ? Decision.settle(next.claims, yield* take(next.claims, maxWait), maxWaitMillis)
+              : next
+            if (verdict._tag === "Go") return
+            const { hold: held } = verdict
+            if (verdict._tag === "Refuse") return yield* refusal(held, maxWait!)
+            // At the ceiling a hold ends early with news of the budget; news since the read: look again.
+            const entry = watches.get(held.scope)!
+            const fresh = entry.version === versions[scopes.indexOf(held.scope)]
+            if (held.reason !== "ceiling") yield* hold(key, held)
+            else if (fresh) yield* hold(key, held, entry.news ??= Deferred.unsafeMake<void>(FiberId.none))
+            // A request that waited for its place looks again before sending, in case another one saw the
+            // ceiling or a regain hint meanwhile, without booking twice.
+            return yield* attempt(held.reason === "pacing" ? now : bookedAt)
+          })
+        return Effect.acquireUseRelease(
+          watch(scopes),
+          () => attempt().pipe(Effect.catchTag("RateGovernorStoreError", storeFailed)),
+          () => unwatch(scopes)
+        )
       })
-
-    // ---- observe --------------------------------------------------------------------------------
-
-    const quietReadings = (
-      readings: ReadonlyArray<Decision.Reading>,
-      lookUp: NonNullable<RateGovernorStore.Store["peek"]>
-    ) => {
-      for (const reading of readings) {
-        if (reading.holdMillis > 0 || (reading.level !== undefined && reading.level > policy.paceFrom)) return false
-        const before = lookUp(reading.scope)
-        if (before !== undefined && !Decision.isQuiet(policy, before)) return false
-      }
-      return true
-    }
 
     const record = (readings: ReadonlyArray<Decision.Reading>, now: number) =>
       Effect.gen(function*() {
-        const scopes = readings.map((reading) => reading.scope)
-        const previous = yield* store.read(scopes)
+        const before = yield* store.read(readings.map((reading) => reading.scope))
         yield* storeAnswered
-        for (let i = 0; i < readings.length; i++) {
-          const update = Decision.update(
-            policy,
-            Option.getOrUndefined(previous[i] ?? Option.none()),
-            readings[i]!,
-            now,
-            peek !== undefined
-          )
+        for (const [i, reading] of readings.entries()) {
+          const update = Decision.update(settings, Option.getOrUndefined(before[i] ?? Option.none()), reading, now)
           if (update === undefined) continue
-          yield* store.write(scopes[i]!, update.observation, Duration.millis(update.timeToLiveMillis))
-          if (update.book) yield* store.reserve(scopes[i]!, Duration.zero)
-          yield* announce(scopes[i]!)
+          yield* store.write(reading.scope, update.observation, Duration.millis(update.timeToLiveMillis))
+          if (update.book) yield* store.reserve(reading.scope, Duration.zero)
+          yield* announce(reading.scope)
         }
-      }).pipe(Effect.catchTag("RateGovernorStoreError", storeFailed("observe")))
+      }).pipe(Effect.catchTag("RateGovernorStoreError", storeFailed))
 
-    const observe = (key: string | undefined, facts: RateGovernor.Facts): Effect.Effect<void> => {
-      const usage = facts.usage
-      const throttled = facts.errorCode !== undefined &&
-        GraphError.classify(facts.errorCode, false) === "GraphRateLimitError"
+    const observe = (key: string | undefined, { errorCode, retryAfter, usage }: RateGovernor.Facts) => {
+      const throttled = errorCode !== undefined && GraphError.classify(errorCode, false) === "GraphRateLimitError"
       // Absent headers are unknown, not zero: a response without them teaches nothing.
       if (usage.businessUseCase === undefined && usage.app === undefined && !throttled) return Effect.void
-      return Effect.suspend(() => {
-        const fallback = throttled && key !== undefined
-          ? scopesOf(key).filter((scope) => scope !== appScope)
-          : []
-        const found = Decision.read(policy, key, {
-          usage,
-          throttled,
-          appThrottled: facts.errorCode === 4,
-          retryAfterMillis: facts.retryAfter === undefined ? undefined : Duration.toMillis(facts.retryAfter)
-        }, fallback)
-        const hasAliases = key !== undefined && (found.aliases.length > 0 || (keys.get(key)?.aliases?.size ?? 0) > 0)
-        if (
-          !hasAliases && (found.readings.length === 0 || (peek !== undefined && quietReadings(found.readings, peek)))
-        ) {
-          return Effect.void
-        }
-        return Effect.flatMap(Clock.currentTimeMillis, (now) => {
-          if (key !== undefined) remember(key, found.aliases, now)
-          if (found.readings.length === 0 || (peek !== undefined && quietReadings(found.readings, peek))) {
-            return Effect.void
-          }
-          return record(found.readings, now)
-        })
+      const refusal = throttled
+        ? { app: errorCode === 4, retryAfterMillis: retryAfter && Duration.toMillis(retryAfter) }
+        : undefined
+      return Effect.flatMap(Clock.currentTimeMillis, (now) => {
+        const found = Decision.read(settings, key, usage, refusal, throttled ? budgetsOf(key) : [])
+        if (key !== undefined) remember(key, found.aliases, now)
+        return found.readings.length === 0 ? Effect.void : record(found.readings, now)
       })
     }
 
-    return {
-      acquire,
-      observe,
-      sizes: () => {
-        let aliases = 0
-        for (const state of keys.values()) aliases += state.aliases?.size ?? 0
-        return { keys: keys.size, aliases, watches: watches.size }
-      }
-    }
+    const sizes = () => ({
+      keys: aliases.size,
+      aliases: Arr.reduce(aliases.values(), 0, (sum, seen) => sum + seen.size),
+      watches: watches.size
+    })
+    return { acquire, observe, sizes }
   })
