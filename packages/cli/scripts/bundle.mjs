@@ -49,6 +49,25 @@ if (process.argv.includes("--if-stale") && !isStale()) process.exit(0)
 
 const common = { absWorkingDir: cli, platform: "node", target: "node20", logLevel: "warning" }
 
+// string-width builds an Intl.Segmenter and compiles its Unicode-property expressions as it is evaluated,
+// and DisplayWidth calls it only for text that is not printable ASCII, which a listing seldom holds. Inside
+// the bundle, DisplayWidth's import of it is a stand-in that evaluates it on the first call.
+const lazyStringWidth = {
+  name: "lazy-string-width",
+  setup(build) {
+    build.onResolve(
+      { filter: /^string-width$/ },
+      (args) => args.namespace === "lazy" ? undefined : { path: "string-width", namespace: "lazy" }
+    )
+    build.onLoad({ filter: /^string-width$/, namespace: "lazy" }, () => ({
+      contents:
+        "let width\nexport default (text, options) => (width ??= require(\"string-width\").default)(text, options)\n",
+      resolveDir: cli,
+      loader: "js"
+    }))
+  }
+}
+
 await esbuild.build({
   ...common,
   entryPoints: ["src/main.ts"],
@@ -56,6 +75,7 @@ await esbuild.build({
   bundle: true,
   format: "cjs",
   conditions: ["@effect-waba/source"],
+  plugins: [lazyStringWidth],
   minify: true,
   legalComments: "none",
   charset: "ascii",

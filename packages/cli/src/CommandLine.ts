@@ -3,7 +3,7 @@
  * with the environment variables that stand in for some of them.
  *
  * @effect/cli's own words for a bad value do not name the option (`'lots' is not a integer`), so each typed
- * option keeps words that do; {@link explain} finds the option at fault in a command line @effect/cli
+ * option keeps words that do; {@link refused} finds the option at fault in a command line @effect/cli
  * refused, by asking @effect/cli's parser about each typed option of that command alone.
  */
 import { defaultApiVersion } from "@effect-waba/graph-core/GraphConfig"
@@ -27,7 +27,7 @@ interface Check {
   readonly explain: (raw: string) => string
 }
 
-// Every typed option by its name as @effect/cli writes it (`--limit`).
+// Every typed option, by its name as @effect/cli writes it (`--limit`).
 const checks = new Map<string, Check>()
 
 const typed = <A>(name: string, parses: Options.Options<A>, description: string, takes: string) => {

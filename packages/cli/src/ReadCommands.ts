@@ -63,16 +63,17 @@ const explainFilters = (
   filtering: Parameters<typeof Filter.toWire>[1] | undefined,
   noun: Noun.Noun
 ) =>
-  Effect.flatMap(Progress, (progress) =>
-    Effect.sync(() => {
-      const planned = filtering === undefined ? undefined : Either.getOrUndefined(Filter.toWire(edge, filtering))
-      if (planned === undefined) return
-      progress.note(
-        `waba: ${label}filtering sent to Graph: ${planned.filtering ?? "none"}; checked here on each ${noun.one}: ${
-          planned.local.length === 0 ? "none" : planned.local.join("; ")
-        }`
-      )
-    }))
+  filtering === undefined ?
+    Effect.void :
+    Effect.flatMap(Progress, (progress) =>
+      Effect.sync(() =>
+        Either.map(Filter.toWire(edge, filtering), ({ filtering: sent, local }) =>
+          progress.note(
+            `waba: ${label}filtering sent to Graph: ${sent ?? "none"}; checked here on each ${noun.one}: ${
+              local.length === 0 ? "none" : local.join("; ")
+            }`
+          ))
+      ))
 
 type AccountOptions = OwnedAccounts.Options<ReadonlyArray<WhatsAppBusinessAccount.Field>, never, OwnedAccounts.Expand>
 
