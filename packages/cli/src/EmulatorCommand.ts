@@ -108,16 +108,16 @@ export const run = (input: EmulatorInput): Effect.Effect<void, CommandError.Comm
       command,
       env: { GRAPH_BASE_URL: server.url, GRAPH_ACCESS_TOKEN: emulator.token }
     }
-    const listened = yield* output.stdout.write(`${JSON.stringify(info)}\n`).pipe(
-      Effect.as(true),
-      // Whoever was to read the line has gone: nobody can use the server.
-      Effect.catchTag("BrokenPipe", () => Effect.succeed(false))
-    )
-    if (!listened) return
+    yield* output.stdout.write(`${JSON.stringify(info)}\n`)
     if (output.stderr.isTTY) {
       yield* Effect.ignore(output.stderr.write(
         `waba: emulator listening on ${server.url} (the same data again: ${command}); press Ctrl-C to stop.\n`
       ))
     }
     return yield* Effect.never
-  }).pipe(Effect.scoped, Effect.mapError((error) => CommandError.make(error)))
+  }).pipe(
+    Effect.scoped,
+    // Whoever was to read the line has gone: nobody can use the server.
+    Effect.catchTag("BrokenPipe", () => Effect.void),
+    Effect.mapError((error) => CommandError.make(error))
+  )
