@@ -2,23 +2,23 @@
  * The emulator: a stateful stand-in for Graph's WhatsApp Business Management reads — the owned and client
  * account edges of a business, the account node (`GET /{waba-id}`) and its phone numbers, with field
  * expansion — holding the data set, the tokens, the rate-limit budgets, the fault rules, the clock and the
- * request log. It serves the client's own edge and node declarations (see {@link EmulatorEdges}).
+ * request log. It serves the client's own edge and node declarations (`OwnedAccounts.edge`, …).
  *
- * It speaks through a transport: {@link EmulatorHttpClient} (in-process, no sockets) or
- * {@link EmulatorServer} (a real HTTP server on loopback). Both share this one service, so a test can
+ * It is one `HttpApp` (`app`), served by a transport: {@link EmulatorHttpClient} (in-process, no sockets)
+ * or {@link EmulatorServer} (a real HTTP server on loopback). Both share this one service, so a test can
  * mix them and the request numbering, budgets and log are common.
  *
  * @since 0.1.0
  */
+import type * as HttpApp from "@effect/platform/HttpApp"
 import * as Context from "effect/Context"
-import * as Duration from "effect/Duration"
+import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
-import * as Dataset from "./Dataset.js"
-import * as EmulatorClock from "./EmulatorClock.js"
+import type * as Dataset from "./Dataset.js"
+import type * as EmulatorClock from "./EmulatorClock.js"
 import type * as Faults from "./Faults.js"
-import { Core, managementType, type Quirks, type Reply, type Request, type TokenGrant } from "./internal/handler.js"
-import type { AccountRef } from "./internal/world.js"
+import * as internal from "./internal/emulator.js"
 import type * as RequestLog from "./RequestLog.js"
 
 /**
@@ -142,22 +142,6 @@ export interface Options extends Dataset.Options {
 }
 
 /**
- * A request as a transport hands it to the emulator.
- *
- * @since 0.1.0
- * @category transport
- */
-export type EmulatorRequest = Request
-
-/**
- * The emulator's complete answer, for a transport to deliver.
- *
- * @since 0.1.0
- * @category transport
- */
-export type EmulatorReply = Reply
-
-/**
  * @since 0.1.0
  * @category models
  */
@@ -170,8 +154,8 @@ export interface EmulatorService {
   readonly businessIds: ReadonlyArray<string>
   /** The app secret proofs are checked against, if any. */
   readonly appSecret: string | undefined
-  /** Transport entry point: answer one request. */
-  readonly handle: (request: EmulatorRequest) => Effect.Effect<EmulatorReply>
+  /** The emulated Graph as an `HttpApp`: what the transports serve, in-process or on a socket. */
+  readonly app: HttpApp.Default
   /** Log entries (the newest `requestLogLimit`), oldest first. */
   readonly requests: Effect.Effect<ReadonlyArray<RequestLog.Entry>>
   /** Requests received since the last `resetRequests`. */
@@ -206,8 +190,6 @@ export interface EmulatorService {
    * with their phone numbers. A cursor that points at a deleted account goes stale.
    */
   readonly deleteAccounts: (businessId: string, ids: ReadonlyArray<string>) => Effect.Effect<void>
-  /** How many accounts a business owns now. */
-  readonly accountCount: (businessId: string) => Effect.Effect<number>
   /**
    * A business's accounts as they are now, every field, in `(creation_time, id)` order (reversed with
    * `descending`). Materialises the list: meant for test oracles on modest sizes.
@@ -271,14 +253,6 @@ export const limitedToken = "EAA-emulator-limited-token"
  */
 export const defaultAppSecret = "emulator-demo-app-secret"
 
-const positiveInteger = (name: string, value: number): number => {
-  if (!Number.isInteger(value) || value < 1) throw new RangeError(`${name} must be a positive integer, got ${value}`)
-  return value
-}
-
-const toMillis = (time: Date | number | undefined): number | undefined =>
-  time === undefined ? undefined : typeof time === "number" ? time : time.getTime()
-
 /**
  * Builds the emulator synchronously (throws a `RangeError` on invalid options); the Effect
  * constructors below wrap this.
@@ -286,150 +260,7 @@ const toMillis = (time: Date | number | undefined): number | undefined =>
  * @since 0.1.0
  * @category constructors
  */
-export const unsafeMake = (options: Options = {}): EmulatorService => {
-  const dataset = Dataset.make(options)
-  const clock = EmulatorClock.make(options.clock)
-  const start = clock.now()
-  const token = options.token ?? defaultToken
-  const extra: ReadonlyArray<TokenSpec> = options.tokens ?? [
-    { token: expiredToken, expiresAt: start - 86_400_000 },
-    { token: limitedToken, businesses: dataset.businesses.slice(0, 1).map((business) => business.id) }
-  ]
-  const tokens: Array<TokenGrant> = [
-    { token, businesses: "all", expiresAt: undefined },
-    ...extra.map((spec) => ({
-      token: spec.token,
-      businesses: spec.businesses === undefined ? "all" as const : new Set(spec.businesses),
-      expiresAt: toMillis(spec.expiresAt)
-    }))
-  ]
-  const rate = options.rateLimit
-  const maxLimit = positiveInteger("maxLimit", options.maxLimit ?? 100)
-  const defaultLimit = options.defaultLimit === undefined
-    ? undefined
-    : Math.min(positiveInteger("defaultLimit", options.defaultLimit), maxLimit)
-  const appSecret = options.appSecret ?? defaultAppSecret
-  const core = new Core({
-    dataset,
-    clock,
-    tokens,
-    appSecret,
-    requireAppSecretProof: options.requireAppSecretProof ?? false,
-    rateLimit: rate === false ? false : {
-      businessCalls: positiveInteger("rateLimit.businessCalls", rate?.businessCalls ?? 200),
-      accountCalls: positiveInteger("rateLimit.accountCalls", rate?.accountCalls ?? 200),
-      appCalls: positiveInteger("rateLimit.appCalls", rate?.appCalls ?? 5000),
-      windowMs: Duration.toMillis(Duration.decode(rate?.window ?? Duration.hours(1))),
-      usageHeadersFrom: positiveInteger("rateLimit.usageHeadersFrom", rate?.usageHeadersFrom ?? 3),
-      businessUseCaseTypes: rate?.businessUseCaseTypes ?? [managementType],
-      accountUseCaseTypes: rate?.accountUseCaseTypes ?? [managementType, "whatsapp"]
-    },
-    defaultLimit,
-    maxLimit,
-    defaultSort: options.defaultSort ?? "creation_time_ascending",
-    defaultApiVersion: options.defaultApiVersion ?? "v23.0",
-    requestLogLimit: positiveInteger("requestLogLimit", options.requestLogLimit ?? 10_000),
-    faults: options.faults ?? [],
-    quirks: withQuirks(defaultQuirks, options.quirks ?? {})
-  })
-
-  const world = core.world
-  const businessOf = (id: string) => {
-    const business = dataset.findBusiness(id)
-    if (business === undefined) throw new RangeError(`The emulator has no business ${id}`)
-    return business
-  }
-  const accountOf = (id: string): AccountRef => {
-    const account = world.account(id)
-    if (account === undefined) throw new RangeError(`The emulator has no account ${id}`)
-    return account
-  }
-  const count = (what: string, n: number) => {
-    if (!Number.isInteger(n) || n < 0) throw new RangeError(`Cannot add ${n} ${what}`)
-    return n
-  }
-  const nowSeconds = () => Math.floor(clock.now() / 1000)
-
-  return {
-    dataset,
-    clock,
-    token,
-    businessIds: dataset.businesses.map((business) => business.id),
-    appSecret,
-    handle: (request) => Effect.sync(() => core.handle(request)),
-    requests: Effect.sync(() => core.log.entries()),
-    requestCount: Effect.sync(() => core.log.count()),
-    resetRequests: Effect.sync(() => core.resetLog()),
-    injectedFaults: Effect.sync(() => core.injected()),
-    setFaults: (rules) => Effect.sync(() => core.setFaults(rules)),
-    addFaults: (rules) => Effect.sync(() => core.addFaults(rules)),
-    clearFaults: Effect.sync(() => core.setFaults([])),
-    setQuirks: (quirks) =>
-      Effect.sync(() => {
-        core.quirks = withQuirks(core.quirks, quirks)
-      }),
-    advanceClock: (duration) => Effect.sync(() => clock.advance(duration)),
-    resetRateLimits: Effect.sync(() => core.resetRateLimits()),
-    addAccounts: (businessId, n, addOptions) =>
-      Effect.sync(() =>
-        world.addAccounts(businessOf(businessId), count("accounts", n), addOptions?.creationTime ?? nowSeconds())
-      ),
-    deleteAccounts: (businessId, ids) =>
-      Effect.sync(() => {
-        const missing = world.deleteAccounts(businessOf(businessId), ids)
-        if (missing.length > 0) {
-          throw new RangeError(`Business ${businessId} owns no account ${missing.join(", ")}`)
-        }
-      }),
-    accountCount: (businessId) => Effect.sync(() => world.ownedView(businessOf(businessId)).size),
-    accounts: (businessId, listOptions) =>
-      Effect.sync(() => {
-        const out = world.accounts(businessOf(businessId)).slice()
-        return listOptions?.descending === true ? out.reverse() : out
-      }),
-    clientAccounts: (businessId) => Effect.sync(() => world.clientAccounts(businessOf(businessId))),
-    account: (accountId) =>
-      Effect.sync(() => {
-        const ref = world.account(accountId)
-        if (ref === undefined) return undefined
-        return ref._tag === "Generated"
-          ? dataset.account(ref.business, ref.index)
-          : ref.added.record as Dataset.Account
-      }),
-    phoneNumbers: (accountId) => Effect.sync(() => world.phoneNumbers(accountOf(accountId))),
-    addPhoneNumbers: (accountId, n) =>
-      Effect.sync(() => world.addPhoneNumbers(accountOf(accountId), count("phone numbers", n), nowSeconds())),
-    deletePhoneNumbers: (accountId, ids) =>
-      Effect.sync(() => {
-        const missing = world.deletePhoneNumbers(accountOf(accountId), ids)
-        if (missing.length > 0) throw new RangeError(`Account ${accountId} has no phone number ${missing.join(", ")}`)
-      })
-  }
-}
-
-const defaultQuirks: Quirks = {
-  filterAfterPaging: true,
-  escapeSlashes: false,
-  creationTimeAsString: false,
-  nullForAbsent: false,
-  ignoreUndocumentedFilters: false,
-  staleCursors: "deleted-item",
-  legacyStatuses: false,
-  unknownObject: "100/33",
-  emptyExpansions: "omit"
-}
-
-const withQuirks = (base: Quirks, quirks: QuirkOptions): Quirks => ({
-  filterAfterPaging: quirks.filterAfterPaging ?? base.filterAfterPaging,
-  escapeSlashes: quirks.escapeSlashes ?? base.escapeSlashes,
-  creationTimeAsString: quirks.creationTimeAsString ?? base.creationTimeAsString,
-  nullForAbsent: quirks.nullForAbsent ?? base.nullForAbsent,
-  ignoreUndocumentedFilters: quirks.ignoreUndocumentedFilters ?? base.ignoreUndocumentedFilters,
-  staleCursors: quirks.staleCursors ?? base.staleCursors,
-  legacyStatuses: quirks.legacyStatuses ?? base.legacyStatuses,
-  unknownObject: quirks.unknownObject ?? base.unknownObject,
-  emptyExpansions: quirks.emptyExpansions ?? base.emptyExpansions
-})
+export const unsafeMake = (options: Options = {}): EmulatorService => internal.make(options)
 
 /**
  * Builds the emulator. Invalid options (a negative account count, say) are a defect: they are

@@ -47,22 +47,15 @@ export interface Options {
  * @category constructors
  */
 export const make = (options: Options = {}): EmulatorClock => {
-  const start = options.start === undefined
-    ? Date.now()
-    : typeof options.start === "number"
-    ? options.start
-    : options.start.getTime()
-  // Real-time mode keeps an offset from the machine clock; frozen mode keeps the time itself.
-  let offset = start - Date.now()
-  let frozenAt = start
-  const frozen = options.frozen === true
+  // Real time keeps an offset from the machine's clock; a frozen clock keeps its offset from its start.
+  const base = options.frozen === true ? () => 0 : Date.now
+  let offset = Number(options.start ?? Date.now()) - base()
   return {
-    now: () => frozen ? frozenAt : Date.now() + offset,
+    now: () => base() + offset,
     advance: (duration) => {
-      const millis = Duration.toMillis(Duration.decode(duration))
+      const millis = Duration.toMillis(duration)
       if (!(millis >= 0)) throw new RangeError("The emulator clock only moves forward")
       offset += millis
-      frozenAt += millis
     }
   }
 }

@@ -11,6 +11,7 @@
  */
 import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
 import * as NodeHttpServerRequest from "@effect/platform-node/NodeHttpServerRequest"
+import type * as HttpApp from "@effect/platform/HttpApp"
 import * as HttpMiddleware from "@effect/platform/HttpMiddleware"
 import type * as HttpServerError from "@effect/platform/HttpServerError"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
@@ -20,8 +21,10 @@ import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import type * as Scope from "effect/Scope"
+import * as Stream from "effect/Stream"
 import * as Http from "node:http"
-import { Emulator, type EmulatorService } from "./Emulator.js"
+import { Emulator } from "./Emulator.js"
+import { Transport } from "./internal/emulator.js"
 
 /**
  * @since 0.1.0
@@ -59,42 +62,24 @@ export interface Options {
 // Real sockets take real time: injected delays must not wait on a TestClock the server happens to inherit.
 const liveClock = Clock.make()
 
-const app = (emulator: EmulatorService, fallbackHost: () => string) =>
+// The emulator's app on a socket, where a body that fails part-way is a connection reset: the headers and
+// the bytes before the failure are sent, then the socket is destroyed.
+const onSocket = (app: HttpApp.Default) =>
   Effect.gen(function*() {
-    const request = yield* HttpServerRequest.HttpServerRequest
-    const host = request.headers["host"] ?? fallbackHost()
-    const reply = yield* emulator.handle({
-      method: request.method,
-      url: new URL(request.url, `http://${host}`),
-      headers: request.headers,
-      transport: "server"
-    })
-    if (reply.delayMs > 0) {
-      // The platform interrupts this fiber when the client's connection closes before the response ends.
-      yield* Effect.interruptible(Effect.sleep(reply.delayMs)).pipe(
-        Effect.withClock(liveClock),
-        Effect.onInterrupt(() => Effect.sync(reply.markAborted))
-      )
-    }
-    const cut = reply.resetAfterBytes
-    if (cut !== undefined) {
-      const response = NodeHttpServerRequest.toServerResponse(request)
-      yield* Effect.async<void>((resume) => {
-        response.writeHead(reply.status, reply.headers)
-        // Wait until the partial body has left the process, so the client reliably receives it first.
-        response.write(reply.body.subarray(0, cut), () => resume(Effect.void))
-      })
-      response.socket?.destroy()
-      // Marks the response finished (writes to a destroyed socket are dropped), so the platform neither
-      // answers a second time nor reports the closed connection as a client abort.
-      response.end()
-      return HttpServerResponse.empty()
-    }
-    return HttpServerResponse.uint8Array(reply.body, {
-      status: reply.status,
-      headers: reply.headers,
-      contentType: reply.headers["content-type"]
-    })
+    const response = yield* app.pipe(Effect.withClock(liveClock), Effect.provideService(Transport, "server"))
+    if (response.body._tag !== "Stream") return response
+    const node = NodeHttpServerRequest.toServerResponse(yield* HttpServerRequest.HttpServerRequest)
+    node.writeHead(response.status, response.headers)
+    yield* Stream.runForEach(
+      response.body.stream,
+      // Each write waits until its bytes have left the process, so the client reliably receives them first.
+      (chunk) => Effect.async<void>((resume) => void node.write(chunk, () => resume(Effect.void)))
+    ).pipe(Effect.ignore)
+    node.socket?.destroy()
+    // Marks the response finished (writes to a destroyed socket are dropped), so the platform neither
+    // answers a second time nor reports the closed connection as a client abort.
+    node.end()
+    return HttpServerResponse.empty()
   })
 
 /**
@@ -119,8 +104,8 @@ export const make = (
     const hostname = address._tag === "TcpAddress" ? address.hostname : "127.0.0.1"
     const port = address._tag === "TcpAddress" ? address.port : 0
     const authority = `${hostname.includes(":") ? `[${hostname}]` : hostname}:${port}`
-    yield* server.serve(app(emulator, () => authority)).pipe(
-      // Spans per request cost time on the benchmark path and nobody reads them here.
+    yield* server.serve(onSocket(emulator.app)).pipe(
+      // The server is a test's scaffolding: its requests must not add spans to the test's tracer.
       HttpMiddleware.withTracerDisabledWhenEffect(() => true)
     )
     return { url: `http://${authority}`, hostname, port }

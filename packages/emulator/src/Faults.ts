@@ -105,32 +105,23 @@ export interface Decision {
 }
 
 /**
- * A decision that injects nothing.
- *
- * @since 0.1.0
- * @category constants
- */
-export const noFault: Decision = { delayMs: 0, fault: undefined, kinds: [] }
-
-/**
  * Turns `{ next: n }` triggers into the request numbers they stand for, given how many requests the
  * emulator has seen so far; other triggers are returned unchanged.
  *
  * @since 0.1.0
  * @category constructors
  */
-export const resolve = (rule: Rule, requestsSoFar: number): Rule => {
-  if (!("next" in rule.when)) return rule
-  const count = rule.when.next
-  return { ...rule, when: { requests: Array.from({ length: count }, (_, i) => requestsSoFar + 1 + i) } }
-}
+export const resolve = (rule: Rule, requestsSoFar: number): Rule =>
+  "next" in rule.when
+    ? { ...rule, when: { requests: Array.from({ length: rule.when.next }, (_, i) => requestsSoFar + 1 + i) } }
+    : rule
 
-const hits = (when: Trigger, request: number, seed: number, ruleIndex: number): boolean => {
-  if ("rate" in when) return hash(seed, request, ruleIndex, 0x7a17) / 4294967296 < when.rate
-  if ("requests" in when) return when.requests.includes(request)
-  if ("every" in when) return when.every > 0 && request % when.every === (when.offset ?? 0) % when.every
-  return false
-}
+const hits = (when: Trigger, request: number, seed: number, ruleIndex: number): boolean =>
+  "rate" in when
+    ? hash(seed, request, ruleIndex, 0x7a17) / 4294967296 < when.rate
+    : "requests" in when
+    ? when.requests.includes(request)
+    : "every" in when && when.every > 0 && request % when.every === (when.offset ?? 0) % when.every
 
 /**
  * Decides which rules hit request number `request`. Pure: same inputs, same decision.
@@ -139,31 +130,19 @@ const hits = (when: Trigger, request: number, seed: number, ruleIndex: number): 
  * @category decisions
  */
 export const decide = (rules: ReadonlyArray<Rule>, request: number, seed: number): Decision => {
-  if (rules.length === 0) return noFault
   let delayMs = 0
   let fault: Decision["fault"] = undefined
   const kinds: Array<FaultKind> = []
   rules.forEach((rule, index) => {
     if (!hits(rule.when, request, seed, index)) return
-    switch (rule.kind) {
-      case "latency": {
-        const jitter = rule.jitterMs ?? 0
-        delayMs += rule.ms + (jitter > 0 ? hash(seed, request, index, 0x1a7e) % (Math.floor(jitter) + 1) : 0)
-        kinds.push("latency")
-        return
-      }
-      case "slow": {
-        delayMs += rule.ms
-        kinds.push("slow")
-        return
-      }
-      default: {
-        if (fault !== undefined) return
-        const { when: _when, ...rest } = rule
-        fault = rest as Decision["fault"]
-        kinds.push(rule.kind)
-      }
-    }
+    if (rule.kind === "latency" || rule.kind === "slow") {
+      const jitter = rule.kind === "latency" ? Math.floor(rule.jitterMs ?? 0) : 0
+      delayMs += rule.ms + (jitter > 0 ? hash(seed, request, index, 0x1a7e) % (jitter + 1) : 0)
+    } else if (fault === undefined) {
+      const { when: _, ...replacing } = rule
+      fault = replacing
+    } else return
+    kinds.push(rule.kind)
   })
-  return kinds.length === 0 ? noFault : { delayMs, fault, kinds }
+  return { delayMs, fault, kinds }
 }

@@ -5,16 +5,12 @@
  * @since 0.1.0
  */
 import * as Context from "effect/Context"
-import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import * as Scope from "effect/Scope"
-import type * as Dataset from "./Dataset.js"
 import * as Emulator from "./Emulator.js"
 import * as EmulatorServer from "./EmulatorServer.js"
-import type * as Faults from "./Faults.js"
-import type * as RequestLog from "./RequestLog.js"
 
 /**
  * Emulator options plus where to listen.
@@ -24,45 +20,33 @@ import type * as RequestLog from "./RequestLog.js"
  */
 export interface StartOptions extends Emulator.Options, EmulatorServer.Options {}
 
+type Service = Emulator.EmulatorService
+
+/**
+ * The service's members as plain values and functions: each `Effect` becomes a call that runs it (see
+ * {@link Emulator.EmulatorService} for what each does), e.g. `requests()`, `setFaults(rules)`,
+ * `advanceClock("1 hour")`, `accounts(businessId)`.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type Controls = {
+  readonly [K in Exclude<keyof Service, "app">]: Service[K] extends Effect.Effect<infer A> ? () => A
+    : Service[K] extends (...args: infer P) => Effect.Effect<infer A> ? (...args: P) => A
+    : Service[K]
+}
+
 /**
  * A running emulator.
  *
  * @since 0.1.0
  * @category models
  */
-export interface RunningEmulator {
+export interface RunningEmulator extends Controls {
   /** The server's origin, e.g. `http://127.0.0.1:53117`; append `/v23.0/{business-id}/owned_whatsapp_business_accounts`. */
   readonly url: string
-  /** The token with access to every business. */
-  readonly token: string
-  /** The businesses' ids, in data-set order. */
-  readonly businessIds: ReadonlyArray<string>
-  /** The app secret proofs are checked against. */
-  readonly appSecret: string | undefined
-  /** The Effect service underneath, for anything not wrapped here. */
-  readonly emulator: Emulator.EmulatorService
-  readonly requests: () => ReadonlyArray<RequestLog.Entry>
-  readonly resetRequests: () => void
-  readonly injectedFaults: () => ReadonlyArray<Faults.Injection>
-  readonly setFaults: (rules: ReadonlyArray<Faults.Rule>) => void
-  readonly clearFaults: () => void
-  readonly setQuirks: (quirks: Emulator.QuirkOptions) => void
-  /** Moves the emulator clock forward: a duration such as `"1 hour"`, or milliseconds. */
-  readonly advanceClock: (duration: Duration.DurationInput) => void
-  readonly addAccounts: (
-    businessId: string,
-    count: number,
-    options?: { readonly creationTime?: number | undefined }
-  ) => ReadonlyArray<Dataset.Account>
-  readonly deleteAccounts: (businessId: string, ids: ReadonlyArray<string>) => void
-  readonly accounts: (
-    businessId: string,
-    options?: { readonly descending?: boolean | undefined }
-  ) => ReadonlyArray<Dataset.Account>
-  readonly clientAccounts: (businessId: string) => ReadonlyArray<Dataset.ClientAccount>
-  readonly phoneNumbers: (accountId: string) => ReadonlyArray<Dataset.PhoneNumber>
-  readonly addPhoneNumbers: (accountId: string, count: number) => ReadonlyArray<Dataset.PhoneNumber>
-  readonly deletePhoneNumbers: (accountId: string, ids: ReadonlyArray<string>) => void
+  /** The Effect service underneath. */
+  readonly emulator: Service
   /** Closes the server and every open connection. */
   readonly stop: () => Promise<void>
 }
@@ -99,27 +83,17 @@ export const startEmulator = async (options: StartOptions = {}): Promise<Running
       Effect.onError((cause) => Scope.close(scope, Exit.failCause(cause)))
     )
   )
-  const run = <A>(effect: Effect.Effect<A>): A => Effect.runSync(effect)
-  return {
-    url: server.url,
-    token: emulator.token,
-    businessIds: emulator.businessIds,
-    appSecret: emulator.appSecret,
-    emulator,
-    requests: () => run(emulator.requests),
-    resetRequests: () => run(emulator.resetRequests),
-    injectedFaults: () => run(emulator.injectedFaults),
-    setFaults: (rules) => run(emulator.setFaults(rules)),
-    clearFaults: () => run(emulator.clearFaults),
-    setQuirks: (quirks) => run(emulator.setQuirks(quirks)),
-    advanceClock: (duration) => run(emulator.advanceClock(duration)),
-    addAccounts: (businessId, count, addOptions) => run(emulator.addAccounts(businessId, count, addOptions)),
-    deleteAccounts: (businessId, ids) => run(emulator.deleteAccounts(businessId, ids)),
-    accounts: (businessId, listOptions) => run(emulator.accounts(businessId, listOptions)),
-    clientAccounts: (businessId) => run(emulator.clientAccounts(businessId)),
-    phoneNumbers: (accountId) => run(emulator.phoneNumbers(accountId)),
-    addPhoneNumbers: (accountId, count) => run(emulator.addPhoneNumbers(accountId, count)),
-    deletePhoneNumbers: (accountId, ids) => run(emulator.deletePhoneNumbers(accountId, ids)),
-    stop: () => Effect.runPromise(Scope.close(scope, Exit.void))
-  }
+  const { app: _, ...members } = emulator
+  const run = (effect: Effect.Effect<unknown>) => Effect.runSync(effect)
+  const controls = Object.fromEntries(
+    Object.entries(members).map(([key, member]) => [
+      key,
+      Effect.isEffect(member)
+        ? () => run(member)
+        : typeof member === "function"
+        ? (...args: Array<never>) => run((member as (...args: Array<never>) => Effect.Effect<unknown>)(...args))
+        : member
+    ])
+  ) as Controls
+  return { ...controls, url: server.url, emulator, stop: () => Effect.runPromise(Scope.close(scope, Exit.void)) }
 }

@@ -22,7 +22,7 @@ export type Transport = "server" | "in-process"
  * @category models
  */
 export interface Entry {
-  /** 1-based, over the emulator's lifetime (the numbering fault triggers use); not reset by `reset`. */
+  /** 1-based, over the emulator's lifetime (the numbering fault triggers use); not reset by `resetRequests`. */
   readonly number: number
   readonly transport: Transport
   readonly method: string
@@ -48,52 +48,4 @@ export interface Entry {
   readonly faults: ReadonlyArray<Faults.FaultKind>
   /** True when the client closed the connection or interrupted the call before the response was complete. */
   readonly aborted: boolean
-}
-
-/**
- * The mutable record behind an {@link Entry}; only the emulator writes it.
- *
- * @since 0.1.0
- * @category models
- */
-export type MutableEntry = { -readonly [K in keyof Entry]: Entry[K] }
-
-/**
- * A bounded log: the newest `limit` entries are kept, the count keeps growing.
- *
- * @since 0.1.0
- * @category models
- */
-export interface RequestLog {
-  readonly append: (entry: MutableEntry) => void
-  readonly entries: () => ReadonlyArray<Entry>
-  /** Requests received since the last reset (including entries dropped by the limit). */
-  readonly count: () => number
-  readonly reset: () => void
-}
-
-/**
- * @since 0.1.0
- * @category constructors
- */
-export const make = (limit: number): RequestLog => {
-  let kept: Array<MutableEntry> = []
-  let count = 0
-  return {
-    append: (entry) => {
-      count++
-      kept.push(entry)
-      // Drop in batches so that a long benchmark does not pay an O(n) shift per request.
-      if (kept.length > limit * 2) kept = kept.slice(kept.length - limit)
-    },
-    entries: () => {
-      const start = Math.max(0, kept.length - limit)
-      return kept.slice(start).map((entry) => ({ ...entry }))
-    },
-    count: () => count,
-    reset: () => {
-      kept = []
-      count = 0
-    }
-  }
 }

@@ -38,7 +38,6 @@ import * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import type * as HttpServerError from "@effect/platform/HttpServerError"
 import * as Cause from "effect/Cause"
-import type * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import type * as Exit from "effect/Exit"
@@ -46,9 +45,9 @@ import * as Inspectable from "effect/Inspectable"
 import * as Layer from "effect/Layer"
 import * as Logger from "effect/Logger"
 import * as LogLevel from "effect/LogLevel"
-import type * as Option from "effect/Option"
 import * as TestClock from "effect/TestClock"
 import * as Tracer from "effect/Tracer"
+import type * as Types from "effect/Types"
 import type * as Dataset from "./Dataset.js"
 import * as Emulator from "./Emulator.js"
 import * as EmulatorHttpClient from "./EmulatorHttpClient.js"
@@ -71,21 +70,12 @@ import * as EmulatorServer from "./EmulatorServer.js"
  * @category models
  */
 export type Reply =
-  | {
-    readonly body: unknown
-    readonly status?: number | undefined
-    readonly headers?: Readonly<Record<string, string>> | undefined
-  }
-  | {
-    readonly raw: string | Uint8Array
-    readonly status?: number | undefined
-    readonly headers?: Readonly<Record<string, string>> | undefined
-  }
-  | {
-    readonly stream: () => ReadableStream<Uint8Array>
-    readonly status?: number | undefined
-    readonly headers?: Readonly<Record<string, string>> | undefined
-  }
+  | (
+    & ({ readonly body: unknown } | { readonly raw: string | Uint8Array } | {
+      readonly stream: () => ReadableStream<Uint8Array>
+    })
+    & { readonly status?: number | undefined; readonly headers?: Readonly<Record<string, string>> | undefined }
+  )
   | { readonly network: string }
   | { readonly hang: true }
 
@@ -198,6 +188,18 @@ export type ConfigOverrides = Omit<GraphConfig.Options, "accessToken" | "baseUrl
   readonly accessToken?: GraphConfig.Options["accessToken"]
 }
 
+// A GraphClient over `http`, with the given token unless the config names one.
+const graphClient = <R>(
+  config: ConfigOverrides & { readonly baseUrl?: string | undefined },
+  accessToken: string,
+  http: Layer.Layer<HttpClient.HttpClient, never, R>,
+  client = GraphClient.layer
+) =>
+  client.pipe(
+    Layer.provide(GraphConfig.layer({ ...config, accessToken: config.accessToken ?? accessToken })),
+    Layer.provide(http)
+  )
+
 /**
  * A `GraphClient` over a scripted server, with {@link token} unless the config says otherwise, and
  * the client built with `clientOptions` (e.g. a `transformClient` step). The returned `seen` is the
@@ -210,17 +212,9 @@ export const scriptedClient = (
   reply: (seen: Seen, index: number) => Reply,
   config: ConfigOverrides & { readonly baseUrl?: string | undefined } = {},
   clientOptions: GraphClient.Options = {}
-): {
-  readonly seen: ReadonlyArray<Seen>
-  readonly abandoned: { readonly count: number }
-  readonly layer: Layer.Layer<GraphClient.GraphClient, GraphConfig.GraphConfigError>
-} => {
-  const server = scripted(reply)
-  const layer = GraphClient.layerWith(clientOptions).pipe(
-    Layer.provide(GraphConfig.layer({ ...config, accessToken: config.accessToken ?? token })),
-    Layer.provide(server.layer)
-  )
-  return { seen: server.seen, abandoned: server.abandoned, layer }
+) => {
+  const { abandoned, layer, seen } = scripted(reply)
+  return { seen, abandoned, layer: graphClient(config, token, layer, GraphClient.layerWith(clientOptions)) }
 }
 
 /**
@@ -274,11 +268,7 @@ export const inProcess = (
   config: ConfigOverrides = {}
 ): Layer.Layer<GraphClient.GraphClient | Emulator.Emulator, GraphConfig.GraphConfigError> =>
   Layer.unwrapEffect(
-    Effect.map(Emulator.Emulator, (emulator) =>
-      GraphClient.layer.pipe(
-        Layer.provide(GraphConfig.layer({ ...config, accessToken: config.accessToken ?? emulator.token })),
-        Layer.provide(EmulatorHttpClient.layer)
-      ))
+    Effect.map(Emulator.Emulator, (emulator) => graphClient(config, emulator.token, EmulatorHttpClient.layer))
   ).pipe(Layer.provideMerge(Emulator.layer(options)))
 
 /**
@@ -299,14 +289,9 @@ export const overTheWire = (
 > =>
   Layer.unwrapEffect(
     Effect.gen(function*() {
-      const emulator = yield* Emulator.Emulator
+      const { token } = yield* Emulator.Emulator
       const { url } = yield* EmulatorServer.EmulatorServer
-      const client = GraphClient.layer.pipe(
-        Layer.provide(
-          GraphConfig.layer({ ...config, accessToken: config.accessToken ?? emulator.token, baseUrl: url })
-        ),
-        Layer.provide(FetchHttpClient.layer)
-      )
+      const client = graphClient({ ...config, baseUrl: url }, token, FetchHttpClient.layer)
       return governor === undefined ? client : Layer.provide(client, governor)
     })
   ).pipe(Layer.provideMerge(EmulatorServer.layer({ port: 0 })), Layer.provideMerge(Emulator.layer(options)))
@@ -325,6 +310,16 @@ export const overTheWireUngoverned = (options: Emulator.Options = {}, config: Co
 // oracles
 // -----------------------------------------------------------------------------
 
+const oracle = <A>(
+  businessId: string | undefined,
+  read: (emulator: Emulator.EmulatorService, id: string) => Effect.Effect<A>
+) =>
+  Effect.gen(function*() {
+    const emulator = yield* Emulator.Emulator
+    const id = businessId ?? emulator.businessIds[0]!
+    return { emulator, businessId: id, accounts: yield* read(emulator, id) }
+  })
+
 /**
  * A business's owned accounts as the emulator holds them now (the first business by default).
  *
@@ -333,21 +328,7 @@ export const overTheWireUngoverned = (options: Emulator.Options = {}, config: Co
  */
 export const ownedOracle = (
   options: { readonly businessId?: string | undefined; readonly descending?: boolean | undefined } = {}
-): Effect.Effect<
-  {
-    readonly emulator: Emulator.EmulatorService
-    readonly businessId: string
-    readonly accounts: ReadonlyArray<Dataset.Account>
-  },
-  never,
-  Emulator.Emulator
-> =>
-  Effect.gen(function*() {
-    const emulator = yield* Emulator.Emulator
-    const businessId = options.businessId ?? emulator.businessIds[0]!
-    const accounts = yield* emulator.accounts(businessId, { descending: options.descending })
-    return { emulator, businessId, accounts }
-  })
+) => oracle(options.businessId, (emulator, id) => emulator.accounts(id, { descending: options.descending }))
 
 /**
  * A business's client accounts (shared with it) as the emulator holds them now.
@@ -355,23 +336,8 @@ export const ownedOracle = (
  * @since 0.2.0
  * @category oracles
  */
-export const clientOracle = (
-  options: { readonly businessId?: string | undefined } = {}
-): Effect.Effect<
-  {
-    readonly emulator: Emulator.EmulatorService
-    readonly businessId: string
-    readonly accounts: ReadonlyArray<Dataset.ClientAccount>
-  },
-  never,
-  Emulator.Emulator
-> =>
-  Effect.gen(function*() {
-    const emulator = yield* Emulator.Emulator
-    const businessId = options.businessId ?? emulator.businessIds[0]!
-    const accounts = yield* emulator.clientAccounts(businessId)
-    return { emulator, businessId, accounts }
-  })
+export const clientOracle = (options: { readonly businessId?: string | undefined } = {}) =>
+  oracle(options.businessId, (emulator, id) => emulator.clientAccounts(id))
 
 /**
  * Every account a business manages — owned and shared, each once by id — with its phone numbers: what
@@ -380,23 +346,16 @@ export const clientOracle = (
  * @since 0.2.0
  * @category oracles
  */
-export const managedOracle = (
-  businessId?: string | undefined
-): Effect.Effect<
-  ReadonlyMap<string, { readonly account: Dataset.Account; readonly phoneNumbers: ReadonlyArray<Dataset.PhoneNumber> }>,
-  never,
-  Emulator.Emulator
-> =>
+export const managedOracle = (businessId?: string | undefined) =>
   Effect.gen(function*() {
-    const emulator = yield* Emulator.Emulator
-    const id = businessId ?? emulator.businessIds[0]!
-    const out = new Map<
-      string,
-      { readonly account: Dataset.Account; readonly phoneNumbers: ReadonlyArray<Dataset.PhoneNumber> }
-    >()
-    for (const account of [...(yield* emulator.accounts(id)), ...(yield* emulator.clientAccounts(id))]) {
-      if (out.has(account.id)) continue
-      out.set(account.id, { account, phoneNumbers: yield* emulator.phoneNumbers(account.id) })
+    const { accounts, emulator } = yield* oracle(businessId, (emulator, id) =>
+      Effect.map(
+        Effect.all([emulator.accounts(id), emulator.clientAccounts(id)]),
+        ([owned, shared]): ReadonlyArray<Dataset.Account> => [...owned, ...shared]
+      ))
+    const out = new Map<string, { account: Dataset.Account; phoneNumbers: ReadonlyArray<Dataset.PhoneNumber> }>()
+    for (const account of accounts) {
+      if (!out.has(account.id)) out.set(account.id, { account, phoneNumbers: yield* emulator.phoneNumbers(account.id) })
     }
     return out
   })
@@ -407,9 +366,7 @@ export const managedOracle = (
  * @since 0.2.0
  * @category oracles
  */
-export const phoneNumbersOracle = (
-  accountId: string
-): Effect.Effect<ReadonlyArray<Dataset.PhoneNumber>, never, Emulator.Emulator> =>
+export const phoneNumbersOracle = (accountId: string) =>
   Effect.flatMap(Emulator.Emulator, (emulator) => emulator.phoneNumbers(accountId))
 
 // -----------------------------------------------------------------------------
@@ -477,19 +434,14 @@ export interface Recorder {
  */
 export const recorder = (): Recorder => {
   const spans: Array<
-    {
-      readonly name: string
-      readonly attributes: Map<string, unknown>
-      readonly events: Array<{ readonly name: string; readonly attributes: Record<string, unknown> }>
-      exit: Exit.Exit<unknown, unknown> | undefined
-    }
+    Types.Mutable<RecordedSpan> & { attributes: Map<string, unknown>; events: Array<RecordedSpan["events"][number]> }
   > = []
   const logs: Array<RecordedLog> = []
   const tracer = Tracer.make({
-    span(name, parent: Option.Option<Tracer.AnySpan>, context: Context.Context<never>, links, startTime, kind) {
+    span: (name, parent, context, links, startTime, kind): Tracer.Span => {
       const kept: (typeof spans)[number] = { name, attributes: new Map(), events: [], exit: undefined }
       spans.push(kept)
-      const span: Tracer.Span = {
+      return {
         _tag: "Span",
         name,
         spanId: `span-${spans.length}`,
@@ -502,30 +454,21 @@ export const recorder = (): Recorder => {
         links,
         sampled: true,
         kind,
-        end(_endTime, exit) {
-          kept.exit = exit
-        },
-        attribute(key, value) {
-          kept.attributes.set(key, value)
-        },
-        event(eventName, _startTime, attributes) {
-          kept.events.push({ name: eventName, attributes: attributes ?? {} })
-        },
-        addLinks() {}
+        end: (_, exit) => void (kept.exit = exit),
+        attribute: (key, value) => void kept.attributes.set(key, value),
+        event: (eventName, _, attributes) => void kept.events.push({ name: eventName, attributes: attributes ?? {} }),
+        addLinks: () => {}
       }
-      return span
     },
     context: (f) => f()
   })
-  const logger = Logger.make(({ annotations, logLevel, message }) => {
-    const kept: Record<string, unknown> = {}
-    for (const [key, value] of annotations) kept[key] = value
+  const logger = Logger.make(({ annotations, logLevel, message }) =>
     logs.push({
       level: logLevel.label,
       message: (Array.isArray(message) ? message : [message]).map(String).join(" "),
-      annotations: kept
+      annotations: Object.fromEntries(annotations)
     })
-  })
+  )
   const layer = Layer.mergeAll(
     Layer.setTracer(tracer),
     Logger.replace(Logger.defaultLogger, logger),
@@ -534,9 +477,8 @@ export const recorder = (): Recorder => {
   const dump = () =>
     JSON.stringify({
       spans: spans.map((span) => ({
-        name: span.name,
+        ...span,
         attributes: Object.fromEntries(span.attributes),
-        events: span.events,
         exit: span.exit === undefined ? undefined : String(span.exit)
       })),
       logs

@@ -42,25 +42,11 @@ export * as EmulatorClock from "./EmulatorClock.js"
 export * as Dataset from "./Dataset.js"
 
 /**
- * Serving the client's edge and node declarations.
- *
- * @since 0.2.0
- */
-export * as EmulatorEdges from "./EmulatorEdges.js"
-
-/**
  * Fault rules and triggers.
  *
  * @since 0.1.0
  */
 export * as Faults from "./Faults.js"
-
-/**
- * The Graph errors the emulator sends.
- *
- * @since 0.1.0
- */
-export * as GraphError from "./GraphError.js"
 
 /**
  * The request log.

@@ -44,6 +44,6 @@ export const seedOf = (seed: number | string): number => {
 
 const byteHex = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, "0"))
 
-/** Lower-case hexadecimal of a 32-bit hash, always 8 digits (a table lookup: it sits on the paging hot path). @internal */
+/** Lower-case hexadecimal of a 32-bit hash, always 8 digits. @internal */
 export const hex8 = (h: number): string =>
   byteHex[h >>> 24]! + byteHex[(h >>> 16) & 255]! + byteHex[(h >>> 8) & 255]! + byteHex[h & 255]!

@@ -1,39 +1,35 @@
 /**
- * One list as Graph would see it right now (a business's owned accounts, its client accounts, an
- * account's phone numbers): the generated elements, minus the ones deleted at runtime, merged with the
- * ones added at runtime, in `(time, id)` order.
+ * One list as Graph would see it now (a business's owned accounts, its client accounts, an account's phone
+ * numbers): the generated elements minus those deleted at runtime, merged with those added at runtime, in
+ * `(time, id)` order. Positions count in that order from 0.
  *
- * Positions are ascending indices into that merged list. With no mutations, position = generated index
- * and every lookup is O(1) or one binary search; mutations add work proportional to their own (small)
- * number, never to the size of the list.
+ * The generated part is never materialised (a business may own ten million accounts): with no changes a
+ * position is the generated index, and lookups are binary searches. Changes cost work in proportion to
+ * their own number, never to the size of the list.
  *
  * @internal
  */
 
-/** A record added at runtime, with its sort key. @internal */
+/** A record added at runtime. @internal */
 export interface Added {
   readonly id: string
-  readonly num: number
   readonly time: number
   readonly record: Readonly<Record<string, unknown>>
 }
 
-/** A generated element (its index) or an element added at runtime. @internal */
+/** A generated element (its index) or one added at runtime. @internal */
 export type Item = number | Added
 
-/** The generated part of a list. @internal */
+/** The generated part of a list: `time` never decreases with the index, numeric ids strictly increase. @internal */
 export interface Source {
   readonly count: number
-  /** Never decreases with the index. */
   readonly time: (index: number) => number
-  /** The numeric id; strictly increases with the index. */
-  readonly num: (index: number) => number
   readonly id: (index: number) => string
   /** The generated index of an id, if the list generates it. */
   readonly indexOf: (id: string) => number | undefined
 }
 
-const lowerBoundBy = (length: number, below: (i: number) => boolean): number => {
+const lowerBound = (length: number, below: (i: number) => boolean): number => {
   let lo = 0
   let hi = length
   while (lo < hi) {
@@ -46,12 +42,13 @@ const lowerBoundBy = (length: number, below: (i: number) => boolean): number => 
 
 /** @internal */
 export class ListView {
-  /** Bumped by every mutation (for the "any change invalidates cursors" mode). */
+  /** Bumped by every change (for the quirk where any change invalidates cursors). */
   mutations = 0
+  /** Generated indices deleted, ascending. */
   private deleted: Array<number> = []
-  private deletedSet = new Set<number>()
+  /** Added records in `(time, id)` order, and the position of each. */
   private added: Array<Added> = []
-  private addedPosition: Array<number> = []
+  private addedAt: Array<number> = []
 
   constructor(readonly source: Source) {}
 
@@ -59,128 +56,62 @@ export class ListView {
     return this.source.count - this.deleted.length + this.added.length
   }
 
-  get mutated(): boolean {
-    return this.deleted.length > 0 || this.added.length > 0
-  }
+  readonly time = (item: Item): number => typeof item === "number" ? this.source.time(item) : item.time
+  readonly id = (item: Item): string => typeof item === "number" ? this.source.id(item) : item.id
 
-  /** First generated index whose time is >= t. */
-  private generatedLowerBound(t: number): number {
-    return lowerBoundBy(this.source.count, (i) => this.source.time(i) < t)
-  }
-
-  private deletedBelow(i: number): number {
-    return lowerBoundBy(this.deleted.length, (k) => this.deleted[k]! < i)
-  }
-
-  /** The k-th (0-based) generated index that was not deleted. */
-  private liveGenerated(k: number): number {
-    // deleted[j] - j never decreases, and index k + j is the answer once j deleted indices lie below it.
-    return k + lowerBoundBy(this.deleted.length, (j) => this.deleted[j]! - j <= k)
-  }
-
-  private recompute(): void {
-    this.addedPosition = this.added.map((added, j) => {
-      // Added elements sort after generated ones of the same time and a lower id.
-      const upTo = lowerBoundBy(
-        this.source.count,
-        (i) =>
-          this.source.time(i) < added.time || (this.source.time(i) === added.time && this.source.num(i) < added.num)
-      )
-      return upTo - this.deletedBelow(upTo) + j
-    })
+  /** How many elements sort before the key `(time, num)`: the position it has, or would have. */
+  rank(time: number, num: number): number {
+    const { source } = this
+    const below = (t: number, id: string) => t < time || (t === time && Number(id) < num)
+    const generated = lowerBound(source.count, (i) => below(source.time(i), source.id(i)))
+    return generated - this.deleted.filter((index) => index < generated).length +
+      this.added.filter((added) => below(added.time, added.id)).length
   }
 
   itemAt(position: number): Item {
-    if (!this.mutated) return position
-    const lo = lowerBoundBy(this.addedPosition.length, (k) => this.addedPosition[k]! < position)
-    if (this.addedPosition[lo] === position) return this.added[lo]!
-    return this.liveGenerated(position - lo)
-  }
-
-  timeOf(item: Item): number {
-    return typeof item === "number" ? this.source.time(item) : item.time
-  }
-
-  numOf(item: Item): number {
-    return typeof item === "number" ? this.source.num(item) : item.num
-  }
-
-  idOf(item: Item): string {
-    return typeof item === "number" ? this.source.id(item) : item.id
-  }
-
-  timeAt(position: number): number {
-    return this.timeOf(this.itemAt(position))
-  }
-
-  /** First position whose time is >= t (the size when there is none). */
-  lowerBound(t: number): number {
-    if (t === -Infinity) return 0
-    if (t === Infinity) return this.size
-    const generated = this.generatedLowerBound(t)
-    let before = generated - this.deletedBelow(generated)
-    for (const added of this.added) {
-      if (added.time < t) before++
+    let k = position
+    for (let j = 0; j < this.added.length && this.addedAt[j]! <= position; j++) {
+      if (this.addedAt[j] === position) return this.added[j]!
+      k--
     }
-    return before
-  }
-
-  /** First position whose `(time, num)` is above the given key. */
-  positionAfter(time: number, num: number): number {
-    let p = this.lowerBound(time)
-    const size = this.size
-    while (p < size) {
-      const item = this.itemAt(p)
-      if (this.timeOf(item) !== time || this.numOf(item) > num) break
-      p++
+    // The k-th generated index that was not deleted.
+    for (const index of this.deleted) {
+      if (index > k) break
+      k++
     }
-    return p
-  }
-
-  /** The position of the element with this id, if it is in the list now. */
-  positionOf(id: string, time: number): number | undefined {
-    const num = Number(id)
-    let p = this.lowerBound(time)
-    const size = this.size
-    for (; p < size; p++) {
-      const item = this.itemAt(p)
-      if (this.timeOf(item) !== time) return undefined
-      if (this.numOf(item) === num) return p
-    }
-    return undefined
+    return k
   }
 
   /** The element with this id, if it is in the list now. */
   find(id: string): Item | undefined {
     const index = this.source.indexOf(id)
-    if (index !== undefined) return this.deletedSet.has(index) ? undefined : index
-    return this.added.find((added) => added.id === id)
+    if (index === undefined) return this.added.find((added) => added.id === id)
+    return this.deleted.includes(index) ? undefined : index
+  }
+
+  /** Where the element with this id and time is, if it is in the list now. */
+  positionOf(id: string, time: number): number | undefined {
+    return this.find(id) === undefined ? undefined : this.rank(time, Number(id))
   }
 
   add(records: ReadonlyArray<Added>): void {
-    this.added.push(...records)
-    this.added.sort((a, b) => a.time - b.time || a.num - b.num)
-    this.recompute()
-    this.mutations++
+    this.added = [...this.added, ...records].sort((a, b) => a.time - b.time || Number(a.id) - Number(b.id))
+    this.changed()
   }
 
-  /** Deletes elements by id; returns the ids that were not found (nothing is deleted then). */
+  /** Deletes elements by id, all or none; returns the ids not found. */
   delete(ids: ReadonlyArray<string>): ReadonlyArray<string> {
-    const generated: Array<number> = []
-    const added = new Set<string>()
-    const missing: Array<string> = []
-    for (const id of ids) {
-      const index = this.source.indexOf(id)
-      if (index !== undefined && !this.deletedSet.has(index)) generated.push(index)
-      else if (index === undefined && this.added.some((a) => a.id === id)) added.add(id)
-      else missing.push(id)
-    }
+    const missing = ids.filter((id) => this.find(id) === undefined)
     if (missing.length > 0) return missing
-    for (const index of generated) this.deletedSet.add(index)
-    this.deleted = [...this.deletedSet].sort((a, b) => a - b)
-    this.added = this.added.filter((a) => !added.has(a.id))
-    this.recompute()
-    this.mutations++
+    const indices = ids.map((id) => this.source.indexOf(id)).filter((index) => index !== undefined)
+    this.deleted = [...new Set([...this.deleted, ...indices])].sort((a, b) => a - b)
+    this.added = this.added.filter((added) => !ids.includes(added.id))
+    this.changed()
     return []
+  }
+
+  private changed(): void {
+    this.mutations++
+    this.addedAt = this.added.map((added) => this.rank(added.time, Number(added.id)))
   }
 }

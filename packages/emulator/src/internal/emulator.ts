@@ -1,0 +1,325 @@
+/**
+ * The emulator: its state and the one `HttpApp` both transports serve. The app logs each request, applies
+ * the fault rules, and routes the rest to the emulated Graph, where tokens, proofs, permissions and budgets
+ * are checked before the client's own declarations are served from the data model.
+ *
+ * @internal
+ */
+import { ClientAccounts, OwnedAccounts, PhoneNumbers, WhatsAppBusinessAccount } from "@effect-waba/waba"
+import type * as HttpApp from "@effect/platform/HttpApp"
+import * as HttpRouter from "@effect/platform/HttpRouter"
+import type * as HttpServerError from "@effect/platform/HttpServerError"
+import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
+import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
+import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Stream from "effect/Stream"
+import { createHmac, timingSafeEqual } from "node:crypto"
+import * as Dataset from "../Dataset.js"
+import * as Emulator from "../Emulator.js"
+import * as EmulatorClock from "../EmulatorClock.js"
+import * as Faults from "../Faults.js"
+import type * as RequestLog from "../RequestLog.js"
+import * as Fields from "./fields.js"
+import * as GraphError from "./graphError.js"
+import { hash } from "./hash.js"
+import { Budgets } from "./rateLimit.js"
+import * as Serve from "./serve.js"
+import { World } from "./world.js"
+
+type Quirks = { readonly [K in keyof Emulator.QuirkOptions]-?: Exclude<Emulator.QuirkOptions[K], undefined> }
+
+const defaultQuirks: Quirks = {
+  filterAfterPaging: true,
+  escapeSlashes: false,
+  creationTimeAsString: false,
+  nullForAbsent: false,
+  ignoreUndocumentedFilters: false,
+  staleCursors: "deleted-item",
+  legacyStatuses: false,
+  unknownObject: "100/33",
+  emptyExpansions: "omit"
+}
+
+// Quirks left out, or given as undefined, keep their value.
+const withQuirks = (base: Quirks, changes: Emulator.QuirkOptions = {}): Quirks => ({
+  ...base,
+  ...Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined))
+})
+
+/** Which way requests reach the app; the server says so, in-process is the default. @internal */
+export class Transport extends Context.Reference<Transport>()("@effect-waba/emulator/Transport", {
+  defaultValue: (): RequestLog.Transport => "in-process"
+}) {}
+
+const json = "application/json; charset=UTF-8"
+
+const reply = (body: string, status: number, contentType = json, headers: Readonly<Record<string, string>> = {}) =>
+  Effect.succeed(HttpServerResponse.text(body, { status, contentType, headers }))
+
+const htmlErrorPage = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Error</title></head>" +
+  "<body><h1>Sorry, something went wrong.</h1><p>We're working on it and we'll get it fixed as soon as we can.</p>" +
+  "</body></html>\n"
+
+// The request's URL, absolute: in-process requests keep the client's, server requests name their host.
+const urlOf = (request: HttpServerRequest.HttpServerRequest) =>
+  new URL(request.originalUrl, `http://${request.headers.host ?? "localhost"}`)
+
+const positive = (name: string, value: number): number => {
+  if (!Number.isInteger(value) || value < 1) throw new RangeError(`${name} must be a positive integer, got ${value}`)
+  return value
+}
+
+const cutAt = (requested: number | undefined, length: number) =>
+  Math.max(0, Math.min(length, requested ?? Math.floor(length / 2)))
+
+/** @internal */
+export const make = (options: Emulator.Options): Emulator.EmulatorService => {
+  const dataset = Dataset.make(options)
+  const clock = EmulatorClock.make(options.clock)
+  const seed = dataset.seed
+  const world = new World(dataset)
+  const rate = options.rateLimit
+  const budgets = rate === false ? undefined : new Budgets({
+    businessCalls: positive("rateLimit.businessCalls", rate?.businessCalls ?? 200),
+    accountCalls: positive("rateLimit.accountCalls", rate?.accountCalls ?? 200),
+    appCalls: positive("rateLimit.appCalls", rate?.appCalls ?? 5000),
+    windowMs: Duration.toMillis(rate?.window ?? "1 hour"),
+    usageHeadersFrom: positive("rateLimit.usageHeadersFrom", rate?.usageHeadersFrom ?? 3),
+    businessUseCaseTypes: rate?.businessUseCaseTypes ?? ["whatsapp_business_management"],
+    accountUseCaseTypes: rate?.accountUseCaseTypes ?? ["whatsapp_business_management", "whatsapp"]
+  })
+  const maxLimit = positive("maxLimit", options.maxLimit ?? 100)
+  const defaultLimit = options.defaultLimit === undefined
+    ? undefined
+    : Math.min(positive("defaultLimit", options.defaultLimit), maxLimit)
+  const logLimit = positive("requestLogLimit", options.requestLogLimit ?? 10_000)
+  const appSecret = options.appSecret ?? Emulator.defaultAppSecret
+  const tokens: ReadonlyArray<Emulator.TokenSpec> = [
+    { token: options.token ?? Emulator.defaultToken },
+    ...(options.tokens ?? [
+      { token: Emulator.expiredToken, expiresAt: clock.now() - 86_400_000 },
+      { token: Emulator.limitedToken, businesses: dataset.businesses.slice(0, 1).map((business) => business.id) }
+    ])
+  ]
+  let quirks = withQuirks(defaultQuirks, options.quirks)
+  let counter = 0
+  let rules = (options.faults ?? []).map((rule) => Faults.resolve(rule, 0))
+  let injections: Array<Faults.Injection> = []
+  let log: Array<{ -readonly [K in keyof RequestLog.Entry]: RequestLog.Entry[K] }> = []
+  let logged = 0
+
+  const routes = [
+    Serve.route(OwnedAccounts.edge, { defaultSort: options.defaultSort }),
+    Serve.route(ClientAccounts.edge),
+    // Meta's spec writes this edge's sorts as `creation_time.asc`; whether Graph also takes the owned edge's
+    // `creation_time_ascending` form is not known, so both are accepted.
+    Serve.route(PhoneNumbers.edge, { sortAliases: true })
+  ] as const
+  const accountFields = Fields.parser(WhatsAppBusinessAccount.node)
+
+  const traceIdOf = (number: number, salt: number) => {
+    const bytes = Buffer.alloc(8)
+    bytes.writeUInt32BE(hash(seed, number, salt, 1), 0)
+    bytes.writeUInt32BE(hash(seed, number, salt, 2), 4)
+    return bytes.toString("base64url").slice(0, 11)
+  }
+
+  // The token a call is made with: refused when missing, unknown or expired, or when its proof is wrong.
+  const authenticate = (request: HttpServerRequest.HttpServerRequest, url: URL) => {
+    const bearer = /^\s*(?:Bearer|OAuth)\s+(\S+)\s*$/i.exec(request.headers.authorization ?? "")?.[1]
+    const token = bearer ?? url.searchParams.get("access_token")
+    const grant = tokens.find((candidate) => candidate.token === token)
+    const now = clock.now()
+    const expiresAt = grant?.expiresAt instanceof Date ? grant.expiresAt.getTime() : grant?.expiresAt
+    if (token === null) return Either.left(GraphError.missingToken())
+    if (grant === undefined) return Either.left(GraphError.invalidToken())
+    if (expiresAt !== undefined && expiresAt <= now) return Either.left(GraphError.expiredToken(expiresAt, now))
+    const [proof, time] = [url.searchParams.get("appsecret_proof"), url.searchParams.get("appsecret_time")]
+    if (proof === null) {
+      return options.requireAppSecretProof
+        ? Either.left(GraphError.missingProof())
+        : Either.right(grant)
+    }
+    // A timed proof is over `token|time`, and good for five minutes either side of the emulator's clock.
+    const expected = createHmac("sha256", appSecret).update(time === null ? token : `${token}|${time}`).digest()
+    const fresh = time === null || (/^\d+$/.test(time) && Math.abs(now / 1000 - Number(time)) <= 300)
+    const given = Buffer.from(proof)
+    return fresh && given.length === 64 && timingSafeEqual(given, Buffer.from(expected.toString("hex")))
+      ? Either.right(grant)
+      : Either.left(GraphError.invalidProof())
+  }
+
+  // `/{id}` and `/{id}/{edge}`: a business or an account, one of its edges or the node itself.
+  const read = Effect.gen(function*() {
+    const request = yield* HttpServerRequest.HttpServerRequest
+    const { edge, id = "", version } = yield* HttpRouter.params
+    const url = urlOf(request)
+    const grant = yield* authenticate(request, url)
+    if (!/^[0-9]+$/.test(id)) return yield* GraphError.unknownAlias(id)
+    const business = dataset.findBusiness(id)
+    const account = business === undefined ? world.account(id) : undefined
+    if ((business ?? account) === undefined || (request.method !== "GET" && request.method !== "HEAD")) {
+      return yield* quirks.unknownObject === "803" && request.method === "GET"
+        ? GraphError.objectNotFound(id)
+        : GraphError.unsupportedRequest(request.method, id)
+    }
+    const lists = business !== undefined
+      ? [world.ownedList(business), world.clientList(business), undefined]
+      : [undefined, undefined, world.phoneList(account!)]
+    const served = routes.findIndex((route, k) => route.edge.segment === edge && lists[k] !== undefined)
+    if (edge !== undefined && served < 0) {
+      return yield* GraphError.nonexistingField(edge, business !== undefined ? "Business" : "WhatsAppBusinessAccount")
+    }
+    const readers = business !== undefined ? [business.id] : world.readers(account!)
+    if (grant.businesses !== undefined && !readers.some((reader) => grant.businesses!.includes(reader))) {
+      return yield* GraphError.permissionDenied()
+    }
+    const spent = budgets?.spend(id, account !== undefined, clock.now())
+    const call: Serve.Call = { url, version, seed, defaultLimit, maxLimit, quirks }
+    const body = spent?.error !== undefined
+      ? Either.left(spent.error)
+      : served >= 0
+      ? Serve.page(routes[served]!, lists[served]!, call)
+      : account !== undefined
+      ? Serve.node(accountFields, world.ownedList(account.business), account.item, call)
+      // The business node itself: enough for a client to check its token and business id.
+      : Either.right({ id: business!.id, name: business!.name })
+    const headers = spent?.headers ?? {}
+    return yield* Either.match(body, {
+      onLeft: (e) =>
+        new GraphError.GraphError({ status: e.status, error: e.error, headers: { ...headers, ...e.headers } }),
+      onRight: (value) => Effect.succeed(HttpServerResponse.text(JSON.stringify(value), { headers, contentType: json }))
+    })
+  })
+
+  const router = HttpRouter.empty.pipe(
+    HttpRouter.all("/", Effect.fail(GraphError.unknownPath("/"))),
+    HttpRouter.all("/:id", read),
+    HttpRouter.all("/:id/:edge", read),
+    HttpRouter.all("/:version(^v\\d+\\.\\d+$)/:id", read),
+    HttpRouter.all("/:version(^v\\d+\\.\\d+$)/:id/:edge", read)
+  )
+
+  // Every request is logged and numbered, meets the fault rules, and gets Graph's headers.
+  const app: HttpApp.Default = Effect.gen(function*() {
+    const request = yield* HttpServerRequest.HttpServerRequest
+    const number = ++counter
+    const url = urlOf(request)
+    const [, version, id = ""] = /^\/(?:(v\d+\.\d+)\/)?([^/]+)/.exec(url.pathname) ?? []
+    const decision = Faults.decide(rules, number, seed)
+    const entry: (typeof log)[number] = {
+      number,
+      transport: yield* Transport,
+      method: request.method,
+      path: url.pathname,
+      apiVersion: version,
+      query: Object.fromEntries(url.searchParams),
+      headers: { ...request.headers },
+      businessId: /^[0-9]+$/.test(id) ? id : undefined,
+      receivedAt: clock.now(),
+      status: undefined,
+      errorCode: undefined,
+      fault: decision.fault?.kind,
+      faults: decision.kinds,
+      aborted: false
+    }
+    logged++
+    log.push(entry)
+    // `requests` returns the newest `requestLogLimit` entries; older ones are dropped in batches.
+    if (log.length > logLimit * 2) log = log.slice(-logLimit)
+    injections.push(...decision.kinds.map((kind) => ({ request: number, kind })))
+
+    const traceId = traceIdOf(number, 0x7ace)
+    const fault = decision.fault
+    // Faults that replace the answer do so before the request reaches the emulated Graph.
+    const answer: Effect.Effect<
+      HttpServerResponse.HttpServerResponse,
+      GraphError.GraphError | HttpServerError.RouteNotFound,
+      HttpServerRequest.HttpServerRequest
+    > = fault?.kind === "httpError"
+      ? fault.body === "empty"
+        ? reply("", fault.status, "text/plain; charset=UTF-8")
+        : GraphError.injected(fault.status === 500 ? 1 : 2, fault.status)
+      : fault?.kind === "graphError"
+      ? GraphError.injected(fault.code)
+      : fault?.kind === "nonJson"
+      ? reply(htmlErrorPage, fault.status ?? 200, "text/html; charset=\"utf-8\"")
+      : router
+    const response = yield* answer.pipe(
+      Effect.catchTag("RouteNotFound", () => GraphError.unknownPath(url.pathname)),
+      Effect.catchTag("GraphError", (raw) => {
+        const e = quirks.legacyStatuses ? GraphError.legacy(raw) : raw
+        entry.errorCode = Number(e.error.code)
+        return reply(JSON.stringify({ error: { ...e.error, fbtrace_id: traceId } }), e.status, json, e.headers)
+      })
+    )
+    entry.status = response.status
+
+    const { "content-length": _, ...headers }: Record<string, string> = {
+      "facebook-api-version": version ?? options.defaultApiVersion ?? "v23.0",
+      "x-fb-trace-id": traceId,
+      "x-fb-request-id": traceIdOf(number, 0x4e9),
+      "cache-control": "private, no-cache, no-store, must-revalidate",
+      "pragma": "no-cache",
+      "expires": "Sat, 01 Jan 2000 00:00:00 GMT",
+      "access-control-allow-origin": "*",
+      ...response.headers
+    }
+    const text = response.body._tag === "Uint8Array" ? new TextDecoder().decode(response.body.body) : ""
+    const bytes = new TextEncoder().encode(
+      quirks.escapeSlashes && headers["content-type"] === json ? text.replaceAll("/", "\\/") : text
+    )
+    if (decision.delayMs > 0) {
+      yield* Effect.interruptible(Effect.sleep(decision.delayMs)).pipe(
+        Effect.onInterrupt(() => Effect.sync(() => entry.aborted = true))
+      )
+    }
+    const sent = { status: response.status, headers }
+    if (fault?.kind === "truncated") {
+      return HttpServerResponse.uint8Array(bytes.subarray(0, cutAt(fault.keepBytes, bytes.length)), sent)
+    }
+    // A reset: the headers promise the whole body, and the connection dies part-way through it.
+    if (fault?.kind === "reset") {
+      const part = Stream.make(bytes.subarray(0, cutAt(fault.afterBytes, bytes.length)))
+      const reset = Stream.fail(Object.assign(new Error("read ECONNRESET"), { code: "ECONNRESET" }))
+      return HttpServerResponse.stream(Stream.concat(part, reset), { ...sent, contentLength: bytes.length })
+    }
+    return HttpServerResponse.uint8Array(bytes, sent)
+  })
+
+  const nowSeconds = () => Math.floor(clock.now() / 1000)
+  return {
+    dataset,
+    clock,
+    token: tokens[0]!.token,
+    businessIds: dataset.businesses.map((business) => business.id),
+    appSecret,
+    app,
+    requests: Effect.sync(() => log.slice(-logLimit).map((entry) => ({ ...entry }))),
+    requestCount: Effect.sync(() => logged),
+    resetRequests: Effect.sync(() => {
+      log = []
+      logged = 0
+      injections = []
+    }),
+    injectedFaults: Effect.sync(() => injections.slice()),
+    setFaults: (next) => Effect.sync(() => rules = next.map((rule) => Faults.resolve(rule, counter))),
+    addFaults: (more) => Effect.sync(() => rules = [...rules, ...more.map((rule) => Faults.resolve(rule, counter))]),
+    clearFaults: Effect.sync(() => rules = []),
+    setQuirks: (changes) => Effect.sync(() => quirks = withQuirks(quirks, changes)),
+    advanceClock: (duration) => Effect.sync(() => clock.advance(duration)),
+    resetRateLimits: Effect.sync(() => budgets?.reset()),
+    addAccounts: (id, n, added) => Effect.sync(() => world.addAccounts(id, n, added?.creationTime ?? nowSeconds())),
+    deleteAccounts: (id, ids) => Effect.sync(() => world.deleteAccounts(id, ids)),
+    accounts: (id, order) =>
+      Effect.sync(() => order?.descending === true ? [...world.accounts(id)].reverse() : world.accounts(id)),
+    clientAccounts: (id) => Effect.sync(() => world.clientAccounts(id)),
+    account: (id) => Effect.sync(() => world.accountRecord(id)),
+    phoneNumbers: (id) => Effect.sync(() => world.phoneNumbers(id)),
+    addPhoneNumbers: (id, n) => Effect.sync(() => world.addPhoneNumbers(id, n, nowSeconds())),
+    deletePhoneNumbers: (id, ids) => Effect.sync(() => world.deletePhoneNumbers(id, ids))
+  }
+}
