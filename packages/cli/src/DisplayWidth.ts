@@ -7,7 +7,8 @@ import stringWidth from "string-width"
 // Most of what a table holds is printable ASCII, one column per character: no graphemes to find.
 const printableAscii = /^[\x20-\x7e]*$/
 
-const segmenter = new Intl.Segmenter(undefined, { granularity: "grapheme" })
+// Made on first use: a listing seldom holds text that needs it.
+let segmenter: Intl.Segmenter | undefined
 
 /** How many terminal columns the text takes. */
 export const width = (text: string): number => printableAscii.test(text) ? text.length : stringWidth(text)
@@ -22,7 +23,7 @@ export const truncate = (text: string, max: number): string => {
   if (printableAscii.test(text)) return text.length <= max ? text : max <= 0 ? "" : `${text.slice(0, max - 1)}…`
   let kept = ""
   let used = 0
-  for (const { segment } of segmenter.segment(text)) {
+  for (const { segment } of (segmenter ??= new Intl.Segmenter(undefined, { granularity: "grapheme" })).segment(text)) {
     used += width(segment)
     if (used > max) return max <= 0 ? "" : `${kept}…`
     if (used <= max - 1) kept += segment
