@@ -70,9 +70,6 @@ export interface SyntaxError {
  */
 export const maxDepth = 8
 
-const namePattern = /[A-Za-z_][A-Za-z0-9_]*/y
-const integerPattern = /\s*(\d{1,9})\s*/y
-
 /**
  * Reads a `fields` value. Modifiers other than `.limit(n)` are refused.
  *
@@ -81,66 +78,49 @@ const integerPattern = /\s*(\d{1,9})\s*/y
  */
 export const parse = (text: string): Either.Either<ReadonlyArray<Selection>, SyntaxError> => {
   let position = 0
-  const fail = (message: string) => {
+  const fail = (message: string): never => {
     throw { _tag: "SyntaxError", position, message } satisfies SyntaxError
   }
-  const skipSpaces = () => {
-    while (position < text.length && (text[position] === " " || text[position] === "\n")) position++
+  // What `pattern` (sticky) matches at the current position, moving past it; its first group if it has one.
+  const take = (pattern: RegExp): string | undefined => {
+    pattern.lastIndex = position
+    const match = pattern.exec(text)
+    if (match !== null) position = pattern.lastIndex
+    return match === null ? undefined : match[1] ?? match[0]
   }
+  const spaces = /[ \n]*/y
   const list = (depth: number): Array<Selection> => {
     if (depth > maxDepth) fail(`Field selections nest at most ${maxDepth} levels deep`)
     const out: Array<Selection> = []
-    for (;;) {
-      skipSpaces()
-      namePattern.lastIndex = position
-      const name = namePattern.exec(text)
-      if (name === null) fail("Expected a field name")
-      position = namePattern.lastIndex
+    do {
+      take(spaces)
+      const name = take(/[A-Za-z_][A-Za-z0-9_]*/y) ?? fail("Expected a field name")
       let limit: number | undefined
-      while (text[position] === ".") {
-        position++
-        namePattern.lastIndex = position
-        const modifier = namePattern.exec(text)
-        if (modifier === null || modifier[0] !== "limit") fail("Only the .limit(n) modifier is supported")
-        position = namePattern.lastIndex
-        if (text[position] !== "(") fail("Expected ( after .limit")
-        position++
-        integerPattern.lastIndex = position
-        const digits = integerPattern.exec(text)
-        if (digits === null) fail("Expected a whole number in .limit()")
-        position = integerPattern.lastIndex
-        if (text[position] !== ")") fail("Expected ) after the limit")
-        position++
-        limit = Number(digits![1])
+      while (take(/\./y) !== undefined) {
+        if (take(/limit(?![A-Za-z0-9_])/y) === undefined) fail("Only the .limit(n) modifier is supported")
+        if (take(/\(/y) === undefined) fail("Expected ( after .limit")
+        limit = Number(take(/\s*(\d{1,9})\s*/y) ?? fail("Expected a whole number in .limit()"))
+        if (take(/\)/y) === undefined) fail("Expected ) after the limit")
       }
-      skipSpaces()
+      take(spaces)
       let fields: Array<Selection> | undefined
-      if (text[position] === "{") {
-        position++
+      if (take(/\{/y) !== undefined) {
         fields = list(depth + 1)
-        skipSpaces()
-        if (text[position] !== "}") fail("Expected }")
-        position++
+        take(spaces)
+        if (take(/\}/y) === undefined) fail("Expected }")
       }
-      out.push({
-        name: name![0],
-        ...(limit !== undefined ? { limit } : {}),
-        ...(fields !== undefined ? { fields } : {})
-      })
-      skipSpaces()
-      if (text[position] !== ",") return out
-      position++
-    }
+      out.push({ name, ...(limit !== undefined ? { limit } : {}), ...(fields !== undefined ? { fields } : {}) })
+      take(spaces)
+    } while (take(/,/y) !== undefined)
+    return out
   }
   try {
     const selections = list(0)
-    skipSpaces()
+    take(spaces)
     if (position !== text.length) fail(`Unexpected ${JSON.stringify(text[position])}`)
     return Either.right(selections)
   } catch (error) {
-    if (typeof error === "object" && error !== null && (error as SyntaxError)._tag === "SyntaxError") {
-      return Either.left(error as SyntaxError)
-    }
+    if ((error as Partial<SyntaxError> | undefined)?._tag === "SyntaxError") return Either.left(error as SyntaxError)
     throw error
   }
 }

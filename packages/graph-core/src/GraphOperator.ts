@@ -60,28 +60,29 @@ export type GraphOperator = typeof GraphOperator.Type
 export type Scalar = string | number | boolean
 
 // Graph sends and accepts unix times as numbers or numeric strings (Meta's own IN_RANGE example quotes them).
-const numeric = (value: unknown): number | undefined => {
-  if (typeof value === "number") return Number.isFinite(value) ? value : undefined
-  if (typeof value === "string" && /^\s*-?\d+(\.\d+)?\s*$/.test(value)) return Number(value)
-  return undefined
-}
+const numeric = (value: unknown): number | undefined =>
+  (typeof value === "number" && Number.isFinite(value)) ||
+    (typeof value === "string" && /^\s*-?\d+(\.\d+)?\s*$/.test(value))
+    ? Number(value)
+    : undefined
 
 // A number and a numeric string are the same value; otherwise values must be identical.
-const same = (value: Scalar, operand: unknown): boolean => {
-  if (typeof value === "number" || typeof operand === "number") {
-    const a = numeric(value)
-    return a !== undefined && a === numeric(operand)
-  }
-  return value === operand
+const same = (value: Scalar, operand: unknown): boolean =>
+  typeof value === "number" || typeof operand === "number"
+    ? numeric(value) !== undefined && numeric(value) === numeric(operand)
+    : value === operand
+
+const comparisons: Record<string, (a: number, b: number) => boolean> = {
+  GREATER_THAN: (a, b) => a > b,
+  GREATER_THAN_OR_EQUAL: (a, b) => a >= b,
+  LESS_THAN: (a, b) => a < b,
+  LESS_THAN_OR_EQUAL: (a, b) => a <= b
 }
 
-const compare = (value: Scalar, operand: unknown, test: (a: number, b: number) => boolean): boolean => {
-  const a = numeric(value)
-  const b = numeric(operand)
-  return a !== undefined && b !== undefined && test(a, b)
+const compare = (value: Scalar, operator: string, operand: unknown): boolean => {
+  const [a, b] = [numeric(value), numeric(operand)]
+  return a !== undefined && b !== undefined && comparisons[operator]!(a, b)
 }
-
-const list = (operand: unknown): ReadonlyArray<unknown> => Array.isArray(operand) ? operand : []
 
 /**
  * Whether `value` satisfies `operator` with `operand` (a scalar, or a list for `IN`, `NOT_IN` and the
@@ -101,30 +102,20 @@ const list = (operand: unknown): ReadonlyArray<unknown> => Array.isArray(operand
  */
 export const holds = (operator: string, value: Scalar | null | undefined, operand: unknown): boolean => {
   if (value === undefined || value === null) return false
+  const list: ReadonlyArray<unknown> = Array.isArray(operand) ? operand : []
+  const inside = compare(value, "GREATER_THAN_OR_EQUAL", list[0]) && compare(value, "LESS_THAN_OR_EQUAL", list[1])
   switch (operator) {
     case "EQUAL":
-      return same(value, operand)
     case "NOT_EQUAL":
-      return !same(value, operand)
-    case "GREATER_THAN":
-      return compare(value, operand, (a, b) => a > b)
-    case "GREATER_THAN_OR_EQUAL":
-      return compare(value, operand, (a, b) => a >= b)
-    case "LESS_THAN":
-      return compare(value, operand, (a, b) => a < b)
-    case "LESS_THAN_OR_EQUAL":
-      return compare(value, operand, (a, b) => a <= b)
-    case "IN_RANGE":
-    case "NOT_IN_RANGE": {
-      const [from, to] = list(operand)
-      const inside = compare(value, from, (a, b) => a >= b) && compare(value, to, (a, b) => a <= b)
-      return operator === "IN_RANGE" ? inside : numeric(value) !== undefined && !inside
-    }
+      return same(value, operand) === (operator === "EQUAL")
     case "IN":
-      return list(operand).some((candidate) => same(value, candidate))
     case "NOT_IN":
-      return !list(operand).some((candidate) => same(value, candidate))
+      return list.some((candidate) => same(value, candidate)) === (operator === "IN")
+    case "IN_RANGE":
+      return inside
+    case "NOT_IN_RANGE":
+      return numeric(value) !== undefined && !inside
     default:
-      return false
+      return Object.hasOwn(comparisons, operator) && compare(value, operator, operand)
   }
 }

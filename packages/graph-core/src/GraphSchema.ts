@@ -101,26 +101,8 @@ export const ArrayOf = <A, I, R>(item: Schema.Schema<A, I, R>): Schema.Array$<Sc
   Schema.Array(item)
 
 /**
- * How deep {@link dropNulls} looks. Graph's bodies are a few levels deep; deeper parts are left as they are
- * (a hostile body cannot make it recurse without bound).
- *
- * @since 0.2.0
- * @category constants
- */
-export const maxNullDepth = nulls.maxNullDepth
-
-/**
- * Graph's `null`s made absent: `null` properties are removed and `null` list elements dropped, at every
- * depth up to {@link maxNullDepth}.
- *
- * @since 0.2.0
- * @category transformations
- */
-export const dropNulls = (value: unknown): unknown => nulls.dropNullsAt(value, 0)
-
-/**
- * A schema that reads Graph's `null`s as absent before decoding with `schema`: one pass over the body,
- * then a decode with plain optional fields (much cheaper than a nullable transformation per field).
+ * A schema that reads Graph's `null`s as absent before decoding with `schema`, so that the fields can be
+ * declared plainly optional.
  *
  * @example
  * ```ts
@@ -136,42 +118,18 @@ export const dropNulls = (value: unknown): unknown => nulls.dropNullsAt(value, 0
  */
 export const tolerant = <A, I, R>(schema: Schema.Schema<A, I, R>): Schema.Schema<A, unknown, R> =>
   Schema.compose(
-    Schema.transform(Schema.Unknown, Schema.Unknown, { strict: true, decode: dropNulls, encode: (value) => value })
+    Schema.transform(Schema.Unknown, Schema.Unknown, {
+      strict: true,
+      decode: (value) => nulls.dropNullsAt(value, 0),
+      encode: (value) => value
+    })
       .annotations({ [nulls.TolerantStep]: true }),
     schema as unknown as Schema.Schema<A, unknown, R>
   ) as unknown as Schema.Schema<A, unknown, R>
 
 /**
- * The `cursors` of a page.
- *
- * @since 0.2.0
- * @category schemas
- */
-export const Cursors = Schema.Struct({
-  before: optional(Schema.String),
-  after: optional(Schema.String)
-})
-
-/**
- * The `paging` object of an edge's answer. The ONLY end signal is the absence of `next`.
- *
- * @since 0.2.0
- * @category schemas
- */
-export const Paging = Schema.Struct({
-  cursors: optional(Cursors),
-  next: optional(Schema.String),
-  previous: optional(Schema.String)
-})
-
-/**
- * @since 0.2.0
- * @category models
- */
-export type Paging = typeof Paging.Type
-
-/**
- * An edge's answer: `{ data: [...], paging: {...} }`, with `summary` when one was asked for.
+ * An edge's answer: `{ data: [...], paging: { cursors, next, previous } }`, with `summary` when one was
+ * asked for.
  *
  * @since 0.2.0
  * @category schemas
@@ -179,7 +137,12 @@ export type Paging = typeof Paging.Type
 export const Connection = <A, I, R>(item: Schema.Schema<A, I, R>) =>
   Schema.Struct({
     data: ArrayOf(item),
-    paging: optional(Paging),
+    // The ONLY end signal is the absence of `next`.
+    paging: optional(Schema.Struct({
+      cursors: optional(Schema.Struct({ before: optional(Schema.String), after: optional(Schema.String) })),
+      next: optional(Schema.String),
+      previous: optional(Schema.String)
+    })),
     summary: optional(Schema.Struct({ total_count: optional(Schema.Number) }))
   })
 

@@ -51,6 +51,11 @@ export * as GraphPaging from "./GraphPaging.js"
 /**
  * @since 0.2.0
  */
+export * as GraphRead from "./GraphRead.js"
+
+/**
+ * @since 0.2.0
+ */
 export * as GraphSchema from "./GraphSchema.js"
 
 /**

@@ -1,4 +1,4 @@
-import { GraphFilter } from "@effect-waba/graph-core"
+import { GraphFilter, GraphOperator } from "@effect-waba/graph-core"
 import { describe, expect, it } from "@effect/vitest"
 import * as Either from "effect/Either"
 import * as FastCheck from "effect/FastCheck"
@@ -72,7 +72,7 @@ describe("GraphFilter.plan", () => {
         for (const wire of plan.wire) {
           expect(declarations.creation_time.pushdown).toContain(wire.operator)
         }
-        const selected = plan.wire.every((wire) => GraphFilter.matchesWire(wire, seconds)) &&
+        const selected = plan.wire.every((wire) => GraphOperator.holds(wire.operator, seconds, wire.value)) &&
           plan.local.every((predicate) => predicate.test({ creation_time: new Date(seconds * 1000) }))
         expect(selected).toBe(means(c, seconds))
       }),

@@ -11,7 +11,8 @@
  *
  * @since 0.2.0
  */
-import { GraphEdge, GraphFilter, GraphPaging, GraphSchema } from "@effect-waba/graph-core"
+import type { GraphPaging } from "@effect-waba/graph-core"
+import { GraphEdge, GraphFilter, GraphRead, GraphSchema } from "@effect-waba/graph-core"
 import * as Node from "./WhatsAppBusinessAccount.js"
 
 /**
@@ -44,14 +45,9 @@ export const PermittedTask = GraphSchema.openEnum(
 export const edge = GraphEdge.make({
   name: "ClientAccounts",
   path: "/{business-id}/client_whatsapp_business_accounts",
-  parent: {
-    label: "businessId",
-    description: "a numeric Graph business id (as in Business Settings > Business info)"
-  },
+  parent: { label: "businessId", description: "a numeric Graph business id (as in Business Settings > Business info)" },
   node: Node.node,
-  extraFields: {
-    permitted_tasks: GraphSchema.optional(GraphSchema.ArrayOf(PermittedTask))
-  },
+  extraFields: { permitted_tasks: GraphSchema.optional(GraphSchema.ArrayOf(PermittedTask)) },
   filters: {
     ownership_type: GraphFilter.string(Node.OwnershipTypeValue, ["IN"]),
     creation_time: GraphFilter.time()
@@ -61,23 +57,14 @@ export const edge = GraphEdge.make({
   itemsName: "accounts"
 })
 
-/**
- * The route template: it names spans and appears in errors.
- *
- * @since 0.2.0
- * @category constants
- */
-export const route = edge.path
+type Field = GraphEdge.FieldName<typeof edge>
 
 /**
  * @since 0.2.0
  * @category models
  */
-export type Options<
-  F extends ReadonlyArray<GraphEdge.FieldName<typeof edge>> = ReadonlyArray<GraphEdge.FieldName<typeof edge>>,
-  X extends string = never,
-  XP = {}
-> = GraphPaging.Options<typeof edge, F, X, XP>
+export type Options<F extends ReadonlyArray<Field> = ReadonlyArray<Field>, X extends string = never, XP = {}> =
+  GraphRead.Options<typeof edge, F, X, XP>
 
 /**
  * A shared account with the requested fields.
@@ -85,12 +72,7 @@ export type Options<
  * @since 0.2.0
  * @category models
  */
-export type Account<F extends GraphEdge.FieldName<typeof edge>, X extends string = never, XP = {}> = GraphEdge.Item<
-  typeof edge,
-  F,
-  X,
-  XP
->
+export type Account<F extends Field, X extends string = never, XP = {}> = GraphRead.Item<typeof edge, F, X, XP>
 
 /**
  * @since 0.2.0
@@ -98,7 +80,7 @@ export type Account<F extends GraphEdge.FieldName<typeof edge>, X extends string
  */
 export type Page<A> = GraphPaging.PageOf<typeof edge, A>
 
-const read: GraphPaging.Reader<typeof edge> = GraphPaging.reader(edge)
+const read = GraphRead.edge(edge)
 
 /**
  * Checks a business id and options the way a read would, without reading.
@@ -106,7 +88,7 @@ const read: GraphPaging.Reader<typeof edge> = GraphPaging.reader(edge)
  * @since 0.2.0
  * @category validation
  */
-export const validate: GraphPaging.Reader<typeof edge>["validate"] = read.validate
+export const validate = read.validate
 
 /**
  * Every page of the accounts shared with a business, lazily.
@@ -114,7 +96,7 @@ export const validate: GraphPaging.Reader<typeof edge>["validate"] = read.valida
  * @since 0.2.0
  * @category streams
  */
-export const pages: GraphPaging.Reader<typeof edge>["pages"] = read.pages
+export const pages = read.pages
 
 /**
  * Every account shared with a business, lazily, each with `permitted_tasks` when asked for.
@@ -132,7 +114,7 @@ export const pages: GraphPaging.Reader<typeof edge>["pages"] = read.pages
  * @since 0.2.0
  * @category streams
  */
-export const stream: GraphPaging.Reader<typeof edge>["stream"] = read.stream
+export const stream = read.stream
 
 /**
  * Every shared account, collected.
@@ -140,4 +122,4 @@ export const stream: GraphPaging.Reader<typeof edge>["stream"] = read.stream
  * @since 0.2.0
  * @category constructors
  */
-export const all: GraphPaging.Reader<typeof edge>["all"] = read.all
+export const all = read.all

@@ -29,7 +29,7 @@
  *
  * @since 0.1.0
  */
-import type { GraphEdge } from "@effect-waba/graph-core"
+import type { GraphEdge, GraphOperator } from "@effect-waba/graph-core"
 import { GraphFilter, InvalidRequestError } from "@effect-waba/graph-core"
 import * as Either from "effect/Either"
 import * as ParseResult from "effect/ParseResult"
@@ -39,27 +39,9 @@ import * as OwnedAccounts from "./OwnedAccounts.js"
 import * as PhoneNumbers from "./PhoneNumbers.js"
 import * as Node from "./WhatsAppBusinessAccount.js"
 
-/**
- * Graph's general filtering operators. Not every edge supports every one.
- *
- * @since 0.1.0
- * @category schemas
- */
-export const GraphOperator = GraphFilter.GraphOperator
-
-/**
- * @since 0.1.0
- * @category models
- */
-export type GraphOperator = GraphFilter.GraphOperator
-
-/**
- * The filterable fields of the account edges, with their declarations.
- *
- * @since 0.2.0
- * @category constants
- */
-export const accountFields = { ...OwnedAccounts.edge.filters, ...ClientAccounts.edge.filters }
+const accountFields = { ...OwnedAccounts.edge.filters, ...ClientAccounts.edge.filters }
+const phoneFields = PhoneNumbers.edge.filters
+const allFields: GraphFilter.Declarations = { ...accountFields, ...phoneFields }
 
 /**
  * A clause on an account edge (`OwnedAccounts`, `ClientAccounts`).
@@ -75,7 +57,7 @@ export type AccountFilter = GraphFilter.ClauseOf<typeof accountFields>
  * @since 0.2.0
  * @category models
  */
-export type PhoneNumberFilter = GraphFilter.ClauseOf<typeof PhoneNumbers.edge.filters>
+export type PhoneNumberFilter = GraphFilter.ClauseOf<typeof phoneFields>
 
 /**
  * A clause on an account edge, or an unchecked one: what `OwnedAccounts` and `ClientAccounts` take.
@@ -86,24 +68,13 @@ export type PhoneNumberFilter = GraphFilter.ClauseOf<typeof PhoneNumbers.edge.fi
 export type Filter = AccountFilter | GraphFilter.Unchecked
 
 /**
- * Every filterable field of this package's edges.
- *
- * @since 0.2.0
- * @category constants
- */
-export const allFields = { ...accountFields, ...PhoneNumbers.edge.filters }
-
-/**
  * Which operators each filterable field of the account edges takes (the client evaluates those an edge
  * does not document).
  *
  * @since 0.1.0
  * @category constants
  */
-export const operatorsByField: {
-  readonly creation_time: ReadonlyArray<GraphOperator>
-  readonly ownership_type: ReadonlyArray<GraphOperator>
-} = {
+export const operatorsByField: Readonly<Record<FilterableField, ReadonlyArray<GraphOperator.GraphOperator>>> = {
   creation_time: GraphFilter.operatorsByKind.time,
   ownership_type: GraphFilter.operatorsByKind.string
 }
@@ -112,23 +83,7 @@ export const operatorsByField: {
  * @since 0.1.0
  * @category models
  */
-export type FilterableField = keyof typeof operatorsByField
-
-/**
- * The most clauses one read may carry.
- *
- * @since 0.1.0
- * @category constants
- */
-export const maxClauses = GraphFilter.maxClauses
-
-/**
- * The most values one `IN` / `NOT_IN` clause may list.
- *
- * @since 0.1.0
- * @category constants
- */
-export const maxListLength = GraphFilter.maxListLength
+export type FilterableField = keyof typeof accountFields
 
 /**
  * A date as a builder takes it: a `Date` or an Effect `DateTime`.
@@ -186,7 +141,7 @@ export const ownershipType = GraphFilter.stringBuilders("ownership_type", Node.O
  * @since 0.2.0
  * @category constructors
  */
-export const accountMode = GraphFilter.stringBuilders("account_mode", PhoneNumbers.edge.filters.account_mode.values)
+export const accountMode = GraphFilter.stringBuilders("account_mode", phoneFields.account_mode.values)
 
 /**
  * `messaging_limit_tier` of a phone number.
@@ -196,7 +151,7 @@ export const accountMode = GraphFilter.stringBuilders("account_mode", PhoneNumbe
  */
 export const messagingLimitTier = GraphFilter.stringBuilders(
   "messaging_limit_tier",
-  PhoneNumbers.edge.filters.messaging_limit_tier.values
+  phoneFields.messaging_limit_tier.values
 )
 
 /**
@@ -213,10 +168,7 @@ export const isOfficialBusinessAccount = GraphFilter.booleanBuilders("is_officia
  * @since 0.2.0
  * @category constructors
  */
-export const qualityRating = GraphFilter.stringBuilders(
-  "quality_rating",
-  PhoneNumbers.edge.filters.quality_rating.values
-)
+export const qualityRating = GraphFilter.stringBuilders("quality_rating", phoneFields.quality_rating.values)
 
 /**
  * `status` of a phone number (evaluated by the client).
@@ -224,7 +176,7 @@ export const qualityRating = GraphFilter.stringBuilders(
  * @since 0.2.0
  * @category constructors
  */
-export const phoneStatus = GraphFilter.stringBuilders("status", PhoneNumbers.edge.filters.status.values)
+export const phoneStatus = GraphFilter.stringBuilders("status", phoneFields.status.values)
 
 /**
  * `code_verification_status` of a phone number (evaluated by the client).
@@ -234,38 +186,24 @@ export const phoneStatus = GraphFilter.stringBuilders("status", PhoneNumbers.edg
  */
 export const codeVerificationStatus = GraphFilter.stringBuilders(
   "code_verification_status",
-  PhoneNumbers.edge.filters.code_verification_status.values
+  phoneFields.code_verification_status.values
 )
 
-const toInvalid = (error: ParseResult.ParseError): InvalidRequestError => {
-  const first = ParseResult.ArrayFormatter.formatErrorSync(error)[0]
-  const where = first === undefined || first.path.length === 0
-    ? "filtering"
-    : `filtering${first.path.map((key) => typeof key === "number" ? `[${key}]` : `.${String(key)}`).join("")}`
-  return new InvalidRequestError({
-    parameter: "filtering",
-    message: first === undefined ? error.message : `${where}: ${first.message}`
-  })
-}
-
-const validators = new WeakMap<
-  GraphFilter.Declarations,
-  (input: unknown) => Either.Either<any, ParseResult.ParseError>
->()
+const refused = (message: string) => new InvalidRequestError({ parameter: "filtering", message })
 
 const validateWith = (
   declarations: GraphFilter.Declarations,
   input: unknown
 ): Either.Either<ReadonlyArray<any>, InvalidRequestError> => {
-  let validator = validators.get(declarations)
-  if (validator === undefined) {
-    validator = Schema.decodeUnknownEither(GraphFilter.filteringSchema(declarations), { errors: "first" })
-    validators.set(declarations, validator)
-  }
   try {
-    return Either.mapLeft(validator(input), toInvalid)
+    const decoded = Schema.decodeUnknownEither(GraphFilter.filteringSchema(declarations))(input, { errors: "first" })
+    return Either.mapLeft(decoded, (error) => {
+      const first = ParseResult.ArrayFormatter.formatErrorSync(error)[0]
+      const where = first?.path.map((key) => typeof key === "number" ? `[${key}]` : `.${String(key)}`).join("")
+      return refused(first === undefined ? error.message : `filtering${where}: ${first.message}`)
+    })
   } catch {
-    return Either.left(new InvalidRequestError({ parameter: "filtering", message: "The clauses could not be read." }))
+    return Either.left(refused("The clauses could not be read."))
   }
 }
 
@@ -290,6 +228,9 @@ export const validateFor = <E extends GraphEdge.Any>(
   input: unknown
 ): Either.Either<ReadonlyArray<GraphEdge.FilterOf<E>>, InvalidRequestError> => validateWith(edge.filters, input)
 
+const show = (value: unknown): string =>
+  Array.isArray(value) ? value.map(show).join(",") : value instanceof Date ? value.toISOString() : String(value)
+
 /**
  * What a read of `edge` with these clauses sends and evaluates: the `filtering` query value (absent when
  * nothing is sent) and, in words, the clauses the client evaluates itself.
@@ -308,19 +249,12 @@ export const toWire = (
     const plan = GraphFilter.plan(edge.filters, checked)
     return {
       filtering: plan.wire.length === 0 ? undefined : GraphFilter.encodeWire(plan.wire),
-      local: plan.local.map(({ clause }) =>
-        `${clause.field} ${clause.operator} ${
-          Array.isArray(clause.value)
-            ? clause.value.map((v: unknown) => v instanceof Date ? v.toISOString() : String(v)).join(",")
-            : clause.value instanceof Date
-            ? clause.value.toISOString()
-            : String(clause.value)
-        }`
-      )
+      local: plan.local.map(({ clause }) => `${clause.field} ${clause.operator} ${show(clause.value)}`)
     }
   })
 
-const encodeValue = (value: unknown, range: boolean): unknown =>
+// Dates as unix seconds: numbers in comparisons, numeric strings in ranges (Meta's form of a range).
+const encodeValue = (value: unknown, range = false): unknown =>
   value instanceof Date
     ? range ? String(value.getTime() / 1000) : value.getTime() / 1000
     : Array.isArray(value)
@@ -335,20 +269,16 @@ const encodeValue = (value: unknown, range: boolean): unknown =>
  * @category encoding
  */
 export const encode = (filters: ReadonlyArray<Filter | PhoneNumberFilter>): string =>
-  JSON.stringify(
-    filters.map((clause) =>
-      GraphFilter.isUnchecked(clause)
-        ? clause
-        : { field: clause.field, operator: clause.operator, value: encodeValue(clause.value, false) }
-    )
-  )
+  JSON.stringify(filters.map((clause) =>
+    GraphFilter.isUnchecked(clause)
+      ? clause
+      : { field: clause.field, operator: clause.operator, value: encodeValue(clause.value) }
+  ))
 
-const toDate = (value: unknown): unknown => {
-  const seconds = typeof value === "number" ? value : typeof value === "string" && /^-?\d+(\.\d+)?$/.test(value)
-    ? Number(value)
-    : undefined
-  return seconds === undefined ? value : new Date(Math.round(seconds * 1000))
-}
+const toDate = (value: unknown): unknown =>
+  typeof value === "number" || (typeof value === "string" && /^-?\d+(\.\d+)?$/.test(value))
+    ? new Date(Math.round(Number(value) * 1000))
+    : value
 
 /**
  * Reads text made by {@link encode} back into checked clauses.
@@ -361,19 +291,14 @@ export const decode = (text: string): Either.Either<ReadonlyArray<Filter | Phone
   try {
     json = JSON.parse(text)
   } catch {
-    return Either.left(new InvalidRequestError({ parameter: "filtering", message: "filtering is not valid JSON." }))
+    return Either.left(refused("filtering is not valid JSON."))
   }
-  if (!Array.isArray(json)) {
-    return Either.left(new InvalidRequestError({ parameter: "filtering", message: "filtering must be a JSON array." }))
-  }
+  if (!Array.isArray(json)) return Either.left(refused("filtering must be a JSON array."))
   const revived = json.map((clause: unknown) => {
     if (typeof clause !== "object" || clause === null || GraphFilter.isUnchecked(clause)) return clause
     const { field, value } = clause as { readonly field?: unknown; readonly value?: unknown }
-    const declaration = typeof field === "string" && Object.hasOwn(allFields, field)
-      ? (allFields as GraphFilter.Declarations)[field]
-      : undefined
-    if (declaration?.kind !== "time") return clause
-    return { ...clause, value: Array.isArray(value) ? value.map(toDate) : toDate(value) }
+    const time = typeof field === "string" && Object.hasOwn(allFields, field) && allFields[field]!.kind === "time"
+    return time ? { ...clause, value: Array.isArray(value) ? value.map(toDate) : toDate(value) } : clause
   })
   return validateWith(allFields, revived)
 }

@@ -34,7 +34,7 @@
  *
  * @since 0.2.0
  */
-import type { GraphClient, GraphPaging } from "@effect-waba/graph-core"
+import type { GraphClient, GraphRead } from "@effect-waba/graph-core"
 import { InvalidRequestError } from "@effect-waba/graph-core"
 import * as Chunk from "effect/Chunk"
 import * as Data from "effect/Data"
@@ -43,10 +43,10 @@ import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
 import * as ClientAccounts from "./ClientAccounts.js"
-import type * as Filter from "./Filter.js"
 import * as OwnedAccounts from "./OwnedAccounts.js"
+import * as PhoneNumber from "./PhoneNumber.js"
 import * as PhoneNumbers from "./PhoneNumbers.js"
-import type * as Node from "./WhatsAppBusinessAccount.js"
+import * as Node from "./WhatsAppBusinessAccount.js"
 
 /**
  * The two edges a business's accounts come from.
@@ -77,7 +77,7 @@ export interface Source {
  */
 export type Result<A> = Data.TaggedEnum<{
   readonly Account: { readonly account: A; readonly sources: ReadonlyArray<Source> }
-  readonly Failure: { readonly businessId: string; readonly edge: EdgeName; readonly error: GraphPaging.ReadError }
+  readonly Failure: { readonly businessId: string; readonly edge: EdgeName; readonly error: GraphRead.ReadError }
 }>
 
 /**
@@ -106,20 +106,13 @@ const Result = Data.taggedEnum<ResultDefinition>()
  * @since 0.2.0
  * @category models
  */
-export interface Options<F extends ReadonlyArray<Node.Field>, X extends string, XP> {
-  /** The account fields to read (as for `OwnedAccounts`); Graph's defaults when omitted. */
-  readonly fields?: F | undefined
-  readonly extraFields?: ReadonlyArray<X> | undefined
-  /** `{ phone_numbers: { fields, limit } }`: each account's phone numbers, read once per account. */
-  readonly expand?: XP | undefined
-  /** Clauses every account must satisfy, on both edges. */
-  readonly filtering?: Filter.Filter | ReadonlyArray<Filter.Filter> | undefined
+export interface Options<F extends ReadonlyArray<Node.Field>, X extends string, XP>
+  extends Pick<OwnedAccounts.Options<F, X, XP>, "fields" | "extraFields" | "expand" | "filtering" | "limit">
+{
   /** Which edges to read; both by default. */
   readonly edges?: ReadonlyArray<EdgeName> | undefined
   /** How many reads run at once (1 to 64, default 8). The rate governor paces them per business. */
   readonly concurrency?: number | undefined
-  /** Page size of each read. */
-  readonly limit?: number | undefined
   /** End the whole read at the first failure instead of reporting it and going on. */
   readonly failFast?: boolean | undefined
 }
@@ -141,167 +134,109 @@ interface Entry {
   readonly sources: Array<readonly [number, Source]>
 }
 
-const invalid = (parameter: string, message: string) => new InvalidRequestError({ parameter, message })
+const invalid = (parameter: string, message: string) => Either.left(new InvalidRequestError({ parameter, message }))
 
-const checkList = (
-  businessIds: unknown,
-  options: Options<ReadonlyArray<Node.Field>, string, OwnedAccounts.Expand>
-): Option.Option<InvalidRequestError> => {
+const prepare = (businessIds: unknown, options: Options<ReadonlyArray<Node.Field>, string, OwnedAccounts.Expand>) => {
+  const { concurrency = 8, edges = ["owned", "client"], expand, failFast = false } = options
   if (!Array.isArray(businessIds) || businessIds.length === 0) {
-    return Option.some(invalid("businessIds", "businessIds must be a non-empty list of business ids."))
+    return invalid("businessIds", "businessIds must be a non-empty list of business ids.")
   }
   if (businessIds.length > maxBusinesses) {
-    return Option.some(invalid("businessIds", `businessIds may hold at most ${maxBusinesses} ids.`))
+    return invalid("businessIds", `businessIds may hold at most ${maxBusinesses} ids.`)
   }
-  const edges = options.edges ?? ["owned", "client"]
   if (!Array.isArray(edges) || edges.length === 0 || edges.some((edge) => edge !== "owned" && edge !== "client")) {
-    return Option.some(invalid("edges", "edges must be a non-empty list of \"owned\" and \"client\"."))
+    return invalid("edges", "edges must be a non-empty list of \"owned\" and \"client\".")
   }
-  const concurrency = options.concurrency ?? 8
   if (typeof concurrency !== "number" || !Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) {
-    return Option.some(invalid("concurrency", `concurrency must be a whole number from 1 to 64, got ${concurrency}.`))
+    return invalid("concurrency", `concurrency must be a whole number from 1 to 64, got ${concurrency}.`)
   }
-  return Option.none()
-}
-
-interface Plan {
-  readonly businessIds: ReadonlyArray<string>
-  readonly edges: ReadonlyArray<EdgeName>
-  readonly concurrency: number
-  readonly owned: OwnedAccounts.Options<ReadonlyArray<Node.Field>, string, OwnedAccounts.Expand>
-  readonly client: ClientAccounts.Options<ReadonlyArray<any>, string, OwnedAccounts.Expand>
-  /** The phone numbers to complete after merging, if they were expanded with every page. */
-  readonly phoneNumbers: { readonly fields: ReadonlyArray<string>; readonly limit: number | undefined } | undefined
-  readonly failFast: boolean
-}
-
-const prepare = (
-  businessIds: unknown,
-  options: Options<ReadonlyArray<Node.Field>, string, OwnedAccounts.Expand>
-): Either.Either<Plan, InvalidRequestError> => {
-  const listProblem = checkList(businessIds, options)
-  if (Option.isSome(listProblem)) return Either.left(listProblem.value)
-  const ids = [...new Set(businessIds as ReadonlyArray<string>)]
-  const phone = options.expand?.phone_numbers
-  // Nested pages are completed once per account after merging, not once per sighting.
-  const expand = phone === undefined ? undefined : { phone_numbers: { ...phone, pages: "first" as const } }
-  const shared = {
+  const phone = expand?.phone_numbers
+  const owned = {
     fields: options.fields,
     extraFields: options.extraFields,
-    expand,
+    // Nested pages are completed once per account after merging, not once per sighting.
+    expand: phone === undefined ? undefined : { phone_numbers: { ...phone, pages: "first" as const } },
     filtering: options.filtering,
     limit: options.limit
   }
-  const owned = shared
-  const client = {
-    ...shared,
-    // The tasks a relationship permits belong to the source, so they are always read on the client edge.
-    fields: [...(options.fields ?? ClientAccounts.edge.node.defaultFields), "permitted_tasks"]
-  }
+  // The tasks a relationship permits belong to the source, so they are always read on the client edge.
+  const client = { ...owned, fields: [...(options.fields ?? Node.defaultFields), "permitted_tasks" as const] }
+  const ids: ReadonlyArray<string> = [...new Set(businessIds)]
   for (const id of ids) {
     const problem = Option.orElse(OwnedAccounts.validate(id, owned), () => ClientAccounts.validate(id, client))
     if (Option.isSome(problem)) {
-      return Either.left(
-        problem.value.parameter === "businessId"
-          ? invalid("businessIds", `businessIds holds ${JSON.stringify(id)}: ${problem.value.message}`)
-          : problem.value
-      )
+      const { message, parameter } = problem.value
+      return parameter === "businessId"
+        ? invalid("businessIds", `businessIds holds ${JSON.stringify(id)}: ${message}`)
+        : Either.left(problem.value)
     }
   }
-  return Either.right({
-    businessIds: ids,
-    edges: options.edges ?? ["owned", "client"],
-    concurrency: options.concurrency ?? 8,
-    owned,
-    client,
-    phoneNumbers: phone === undefined || phone.pages === "first"
-      ? undefined
-      : { fields: phone.fields ?? PhoneNumbers.edge.node.defaultFields, limit: phone.limit },
-    failFast: options.failFast ?? false
-  })
+  const phoneNumbers = phone === undefined || phone.pages === "first"
+    ? undefined
+    : { fields: phone.fields ?? PhoneNumber.defaultFields, limit: phone.limit }
+  return Either.right({ businessIds: ids, edges, concurrency, owned, client, phoneNumbers, failFast })
 }
 
+type Plan = Either.Either.Right<ReturnType<typeof prepare>>
+
 const readAll = (plan: Plan) =>
-  Effect.gen(function*() {
+  Effect.suspend(() => {
     const merged = new Map<string, Entry>()
     const failures: Array<Failure> = []
-    const record = (task: number, businessId: string, edge: EdgeName) => {
-      let position = 0
-      return (items: ReadonlyArray<Item>) =>
-        Effect.sync(() => {
-          for (const item of items) {
-            const at = [task, position++] as const
-            let tasks: ReadonlyArray<string> | undefined
-            let account = item
-            if (edge === "client") {
-              const { permitted_tasks, ...rest } = item as Item & { readonly permitted_tasks?: ReadonlyArray<string> }
-              tasks = permitted_tasks
-              account = rest as Item
-            }
-            const source: Source = tasks === undefined
-              ? { businessId, edge }
-              : { businessId, edge, permittedTasks: tasks }
-            const known = merged.get(account.id)
-            if (known === undefined) {
-              merged.set(account.id, { account, first: at, sources: [[task, source]] })
-            } else {
-              known.sources.push([task, source])
-              // Reads finish in any order; the earliest task's copy wins, so results do not depend on timing.
-              if (at[0] < known.first[0]) {
-                known.first = at
-                known.account = account
-              }
-            }
-          }
-        })
-    }
     const read = (task: number, businessId: string, edge: EdgeName) => {
+      let position = 0
       const pages: Stream.Stream<
         { readonly items: ReadonlyArray<Item> },
-        GraphPaging.ReadError,
+        GraphRead.ReadError,
         GraphClient.GraphClient
-      > = edge === "owned"
-        ? OwnedAccounts.pages(businessId, plan.owned) as any
-        : ClientAccounts.pages(businessId, plan.client) as any
-      const add = record(task, businessId, edge)
-      return Stream.runForEach(pages, (page) => add(page.items)).pipe(
+      > = edge === "owned" ? OwnedAccounts.pages(businessId, plan.owned) : ClientAccounts.pages(businessId, plan.client)
+      const add = (item: Item) => {
+        const at = [task, position++] as const
+        const { permitted_tasks: tasks, ...rest } = item as Item & { readonly permitted_tasks?: ReadonlyArray<string> }
+        const account = edge === "client" ? rest as Item : item
+        const source: Source = edge === "client" && tasks !== undefined
+          ? { businessId, edge, permittedTasks: tasks }
+          : { businessId, edge }
+        const known = merged.get(account.id)
+        if (known === undefined) return void merged.set(account.id, { account, first: at, sources: [[task, source]] })
+        known.sources.push([task, source])
+        // Reads finish in any order; the earliest task's copy wins, so results do not depend on timing.
+        if (at[0] < known.first[0]) Object.assign(known, { first: at, account })
+      }
+      return Stream.runForEach(pages, (page) => Effect.sync(() => page.items.forEach(add))).pipe(
         Effect.withSpan("ManagedAccounts.read", { attributes: { "graph.business_id": businessId, "waba.edge": edge } })
       )
     }
     const tasks = plan.businessIds.flatMap((businessId) => plan.edges.map((edge) => [businessId, edge] as const))
-    yield* Effect.forEach(
-      tasks,
-      ([businessId, edge], task) =>
-        plan.failFast
-          ? read(task, businessId, edge)
-          : read(task, businessId, edge).pipe(
-            Effect.catchAll((error) =>
-              Effect.sync(() => {
-                failures.push(Result.Failure({ businessId, edge, error }) as Failure)
-              })
+    return Effect.zipRight(
+      Effect.forEach(tasks, ([businessId, edge], task) =>
+        plan.failFast ? read(task, businessId, edge) : read(task, businessId, edge).pipe(
+          Effect.catchAll((error) =>
+            Effect.sync(() =>
+              failures.push(Result.Failure({ businessId, edge, error }) as Failure)
             )
-          ),
-      { concurrency: plan.concurrency, discard: true }
+          )
+        ), { concurrency: plan.concurrency, discard: true }),
+      Effect.sync(() => {
+        const entries = [...merged.values()].sort((a, b) =>
+          a.first[0] - b.first[0] || a.first[1] - b.first[1]
+        )
+        for (const entry of entries) entry.sources.sort((a, b) => a[0] - b[0])
+        return { entries, failures }
+      })
     )
-    const entries = [...merged.values()].sort((a, b) => a.first[0] - b.first[0] || a.first[1] - b.first[1])
-    for (const entry of entries) entry.sources.sort((a, b) => a[0] - b[0])
-    return { entries, failures }
   })
 
 // Completes each account's phone numbers once, from the cursor its first nested page ended on.
-const completePhoneNumbers = (plan: Plan, entry: Entry) => {
-  const nested = entry.account.phone_numbers as
-    | { readonly data: ReadonlyArray<unknown>; readonly nextAfter: string | undefined }
+const completePhoneNumbers = ({ phoneNumbers }: Plan, { account }: Entry) => {
+  const nested = account.phone_numbers as
+    | { readonly data: ReadonlyArray<unknown>; readonly nextAfter?: string }
     | undefined
-  if (plan.phoneNumbers === undefined || nested === undefined) return Effect.succeed(entry.account)
-  if (nested.nextAfter === undefined) return Effect.succeed({ ...entry.account, phone_numbers: nested.data })
+  if (phoneNumbers === undefined || nested === undefined) return Effect.succeed(account)
+  if (nested.nextAfter === undefined) return Effect.succeed({ ...account, phone_numbers: nested.data })
   return Effect.map(
-    PhoneNumbers.all(entry.account.id, {
-      fields: plan.phoneNumbers.fields as ReadonlyArray<any>,
-      limit: plan.phoneNumbers.limit,
-      after: nested.nextAfter
-    }),
-    (rest) => ({ ...entry.account, phone_numbers: [...nested.data, ...rest] })
+    PhoneNumbers.all(account.id, { ...phoneNumbers, after: nested.nextAfter }),
+    (rest) => ({ ...account, phone_numbers: [...nested.data, ...rest] })
   )
 }
 
@@ -321,29 +256,29 @@ export const stream = <
   options?: Options<F, X, XP> | undefined
 ): Stream.Stream<
   Result<OwnedAccounts.Account<F[number], X, XP>>,
-  InvalidRequestError | GraphPaging.ReadError,
+  InvalidRequestError | GraphRead.ReadError,
   GraphClient.GraphClient
 > => {
   let prepared: Either.Either<Plan, InvalidRequestError>
   try {
-    prepared = prepare(businessIds, (options ?? {}) as Options<ReadonlyArray<Node.Field>, string, any>)
+    prepared = prepare(businessIds, options ?? {})
   } catch {
-    prepared = Either.left(invalid("options", "The options could not be read (a getter or proxy threw)."))
+    prepared = invalid("options", "The options could not be read (a getter or proxy threw).")
   }
   if (Either.isLeft(prepared)) return Stream.fail(prepared.left)
   const plan = prepared.right
-  return Stream.unwrap(Effect.map(readAll(plan), ({ entries, failures }) =>
-    Stream.concat(
-      Stream.fromIterable(failures),
-      Stream.fromIterable(entries).pipe(
-        Stream.mapEffect((entry) =>
-          Effect.map(
-            completePhoneNumbers(plan, entry),
-            (account) => Result.Account({ account, sources: entry.sources.map(([, source]) => source) })
-          )
-        )
-      )
-    ))) as any
+  const emit = (entry: Entry) =>
+    Effect.map(
+      completePhoneNumbers(plan, entry),
+      (account) => Result.Account({ account, sources: entry.sources.map(([, source]) => source) })
+    )
+  return Stream.unwrap(
+    Effect.map(
+      readAll(plan),
+      ({ entries, failures }) =>
+        Stream.concat(Stream.fromIterable(failures), Stream.mapEffect(Stream.fromIterable(entries), emit))
+    )
+  ) as any
 }
 
 /**
@@ -364,7 +299,7 @@ export const all = <
     readonly accounts: ReadonlyArray<ManagedAccount<OwnedAccounts.Account<F[number], X, XP>>>
     readonly failures: ReadonlyArray<Failure>
   },
-  InvalidRequestError | GraphPaging.ReadError,
+  InvalidRequestError | GraphRead.ReadError,
   GraphClient.GraphClient
 > =>
   Effect.map(Stream.runCollect(stream(businessIds, options)), (chunk) => {

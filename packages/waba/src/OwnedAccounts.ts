@@ -2,7 +2,7 @@
  * `GET /{business-id}/owned_whatsapp_business_accounts` as an Effect `Stream`: every WhatsApp Business
  * Account a business owns, fetched lazily page by page, typed by the fields you ask for.
  *
- * This module is a thin binding of the edge's declaration ({@link edge}) on graph-core's `GraphPaging`:
+ * This module is a thin binding of the edge's declaration ({@link edge}) on graph-core's `GraphRead`:
  * paging follows Graph's rules (the stream ends only when a page has no `paging.next`; an empty page
  * with `next` does not end it; every page carries the same auth, `appsecret_proof`, fields, filter,
  * sort and page size as the first; a cursor cycle ends the read with a typed error), filters Graph does
@@ -25,7 +25,8 @@
  *
  * @since 0.1.0
  */
-import { GraphEdge, GraphFilter, GraphPaging } from "@effect-waba/graph-core"
+import type { GraphPaging } from "@effect-waba/graph-core"
+import { GraphEdge, GraphFilter, GraphRead } from "@effect-waba/graph-core"
 import * as Node from "./WhatsAppBusinessAccount.js"
 
 /**
@@ -38,10 +39,7 @@ import * as Node from "./WhatsAppBusinessAccount.js"
 export const edge = GraphEdge.make({
   name: "OwnedAccounts",
   path: "/{business-id}/owned_whatsapp_business_accounts",
-  parent: {
-    label: "businessId",
-    description: "a numeric Graph business id (as in Business Settings > Business info)"
-  },
+  parent: { label: "businessId", description: "a numeric Graph business id (as in Business Settings > Business info)" },
   node: Node.node,
   filters: {
     creation_time: GraphFilter.time(["LESS_THAN", "GREATER_THAN", "IN_RANGE"]),
@@ -68,14 +66,6 @@ export const route = edge.path
 export type Sort = GraphEdge.SortOf<typeof edge>
 
 /**
- * The largest page Graph serves on this edge.
- *
- * @since 0.1.0
- * @category constants
- */
-export const maxLimit = edge.maxLimit
-
-/**
  * The options of a read. `F` is the list of fields, `X` the extra (unknown to this library) field
  * names, `XP` the expansions.
  *
@@ -86,7 +76,7 @@ export type Options<
   F extends ReadonlyArray<Node.Field> = ReadonlyArray<Node.Field>,
   X extends string = never,
   XP = {}
-> = GraphPaging.Options<typeof edge, F, X, XP>
+> = GraphRead.Options<typeof edge, F, X, XP>
 
 /**
  * What `expand` accepts on this edge.
@@ -94,7 +84,7 @@ export type Options<
  * @since 0.2.0
  * @category models
  */
-export type Expand = GraphEdge.ExpandSpec<typeof edge>
+export type Expand = GraphRead.Expand<typeof edge>
 
 /**
  * An account with the requested fields.
@@ -102,15 +92,7 @@ export type Expand = GraphEdge.ExpandSpec<typeof edge>
  * @since 0.1.0
  * @category models
  */
-export type Account<F extends Node.Field, X extends string = never, XP = {}> = GraphEdge.Item<typeof edge, F, X, XP>
-
-/**
- * The element type for given options.
- *
- * @since 0.1.0
- * @category models
- */
-export type AccountOf<F extends ReadonlyArray<Node.Field>, X extends string, XP = {}> = Account<F[number], X, XP>
+export type Account<F extends Node.Field, X extends string = never, XP = {}> = GraphRead.Item<typeof edge, F, X, XP>
 
 /**
  * One page, for callers who checkpoint: `accounts` are its items.
@@ -126,9 +108,9 @@ export type Page<A> = GraphPaging.PageOf<typeof edge, A>
  * @since 0.1.0
  * @category models
  */
-export type OwnedAccountsError = GraphPaging.ReadError
+export type OwnedAccountsError = GraphRead.ReadError
 
-const read: GraphPaging.Reader<typeof edge> = GraphPaging.reader(edge)
+const read = GraphRead.edge(edge)
 
 /**
  * Checks a business id and options the way a read would, without reading: the `InvalidRequestError` a
@@ -137,7 +119,7 @@ const read: GraphPaging.Reader<typeof edge> = GraphPaging.reader(edge)
  * @since 0.1.0
  * @category validation
  */
-export const validate: GraphPaging.Reader<typeof edge>["validate"] = read.validate
+export const validate = read.validate
 
 /**
  * Every page of a business's owned accounts, lazily. Use it to checkpoint: with
@@ -147,7 +129,7 @@ export const validate: GraphPaging.Reader<typeof edge>["validate"] = read.valida
  * @since 0.1.0
  * @category streams
  */
-export const pages: GraphPaging.Reader<typeof edge>["pages"] = read.pages
+export const pages = read.pages
 
 /**
  * Every account a business owns, lazily, in the order Graph returns them. Taking the first N
@@ -156,7 +138,7 @@ export const pages: GraphPaging.Reader<typeof edge>["pages"] = read.pages
  * @since 0.1.0
  * @category streams
  */
-export const stream: GraphPaging.Reader<typeof edge>["stream"] = read.stream
+export const stream = read.stream
 
 /**
  * Every account, collected. Convenient for small businesses; prefer {@link stream} for large ones.
@@ -164,4 +146,4 @@ export const stream: GraphPaging.Reader<typeof edge>["stream"] = read.stream
  * @since 0.1.0
  * @category constructors
  */
-export const all: GraphPaging.Reader<typeof edge>["all"] = read.all
+export const all = read.all

@@ -8,7 +8,8 @@
  *
  * @since 0.2.0
  */
-import { GraphEdge, GraphFilter, GraphPaging } from "@effect-waba/graph-core"
+import type { GraphPaging } from "@effect-waba/graph-core"
+import { GraphEdge, GraphFilter, GraphRead } from "@effect-waba/graph-core"
 import * as PhoneNumber from "./PhoneNumber.js"
 
 /**
@@ -20,10 +21,7 @@ import * as PhoneNumber from "./PhoneNumber.js"
 export const edge = GraphEdge.make({
   name: "PhoneNumbers",
   path: "/{waba-id}/phone_numbers",
-  parent: {
-    label: "wabaId",
-    description: "a numeric WhatsApp Business Account id (WhatsApp Manager > Account tools)"
-  },
+  parent: { label: "wabaId", description: "a numeric WhatsApp Business Account id (WhatsApp Manager > Account tools)" },
   node: PhoneNumber.node,
   filters: {
     account_mode: GraphFilter.string(PhoneNumber.AccountMode, ["EQUAL"]),
@@ -39,14 +37,6 @@ export const edge = GraphEdge.make({
 })
 
 /**
- * The route template: it names spans and appears in errors.
- *
- * @since 0.2.0
- * @category constants
- */
-export const route = edge.path
-
-/**
  * @since 0.2.0
  * @category models
  */
@@ -59,7 +49,7 @@ export type Sort = GraphEdge.SortOf<typeof edge>
 export type Options<
   F extends ReadonlyArray<PhoneNumber.Field> = ReadonlyArray<PhoneNumber.Field>,
   X extends string = never
-> = GraphPaging.Options<typeof edge, F, X, {}>
+> = GraphRead.Options<typeof edge, F, X, {}>
 
 /**
  * A phone number with the requested fields.
@@ -67,7 +57,7 @@ export type Options<
  * @since 0.2.0
  * @category models
  */
-export type Selected<F extends PhoneNumber.Field, X extends string = never> = GraphEdge.Item<typeof edge, F, X>
+export type Selected<F extends PhoneNumber.Field, X extends string = never> = GraphRead.Item<typeof edge, F, X>
 
 /**
  * @since 0.2.0
@@ -75,7 +65,7 @@ export type Selected<F extends PhoneNumber.Field, X extends string = never> = Gr
  */
 export type Page<A> = GraphPaging.PageOf<typeof edge, A>
 
-const read: GraphPaging.Reader<typeof edge> = GraphPaging.reader(edge)
+const read = GraphRead.edge(edge)
 
 /**
  * Checks a WABA id and options the way a read would, without reading.
@@ -83,7 +73,7 @@ const read: GraphPaging.Reader<typeof edge> = GraphPaging.reader(edge)
  * @since 0.2.0
  * @category validation
  */
-export const validate: GraphPaging.Reader<typeof edge>["validate"] = read.validate
+export const validate = read.validate
 
 /**
  * Every page of a WABA's phone numbers, lazily.
@@ -91,7 +81,7 @@ export const validate: GraphPaging.Reader<typeof edge>["validate"] = read.valida
  * @since 0.2.0
  * @category streams
  */
-export const pages: GraphPaging.Reader<typeof edge>["pages"] = read.pages
+export const pages = read.pages
 
 /**
  * Every phone number of a WhatsApp Business Account, lazily.
@@ -109,7 +99,7 @@ export const pages: GraphPaging.Reader<typeof edge>["pages"] = read.pages
  * @since 0.2.0
  * @category streams
  */
-export const stream: GraphPaging.Reader<typeof edge>["stream"] = read.stream
+export const stream = read.stream
 
 /**
  * Every phone number, collected.
@@ -117,4 +107,4 @@ export const stream: GraphPaging.Reader<typeof edge>["stream"] = read.stream
  * @since 0.2.0
  * @category constructors
  */
-export const all: GraphPaging.Reader<typeof edge>["all"] = read.all
+export const all = read.all

@@ -8,37 +8,11 @@
  *
  * @since 0.1.0
  */
-import { GraphNode, GraphSchema } from "@effect-waba/graph-core"
+import { GraphNode, GraphRead, GraphSchema } from "@effect-waba/graph-core"
 import * as Schema from "effect/Schema"
-import type * as Types from "effect/Types"
 import * as PhoneNumbers from "./PhoneNumbers.js"
 
-/**
- * A string enum that stays open: the known values help editors and readers, any other string Meta
- * adds later still decodes.
- *
- * @since 0.1.0
- * @category schemas
- */
-export const openEnum = GraphSchema.openEnum
-
-/**
- * A Graph id: a numeric string, sometimes sent as a bare JSON number.
- *
- * @since 0.1.0
- * @category schemas
- */
-export const GraphId = GraphSchema.GraphId
-
-/**
- * Unix seconds (a number, or a numeric string) as a `Date`.
- *
- * @since 0.1.0
- * @category schemas
- */
-export const UnixSeconds = GraphSchema.UnixSeconds
-
-const optional = GraphSchema.optional
+const { GraphId, openEnum, optional } = GraphSchema
 
 /**
  * @since 0.1.0
@@ -222,7 +196,7 @@ export const node = GraphNode.make({
     business_verification_status: optional(BusinessVerificationStatus),
     country: optional(Schema.String),
     /** When the account was created; sent as unix seconds. */
-    creation_time: optional(UnixSeconds),
+    creation_time: optional(GraphSchema.UnixSeconds),
     health_status: optional(HealthStatus),
     is_enabled_for_insights: optional(Schema.Boolean),
     is_shared_with_partners: optional(Schema.Boolean),
@@ -285,7 +259,7 @@ export const fields = node.fieldNames as ReadonlyArray<Field>
  * @since 0.1.0
  * @category constants
  */
-export const defaultFields = ["id", "name", "currency", "timezone_id", "message_template_namespace"] as const
+export const defaultFields = node.defaultFields
 
 /**
  * @since 0.1.0
@@ -305,7 +279,7 @@ export const isField = (name: string): name is Field => node.isField(name)
  * @since 0.1.0
  * @category models
  */
-export type Selected<F extends Field> = Types.Simplify<Pick<WhatsAppBusinessAccount, F | "id">>
+export type Selected<F extends Field> = GraphRead.Selected<typeof node, F>
 
 /**
  * The options of a node read: `fields`, `extraFields`, `expand`.
@@ -313,17 +287,11 @@ export type Selected<F extends Field> = Types.Simplify<Pick<WhatsAppBusinessAcco
  * @since 0.2.0
  * @category models
  */
-export type GetOptions<
-  F extends ReadonlyArray<Field> = ReadonlyArray<Field>,
-  X extends string = never,
-  XP = {}
-> = GraphNode.ReadOptions<typeof node, F, X, XP>
+export type GetOptions<F extends ReadonlyArray<Field> = ReadonlyArray<Field>, X extends string = never, XP = {}> =
+  GraphRead.NodeOptions<F, X, XP>
 
-const read = GraphNode.reader(node, {
-  param: "waba-id",
-  label: "wabaId",
-  description: "a numeric WhatsApp Business Account id (WhatsApp Manager > Account tools)"
-})
+// A WABA is read by the id its phone numbers hang off.
+const read = GraphRead.node(node, PhoneNumbers.edge.parent)
 
 /**
  * Reads one WhatsApp Business Account: `GET /{waba-id}` with the fields asked for, and its phone
@@ -343,7 +311,7 @@ const read = GraphNode.reader(node, {
  * @since 0.2.0
  * @category reads
  */
-export const get: GraphNode.Reader<typeof node>["get"] = read.get
+export const get = read.get
 
 /**
  * The `InvalidRequestError` a {@link get} would fail with, or nothing.
@@ -351,4 +319,4 @@ export const get: GraphNode.Reader<typeof node>["get"] = read.get
  * @since 0.2.0
  * @category validation
  */
-export const validate: GraphNode.Reader<typeof node>["validate"] = read.validate
+export const validate = read.validate

@@ -1,16 +1,16 @@
 /**
- * Graph's `null`s read as absent: the walk behind `GraphSchema.dropNulls`, with its depth exposed so that
- * the fast decoder can apply the same rule to the parts of a body it does not decode field by field.
+ * Graph's `null`s read as absent: the walk behind `GraphSchema.tolerant`.
  *
  * @internal
  */
 
-/** How deep the walk looks; deeper parts are left as they are. @internal */
+/** How deep the walk looks; deeper parts are left as they are, so a hostile body cannot make it recurse without bound. @internal */
 export const maxNullDepth = 64
 
 /**
  * `value` without `null` properties and `null` array elements, looking at most {@link maxNullDepth} levels
- * deep from `depth`. Returns the value itself when it holds no null (the common case allocates nothing).
+ * deep from `depth`. A value that holds no null is returned as it is, so the bodies Graph sends most
+ * often are not copied.
  *
  * @internal
  */

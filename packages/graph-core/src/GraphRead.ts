@@ -1,0 +1,294 @@
+/**
+ * Reads derived from declarations: from a `GraphEdge`, its pages, items and collected items under a
+ * parent id; from a `GraphNode`, one node by id. Everything comes from the declaration:
+ *
+ * - options are decoded by one Schema per declaration, so bad input fails with an `InvalidRequestError`
+ *   naming the option before any request;
+ * - the element type is the selected fields plus `id`, with the expanded edges;
+ * - pages follow Graph's paging (see `GraphPaging`), lazily, with optional prefetch;
+ * - clauses the edge does not document are evaluated on the decoded items (see `GraphFilter.plan`);
+ * - expanded edges (`expand: { phone_numbers: ... }`) are completed by following their own paging from
+ *   each item, through the same client, before the item is emitted;
+ * - on an edge that supports it, a read sorted ascending by creation time gives every page a data
+ *   checkpoint, from which a later read resumes without a cursor.
+ *
+ * @since 0.2.0
+ */
+import * as Chunk from "effect/Chunk"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import type * as Option from "effect/Option"
+import type * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
+import type * as Types from "effect/Types"
+import * as GraphClient from "./GraphClient.js"
+import type * as GraphEdge from "./GraphEdge.js"
+import type * as GraphNode from "./GraphNode.js"
+import type * as GraphPaging from "./GraphPaging.js"
+import * as paging from "./internal/paging.js"
+import * as prepare from "./internal/prepare.js"
+import type { InvalidRequestError } from "./InvalidRequestError.js"
+
+/**
+ * What a read can fail with: the client's errors, bad input, and paging that cannot be followed.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type ReadError = GraphClient.GraphClientError | GraphPaging.GraphPagingError
+
+/**
+ * What is read: an edge's items or a node.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type Target = GraphEdge.Any | GraphNode.Any
+
+type FieldsOf<T extends Target> = T extends GraphEdge.Any ? T["itemFields"] : NodeOf<T>["fields"]
+
+type NodeOf<T extends Target> = T extends GraphEdge.Any ? T["node"] : Extract<T, GraphNode.Any>
+
+/**
+ * An item narrowed to the selected fields, plus `id`, which Graph always returns.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type Selected<T extends Target, F extends string> = Types.Simplify<
+  Pick<Schema.Struct.Type<FieldsOf<T>>, (F | "id") & keyof Schema.Struct.Type<FieldsOf<T>>>
+>
+
+/**
+ * How an expanded edge is read inside each item.
+ *
+ * - `fields`: the nested items' fields (default: the nested node's default fields);
+ * - `limit`: the nested page size sent as `.limit(n)` (default: Graph's);
+ * - `pages`: `"all"` (default) follows the nested edge's paging until every nested item is read, so the
+ *   array is complete; `"first"` keeps the first nested page and exposes its cursor.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface ExpandOptions<E extends GraphEdge.Any> {
+  readonly fields?: ReadonlyArray<GraphEdge.FieldName<E>> | undefined
+  readonly limit?: number | undefined
+  readonly pages?: "all" | "first" | undefined
+}
+
+/**
+ * The `expand` option of a read: one entry per edge that can be expanded inside the items.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type Expand<T extends Target> = {
+  readonly [K in keyof NodeOf<T>["expandable"]]?: ExpandOptions<NodeOf<T>["expandable"][K]> | undefined
+}
+
+/**
+ * The first page of an expanded edge, when `pages: "first"` was asked for.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface FirstPage<A> {
+  readonly data: ReadonlyArray<A>
+  /** The cursor to continue the nested edge after this page; `undefined` when it has no more. */
+  readonly nextAfter: string | undefined
+}
+
+/**
+ * The value an expanded edge takes in each item.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type Expanded<E extends GraphEdge.Any, O> = O extends { readonly pages: "first" } ? FirstPage<ExpandedItem<E, O>>
+  : ReadonlyArray<ExpandedItem<E, O>>
+
+type ExpandedItem<E extends GraphEdge.Any, O> = O extends { readonly fields: ReadonlyArray<infer F extends string> }
+  ? Selected<E, F>
+  : Selected<E, E["node"]["defaultFields"][number]>
+
+/**
+ * The element type of a read: the selected fields, `id`, fields Meta added that the library does not
+ * know yet (`extraFields`, typed `unknown`), and the expanded edges.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type Item<T extends Target, F extends string, X extends string = never, XP = {}> = Types.Simplify<
+  & Selected<T, F>
+  & { readonly [K in X]?: unknown }
+  & { readonly [K in keyof XP & keyof NodeOf<T>["expandable"]]: Expanded<NodeOf<T>["expandable"][K], XP[K]> }
+>
+
+/**
+ * The options of a node read, and the first three of an edge read.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface NodeOptions<F extends ReadonlyArray<string>, X extends string, XP> {
+  /** The fields to read; the result has exactly these plus `id`. Omit for Graph's default fields. */
+  readonly fields?: F | undefined
+  /**
+   * Fields this library does not know yet (Meta adds them often). Requested as given and typed
+   * `unknown`; decode them yourself.
+   */
+  readonly extraFields?: ReadonlyArray<X> | undefined
+  /** Edges to expand inside each item, e.g. `{ phone_numbers: { fields: ["display_phone_number"], limit: 50 } }`. */
+  readonly expand?: XP | undefined
+}
+
+/**
+ * The options of a read of edge `E`.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface Options<E extends GraphEdge.Any, F extends ReadonlyArray<string>, X extends string, XP>
+  extends NodeOptions<F, X, XP>
+{
+  /** One clause or several, all of which must hold. */
+  readonly filtering?: GraphEdge.FilterOf<E> | ReadonlyArray<GraphEdge.FilterOf<E>> | undefined
+  readonly sort?: GraphEdge.SortOf<E> | undefined
+  /** Page size, 1 to the edge's maximum. Graph's default (25) when omitted. */
+  readonly limit?: number | undefined
+  /** Continue after this cursor (a page's `nextAfter`, taken moments ago). */
+  readonly after?: string | undefined
+  /** Continue from a page's checkpoint: no cursor involved, so it works hours later. */
+  readonly checkpoint?: GraphPaging.Checkpoint | undefined
+  /**
+   * Fetch ahead while the consumer works on the current page: `true` for one page ahead, or a number of
+   * pages (1–16). Off by default, so that taking the first N items never fetches a page past them.
+   */
+  readonly prefetch?: boolean | number | undefined
+}
+
+type Invalid = Option.Option<InvalidRequestError>
+
+interface Reads<E extends GraphEdge.Any, F extends ReadonlyArray<string>, X extends string, XP> {
+  readonly pages: Stream.Stream<GraphPaging.PageOf<E, Item<E, F[number], X, XP>>, ReadError, GraphClient.GraphClient>
+  readonly stream: Stream.Stream<Item<E, F[number], X, XP>, ReadError, GraphClient.GraphClient>
+  readonly all: Effect.Effect<ReadonlyArray<Item<E, F[number], X, XP>>, ReadError, GraphClient.GraphClient>
+}
+
+/**
+ * One read of an edge, typed by its options: `F` the fields, `X` the extra fields, `XP` the expansions.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type Read<E extends GraphEdge.Any, K extends "pages" | "stream" | "all"> = <
+  const F extends ReadonlyArray<GraphEdge.FieldName<E>> = E["node"]["defaultFields"],
+  const X extends string = never,
+  const XP extends Expand<E> = {}
+>(parentId: string, options?: Options<E, F, X, XP> | undefined) => Reads<E, F, X, XP>[K]
+
+/**
+ * The typed reads of one edge: what a module such as `OwnedAccounts` exports.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface EdgeReader<E extends GraphEdge.Any> {
+  readonly edge: E
+  /** Every page, lazily; use it to checkpoint. */
+  readonly pages: Read<E, "pages">
+  /** Every item, lazily, in the order Graph returns them. */
+  readonly stream: Read<E, "stream">
+  /** Every item, collected. */
+  readonly all: Read<E, "all">
+  /** The `InvalidRequestError` a read would fail with, or nothing. */
+  readonly validate: (parentId: string, options?: Options<E, ReadonlyArray<string>, string, any>) => Invalid
+}
+
+/**
+ * The typed reads of an edge.
+ *
+ * @example
+ * ```ts
+ * import { GraphRead } from "@effect-waba/graph-core"
+ * import { OwnedAccounts } from "@effect-waba/waba"
+ *
+ * const owned = GraphRead.edge(OwnedAccounts.edge)
+ * const names = owned.stream("1234567890", { fields: ["name"] })
+ * ```
+ *
+ * @since 0.2.0
+ * @category constructors
+ */
+export const edge = <E extends GraphEdge.Any>(edge: E): EdgeReader<E> => {
+  const pages = (parentId: string, options?: unknown) =>
+    Either.match(prepare.edgeRead(edge, parentId, options), {
+      onLeft: Stream.fail,
+      onRight: ({ parentId, plan }) => paging.pages(plan, parentId)
+    })
+  const stream = (parentId: string, options?: unknown) => Stream.mapConcat(pages(parentId, options), (p) => p.items)
+  return {
+    edge,
+    pages: pages as any,
+    stream: stream as any,
+    all:
+      ((parentId: string, options?: unknown) =>
+        Effect.map(Stream.runCollect(stream(parentId, options)), Chunk.toReadonlyArray)) as any,
+    validate: (parentId, options) => Either.getLeft(prepare.edgeRead(edge, parentId, options))
+  }
+}
+
+/**
+ * The typed read of one node type.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface NodeReader<N extends GraphNode.Any> {
+  readonly node: N
+  readonly get: <
+    const F extends ReadonlyArray<GraphNode.FieldName<N>> = N["defaultFields"],
+    const X extends string = never,
+    const XP extends Expand<N> = {}
+  >(
+    id: string,
+    options?: NodeOptions<F, X, XP> | undefined
+  ) => Effect.Effect<Item<N, F[number], X, XP>, ReadError, GraphClient.GraphClient>
+  /** The `InvalidRequestError` a read would fail with, or nothing. */
+  readonly validate: (id: string, options?: NodeOptions<ReadonlyArray<string>, string, any>) => Invalid
+}
+
+/**
+ * The typed read of a node: `GET /{id}` with the selected fields and expansions, nested edges completed
+ * through the same client. `parent` says how the id is named and checked.
+ *
+ * @example
+ * ```ts
+ * import { GraphRead } from "@effect-waba/graph-core"
+ * import { WhatsAppBusinessAccount } from "@effect-waba/waba"
+ *
+ * const waba = GraphRead.node(WhatsAppBusinessAccount.node, {
+ *   param: "waba-id",
+ *   label: "wabaId",
+ *   description: "a numeric WABA id"
+ * })
+ * const account = waba.get("102290129340398", { fields: ["name", "status"], expand: { phone_numbers: {} } })
+ * ```
+ *
+ * @since 0.2.0
+ * @category constructors
+ */
+export const node = <N extends GraphNode.Any>(node: N, parent: GraphEdge.Parent): NodeReader<N> => ({
+  node,
+  get: ((id: string, options?: unknown) =>
+    Either.match(prepare.nodeRead(node, parent, id, options), {
+      onLeft: Effect.fail,
+      onRight: ({ expansions, id, query, schema }) =>
+        GraphClient.get({ route: `/{${parent.param}}`, params: { [parent.param]: id }, query, schema, usageKey: id })
+          .pipe(
+            Effect.flatMap((response) => paging.completeItem(expansions, response.body)),
+            Effect.withSpan(`${node.name}.get`, { attributes: { "graph.id": id } })
+          )
+    })) as NodeReader<N>["get"],
+  validate: (id, options) => Either.getLeft(prepare.nodeRead(node, parent, id, options))
+})
