@@ -98,9 +98,9 @@ const pack = (): Record<string, string> => {
     // Relative to the project, as npm writes it into package.json: the overrides must say the same.
     byName[`@effect-waba/${name}`] = `file:../tarballs/${tarball}`
     const files = output("tar", ["-tzf", tarball], tarballs).stdout.split("\n")
-    for (
-      const required of ["package/README.md", "package/LICENSE", "package/dist/index.js", "package/dist/index.d.ts"]
-    ) {
+    // The CLI is an application: it publishes its executable and the bundle that runs, no API.
+    const built = name === "cli" ? ["dist/bin.js", "dist/waba.cjs"] : ["dist/index.js", "dist/index.d.ts"]
+    for (const required of ["package/README.md", "package/LICENSE", ...built.map((file) => `package/${file}`)]) {
       if (!files.includes(required)) fail(`${tarball} has no ${required.slice("package/".length)}`)
     }
     const manifest = output("tar", ["-xzOf", tarball, "package/package.json"], tarballs).stdout

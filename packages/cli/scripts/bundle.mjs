@@ -1,8 +1,8 @@
 // Bundles the `waba` program (src/main.ts) into one file, dist/waba.cjs, so that starting it reads one
 // file instead of resolving hundreds of modules, and records V8's code cache for it (dist/waba.cjs.cache)
-// by running it twice: the demo and `--help`. dist/bin.js (src/bin.ts) starts the program with the cache.
-// Inside the bundle, the emulator, the Graph client and undici stay behind `import()`: their code is only
-// evaluated when a command uses them.
+// by running the demo and `--help`. dist/bin.js (src/bin.ts) starts the program with the cache. Inside the
+// bundle, the emulator, the Graph client and undici stay behind `import()`: their code is only evaluated when
+// a command uses them.
 //
 // `node scripts/bundle.mjs --if-stale` does nothing when dist/waba.cjs is newer than everything it is made
 // from (the root `pnpm start` uses it, so that it does not rebuild when dist is up to date).
@@ -49,9 +49,9 @@ if (process.argv.includes("--if-stale") && !isStale()) process.exit(0)
 
 const common = { absWorkingDir: cli, platform: "node", target: "node20", logLevel: "warning" }
 
-// string-width builds an Intl.Segmenter and compiles its Unicode-property expressions as it is evaluated
-// (about 10 ms), and DisplayWidth calls it only for text that is not printable ASCII, which a listing seldom
-// holds. Inside the bundle, DisplayWidth's import of it is a stand-in that evaluates it on the first call.
+// string-width builds an Intl.Segmenter and compiles its Unicode-property expressions as it is evaluated,
+// and DisplayWidth calls it only for text that is not printable ASCII, which a listing seldom holds. Inside
+// the bundle, DisplayWidth's import of it is a stand-in that evaluates it on the first call.
 const lazyStringWidth = {
   name: "lazy-string-width",
   setup(build) {
@@ -68,26 +68,6 @@ const lazyStringWidth = {
   }
 }
 
-// The emulator checks an appsecret_proof with node:crypto, whose loading is 4 ms of the demo's start, which
-// sends none: inside the bundle, the emulator's import of it is a stand-in that loads it on the first call.
-// (Should the emulator use more of node:crypto, esbuild reports the missing export and the build stops.)
-const lazyCrypto = {
-  name: "lazy-crypto",
-  setup(build) {
-    build.onResolve(
-      { filter: /^node:crypto$/ },
-      (args) =>
-        /[\\/]emulator[\\/]src[\\/]/.test(args.importer) ? { path: "node:crypto", namespace: "lazy" } : undefined
-    )
-    build.onLoad({ filter: /^node:crypto$/, namespace: "lazy" }, () => ({
-      contents: ["createHmac", "timingSafeEqual"]
-        .map((name) => `export const ${name} = (...args) => require("node:crypto").${name}(...args)\n`)
-        .join(""),
-      loader: "js"
-    }))
-  }
-}
-
 await esbuild.build({
   ...common,
   entryPoints: ["src/main.ts"],
@@ -95,7 +75,7 @@ await esbuild.build({
   bundle: true,
   format: "cjs",
   conditions: ["@effect-waba/source"],
-  plugins: [lazyStringWidth, lazyCrypto],
+  plugins: [lazyStringWidth],
   minify: true,
   legalComments: "none",
   charset: "ascii",

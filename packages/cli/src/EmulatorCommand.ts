@@ -1,166 +1,123 @@
 /**
- * `waba emulator`: what it takes, and the command line that reproduces a run. What it does lives in
- * `internal/emulatorRun.ts`, loaded only when it runs.
- *
- * @since 0.2.0
+ * What `waba emulator` does: build the emulator its flags describe, serve it on loopback, print one JSON
+ * line (everything a program needs to use it, and the command line that serves the same data again), and
+ * wait to be stopped.
  */
-import type * as Command from "@effect/cli/Command"
-import * as Options from "@effect/cli/Options"
-import * as Option from "effect/Option"
-import * as CliOptions from "./CliOptions.js"
+import * as Emulator from "@effect-waba/emulator/Emulator"
+import * as EmulatorServer from "@effect-waba/emulator/EmulatorServer"
+import type * as Faults from "@effect-waba/emulator/Faults"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as CommandError from "./CommandError.js"
+import type { EmulatorInput } from "./CommandLine.js"
+import { Output } from "./Output.js"
+import { UsageError } from "./UsageError.js"
 
-/**
- * @since 0.2.0
- * @category constants
- */
-export const name = "emulator"
+const inRange = (name: string, value: number, min: number, max: number): Either.Either<number, UsageError> =>
+  Number.isFinite(value) && value >= min && value <= max
+    ? Either.right(value)
+    : Either.left(new UsageError({ message: `--${name} must be from ${min} to ${max}; got ${value}.` }))
 
-/**
- * @since 0.2.0
- * @category constants
- */
-export const description = "Run the Graph API emulator on loopback until interrupted. Prints one JSON line: url, " +
-  "token, businessIds, ..., and the command that reproduces the same data."
-
-/**
- * The kinds of fault `--fault-kind` can inject.
- *
- * @since 0.1.0
- * @category constants
- */
-export const faultKinds = ["graph-error", "http-error", "reset", "truncated", "non-json"] as const
-
-/**
- * @since 0.2.0
- * @category models
- */
-export type FaultKind = typeof faultKinds[number]
-
-const port = CliOptions.integer("port")
-const businesses = CliOptions.integer("businesses")
-const accounts = CliOptions.integer("accounts")
-const faultRate = CliOptions.float("fault-rate")
-const faultKind = CliOptions.choice("fault-kind", faultKinds)
-const latency = CliOptions.integer("latency")
-const latencyJitter = CliOptions.integer("latency-jitter")
-const rateLimit = CliOptions.integer("rate-limit")
-
-/**
- * @since 0.2.0
- * @category options
- */
-export const options = {
-  port: port.options.pipe(
-    Options.withDescription("Port to listen on (loopback only); 0 picks a free one."),
-    Options.withDefault(0)
-  ),
-  seed: Options.text("seed").pipe(
-    Options.withPseudoName("SEED"),
-    Options.withDescription(
-      "Seed of the generated data, a number or a word: the same seed (and sizes) give the same data."
-    ),
-    Options.optional
-  ),
-  businesses: businesses.options.pipe(
-    Options.withDescription("How many businesses (default: 3 businesses owning 137, 12 and 0 accounts)."),
-    Options.optional
-  ),
-  accounts: accounts.options.pipe(
-    Options.withDescription("Accounts per business when --businesses or --accounts is given (default 25)."),
-    Options.optional
-  ),
-  faultRate: faultRate.options.pipe(
-    Options.withDescription("Share of requests (0 to 1) that fail with --fault-kind."),
-    Options.optional
-  ),
-  faultKind: faultKind.options.pipe(
-    Options.withDescription(
-      "graph-error (code 2, transient), http-error (HTTP 503), reset (connection cut mid-body), " +
-        "truncated (JSON cut short) or non-json (an HTML page)."
-    ),
-    Options.withDefault<FaultKind>("graph-error")
-  ),
-  latency: latency.options.pipe(Options.withDescription("Milliseconds added to every response."), Options.optional),
-  latencyJitter: latencyJitter.options.pipe(
-    Options.withDescription("Up to this many more milliseconds, varying per request."),
-    Options.optional
-  ),
-  rateLimit: rateLimit.options.pipe(
-    Options.withDescription("Calls per hour per business before error 80008 (default 200); 0 turns limits off."),
-    Options.optional
-  ),
-  requireAppsecretProof: Options.boolean("require-appsecret-proof").pipe(
-    Options.withDescription("Refuse calls without appsecret_proof, like Graph's \"Require App Secret\" setting.")
-  ),
-  filterAfterPaging: Options.boolean("filter-after-paging").pipe(
-    Options.withDescription("Filter after cutting pages, as Graph does: filtered pages may be short or empty.")
-  )
+const faults: Record<EmulatorInput["faultKind"], Faults.Fault> = {
+  "graph-error": { kind: "graphError", code: 2 },
+  "http-error": { kind: "httpError", status: 503 },
+  reset: { kind: "reset" },
+  truncated: { kind: "truncated" },
+  "non-json": { kind: "nonJson" }
 }
 
-/**
- * @since 0.2.0
- * @category options
- */
-export const checks: ReadonlyArray<CliOptions.Check> = [
-  port.check,
-  businesses.check,
-  accounts.check,
-  faultRate.check,
-  faultKind.check,
-  latency.check,
-  latencyJitter.check,
-  rateLimit.check
-]
+/** The seed as the emulator takes it: digits are a number, anything else a word. */
+const seedOf = (text: string): number | string => /^\d{1,15}$/.test(text) ? Number(text) : text
 
-/**
- * The parsed command line.
- *
- * @since 0.2.0
- * @category models
- */
-export type Input = Command.Command.ParseConfig<typeof options>
-
-/**
- * The seed as the emulator takes it: digits are a number, anything else a word.
- *
- * @since 0.2.0
- * @category seeds
- */
-export const seedOf = (text: string): number | string => /^\d{1,15}$/.test(text) ? Number(text) : text
+const options = (input: EmulatorInput): Either.Either<Emulator.Options, UsageError> =>
+  Either.gen(function*() {
+    const rules: Array<Faults.Rule> = []
+    if (input.faultRate !== undefined) {
+      const rate = yield* inRange("fault-rate", input.faultRate, 0, 1)
+      if (rate > 0) rules.push({ ...faults[input.faultKind], when: { rate } })
+    }
+    if (input.latency !== undefined || input.latencyJitter !== undefined) {
+      const ms = yield* inRange("latency", input.latency ?? 0, 0, 600_000)
+      const jitterMs = yield* inRange("latency-jitter", input.latencyJitter ?? 0, 0, 600_000)
+      rules.push({ kind: "latency", ms, jitterMs, when: { rate: 1 } })
+    }
+    const businesses = yield* inRange("businesses", input.businesses ?? 1, 1, 1000)
+    const accounts = yield* inRange("accounts", input.accounts ?? 25, 0, 10_000_000)
+    const rateLimit = input.rateLimit === undefined ? undefined : yield* inRange("rate-limit", input.rateLimit, 0, 1e9)
+    return {
+      ...(input.seed === undefined ? {} : { seed: seedOf(input.seed) }),
+      ...(input.businesses === undefined && input.accounts === undefined
+        ? {}
+        : { businesses, accountsPerBusiness: accounts }),
+      ...(rateLimit === undefined ? {} : { rateLimit: rateLimit === 0 ? false : { businessCalls: rateLimit } }),
+      requireAppSecretProof: input.requireAppsecretProof,
+      quirks: { filterAfterPaging: input.filterAfterPaging },
+      faults: rules
+    }
+  })
 
 // Quoted for a POSIX shell when it holds anything but the characters that need no quoting.
 const shellWord = (word: string): string =>
   /^[A-Za-z0-9_./:@%+=,-]+$/.test(word) ? word : `'${word.replace(/'/g, "'\\''")}'`
 
 /**
- * The `waba emulator` command line that serves the same data and behaves the same way (all but the port,
- * which a second run may not get).
- *
- * @example
- * ```ts
- * import * as EmulatorCommand from "@effect-waba/cli/EmulatorCommand"
- *
- * // for `waba emulator --seed 7 --businesses 2 --port 8080`:
- * // "waba emulator --seed 7 --businesses 2"
- * ```
- *
- * @since 0.2.0
- * @category seeds
+ * The `waba emulator` command line that serves the same data and behaves the same way: all but the port,
+ * which a second run may not get.
  */
-export const reproduce = (input: Input): string => {
-  const words = ["waba", "emulator"]
-  const flag = <A>(name: string, value: Option.Option<A>) => {
-    if (Option.isSome(value)) words.push(`--${name}`, shellWord(String(value.value)))
+const reproduce = (input: EmulatorInput): string => {
+  const flags = {
+    seed: input.seed,
+    businesses: input.businesses,
+    accounts: input.accounts,
+    "fault-rate": input.faultRate,
+    "fault-kind": input.faultRate === undefined ? undefined : input.faultKind,
+    latency: input.latency,
+    "latency-jitter": input.latencyJitter,
+    "rate-limit": input.rateLimit,
+    "require-appsecret-proof": input.requireAppsecretProof || undefined,
+    "filter-after-paging": input.filterAfterPaging || undefined
   }
-  flag("seed", input.seed)
-  flag("businesses", input.businesses)
-  flag("accounts", input.accounts)
-  flag("fault-rate", input.faultRate)
-  if (Option.isSome(input.faultRate)) flag("fault-kind", Option.some(input.faultKind))
-  flag("latency", input.latency)
-  flag("latency-jitter", input.latencyJitter)
-  flag("rate-limit", input.rateLimit)
-  if (input.requireAppsecretProof) words.push("--require-appsecret-proof")
-  if (input.filterAfterPaging) words.push("--filter-after-paging")
-  return words.join(" ")
+  return [
+    "waba emulator",
+    ...Object.entries(flags).flatMap(([name, value]) =>
+      value === undefined ? [] : value === true ? [`--${name}`] : [`--${name}`, shellWord(String(value))]
+    )
+  ].join(" ")
 }
+
+export const run = (input: EmulatorInput): Effect.Effect<void, CommandError.CommandError, Output> =>
+  Effect.gen(function*() {
+    const output = yield* Output
+    const port = yield* inRange("port", input.port, 0, 65535)
+    const settings = yield* options(input)
+    const emulator = yield* Effect.try({
+      try: () => Emulator.unsafeMake(settings),
+      catch: (error) => new UsageError({ message: error instanceof Error ? error.message : String(error) })
+    })
+    const server = yield* EmulatorServer.make({ port }).pipe(Effect.provideService(Emulator.Emulator, emulator))
+    const command = reproduce(input)
+    const info = {
+      url: server.url,
+      token: emulator.token,
+      businessIds: emulator.businessIds,
+      businesses: emulator.dataset.businesses.map(({ accounts, id, name }) => ({ id, name, accounts })),
+      appSecret: emulator.appSecret,
+      expiredToken: Emulator.expiredToken,
+      limitedToken: Emulator.limitedToken,
+      ...(input.seed === undefined ? {} : { seed: seedOf(input.seed) }),
+      command,
+      env: { GRAPH_BASE_URL: server.url, GRAPH_ACCESS_TOKEN: emulator.token }
+    }
+    yield* output.stdout.write(`${JSON.stringify(info)}\n`)
+    if (output.stderr.isTTY) {
+      yield* Effect.ignore(output.stderr.write(
+        `waba: emulator listening on ${server.url} (the same data again: ${command}); press Ctrl-C to stop.\n`
+      ))
+    }
+    return yield* Effect.never
+  }).pipe(
+    Effect.scoped,
+    // Whoever was to read the line has gone: nobody can use the server.
+    Effect.catchTag("BrokenPipe", () => Effect.void),
+    Effect.mapError((error) => CommandError.make(error))
+  )

@@ -4,39 +4,35 @@
  * command gets the same thing: a `GraphClient` layer, the id to read, and what the error report needs
  * (where it connected, through which proxy, which secrets to scrub).
  *
- * The emulator, the network transport and undici are each loaded only when the target needs them.
- *
- * @since 0.2.0
+ * The emulator is loaded only for the demo, undici only for a proxy: Node 20's global `fetch` ignores
+ * `HTTPS_PROXY` and cannot take a dispatcher from another copy of undici, so a read through a proxy uses
+ * undici's own `fetch` with its `EnvHttpProxyAgent`.
  */
 import type * as Emulator from "@effect-waba/emulator/Emulator"
 import * as GraphClient from "@effect-waba/graph-core/GraphClient"
 import * as GraphConfig from "@effect-waba/graph-core/GraphConfig"
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import type * as HttpClient from "@effect/platform/HttpClient"
 import * as Effect from "effect/Effect"
-import * as Either from "effect/Either"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
+import * as Predicate from "effect/Predicate"
 import type * as Redacted from "effect/Redacted"
 import * as CommandError from "./CommandError.js"
-import type * as ConnectionOptions from "./ConnectionOptions.js"
+import type { ConnectionInput } from "./CommandLine.js"
 import type * as ErrorReport from "./ErrorReport.js"
 import { Output } from "./Output.js"
 import * as ProxySettings from "./ProxySettings.js"
 import { UsageError } from "./UsageError.js"
 
-/**
- * What a command asks of its target.
- *
- * @since 0.2.0
- * @category models
- */
+/** What a command asks of its target. */
 export interface Request {
-  /** The id of the object to read (a business), as typed, if it was. */
+  /** The id of the object to read, as typed, if it was. */
   readonly id: Option.Option<string>
   /** The error when a real server is used and no id was given. */
   readonly missingId: UsageError
   /** Checks the request against an id the way a read would, before anything starts or is sent. */
-  readonly check: (id: string) => Either.Either<unknown, ErrorReport.CliError>
+  readonly check: (id: string) => Option.Option<ErrorReport.CliError>
   /** In the demo: which object to read (the typed id, or a default) and the notice that says so. */
   readonly demo: (emulator: Emulator.EmulatorService, id: Option.Option<string>) => {
     readonly id: string
@@ -44,10 +40,6 @@ export interface Request {
   }
 }
 
-/**
- * @since 0.2.0
- * @category models
- */
 export interface Target {
   /** The id to read. */
   readonly id: string
@@ -58,95 +50,129 @@ export interface Target {
   readonly verbose: boolean
 }
 
-const retrySettings = (input: ConnectionOptions.Input): Pick<GraphConfig.Options, "retry"> =>
-  Option.match(input.maxRetries, { onNone: () => ({}), onSome: (maxRetries) => ({ retry: { maxRetries } }) })
+const demoNotice = "waba: no access token (GRAPH_ACCESS_TOKEN or --token), so this is a demo:"
 
-const client = (config: GraphConfig.Options, http: Layer.Layer<HttpClient.HttpClient>) =>
-  GraphClient.layer.pipe(Layer.provide(GraphConfig.layer(config)), Layer.provide(http))
+/** In the demo, the business to list: the one named, else the first demo business. */
+export const demoBusiness: Request["demo"] = (emulator, id) => {
+  const businesses = emulator.dataset.businesses
+  const businessId = Option.getOrElse(id, () => businesses[0]!.id)
+  const business = businesses.find((candidate) => candidate.id === businessId)
+  const others = businesses.filter((candidate) => candidate !== business).map((candidate) => candidate.id).join(", ")
+  return {
+    id: businessId,
+    notice: `${demoNotice} listing ${
+      business === undefined
+        ? `business ${businessId} (not a demo business) from an embedded emulator; the demo businesses are ${others}`
+        : `demo business ${business.id} ("${business.name}", ${business.accounts} owned accounts) from an embedded ` +
+          `emulator; other demo businesses: ${others}`
+    }.`
+  }
+}
 
-const checked = (request: Request, id: string, fail: (error: ErrorReport.CliError) => CommandError.CommandError) =>
-  Either.match(request.check(id), { onLeft: (error) => Effect.fail(fail(error)), onRight: () => Effect.void })
+/**
+ * In the demo, the account to read: the one named, else the first demo business's first account with phone
+ * numbers (it has more than one page of them). `doing` says what the command does with it.
+ */
+export const demoAccount = (doing: string): Request["demo"] => (emulator, id) => {
+  const dataset = emulator.dataset
+  const business = dataset.businesses[0]!
+  let index = 0
+  while (index < business.accounts && dataset.phoneCount(business, index) === 0) index++
+  const chosen = Option.getOrElse(id, () => dataset.accountId(business, index < business.accounts ? index : 0))
+  const which = Option.isSome(id)
+    ? `account ${chosen}`
+    : `account ${chosen} of demo business ${business.id} ("${business.name}")`
+  return { id: chosen, notice: `${demoNotice} ${doing} ${which} from an embedded emulator.` }
+}
 
-const demo = (input: ConnectionOptions.Input, request: Request) =>
-  Effect.gen(function*() {
-    const output = yield* Output
-    const [Emulators, EmulatorHttpClient] = yield* Effect.promise(() =>
-      Promise.all([import("@effect-waba/emulator/Emulator"), import("@effect-waba/emulator/EmulatorHttpClient")])
-    )
-    const emulator = Emulators.unsafeMake()
-    const chosen = request.demo(emulator, request.id)
-    const context: ErrorReport.Context = { baseUrl: "the embedded emulator", businessId: chosen.id }
-    yield* checked(request, chosen.id, (error) => CommandError.make(error, context))
-    yield* output.stderr.write(`${chosen.notice}\n`).pipe(Effect.ignore)
-    return {
-      id: chosen.id,
-      client: client(
-        { accessToken: emulator.token, ...retrySettings(input) },
-        EmulatorHttpClient.layer.pipe(Layer.provide(Layer.succeed(Emulators.Emulator, emulator)))
-      ),
-      context,
-      secrets: [],
-      verbose: input.verbose
-    } satisfies Target
-  })
+// `fetch` through the proxies; the agent is closed (its idle sockets with it) when the layer is released.
+const throughProxy = (settings: ProxySettings.ProxySettings): Layer.Layer<HttpClient.HttpClient> =>
+  FetchHttpClient.layer.pipe(Layer.provide(Layer.scoped(
+    FetchHttpClient.Fetch,
+    Effect.gen(function*() {
+      const undici = yield* Effect.promise(() => import("undici"))
+      const agent = yield* Effect.acquireRelease(
+        Effect.sync(() => new undici.EnvHttpProxyAgent(settings)),
+        (agent) => Effect.promise(() => agent.destroy())
+      )
+      // undici's fetch and the DOM's agree at run time; only their type declarations differ.
+      return ((input: string | URL | globalThis.Request, init?: globalThis.RequestInit) =>
+        undici.fetch(input as string, { ...(init as object), dispatcher: agent })) as unknown as typeof fetch
+    })
+  )))
 
 /**
  * The target for a command's connection options and request: checked (ids, proxy settings), with the demo
  * notice written when it is the demo. Fails with the error report's context already filled in.
- *
- * @since 0.2.0
- * @category constructors
  */
 export const resolve = (
-  input: ConnectionOptions.Input,
+  input: ConnectionInput,
   request: Request
 ): Effect.Effect<Target, CommandError.CommandError, Output> =>
   Effect.gen(function*() {
-    const token = input.token
-    const secrets = [...Option.toArray(token), ...Option.toArray(input.appSecret)]
-    const proxy = yield* Effect.mapError(
-      ProxySettings.resolve(input.proxy),
-      (error) => CommandError.make(error, {}, secrets)
-    )
-    const allSecrets = [...secrets, ...Option.match(proxy, { onNone: () => [], onSome: ProxySettings.secrets })]
+    const given = [input.token, input.appSecret].filter(Predicate.isNotUndefined)
+    const proxy = yield* Effect.mapError(ProxySettings.resolve(input.proxy), (e) => CommandError.make(e, {}, given))
+    const secrets = [...given, ...(proxy === undefined ? [] : ProxySettings.secrets(proxy))]
     const fail = (error: ErrorReport.CliError, context: ErrorReport.Context = {}) =>
-      new CommandError.CommandError({ error, context, secrets: allSecrets })
+      new CommandError.CommandError({ error, context, secrets })
+    const target = (
+      id: string,
+      context: ErrorReport.Context,
+      http: Layer.Layer<HttpClient.HttpClient>,
+      config: GraphConfig.Options
+    ) =>
+      Option.match(request.check(id), {
+        onSome: (error) => Effect.fail(fail(error, context)),
+        onNone: () =>
+          Effect.succeed<Target>({
+            id,
+            client: GraphClient.layer.pipe(
+              Layer.provide(GraphConfig.layer({
+                ...config,
+                ...(input.maxRetries === undefined ? {} : { retry: { maxRetries: input.maxRetries } })
+              })),
+              Layer.provide(http)
+            ),
+            context,
+            secrets,
+            verbose: input.verbose
+          })
+      })
 
-    if (Option.isNone(token)) {
-      if (Option.isSome(input.baseUrl)) {
-        return yield* Effect.fail(fail(
+    if (input.token === undefined) {
+      if (input.baseUrl !== undefined) {
+        return yield* fail(
           new UsageError({
-            message: `A base URL (${input.baseUrl.value}) was given, but no access token.`,
+            message: `A base URL (${input.baseUrl}) was given, but no access token.`,
             hint: "Set GRAPH_ACCESS_TOKEN or pass --token (for an emulator server, the token `waba emulator` " +
               "printed). Without a token and without a base URL, waba runs its embedded demo."
           })
-        ))
+        )
       }
-      return yield* demo(input, request)
-    }
-    if (Option.isNone(request.id)) return yield* Effect.fail(fail(request.missingId))
-    const id = request.id.value
-    const baseUrl = Option.getOrElse(input.baseUrl, () => GraphConfig.defaultBaseUrl)
-    const context: ErrorReport.Context = {
-      baseUrl,
-      businessId: id,
-      proxy: Option.getOrUndefined(
-        Option.flatMapNullable(proxy, (settings) => ProxySettings.describeFor(settings, baseUrl))
+      const [Emulators, EmulatorHttpClient] = yield* Effect.promise(() =>
+        Promise.all([import("@effect-waba/emulator/Emulator"), import("@effect-waba/emulator/EmulatorHttpClient")])
       )
+      const emulator = Emulators.unsafeMake()
+      const chosen = request.demo(emulator, request.id)
+      const demo = yield* target(
+        chosen.id,
+        { baseUrl: "the embedded emulator", businessId: chosen.id },
+        EmulatorHttpClient.layer.pipe(Layer.provide(Layer.succeed(Emulators.Emulator, emulator))),
+        { accessToken: emulator.token }
+      )
+      yield* Effect.ignore(Effect.flatMap(Output, (output) => output.stderr.write(`${chosen.notice}\n`)))
+      return demo
     }
-    yield* checked(request, id, (error) => fail(error, context))
-    const NodeTransport = yield* Effect.promise(() => import("./NodeTransport.js"))
-    return {
-      id,
-      client: client({
-        accessToken: token.value,
-        appSecret: Option.getOrUndefined(input.appSecret),
-        baseUrl: Option.getOrUndefined(input.baseUrl),
-        apiVersion: Option.getOrUndefined(input.apiVersion),
-        ...retrySettings(input)
-      }, NodeTransport.layer(proxy)),
-      context,
-      secrets: allSecrets,
-      verbose: input.verbose
-    } satisfies Target
+    if (Option.isNone(request.id)) return yield* fail(request.missingId)
+    const baseUrl = input.baseUrl ?? GraphConfig.defaultBaseUrl
+    return yield* target(
+      request.id.value,
+      {
+        baseUrl,
+        businessId: request.id.value,
+        proxy: proxy === undefined ? undefined : ProxySettings.describeFor(proxy, baseUrl)
+      },
+      proxy === undefined ? FetchHttpClient.layer : throughProxy(proxy),
+      { accessToken: input.token, appSecret: input.appSecret, baseUrl: input.baseUrl, apiVersion: input.apiVersion }
+    )
   })

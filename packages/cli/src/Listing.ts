@@ -1,48 +1,34 @@
 /**
- * Writing a paged read to stdout, as every listing command does: rows rendered in the chosen format as
- * each page arrives, `--max` honoured without fetching a page beyond it, progress and `--verbose` lines
- * fed by graph-core's events, and an honest ending whatever happens:
+ * Writing a paged read to stdout, as every read command does: rows rendered in the chosen format as each
+ * page arrives, `--max` honoured without fetching a page beyond it, progress and `--verbose` lines fed by
+ * graph-core's events, and an honest ending whatever happens:
  *
  * - the read completes: the format's closing text (a table's count, a JSON array's `]`);
  * - the read fails: what arrived is still written, marked incomplete, and the error carries how far the
  *   output got, so the report can say where to continue;
  * - the read is interrupted (Ctrl-C, SIGTERM): the same, and a line on stderr saying how to continue;
  * - the reader of stdout goes away (`| head`): the read stops quietly.
- *
- * @since 0.2.0
  */
 import type { GraphClient } from "@effect-waba/graph-core/GraphClient"
 import * as GraphEvents from "@effect-waba/graph-core/GraphEvents"
 import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
 import * as CommandError from "./CommandError.js"
+import type { OutputFormat } from "./CommandLine.js"
 import type * as ErrorReport from "./ErrorReport.js"
 import * as Format from "./Format.js"
-import * as GraphActivity from "./GraphActivity.js"
 import type * as GraphTarget from "./GraphTarget.js"
 import * as Noun from "./Noun.js"
 import { Output } from "./Output.js"
-import type { OutputFormat } from "./OutputFormat.js"
-import { Progress } from "./Progress.js"
+import * as Progress from "./Progress.js"
 import * as Resume from "./Resume.js"
 
-/**
- * What a listing needs of a page.
- *
- * @since 0.2.0
- * @category models
- */
+/** What a listing needs of a page: its number (1 for the first) and the cursor after it (none on the last). */
 export interface Page {
-  /** 1 for the first page of the read. */
   readonly number: number
-  /** The cursor to continue after this page; `undefined` on the last. */
   readonly nextAfter: string | undefined
 }
 
-/**
- * @since 0.2.0
- * @category models
- */
 export interface Options<P extends Page, E extends ErrorReport.CliError, R> {
   readonly target: GraphTarget.Target
   readonly pages: Stream.Stream<P, E, R>
@@ -57,56 +43,35 @@ export interface Options<P extends Page, E extends ErrorReport.CliError, R> {
   readonly after: string | undefined
 }
 
-/**
- * What a listing needs from the command line's environment.
- *
- * @since 0.2.0
- * @category models
- */
-export type Requires = Output | Progress
+export type Requires = Output | Progress.Progress
 
-/**
- * The words for an interrupted read.
- *
- * @since 0.2.0
- * @category rendering
- */
-export const interrupted = (written: CommandError.Written, noun: Noun.Noun): string => {
-  const said = `waba: interrupted after ${Noun.count(written.items, noun)}.`
-  return written.point === undefined ? said : `${said} ${Resume.hint(written.point, written)}`
-}
-
-/**
- * Runs a read and writes it.
- *
- * @since 0.2.0
- * @category running
- */
+/** Runs a read and writes it. */
 export const run = <P extends Page, E extends ErrorReport.CliError, R>(
   options: Options<P, E, R>
 ): Effect.Effect<void, CommandError.CommandError, Requires | Exclude<R, GraphClient>> =>
   Effect.gen(function*() {
     const output = yield* Output
-    const progress = yield* Progress
-    const { max, target } = options
+    const progress = yield* Progress.Progress
+    const { max, noun, target } = options
     const renderer = Format.renderer(options.format, {
       columns: options.columns,
       terminalWidth: output.stdout.columns(),
-      noun: options.noun
+      noun
     })
     const write = (text: string) => progress.around(output.stdout.write(text))
     let written: CommandError.Written = { point: Resume.start(options.after), items: 0, max }
+    // What arrived before the read stopped is still written, marked incomplete.
+    const incomplete = Effect.suspend(() =>
+      written.items === 0 ? Effect.void : Effect.ignore(write(renderer.end(false)))
+    )
 
     const events = yield* GraphEvents.make()
-    const feed = yield* events.subscribe
-    yield* Stream.runForEach(feed, (event) =>
+    yield* Stream.runForEach(yield* events.subscribe, (event) =>
       Effect.zipRight(
         progress.event(event),
-        Effect.sync(() => {
-          if (target.verbose) progress.note(GraphActivity.line(event))
-        })
+        Effect.sync(() => target.verbose && progress.note(Progress.line(event)))
       )).pipe(Effect.forkScoped)
-    yield* progress.begin(options.noun)
+    yield* progress.begin(noun)
     yield* progress.ticking
 
     const writePage = (page: P) =>
@@ -125,10 +90,9 @@ export const run = <P extends Page, E extends ErrorReport.CliError, R>(
       Effect.provideService(GraphEvents.GraphEvents, events),
       Effect.provide(target.client),
       Effect.catchTag("BrokenPipe", () => Effect.void),
-      // What arrived before an error is still written, marked incomplete, before the error is reported.
       Effect.catchAll((error) =>
         Effect.zipRight(
-          written.items === 0 ? Effect.void : Effect.ignore(write(renderer.end(false))),
+          incomplete,
           Effect.fail(
             new CommandError.CommandError({ error, context: target.context, secrets: target.secrets, written })
           )
@@ -136,8 +100,11 @@ export const run = <P extends Page, E extends ErrorReport.CliError, R>(
       ),
       Effect.onInterrupt(() =>
         Effect.zipRight(
-          written.items === 0 ? Effect.void : Effect.ignore(write(renderer.end(false))),
-          Effect.sync(() => progress.note(interrupted(written, options.noun)))
+          incomplete,
+          Effect.sync(() => {
+            const said = `waba: interrupted after ${Noun.count(written.items, noun)}.`
+            progress.note(written.point === undefined ? said : `${said} ${Resume.hint(written.point, written)}`)
+          })
         )
       ),
       Effect.ensuring(progress.finish)

@@ -2,13 +2,15 @@
  * `Commands.main` in-process, with stdout and stderr captured as if both were a terminal (or not): what a
  * person sees while accounts stream, help with and without colour, log levels.
  */
-import { Commands, Output, Progress } from "@effect-waba/cli"
 import { startEmulator } from "@effect-waba/emulator/PromiseApi"
 import * as NodeContext from "@effect/platform-node/NodeContext"
 import { describe, expect, it } from "@effect/vitest"
 import * as ConfigProvider from "effect/ConfigProvider"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import * as Commands from "../src/Commands.js"
+import * as Progress from "../src/Progress.js"
+import { memoryOutput } from "./utils/output.js"
 
 const token = "EAA-commands-test-token-3e7d"
 
@@ -18,7 +20,7 @@ const run = (
   tty: boolean,
   options: { readonly colors?: boolean } = {}
 ) => {
-  const output = Output.memory({ stdoutIsTTY: tty, stderrIsTTY: tty, columns: 100, colors: options.colors })
+  const output = memoryOutput({ stdoutIsTTY: tty, stderrIsTTY: tty, columns: 100, colors: options.colors })
   const layer = Progress.layer.pipe(Layer.provideMerge(output.layer), Layer.merge(NodeContext.layer))
   return Commands.main(["node", "waba", ...args]).pipe(
     Effect.provide(layer),

@@ -1,9 +1,12 @@
-import { ErrorReport, FilterSyntax, Resume, UsageError } from "@effect-waba/cli"
 import { GraphConfig, GraphError, GraphUsage, InvalidRequestError } from "@effect-waba/graph-core"
 import { describe, expect, it } from "@effect/vitest"
 import * as Duration from "effect/Duration"
 import * as Either from "effect/Either"
 import * as Redacted from "effect/Redacted"
+import * as ErrorReport from "../src/ErrorReport.js"
+import * as FilterSyntax from "../src/FilterSyntax.js"
+import * as Resume from "../src/Resume.js"
+import { UsageError } from "../src/UsageError.js"
 
 const route = "/{business-id}/owned_whatsapp_business_accounts"
 

@@ -1,7 +1,7 @@
-import { FilterSyntax } from "@effect-waba/cli"
 import { Filter } from "@effect-waba/waba"
 import { describe, expect, it } from "@effect/vitest"
 import * as Either from "effect/Either"
+import * as FilterSyntax from "../src/FilterSyntax.js"
 
 const seconds = (iso: string) => Date.parse(iso) / 1000
 

@@ -1,5 +1,6 @@
-import { DisplayWidth, Format } from "@effect-waba/cli"
 import { describe, expect, it } from "@effect/vitest"
+import * as DisplayWidth from "../src/DisplayWidth.js"
+import * as Format from "../src/Format.js"
 import { parseCsv } from "./utils/runCli.js"
 
 const created = new Date("2024-05-01T10:20:30Z")

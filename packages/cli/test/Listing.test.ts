@@ -3,8 +3,6 @@
  * progress line and `--verbose`; a read that fails or is interrupted still writes what arrived and knows
  * where to continue.
  */
-import { CommandError, Listing, Noun, Output, Progress } from "@effect-waba/cli"
-import type { ErrorReport, Format, GraphTarget } from "@effect-waba/cli"
 import { Emulator, EmulatorHttpClient } from "@effect-waba/emulator"
 import { GraphClient, GraphConfig, GraphEvents } from "@effect-waba/graph-core"
 import { OwnedAccounts } from "@effect-waba/waba"
@@ -16,6 +14,14 @@ import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as Stream from "effect/Stream"
 import * as TestClock from "effect/TestClock"
+import * as CommandError from "../src/CommandError.js"
+import type * as ErrorReport from "../src/ErrorReport.js"
+import type * as Format from "../src/Format.js"
+import type * as GraphTarget from "../src/GraphTarget.js"
+import * as Listing from "../src/Listing.js"
+import * as Noun from "../src/Noun.js"
+import * as Progress from "../src/Progress.js"
+import { memoryOutput } from "./utils/output.js"
 
 const emulator = Emulator.unsafeMake({ seed: "listing", businesses: [60] })
 const businessId = emulator.businessIds[0]!
@@ -32,7 +38,7 @@ const target = (verbose: boolean): GraphTarget.Target => ({
 })
 
 const setup = (options: { readonly tty: boolean; readonly verbose?: boolean }) => {
-  const output = Output.memory({ stdoutIsTTY: false, stderrIsTTY: options.tty, columns: 200 })
+  const output = memoryOutput({ stdoutIsTTY: false, stderrIsTTY: options.tty, columns: 200 })
   const layer = Progress.layer.pipe(Layer.provideMerge(output.layer))
   const listing = <E extends ErrorReport.CliError>(
     pages: Stream.Stream<OwnedAccounts.Page<Format.Row>, E, GraphClient.GraphClient>

@@ -1,4 +1,3 @@
-import { Noun, Output, Progress } from "@effect-waba/cli"
 import { GraphEvents } from "@effect-waba/graph-core"
 import { describe, expect, it } from "@effect/vitest"
 import * as Duration from "effect/Duration"
@@ -7,9 +6,13 @@ import * as Layer from "effect/Layer"
 import * as Logger from "effect/Logger"
 import * as LogLevel from "effect/LogLevel"
 import * as TestClock from "effect/TestClock"
+import * as Noun from "../src/Noun.js"
+import { Output } from "../src/Output.js"
+import * as Progress from "../src/Progress.js"
+import { memoryOutput } from "./utils/output.js"
 
 const withOutput = (options: { readonly stderrIsTTY: boolean; readonly columns?: number }) => {
-  const output = Output.memory(options)
+  const output = memoryOutput(options)
   return { output, layer: Progress.layer.pipe(Layer.provideMerge(output.layer)) }
 }
 
@@ -117,7 +120,7 @@ describe("Progress on a terminal", () => {
     const { layer, output } = withOutput({ stderrIsTTY: true })
     return Effect.gen(function*() {
       const progress = yield* Progress.Progress
-      const out = yield* Output.Output
+      const out = yield* Output
       yield* progress.begin(Noun.accounts)
       yield* progress.around(out.stdout.write("row\n"))
       progress.note("waba: a line\u001b[2J")

@@ -1,0 +1,298 @@
+/**
+ * What the read commands do: check what was typed (every check runs before any emulator starts or any request
+ * is sent), find the target (Graph or the demo), and write the pages. `waba accounts` reads one edge of one
+ * business, or fans out over several businesses and both edges and merges the accounts by id; `waba
+ * phone-numbers` lists an account's numbers; `waba account` reads one account.
+ */
+import type { GraphClient } from "@effect-waba/graph-core/GraphClient"
+import * as ClientAccounts from "@effect-waba/waba/ClientAccounts"
+import * as Filter from "@effect-waba/waba/Filter"
+import * as ManagedAccounts from "@effect-waba/waba/ManagedAccounts"
+import * as OwnedAccounts from "@effect-waba/waba/OwnedAccounts"
+import * as PhoneNumber from "@effect-waba/waba/PhoneNumber"
+import * as PhoneNumbers from "@effect-waba/waba/PhoneNumbers"
+import * as WhatsAppBusinessAccount from "@effect-waba/waba/WhatsAppBusinessAccount"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Option from "effect/Option"
+import * as Stream from "effect/Stream"
+import * as CommandError from "./CommandError.js"
+import type { AccountInput, AccountsInput, PhoneNumbersInput } from "./CommandLine.js"
+import * as ErrorReport from "./ErrorReport.js"
+import * as FilterSyntax from "./FilterSyntax.js"
+import type * as Format from "./Format.js"
+import * as GraphTarget from "./GraphTarget.js"
+import * as Listing from "./Listing.js"
+import * as Noun from "./Noun.js"
+import { Output } from "./Output.js"
+import { Progress } from "./Progress.js"
+import { UsageError } from "./UsageError.js"
+
+// `--fields`: a comma-separated list of the node's field names, repeats dropped; `undefined` without it.
+const fieldsOf = <F extends string>(
+  text: string | undefined,
+  known: ReadonlyArray<F>
+): Either.Either<ReadonlyArray<F> | undefined, UsageError> => {
+  if (text === undefined) return Either.right(undefined)
+  const names = text.split(",").map((name) => name.trim())
+  const fail = (message: string) => Either.left(new UsageError({ message, hint: `Choose from ${known.join(", ")}.` }))
+  if (names.every((name) => name === "")) return fail("--fields is empty.")
+  if (names.some((name) => name === "")) return fail(`--fields "${text}" has an empty item.`)
+  const unknown = names.filter((name) => !(known as ReadonlyArray<string>).includes(name))
+  return unknown.length > 0
+    ? fail(`--fields names ${unknown.length === 1 ? "an unknown field" : "unknown fields"}: ${unknown.join(", ")}.`)
+    : Either.right([...new Set(names as ReadonlyArray<string> as ReadonlyArray<F>)])
+}
+
+// Graph's default fields, or the fields asked for with `id` first.
+const columnsOf = (fields: ReadonlyArray<string> | undefined, defaults: ReadonlyArray<string>) =>
+  fields === undefined ? defaults : ["id", ...fields.filter((field) => field !== "id")]
+
+const maxOf = (max: number | undefined, noun: Noun.Noun): Either.Either<number | undefined, UsageError> =>
+  max === undefined || (Number.isInteger(max) && max >= 1)
+    ? Either.right(max)
+    : Either.left(new UsageError({ message: `--max must be a whole number of ${noun.many}, 1 or more; got ${max}.` }))
+
+const checked = <A>(input: Either.Either<A, ErrorReport.CliError>) =>
+  Effect.mapError(input, (error) => CommandError.make(error))
+
+// `--verbose`: which clauses a read of `edge` sends Graph and which the client checks on each item.
+const explainFilters = (
+  label: string,
+  edge: Parameters<typeof Filter.toWire>[0],
+  filtering: Parameters<typeof Filter.toWire>[1] | undefined,
+  noun: Noun.Noun
+) =>
+  filtering === undefined ?
+    Effect.void :
+    Effect.flatMap(Progress, (progress) =>
+      Effect.sync(() =>
+        Either.map(Filter.toWire(edge, filtering), ({ filtering: sent, local }) =>
+          progress.note(
+            `waba: ${label}filtering sent to Graph: ${sent ?? "none"}; checked here on each ${noun.one}: ${
+              local.length === 0 ? "none" : local.join("; ")
+            }`
+          ))
+      ))
+
+type AccountOptions = OwnedAccounts.Options<ReadonlyArray<WhatsAppBusinessAccount.Field>, never, OwnedAccounts.Expand>
+
+// The client edge documents no sort; the tasks the client granted are what it adds, so they are always read.
+const clientOptions = (options: AccountOptions): ClientAccounts.Options => ({
+  ...options,
+  sort: undefined,
+  fields: [...(options.fields ?? WhatsAppBusinessAccount.defaultFields), "permitted_tasks"]
+})
+
+const refuse = (message: string, hint: string) => Either.left(new UsageError({ message, hint }))
+
+const accountsRequest = (input: AccountsInput) =>
+  Either.gen(function*() {
+    const fields = yield* fieldsOf(input.fields, WhatsAppBusinessAccount.fields)
+    const filtering = yield* FilterSyntax.parseAll(input.filter)
+    const max = yield* maxOf(input.max, Noun.accounts)
+    const edges: ReadonlyArray<"owned" | "client"> = input.edge === "all" ? ["owned", "client"] : [input.edge]
+    const fanOut = edges.length > 1 || input.businessIds.length > 1
+    if (fanOut && input.after !== undefined) {
+      return yield* refuse(
+        "--after continues one read; it cannot be combined with several business ids or --edge all.",
+        "Resume one business and one edge at a time: waba accounts <business-id> --edge owned --after <cursor>."
+      )
+    }
+    if (input.sort !== undefined && (fanOut || input.edge === "client")) {
+      return yield* refuse(
+        "--sort orders the owned edge only; Graph documents no sort for client accounts, and a merged read is " +
+          "ordered by account id.",
+        "Drop --sort, or read one business's owned edge: waba accounts <business-id> --edge owned --sort desc."
+      )
+    }
+    if (fanOut && input.prefetch !== undefined) {
+      return yield* refuse(
+        "--prefetch applies to one read; several business ids or --edge all are read concurrently already.",
+        "Drop --prefetch."
+      )
+    }
+    const { after, expand, limit, prefetch, sort } = input
+    const options: AccountOptions = {
+      fields,
+      expand: expand === undefined ? undefined : { phone_numbers: {} },
+      filtering: filtering.length === 0 ? undefined : filtering,
+      sort: sort === "asc" ? "creation_time_ascending" : sort === "desc" ? "creation_time_descending" : sort,
+      limit,
+      after,
+      prefetch
+    }
+    const columns = [
+      ...columnsOf(fields, WhatsAppBusinessAccount.defaultFields),
+      ...(input.edge === "client" && !fanOut ? ["permitted_tasks"] : []),
+      ...(expand === undefined ? [] : ["phone_numbers"]),
+      ...(fanOut ? ["sources"] : [])
+    ]
+    return { edges, fanOut, options, columns, max }
+  })
+
+/** `waba accounts [business-id...]`. */
+export const accounts = (input: AccountsInput): Effect.Effect<void, CommandError.CommandError, Listing.Requires> =>
+  Effect.gen(function*() {
+    const { columns, edges, fanOut, max, options } = yield* checked(accountsRequest(input))
+    const target = yield* GraphTarget.resolve(input, {
+      id: Option.fromNullable(input.businessIds[0]),
+      missingId: new UsageError({
+        message: "Name the business whose accounts to list: waba accounts <business-id>.",
+        hint: "The id is numeric; find it in Business Settings > Business info. (Without a token, waba runs a demo " +
+          "and picks a demo business itself.)"
+      }),
+      check: (first) =>
+        Option.firstSomeOf(
+          (input.businessIds.length === 0 ? [first] : input.businessIds).flatMap((id) =>
+            edges.map((edge) =>
+              edge === "owned"
+                ? OwnedAccounts.validate(id, options)
+                : ClientAccounts.validate(id, clientOptions(options))
+            )
+          )
+        ),
+      demo: GraphTarget.demoBusiness
+    })
+    if (target.verbose) {
+      for (const edge of edges) {
+        const declaration = edge === "owned" ? OwnedAccounts.edge : ClientAccounts.edge
+        yield* explainFilters(`${edge} edge: `, declaration, options.filtering, Noun.accounts)
+      }
+    }
+    const listing = { target, format: input.format, columns, noun: Noun.accounts, max, after: options.after }
+    if (!fanOut) {
+      const pages: Stream.Stream<
+        Listing.Page & { accounts: ReadonlyArray<Format.Row> },
+        ErrorReport.CliError,
+        GraphClient
+      > = edges[0] === "owned"
+        ? OwnedAccounts.pages(target.id, options)
+        : ClientAccounts.pages(target.id, clientOptions(options))
+      return yield* Listing.run({ ...listing, pages, rows: (page) => page.accounts })
+    }
+    // The accounts are merged by id once every read is done; a failed read is reported for its business
+    // while the others go on.
+    const failures: Array<ManagedAccounts.Failure> = []
+    const { expand, fields, filtering, limit } = options
+    const ids = input.businessIds.length === 0 ? [target.id] : [...new Set(input.businessIds)]
+    const pages = ManagedAccounts.stream(ids, { fields, expand, filtering, limit, edges }).pipe(
+      Stream.filterMap((result) => {
+        if (result._tag === "Account") return Option.some(managedRow(result))
+        failures.push(result)
+        return Option.none()
+      }),
+      Stream.grouped(100),
+      Stream.zipWithIndex,
+      Stream.map(([rows, index]) => ({ number: index + 1, nextAfter: undefined, rows }))
+    )
+    yield* Listing.run({ ...listing, pages, rows: (page) => [...page.rows] })
+    if (failures.length > 0) yield* reportFailures(failures, target)
+  })
+
+const managedRow = (result: ManagedAccounts.ManagedAccount<Record<string, unknown>>): Format.Row => ({
+  ...result.account,
+  sources: result.sources.map((source) => ({
+    business_id: source.businessId,
+    edge: source.edge,
+    ...(source.permittedTasks === undefined ? {} : { permitted_tasks: source.permittedTasks })
+  }))
+})
+
+// Each failed read in one line on stderr; the command then fails with the first one's exit code.
+const reportFailures = (failures: ReadonlyArray<ManagedAccounts.Failure>, target: GraphTarget.Target) =>
+  Effect.gen(function*() {
+    const progress = yield* Progress
+    for (const { businessId, edge, error } of failures) {
+      const report = ErrorReport.make(error, { ...target.context, businessId })
+      progress.note(`waba: business ${businessId} (${edge} edge) was not read: ${report.title}`)
+    }
+    yield* Effect.ignore(Effect.flatMap(Output, (output) =>
+      output.stderr.write(
+        `waba: ${Noun.count(failures.length, { one: "read", many: "reads" })} failed; the accounts of the other ` +
+          `businesses were listed.\n`
+      )))
+    const { businessId, error } = failures[0]!
+    return yield* new CommandError.CommandError({
+      error,
+      context: { ...target.context, businessId },
+      secrets: target.secrets
+    })
+  })
+
+// The target of `waba phone-numbers` or `waba account`: the account named, or a demo account.
+const accountTarget = (
+  input: PhoneNumbersInput | AccountInput,
+  command: "phone-numbers" | "account",
+  check: GraphTarget.Request["check"]
+) =>
+  GraphTarget.resolve(input, {
+    id: input.wabaId,
+    missingId: new UsageError({
+      message: `Name the WhatsApp Business Account ${
+        command === "account" ? "to read" : "whose numbers to list"
+      }: waba ${command} <waba-id>.`,
+      hint: "waba accounts <business-id> lists the account ids of a business."
+    }),
+    check,
+    demo: GraphTarget.demoAccount(command === "account" ? "reading" : "listing the phone numbers of")
+  })
+
+/** `waba phone-numbers [waba-id]`. */
+export const phoneNumbers = (input: PhoneNumbersInput) =>
+  Effect.gen(function*() {
+    const { columns, max, options } = yield* checked(
+      Either.gen(function*() {
+        const fields = yield* fieldsOf(input.fields, PhoneNumber.fields)
+        const filtering = yield* FilterSyntax.parseAllPhoneNumbers(input.filter)
+        const max = yield* maxOf(input.max, Noun.phoneNumbers)
+        const { after, limit, prefetch } = input
+        const options: PhoneNumbers.Options = {
+          fields,
+          filtering: filtering.length === 0 ? undefined : filtering,
+          limit,
+          after,
+          prefetch
+        }
+        return { options, columns: columnsOf(fields, PhoneNumber.defaultFields), max }
+      })
+    )
+    const target = yield* accountTarget(input, "phone-numbers", (id) => PhoneNumbers.validate(id, options))
+    if (target.verbose) yield* explainFilters("", PhoneNumbers.edge, options.filtering, Noun.phoneNumbers)
+    yield* Listing.run({
+      target,
+      pages: PhoneNumbers.pages(target.id, options),
+      rows: (page) => page.phoneNumbers as ReadonlyArray<Format.Row>,
+      format: input.format,
+      columns,
+      noun: Noun.phoneNumbers,
+      max,
+      after: options.after
+    })
+  })
+
+/** `waba account [waba-id]`: one account, written as a one-row listing. */
+export const account = (input: AccountInput) =>
+  Effect.gen(function*() {
+    const fields = yield* checked(fieldsOf(input.fields, WhatsAppBusinessAccount.fields))
+    const options: WhatsAppBusinessAccount.GetOptions<ReadonlyArray<WhatsAppBusinessAccount.Field>, never, any> = {
+      fields,
+      expand: input.expand === undefined ? undefined : { phone_numbers: {} }
+    }
+    const target = yield* accountTarget(input, "account", (id) => WhatsAppBusinessAccount.validate(id, options))
+    yield* Listing.run({
+      target,
+      pages: Stream.fromEffect(WhatsAppBusinessAccount.get(target.id, options)).pipe(
+        Stream.map((node) => ({ number: 1, nextAfter: undefined, node: node as Format.Row }))
+      ),
+      rows: (page) => [page.node],
+      format: input.format,
+      columns: [
+        ...columnsOf(fields, WhatsAppBusinessAccount.defaultFields),
+        ...(input.expand === undefined ? [] : ["phone_numbers"])
+      ],
+      noun: Noun.accounts,
+      max: undefined,
+      after: undefined
+    })
+  })
