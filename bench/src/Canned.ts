@@ -3,7 +3,7 @@
  * stream can follow to its end, each time in a fresh web `Response` (so every reader does the same body
  * reading). The measurements without a network use it: our CPU alone.
  */
-import { GraphClient, GraphConfig, type RateGovernor } from "@effect-waba/graph-core"
+import { GraphClient, GraphConfig } from "@effect-waba/graph-core"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import * as Effect from "effect/Effect"
@@ -45,27 +45,16 @@ export const chain = (page: CannedPage, pageCount: number) => {
   return { bodies, respond }
 }
 
-/**
- * A `GraphClient` as a user builds it, on an `HttpClient` that answers from memory. `retry: false` and
- * `governor` are the public knobs the ablation turns.
- */
+/** A `GraphClient` as a user builds it, on an `HttpClient` that answers from memory. */
 export const cannedRuntime = (
   target: { readonly url: string; readonly token: string },
-  respond: (link: string) => Response,
-  options: { readonly retry?: false | undefined; readonly governor?: Layer.Layer<RateGovernor.RateGovernor> } = {}
+  respond: (link: string) => Response
 ) => {
   const client = HttpClient.make((request, url) =>
     Effect.sync(() => HttpClientResponse.fromWeb(request, respond(url.href)))
   )
-  const config = GraphConfig.layer({
-    accessToken: target.token,
-    baseUrl: target.url,
-    apiVersion,
-    ...(options.retry === false ? { retry: false as const } : {})
-  })
   const graph = GraphClient.layer.pipe(
-    Layer.provide(config),
-    Layer.provide(options.governor ?? Layer.empty),
+    Layer.provide(GraphConfig.layer({ accessToken: target.token, baseUrl: target.url, apiVersion })),
     Layer.provideMerge(Layer.succeed(HttpClient.HttpClient, client))
   )
   return ManagedRuntime.make(graph)

@@ -28,7 +28,7 @@ BENCH_SCENARIOS=throughput,overhead BENCH_REPS=9 pnpm bench   # some scenarios, 
 
 | variable | effect |
 | --- | --- |
-| \`BENCH_QUICK=1\` | 20,000 accounts for throughput, 20,000 vs 200,000 for memory (too short for V8's heap to settle: its memory ratio is not meaningful), 20 pages for latency hiding, 50 businesses for fan-out, one round of the fan-out at scale and of the ablation, 3 repetitions |
+| \`BENCH_QUICK=1\` | 20,000 accounts for throughput, 20,000 vs 200,000 for memory (too short for V8's heap to settle: its memory ratio is not meaningful), 20 pages for latency hiding, 50 businesses for fan-out, one round of the fan-out at scale, 3 repetitions |
 | \`BENCH_REPS=n\` | repetitions per variant in the timed scenarios (default 7; each after one warm-up round) |
 | \`BENCH_SCENARIOS=a,b\` | only these of \`throughput\`, \`latency\`, \`memory\`, \`fanout\`, \`overhead\`, \`expansion\`, \`cli-start\` |
 | \`BENCH_OUT=path\` | where the report goes (default: this file for a full run, \`bench/.results/benchmarks.md\` otherwise) |
@@ -59,8 +59,7 @@ What each scenario measures:
 - **Fan-out** — many small businesses with server latency, one after another vs concurrently; then the
   agency job at scale (2,000 businesses × both edges, 100 ms, concurrency 32, Graph's budgets).
 - **Overhead per request** — µs per request added by each layer (Effect platform, graph-core, waba)
-  on a one-account page, over the socket and in-process, and per page of 100 in-process; then the ablation
-  ("where the time goes"): each piece of the request path taken out in turn.
+  on a one-account page, over the socket and in-process, and per page of 100 in-process.
 - **Field expansion** — \`expand: { phone_numbers }\` against the flat read of the same bytes, and the
   requests nested paging makes, counted in the emulator's request log.
 - **CLI start** — \`waba --help\` and the embedded demo as whole processes, against \`node -e 0\`.
@@ -85,14 +84,6 @@ of the cost that is left.
   graph-core adds about 60 µs and the paging stream about 50. The "as a Stream" row of the overhead table
   shows the platform alone, streamed, already at about 2× the floor: the overhead target of 2× cannot be met
   on top of \`@effect/platform\`'s client, only approached.
-- **What this round removed:** decoding was the largest single item (Effect's decoder walking 100 accounts
-  field by field, ~150 µs a page). A decoder compiled from the page Schema's AST now decides every body it
-  can vouch for (a property test holds it to Effect's decoder: same value and key order) and leaves every
-  failure and every error message to Effect's; it costs ~40 µs a page of 100. Per attempt: one clock read for
-  the timer, the duration and \`Retry-After\`; metrics counted in the attempt's continuation; base URL,
-  token, proof and headers in one request step; no span or version-check work unless needed. Whole reads
-  (\`all()\`, nested completion) and expanded pages whose nested edges are complete run without a Stream or
-  an effect per item.
 - **The stream is cheap per page, not per read.** In-process, 500 pages: a loop of \`GraphClient.get\` 190
   µs a page, the same through \`Stream.paginateEffect\` 192, \`OwnedAccounts.pages\` 200,
   \`OwnedAccounts.stream\` 202. But running any Effect \`Stream\` costs ~100 µs of setup (channel executor,

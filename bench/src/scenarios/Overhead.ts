@@ -15,13 +15,6 @@ import * as ManagedRuntime from "effect/ManagedRuntime"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
-import { execFile } from "node:child_process"
-import * as fs from "node:fs"
-import * as os from "node:os"
-import * as path from "node:path"
-import { fileURLToPath } from "node:url"
-import type { Piece } from "../AblationHooks.js"
-import type { AblationJob, AblationResult, PagesFile } from "../AblationRun.js"
 import { apiVersion, fields, firstPageUrl, httpLayer, ourRuntime, PageBody, transportLabel } from "../Clients.js"
 import { interleave, type Samples, type Variant } from "../Harness.js"
 import { iqr, range, ratio, type Section, type Table, us } from "../Report.js"
@@ -72,44 +65,6 @@ const repeatAsync = async (times: number, run: () => Promise<unknown>): Promise<
 
 // The issue's target: a page through waba's stream costs at most this many times the bare floor's.
 const maxPageRatio = 2
-
-const ablationScript = fileURLToPath(new URL("../AblationChild.js", import.meta.url))
-
-interface Ablation {
-  readonly name: string
-  readonly hooked: ReadonlyArray<Piece>
-  readonly retry: boolean
-  readonly governor: boolean
-}
-
-const ablations: ReadonlyArray<Ablation> = [
-  { name: "defaults (everything on)", hooked: [], retry: true, governor: true },
-  { name: "timeout off", hooked: ["timeout"], retry: true, governor: true },
-  { name: "span off", hooked: ["span"], retry: true, governor: true },
-  { name: "retry off (`retry: false`)", hooked: [], retry: false, governor: true },
-  { name: "decode off", hooked: ["decode"], retry: true, governor: true },
-  { name: "governor off (`RateGovernor.disabled`)", hooked: [], retry: true, governor: false },
-  { name: "metrics off", hooked: ["metrics"], retry: true, governor: true },
-  { name: "everything off", hooked: ["timeout", "span", "metrics", "decode"], retry: false, governor: false }
-]
-
-const runAblation = (job: AblationJob): Promise<AblationResult> =>
-  new Promise((resolve, reject) => {
-    execFile(
-      process.execPath,
-      ["--expose-gc", ablationScript, JSON.stringify(job)],
-      { maxBuffer: 1 << 20 },
-      (error, stdout, stderr) => {
-        if (error !== null) return reject(new Error(`ablation child failed: ${stderr}`, { cause: error }))
-        const result = JSON.parse(stdout.trim()) as AblationResult
-        const missing = job.hooked.filter((piece) => !result.ablated.includes(piece))
-        if (missing.length > 0) {
-          return reject(new Error(`ablation: ${missing.join(", ")} not taken out; graph-core's modules moved?`))
-        }
-        resolve(result)
-      }
-    )
-  })
 
 export const run = async (context: ScenarioContext): Promise<ReadonlyArray<Section>> => {
   const requests = context.settings.overhead.requests
@@ -284,66 +239,6 @@ export const run = async (context: ScenarioContext): Promise<ReadonlyArray<Secti
     const pagePerRound = summarize(pairedRatios(pageSamples[4]!.ms, pageSamples[0]!.ms))
     const pageRatio = summarize(pageSamples[4]!.ms).median / summarize(pageSamples[0]!.ms).median
 
-    // 4. Where the time goes: each piece taken out in turn, in fresh processes.
-    const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "effect-waba-ablation-"))
-    const pagesFile = path.join(scratch, "pages.json")
-    const ablationPages = context.settings.quick ? 200 : 400
-    const cannedInput: PagesFile = {
-      url: server.url,
-      token: server.token,
-      businessId,
-      firstUrl: firstFull,
-      page: full,
-      pageCount: ablationPages
-    }
-    fs.writeFileSync(pagesFile, JSON.stringify(cannedInput))
-    const ablationRounds = context.settings.quick ? 1 : 2
-    const ablationRuns = context.settings.quick ? 3 : 4
-    const cells = ablations.map(() => [] as Array<AblationResult>)
-    context.log(
-      `overhead: ablation, ${ablations.length} variants × ${ablationRounds} fresh processes, ${ablationPages} pages × ${ablationRuns} runs each`
-    )
-    try {
-      for (let round = 0; round < ablationRounds; round++) {
-        for (let k = 0; k < ablations.length; k++) {
-          const index = (k + round * 3) % ablations.length
-          const ablation = ablations[index]!
-          const result = await runAblation({
-            pagesFile,
-            hooked: ablation.hooked,
-            retry: ablation.retry,
-            governor: ablation.governor,
-            runs: ablationRuns
-          })
-          cells[index]!.push(result)
-          context.log(
-            `  ${ablation.name}: ${us(summarize(result.streamUs).median)} µs/page, floor ${
-              us(summarize(result.floorUs).median)
-            }`
-          )
-        }
-      }
-    } finally {
-      fs.rmSync(scratch, { recursive: true, force: true })
-    }
-    const pooled = (index: number, key: keyof Omit<AblationResult, "ablated">) =>
-      summarize(cells[index]!.flatMap((result) => result[key]))
-    const defaultsUs = pooled(0, "streamUs").median
-    const ablationRows = ablations.map((ablation, i) => {
-      const stream = pooled(i, "streamUs")
-      const floor = pooled(i, "floorUs")
-      const perRun = summarize(cells[i]!.flatMap((result) => pairedRatios(result.streamUs, result.floorUs)))
-      return [
-        ablation.name,
-        us(stream.median),
-        iqr(stream, us),
-        us(pooled(i, "streamCpuUs").median),
-        i === 0 ? "" : `${defaultsUs >= stream.median ? "−" : "+"}${us(Math.abs(defaultsUs - stream.median))}`,
-        us(floor.median),
-        ratio(perRun.median)
-      ]
-    })
-
     const overheadSection: Section = {
       id: "overhead",
       title: "Overhead per request",
@@ -374,28 +269,7 @@ export const run = async (context: ScenarioContext): Promise<ReadonlyArray<Secti
       notes: [],
       raw: { wire: wireSamples, tiny: tinySamples, pages: pageSamples }
     }
-    const ablationSection: Section = {
-      id: "where-the-time-goes",
-      title: "Where the time goes (ablation)",
-      setup:
-        `\`OwnedAccounts.stream\` (the throughput fields, pages of 100, ${ablationPages} pages per run followed to the end) on a canned in-memory transport, as in the last table above, with one piece of graph-core's request path taken out at a time, then all of them. Retry and governor are turned off through their public knobs (\`retry: false\`, \`RateGovernor.disabled\`); the timeout, the span and the metrics by swapping graph-core's built module for one without that piece (Node module hooks, \`bench/src/AblationHooks.ts\`; graph-core's sources are not edited, and a swap that no longer applies fails the run); decoding by handing on the parsed JSON unchecked. Each cell is ${ablationRounds} fresh process(es) × ${ablationRuns} runs after two warm-up runs, the floor (Response + text + \`JSON.parse\`, following \`next\`) measured in the same process between the stream's runs. The span row matters only with a tracer installed: with none (as here), graph-core already skips building spans.`,
-      tables: [{
-        headers: [
-          "variant",
-          "µs per page (median)",
-          "IQR µs",
-          "CPU µs per page",
-          "vs defaults, µs",
-          "floor µs per page",
-          "× floor (median per run)"
-        ],
-        rows: ablationRows
-      }],
-      targets: [],
-      notes: [],
-      raw: ablations.map((ablation, i) => ({ ...ablation, cells: cells[i] }))
-    }
-    return [overheadSection, ablationSection]
+    return [overheadSection]
   } finally {
     for (const made of runtimes) await made.dispose()
     await server.stop()

@@ -11,13 +11,6 @@ import * as Redacted from "effect/Redacted"
 
 const encoder = new TextEncoder()
 
-const toHex = (buffer: ArrayBuffer): string => {
-  const bytes = new Uint8Array(buffer)
-  let hex = ""
-  for (let i = 0; i < bytes.length; i++) hex += bytes[i]!.toString(16).padStart(2, "0")
-  return hex
-}
-
 /**
  * The lower-case hex HMAC-SHA256 of `message` keyed by `key`.
  *
@@ -33,7 +26,8 @@ export const hmacSha256Hex = (key: string, message: string): Effect.Effect<strin
       false,
       ["sign"]
     )
-    return toHex(await globalThis.crypto.subtle.sign("HMAC", cryptoKey, encoder.encode(message)))
+    const signature = await globalThis.crypto.subtle.sign("HMAC", cryptoKey, encoder.encode(message))
+    return Array.from(new Uint8Array(signature), (byte) => byte.toString(16).padStart(2, "0")).join("")
   })
 
 /**

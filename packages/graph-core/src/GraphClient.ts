@@ -7,8 +7,7 @@
  * small steps composed once in {@link make}:
  *
  * 1. URL: paths are relative to `baseUrl/apiVersion`;
- * 2. auth: `Authorization: Bearer` and, with an app secret, `appsecret_proof` (plain: once per client;
- *    timed: per attempt);
+ * 2. auth: `Authorization: Bearer` and, with an app secret, `appsecret_proof` (plain or timed);
  * 3. headers: `Accept: application/json` and a spec-valid `User-Agent`;
  * 4. your own step, if any (`transformClient`);
  * 5. per attempt: the body read within `maxResponseBytes` while it streams, all within `timeout`;
@@ -153,8 +152,19 @@ export const make = (
     const governor = Option.isSome(provided)
       ? provided.value
       : yield* RateGovernor.make().pipe(Effect.provide(RateGovernorStore.layerMemory), Effect.orDie)
-    return yield* internal.make(settings, httpClient, governor, options ?? {})
+    return internal.make(settings, httpClient, governor, options ?? {})
   })
+
+/**
+ * The client as a layer with {@link Options}.
+ *
+ * @since 0.2.0
+ * @category layers
+ */
+export const layerWith = (
+  options: Options
+): Layer.Layer<GraphClient, never, GraphConfig.GraphConfig | HttpClient.HttpClient> =>
+  Layer.effect(GraphClient, make(options))
 
 /**
  * The client as a layer. Provide `GraphConfig` and an `HttpClient` (e.g. `FetchHttpClient.layer`), and
@@ -175,21 +185,7 @@ export const make = (
  * @since 0.1.0
  * @category layers
  */
-export const layer: Layer.Layer<GraphClient, never, GraphConfig.GraphConfig | HttpClient.HttpClient> = Layer.effect(
-  GraphClient,
-  make()
-)
-
-/**
- * The client as a layer with {@link Options}.
- *
- * @since 0.2.0
- * @category layers
- */
-export const layerWith = (
-  options: Options
-): Layer.Layer<GraphClient, never, GraphConfig.GraphConfig | HttpClient.HttpClient> =>
-  Layer.effect(GraphClient, make(options))
+export const layer: Layer.Layer<GraphClient, never, GraphConfig.GraphConfig | HttpClient.HttpClient> = layerWith({})
 
 /**
  * Settings and client in one layer, the settings read from `Config` (see `GraphConfig.layerConfig`:

@@ -11,7 +11,7 @@
  * @since 0.1.0
  */
 import * as Config from "effect/Config"
-import * as ConfigError from "effect/ConfigError"
+import type * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -20,6 +20,7 @@ import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import * as GraphRetry from "./GraphRetry.js"
+import { defined } from "./internal/defined.js"
 import { version } from "./internal/version.js"
 import { makeScrubber, safeUrl } from "./Redaction.js"
 
@@ -46,7 +47,7 @@ export const defaultBaseUrl = "https://graph.facebook.com"
  * @since 0.1.0
  * @category constants
  */
-export const defaultTimeout: Duration.Duration = Duration.seconds(30)
+const defaultTimeout: Duration.Duration = Duration.seconds(30)
 
 /**
  * The largest response body accepted, counted after decompression: 16 MiB. A page of 100 accounts
@@ -55,7 +56,7 @@ export const defaultTimeout: Duration.Duration = Duration.seconds(30)
  * @since 0.2.0
  * @category constants
  */
-export const defaultMaxResponseBytes = 16 * 1024 * 1024
+const defaultMaxResponseBytes = 16 * 1024 * 1024
 
 /**
  * `effect-waba/<version of this package>`.
@@ -84,22 +85,13 @@ export const userAgentPattern: RegExp =
  */
 export class GraphConfigError extends Schema.TaggedError<GraphConfigError>("@effect-waba/graph-core/GraphConfigError")(
   "GraphConfigError",
-  {
-    setting: Schema.String,
-    message: Schema.String
-  }
+  { setting: Schema.String, message: Schema.String }
 ) {}
-
-/**
- * @since 0.2.0
- * @category predicates
- */
-export const isGraphConfigError = (u: unknown): u is GraphConfigError => u instanceof GraphConfigError
 
 /**
  * How `appsecret_proof` is computed when an app secret is configured.
  *
- * - `"plain"`: HMAC-SHA256 of the token, computed once per client.
+ * - `"plain"`: HMAC-SHA256 of the token.
  * - `"timed"`: HMAC-SHA256 of `token|unixTime`, sent with `appsecret_time`; computed for every attempt
  *   because Meta rejects proofs older than five minutes.
  *
@@ -149,7 +141,7 @@ export interface Options {
   readonly retry?: Partial<GraphRetry.RetryPolicyInput> | false | undefined
   /** Default {@link defaultUserAgent}; must match {@link userAgentPattern}. */
   readonly userAgent?: string | undefined
-  /** Default {@link defaultMaxResponseBytes}. */
+  /** Default 16 MiB. */
   readonly maxResponseBytes?: number | undefined
 }
 
@@ -166,128 +158,85 @@ const versionPattern = /^v\d{1,3}\.\d{1,2}$/
 // eslint-disable-next-line no-control-regex
 const tokenForbidden = /[\s\u0000-\u001f\u007f"'<>\\]/
 
-const loopbackHosts = new Set(["localhost", "127.0.0.1", "[::1]", "::1"])
+const isLoopback = (hostname: string) =>
+  ["localhost", "[::1]", "::1"].includes(hostname) || /^127(\.\d{1,3}){3}$/.test(hostname)
 
-const isLoopback = (hostname: string) => loopbackHosts.has(hostname) || /^127(\.\d{1,3}){3}$/.test(hostname)
-
-const validateSecret = (setting: "accessToken" | "appSecret", value: string) => {
-  const name = setting === "accessToken" ? "access token" : "app secret"
-  if (value.trim().length === 0) return Effect.fail(new GraphConfigError({ setting, message: `The ${name} is empty.` }))
-  if (tokenForbidden.test(value)) {
-    return Effect.fail(
-      new GraphConfigError({
-        setting,
-        message: `The ${name} contains whitespace, quotes or control characters; check how it was copied.`
-      })
-    )
-  }
-  return Effect.void
-}
-
-const fail = (setting: string, message: string) => Effect.fail(new GraphConfigError({ setting, message }))
-
-const validateBaseUrl = (raw: string): Effect.Effect<string, GraphConfigError> => {
-  // Only ever echoed without query, fragment or user info: that is where credentials hide.
-  const shown = safeUrl(raw)
-  let url: URL
-  try {
-    url = new URL(raw)
-  } catch {
-    return fail("baseUrl", `The base URL "${shown}" is not an absolute URL.`)
-  }
-  if (url.username !== "" || url.password !== "") {
-    return fail("baseUrl", `The base URL "${shown}" must not contain credentials.`)
-  }
-  if (url.search !== "" || url.hash !== "") {
-    return fail("baseUrl", `The base URL "${shown}" must not have a query string or fragment.`)
-  }
-  if (url.protocol === "http:") {
-    if (!isLoopback(url.hostname)) {
-      return fail(
-        "baseUrl",
-        `The base URL "${shown}" uses plain HTTP on a non-loopback host; tokens must only travel over HTTPS.`
-      )
-    }
-  } else if (url.protocol !== "https:") {
-    return fail("baseUrl", `The base URL "${shown}" must use https (or http on loopback).`)
-  }
-  return Effect.succeed(`${url.origin}${url.pathname.replace(/\/+$/, "")}`)
-}
-
-const maxResponseBytesLimit = 2 ** 31 - 1
+const maxBytes = 2 ** 31 - 1
 
 const validate = (
   options: Options,
   accessToken: Redacted.Redacted<string>,
   appSecret: Option.Option<Redacted.Redacted<string>>
-): Effect.Effect<Settings, GraphConfigError> =>
-  Effect.gen(function*() {
-    yield* validateSecret("accessToken", Redacted.value(accessToken))
-    if (Option.isSome(appSecret)) yield* validateSecret("appSecret", Redacted.value(appSecret.value))
-
-    const apiVersion = options.apiVersion ?? defaultApiVersion
-    if (typeof apiVersion !== "string" || !versionPattern.test(apiVersion)) {
-      return yield* fail(
-        "apiVersion",
-        `The API version "${
-          String(apiVersion).slice(0, 40)
-        }" is not of the form vNN.N (for example ${defaultApiVersion}).`
-      )
+): Effect.Effect<Settings, GraphConfigError> => {
+  const { apiVersion = defaultApiVersion, appSecretProof = "plain", baseUrl = defaultBaseUrl } = options
+  const { maxResponseBytes = defaultMaxResponseBytes, userAgent = defaultUserAgent } = options
+  const url = URL.canParse(baseUrl) ? new URL(baseUrl) : undefined
+  const timeout = Option.filter(
+    Duration.decodeUnknown(options.timeout ?? defaultTimeout),
+    (timeout) => Duration.isFinite(timeout) && Duration.toMillis(timeout) > 0
+  )
+  const secrets = [
+    ["accessToken", "access token", accessToken],
+    ...Option.toArray(Option.map(appSecret, (secret) => ["appSecret", "app secret", secret] as const))
+  ] as const
+  // The first setting that cannot work, and what is wrong with it.
+  const problem = ((): readonly [setting: string, message: string] | undefined => {
+    for (const [setting, name, secret] of secrets) {
+      const value = Redacted.value(secret)
+      if (value.trim() === "") return [setting, `The ${name} is empty.`]
+      if (tokenForbidden.test(value)) {
+        return [setting, `The ${name} contains whitespace, quotes or control characters; check how it was copied.`]
+      }
     }
-
-    const baseUrl = yield* validateBaseUrl(options.baseUrl ?? defaultBaseUrl)
-
-    const timeout = options.timeout === undefined
-      ? Option.some(defaultTimeout)
-      : Duration.decodeUnknown(options.timeout)
-    if (Option.isNone(timeout) || !Duration.isFinite(timeout.value) || Duration.toMillis(timeout.value) <= 0) {
-      return yield* fail("timeout", "The request timeout must be a positive, finite duration.")
+    const version = String(apiVersion)
+    const example = `for example ${defaultApiVersion}`
+    if (!versionPattern.test(version)) {
+      return ["apiVersion", `The API version "${version.slice(0, 40)}" is not vNN.N (${example}).`]
     }
-
-    const appSecretProof = options.appSecretProof ?? "plain"
+    // Only ever echoed without query, fragment or user info: that is where credentials hide.
+    const base = `The base URL "${safeUrl(baseUrl)}"`
+    if (url === undefined) return ["baseUrl", `${base} is not an absolute URL.`]
+    if (url.username !== "" || url.password !== "") return ["baseUrl", `${base} must not contain credentials.`]
+    if (url.search !== "" || url.hash !== "") return ["baseUrl", `${base} must not have a query string or fragment.`]
+    if (url.protocol !== "https:" && url.protocol !== "http:") {
+      return ["baseUrl", `${base} must use https (or http on loopback).`]
+    }
+    if (url.protocol === "http:" && !isLoopback(url.hostname)) {
+      return ["baseUrl", `${base} uses plain HTTP on a non-loopback host; tokens must only travel over HTTPS.`]
+    }
+    if (Option.isNone(timeout)) return ["timeout", "The request timeout must be a positive, finite duration."]
     if (appSecretProof !== "plain" && appSecretProof !== "timed") {
-      return yield* fail("appSecretProof", `The appsecret_proof mode must be "plain" or "timed".`)
+      return ["appSecretProof", `The appsecret_proof mode must be "plain" or "timed".`]
     }
-
-    const userAgent = options.userAgent ?? defaultUserAgent
-    if (typeof userAgent !== "string" || !userAgentPattern.test(userAgent)) {
-      return yield* fail(
-        "userAgent",
-        `The User-Agent "${
-          String(userAgent).slice(0, 100)
-        }" does not match the pattern of Meta's API specification: name/1.2.3, optionally followed by ` +
-          `";key=value" and one more "product/version" (for example ${defaultUserAgent}).`
-      )
+    const agent = String(userAgent).slice(0, 100)
+    if (!userAgentPattern.test(String(userAgent))) {
+      const form = `name/1.2.3, optionally followed by ";key=value" and one more "product/version"`
+      return ["userAgent", `The User-Agent "${agent}" is not of the form of Meta's API specification: ${form}.`]
     }
-
-    const maxResponseBytes = options.maxResponseBytes ?? defaultMaxResponseBytes
-    if (!Number.isInteger(maxResponseBytes) || maxResponseBytes < 1 || maxResponseBytes > maxResponseBytesLimit) {
-      return yield* fail(
-        "maxResponseBytes",
-        `maxResponseBytes must be a whole number of bytes from 1 to ${maxResponseBytesLimit}.`
-      )
+    const bytes = maxResponseBytes
+    if (!Number.isInteger(bytes) || bytes < 1 || bytes > maxBytes) {
+      return ["maxResponseBytes", `maxResponseBytes must be a whole number of bytes from 1 to ${maxBytes}.`]
     }
-
-    const retry = options.retry === false
-      ? Option.none()
-      : Option.some(
-        yield* GraphRetry.makePolicy(options.retry ?? {}).pipe(
-          Effect.mapError((message) => new GraphConfigError({ setting: "retry", message }))
-        )
-      )
-
-    return {
+  })()
+  if (problem !== undefined) return Effect.fail(new GraphConfigError({ setting: problem[0], message: problem[1] }))
+  const retry = options.retry === false
+    ? Effect.succeed(Option.none())
+    : Effect.map(GraphRetry.makePolicy(options.retry ?? {}), Option.some)
+  return Effect.map(
+    Effect.mapError(retry, (message) => new GraphConfigError({ setting: "retry", message })),
+    (retry): Settings => ({
       accessToken,
       appSecret,
       appSecretProof,
       apiVersion,
-      baseUrl,
-      timeout: timeout.value,
+      baseUrl: `${url!.origin}${url!.pathname.replace(/\/+$/, "")}`,
+      timeout: Option.getOrThrow(timeout),
       retry,
       userAgent,
       maxResponseBytes
-    }
-  })
+    })
+  )
+}
 
 /**
  * Validates options into {@link Settings}.
@@ -297,16 +246,15 @@ const validate = (
  */
 export const make = (options: Options): Effect.Effect<Settings, GraphConfigError> =>
   Effect.suspend(() => {
-    const accessToken = Redacted.isRedacted(options.accessToken)
-      ? options.accessToken
-      : Redacted.make(options.accessToken)
-    const appSecret = options.appSecret === undefined
-      ? Option.none()
-      : Option.some(Redacted.isRedacted(options.appSecret) ? options.appSecret : Redacted.make(options.appSecret))
+    const redacted = (value: Redacted.Redacted<string> | string) =>
+      Redacted.isRedacted(value) ? value : Redacted.make(value)
+    const accessToken = redacted(options.accessToken)
+    const appSecret = Option.map(Option.fromNullable(options.appSecret), redacted)
     // Whatever was typed may end up in a message (a token pasted as the version, say): scrub them all.
     const scrub = makeScrubber([accessToken, appSecret])
-    return validate(options, accessToken, appSecret).pipe(
-      Effect.mapError((error) => new GraphConfigError({ setting: error.setting, message: scrub(error.message) }))
+    return Effect.mapError(
+      validate(options, accessToken, appSecret),
+      (error) => new GraphConfigError({ setting: error.setting, message: scrub(error.message) })
     )
   })
 
@@ -351,55 +299,33 @@ export type ConfigInput<A> = Config.Config<A | undefined> | Config.Config<Option
  */
 export type ConfigOptions = { readonly [K in keyof Options]?: ConfigInput<NonNullable<Options[K]>> | undefined }
 
-const defaultVariables = {
+const defaultVariables: { readonly [K in keyof Options]?: Config.Config<unknown> } = {
   accessToken: Config.redacted("GRAPH_ACCESS_TOKEN"),
   appSecret: Config.redacted("GRAPH_APP_SECRET"),
   apiVersion: Config.string("GRAPH_API_VERSION"),
   baseUrl: Config.string("GRAPH_BASE_URL")
-} as const
-
-const isUnset = (value: unknown): boolean =>
-  value === undefined ||
-  (typeof value === "string" && value.trim() === "") ||
-  (Redacted.isRedacted(value) && String(Redacted.value(value)).trim() === "")
+}
 
 // Reads one setting: a Config (or the default variable), then the plain fallback. Missing data and empty
 // strings are "unset"; a Config that yields an Option is unwrapped.
-const readSetting = <A>(
-  input: ConfigInput<A> | undefined,
-  variable: Config.Config<unknown> | undefined
-): Config.Config<A | undefined> => {
-  const source: Config.Config<unknown> | undefined = Config.isConfig(input) ? input : variable
+const readSetting = (input: unknown, variable: Config.Config<unknown> | undefined): Config.Config<unknown> => {
+  const source = Config.isConfig(input) ? input : variable
   const fallback = Config.isConfig(input) ? undefined : input
   if (source === undefined) return Config.succeed(fallback)
-  return source.pipe(
-    Config.option,
-    Config.map((read) => {
-      const value = Option.isSome(read) && Option.isOption(read.value)
-        ? Option.getOrUndefined(read.value)
-        : Option.getOrUndefined(read)
-      return (isUnset(value) ? fallback : value) as A | undefined
-    })
-  )
-}
-
-const missingPath = (error: ConfigError.ConfigError): ReadonlyArray<string> | undefined => {
-  if (ConfigError.isMissingData(error)) return error.path
-  if (ConfigError.isAnd(error) || ConfigError.isOr(error)) return missingPath(error.left) ?? missingPath(error.right)
-  return undefined
-}
-
-const fromConfigError = (error: ConfigError.ConfigError): GraphConfigError => {
-  const path = missingPath(error)
-  return new GraphConfigError({
-    setting: "environment",
-    message: path !== undefined
-      ? `The Graph settings could not be read: ${path.join(".") || "a value"} is missing.`
-      : `The Graph settings could not be read: ${
-        // ConfigError messages name the variable and the problem, never the value read.
-        String(error).slice(0, 300)}`
+  return Config.map(Config.option(source), (read) => {
+    const value = Option.getOrUndefined(read)
+    const plain = Option.isOption(value) ? Option.getOrUndefined(value) : value
+    const unset = plain === undefined || `${Redacted.isRedacted(plain) ? Redacted.value(plain) : plain}`.trim() === ""
+    return unset ? fallback : plain
   })
 }
+
+// ConfigError messages name the variable and the problem, never the value read.
+const fromConfigError = (error: ConfigError.ConfigError) =>
+  new GraphConfigError({
+    setting: "environment",
+    message: `The Graph settings could not be read: ${`${error}`.slice(0, 300)}`
+  })
 
 /**
  * A layer that reads the settings from the current `ConfigProvider` (the environment by default).
@@ -423,40 +349,23 @@ const fromConfigError = (error: ConfigError.ConfigError): GraphConfigError => {
  * @category layers
  */
 export const layerConfig = (options?: ConfigOptions | undefined): Layer.Layer<GraphConfig, GraphConfigError> =>
-  Layer.effect(GraphConfig, makeConfig(options))
-
-/**
- * The effect behind {@link layerConfig}.
- *
- * @since 0.2.0
- * @category constructors
- */
-export const makeConfig = (options?: ConfigOptions | undefined): Effect.Effect<Settings, GraphConfigError> =>
-  Effect.gen(function*() {
-    const given: ConfigOptions = options ?? {}
-    const read = yield* Config.all({
-      accessToken: readSetting(given.accessToken, defaultVariables.accessToken),
-      appSecret: readSetting(given.appSecret, defaultVariables.appSecret),
-      appSecretProof: readSetting(given.appSecretProof, undefined),
-      apiVersion: readSetting(given.apiVersion, defaultVariables.apiVersion),
-      baseUrl: readSetting(given.baseUrl, defaultVariables.baseUrl),
-      timeout: readSetting(given.timeout, undefined),
-      retry: readSetting(given.retry, undefined),
-      userAgent: readSetting(given.userAgent, undefined),
-      maxResponseBytes: readSetting(given.maxResponseBytes, undefined)
-    }).pipe(Effect.mapError(fromConfigError))
-    if (read.accessToken === undefined) {
-      return yield* new GraphConfigError({
-        setting: "accessToken",
-        message: Config.isConfig(given.accessToken)
-          ? "The access token is not set."
-          : "GRAPH_ACCESS_TOKEN is not set. Create a system-user token in Business Settings and export it."
-      })
-    }
-    const { accessToken, ...rest } = read
-    const settings: { -readonly [K in keyof Options]?: Options[K] } = {}
-    for (const [key, value] of Object.entries(rest)) {
-      if (value !== undefined) (settings as Record<string, unknown>)[key] = value
-    }
-    return yield* make({ ...settings, accessToken })
-  })
+  Layer.effect(
+    GraphConfig,
+    Effect.gen(function*() {
+      const given: Readonly<Record<string, unknown>> = options ?? {}
+      const keys = new Set([...Object.keys(defaultVariables), ...Object.keys(given)]) as Set<keyof Options>
+      const read = yield* Config.all(
+        Object.fromEntries([...keys].map((key) => [key, readSetting(given[key], defaultVariables[key])]))
+      ).pipe(Effect.mapError(fromConfigError))
+      if (read.accessToken === undefined) {
+        return yield* new GraphConfigError({
+          setting: "accessToken",
+          message: Config.isConfig(given.accessToken)
+            ? "The access token is not set."
+            : "GRAPH_ACCESS_TOKEN is not set. Create a system-user token in Business Settings and export it."
+        })
+      }
+      // Each value was read from a Config of its option's own type (see `ConfigOptions`).
+      return yield* make(defined(read) as unknown as Options)
+    })
+  )

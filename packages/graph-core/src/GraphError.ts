@@ -29,12 +29,14 @@
  *
  * @since 0.1.0
  */
+import type * as Cause from "effect/Cause"
 import * as Duration from "effect/Duration"
 import * as Either from "effect/Either"
-import type * as ParseResult from "effect/ParseResult"
+import * as ParseResult from "effect/ParseResult"
 import * as Predicate from "effect/Predicate"
 import * as Schema from "effect/Schema"
 import * as GraphUsage from "./GraphUsage.js"
+import { defined } from "./internal/defined.js"
 
 /**
  * The mark every member of the family carries.
@@ -49,6 +51,37 @@ export const TypeId: unique symbol = Symbol.for("@effect-waba/graph-core/GraphEr
  * @category type ids
  */
 export type TypeId = typeof TypeId
+
+/**
+ * The class of a member of the family: Effect's `Schema.TaggedError` class whose instances carry {@link TypeId}.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface GraphErrorClass<Self, Tag extends string, Fields extends Schema.Struct.Fields> extends
+  Schema.Class<
+    Self,
+    { readonly _tag: Schema.tag<Tag> } & Fields,
+    Schema.Struct.Encoded<{ readonly _tag: Schema.tag<Tag> } & Fields>,
+    Schema.Struct.Context<Fields>,
+    Schema.Struct.Constructor<Fields>,
+    {},
+    Cause.YieldableError & { readonly [TypeId]: TypeId }
+  >
+{
+  readonly _tag: Tag
+}
+
+// A `Schema.TaggedError` class with the family's mark on its prototype.
+const member = <Self>() =>
+<Tag extends string, Fields extends Schema.Struct.Fields>(
+  tag: Tag,
+  fields: Fields
+): GraphErrorClass<Self, Tag, Fields> => {
+  const Class = Schema.TaggedError<Self>(`@effect-waba/graph-core/${tag}`)(tag, fields) as any
+  Class.prototype[TypeId] = TypeId
+  return Class
+}
 
 // Graph sends `null` for fields it has nothing for: read it as absent.
 const optionalNullable = <S extends Schema.Schema.All>(schema: S) => Schema.optionalWith(schema, { nullable: true })
@@ -88,13 +121,8 @@ export type ErrorBody = typeof ErrorBody.Type
  */
 export const ErrorEnvelope = Schema.Struct({ error: ErrorBody })
 
-/**
- * What every error that came with a Graph error body carries.
- *
- * @since 0.1.0
- * @category schemas
- */
-export const GraphErrorFields = {
+// What every error that came with a Graph error body carries.
+const responseFields = {
   /** Graph's error code. */
   code: Schema.Number,
   subcode: Schema.optional(Schema.Number),
@@ -131,14 +159,7 @@ export const GraphErrorFields = {
  * @since 0.1.0
  * @category errors
  */
-export class GraphRateLimitError extends Schema.TaggedError<GraphRateLimitError>(
-  "@effect-waba/graph-core/GraphRateLimitError"
-)("GraphRateLimitError", GraphErrorFields) {
-  /**
-   * @since 0.2.0
-   */
-  readonly [TypeId]: TypeId = TypeId
-}
+export class GraphRateLimitError extends member<GraphRateLimitError>()("GraphRateLimitError", responseFields) {}
 
 /**
  * The token is invalid, expired or revoked (0 `AuthException`, 102, 190 and its subcodes): get a new token.
@@ -146,15 +167,7 @@ export class GraphRateLimitError extends Schema.TaggedError<GraphRateLimitError>
  * @since 0.1.0
  * @category errors
  */
-export class GraphAuthError extends Schema.TaggedError<GraphAuthError>("@effect-waba/graph-core/GraphAuthError")(
-  "GraphAuthError",
-  GraphErrorFields
-) {
-  /**
-   * @since 0.2.0
-   */
-  readonly [TypeId]: TypeId = TypeId
-}
+export class GraphAuthError extends member<GraphAuthError>()("GraphAuthError", responseFields) {}
 
 /**
  * The token or the app lacks a permission, a capability or access to the object (3, 10, 200–299).
@@ -162,14 +175,7 @@ export class GraphAuthError extends Schema.TaggedError<GraphAuthError>("@effect-
  * @since 0.1.0
  * @category errors
  */
-export class GraphPermissionError extends Schema.TaggedError<GraphPermissionError>(
-  "@effect-waba/graph-core/GraphPermissionError"
-)("GraphPermissionError", GraphErrorFields) {
-  /**
-   * @since 0.2.0
-   */
-  readonly [TypeId]: TypeId = TypeId
-}
+export class GraphPermissionError extends member<GraphPermissionError>()("GraphPermissionError", responseFields) {}
 
 /**
  * Incorrect signature (104).
@@ -177,14 +183,7 @@ export class GraphPermissionError extends Schema.TaggedError<GraphPermissionErro
  * @since 0.1.0
  * @category errors
  */
-export class GraphSignatureError extends Schema.TaggedError<GraphSignatureError>(
-  "@effect-waba/graph-core/GraphSignatureError"
-)("GraphSignatureError", GraphErrorFields) {
-  /**
-   * @since 0.2.0
-   */
-  readonly [TypeId]: TypeId = TypeId
-}
+export class GraphSignatureError extends member<GraphSignatureError>()("GraphSignatureError", responseFields) {}
 
 /**
  * The call was deemed abusive or otherwise disallowed (368). Not retried: repeating it quickly makes it worse.
@@ -192,15 +191,7 @@ export class GraphSignatureError extends Schema.TaggedError<GraphSignatureError>
  * @since 0.1.0
  * @category errors
  */
-export class GraphPolicyError extends Schema.TaggedError<GraphPolicyError>("@effect-waba/graph-core/GraphPolicyError")(
-  "GraphPolicyError",
-  GraphErrorFields
-) {
-  /**
-   * @since 0.2.0
-   */
-  readonly [TypeId]: TypeId = TypeId
-}
+export class GraphPolicyError extends member<GraphPolicyError>()("GraphPolicyError", responseFields) {}
 
 /**
  * The object does not exist, or the token cannot see it: code 100 with subcode 33 ("Unsupported get
@@ -211,14 +202,7 @@ export class GraphPolicyError extends Schema.TaggedError<GraphPolicyError>("@eff
  * @since 0.2.0
  * @category errors
  */
-export class GraphNotFoundError extends Schema.TaggedError<GraphNotFoundError>(
-  "@effect-waba/graph-core/GraphNotFoundError"
-)("GraphNotFoundError", GraphErrorFields) {
-  /**
-   * @since 0.2.0
-   */
-  readonly [TypeId]: TypeId = TypeId
-}
+export class GraphNotFoundError extends member<GraphNotFoundError>()("GraphNotFoundError", responseFields) {}
 
 /**
  * Invalid parameter (100): a bad field, filter or cursor, or an `appsecret_proof` problem. An unknown
@@ -227,14 +211,9 @@ export class GraphNotFoundError extends Schema.TaggedError<GraphNotFoundError>(
  * @since 0.1.0
  * @category errors
  */
-export class GraphInvalidParameterError extends Schema.TaggedError<GraphInvalidParameterError>(
-  "@effect-waba/graph-core/GraphInvalidParameterError"
-)("GraphInvalidParameterError", GraphErrorFields) {
-  /**
-   * @since 0.2.0
-   */
-  readonly [TypeId]: TypeId = TypeId
-}
+export class GraphInvalidParameterError
+  extends member<GraphInvalidParameterError>()("GraphInvalidParameterError", responseFields)
+{}
 
 /**
  * A temporary Graph failure (1, 2, or `is_transient: true`). Retried soon.
@@ -242,14 +221,7 @@ export class GraphInvalidParameterError extends Schema.TaggedError<GraphInvalidP
  * @since 0.1.0
  * @category errors
  */
-export class GraphTransientError extends Schema.TaggedError<GraphTransientError>(
-  "@effect-waba/graph-core/GraphTransientError"
-)("GraphTransientError", GraphErrorFields) {
-  /**
-   * @since 0.2.0
-   */
-  readonly [TypeId]: TypeId = TypeId
-}
+export class GraphTransientError extends member<GraphTransientError>()("GraphTransientError", responseFields) {}
 
 /**
  * Any other Graph error code. `code` is absent when the error body had none (or could not be read);
@@ -258,15 +230,10 @@ export class GraphTransientError extends Schema.TaggedError<GraphTransientError>
  * @since 0.1.0
  * @category errors
  */
-export class GraphApiError extends Schema.TaggedError<GraphApiError>("@effect-waba/graph-core/GraphApiError")(
-  "GraphApiError",
-  { ...GraphErrorFields, code: Schema.optional(Schema.Number) }
-) {
-  /**
-   * @since 0.2.0
-   */
-  readonly [TypeId]: TypeId = TypeId
-}
+export class GraphApiError extends member<GraphApiError>()("GraphApiError", {
+  ...responseFields,
+  code: Schema.optional(Schema.Number)
+}) {}
 
 /**
  * Why no usable answer arrived.
@@ -294,9 +261,7 @@ export type TransportReason = typeof TransportReason.Type
  * @since 0.1.0
  * @category errors
  */
-export class GraphTransportError extends Schema.TaggedError<GraphTransportError>(
-  "@effect-waba/graph-core/GraphTransportError"
-)("GraphTransportError", {
+export class GraphTransportError extends member<GraphTransportError>()("GraphTransportError", {
   reason: TransportReason,
   message: Schema.String,
   retryable: Schema.Boolean,
@@ -305,36 +270,41 @@ export class GraphTransportError extends Schema.TaggedError<GraphTransportError>
   usage: Schema.optional(GraphUsage.GraphUsage),
   retryAfter: Schema.optional(Schema.DurationFromSelf),
   attempts: Schema.Number
-}) {
-  /**
-   * @since 0.2.0
-   */
-  readonly [TypeId]: TypeId = TypeId
-}
+}) {}
 
 /**
  * The answer was well-formed JSON but not the shape the caller's schema expects. The message names at
- * most a few problems, each with its path, and never quotes more than a few dozen characters of the
- * data, so a hostile body cannot make it large.
+ * most a few problems, each with its path and cut short, so a hostile body cannot make it large.
  *
  * @since 0.1.0
  * @category errors
  */
-export class GraphDecodeError extends Schema.TaggedError<GraphDecodeError>("@effect-waba/graph-core/GraphDecodeError")(
-  "GraphDecodeError",
-  {
-    message: Schema.String,
-    route: Schema.String,
-    httpStatus: Schema.Number,
-    fbtraceId: Schema.optional(Schema.String),
-    attempts: Schema.Number
-  }
-) {
-  /**
-   * @since 0.2.0
-   */
-  readonly [TypeId]: TypeId = TypeId
-}
+export class GraphDecodeError extends member<GraphDecodeError>()("GraphDecodeError", {
+  message: Schema.String,
+  route: Schema.String,
+  httpStatus: Schema.Number,
+  fbtraceId: Schema.optional(Schema.String),
+  attempts: Schema.Number
+}) {}
+
+/**
+ * A server whose paging cannot be followed: a cursor seen before (`CursorCycle`; `cycleLength` 1 is a
+ * server handing back the cursor it was given), or a `next` link with no cursor (`MissingCursor`). Every
+ * item a read delivered before it was new. Where to resume is not part of the error: the pages a read
+ * delivered carry it (`nextAfter`, `checkpoint`).
+ *
+ * @since 0.2.0
+ * @category errors
+ */
+export class GraphPagingError extends member<GraphPagingError>()("GraphPagingError", {
+  reason: Schema.Literal("CursorCycle", "MissingCursor"),
+  message: Schema.String,
+  route: Schema.String,
+  /** The page whose `next` could not be followed. */
+  page: Schema.Number,
+  /** For a cycle: how many pages back the repeated cursor was first followed. */
+  cycleLength: Schema.optional(Schema.Number)
+}) {}
 
 /**
  * Every error a Graph request can fail with.
@@ -342,19 +312,7 @@ export class GraphDecodeError extends Schema.TaggedError<GraphDecodeError>("@eff
  * @since 0.1.0
  * @category models
  */
-export type GraphError =
-  | GraphRateLimitError
-  | GraphAuthError
-  | GraphPermissionError
-  | GraphSignatureError
-  | GraphPolicyError
-  | GraphNotFoundError
-  | GraphInvalidParameterError
-  | GraphTransientError
-  | GraphApiError
-  | GraphTransportError
-  | GraphDecodeError
-  | GraphPagingError
+export type GraphError = GraphResponseError | GraphTransportError | GraphDecodeError | GraphPagingError
 
 /**
  * The errors that carry a Graph error body.
@@ -362,7 +320,7 @@ export type GraphError =
  * @since 0.1.0
  * @category models
  */
-export type GraphResponseError = Exclude<GraphError, GraphTransportError | GraphDecodeError | GraphPagingError>
+export type GraphResponseError = InstanceType<(typeof responseClasses)[keyof typeof responseClasses]>
 
 /**
  * Whether a value is a member of the family (by {@link TypeId}).
@@ -379,7 +337,7 @@ export const isGraphError = (u: unknown): u is GraphError => Predicate.hasProper
  * @category predicates
  */
 export const isGraphResponseError = (u: unknown): u is GraphResponseError =>
-  isGraphError(u) && u._tag !== "GraphTransportError" && u._tag !== "GraphDecodeError" && u._tag !== "GraphPagingError"
+  isGraphError(u) && Object.hasOwn(responseClasses, u._tag)
 
 const rateLimitCodes: ReadonlySet<number> = new Set([4, 17, 32, 341, 613])
 
@@ -407,7 +365,7 @@ export const classify = (
   return "GraphApiError"
 }
 
-const constructors = {
+const responseClasses = {
   GraphRateLimitError,
   GraphAuthError,
   GraphPermissionError,
@@ -418,61 +376,6 @@ const constructors = {
   GraphTransientError,
   GraphApiError
 } as const
-
-const maxErrorDataDepth = 32
-const maxErrorDataChars = 16_384
-
-// Copies `error_data` with `scrub` applied to every string (keys included), within a depth and size
-// budget; iterative, so that no nesting can overflow the stack. `undefined` when over budget.
-const boundedCopy = (data: unknown, scrub: (text: string) => string): { value: unknown } | undefined => {
-  let budget = maxErrorDataChars
-  const copy = (value: unknown): unknown => {
-    if (typeof value === "string") {
-      budget -= value.length
-      return scrub(value)
-    }
-    budget -= 8
-    return value
-  }
-  const root: { value: unknown } = { value: undefined }
-  const stack: Array<{ readonly source: unknown; readonly depth: number; readonly assign: (v: unknown) => void }> = [
-    { source: data, depth: 0, assign: (v) => (root.value = v) }
-  ]
-  while (stack.length > 0) {
-    const { assign, depth, source } = stack.pop()!
-    if (budget < 0 || depth > maxErrorDataDepth) return undefined
-    if (Array.isArray(source)) {
-      const target: Array<unknown> = new Array(source.length)
-      assign(target)
-      budget -= source.length
-      source.forEach((item, i) => stack.push({ source: item, depth: depth + 1, assign: (v) => (target[i] = v) }))
-    } else if (typeof source === "object" && source !== null) {
-      const target: Record<string, unknown> = {}
-      assign(target)
-      for (const [key, item] of Object.entries(source)) {
-        budget -= key.length
-        const safeKey = scrub(key)
-        stack.push({ source: item, depth: depth + 1, assign: (v) => (target[safeKey] = v) })
-      }
-    } else {
-      assign(copy(source))
-    }
-  }
-  return budget < 0 ? undefined : root
-}
-
-const decodeErrorData = (data: unknown, scrub: (text: string) => string): unknown => {
-  let value = data
-  if (typeof data === "string") {
-    if (data.length > maxErrorDataChars) return `<error_data omitted: ${data.length} characters>`
-    const parsed = Either.try(() => JSON.parse(data) as unknown)
-    if (Either.isRight(parsed)) value = parsed.right
-  }
-  const copied = boundedCopy(value, scrub)
-  return copied === undefined
-    ? `<error_data omitted: larger than ${maxErrorDataChars} characters or nested deeper than ${maxErrorDataDepth}>`
-    : copied.value
-}
 
 /**
  * The context a response error is built in.
@@ -496,11 +399,28 @@ export interface ResponseContext {
 }
 
 const maxTextChars = 2_000
+const maxDataChars = 16_384
+const maxDataDepth = 32
 
 // Server text kept in an error: scrubbed, and cut short so that a hostile server cannot make errors huge.
 const serverText = (text: string, scrub: (text: string) => string): string => {
   const clean = scrub(text)
   return clean.length <= maxTextChars ? clean : `${clean.slice(0, maxTextChars)}… (${clean.length} characters)`
+}
+
+// Looks no deeper than `depth`, so that no nesting can overflow the stack.
+const shallow = (u: unknown, depth: number): boolean =>
+  typeof u !== "object" || u === null || (depth > 0 && Object.values(u).every((v) => shallow(v, depth - 1)))
+
+const parsed = (text: string): unknown => Either.getOrElse(Either.try(() => JSON.parse(text) as unknown), () => text)
+
+// `error_data` as data (parsed when it is a JSON string), its text scrubbed, within a depth and size budget.
+const errorData = (data: unknown, scrub: (text: string) => string): unknown => {
+  const value = typeof data === "string" && data.length <= maxDataChars ? parsed(data) : data
+  const text = shallow(value, maxDataDepth) ? JSON.stringify(value) : undefined
+  return text !== undefined && text.length <= maxDataChars
+    ? parsed(scrub(text))
+    : `<error_data omitted: larger than ${maxDataChars} characters or nested deeper than ${maxDataDepth}>`
 }
 
 /**
@@ -510,154 +430,54 @@ const serverText = (text: string, scrub: (text: string) => string): string => {
  * @category constructors
  */
 export const fromErrorBody = (body: ErrorBody, context: ResponseContext): GraphResponseError => {
-  const code = body.code
+  const { code, error_subcode: subcode } = body
   const isTransient = body.is_transient === true
-  const tag = classify(code, isTransient, body.error_subcode)
+  const tag = classify(code, isTransient, subcode)
   const retryAfter = tag === "GraphRateLimitError" && context.regainAccess !== undefined
     ? Duration.max(context.regainAccess, context.retryAfter ?? Duration.zero)
     : context.retryAfter
-  const fbtraceId = body.fbtrace_id ?? context.fbtraceId
-  const scrub = context.scrub
-  const fields = {
-    ...(body.error_subcode !== undefined ? { subcode: body.error_subcode } : {}),
-    message: serverText(
-      body.message ?? (code === undefined ? "Graph sent an error without a code or message." : `Graph error ${code}.`),
-      scrub
-    ),
-    ...(body.type !== undefined ? { type: serverText(body.type, scrub) } : {}),
-    ...(fbtraceId !== undefined ? { fbtraceId: serverText(fbtraceId, scrub) } : {}),
-    ...(body.error_user_title !== undefined ? { userTitle: serverText(body.error_user_title, scrub) } : {}),
-    ...(body.error_user_msg !== undefined ? { userMessage: serverText(body.error_user_msg, scrub) } : {}),
+  const text = (value: string | undefined) => value === undefined ? undefined : serverText(value, context.scrub)
+  const fields = defined({
+    subcode,
+    message: text(body.message) ??
+      (code === undefined ? "Graph sent an error without a code or message." : `Graph error ${code}.`),
+    type: text(body.type),
+    fbtraceId: text(body.fbtrace_id ?? context.fbtraceId),
+    userTitle: text(body.error_user_title),
+    userMessage: text(body.error_user_msg),
     isTransient,
-    ...(body.error_data !== undefined ? { errorData: decodeErrorData(body.error_data, scrub) } : {}),
+    errorData: body.error_data === undefined ? undefined : errorData(body.error_data, context.scrub),
     httpStatus: context.httpStatus,
     route: context.route,
     usage: context.usage,
-    ...(retryAfter !== undefined ? { retryAfter } : {}),
+    retryAfter,
     attempts: context.attempts
-  }
-  if (tag === "GraphApiError" || code === undefined) {
-    return new GraphApiError({ ...fields, ...(code !== undefined ? { code } : {}) })
-  }
-  return new constructors[tag]({ ...fields, code })
+  })
+  return code === undefined ? new GraphApiError(fields) : new responseClasses[tag]({ ...fields, code })
 }
 
 const maxIssues = 3
-const maxPreview = 40
-const maxExpected = 80
-
-const preview = (u: unknown): string => {
-  if (u === null) return "null"
-  if (Array.isArray(u)) return `an array of ${u.length}`
-  switch (typeof u) {
-    case "string":
-      return u.length <= maxPreview
-        ? JSON.stringify(u)
-        : `${JSON.stringify(u.slice(0, maxPreview))}… (${u.length} characters)`
-    case "number":
-    case "boolean":
-    case "bigint":
-      return String(u)
-    case "undefined":
-      return "nothing"
-    case "object":
-      return "an object"
-    default:
-      return typeof u
-  }
-}
-
-const clip = (text: string, max: number): string => text.length <= max ? text : `${text.slice(0, max)}…`
-
-const pathText = (path: ReadonlyArray<PropertyKey>): string =>
-  path.length === 0
-    ? "the top level"
-    : clip(path.map((key) => typeof key === "number" ? `[${key}]` : `.${String(key)}`).join("").replace(/^\./, ""), 80)
-
-// The leaf issues of a parse error, depth first, with their paths: iterative, and stopping after a few,
-// so that neither the nesting nor the size of the data can blow it up.
-const leafIssues = (
-  root: ParseResult.ParseIssue
-): { readonly found: Array<string>; readonly more: boolean } => {
-  const found: Array<string> = []
-  const stack: Array<readonly [ParseResult.ParseIssue, ReadonlyArray<PropertyKey>]> = [[root, []]]
-  let more = false
-  while (stack.length > 0) {
-    const [issue, path] = stack.pop()!
-    if (found.length >= maxIssues) {
-      more = true
-      break
-    }
-    switch (issue._tag) {
-      case "Pointer": {
-        const keys = Array.isArray(issue.path) ? issue.path : [issue.path]
-        stack.push([issue.issue, [...path, ...keys]])
-        break
-      }
-      case "Composite": {
-        const issues = Array.isArray(issue.issues) ? issue.issues : [issue.issues]
-        for (let i = issues.length - 1; i >= 0; i--) stack.push([issues[i]!, path])
-        break
-      }
-      case "Refinement":
-      case "Transformation":
-        stack.push([issue.issue, path])
-        break
-      case "Missing":
-        found.push(`${pathText(path)} is missing`)
-        break
-      case "Unexpected":
-        found.push(`${pathText(path)} is not expected`)
-        break
-      case "Forbidden":
-        found.push(`${pathText(path)} could not be decoded here`)
-        break
-      case "Type":
-        found.push(
-          `${pathText(path)}: expected ${clip(String(issue.ast), maxExpected)}, got ${preview(issue.actual)}`
-        )
-        break
-    }
-  }
-  return { found, more: more || stack.length > 0 }
-}
+const maxIssueChars = 100
 
 /**
- * A short description of a parse error: at most three problems, each with its path, quoting at most a
- * few dozen characters of the data. Safe for any input, however deep or large.
+ * A short description of a parse error, in the words of Effect's `ArrayFormatter`: at most three problems,
+ * each with its path and cut short. Safe for any input, however deep or large.
  *
  * @since 0.2.0
  * @category formatting
  */
 export const describeParseError = (error: ParseResult.ParseError): string => {
-  const { found, more } = leafIssues(error.issue)
-  if (found.length === 0) return "the data did not match the schema"
-  return `${found.join("; ")}${more ? "; and more" : ""}`
-}
-
-/**
- * A server whose paging cannot be followed: a cursor seen before (`CursorCycle`; `cycleLength` 1 is a
- * server handing back the cursor it was given), or a `next` link with no cursor (`MissingCursor`). Every
- * item a read delivered before it was new. Where to resume is not part of the error: the pages a read
- * delivered carry it (`nextAfter`, `checkpoint`).
- *
- * @since 0.2.0
- * @category errors
- */
-export class GraphPagingError extends Schema.TaggedError<GraphPagingError>("@effect-waba/graph-core/GraphPagingError")(
-  "GraphPagingError",
-  {
-    reason: Schema.Literal("CursorCycle", "MissingCursor"),
-    message: Schema.String,
-    route: Schema.String,
-    /** The page whose `next` could not be followed. */
-    page: Schema.Number,
-    /** For a cycle: how many pages back the repeated cursor was first followed. */
-    cycleLength: Schema.optional(Schema.Number)
+  let issues: Array<ParseResult.ArrayFormatterIssue>
+  try {
+    issues = ParseResult.ArrayFormatter.formatErrorSync(error)
+  } catch {
+    // Effect quotes the value at fault whole: data nested deep enough overflows the stack.
+    return "a value nested too deeply to describe"
   }
-) {
-  /**
-   * @since 0.2.0
-   */
-  readonly [TypeId]: TypeId = TypeId
+  const described = issues.slice(0, maxIssues).map(({ message, path }) => {
+    const keys = path.map((key) => typeof key === "number" ? `[${key}]` : `.${String(key)}`)
+    const line = `${keys.join("").replace(/^\./, "") || "the top level"}: ${message}`
+    return line.length <= maxIssueChars ? line : `${line.slice(0, maxIssueChars)}…`
+  })
+  return `${described.join("; ")}${issues.length > maxIssues ? "; and more" : ""}`
 }

@@ -27,8 +27,6 @@ import * as Context from "effect/Context"
 import * as Data from "effect/Data"
 import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import * as Layer from "effect/Layer"
-import * as Option from "effect/Option"
 import * as PubSub from "effect/PubSub"
 import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
@@ -136,19 +134,10 @@ export const make = (options?: { readonly capacity?: number | undefined }): Effe
   }))
 
 /**
- * @since 0.2.0
- * @category layers
- */
-export const layer: Layer.Layer<GraphEvents> = Layer.effect(GraphEvents, make())
-
-/**
  * Publishes to the {@link GraphEvents} in context, if there is one; does nothing otherwise.
  *
  * @since 0.2.0
  * @category publishing
  */
 export const publish = (event: GraphEvent): Effect.Effect<void> =>
-  Effect.flatMap(
-    Effect.serviceOption(GraphEvents),
-    Option.match({ onNone: () => Effect.void, onSome: (events) => events.publish(event) })
-  )
+  Effect.serviceOptional(GraphEvents).pipe(Effect.flatMap((events) => events.publish(event)), Effect.ignore)

@@ -10,8 +10,10 @@
  */
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
+import { identity } from "effect/Function"
+import * as Option from "effect/Option"
 import * as Schedule from "effect/Schedule"
-import type * as GraphError from "./GraphError.js"
+import * as GraphError from "./GraphError.js"
 
 /**
  * @since 0.1.0
@@ -38,12 +40,8 @@ export interface RetryPolicy {
  * @since 0.1.0
  * @category models
  */
-export interface RetryPolicyInput {
-  readonly maxRetries: number
-  readonly baseDelay: Duration.DurationInput
-  readonly maxDelay: Duration.DurationInput
-  readonly maxHintedWait: Duration.DurationInput
-  readonly jitter: boolean
+export type RetryPolicyInput = {
+  readonly [K in keyof RetryPolicy]: RetryPolicy[K] extends Duration.Duration ? Duration.DurationInput : RetryPolicy[K]
 }
 
 /**
@@ -61,35 +59,31 @@ export const defaultPolicy: RetryPolicy = {
   jitter: true
 }
 
-const positiveDuration = (name: string, input: Duration.DurationInput | undefined, fallback: Duration.Duration) => {
-  if (input === undefined) return Effect.succeed(fallback)
-  const decoded = Duration.decodeUnknown(input)
-  if (decoded._tag === "None" || !Duration.isFinite(decoded.value) || Duration.toMillis(decoded.value) < 0) {
-    return Effect.fail(`retry.${name} must be a finite, non-negative duration.`)
-  }
-  return Effect.succeed(decoded.value)
-}
-
 /**
  * Validates a partial policy over {@link defaultPolicy}; fails with a message naming the bad setting.
  *
  * @since 0.1.0
  * @category constructors
  */
-export const makePolicy = (input: Partial<RetryPolicyInput>): Effect.Effect<RetryPolicy, string> =>
-  Effect.gen(function*() {
-    const maxRetries = input.maxRetries ?? defaultPolicy.maxRetries
-    if (!Number.isInteger(maxRetries) || maxRetries < 0 || maxRetries > 100) {
-      return yield* Effect.fail("retry.maxRetries must be an integer from 0 to 100.")
-    }
-    const baseDelay = yield* positiveDuration("baseDelay", input.baseDelay, defaultPolicy.baseDelay)
-    const maxDelay = yield* positiveDuration("maxDelay", input.maxDelay, defaultPolicy.maxDelay)
-    const maxHintedWait = yield* positiveDuration("maxHintedWait", input.maxHintedWait, defaultPolicy.maxHintedWait)
-    if (Duration.lessThan(maxDelay, baseDelay)) {
-      return yield* Effect.fail("retry.maxDelay must not be shorter than retry.baseDelay.")
-    }
-    return { maxRetries, baseDelay, maxDelay, maxHintedWait, jitter: input.jitter ?? defaultPolicy.jitter }
-  })
+export const makePolicy = (input: Partial<RetryPolicyInput>): Effect.Effect<RetryPolicy, string> => {
+  const duration = (name: "baseDelay" | "maxDelay" | "maxHintedWait") => {
+    const value = Option.getOrUndefined(Duration.decodeUnknown(input[name] ?? defaultPolicy[name]))
+    return value !== undefined && Duration.isFinite(value) && Duration.toMillis(value) >= 0
+      ? Effect.succeed(value)
+      : Effect.fail(`retry.${name} must be a finite, non-negative duration.`)
+  }
+  const { jitter = defaultPolicy.jitter, maxRetries = defaultPolicy.maxRetries } = input
+  if (!Number.isInteger(maxRetries) || maxRetries < 0 || maxRetries > 100) {
+    return Effect.fail("retry.maxRetries must be an integer from 0 to 100.")
+  }
+  return Effect.all([duration("baseDelay"), duration("maxDelay"), duration("maxHintedWait")]).pipe(
+    Effect.filterOrFail(
+      ([baseDelay, maxDelay]) => Duration.greaterThanOrEqualTo(maxDelay, baseDelay),
+      () => "retry.maxDelay must not be shorter than retry.baseDelay."
+    ),
+    Effect.map(([baseDelay, maxDelay, maxHintedWait]) => ({ maxRetries, baseDelay, maxDelay, maxHintedWait, jitter }))
+  )
+}
 
 /**
  * Whether another attempt could succeed where this one failed.
@@ -97,21 +91,12 @@ export const makePolicy = (input: Partial<RetryPolicyInput>): Effect.Effect<Retr
  * @since 0.1.0
  * @category predicates
  */
-export const isRetryable = (error: GraphError.GraphError): boolean => {
-  switch (error._tag) {
-    case "GraphRateLimitError":
-    case "GraphTransientError":
-      return true
-    case "GraphTransportError":
-      return error.retryable
-    case "GraphApiError":
-      // Only an error body without a code gets here marked transient (a code would have made it a
-      // GraphTransientError); Graph said another try may work.
-      return error.isTransient
-    default:
-      return false
-  }
-}
+export const isRetryable = (error: GraphError.GraphError): boolean =>
+  error._tag === "GraphRateLimitError" || error._tag === "GraphTransientError" ||
+  (error._tag === "GraphTransportError" && error.retryable) ||
+  // Only an error body without a code is a GraphApiError marked transient (a code would have made it a
+  // GraphTransientError): Graph said another try may work.
+  (error._tag === "GraphApiError" && error.isTransient)
 
 /**
  * The minimum wait the server asked for, if it asked.
@@ -125,8 +110,9 @@ export const hintedWait = (error: GraphError.GraphError): Duration.Duration | un
     : undefined
 
 /**
- * The schedule a policy describes. Its input is the error of the attempt that just failed; it stops on
- * an error that is not retryable, on a hint longer than `maxHintedWait`, and after `maxRetries`.
+ * The schedule a policy describes. Its input is the error of the attempt that just failed, and so is its
+ * output; it stops on anything that is not a retryable Graph error, on a hint longer than `maxHintedWait`,
+ * and after `maxRetries`.
  *
  * @example
  * ```ts
@@ -140,25 +126,26 @@ export const hintedWait = (error: GraphError.GraphError): Duration.Duration | un
  * @since 0.1.0
  * @category schedules
  */
-export const schedule = (policy: RetryPolicy): Schedule.Schedule<unknown, GraphError.GraphError> => {
+export const schedule = (policy: RetryPolicy): Schedule.Schedule<GraphError.GraphError, unknown> => {
   const backoff = Schedule.exponential(policy.baseDelay, 2).pipe(
-    policy.jitter ? Schedule.jittered : (self) => self,
+    policy.jitter ? Schedule.jittered : identity,
     Schedule.modifyDelay((_, delay) => Duration.min(delay, policy.maxDelay))
   )
-  return Schedule.identity<GraphError.GraphError>().pipe(
-    Schedule.intersect(backoff),
-    // The hint is a floor: waiting less would only earn another refusal.
-    Schedule.modifyDelay(([error], delay) => {
-      const hint = hintedWait(error)
-      return hint === undefined ? delay : Duration.sum(hint, delay)
-    }),
-    // Whole milliseconds: jitter yields fractions no timer can honour.
-    Schedule.modifyDelay((_, delay) => Duration.millis(Math.round(Duration.toMillis(delay)))),
+  const worthWaiting = (error: unknown): boolean => {
+    if (!GraphError.isGraphError(error) || !isRetryable(error)) return false
+    const hint = hintedWait(error)
+    return hint === undefined || Duration.lessThanOrEqualTo(hint, policy.maxHintedWait)
+  }
+  return Schedule.identity<unknown>().pipe(
+    Schedule.whileInput(worthWaiting),
     Schedule.intersect(Schedule.recurs(policy.maxRetries)),
-    Schedule.whileInput((error: GraphError.GraphError) => {
-      if (!isRetryable(error)) return false
-      const hint = hintedWait(error)
-      return hint === undefined || Duration.lessThanOrEqualTo(hint, policy.maxHintedWait)
-    })
+    Schedule.intersect(backoff),
+    // Only Graph errors get past `whileInput`.
+    Schedule.map(([[error]]) => error as GraphError.GraphError),
+    // The hint is a floor: waiting less would only earn another refusal. Whole milliseconds: jitter yields
+    // fractions no timer can honour.
+    Schedule.modifyDelay((error, delay) =>
+      Duration.millis(Math.round(Duration.toMillis(Duration.sum(hintedWait(error) ?? Duration.zero, delay))))
+    )
   )
 }

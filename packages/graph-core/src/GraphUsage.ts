@@ -15,8 +15,9 @@
  * @since 0.1.0
  */
 import * as Duration from "effect/Duration"
-import * as Either from "effect/Either"
+import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
+import { defined } from "./internal/defined.js"
 
 // Meta documents numbers; tolerate numeric strings too rather than losing the whole header.
 const Figure = Schema.Union(Schema.Number, Schema.NumberFromString)
@@ -100,25 +101,12 @@ export type GraphUsage = typeof GraphUsage.Type
  */
 export const unknown: GraphUsage = {}
 
-// Entries are decoded one by one below, so one malformed entry does not hide the others.
-const decodeBusinessHeader = Schema.decodeUnknownEither(
+const decodeAppHeader = Schema.decodeUnknownOption(Schema.parseJson(AppUsage))
+const decodeBusinessEntry = Schema.decodeUnknownOption(BusinessUseCaseEntry)
+// Entries are decoded one by one, so one malformed entry does not hide the others.
+const decodeBusinessHeader = Schema.decodeUnknownOption(
   Schema.parseJson(Schema.Record({ key: Schema.String, value: Schema.Array(Schema.Unknown) }))
 )
-const decodeBusinessEntry = Schema.decodeUnknownEither(BusinessUseCaseEntry)
-const decodeAppHeader = Schema.decodeUnknownEither(Schema.parseJson(AppUsage))
-
-const parseBusinessHeader = (value: string): ReadonlyArray<BusinessUseCaseUsage> | undefined => {
-  const decoded = decodeBusinessHeader(value)
-  if (Either.isLeft(decoded)) return undefined
-  const entries: Array<BusinessUseCaseUsage> = []
-  for (const [businessId, list] of Object.entries(decoded.right)) {
-    for (const item of list) {
-      const entry = decodeBusinessEntry(item)
-      if (Either.isRight(entry)) entries.push({ businessId, ...entry.right })
-    }
-  }
-  return entries
-}
 
 /**
  * Reads the usage headers from a header lookup (lower-case names). Never fails.
@@ -137,14 +125,17 @@ const parseBusinessHeader = (value: string): ReadonlyArray<BusinessUseCaseUsage>
  * @category constructors
  */
 export const fromHeaders = (headers: Readonly<Record<string, string | undefined>>): GraphUsage => {
-  const business = headers["x-business-use-case-usage"]
-  const app = headers["x-app-usage"]
-  const businessUseCase = business === undefined ? undefined : parseBusinessHeader(business)
-  const appUsage = app === undefined ? undefined : Either.getOrUndefined(decodeAppHeader(app))
-  return {
-    ...(businessUseCase !== undefined ? { businessUseCase } : {}),
-    ...(appUsage !== undefined ? { app: appUsage } : {})
-  }
+  const business = Option.map(
+    Option.flatMap(Option.fromNullable(headers["x-business-use-case-usage"]), decodeBusinessHeader),
+    (record) =>
+      Object.entries(record).flatMap(([businessId, list]) =>
+        list.flatMap((item) =>
+          Option.toArray(Option.map(decodeBusinessEntry(item), (entry) => ({ businessId, ...entry })))
+        )
+      )
+  )
+  const app = Option.flatMap(Option.fromNullable(headers["x-app-usage"]), decodeAppHeader)
+  return defined({ businessUseCase: Option.getOrUndefined(business), app: Option.getOrUndefined(app) })
 }
 
 /**
@@ -193,19 +184,10 @@ const percentage = (value: number | undefined): value is number =>
  * @category getters
  */
 export const highestPercentage = (usage: GraphUsage, key?: string): number | undefined => {
-  let highest: number | undefined
-  const consider = (value: number | undefined) => {
-    if (percentage(value) && (highest === undefined || value > highest)) highest = value
-  }
-  for (const entry of forRequest(usage, key)) {
-    consider(entry.callCount)
-    consider(entry.totalCputime)
-    consider(entry.totalTime)
-  }
-  consider(usage.app?.callCount)
-  consider(usage.app?.totalCputime)
-  consider(usage.app?.totalTime)
-  return highest
+  const figures = [...forRequest(usage, key), ...(usage.app === undefined ? [] : [usage.app])]
+    .flatMap((entry) => [entry.callCount, entry.totalCputime, entry.totalTime])
+    .filter(percentage)
+  return figures.length === 0 ? undefined : Math.max(...figures)
 }
 
 /**
@@ -217,10 +199,9 @@ export const highestPercentage = (usage: GraphUsage, key?: string): number | und
  * @category getters
  */
 export const regainAccessIn = (usage: GraphUsage, key?: string): Duration.Duration | undefined => {
-  let minutes = 0
-  for (const entry of forRequest(usage, key)) {
-    const value = entry.estimatedTimeToRegainAccess
-    if (percentage(value) && value > minutes) minutes = value
-  }
+  const minutes = Math.max(
+    0,
+    ...forRequest(usage, key).map((entry) => entry.estimatedTimeToRegainAccess).filter(percentage)
+  )
   return minutes > 0 ? Duration.minutes(minutes) : undefined
 }

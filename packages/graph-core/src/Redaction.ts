@@ -39,27 +39,6 @@ export const mask = "<redacted>"
  */
 export type Secret = Redacted.Redacted<string> | Option.Option<Redacted.Redacted<string>> | string
 
-const valuesOf = (secrets: ReadonlyArray<Secret>): Array<string> => {
-  const out = new Set<string>()
-  for (const secret of secrets) {
-    const value = typeof secret === "string"
-      ? secret
-      : Redacted.isRedacted(secret)
-      ? Redacted.value(secret)
-      : Option.isSome(secret)
-      ? Redacted.value(secret.value)
-      : undefined
-    // Short values would mangle ordinary words; real tokens, secrets and proofs are long.
-    if (value === undefined || value.length < 8) continue
-    out.add(value)
-    // The forms an echo may take: inside a URL (percent-encoded) or inside a JSON string.
-    out.add(encodeURIComponent(value))
-    out.add(JSON.stringify(value).slice(1, -1))
-  }
-  // Longest first, so that a secret containing another is masked whole.
-  return Array.from(out).sort((a, b) => b.length - a.length)
-}
-
 /**
  * Replaces every occurrence of the given secrets, in their plain, URL-encoded and JSON-escaped forms,
  * in a text. Text from the server or from a transport error may echo a secret back; this is the last
@@ -78,23 +57,19 @@ const valuesOf = (secrets: ReadonlyArray<Secret>): Array<string> => {
  * @category constructors
  */
 export const makeScrubber = (secrets: ReadonlyArray<Secret>): (text: string) => string => {
-  const values = valuesOf(secrets)
-  if (values.length === 0) return (text) => text
-  return (text) => {
-    let out = text
-    for (const value of values) {
-      if (out.includes(value)) out = out.split(value).join(mask)
-    }
-    return out
-  }
+  const plain = secrets.flatMap((secret) =>
+    typeof secret === "string" || Redacted.isRedacted(secret)
+      ? [Redacted.isRedacted(secret) ? Redacted.value(secret) : secret]
+      : Option.toArray(Option.map(secret, Redacted.value))
+  )
+  // Short values would mangle ordinary words; real tokens, secrets and proofs are long. An echo may be
+  // plain, inside a URL (percent-encoded) or inside a JSON string; the longest go first, so that a secret
+  // containing another is masked whole.
+  const forms = plain.filter((value) => value.length >= 8)
+    .flatMap((value) => [value, encodeURIComponent(value), JSON.stringify(value).slice(1, -1)])
+  const values = Array.from(new Set(forms)).sort((a, b) => b.length - a.length)
+  return (text) => values.reduce((out, value) => out.split(value).join(mask), text)
 }
-
-// What a URL needs before it can hold a secret parameter or credentials: a secret parameter's name, a
-// percent-encoded letter or `_` (`%41`-`%7F`: part of an encoded name; `%2C` in a field list is not), a
-// userinfo `@`, or anything outside printable ASCII (the URL parser drops tabs and newlines, and
-// lower-casing folds some non-ASCII letters into ASCII ones). Most `paging.next` links have none of
-// these, and skip parsing.
-const mayHoldSecret = /access_token|appsecret_proof|client_secret|input_token|%[4-7]|@|[^\x20-\x7e]/i
 
 /**
  * A URL with every credential-bearing query parameter (and any user info) masked, safe to show or store.
@@ -111,28 +86,18 @@ const mayHoldSecret = /access_token|appsecret_proof|client_secret|input_token|%[
  * @category constructors
  */
 export const scrubUrl = (url: string): string => {
-  if (!mayHoldSecret.test(url)) return url
-  let parsed: URL
-  try {
-    parsed = new URL(url)
-  } catch {
+  if (!URL.canParse(url)) {
     return url
       .replace(/([?&](?:access_token|appsecret_proof|client_secret|input_token)=)[^&#]*/gi, `$1${mask}`)
       .replace(/\/\/[^/?#@]*@/, "//")
   }
-  let changed = false
-  for (const key of [...parsed.searchParams.keys()]) {
-    if (secretParams.has(key.toLowerCase())) {
-      parsed.searchParams.set(key, mask)
-      changed = true
-    }
-  }
-  if (parsed.username !== "" || parsed.password !== "") {
-    parsed.username = ""
-    parsed.password = ""
-    changed = true
-  }
-  return changed ? parsed.toString() : url
+  const parsed = new URL(url)
+  const secret = Array.from(parsed.searchParams.keys()).filter((key) => secretParams.has(key.toLowerCase()))
+  if (secret.length === 0 && parsed.username === "" && parsed.password === "") return url
+  for (const key of secret) parsed.searchParams.set(key, mask)
+  parsed.username = ""
+  parsed.password = ""
+  return parsed.toString()
 }
 
 /**
@@ -143,10 +108,7 @@ export const scrubUrl = (url: string): string => {
  * @category constructors
  */
 export const safeUrl = (url: string): string => {
-  try {
-    const parsed = new URL(url)
-    return `${parsed.origin === "null" ? `${parsed.protocol}//${parsed.host}` : parsed.origin}${parsed.pathname}`
-  } catch {
-    return url.replace(/[?#].*$/s, "").replace(/^([^/]*\/\/)?[^/]*@/, "$1")
-  }
+  if (!URL.canParse(url)) return url.replace(/[?#].*$/s, "").replace(/^([^/]*\/\/)?[^/]*@/, "$1")
+  const parsed = new URL(url)
+  return `${parsed.origin === "null" ? `${parsed.protocol}//${parsed.host}` : parsed.origin}${parsed.pathname}`
 }

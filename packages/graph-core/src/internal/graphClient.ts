@@ -1,22 +1,47 @@
-import type * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import { identity } from "effect/Function"
 import * as Option from "effect/Option"
+import * as Schedule from "effect/Schedule"
+import * as Schema from "effect/Schema"
 import type * as GraphClient from "../GraphClient.js"
 import type * as GraphConfig from "../GraphConfig.js"
-import type * as GraphError from "../GraphError.js"
+import * as GraphError from "../GraphError.js"
 import * as GraphRetry from "../GraphRetry.js"
-import type * as GraphUsage from "../GraphUsage.js"
 import type * as RateGovernor from "../RateGovernor.js"
-import * as Decode from "./client/decode.js"
+import * as Auth from "./client/auth.js"
 import * as Exchange from "./client/exchange.js"
-import { type Answer, interpret, type Interpretation } from "./client/interpret.js"
+import { type Answer, interpret } from "./client/interpret.js"
 import * as Request from "./client/request.js"
-import { retrying } from "./client/retrying.js"
-import * as Secrets from "./client/secrets.js"
-import * as Steps from "./client/steps.js"
 import * as Telemetry from "./client/telemetry.js"
+import { defined } from "./defined.js"
+
+// The caller's schema over a successful answer; a mismatch is a short `GraphDecodeError`.
+const decode = <A, I, R>(
+  schema: Schema.Schema<A, I, R>,
+  route: string,
+  { json, ...answer }: Answer
+): Effect.Effect<GraphClient.GraphResponse<A>, GraphError.GraphDecodeError, R> => {
+  const failure = (problem: string) =>
+    new GraphError.GraphDecodeError(defined({
+      message: `The response of ${route} ${problem}.`,
+      route,
+      httpStatus: answer.status,
+      fbtraceId: answer.fbtraceId,
+      attempts: answer.attempts
+    }))
+  return Effect.suspend(() => Schema.decodeUnknown(schema)(json)).pipe(
+    Effect.mapError((error) => failure(`did not match the expected shape: ${GraphError.describeParseError(error)}`)),
+    // A recursive schema overflows the stack on hostile nesting: a typed error, not a defect.
+    Effect.catchAllDefect((defect) =>
+      defect instanceof RangeError ? Effect.fail(failure("is nested too deeply to decode")) : Effect.die(defect)
+    ),
+    Effect.map((body) => ({ ...answer, body }))
+  )
+}
 
 /** @internal */
 export const make = (
@@ -24,98 +49,69 @@ export const make = (
   httpClient: HttpClient.HttpClient,
   governor: RateGovernor.Service,
   options: GraphClient.Options
-): Effect.Effect<GraphClient.Service> =>
-  Effect.gen(function*() {
-    const proof = yield* Steps.proofSource(settings)
+): GraphClient.Service => {
+  const telemetry = Telemetry.make(settings)
+  // Each step sees the request as the steps before it left it; the caller's own step sees it finished.
+  const client = httpClient.pipe(
+    // The platform's span would record the full URL, `appsecret_proof` included: ours names the route.
+    HttpClient.withTracerDisabledWhen(() => true),
+    HttpClient.mapRequest(HttpClientRequest.prependUrl(`${settings.baseUrl}/${settings.apiVersion}`)),
+    HttpClient.mapRequestEffect(Auth.authorize(settings)),
+    HttpClient.mapRequest(
+      HttpClientRequest.setHeaders({ accept: "application/json", "user-agent": settings.userAgent })
+    ),
+    options.transformClient ?? identity
+  )
+  const scrubberFor = Auth.scrubberFor(settings)
+  const exchange = Exchange.make(client, settings, scrubberFor)
+  // Without retries, a policy of none; its longest hinted wait worth sleeping through binds the governor too.
+  const policy = Option.getOrElse(settings.retry, () => ({ ...GraphRetry.defaultPolicy, maxRetries: 0 }))
+  const schedule = GraphRetry.schedule(policy)
 
-    // The HTTP steps, innermost first (base URL, token, proof, headers in one); the caller's own step
-    // sees the finished request.
-    const client = httpClient.pipe(
-      Steps.withoutPlatformSpan,
-      Steps.withGraphRequest(settings, proof),
-      options.transformClient ?? identity
-    )
+  const get = <A, I, R>(
+    request: GraphClient.GraphRequest<A, I, R>
+  ): Effect.Effect<GraphClient.GraphResponse<A>, GraphClient.GraphClientError, R> => {
+    const checked = Request.check(request)
+    if (Either.isLeft(checked)) return Effect.fail(checked.left)
+    const { route, usageKey } = request
 
-    const scrubberFor = Secrets.make(settings, proof)
-    const exchange = Exchange.make(client, settings, scrubberFor)
-    const schedule = Option.getOrUndefined(Option.map(settings.retry, GraphRetry.schedule))
-    // The longest wait for Graph's regain time worth sleeping through, for the governor too.
-    const patience = Option.match(settings.retry, {
-      onNone: () => GraphRetry.defaultPolicy.maxHintedWait,
-      onSome: (policy) => policy.maxHintedWait
-    })
-    const telemetry = Telemetry.make(settings)
-    const checkVersion = yield* Telemetry.versionCheck(settings.apiVersion)
-
-    const get = <A, I, R>(
-      request: GraphClient.GraphRequest<A, I, R>
-    ): Effect.Effect<GraphClient.GraphResponse<A>, GraphClient.GraphClientError, R> => {
-      const built = Request.check(request)
-      if (Either.isLeft(built)) return Effect.fail(built.left)
-      const httpRequest = built.right
-      const { route, usageKey } = request
-      const decode = Decode.make(request.schema)
-
-      // What the governor learns from an answer, whatever it meant.
-      const learn = (status: number, usage: GraphUsage.GraphUsage, result: Interpretation["result"]) => {
+    // One attempt: the exchange, timed and counted, then what it means, which the governor learns from.
+    const send = (attempt: number) =>
+      Effect.gen(function*() {
+        const start = yield* Clock.currentTimeMillis
+        const reply = yield* Effect.tapError(
+          exchange(checked.right, route, attempt),
+          () => telemetry.attempted(route, start)
+        )
+        const now = yield* Clock.currentTimeMillis
+        const scrub = scrubberFor(reply.request)
+        const { result, usage } = interpret(reply, { route, attempt, scrub, usageKey, now })
         const failed = Either.isLeft(result) ? result.left : undefined
-        const throttled = failed?._tag === "GraphRateLimitError" ? failed : undefined
-        const observed = governor.observe(usageKey, {
+        yield* telemetry.attempted(route, start, reply.status, failed)
+        yield* governor.observe(usageKey, {
           usage,
-          status,
+          status: reply.status,
           errorCode: failed !== undefined && "code" in failed ? failed.code : undefined,
-          retryAfter: throttled?.retryAfter
+          retryAfter: failed?._tag === "GraphRateLimitError" ? failed.retryAfter : undefined
         })
-        return throttled === undefined ? observed : Effect.zipRight(telemetry.throttled(throttled.code), observed)
-      }
+        return yield* Either.match(result, { onLeft: (error) => Effect.fail(error), onRight: Effect.succeed })
+      })
 
-      // One attempt: the exchange, timed and counted, then what it means. The clock is read once for
-      // the attempt's timer, its duration and the time `Retry-After` dates are read against.
-      const send = (attempt: number): Effect.Effect<Answer, GraphError.GraphError> =>
-        Effect.clockWith((clock) => {
-          const start = clock.unsafeCurrentTimeMillis()
-          return Effect.matchEffect(exchange(httpRequest, { route, attempt }, clock), {
-            onFailure: (error) =>
-              Effect.zipRight(
-                telemetry.attempted(route, undefined, clock.unsafeCurrentTimeMillis() - start),
-                Effect.fail(error)
-              ),
-            onSuccess: (exchanged) => {
-              const now = clock.unsafeCurrentTimeMillis()
-              const status = exchanged.response.status
-              const scrub = scrubberFor(exchanged.response.request)
-              const { result, usage } = interpret(exchanged, { route, attempt, scrub, usageKey, now })
-              return Effect.zipRight(
-                Effect.zipRight(telemetry.attempted(route, status, now - start), learn(status, usage, result)),
-                result
-              )
-            }
-          })
-        })
-
+    return Effect.suspend(() => {
+      let n = 0
       // The governor's hold comes before each attempt, outside its timeout, and is not an attempt.
-      const attempt = (n: number) => Effect.zipRight(governor.acquire(usageKey, patience), send(n))
-
-      const respond = (answer: Answer) =>
-        Effect.map(decode(answer, route), (body): GraphClient.GraphResponse<A> => ({
-          body,
-          status: answer.status,
-          usage: answer.usage,
-          fbtraceId: answer.fbtraceId,
-          apiVersion: answer.apiVersion,
-          attempts: answer.attempts
-        }))
-
-      return retrying(schedule, telemetry.announceRetry(route), attempt).pipe(
-        Effect.flatMap((answer) =>
-          // The version served is nearly always the one asked for: no check to run then.
-          answer.apiVersion === undefined || answer.apiVersion === settings.apiVersion
-            ? respond(answer)
-            : Effect.zipRight(checkVersion(route, answer.apiVersion), respond(answer))
-        ),
-        telemetry.traced(route, usageKey)
+      const attempt = Effect.suspend(() => Effect.zipRight(governor.acquire(usageKey, policy.maxHintedWait), send(++n)))
+      const announced = Schedule.modifyDelayEffect(
+        schedule,
+        (error, delay) => Effect.as(telemetry.retrying(route, error, delay, n), delay)
       )
-    }
+      return Effect.retry(attempt, announced)
+    }).pipe(
+      Effect.tap((answer) => telemetry.served(route, answer.apiVersion)),
+      Effect.flatMap((answer) => decode(request.schema, route, answer)),
+      telemetry.traced(route, usageKey)
+    )
+  }
 
-    return { apiVersion: settings.apiVersion, baseUrl: settings.baseUrl, get }
-  })
+  return { apiVersion: settings.apiVersion, baseUrl: settings.baseUrl, get }
+}

@@ -4,133 +4,95 @@
  */
 import type * as Headers from "@effect/platform/Headers"
 import type * as HttpClient from "@effect/platform/HttpClient"
-import type * as HttpClientError from "@effect/platform/HttpClientError"
 import type * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import type * as HttpClientResponse from "@effect/platform/HttpClientResponse"
-import type * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import * as GraphError from "../../GraphError.js"
-import { readText } from "./body.js"
-import type { ScrubberFor } from "./secrets.js"
-import { timeoutFail } from "./timeout.js"
+import * as Predicate from "effect/Predicate"
+import * as Stream from "effect/Stream"
+import type * as GraphConfig from "../../GraphConfig.js"
+import type * as GraphError from "../../GraphError.js"
+import { transportError } from "./interpret.js"
 
-/**
- * A response and its body, read in full.
- *
- * @internal
- */
-export interface Exchange {
-  readonly response: HttpClientResponse.HttpClientResponse
-  /** `response.headers`, read once (the platform converts them again on every read). */
-  readonly headers: Headers.Headers
-  readonly text: string
-}
-
-const isObject = (u: unknown): u is Record<string, unknown> => typeof u === "object" && u !== null
-
-// The first messages in an error's cause chain that say something (fetch wraps "other side closed" in
-// "fetch failed"). Only used after scrubbing.
-const describeCause = (error: unknown): string => {
-  const messages: Array<string> = []
-  let current: unknown = error
-  for (let depth = 0; depth < 5 && current !== undefined && current !== null; depth++) {
-    if (current instanceof Error || (isObject(current) && typeof current.message === "string")) {
-      const message = String((current as { message: unknown }).message).slice(0, 300)
-      const code = (current as { code?: unknown }).code
-      if (message !== "") messages.push(typeof code === "string" ? `${code.slice(0, 40)}: ${message}` : message)
-      current = (current as { cause?: unknown }).cause
-    } else {
-      messages.push(String(current).slice(0, 300))
-      break
-    }
+// The body as UTF-8 text, counted on the bytes the transport hands over (after any decompression it does)
+// while they stream in: reading stops at the first chunk past the limit, so a huge or endless body costs
+// at most the limit in memory. An uncompressed body that declares its length is refused on that length
+// before a byte is read, or read whole: HTTP framing keeps the transport to the declared length.
+const readText = <E>(
+  response: HttpClientResponse.HttpClientResponse,
+  headers: Headers.Headers,
+  limit: number,
+  tooLarge: (seen: number) => E
+) => {
+  const { "content-encoding": encoding = "identity", "content-length": length = "" } = headers
+  if (encoding.trim().toLowerCase() === "identity" && /^\d+$/.test(length)) {
+    return Number(length) > limit ? Effect.fail(tooLarge(Number(length))) : response.text
   }
-  return messages.length === 0 ? "unknown cause" : messages.join(" <- ")
-}
-
-/** @internal */
-export interface ExchangeContext {
-  readonly route: string
-  readonly attempt: number
-  /** Removes every secret that may be echoed in what this request's transport says. */
-  readonly scrub: (text: string) => string
-}
-
-/** @internal */
-export const transportError = (
-  context: ExchangeContext,
-  reason: GraphError.TransportReason,
-  message: string,
-  retryable: boolean,
-  extra?: Partial<Pick<GraphError.GraphTransportError, "httpStatus" | "usage" | "retryAfter">>
-) =>
-  new GraphError.GraphTransportError({
-    reason,
-    message: context.scrub(message),
-    retryable,
-    route: context.route,
-    attempts: context.attempt,
-    ...(extra?.httpStatus !== undefined ? { httpStatus: extra.httpStatus } : {}),
-    ...(extra?.usage !== undefined ? { usage: extra.usage } : {}),
-    ...(extra?.retryAfter !== undefined ? { retryAfter: extra.retryAfter } : {})
-  })
-
-const fromHttpError = (context: ExchangeContext, error: HttpClientError.HttpClientError) =>
-  transportError(
-    context,
-    "Network",
-    error._tag === "RequestError"
-      ? `The request to ${context.route} failed: ${describeCause(error.cause)}`
-      : `Reading the response of ${context.route} failed: ${describeCause(error.cause)}`,
-    true
+  const decoder = new TextDecoder()
+  // A body the platform calls empty (no stream at all) reads as "".
+  const body = Stream.catchAll(
+    response.stream,
+    (error) => error.reason === "EmptyBody" ? Stream.empty : Stream.fail(error)
   )
+  return Stream.runFoldWhile(
+    body,
+    { seen: 0, text: "" },
+    (read) => read.seen <= limit,
+    (read, chunk) => ({ seen: read.seen + chunk.byteLength, text: read.text + decoder.decode(chunk, { stream: true }) })
+  ).pipe(
+    Effect.filterOrFail((read) => read.seen <= limit, (read) => tooLarge(read.seen)),
+    Effect.map((read) => read.text + decoder.decode())
+  )
+}
+
+// fetch wraps what went wrong ("other side closed") in "fetch failed": say both. Only used after scrubbing.
+const describeCause = (cause: unknown): string =>
+  [cause, Predicate.hasProperty(cause, "cause") ? cause.cause : undefined]
+    .filter((error) => error != null)
+    .map((error) => String(Predicate.hasProperty(error, "message") ? error.message : error).slice(0, 300))
+    .join(" <- ")
 
 /**
- * Sends one attempt through `client`: `Exchange` or a `GraphTransportError` (`Network`, `Timeout`,
- * `TooLarge`). The timeout covers the headers and the body.
+ * Sends one attempt through `client`: the answer and the request as sent, or a `GraphTransportError`
+ * (`Network`, `Timeout`, `TooLarge`). The timeout covers the headers and the body.
  *
  * @internal
  */
 export const make = (
   client: HttpClient.HttpClient,
-  options: { readonly timeout: Duration.Duration; readonly maxResponseBytes: number },
-  scrubberFor: ScrubberFor
-) => {
-  const timeoutText = Duration.format(options.timeout)
-  return (
-    request: HttpClientRequest.HttpClientRequest,
-    attempt: { readonly route: string; readonly attempt: number },
-    clock?: Clock.Clock
-  ): Effect.Effect<Exchange, GraphError.GraphTransportError> => {
-    const context: ExchangeContext = { ...attempt, scrub: scrubberFor(undefined) }
-    return client.execute(request).pipe(
-      Effect.flatMap((response) => {
-        const headers = response.headers
-        return Effect.map(
-          readText(response, options.maxResponseBytes, headers),
-          (text): Exchange => ({ response, headers, text })
-        )
-      }),
-      Effect.catchAll((error) =>
-        error._tag === "BodyTooLarge"
-          ? Effect.fail(transportError(
-            context,
-            "TooLarge",
-            `The response of ${context.route} is larger than maxResponseBytes (${error.limit} bytes); ` +
-              `reading stopped at ${error.seen} bytes.`,
-            // The same request would get the same answer.
-            false
-          ))
-          // The request as sent (with a timed proof, say) is what its transport may echo.
-          : Effect.fail(fromHttpError({ ...context, scrub: scrubberFor(error.request) }, error))
-      ),
-      (attempt) =>
-        timeoutFail(
-          attempt,
-          options.timeout,
-          () => transportError(context, "Timeout", `${context.route} did not answer within ${timeoutText}.`, true),
-          clock
-        )
+  settings: GraphConfig.Settings,
+  // Removes the secrets a request (as sent, when known) may have its transport echo.
+  scrubberFor: (request?: HttpClientRequest.HttpClientRequest) => (text: string) => string
+) =>
+(request: HttpClientRequest.HttpClientRequest, route: string, attempt: number) => {
+  const fail = (reason: GraphError.TransportReason, message: string, sent?: HttpClientRequest.HttpClientRequest) =>
+    // The same request would get the same too large answer.
+    transportError({ route, attempt, scrub: scrubberFor(sent) }, reason, message, reason !== "TooLarge")
+  const tooLarge = (seen: number) =>
+    fail(
+      "TooLarge",
+      `The response of ${route} is larger than maxResponseBytes (${settings.maxResponseBytes} bytes); reading stopped at ${seen} bytes.`
     )
-  }
+  return client.execute(request).pipe(
+    Effect.flatMap((response) => {
+      // The platform builds them afresh on every read.
+      const headers = response.headers
+      return Effect.map(
+        readText(response, headers, settings.maxResponseBytes, tooLarge),
+        (text) => ({ status: response.status, headers, text, request: response.request })
+      )
+    }),
+    Effect.catchTags({
+      RequestError: (error) =>
+        Effect.fail(fail("Network", `The request to ${route} failed: ${describeCause(error.cause)}`, error.request)),
+      ResponseError: (error) =>
+        Effect.fail(
+          fail("Network", `Reading the response of ${route} failed: ${describeCause(error.cause)}`, error.request)
+        )
+    }),
+    Effect.timeoutFail({
+      duration: settings.timeout,
+      onTimeout: () => fail("Timeout", `${route} did not answer within ${Duration.format(settings.timeout)}.`)
+    })
+  )
 }
