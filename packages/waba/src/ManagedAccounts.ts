@@ -195,6 +195,35 @@ export interface Options<F extends ReadonlyArray<Node.Field>, X extends string, 
   readonly onProgress?: ((progress: Progress) => Effect.Effect<void>) | undefined
 }
 
+interface Reads<A> {
+  readonly stream: Stream.Stream<Result<A>, InvalidRequestError | GraphRead.ReadError, GraphClient.GraphClient>
+  readonly sightings: Stream.Stream<
+    Result<A> | SeenAgain,
+    InvalidRequestError | GraphRead.ReadError,
+    GraphClient.GraphClient
+  >
+  readonly all: Effect.Effect<
+    { readonly accounts: ReadonlyArray<ManagedAccount<A>>; readonly failures: ReadonlyArray<Failure> },
+    InvalidRequestError | GraphRead.ReadError,
+    GraphClient.GraphClient
+  >
+}
+
+/**
+ * A fan-out read, typed by its options: `F` the fields, `X` the extra fields, `XP` the expansions.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type Read<K extends keyof Reads<unknown>> = <
+  const F extends ReadonlyArray<Node.Field> = typeof OwnedAccounts.edge.node.defaultFields,
+  const X extends string = never,
+  const XP extends OwnedAccounts.Expand = {}
+>(
+  businessIds: ReadonlyArray<string>,
+  options?: Options<F, X, XP> | undefined
+) => Reads<OwnedAccounts.Account<F[number], X, XP>>[K]
+
 /**
  * The most business ids one read takes.
  *
@@ -269,19 +298,13 @@ const prepare = (businessIds: unknown, options: Options<ReadonlyArray<Node.Field
 
 type Plan = Either.Either.Right<ReturnType<typeof prepare>>
 
-// Bad input fails the stream before any request.
-const planned = <A, E, R>(
-  businessIds: unknown,
-  options: unknown,
-  read: (plan: Plan) => Stream.Stream<A, E, R>
-): Stream.Stream<A, E | InvalidRequestError, R> => {
-  let prepared: Either.Either<Plan, InvalidRequestError>
+// Bad input fails the read before any request.
+const planOf = (businessIds: unknown, options: unknown): Either.Either<Plan, InvalidRequestError> => {
   try {
-    prepared = prepare(businessIds, (options ?? {}) as Options<ReadonlyArray<Node.Field>, string, OwnedAccounts.Expand>)
+    return prepare(businessIds, (options ?? {}) as Options<ReadonlyArray<Node.Field>, string, OwnedAccounts.Expand>)
   } catch {
-    prepared = invalid("options", "The options could not be read (a getter or proxy threw).")
+    return invalid("options", "The options could not be read (a getter or proxy threw).")
   }
-  return Either.match(prepared, { onLeft: Stream.fail, onRight: read })
 }
 
 type Emitted = Stream.Stream<Elements<Item>, GraphRead.ReadError, GraphClient.GraphClient>
@@ -297,7 +320,9 @@ const fanOut = (plan: Plan, seenAgain: boolean): Emitted =>
       pages: 0
     }
     const { onProgress } = plan
-    const report = onProgress === undefined ? Stream.empty : Stream.execute(Effect.suspend(() => onProgress(progress)))
+    const report = onProgress === undefined
+      ? Stream.empty
+      : Stream.execute(Effect.suspend(() => onProgress({ ...progress })))
 
     // An id maps to `true` once its account was emitted, or to the pending claim of the read completing
     // it; that read may yet fail, so a read that meets the claim waits for it to be settled.
@@ -352,8 +377,11 @@ const fanOut = (plan: Plan, seenAgain: boolean): Emitted =>
     }
 
     const edgeRead = (businessId: string, edge: EdgeName) => {
-      const pages: Stream.Stream<{ readonly items: ReadonlyArray<Item> }, GraphRead.ReadError, GraphClient.GraphClient> =
-        edge === "owned" ? OwnedAccounts.pages(businessId, plan.owned) : ClientAccounts.pages(businessId, plan.client)
+      const pages: Stream.Stream<
+        { readonly items: ReadonlyArray<Item> },
+        GraphRead.ReadError,
+        GraphClient.GraphClient
+      > = edge === "owned" ? OwnedAccounts.pages(businessId, plan.owned) : ClientAccounts.pages(businessId, plan.client)
       return Stream.flatMap(pages, (page) => {
         progress.pages++
         return Stream.fromIterable(page.items).pipe(
@@ -374,7 +402,9 @@ const fanOut = (plan: Plan, seenAgain: boolean): Emitted =>
             return Stream.make(Element.Failure({ businessId, edge, error }))
           }))
         const end = Stream.suspend(() => {
-          if (failed) return report
+          if (failed) {
+            return report
+          }
           progress.businessesDone++
           return Stream.concat(Stream.make(Element.BusinessDone({ businessId })), report)
         })
@@ -417,18 +447,8 @@ const fanOut = (plan: Plan, seenAgain: boolean): Emitted =>
  * @since 0.2.0
  * @category streams
  */
-export const stream = <
-  const F extends ReadonlyArray<Node.Field> = typeof OwnedAccounts.edge.node.defaultFields,
-  const X extends string = never,
-  const XP extends OwnedAccounts.Expand = {}
->(
-  businessIds: ReadonlyArray<string>,
-  options?: Options<F, X, XP> | undefined
-): Stream.Stream<
-  Result<OwnedAccounts.Account<F[number], X, XP>>,
-  InvalidRequestError | GraphRead.ReadError,
-  GraphClient.GraphClient
-> => planned(businessIds, options, (plan) => fanOut(plan, false)) as any
+export const stream: Read<"stream"> = (businessIds, options) =>
+  Either.match(planOf(businessIds, options), { onLeft: Stream.fail, onRight: (plan) => fanOut(plan, false) }) as any
 
 /**
  * {@link stream}, with a `SeenAgain` for every further sighting of an account: one element per
@@ -439,18 +459,47 @@ export const stream = <
  * @since 0.2.0
  * @category streams
  */
-export const sightings = <
-  const F extends ReadonlyArray<Node.Field> = typeof OwnedAccounts.edge.node.defaultFields,
-  const X extends string = never,
-  const XP extends OwnedAccounts.Expand = {}
->(
-  businessIds: ReadonlyArray<string>,
-  options?: Options<F, X, XP> | undefined
-): Stream.Stream<
-  Result<OwnedAccounts.Account<F[number], X, XP>> | SeenAgain,
-  InvalidRequestError | GraphRead.ReadError,
-  GraphClient.GraphClient
-> => planned(businessIds, options, (plan) => fanOut(plan, true)) as any
+export const sightings: Read<"sightings"> = (businessIds, options) =>
+  Either.match(planOf(businessIds, options), { onLeft: Stream.fail, onRight: (plan) => fanOut(plan, true) }) as any
+
+type Placed = readonly [read: number, arrival: number, source: Source]
+
+const merged = (plan: Plan) =>
+  Effect.suspend(() => {
+    const position = new Map(plan.businessIds.map((id, i) => [id, i]))
+    let arrival = 0
+    // A sighting's place: its read (the businesses as given, the owned edge first), then its arrival,
+    // which within one read is the order Graph returned.
+    const place = (source: Source): Placed => [
+      position.get(source.businessId)! * 2 + (source.edge === "owned" ? 0 : 1),
+      arrival++,
+      source
+    ]
+    const byPlace = (a: Placed, b: Placed) => a[0] - b[0] || a[1] - b[1]
+    const accounts = new Map<string, { account?: unknown; sources: Array<Placed> }>()
+    const failures: Array<Failure> = []
+    const add = (id: string, source: Source, account?: unknown) => {
+      const entry = accounts.get(id) ?? { sources: [] }
+      if (account !== undefined) entry.account = account
+      entry.sources.push(place(source))
+      accounts.set(id, entry)
+    }
+    return Stream.runForEach(fanOut(plan, true), (element) =>
+      Effect.sync(() =>
+        Element.$match(element, {
+          Account: ({ account, firstSeenOn }) => add(account.id, firstSeenOn, account),
+          SeenAgain: ({ accountId, seenOn }) => add(accountId, seenOn),
+          Failure: (failure) => void failures.push(failure),
+          BusinessDone: () => undefined
+        })
+      )).pipe(Effect.map(() => ({
+        accounts: [...accounts.values()]
+          .map(({ account, sources }) => ({ account, sources: sources.sort(byPlace) }))
+          .sort((a, b) => byPlace(a.sources[0]!, b.sources[0]!))
+          .map(({ account, sources }) => ({ account, sources: sources.map(([, , source]) => source) })),
+        failures
+      })))
+  })
 
 /**
  * Every account with all of its sources, and every failure, collected. Accounts come in the order of
@@ -460,60 +509,8 @@ export const sightings = <
  * @since 0.2.0
  * @category constructors
  */
-export const all = <
-  const F extends ReadonlyArray<Node.Field> = typeof OwnedAccounts.edge.node.defaultFields,
-  const X extends string = never,
-  const XP extends OwnedAccounts.Expand = {}
->(
-  businessIds: ReadonlyArray<string>,
-  options?: Options<F, X, XP> | undefined
-): Effect.Effect<
-  {
-    readonly accounts: ReadonlyArray<ManagedAccount<OwnedAccounts.Account<F[number], X, XP>>>
-    readonly failures: ReadonlyArray<Failure>
-  },
-  InvalidRequestError | GraphRead.ReadError,
-  GraphClient.GraphClient
-> =>
-  Effect.suspend(() => {
-    const order = new Map<string, number>()
-    const rank = ({ businessId, edge }: Source) => {
-      if (!order.has(businessId)) order.set(businessId, order.size)
-      return order.get(businessId)! * 2 + (edge === "owned" ? 0 : 1)
-    }
-    if (Array.isArray(businessIds)) businessIds.forEach((id) => rank({ businessId: id, edge: "owned" }))
-    // A sighting's place: its read's rank, then its arrival, which within one read is the read's order.
-    const accounts = new Map<string, { account?: unknown; sources: Array<readonly [number, number, Source]> }>()
-    const failures: Array<Failure> = []
-    let arrival = 0
-    const add = (id: string, source: Source, account?: unknown) => {
-      const entry = accounts.get(id) ?? { sources: [] }
-      if (account !== undefined) entry.account = account
-      entry.sources.push([rank(source), arrival++, source])
-      accounts.set(id, entry)
-    }
-    const byPlace = (a: readonly [number, number, Source], b: readonly [number, number, Source]) =>
-      a[0] - b[0] || a[1] - b[1]
-    return planned(businessIds, options, (plan) => fanOut(plan, true)).pipe(
-      Stream.runForEach((element) =>
-        Effect.sync(() =>
-          Element.$match(element, {
-            Account: ({ account, firstSeenOn }) => add(account.id, firstSeenOn, account),
-            SeenAgain: ({ accountId, seenOn }) => add(accountId, seenOn),
-            Failure: (failure) => void failures.push(failure),
-            BusinessDone: () => undefined
-          })
-        )
-      ),
-      Effect.map(() => ({
-        accounts: [...accounts.values()]
-          .map(({ account, sources }) => ({ sources: sources.sort(byPlace), account }))
-          .sort((a, b) => byPlace(a.sources[0]!, b.sources[0]!))
-          .map(({ account, sources }) => ({ account, sources: sources.map(([, , source]) => source) })),
-        failures
-      }))
-    )
-  }) as any
+export const all: Read<"all"> = (businessIds, options) =>
+  Either.match(planOf(businessIds, options), { onLeft: Effect.fail, onRight: merged }) as any
 
 /**
  * A type guard for emitted accounts, e.g. `Stream.filter(ManagedAccounts.isAccount)`.
