@@ -7,7 +7,7 @@
  * resumes where an interrupted run stopped, for thousands; `attention` is what an alert would send.
  */
 import type { GraphClient } from "@effect-waba/graph-core"
-import { ManagedAccounts } from "@effect-waba/waba"
+import { ManagedAccounts, type OwnedAccounts } from "@effect-waba/waba"
 import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
 
@@ -42,7 +42,7 @@ const options = {
   }
 } as const
 
-type Account = Extract<Stream.Stream.Success<ReturnType<typeof read>>, { readonly _tag: "Account" }>["account"]
+type Account = OwnedAccounts.Account<(typeof options.fields)[number], never, typeof options.expand>
 
 const read = (businessIds: ReadonlyArray<string>, done?: ReadonlySet<string>) =>
   ManagedAccounts.sightings(businessIds, { ...options, done, concurrency: 16 })
