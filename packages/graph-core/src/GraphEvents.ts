@@ -13,7 +13,8 @@
  *
  * const showWaits = Effect.gen(function*() {
  *   const events = yield* GraphEvents.GraphEvents
- *   yield* events.stream.pipe(
+ *   const received = yield* events.subscribe
+ *   yield* received.pipe(
  *     Stream.filter(GraphEvents.is("Held")),
  *     Stream.runForEach((held) => Effect.log(`waiting for the budget of ${held.scope}`)),
  *     Effect.forkScoped
@@ -110,8 +111,6 @@ export interface Service {
   readonly publish: (event: GraphEvent) => Effect.Effect<void>
   /** Events published from now on, for as long as the scope lives. */
   readonly subscribe: Effect.Effect<Stream.Stream<GraphEvent>, never, Scope.Scope>
-  /** Events published while the stream runs. */
-  readonly stream: Stream.Stream<GraphEvent>
 }
 
 /**
@@ -129,8 +128,7 @@ export class GraphEvents extends Context.Tag("@effect-waba/graph-core/GraphEvent
 export const make = (options?: { readonly capacity?: number | undefined }): Effect.Effect<Service> =>
   Effect.map(PubSub.sliding<GraphEvent>(options?.capacity ?? 256), (hub) => ({
     publish: (event) => Effect.asVoid(PubSub.publish(hub, event)),
-    subscribe: Effect.map(PubSub.subscribe(hub), Stream.fromQueue),
-    stream: Stream.fromPubSub(hub)
+    subscribe: Effect.map(PubSub.subscribe(hub), Stream.fromQueue)
   }))
 
 /**

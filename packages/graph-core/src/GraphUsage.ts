@@ -139,15 +139,6 @@ export const fromHeaders = (headers: Readonly<Record<string, string | undefined>
 }
 
 /**
- * The entries keyed by one business-object id (all entries when no id is given).
- *
- * @since 0.1.0
- * @category getters
- */
-export const forBusiness = (usage: GraphUsage, businessId?: string): ReadonlyArray<BusinessUseCaseUsage> =>
-  (usage.businessUseCase ?? []).filter((entry) => businessId === undefined || entry.businessId === businessId)
-
-/**
  * The entries that speak for a request counted against `key`: those keyed by `key`, or — when the header
  * names only other ids, as Meta does when it keys a business's calls by its WhatsApp Business Account
  * ids — every entry (all entries when no key is given).

@@ -11,7 +11,7 @@
  */
 import * as Context from "effect/Context"
 import type * as Duration from "effect/Duration"
-import * as Effect from "effect/Effect"
+import type * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import type * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
@@ -106,19 +106,11 @@ export class RateGovernorStore extends Context.Tag("@effect-waba/graph-core/Rate
 >() {}
 
 /**
- * A store in this process's memory, on Effect's `Clock` (so `TestClock` drives it). It stays bounded:
- * an observation is dropped when it expires, a booking or probe a day after its time, and past 100,000
- * scopes the least recently written go first.
- *
- * @since 0.1.0
- * @category constructors
- */
-export const makeMemory: Effect.Effect<Store> = Effect.sync(() => internal.make())
-
-/**
- * The in-memory store as a layer: one budget per process.
+ * A store in this process's memory (one budget per process), on Effect's `Clock` (so `TestClock` drives
+ * it). It stays bounded: an observation is dropped when it expires, a booking or probe a day after its
+ * time, and past 100,000 scopes the least recently written go first.
  *
  * @since 0.1.0
  * @category layers
  */
-export const layerMemory: Layer.Layer<RateGovernorStore> = Layer.effect(RateGovernorStore, makeMemory)
+export const layerMemory: Layer.Layer<RateGovernorStore> = Layer.sync(RateGovernorStore, () => internal.make())

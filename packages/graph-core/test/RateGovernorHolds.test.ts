@@ -1,5 +1,5 @@
 import { Testing } from "@effect-waba/emulator"
-import { GraphEvents, RateGovernor } from "@effect-waba/graph-core"
+import { GraphEvents, RateGovernor, RateGovernorStore } from "@effect-waba/graph-core"
 import { describe, expect, it } from "@effect/vitest"
 import * as Chunk from "effect/Chunk"
 import * as Duration from "effect/Duration"
@@ -26,7 +26,9 @@ const answered = (id: string, callCount: number, regainMinutes = 0): RateGoverno
 const makeGovernor = (options?: RateGovernor.Options, store = MemoryStore.make()) =>
   Effect.gen(function*() {
     const settings = yield* RateGovernor.makeSettings(options)
-    const governor = yield* Internal.make(settings, store)
+    const governor = yield* Internal.make(settings).pipe(
+      Effect.provideService(RateGovernorStore.RateGovernorStore, store)
+    )
     return { governor, store }
   })
 

@@ -14,11 +14,8 @@ export interface MemoryStore extends RateGovernorStore.Store {
 const retainMillis = 86_400_000
 const sweepEveryMillis = 60_000
 
-interface Entry<A> {
-  readonly value: A
-  /** When the entry lapses. */
-  readonly until: number
-}
+/** A value, and when it lapses. */
+type Entry<A> = { readonly value: A; readonly until: number }
 
 /** @internal */
 export const make = (options?: { readonly maxScopes?: number | undefined }): MemoryStore => {
