@@ -34,14 +34,6 @@ import * as Stream from "effect/Stream"
 import type { HoldReason } from "./HoldTooLongError.js"
 
 /**
- * Why the rate governor held a request: `pacing`, `ceiling` or `regain` (see `RateGovernor.HoldReason`).
- *
- * @since 0.2.0
- * @category models
- */
-export type { HoldReason }
-
-/**
  * @since 0.2.0
  * @category models
  */
@@ -60,6 +52,7 @@ export type GraphEvent = Data.TaggedEnum<{
   readonly Held: {
     /** The business (or other Graph object) id whose budget is near or past its limit, or `"app"`. */
     readonly scope: string
+    /** See `RateGovernor.HoldReason`. */
     readonly reason: HoldReason
     readonly wait: Duration.Duration
     /** The last usage percentage seen for the scope. */
@@ -73,35 +66,13 @@ export type GraphEvent = Data.TaggedEnum<{
   }
 }>
 
-const constructors = Data.taggedEnum<GraphEvent>()
-
 /**
- * Constructors for each event.
+ * A constructor per event, and `is`, a type guard per tag (e.g. `Stream.filter(GraphEvents.is("Held"))`).
  *
  * @since 0.2.0
  * @category constructors
  */
-export const RetryScheduled = constructors.RetryScheduled
-
-/**
- * @since 0.2.0
- * @category constructors
- */
-export const Held = constructors.Held
-
-/**
- * @since 0.2.0
- * @category constructors
- */
-export const VersionMismatch = constructors.VersionMismatch
-
-/**
- * A type guard per tag, e.g. `Stream.filter(GraphEvents.is("Held"))`.
- *
- * @since 0.2.0
- * @category predicates
- */
-export const is = constructors.$is
+export const { $is: is, Held, RetryScheduled, VersionMismatch } = Data.taggedEnum<GraphEvent>()
 
 /**
  * @since 0.2.0
