@@ -147,10 +147,12 @@ export const make = (settings: RateGovernor.Settings) =>
       Effect.gen(function*() {
         const waits: Array<number> = []
         for (const { gate, intervalMillis, scope } of claims) {
-          const interval = Duration.millis(intervalMillis)
-          waits.push(
-            Duration.toMillis(yield* gate ? store.tryTake(scope, interval) : store.reserve(scope, interval, limit))
+          const wait = yield* store.take(
+            gate ? `probe:${scope}` : scope,
+            Duration.millis(intervalMillis),
+            gate ? Duration.zero : limit
           )
+          waits.push(Duration.toMillis(wait))
           if (gate && waits.at(-1)! > 0) break
         }
         return waits
@@ -199,7 +201,7 @@ export const make = (settings: RateGovernor.Settings) =>
           const update = Decision.update(settings, Option.getOrUndefined(before[i]!), reading, now)
           if (update === undefined) continue
           yield* store.write(reading.scope, update.observation, Duration.millis(update.timeToLiveMillis))
-          if (update.book) yield* store.reserve(reading.scope, Duration.zero)
+          if (update.book) yield* store.take(reading.scope, Duration.zero)
           yield* announce(reading.scope)
         }
       }).pipe(Effect.catchTag("RateGovernorStoreError", storeFailed))
