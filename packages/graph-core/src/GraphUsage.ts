@@ -14,6 +14,7 @@
  *
  * @since 0.1.0
  */
+import * as Arr from "effect/Array"
 import * as Duration from "effect/Duration"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
@@ -125,14 +126,13 @@ const decodeBusinessHeader = Schema.decodeUnknownOption(
  * @category constructors
  */
 export const fromHeaders = (headers: Readonly<Record<string, string | undefined>>): GraphUsage => {
-  const business = Option.map(
-    Option.flatMap(Option.fromNullable(headers["x-business-use-case-usage"]), decodeBusinessHeader),
-    (record) =>
+  const business = Option.fromNullable(headers["x-business-use-case-usage"]).pipe(
+    Option.flatMap(decodeBusinessHeader),
+    Option.map((record) =>
       Object.entries(record).flatMap(([businessId, list]) =>
-        list.flatMap((item) =>
-          Option.toArray(Option.map(decodeBusinessEntry(item), (entry) => ({ businessId, ...entry })))
-        )
+        Arr.filterMap(list, (item) => Option.map(decodeBusinessEntry(item), (entry) => ({ businessId, ...entry })))
       )
+    )
   )
   const app = Option.flatMap(Option.fromNullable(headers["x-app-usage"]), decodeAppHeader)
   return defined({ businessUseCase: Option.getOrUndefined(business), app: Option.getOrUndefined(app) })
