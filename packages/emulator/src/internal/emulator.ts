@@ -22,6 +22,7 @@ import * as Emulator from "../Emulator.js"
 import * as EmulatorClock from "../EmulatorClock.js"
 import * as Faults from "../Faults.js"
 import type * as RequestLog from "../RequestLog.js"
+import * as Batch from "./batch.js"
 import * as Fields from "./fields.js"
 import * as GraphError from "./graphError.js"
 import { hash } from "./hash.js"
@@ -203,6 +204,9 @@ export const make = (options: Emulator.Options): Emulator.EmulatorService => {
     HttpRouter.all("/:version(^v\\d+\\.\\d+$)/:id/:edge", read)
   )
 
+  // `POST /` and `POST /vNN.0/`: each call of the batch goes through the whole app, as a request of its own.
+  const batch = Batch.make(Effect.suspend(() => app), authenticate, Effect.provideService(Transport, "batch"))
+
   // Every request is logged and numbered, meets the fault rules, and gets Graph's headers.
   const app: HttpApp.Default = Effect.gen(function*() {
     const request = yield* HttpServerRequest.HttpServerRequest
@@ -247,6 +251,8 @@ export const make = (options: Emulator.Options): Emulator.EmulatorService => {
       ? GraphError.injected(fault.code)
       : fault?.kind === "nonJson"
       ? reply(htmlErrorPage, fault.status ?? 200, "text/html; charset=\"utf-8\"")
+      : request.method === "POST" && /^\/(v\d+\.\d+\/?)?$/.test(url.pathname)
+      ? batch
       : router
     const response = yield* answer.pipe(
       Effect.catchTag("RouteNotFound", () => GraphError.unknownPath(url.pathname)),

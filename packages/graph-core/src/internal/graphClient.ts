@@ -43,13 +43,26 @@ const decode = <A, I, R>(
   )
 }
 
+/**
+ * The client over a transport wrapped by `wrap`, with the same settings, governor and options: how
+ * `GraphBatch` puts batching under every call of the client in context.
+ *
+ * @internal
+ */
+export const rebuild = Symbol.for("@effect-waba/graph-core/GraphClient/rebuild")
+
+/** @internal */
+export type Rebuild = (
+  wrap: (http: HttpClient.HttpClient, settings: GraphConfig.Settings) => HttpClient.HttpClient
+) => GraphClient.Service
+
 /** @internal */
 export const make = (
   settings: GraphConfig.Settings,
   httpClient: HttpClient.HttpClient,
   governor: RateGovernor.Service,
   options: GraphClient.Options
-): GraphClient.Service => {
+): GraphClient.Service & { readonly [rebuild]: Rebuild } => {
   const telemetry = Telemetry.make(settings)
   // Each step sees the request as the steps before it left it; the caller's own step sees it finished.
   const client = httpClient.pipe(
@@ -113,5 +126,10 @@ export const make = (
     )
   }
 
-  return { apiVersion: settings.apiVersion, baseUrl: settings.baseUrl, get }
+  return {
+    apiVersion: settings.apiVersion,
+    baseUrl: settings.baseUrl,
+    get,
+    [rebuild]: (wrap) => make(settings, wrap(httpClient, settings), governor, options)
+  }
 }
