@@ -29,6 +29,13 @@ import * as Exchange from "./client/exchange.js"
 /** @internal */
 export const maxSize = 50
 
+// One turn of the event loop: the calls other fibers are preparing (a proof is signed asynchronously)
+// reach the transport meanwhile. Not a timer: a test clock has no say in it.
+const turn = Effect.async<void>((resume) => {
+  const immediate = setImmediate(() => resume(Effect.void))
+  return Effect.sync(() => clearImmediate(immediate))
+})
+
 // Some(response): the call's part of the answer; None: the call goes alone (Graph answered it `null`, or
 // there was nothing to batch it with, or the batch's answer was too large to read).
 type Outcome = Deferred.Deferred<Option.Option<HttpClientResponse.HttpClientResponse>, HttpClientError.HttpClientError>
@@ -157,7 +164,7 @@ export const make = (
         let seen = 0
         while (calls.length > seen && calls.length < maxSize) {
           seen = calls.length
-          yield* Effect.yieldNow()
+          yield* turn
         }
         yield* permits.withPermits(1)(Effect.suspend(() => {
           if (open === calls) open = undefined
