@@ -29,11 +29,12 @@ import * as Exchange from "./client/exchange.js"
 /** @internal */
 export const maxSize = 50
 
-// One turn of the event loop: the calls other fibers are preparing (a proof is signed asynchronously)
-// reach the transport meanwhile. Not a timer: a test clock has no say in it.
+// A turn of the event loop, for the calls other fibers are still preparing (a proof is signed
+// asynchronously) to reach the transport. Outside Effect's clock on purpose: it measures no time, and a
+// test clock must not hold it.
 const turn = Effect.async<void>((resume) => {
-  const immediate = setImmediate(() => resume(Effect.void))
-  return Effect.sync(() => clearImmediate(immediate))
+  const timer = setTimeout(() => resume(Effect.void), 0)
+  return Effect.sync(() => clearTimeout(timer))
 })
 
 // Some(response): the call's part of the answer; None: the call goes alone (Graph answered it `null`, or
