@@ -48,14 +48,6 @@ type SometimesAbsent =
 type Wire<T> = { readonly [K in keyof T]: Exclude<T[K], null> }
 
 /**
- * A field of the account node.
- *
- * @since 0.2.0
- * @category models
- */
-export type AccountField = keyof Account & string
-
-/**
  * An account as the client edge sends it: the node plus what this business may do with it.
  *
  * @since 0.2.0
@@ -72,14 +64,6 @@ export type ClientAccount = Account & { readonly permitted_tasks: ReadonlyArray<
 export type PhoneNumber =
   & Wire<Omit<Schema.Schema.Encoded<typeof PhoneNode.node.schema>, "id">>
   & { readonly id: string }
-
-/**
- * A field of the phone number node.
- *
- * @since 0.2.0
- * @category models
- */
-export type PhoneField = keyof PhoneNumber & string
 
 /**
  * A business to create: how many accounts it owns, how many other accounts are shared with it, how many

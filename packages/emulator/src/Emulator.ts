@@ -116,8 +116,6 @@ export interface Options extends Dataset.Options {
     }
     | false
     | undefined
-  /** The version reported for paths without a `vNN.N` prefix. Default `v23.0`. */
-  readonly defaultApiVersion?: string | undefined
   /** The emulator's clock. Default: real time. */
   readonly clock?: EmulatorClock.Options | undefined
   /** Fault rules in force from the start. Default none. */

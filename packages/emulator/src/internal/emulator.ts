@@ -16,14 +16,14 @@ import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Stream from "effect/Stream"
-import { createHmac, timingSafeEqual } from "node:crypto"
 import * as Dataset from "../Dataset.js"
-import * as Emulator from "../Emulator.js"
+import type * as Emulator from "../Emulator.js"
 import * as EmulatorClock from "../EmulatorClock.js"
 import * as Faults from "../Faults.js"
 import type * as RequestLog from "../RequestLog.js"
+import * as Auth from "./auth.js"
 import * as GraphError from "./graphError.js"
-import { hash } from "./hash.js"
+import { hash, hex8 } from "./hash.js"
 import type { List } from "./list.js"
 import * as RateLimit from "./rateLimit.js"
 import * as Serve from "./serve.js"
@@ -76,14 +76,7 @@ export const make = (options: Emulator.Options): Emulator.EmulatorService => {
   if (!Number.isInteger(logLimit) || logLimit < 1) {
     throw new RangeError(`requestLogLimit must be a positive integer, got ${logLimit}`)
   }
-  const appSecret = options.appSecret ?? Emulator.defaultAppSecret
-  const tokens: ReadonlyArray<Emulator.TokenSpec> = [
-    { token: options.token ?? Emulator.defaultToken },
-    ...(options.tokens ?? [
-      { token: Emulator.expiredToken, expiresAt: clock.now() - 86_400_000 },
-      { token: Emulator.limitedToken, businesses: dataset.businesses.slice(0, 1).map((business) => business.id) }
-    ])
-  ]
+  const auth = Auth.make(options, clock, dataset.businesses[0]?.id)
   let quirks = withQuirks(defaultQuirks, options.quirks)
   let counter = 0
   let rules = (options.faults ?? []).map((rule) => Faults.resolve(rule, 0))
@@ -91,12 +84,9 @@ export const make = (options: Emulator.Options): Emulator.EmulatorService => {
   let log: Array<{ -readonly [K in keyof RequestLog.Entry]: RequestLog.Entry[K] }> = []
   let logged = 0
 
-  const traceIdOf = (number: number, salt: number) => {
-    const bytes = Buffer.alloc(8)
-    bytes.writeUInt32BE(hash(seed, number, salt, 1), 0)
-    bytes.writeUInt32BE(hash(seed, number, salt, 2), 4)
-    return bytes.toString("base64url").slice(0, 11)
-  }
+  const traceIdOf = (number: number, salt: number) =>
+    Buffer.from(hex8(hash(seed, number, salt, 1)) + hex8(hash(seed, number, salt, 2)), "hex").toString("base64url")
+      .slice(0, 11)
 
   // JSON as Graph's serializer writes it.
   const encode = (value: unknown) => {
@@ -104,35 +94,12 @@ export const make = (options: Emulator.Options): Emulator.EmulatorService => {
     return quirks.escapeSlashes ? text.replaceAll("/", "\\/") : text
   }
 
-  // The token a call is made with: refused when missing, unknown or expired, or when its proof is wrong.
-  const authenticate = (request: HttpServerRequest.HttpServerRequest, url: URL) => {
-    const bearer = /^\s*(?:Bearer|OAuth)\s+(\S+)\s*$/i.exec(request.headers.authorization ?? "")?.[1]
-    const token = bearer ?? url.searchParams.get("access_token")
-    const grant = tokens.find((candidate) => candidate.token === token)
-    const now = clock.now()
-    const expiresAt = grant?.expiresAt instanceof Date ? grant.expiresAt.getTime() : grant?.expiresAt
-    if (token === null) return Either.left(GraphError.missingToken())
-    if (grant === undefined) return Either.left(GraphError.invalidToken())
-    if (expiresAt !== undefined && expiresAt <= now) return Either.left(GraphError.expiredToken(expiresAt, now))
-    const [proof, time] = [url.searchParams.get("appsecret_proof"), url.searchParams.get("appsecret_time")]
-    if (proof === null) {
-      return options.requireAppSecretProof ? Either.left(GraphError.missingProof()) : Either.right(grant)
-    }
-    // A timed proof is over `token|time`, and good for five minutes either side of the emulator's clock.
-    const expected = createHmac("sha256", appSecret).update(time === null ? token : `${token}|${time}`).digest()
-    const fresh = time === null || (/^\d+$/.test(time) && Math.abs(now / 1000 - Number(time)) <= 300)
-    const given = Buffer.from(proof)
-    return fresh && given.length === 64 && timingSafeEqual(given, Buffer.from(expected.toString("hex")))
-      ? Either.right(grant)
-      : Either.left(GraphError.invalidProof())
-  }
-
   // `/{id}` and `/{id}/{edge}`: a business or an account, one of its edges or the node itself.
   const read = Effect.gen(function*() {
     const request = yield* HttpServerRequest.HttpServerRequest
     const { edge: segment, id = "", version } = yield* HttpRouter.params
     const url = urlOf(request)
-    const grant = yield* authenticate(request, url)
+    const grant = yield* auth.authenticate(request.headers.authorization, url)
     if (!/^[0-9]+$/.test(id)) return yield* GraphError.unknownAlias(id)
     const business = dataset.findBusiness(id)
     const account = business === undefined ? world.account(id) : undefined
@@ -253,7 +220,8 @@ export const make = (options: Emulator.Options): Emulator.EmulatorService => {
       )
     }
     const { "content-length": _, ...headers }: Record<string, string> = {
-      "facebook-api-version": version ?? options.defaultApiVersion ?? "v23.0",
+      // An unversioned path gets the version Meta's spec is written for.
+      "facebook-api-version": version ?? "v23.0",
       "x-fb-trace-id": traceId,
       "x-fb-request-id": traceIdOf(number, 0x4e9),
       "cache-control": "private, no-cache, no-store, must-revalidate",
@@ -281,9 +249,9 @@ export const make = (options: Emulator.Options): Emulator.EmulatorService => {
   return {
     dataset,
     clock,
-    token: tokens[0]!.token,
+    token: auth.token,
     businessIds: dataset.businesses.map((business) => business.id),
-    appSecret,
+    appSecret: auth.appSecret,
     app,
     requests: Effect.sync(() => log.slice(-logLimit).map((entry) => ({ ...entry }))),
     requestCount: Effect.sync(() => logged),
