@@ -17,7 +17,7 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Stream from "effect/Stream"
 import * as Dataset from "../Dataset.js"
-import type * as Emulator from "../Emulator.js"
+import * as Emulator from "../Emulator.js"
 import * as EmulatorClock from "../EmulatorClock.js"
 import * as Faults from "../Faults.js"
 import type * as RequestLog from "../RequestLog.js"
@@ -29,7 +29,9 @@ import * as RateLimit from "./rateLimit.js"
 import * as Serve from "./serve.js"
 import { World } from "./world.js"
 
-const defaultQuirks: Serve.Quirks = {
+type Quirks = { readonly [K in keyof Emulator.QuirkOptions]-?: Exclude<Emulator.QuirkOptions[K], undefined> }
+
+const defaultQuirks: Quirks = {
   filterAfterPaging: true,
   escapeSlashes: false,
   creationTimeAsString: false,
@@ -42,7 +44,7 @@ const defaultQuirks: Serve.Quirks = {
 }
 
 // Quirks left out, or given as undefined, keep their value.
-const withQuirks = (base: Serve.Quirks, changes: Emulator.QuirkOptions = {}): Serve.Quirks => ({
+const withQuirks = (base: Quirks, changes: Emulator.QuirkOptions = {}): Quirks => ({
   ...base,
   ...Object.fromEntries(Object.entries(changes).filter(([, value]) => value !== undefined))
 })
@@ -76,7 +78,15 @@ export const make = (options: Emulator.Options): Emulator.EmulatorService => {
   if (!Number.isInteger(logLimit) || logLimit < 1) {
     throw new RangeError(`requestLogLimit must be a positive integer, got ${logLimit}`)
   }
-  const auth = Auth.make(options, clock, dataset.businesses[0]?.id)
+  const appSecret = options.appSecret ?? Emulator.defaultAppSecret
+  const tokens: ReadonlyArray<Emulator.TokenSpec> = [
+    { token: options.token ?? Emulator.defaultToken },
+    ...(options.tokens ?? [
+      { token: Emulator.expiredToken, expiresAt: clock.now() - 86_400_000 },
+      { token: Emulator.limitedToken, businesses: dataset.businesses.slice(0, 1).map((business) => business.id) }
+    ])
+  ]
+  const authenticate = Auth.make(tokens, { appSecret, clock, requireProof: options.requireAppSecretProof === true })
   let quirks = withQuirks(defaultQuirks, options.quirks)
   let counter = 0
   let rules = (options.faults ?? []).map((rule) => Faults.resolve(rule, 0))
@@ -99,7 +109,7 @@ export const make = (options: Emulator.Options): Emulator.EmulatorService => {
     const request = yield* HttpServerRequest.HttpServerRequest
     const { edge: segment, id = "", version } = yield* HttpRouter.params
     const url = urlOf(request)
-    const grant = yield* auth.authenticate(request.headers.authorization, url)
+    const grant = yield* authenticate(request.headers.authorization, url)
     if (!/^[0-9]+$/.test(id)) return yield* GraphError.unknownAlias(id)
     const business = dataset.findBusiness(id)
     const account = business === undefined ? world.account(id) : undefined
@@ -249,9 +259,9 @@ export const make = (options: Emulator.Options): Emulator.EmulatorService => {
   return {
     dataset,
     clock,
-    token: auth.token,
+    token: tokens[0]!.token,
     businessIds: dataset.businesses.map((business) => business.id),
-    appSecret: auth.appSecret,
+    appSecret,
     app,
     requests: Effect.sync(() => log.slice(-logLimit).map((entry) => ({ ...entry }))),
     requestCount: Effect.sync(() => logged),

@@ -6,7 +6,6 @@
  */
 import type { GraphUsage } from "@effect-waba/graph-core"
 import * as Duration from "effect/Duration"
-import type * as Emulator from "../Emulator.js"
 import * as GraphError from "./graphError.js"
 
 // The times of the calls in one window, oldest first, and what they add up to now.
@@ -34,8 +33,17 @@ const figures = (percent: number) => ({
   total_time: Math.floor(percent / 3)
 })
 
+/** The budgets, as `Emulator.Options["rateLimit"]` gives them. @internal */
+export interface Options {
+  readonly businessCalls?: number | undefined
+  readonly accountCalls?: number | undefined
+  readonly appCalls?: number | undefined
+  readonly window?: Duration.DurationInput | undefined
+  readonly usageHeadersFrom?: number | undefined
+}
+
 /** @internal */
-export const make = (options: Exclude<Emulator.Options["rateLimit"], false> = {}) => {
+export const make = (options: Options = {}) => {
   const businessCalls = positive("rateLimit.businessCalls", options.businessCalls ?? 200)
   const accountCalls = positive("rateLimit.accountCalls", options.accountCalls ?? 200)
   const appCalls = positive("rateLimit.appCalls", options.appCalls ?? 5000)

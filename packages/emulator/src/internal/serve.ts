@@ -10,14 +10,10 @@
 import type { GraphEdge, GraphNode } from "@effect-waba/graph-core"
 import { GraphFields, GraphFilter, GraphOperator } from "@effect-waba/graph-core"
 import * as Either from "effect/Either"
-import type * as Emulator from "../Emulator.js"
 import * as Cursor from "./cursor.js"
 import * as Fields from "./fields.js"
 import * as GraphError from "./graphError.js"
 import type { Item, List } from "./list.js"
-
-/** The quirks in force, every one set. @internal */
-export type Quirks = { readonly [K in keyof Emulator.QuirkOptions]-?: Exclude<Emulator.QuirkOptions[K], undefined> }
 
 /** One request, and the emulator's settings that shape the answer. @internal */
 export interface Call {
@@ -25,7 +21,15 @@ export interface Call {
   /** The `vNN.N` of the path, kept by nested links. */
   readonly version: string | undefined
   readonly seed: number
-  readonly quirks: Quirks
+  /** The quirks in force that shape a page (see `Emulator.QuirkOptions`). */
+  readonly quirks: {
+    readonly filterAfterPaging: boolean
+    readonly ignoreUndocumentedFilters: boolean
+    readonly staleCursors: "deleted-item" | "any-change"
+    readonly creationTimeAsString: boolean
+    readonly nullForAbsent: boolean
+    readonly emptyExpansions: "omit" | "empty"
+  }
 }
 
 type Result<A> = Either.Either<A, GraphError.GraphError>
