@@ -13,7 +13,6 @@ import type * as RateGovernor from "@effect-waba/graph-core/RateGovernor"
 import type * as HttpServerError from "@effect/platform/HttpServerError"
 import * as Duration from "effect/Duration"
 import * as Redacted from "effect/Redacted"
-import * as DisplayWidth from "./DisplayWidth.js"
 import * as FilterSyntax from "./FilterSyntax.js"
 import * as TerminalText from "./TerminalText.js"
 import type { UsageError } from "./UsageError.js"
@@ -292,9 +291,9 @@ const details = (error: CliError): ReadonlyArray<string> => {
         ...(error.fbtraceId === undefined ? [] : [`fbtrace_id ${error.fbtraceId}`])
       ]
     case "FilterSyntaxError":
-      return (error.subject === "phone numbers" ? FilterSyntax.phoneNumberSyntax : FilterSyntax.syntax).split("\n")
+      return error.syntax.split("\n")
     case "InvalidRequestError":
-      return error.parameter === "filtering" ? FilterSyntax.syntax.split("\n") : []
+      return error.parameter === "filtering" ? FilterSyntax.accounts.syntax.split("\n") : []
     case "ServeError":
       return [error.cause instanceof Error ? error.cause.message : error.message]
     case "UsageError":
@@ -345,7 +344,7 @@ const maxLineWidth = 1000
 
 /**
  * The report as stderr text: secrets removed, control characters from the server neutralised, each line at
- * most a thousand columns. `resume` (the advice `Resume.hint` words) is added unless the report is of a
+ * most a thousand columns. `resume` (the advice `CommandError.resume` words) is added unless the report is of a
  * usage error: then the place to continue from may be what Graph refused.
  */
 export const format = (
@@ -363,7 +362,7 @@ export const format = (
     ...(options.resume === undefined || report.exitCode === ExitCode.usage ? [] : [`  ${options.resume}`])
   ]
   const safe = lines.map((line) =>
-    DisplayWidth.truncate(TerminalText.neutralise(scrub(line, options.secrets ?? [])), maxLineWidth)
+    TerminalText.truncate(TerminalText.neutralise(scrub(line, options.secrets ?? [])), maxLineWidth)
   )
   return `waba: ${options.color === true ? "\x1b[1;31merror\x1b[0m" : "error"}: ${safe.join("\n")}\n`
 }

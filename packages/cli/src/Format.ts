@@ -11,7 +11,6 @@
  * written as `\u` escapes, which every JSON reader turns back into the same text.
  */
 import type { OutputFormat } from "./CommandLine.js"
-import * as DisplayWidth from "./DisplayWidth.js"
 import * as Noun from "./Noun.js"
 import * as TerminalText from "./TerminalText.js"
 
@@ -189,13 +188,13 @@ const table = (options: RendererOptions): Renderer => {
 
   const line = (cells: ReadonlyArray<string>) =>
     `${
-      cells.map((value, i) => DisplayWidth.pad(DisplayWidth.truncate(value, widths![i]!), widths![i]!))
+      cells.map((value, i) => TerminalText.pad(TerminalText.truncate(value, widths![i]!), widths![i]!))
         .join(" ".repeat(gap)).trimEnd()
     }\n`
 
   const start = () => {
     const natural = columns.map((column, i) =>
-      Math.max(DisplayWidth.width(column), ...held.map((cells) => DisplayWidth.width(cells[i]!)))
+      Math.max(TerminalText.width(column), ...held.map((cells) => TerminalText.width(cells[i]!)))
     )
     const minimum = columns.map((column, i) => uncut.has(column) ? natural[i]! : Math.min(natural[i]!, 8))
     widths = fitWidths(natural, { maxCell, minimum, maxTotal: options.terminalWidth, gap })
@@ -210,7 +209,7 @@ const table = (options: RendererOptions): Renderer => {
       // Cut now to what any width could show, so that a huge value costs no more than a short one.
       const cells = rows.map((row) =>
         columns.map((column) =>
-          DisplayWidth.truncate(cell(summarised(column, row[column])), uncut.has(column) ? 1000 : maxCell)
+          TerminalText.truncate(cell(summarised(column, row[column])), uncut.has(column) ? 1000 : maxCell)
         )
       )
       if (widths !== undefined) return cells.map(line).join("")

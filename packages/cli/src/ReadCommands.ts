@@ -89,7 +89,7 @@ const refuse = (message: string, hint: string) => Either.left(new UsageError({ m
 const accountsRequest = (input: AccountsInput) =>
   Either.gen(function*() {
     const fields = yield* fieldsOf(input.fields, WhatsAppBusinessAccount.fields)
-    const filtering = yield* FilterSyntax.parseAll(input.filter)
+    const filtering = yield* FilterSyntax.parse(FilterSyntax.accounts, input.filter)
     const max = yield* maxOf(input.max, Noun.accounts)
     const edges: ReadonlyArray<"owned" | "client"> = input.edge === "all" ? ["owned", "client"] : [input.edge]
     const fanOut = edges.length > 1 || input.businessIds.length > 1
@@ -244,7 +244,7 @@ export const phoneNumbers = (input: PhoneNumbersInput) =>
     const { columns, max, options } = yield* checked(
       Either.gen(function*() {
         const fields = yield* fieldsOf(input.fields, PhoneNumber.fields)
-        const filtering = yield* FilterSyntax.parseAllPhoneNumbers(input.filter)
+        const filtering = yield* FilterSyntax.parse(FilterSyntax.phoneNumbers, input.filter)
         const max = yield* maxOf(input.max, Noun.phoneNumbers)
         const { after, limit, prefetch } = input
         const options: PhoneNumbers.Options = {

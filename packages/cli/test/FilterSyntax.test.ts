@@ -6,10 +6,11 @@ import * as FilterSyntax from "../src/FilterSyntax.js"
 const seconds = (iso: string) => Date.parse(iso) / 1000
 
 /** The `filtering` JSON the parsed clauses would send. */
-const wire = (...inputs: Array<string>) => JSON.parse(Filter.encode(Either.getOrThrow(FilterSyntax.parseAll(inputs))))
+const wire = (...inputs: Array<string>) =>
+  JSON.parse(Filter.encode(Either.getOrThrow(FilterSyntax.parse(FilterSyntax.accounts, inputs))))
 
 const refused = (...inputs: Array<string>) => {
-  const result = FilterSyntax.parseAll(inputs)
+  const result = FilterSyntax.parse(FilterSyntax.accounts, inputs)
   if (Either.isRight(result)) throw new Error(`expected ${inputs.join(" ")} to be refused`)
   return result.left
 }
@@ -141,12 +142,12 @@ describe("FilterSyntax: errors name the exact problem", () => {
   })
 
   it("no --filter at all means no clauses", () => {
-    expect(Either.getOrThrow(FilterSyntax.parseAll([]))).toEqual([])
+    expect(Either.getOrThrow(FilterSyntax.parse(FilterSyntax.accounts, []))).toEqual([])
   })
 
   it("the syntax help names every form", () => {
     for (const form of [">=", "<=", "!=", "..", "ownership_type=SELF,CLIENT_OWNED", "@1704067200", "UTC"]) {
-      expect(FilterSyntax.syntax).toContain(form)
+      expect(FilterSyntax.accounts.syntax).toContain(form)
     }
   })
 })
