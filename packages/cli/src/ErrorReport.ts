@@ -139,13 +139,6 @@ const transport = (error: GraphError.GraphTransportError, context: Context): Wor
       ? "proxy"
       : `${context.proxy} (set by --proxy, HTTPS_PROXY or HTTP_PROXY; NO_PROXY lists the hosts reached directly)`
   }`
-  const notGraph: Words = [
-    ExitCode.failure,
-    `The server at ${baseUrl} did not answer like the Graph API${
-      error.httpStatus === undefined ? "" : ` (HTTP ${error.httpStatus})`
-    }.`,
-    `${checkUrl}. If it is right, Meta had a problem: try again later.`
-  ]
   switch (error.reason) {
     case "Network":
       return [
@@ -162,7 +155,13 @@ const transport = (error: GraphError.GraphTransportError, context: Context): Wor
         `Ask for fewer fields or a smaller page (--fields, --limit). ${checkUrl}.`
       ]
     default:
-      return notGraph
+      return [
+        ExitCode.failure,
+        `The server at ${baseUrl} did not answer like the Graph API${
+          error.httpStatus === undefined ? "" : ` (HTTP ${error.httpStatus})`
+        }.`,
+        `${checkUrl}. If it is right, Meta had a problem: try again later.`
+      ]
   }
 }
 

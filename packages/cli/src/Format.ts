@@ -75,28 +75,22 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof Date)
 
 /**
- * A value as a table cell: like {@link text}, but `health_status` is shown by its `can_send_message`, a
- * business by its name and id, and control characters are neutralised.
+ * A value as a table cell, summarised for a person: a list of phone numbers by its count, where an account
+ * was found as `business edge` pairs, `health_status` by its `can_send_message`, a business by its name and
+ * id, anything else as {@link text}; control characters neutralised.
  */
-export const cell = (value: unknown): string =>
+export const cell = (column: string, value: unknown): string =>
   TerminalText.neutralise(
-    isRecord(value) && typeof value.can_send_message === "string"
+    Array.isArray(value) && column === "phone_numbers"
+      ? String(value.length)
+      : Array.isArray(value) && column === "sources"
+      ? value.map((source: { business_id: string; edge: string }) => `${source.business_id} ${source.edge}`).join(", ")
+      : isRecord(value) && typeof value.can_send_message === "string"
       ? value.can_send_message
       : isRecord(value) && typeof value.name === "string"
       ? typeof value.id === "string" ? `${value.name} (${value.id})` : value.name
       : text(value)
   )
-
-// Lists a table summarises for a person: phone numbers by their count, where an account was found as
-// `business edge` pairs.
-const summarised = (column: string, value: unknown): unknown =>
-  !Array.isArray(value)
-    ? value
-    : column === "phone_numbers"
-    ? value.length
-    : column === "sources"
-    ? value.map((source: { business_id: string; edge: string }) => `${source.business_id} ${source.edge}`).join(", ")
-    : value
 
 /**
  * Column widths that fit: each at most `maxCell`, and together (with `gap` between columns) at most
@@ -208,9 +202,7 @@ const table = (options: RendererOptions): Renderer => {
       total += rows.length
       // Cut now to what any width could show, so that a huge value costs no more than a short one.
       const cells = rows.map((row) =>
-        columns.map((column) =>
-          TerminalText.truncate(cell(summarised(column, row[column])), uncut.has(column) ? 1000 : maxCell)
-        )
+        columns.map((column) => TerminalText.truncate(cell(column, row[column]), uncut.has(column) ? 1000 : maxCell))
       )
       if (widths !== undefined) return cells.map(line).join("")
       held.push(...cells)

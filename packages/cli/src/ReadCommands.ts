@@ -24,7 +24,6 @@ import type * as Format from "./Format.js"
 import * as GraphTarget from "./GraphTarget.js"
 import * as Listing from "./Listing.js"
 import * as Noun from "./Noun.js"
-import { Output } from "./Output.js"
 import { Progress } from "./Progress.js"
 import { UsageError } from "./UsageError.js"
 
@@ -207,11 +206,10 @@ const reportFailures = (failures: ReadonlyArray<ManagedAccounts.Failure>, target
       const report = ErrorReport.make(error, { ...target.context, businessId })
       progress.note(`waba: business ${businessId} (${edge} edge) was not read: ${report.title}`)
     }
-    yield* Effect.ignore(Effect.flatMap(Output, (output) =>
-      output.stderr.write(
-        `waba: ${Noun.count(failures.length, { one: "read", many: "reads" })} failed; the accounts of the other ` +
-          `businesses were listed.\n`
-      )))
+    progress.note(
+      `waba: ${Noun.count(failures.length, { one: "read", many: "reads" })} failed; the accounts of the other ` +
+        `businesses were listed.`
+    )
     const { businessId, error } = failures[0]!
     return yield* new CommandError.CommandError({
       error,

@@ -26,8 +26,12 @@ const standIn = (character: string): string => {
  */
 export const neutralise = (text: string): string => text.replace(unsafe, standIn)
 
+// Most of what a table holds is printable ASCII, one column per character: string-width (whose start costs)
+// is not even loaded for it.
+const printableAscii = /^[\x20-\x7e]*$/
+
 /** How many terminal columns the text takes. */
-export const width = (text: string): number => stringWidth(text)
+export const width = (text: string): number => printableAscii.test(text) ? text.length : stringWidth(text)
 
 // Made on first use: a listing seldom holds text that needs it.
 let segmenter: Intl.Segmenter | undefined
@@ -39,7 +43,7 @@ let segmenter: Intl.Segmenter | undefined
 export const truncate = (text: string, max: number): string => {
   // No character is wider than two columns, nor shorter than one code unit.
   if (text.length * 2 <= max) return text
-  if (/^[\x20-\x7e]*$/.test(text)) return text.length <= max ? text : max <= 0 ? "" : `${text.slice(0, max - 1)}…`
+  if (printableAscii.test(text)) return text.length <= max ? text : max <= 0 ? "" : `${text.slice(0, max - 1)}…`
   let kept = ""
   let used = 0
   for (const { segment } of (segmenter ??= new Intl.Segmenter(undefined, { granularity: "grapheme" })).segment(text)) {

@@ -138,12 +138,12 @@ describe("Format.table", () => {
   })
 
   it("cells: dates ISO, health by its status, businesses by name and id, control characters removed", () => {
-    expect(Format.cell(created)).toBe("2024-05-01T10:20:30Z")
-    expect(Format.cell(rows[0]!.health_status)).toBe("LIMITED")
-    expect(Format.cell(rows[0]!.owner_business_info)).toBe("Owner Ltd (77)")
-    expect(Format.cell("evil\u001b[2Jname\ttab\u009b\u202e")).toBe("evil\u241b[2Jname\u2409tab\ufffd\ufffd")
-    expect(Format.cell(undefined)).toBe("")
-    expect(Format.cell(true)).toBe("true")
+    expect(Format.cell("creation_time", created)).toBe("2024-05-01T10:20:30Z")
+    expect(Format.cell("health_status", rows[0]!.health_status)).toBe("LIMITED")
+    expect(Format.cell("owner_business_info", rows[0]!.owner_business_info)).toBe("Owner Ltd (77)")
+    expect(Format.cell("name", "evil\u001b[2Jname\ttab\u009b\u202e")).toBe("evil\u241b[2Jname\u2409tab\ufffd\ufffd")
+    expect(Format.cell("name", undefined)).toBe("")
+    expect(Format.cell("is_enabled_for_insights", true)).toBe("true")
   })
 
   it("aligns columns under a header, truncates long cells and counts the accounts", () => {
