@@ -89,22 +89,22 @@ export const parseTime = (text: string): Either.Either<TimeSpan, string> => {
     )
   }
   const [, y, mo, d, h, mi, s = "0", fraction = "0", sign, oh = "0", om = "0"] = match
-  const [year, month, day, hour, minute, second] = [y, mo, d, h, mi, s].map(Number) as Array<number>
-  if (month! < 1 || month! > 12) return Either.left(`"${text}" is not a date: month ${two(month!)} does not exist`)
-  if (day! < 1 || day! > new Date(Date.UTC(year!, month!, 0)).getUTCDate()) {
-    return Either.left(`"${text}" is not a date: day ${two(day!)} does not exist in ${year}-${two(month!)}`)
+  const [year, month, day, hour, minute, second] = [Number(y), Number(mo), Number(d), Number(h), Number(mi), Number(s)]
+  if (month < 1 || month > 12) return Either.left(`"${text}" is not a date: month ${two(month)} does not exist`)
+  if (day < 1 || day > new Date(Date.UTC(year, month, 0)).getUTCDate()) {
+    return Either.left(`"${text}" is not a date: day ${two(day)} does not exist in ${year}-${two(month)}`)
   }
   if (h === undefined) {
-    const start = Date.UTC(year!, month! - 1, day!)
+    const start = Date.UTC(year, month - 1, day)
     return Either.right({ kind: "day", start: new Date(start), end: new Date(start + 86_399_000) })
   }
-  if (hour! > 23 || minute! > 59 || second! > 59) {
+  if (hour > 23 || minute > 59 || second > 59) {
     return Either.left(`"${text}" is not a time of day: hours go to 23, minutes and seconds to 59`)
   }
   if (Number(oh) > 23 || Number(om) > 59) return Either.left(`"${text}" has an impossible UTC offset ${sign}${oh}`)
   const offset = (sign === "-" ? -1 : 1) * (Number(oh) * 60 + Number(om)) * 60_000
   const millis = Math.floor(Number(`0.${fraction}`) * 1000)
-  return Either.right(instant(new Date(Date.UTC(year!, month! - 1, day!, hour, minute, second, millis) - offset)))
+  return Either.right(instant(new Date(Date.UTC(year, month - 1, day, hour, minute, second, millis) - offset)))
 }
 
 const instant = (date: Date): TimeSpan => ({ kind: "instant", start: date, end: date })
@@ -169,8 +169,10 @@ const listClause = (declaration: GraphFilter.FieldDeclaration, field: string, op
   if (values.some((item) => item === "")) return Either.left(`the list "${value}" has an empty item`)
   const wrong = values.find((item) => !/^[A-Z0-9][A-Z0-9_]*$/.test(item))
   if (wrong === undefined) return Either.right({ field, operator: operator === "=" ? "IN" : "NOT_IN", value: values })
-  // An open enum knows the values Graph documents (a refined one does not say).
-  const known = (declaration.values as { readonly known?: ReadonlyArray<string> } | undefined)?.known
+  // An open enum knows the values Graph documents; a refined one keeps the enum as its `from`.
+  type Known = { readonly known?: ReadonlyArray<string>; readonly from?: { readonly known?: ReadonlyArray<string> } }
+  const known = (declaration.values as Known | undefined)?.known ??
+    (declaration.values as Known | undefined)?.from?.known
   const what = field.replace(/_/g, " ")
   return Either.left(
     `"${wrong}" is not ${/^[aeiou]/.test(what) ? "an" : "a"} ${what}${
