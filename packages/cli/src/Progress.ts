@@ -117,8 +117,6 @@ const make = (stderr: Channel) => {
       draw()
     })
   return {
-    /** Whether the progress line is shown. */
-    enabled: stderr.isTTY,
     /** A new read of `noun`s starts. */
     begin: (noun: Noun.Noun) =>
       update(() => {

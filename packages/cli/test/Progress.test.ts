@@ -153,7 +153,6 @@ describe("Progress elsewhere", () => {
       yield* progress.event(retry("GraphTransientError", 2, 500, 1))
       yield* Effect.logInfo("chatter")
       yield* progress.finish
-      expect(progress.enabled).toBe(false)
       expect(output.stderr()).toBe("")
       expect(output.stdout()).toBe("")
     }).pipe(Effect.provide(layer))
