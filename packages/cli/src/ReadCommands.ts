@@ -175,12 +175,11 @@ export const accounts = (input: AccountsInput): Effect.Effect<void, CommandError
     const failures: Array<ManagedAccounts.Failure> = []
     const { expand, fields, filtering, limit } = options
     const ids = input.businessIds.length === 0 ? [target.id] : [...new Set(input.businessIds)]
-    const pages = ManagedAccounts.stream(ids, { fields, expand, filtering, limit, edges }).pipe(
-      Stream.filterMap((result) => {
-        if (result._tag === "Account") return Option.some(managedRow(result))
-        failures.push(result)
-        return Option.none()
-      }),
+    const merged = Effect.map(ManagedAccounts.all(ids, { fields, expand, filtering, limit, edges }), (read) => {
+      failures.push(...read.failures)
+      return Stream.fromIterable(read.accounts.map(managedRow))
+    })
+    const pages = Stream.unwrap(merged).pipe(
       Stream.grouped(100),
       Stream.zipWithIndex,
       Stream.map(([rows, index]) => ({ number: index + 1, nextAfter: undefined, rows }))
