@@ -467,13 +467,10 @@ const maxIssueChars = 100
  * @category formatting
  */
 export const describeParseError = (error: ParseResult.ParseError): string => {
-  let issues: Array<ParseResult.ArrayFormatterIssue>
-  try {
-    issues = ParseResult.ArrayFormatter.formatErrorSync(error)
-  } catch {
-    // Effect quotes the value at fault whole: data nested deep enough overflows the stack.
-    return "a value nested too deeply to describe"
-  }
+  // Effect quotes the value at fault whole: data nested deep enough overflows the stack.
+  const formatted = Either.try(() => ParseResult.ArrayFormatter.formatErrorSync(error))
+  if (Either.isLeft(formatted)) return "a value nested too deeply to describe"
+  const issues = formatted.right
   const described = issues.slice(0, maxIssues).map(({ message, path }) => {
     const keys = path.map((key) => typeof key === "number" ? `[${key}]` : `.${String(key)}`)
     const line = `${keys.join("").replace(/^\./, "") || "the top level"}: ${message}`

@@ -13,7 +13,8 @@
  *
  * const showWaits = Effect.gen(function*() {
  *   const events = yield* GraphEvents.GraphEvents
- *   yield* events.stream.pipe(
+ *   const received = yield* events.subscribe
+ *   yield* received.pipe(
  *     Stream.filter(GraphEvents.is("Held")),
  *     Stream.runForEach((held) => Effect.log(`waiting for the budget of ${held.scope}`)),
  *     Effect.forkScoped
@@ -31,14 +32,6 @@ import * as PubSub from "effect/PubSub"
 import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
 import type { HoldReason } from "./HoldTooLongError.js"
-
-/**
- * Why the rate governor held a request: `pacing`, `ceiling` or `regain` (see `RateGovernor.HoldReason`).
- *
- * @since 0.2.0
- * @category models
- */
-export type { HoldReason }
 
 /**
  * @since 0.2.0
@@ -59,6 +52,7 @@ export type GraphEvent = Data.TaggedEnum<{
   readonly Held: {
     /** The business (or other Graph object) id whose budget is near or past its limit, or `"app"`. */
     readonly scope: string
+    /** See `RateGovernor.HoldReason`. */
     readonly reason: HoldReason
     readonly wait: Duration.Duration
     /** The last usage percentage seen for the scope. */
@@ -72,35 +66,13 @@ export type GraphEvent = Data.TaggedEnum<{
   }
 }>
 
-const constructors = Data.taggedEnum<GraphEvent>()
-
 /**
- * Constructors for each event.
+ * A constructor per event, and `is`, a type guard per tag (e.g. `Stream.filter(GraphEvents.is("Held"))`).
  *
  * @since 0.2.0
  * @category constructors
  */
-export const RetryScheduled = constructors.RetryScheduled
-
-/**
- * @since 0.2.0
- * @category constructors
- */
-export const Held = constructors.Held
-
-/**
- * @since 0.2.0
- * @category constructors
- */
-export const VersionMismatch = constructors.VersionMismatch
-
-/**
- * A type guard per tag, e.g. `Stream.filter(GraphEvents.is("Held"))`.
- *
- * @since 0.2.0
- * @category predicates
- */
-export const is = constructors.$is
+export const { $is: is, Held, RetryScheduled, VersionMismatch } = Data.taggedEnum<GraphEvent>()
 
 /**
  * @since 0.2.0
@@ -110,8 +82,6 @@ export interface Service {
   readonly publish: (event: GraphEvent) => Effect.Effect<void>
   /** Events published from now on, for as long as the scope lives. */
   readonly subscribe: Effect.Effect<Stream.Stream<GraphEvent>, never, Scope.Scope>
-  /** Events published while the stream runs. */
-  readonly stream: Stream.Stream<GraphEvent>
 }
 
 /**
@@ -129,8 +99,7 @@ export class GraphEvents extends Context.Tag("@effect-waba/graph-core/GraphEvent
 export const make = (options?: { readonly capacity?: number | undefined }): Effect.Effect<Service> =>
   Effect.map(PubSub.sliding<GraphEvent>(options?.capacity ?? 256), (hub) => ({
     publish: (event) => Effect.asVoid(PubSub.publish(hub, event)),
-    subscribe: Effect.map(PubSub.subscribe(hub), Stream.fromQueue),
-    stream: Stream.fromPubSub(hub)
+    subscribe: Effect.map(PubSub.subscribe(hub), Stream.fromQueue)
   }))
 
 /**

@@ -72,16 +72,28 @@ const same = (value: Scalar, operand: unknown): boolean =>
     ? numeric(value) !== undefined && numeric(value) === numeric(operand)
     : value === operand
 
-const comparisons: Record<string, (a: number, b: number) => boolean> = {
-  GREATER_THAN: (a, b) => a > b,
-  GREATER_THAN_OR_EQUAL: (a, b) => a >= b,
-  LESS_THAN: (a, b) => a < b,
-  LESS_THAN_OR_EQUAL: (a, b) => a <= b
+const order = (test: (a: number, b: number) => boolean) => (value: Scalar, operand: unknown): boolean => {
+  const [a, b] = [numeric(value), numeric(operand)]
+  return a !== undefined && b !== undefined && test(a, b)
 }
 
-const compare = (value: Scalar, operator: string, operand: unknown): boolean => {
-  const [a, b] = [numeric(value), numeric(operand)]
-  return a !== undefined && b !== undefined && comparisons[operator]!(a, b)
+const inRange = (value: Scalar, operand: unknown) =>
+  Array.isArray(operand) && order((a, b) => a >= b)(value, operand[0]) && order((a, b) => a <= b)(value, operand[1])
+
+const inList = (value: Scalar, operand: unknown) => Array.isArray(operand) && operand.some((o) => same(value, o))
+
+// What each operator of this library's vocabulary means, for a present value.
+const meanings: Readonly<Record<string, (value: Scalar, operand: unknown) => boolean>> = {
+  EQUAL: same,
+  NOT_EQUAL: (value, operand) => !same(value, operand),
+  GREATER_THAN: order((a, b) => a > b),
+  GREATER_THAN_OR_EQUAL: order((a, b) => a >= b),
+  LESS_THAN: order((a, b) => a < b),
+  LESS_THAN_OR_EQUAL: order((a, b) => a <= b),
+  IN_RANGE: inRange,
+  NOT_IN_RANGE: (value, operand) => numeric(value) !== undefined && !inRange(value, operand),
+  IN: inList,
+  NOT_IN: (value, operand) => !inList(value, operand)
 }
 
 /**
@@ -100,22 +112,5 @@ const compare = (value: Scalar, operator: string, operand: unknown): boolean => 
  * @since 0.2.0
  * @category semantics
  */
-export const holds = (operator: string, value: Scalar | null | undefined, operand: unknown): boolean => {
-  if (value === undefined || value === null) return false
-  const list: ReadonlyArray<unknown> = Array.isArray(operand) ? operand : []
-  const inside = compare(value, "GREATER_THAN_OR_EQUAL", list[0]) && compare(value, "LESS_THAN_OR_EQUAL", list[1])
-  switch (operator) {
-    case "EQUAL":
-    case "NOT_EQUAL":
-      return same(value, operand) === (operator === "EQUAL")
-    case "IN":
-    case "NOT_IN":
-      return list.some((candidate) => same(value, candidate)) === (operator === "IN")
-    case "IN_RANGE":
-      return inside
-    case "NOT_IN_RANGE":
-      return numeric(value) !== undefined && !inside
-    default:
-      return Object.hasOwn(comparisons, operator) && compare(value, operator, operand)
-  }
-}
+export const holds = (operator: string, value: Scalar | null | undefined, operand: unknown): boolean =>
+  value !== undefined && value !== null && Object.hasOwn(meanings, operator) && meanings[operator]!(value, operand)

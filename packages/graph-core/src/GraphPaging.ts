@@ -9,7 +9,6 @@
  *
  * @since 0.2.0
  */
-import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import type * as GraphEdge from "./GraphEdge.js"
@@ -66,13 +65,9 @@ export const CheckpointFromToken: Schema.Schema<Checkpoint, string> = Schema.com
  * @since 0.2.0
  * @category checkpoints
  */
-export const checkpointToken = (checkpoint: Checkpoint): Option.Option<string> => {
-  try {
-    return Either.getRight(Schema.encodeEither(CheckpointFromToken)(checkpoint))
-  } catch {
-    return Option.none()
-  }
-}
+export const checkpointToken: (checkpoint: Checkpoint) => Option.Option<string> = Option.liftThrowable(
+  Schema.encodeSync(CheckpointFromToken)
+)
 
 /**
  * Reads a token made by {@link checkpointToken}.
@@ -82,7 +77,7 @@ export const checkpointToken = (checkpoint: Checkpoint): Option.Option<string> =
  */
 export const parseCheckpointToken = (token: string): Option.Option<Checkpoint> =>
   typeof token === "string" && token.length <= 1_000_000
-    ? Either.getRight(Schema.decodeUnknownEither(CheckpointFromToken)(token))
+    ? Schema.decodeUnknownOption(CheckpointFromToken)(token)
     : Option.none()
 
 /**

@@ -66,12 +66,11 @@ export const defaultPolicy: RetryPolicy = {
  * @category constructors
  */
 export const makePolicy = (input: Partial<RetryPolicyInput>): Effect.Effect<RetryPolicy, string> => {
-  const duration = (name: "baseDelay" | "maxDelay" | "maxHintedWait") => {
-    const value = Option.getOrUndefined(Duration.decodeUnknown(input[name] ?? defaultPolicy[name]))
-    return value !== undefined && Duration.isFinite(value) && Duration.toMillis(value) >= 0
-      ? Effect.succeed(value)
-      : Effect.fail(`retry.${name} must be a finite, non-negative duration.`)
-  }
+  const duration = (name: "baseDelay" | "maxDelay" | "maxHintedWait") =>
+    Duration.decodeUnknown(input[name] ?? defaultPolicy[name]).pipe(
+      Option.filter((value) => Duration.isFinite(value) && Duration.toMillis(value) >= 0),
+      Effect.mapError(() => `retry.${name} must be a finite, non-negative duration.`)
+    )
   const { jitter = defaultPolicy.jitter, maxRetries = defaultPolicy.maxRetries } = input
   if (!Number.isInteger(maxRetries) || maxRetries < 0 || maxRetries > 100) {
     return Effect.fail("retry.maxRetries must be an integer from 0 to 100.")

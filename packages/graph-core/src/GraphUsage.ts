@@ -14,6 +14,7 @@
  *
  * @since 0.1.0
  */
+import * as Arr from "effect/Array"
 import * as Duration from "effect/Duration"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
@@ -125,27 +126,17 @@ const decodeBusinessHeader = Schema.decodeUnknownOption(
  * @category constructors
  */
 export const fromHeaders = (headers: Readonly<Record<string, string | undefined>>): GraphUsage => {
-  const business = Option.map(
-    Option.flatMap(Option.fromNullable(headers["x-business-use-case-usage"]), decodeBusinessHeader),
-    (record) =>
+  const business = Option.fromNullable(headers["x-business-use-case-usage"]).pipe(
+    Option.flatMap(decodeBusinessHeader),
+    Option.map((record) =>
       Object.entries(record).flatMap(([businessId, list]) =>
-        list.flatMap((item) =>
-          Option.toArray(Option.map(decodeBusinessEntry(item), (entry) => ({ businessId, ...entry })))
-        )
+        Arr.filterMap(list, (item) => Option.map(decodeBusinessEntry(item), (entry) => ({ businessId, ...entry })))
       )
+    )
   )
   const app = Option.flatMap(Option.fromNullable(headers["x-app-usage"]), decodeAppHeader)
   return defined({ businessUseCase: Option.getOrUndefined(business), app: Option.getOrUndefined(app) })
 }
-
-/**
- * The entries keyed by one business-object id (all entries when no id is given).
- *
- * @since 0.1.0
- * @category getters
- */
-export const forBusiness = (usage: GraphUsage, businessId?: string): ReadonlyArray<BusinessUseCaseUsage> =>
-  (usage.businessUseCase ?? []).filter((entry) => businessId === undefined || entry.businessId === businessId)
 
 /**
  * The entries that speak for a request counted against `key`: those keyed by `key`, or — when the header

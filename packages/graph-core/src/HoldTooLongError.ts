@@ -24,7 +24,7 @@ export type TypeId = typeof TypeId
 /**
  * Why the rate governor holds a request: `pacing` (usage between the pacing threshold and the ceiling:
  * its place in the schedule is ahead), `ceiling` (usage at or above the ceiling: it waits for a probe to
- * show usage dropped) or `regain` (Graph said when access returns). Also `GraphEvents.HoldReason`.
+ * show usage dropped) or `regain` (Graph said when access returns). `GraphEvents.Held` carries it too.
  *
  * @since 0.2.0
  * @category models

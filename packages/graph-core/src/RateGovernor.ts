@@ -190,10 +190,7 @@ export const metrics = internal.metrics
 export const make = (
   options?: Options | undefined
 ): Effect.Effect<Service, GraphConfigError, RateGovernorStore.RateGovernorStore> =>
-  Effect.flatMap(
-    Effect.zip(makeSettings(options), RateGovernorStore.RateGovernorStore),
-    ([settings, store]) => internal.make(settings, store)
-  )
+  Effect.flatMap(makeSettings(options), internal.make)
 
 /**
  * The governor over the store in context: `RateGovernorStore.layerMemory` for one process, or

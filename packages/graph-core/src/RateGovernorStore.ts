@@ -3,15 +3,15 @@
  * store, every process — that calls Graph for the same business works from one budget.
  *
  * A store holds, per scope (one budget: `"123:whatsapp_business_management"`, or `"app"`; see
- * `RateGovernor.budgetScope`): the latest {@link Observation}, which expires; a pacing schedule
- * (`reserve`); and a probe gate (`tryTake`). {@link layerMemory} keeps it in this process (the default);
- * `@effect-waba/redis` keeps it in Redis, for many processes sharing one budget.
+ * `RateGovernor.budgetScope`): the latest {@link Observation}, which expires; and places taken in
+ * schedules (`take`): the budget's pacing schedule, and its probe gate. {@link layerMemory} keeps it in
+ * this process (the default); `@effect-waba/redis` keeps it in Redis, for many processes sharing one budget.
  *
  * @since 0.1.0
  */
 import * as Context from "effect/Context"
 import type * as Duration from "effect/Duration"
-import * as Effect from "effect/Effect"
+import type * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import type * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
@@ -77,22 +77,16 @@ export interface Store {
     timeToLive: Duration.Duration
   ) => Effect.Effect<void, RateGovernorStoreError>
   /**
-   * Books the next send time for `scope`, at least `interval` after the previous booking, and returns how
-   * long until then (zero: send now). Atomic across everyone sharing the store. A place further away than
-   * `limit` is not booked (the caller will not wait that long): the wait it would have meant is returned.
+   * Takes the next place in the schedule `key`, at least `interval` after the last place taken in it, and
+   * returns how long until then (zero: now). Atomic across everyone sharing the store. A place further
+   * away than `limit` is not taken (the caller will not wait that long): the wait it would have meant is
+   * returned. The governor books sends in the schedule of a budget's scope, and passes its probe gate
+   * (`probe:` and the scope) with `limit` zero: through if nobody went in the last `interval`.
    */
-  readonly reserve: (
-    scope: string,
+  readonly take: (
+    key: string,
     interval: Duration.Duration,
     limit?: Duration.Duration | undefined
-  ) => Effect.Effect<Duration.Duration, RateGovernorStoreError>
-  /**
-   * Lets the caller through the probe gate of `scope` if nobody went through it in the last `interval`
-   * (returns zero); otherwise returns how long until it opens, and takes nothing.
-   */
-  readonly tryTake: (
-    scope: string,
-    interval: Duration.Duration
   ) => Effect.Effect<Duration.Duration, RateGovernorStoreError>
 }
 
@@ -106,19 +100,11 @@ export class RateGovernorStore extends Context.Tag("@effect-waba/graph-core/Rate
 >() {}
 
 /**
- * A store in this process's memory, on Effect's `Clock` (so `TestClock` drives it). It stays bounded:
- * an observation is dropped when it expires, a booking or probe a day after its time, and past 100,000
- * scopes the least recently written go first.
- *
- * @since 0.1.0
- * @category constructors
- */
-export const makeMemory: Effect.Effect<Store> = Effect.sync(() => internal.make())
-
-/**
- * The in-memory store as a layer: one budget per process.
+ * A store in this process's memory (one budget per process), on Effect's `Clock` (so `TestClock` drives
+ * it). It stays bounded: an observation is dropped when it expires, a place a day after its time, and
+ * past 100,000 keys the least recently written go first.
  *
  * @since 0.1.0
  * @category layers
  */
-export const layerMemory: Layer.Layer<RateGovernorStore> = Layer.effect(RateGovernorStore, makeMemory)
+export const layerMemory: Layer.Layer<RateGovernorStore> = Layer.sync(RateGovernorStore, () => internal.make())

@@ -20,7 +20,7 @@ describe("GraphUsage.fromHeaders", () => {
       ]
     }))
     expect(usage.businessUseCase).toHaveLength(3)
-    expect(GraphUsage.forBusiness(usage, "222").map((e) => e.type)).toEqual([
+    expect(GraphUsage.forRequest(usage, "222").map((e) => e.type)).toEqual([
       "whatsapp_business_management",
       "ads_management"
     ])
@@ -63,7 +63,7 @@ describe("GraphUsage.fromHeaders", () => {
       ],
       "333": [{ type: "whatsapp_business_management", call_count: 72, estimated_time_to_regain_access: 3 }]
     }))
-    expect(GraphUsage.forBusiness(usage, "111")).toEqual([])
+    expect(usage.businessUseCase!.filter((e) => e.businessId === "111")).toEqual([])
     expect(GraphUsage.forRequest(usage, "111").map((e) => [e.businessId, e.type])).toEqual([
       ["222", "whatsapp_business_management"],
       ["222", "whatsapp"],

@@ -385,8 +385,7 @@ describe("RateGovernor", () => {
     const flaky = Layer.succeed(RateGovernorStore.RateGovernorStore, {
       read: (scopes) => failing(scopes.map(() => Option.none())),
       write: () => failing(undefined),
-      reserve: () => failing(Duration.zero),
-      tryTake: () => failing(Duration.zero)
+      take: () => failing(Duration.zero)
     })
     const layer = GraphClient.layer.pipe(
       Layer.provide(RateGovernor.layer().pipe(Layer.provide(flaky))),

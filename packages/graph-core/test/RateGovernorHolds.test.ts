@@ -1,5 +1,5 @@
 import { Testing } from "@effect-waba/emulator"
-import { GraphEvents, RateGovernor } from "@effect-waba/graph-core"
+import { GraphEvents, RateGovernor, RateGovernorStore } from "@effect-waba/graph-core"
 import { describe, expect, it } from "@effect/vitest"
 import * as Chunk from "effect/Chunk"
 import * as Duration from "effect/Duration"
@@ -26,7 +26,9 @@ const answered = (id: string, callCount: number, regainMinutes = 0): RateGoverno
 const makeGovernor = (options?: RateGovernor.Options, store = MemoryStore.make()) =>
   Effect.gen(function*() {
     const settings = yield* RateGovernor.makeSettings(options)
-    const governor = yield* Internal.make(settings, store)
+    const governor = yield* Internal.make(settings).pipe(
+      Effect.provideService(RateGovernorStore.RateGovernorStore, store)
+    )
     return { governor, store }
   })
 
@@ -155,7 +157,7 @@ describe("RateGovernor state stays bounded across thousands of businesses", () =
         yield* governor.observe(id, answered(id, 10))
         yield* governor.acquire(id, Duration.minutes(15))
       }
-      expect(store.sizes()).toEqual({ observations: 0, bookings: 0, probes: 0 })
+      expect(store.sizes()).toEqual({ observations: 0, places: 0 })
       expect(governor.sizes()).toEqual({ keys: 0, aliases: 0, watches: 0 })
     }))
 
@@ -165,7 +167,7 @@ describe("RateGovernor state stays bounded across thousands of businesses", () =
       const businesses = ids(5_000)
       // Each business answered with the usage of its own WABA at 95%.
       for (const id of businesses) yield* governor.observe(id, answered(`9${id}`, 95))
-      expect(store.sizes()).toMatchObject({ observations: 5_000, bookings: 5_000 })
+      expect(store.sizes()).toEqual({ observations: 5_000, places: 5_000 })
       expect(governor.sizes()).toMatchObject({ keys: 5_000, aliases: 5_000 })
 
       // Refused at once (maxWait zero) or held and then interrupted: no watcher is left behind.
@@ -180,7 +182,7 @@ describe("RateGovernor state stays bounded across thousands of businesses", () =
       // A day later everything has lapsed; the next write sweeps it away.
       yield* TestClock.adjust("25 hours")
       yield* governor.observe("42", answered("42", 95))
-      expect(store.sizes()).toEqual({ observations: 1, bookings: 1, probes: 0 })
+      expect(store.sizes()).toEqual({ observations: 1, places: 1 })
 
       // However many businesses one process talks to, it remembers the other ids of at most 10,000 keys.
       for (const id of ids(12_000, 10_000)) yield* governor.observe(id, answered(`9${id}`, 10))

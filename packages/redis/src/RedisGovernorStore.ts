@@ -130,11 +130,6 @@ export const make = (options: Options): Effect.Effect<RateGovernorStore.Store, n
       )
 
     const usageKey = (scope: string) => `${prefix}usage:${scope}`
-    const take = (key: string, interval: Duration.Duration, limit: Duration.Duration | undefined) =>
-      Effect.flatMap(Clock.currentTimeMillis, (now) => {
-        const max = limit === undefined || !Duration.isFinite(limit) ? -1 : Math.floor(Duration.toMillis(limit))
-        return run("take", () => redis.eval(takeScript, 1, prefix + key, now, wholeMillis(interval), max, retainMillis))
-      }).pipe(Effect.map((wait) => Duration.millis(Math.max(0, Number(wait)))))
 
     return {
       read: (scopes) =>
@@ -148,8 +143,12 @@ export const make = (options: Options): Effect.Effect<RateGovernorStore.Store, n
         const ttl = Math.max(1, wholeMillis(timeToLive))
         return Effect.asVoid(run("write", () => redis.set(usageKey(scope), encodeObservation(observation), "PX", ttl)))
       },
-      reserve: (scope, interval, limit) => take(`pace:${scope}`, interval, limit),
-      tryTake: (scope, interval) => take(`probe:${scope}`, interval, Duration.zero)
+      take: (key, interval, limit) =>
+        Effect.flatMap(Clock.currentTimeMillis, (now) => {
+          const max = limit === undefined || !Duration.isFinite(limit) ? -1 : Math.floor(Duration.toMillis(limit))
+          const place = `${prefix}place:${key}`
+          return run("take", () => redis.eval(takeScript, 1, place, now, wholeMillis(interval), max, retainMillis))
+        }).pipe(Effect.map((wait) => Duration.millis(Math.max(0, Number(wait)))))
     }
   })
 

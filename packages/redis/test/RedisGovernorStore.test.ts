@@ -28,49 +28,49 @@ const stores: ReadonlyArray<readonly [string, () => Layer.Layer<RateGovernorStor
 // One contract, two stores: the governor must behave the same over either.
 for (const [name, makeLayer] of stores) {
   describe(`${name} store`, () => {
-    it.effect("reserve books send times at least the interval after the previous booking", () =>
+    it.effect("take books places at least the interval after the previous one", () =>
       Effect.gen(function*() {
         const store = yield* RateGovernorStore.RateGovernorStore
         const gap = Duration.seconds(10)
-        expect(millis(yield* store.reserve("42", gap))).toBe(0)
-        expect(millis(yield* store.reserve("42", gap))).toBe(10_000)
-        expect(millis(yield* store.reserve("42", gap))).toBe(20_000)
-        // Bookings are per scope.
-        expect(millis(yield* store.reserve("43", gap))).toBe(0)
+        expect(millis(yield* store.take("42", gap))).toBe(0)
+        expect(millis(yield* store.take("42", gap))).toBe(10_000)
+        expect(millis(yield* store.take("42", gap))).toBe(20_000)
+        // Places are per key.
+        expect(millis(yield* store.take("43", gap))).toBe(0)
         // 25 s later the last booking (20 s) is past: the next is at 30 s, 5 s from now.
         yield* TestClock.adjust("25 seconds")
-        expect(millis(yield* store.reserve("42", gap))).toBe(5_000)
+        expect(millis(yield* store.take("42", gap))).toBe(5_000)
         // A zero gap only records the send; the next booking is spaced from it.
         yield* TestClock.adjust("1 minute")
-        expect(millis(yield* store.reserve("42", Duration.zero))).toBe(0)
+        expect(millis(yield* store.take("42", Duration.zero))).toBe(0)
         yield* TestClock.adjust("1 second")
-        expect(millis(yield* store.reserve("42", Duration.seconds(4)))).toBe(3_000)
+        expect(millis(yield* store.take("42", Duration.seconds(4)))).toBe(3_000)
       }).pipe(Effect.provide(makeLayer())))
 
-    it.effect("reserve with a limit books nothing further away than the limit", () =>
+    it.effect("take with a limit books nothing further away than the limit", () =>
       Effect.gen(function*() {
         const store = yield* RateGovernorStore.RateGovernorStore
         const gap = Duration.seconds(10)
-        expect(millis(yield* store.reserve("42", gap, Duration.seconds(5)))).toBe(0)
+        expect(millis(yield* store.take("42", gap, Duration.seconds(5)))).toBe(0)
         // The next place is 10 s away: refused under a 5 s limit, and not taken...
-        expect(millis(yield* store.reserve("42", gap, Duration.seconds(5)))).toBe(10_000)
-        expect(millis(yield* store.reserve("42", gap, Duration.seconds(5)))).toBe(10_000)
+        expect(millis(yield* store.take("42", gap, Duration.seconds(5)))).toBe(10_000)
+        expect(millis(yield* store.take("42", gap, Duration.seconds(5)))).toBe(10_000)
         // ...so a caller who accepts it gets that same place, and the one after is 10 s later.
-        expect(millis(yield* store.reserve("42", gap, Duration.seconds(10)))).toBe(10_000)
-        expect(millis(yield* store.reserve("42", gap))).toBe(20_000)
+        expect(millis(yield* store.take("42", gap, Duration.seconds(10)))).toBe(10_000)
+        expect(millis(yield* store.take("42", gap))).toBe(20_000)
       }).pipe(Effect.provide(makeLayer())))
 
-    it.effect("tryTake lets one caller through per interval and takes nothing when it refuses", () =>
+    it.effect("take with a zero limit (a probe gate) lets one caller through per interval and takes nothing when it refuses", () =>
       Effect.gen(function*() {
         const store = yield* RateGovernorStore.RateGovernorStore
         const interval = Duration.seconds(20)
-        expect(millis(yield* store.tryTake("42", interval))).toBe(0)
-        expect(millis(yield* store.tryTake("42", interval))).toBe(20_000)
+        expect(millis(yield* store.take("42", interval, Duration.zero))).toBe(0)
+        expect(millis(yield* store.take("42", interval, Duration.zero))).toBe(20_000)
         yield* TestClock.adjust("15 seconds")
         // Refusals did not push the gate back.
-        expect(millis(yield* store.tryTake("42", interval))).toBe(5_000)
+        expect(millis(yield* store.take("42", interval, Duration.zero))).toBe(5_000)
         yield* TestClock.adjust("5 seconds")
-        expect(millis(yield* store.tryTake("42", interval))).toBe(0)
+        expect(millis(yield* store.take("42", interval, Duration.zero))).toBe(0)
       }).pipe(Effect.provide(makeLayer())))
 
     it.effect("read returns what write stored, in order, and nothing for unknown scopes", () =>

@@ -217,7 +217,7 @@ const toDate = (input: DateInput): Date => {
  * @category constructors
  */
 export const timeBuilders = <F extends string>(field: F) => {
-  const compare = (operator: TimeComparison) => (date: DateInput): TimeClause<F> => ({
+  const at = (operator: TimeComparison) => (date: DateInput): TimeClause<F> => ({
     field,
     operator,
     value: toDate(date)
@@ -228,12 +228,12 @@ export const timeBuilders = <F extends string>(field: F) => {
     value: [toDate(from), toDate(to)]
   })
   return {
-    equal: compare("EQUAL"),
-    notEqual: compare("NOT_EQUAL"),
-    greaterThan: compare("GREATER_THAN"),
-    greaterThanOrEqual: compare("GREATER_THAN_OR_EQUAL"),
-    lessThan: compare("LESS_THAN"),
-    lessThanOrEqual: compare("LESS_THAN_OR_EQUAL"),
+    equal: at("EQUAL"),
+    notEqual: at("NOT_EQUAL"),
+    greaterThan: at("GREATER_THAN"),
+    greaterThanOrEqual: at("GREATER_THAN_OR_EQUAL"),
+    lessThan: at("LESS_THAN"),
+    lessThanOrEqual: at("LESS_THAN_OR_EQUAL"),
     between: range("IN_RANGE"),
     inRange: range("IN_RANGE"),
     notInRange: range("NOT_IN_RANGE")

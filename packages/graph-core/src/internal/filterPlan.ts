@@ -39,30 +39,26 @@ export interface Plan {
 
 const seconds = (date: Date) => date.getTime() / 1000
 
-// A clause in a form the edge documents, or `undefined`. Graph stores whole seconds, so each time bound is
-// rounded the way that keeps the clause's meaning (t >= 10.5 is t > 10; t <= 10.5 is t < 11), and range
-// bounds go out as numeric strings, the form of Meta's documented example.
+// How each time comparison goes on the wire, from its bounds in (fractional) unix seconds. Graph stores
+// whole seconds, so each bound is rounded the way that keeps the clause's meaning (t >= 10.5 is t > 10;
+// t <= 10.5 is t < 11), and range bounds go out as numeric strings, the form of Meta's documented example.
+const timeOnWire: Readonly<Record<string, (from: number, to: number) => readonly [string, unknown]>> = {
+  GREATER_THAN: (from) => ["GREATER_THAN", Math.floor(from)],
+  GREATER_THAN_OR_EQUAL: (from) => ["GREATER_THAN", Math.ceil(from) - 1],
+  LESS_THAN: (from) => ["LESS_THAN", Math.ceil(from)],
+  LESS_THAN_OR_EQUAL: (from) => ["LESS_THAN", Math.floor(from) + 1],
+  EQUAL: (from) => ["IN_RANGE", [String(Math.floor(from)), String(Math.floor(from))]],
+  IN_RANGE: (from, to) => ["IN_RANGE", [String(Math.ceil(from)), String(Math.floor(to))]]
+}
+
+// A clause in a form the edge documents, or `undefined`.
 const compile = (declaration: FieldDeclaration, { field, operator, value }: Clause): WireClause | undefined => {
   const send = (operator: string, value: unknown) =>
     declaration.pushdown.includes(operator as GraphOperator.GraphOperator) ? { field, operator, value } : undefined
   if (declaration.kind === "time") {
     const [from, to] = Array.isArray(value) ? value as readonly [Date, Date] : [value as Date, value as Date]
-    switch (operator) {
-      case "GREATER_THAN":
-        return send("GREATER_THAN", Math.floor(seconds(from)))
-      case "GREATER_THAN_OR_EQUAL":
-        return send("GREATER_THAN", Math.ceil(seconds(from)) - 1)
-      case "LESS_THAN":
-        return send("LESS_THAN", Math.ceil(seconds(from)))
-      case "LESS_THAN_OR_EQUAL":
-        return send("LESS_THAN", Math.floor(seconds(from)) + 1)
-      case "EQUAL":
-        return send("IN_RANGE", [String(Math.floor(seconds(from))), String(Math.floor(seconds(from)))])
-      case "IN_RANGE":
-        return send("IN_RANGE", [String(Math.ceil(seconds(from))), String(Math.floor(seconds(to)))])
-      default:
-        return undefined
-    }
+    const wire = Object.hasOwn(timeOnWire, operator) ? timeOnWire[operator]!(seconds(from), seconds(to)) : undefined
+    return wire && send(...wire)
   }
   // A single value and a one-value list are the same clause, in whichever form the edge documents.
   switch (operator) {

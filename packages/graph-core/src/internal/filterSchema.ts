@@ -73,24 +73,26 @@ const firstProblem = (error: ParseResult.ParseError): string => {
   return why.length > 200 ? `${why.slice(0, 197)}...` : why
 }
 
-const jsonOf = (value: unknown): string | undefined => {
-  try {
-    return JSON.stringify(value)
-  } catch {
-    return undefined
-  }
-}
-
 // A checked clause, or the part of it at fault (`field`, `operator` or `value`) and why.
 const check = (
   declarations: Declarations,
-  input: Readonly<Record<string, unknown>>
-): Either.Either<Clause | Unchecked, readonly [string, string]> => {
-  const { field, operator, value } = input
-  const fault = (key: string, message: string) => Either.left([key, message] as const)
+  input: unknown,
+  ast: ParseResult.Type["ast"]
+): Either.Either<Clause | Unchecked, ParseResult.ParseIssue> => {
+  if (typeof input !== "object" || input === null || Array.isArray(input)) {
+    return Either.left(
+      new ParseResult.Type(ast, input, `a clause must be an object { field, operator, value }, got ${describe(input)}`)
+    )
+  }
+  const { field, operator, value } = input as Readonly<Record<string, unknown>>
+  const fault = (key: "field" | "operator" | "value", message: string) =>
+    Either.left(
+      new ParseResult.Pointer(key, input, new ParseResult.Type(ast, { field, operator, value }[key], message))
+    )
   if (isUnchecked(input)) {
-    const json = jsonOf(value)
-    const must = (part: string, what: string) => fault(part, `an unchecked clause's ${part} must be ${what}`)
+    const json = Either.getOrUndefined(Either.try(() => JSON.stringify(value)))
+    const must = (part: "field" | "operator" | "value", what: string) =>
+      fault(part, `an unchecked clause's ${part} must be ${what}`)
     return typeof field !== "string" || !/^[a-z][a-z0-9_.]{0,63}$/.test(field)
       ? must("field", `a field name, got ${describe(field)}`)
       : typeof operator !== "string" || !/^[A-Z][A-Z_]{0,31}$/.test(operator)
@@ -132,22 +134,7 @@ export const clauseSchema = <D extends Declarations>(
 ): Schema.Schema<ClauseOf<D> | Unchecked, unknown> =>
   Schema.transformOrFail(Schema.Unknown, Schema.Unknown, {
     strict: true,
-    decode: (input, _, ast) =>
-      typeof input !== "object" || input === null || Array.isArray(input)
-        ? ParseResult.fail(
-          new ParseResult.Type(
-            ast,
-            input,
-            `a clause must be an object { field, operator, value }, got ${describe(input)}`
-          )
-        )
-        : Either.match(check(declarations, input as Record<string, unknown>), {
-          onLeft: ([key, message]) =>
-            ParseResult.fail(
-              new ParseResult.Pointer(key, input, new ParseResult.Type(ast, (input as any)[key], message))
-            ),
-          onRight: ParseResult.succeed
-        }),
+    decode: (input, _, ast) => check(declarations, input, ast),
     encode: ParseResult.succeed
   }) as Schema.Schema<any, unknown>
 

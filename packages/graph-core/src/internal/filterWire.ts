@@ -78,12 +78,7 @@ export const parseWire = (
   raw: string,
   options?: { readonly acceptUndocumented?: boolean | undefined }
 ): Either.Either<ReadonlyArray<WireClause>, WireRefusal> => {
-  let json: unknown
-  try {
-    json = JSON.parse(raw)
-  } catch {
-    return Either.left({ _tag: "NotAnArray" })
-  }
+  const json = Either.getOrUndefined(Either.try(() => JSON.parse(raw) as unknown))
   if (!Array.isArray(json)) return Either.left({ _tag: "NotAnArray" })
   const out: Array<WireClause> = []
   for (const [index, element] of json.entries()) {

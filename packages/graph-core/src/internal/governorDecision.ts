@@ -14,10 +14,10 @@ export const appScope = "app"
 /** The store key of one budget: a business-object id and a usage type. */
 export const budgetScope = (id: string, type: string): string => `${id}:${type}`
 
-/** The id and the usage type of a store key (no type for the app). */
-export const budgetOf = (scope: string): { readonly id: string; readonly type: string | undefined } => {
+/** The id and the usage type of a store key, as `HoldTooLongError` names them (no type for the app). */
+export const budgetOf = (scope: string): { readonly scope: string; readonly usageType?: string } => {
   const [id, type] = scope.split(":")
-  return { id: id!, type }
+  return type === undefined ? { scope: id! } : { scope: id!, usageType: type }
 }
 
 /** The validated options every decision is made with (`RateGovernor.Settings`). */

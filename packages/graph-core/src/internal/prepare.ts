@@ -21,6 +21,10 @@ type Target = GraphEdge.Any | GraphNode.Any
 
 const isEdge = (target: Target): target is GraphEdge.Any => "itemFields" in target
 
+// The node a target reads, and the fields of what it returns (an edge's items may have fields of their own).
+const shapeOf = (target: Target) =>
+  isEdge(target) ? { node: target.node, fields: target.itemFields } : { node: target, fields: target.fields }
+
 /** A read's options, decoded. @internal */
 export interface Options {
   readonly fields?: ReadonlyArray<string> | undefined
@@ -168,8 +172,7 @@ const checkpointProblem = ({ name, resume }: GraphEdge.Any, options: Options) =>
 // The one Schema a read's options are decoded with: for a node `fields`, `extraFields` and `expand`; for
 // an edge also `filtering`, `sort`, `limit`, `after`, `checkpoint` and `prefetch`.
 const optionsOf = memo((target: Target) => {
-  const node = isEdge(target) ? target.node : target
-  const fields = isEdge(target) ? target.itemFields : target.fields
+  const { fields, node } = shapeOf(target)
   const extraField = Schema.String.pipe(Schema.filter((name) =>
     !/^[a-z][a-z0-9_]{0,63}$/.test(name)
       ? `${describe(name)} is not a valid field name (lower case letters, digits and underscores).`
@@ -224,21 +227,16 @@ const decode = <A>(
     return invalid(option, deep ? `${renderPath(first.path)}: ${first.message}` : first.message)
   })
 
+const unreadable = "The options could not be read (a getter or proxy threw while they were inspected)."
+
 // No public function throws, whatever it is given (getters that throw, proxies, ...).
-const guarded = <A>(prepare: () => Either.Either<A, InvalidRequestError>): Either.Either<A, InvalidRequestError> => {
-  try {
-    return prepare()
-  } catch {
-    const message = "The options could not be read (a getter or proxy threw while they were inspected)."
-    return Either.left(invalid("options", message))
-  }
-}
+const guarded = <A>(prepare: () => Either.Either<A, InvalidRequestError>): Either.Either<A, InvalidRequestError> =>
+  Either.try({ try: prepare, catch: () => invalid("options", unreadable) }).pipe(Either.flatMap((read) => read))
 
 // What a read selects: the fields (with those the client needs for itself, taken out of the items
 // again), the expansions, and the Schemas that decode them.
 const select = (target: Target, options: Options, needed: ReadonlyArray<string>) => {
-  const node = isEdge(target) ? target.node : target
-  const fields: Schema.Struct.Fields = isEdge(target) ? target.itemFields : target.fields
+  const { fields, node } = shapeOf(target)
   const extra = options.extraFields ?? []
   const names = [...new Set(["id", ...(options.fields ?? node.defaultFields), ...extra])]
   const strip = [...new Set(needed)].filter((name) => !names.includes(name))

@@ -12,7 +12,7 @@ import * as GraphEvents from "../GraphEvents.js"
 import * as GraphMetrics from "../GraphMetrics.js"
 import { HoldTooLongError } from "../HoldTooLongError.js"
 import type * as RateGovernor from "../RateGovernor.js"
-import type * as RateGovernorStore from "../RateGovernorStore.js"
+import * as RateGovernorStore from "../RateGovernorStore.js"
 import * as Decision from "./governorDecision.js"
 
 /** @internal */
@@ -41,20 +41,9 @@ const maxKeys = 10_000
 /** How many other ids one key's responses may name before the least recently seen is forgotten. */
 const maxAliases = 16
 
-const knownOf = (
-  scopes: ReadonlyArray<string>,
-  observations: ReadonlyArray<Option.Option<RateGovernorStore.Observation>>
-) => Arr.filterMap(observations, (o, i) => Option.map(o, (observation) => ({ scope: scopes[i]!, observation })))
-
 /** @internal */
-export interface Governor extends RateGovernor.Service {
-  /** How much state the governor itself holds (for tests of boundedness). */
-  readonly sizes: () => { readonly keys: number; readonly aliases: number; readonly watches: number }
-}
-
-/** @internal */
-export const make = (settings: RateGovernor.Settings, store: RateGovernorStore.Store): Effect.Effect<Governor> =>
-  Effect.sync(() => {
+export const make = (settings: RateGovernor.Settings) =>
+  Effect.map(RateGovernorStore.RateGovernorStore, (store) => {
     // The other ids each key's responses reported, with when they were last seen: for a window, their
     // budgets are the key's too.
     const aliases = new Map<string, Map<string, number>>()
@@ -73,30 +62,25 @@ export const make = (settings: RateGovernor.Settings, store: RateGovernorStore.S
       if (aliases.size > maxKeys) aliases.delete(aliases.keys().next().value!)
     }
 
-    // A request held at the ceiling also waits for news of that budget (a probe's answer). Each request
-    // watches its budgets from before its first read, so that news arriving between a read and a hold
-    // counts: `version` counts news, `news` is made for the first request that waits for it.
-    const watches = new Map<string, { watchers: number; version: number; news?: Deferred.Deferred<void> }>()
-    const watch = (scopes: ReadonlyArray<string>) =>
+    // A request held at the ceiling is released early by news of that budget (a probe's answer). It takes
+    // each budget's `news` before reading the store, so that news arriving between the read and the hold counts.
+    const watches = new Map<string, { watchers: number; news: Deferred.Deferred<void> }>()
+    const watch = (scopes: ReadonlyArray<string>, step: 1 | -1) =>
       Effect.sync(() => {
         for (const scope of scopes) {
-          const entry = watches.get(scope) ?? { watchers: 0, version: 0 }
-          watches.set(scope, entry)
-          entry.watchers++
+          const entry = watches.get(scope) ?? { watchers: 0, news: Deferred.unsafeMake<void>(FiberId.none) }
+          entry.watchers += step
+          if (entry.watchers > 0) watches.set(scope, entry)
+          else watches.delete(scope)
         }
-      })
-    const unwatch = (scopes: ReadonlyArray<string>) =>
-      Effect.sync(() => {
-        for (const scope of scopes) if (--watches.get(scope)!.watchers === 0) watches.delete(scope)
       })
     const announce = (scope: string) =>
       Effect.suspend(() => {
         const entry = watches.get(scope)
         if (entry === undefined) return Effect.void
         const news = entry.news
-        entry.version++
-        delete entry.news
-        return news === undefined ? Effect.void : Deferred.succeed(news, undefined)
+        entry.news = Deferred.unsafeMake<void>(FiberId.none)
+        return Deferred.succeed(news, undefined)
       })
 
     // A store that fails lets requests through: one line when it fails (unless it said so), one when it is back.
@@ -117,9 +101,9 @@ export const make = (settings: RateGovernor.Settings, store: RateGovernorStore.S
 
     const hold = (key: string | undefined, held: Decision.Hold, news?: Deferred.Deferred<void>) =>
       Effect.gen(function*() {
-        const { millis, reason, usage } = held
-        const { id, type } = Decision.budgetOf(held.scope)
-        const wait = Duration.millis(Math.max(1, millis))
+        const { reason, usage } = held
+        const { scope: id, usageType: type } = Decision.budgetOf(held.scope)
+        const wait = Duration.millis(Math.max(1, held.millis))
         const annotations = {
           "graph.usage_key": key ?? Decision.appScope,
           "rate_governor.scope": id,
@@ -136,7 +120,7 @@ export const make = (settings: RateGovernor.Settings, store: RateGovernorStore.S
         const line = `Rate governor: holding a request for ${budget} ${reason === "ceiling" ? "up to" : "for"} ${
           Duration.format(wait)
         } (usage ${usage}%, ${reason})`
-        const told = millis > toldFromMillis
+        const told = held.millis > toldFromMillis
         yield* (told ? Effect.logInfo(line) : Effect.logDebug(line)).pipe(Effect.annotateLogs(annotations))
         if (told) yield* GraphEvents.publish(GraphEvents.Held({ scope: id, reason, wait, usagePercent: usage }))
         yield* Metric.increment(Metric.tagged(metrics.waits, "reason", reason))
@@ -148,11 +132,14 @@ export const make = (settings: RateGovernor.Settings, store: RateGovernorStore.S
       })
 
     const refusal = ({ millis, reason, scope, usage }: Decision.Hold, maxWait: Duration.Duration) => {
-      const { id, type } = Decision.budgetOf(scope)
       const wait = Duration.millis(millis)
-      const usagePercent = Math.max(0, usage)
-      // The app's budget has no usage type: the field is left out rather than undefined.
-      return new HoldTooLongError({ scope: id, ...(type && { usageType: type }), reason, wait, maxWait, usagePercent })
+      return new HoldTooLongError({
+        ...Decision.budgetOf(scope),
+        reason,
+        wait,
+        maxWait,
+        usagePercent: Math.max(0, usage)
+      })
     }
 
     // Gates first, in order: a closed gate takes nothing and ends the claim.
@@ -160,8 +147,11 @@ export const make = (settings: RateGovernor.Settings, store: RateGovernorStore.S
       Effect.gen(function*() {
         const waits: Array<number> = []
         for (const { gate, intervalMillis, scope } of claims) {
-          const interval = Duration.millis(intervalMillis)
-          const wait = yield* gate ? store.tryTake(scope, interval) : store.reserve(scope, interval, limit)
+          const wait = yield* store.take(
+            gate ? `probe:${scope}` : scope,
+            Duration.millis(intervalMillis),
+            gate ? Duration.zero : limit
+          )
           waits.push(Duration.toMillis(wait))
           if (gate && waits.at(-1)! > 0) break
         }
@@ -171,34 +161,35 @@ export const make = (settings: RateGovernor.Settings, store: RateGovernorStore.S
     const acquire = (key: string | undefined, maxWait?: Duration.Duration | undefined) =>
       Effect.suspend(() => {
         const scopes = [...budgetsOf(key), Decision.appScope]
-        const maxWaitMillis = maxWait === undefined ? undefined : Duration.toMillis(maxWait)
+        const maxWaitMillis = maxWait && Duration.toMillis(maxWait)
         type Failure = HoldTooLongError | RateGovernorStore.RateGovernorStoreError
         const attempt = (bookedAt?: number): Effect.Effect<void, Failure> =>
           Effect.gen(function*() {
-            const versions = scopes.map((scope) => watches.get(scope)!.version)
+            const news = scopes.map((scope) => watches.get(scope)!.news)
             const observations = yield* store.read(scopes)
             yield* storeAnswered
             const now = yield* Clock.currentTimeMillis
-            const next = Decision.decide(settings, knownOf(scopes, observations), now, maxWaitMillis, bookedAt)
+            const known = Arr.getSomes(
+              observations.map((o, i) => Option.map(o, (observation) => ({ scope: scopes[i]!, observation })))
+            )
+            const next = Decision.decide(settings, known, now, maxWaitMillis, bookedAt)
             const verdict = next._tag === "Claim"
               ? Decision.settle(next.claims, yield* take(next.claims, maxWait), maxWaitMillis)
               : next
             if (verdict._tag === "Go") return
             const { hold: held } = verdict
             if (verdict._tag === "Refuse") return yield* refusal(held, maxWait!)
-            // At the ceiling a hold ends early with news of the budget; news since the read: look again.
-            const entry = watches.get(held.scope)!
-            const fresh = entry.version === versions[scopes.indexOf(held.scope)]
-            if (held.reason !== "ceiling") yield* hold(key, held)
-            else if (fresh) yield* hold(key, held, entry.news ??= Deferred.unsafeMake<void>(FiberId.none))
+            // At the ceiling a hold ends early with news of the budget; news since the read: look again at once.
+            const early = held.reason === "ceiling" ? news[scopes.indexOf(held.scope)] : undefined
+            if (early === undefined || !(yield* Deferred.isDone(early))) yield* hold(key, held, early)
             // A request that waited for its place looks again before sending, in case another one saw the
             // ceiling or a regain hint meanwhile, without booking twice.
             return yield* attempt(held.reason === "pacing" ? now : bookedAt)
           })
         return Effect.acquireUseRelease(
-          watch(scopes),
+          watch(scopes, 1),
           () => attempt().pipe(Effect.catchTag("RateGovernorStoreError", storeFailed)),
-          () => unwatch(scopes)
+          () => watch(scopes, -1)
         )
       })
 
@@ -207,10 +198,10 @@ export const make = (settings: RateGovernor.Settings, store: RateGovernorStore.S
         const before = yield* store.read(readings.map((reading) => reading.scope))
         yield* storeAnswered
         for (const [i, reading] of readings.entries()) {
-          const update = Decision.update(settings, Option.getOrUndefined(before[i] ?? Option.none()), reading, now)
+          const update = Decision.update(settings, Option.getOrUndefined(before[i]!), reading, now)
           if (update === undefined) continue
           yield* store.write(reading.scope, update.observation, Duration.millis(update.timeToLiveMillis))
-          if (update.book) yield* store.reserve(reading.scope, Duration.zero)
+          if (update.book) yield* store.take(reading.scope, Duration.zero)
           yield* announce(reading.scope)
         }
       }).pipe(Effect.catchTag("RateGovernorStoreError", storeFailed))
@@ -229,6 +220,7 @@ export const make = (settings: RateGovernor.Settings, store: RateGovernorStore.S
       })
     }
 
+    // How much state the governor itself holds (for tests of boundedness).
     const sizes = () => ({
       keys: aliases.size,
       aliases: Arr.reduce(aliases.values(), 0, (sum, seen) => sum + seen.size),

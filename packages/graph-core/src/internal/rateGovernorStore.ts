@@ -6,34 +6,30 @@ import type * as RateGovernorStore from "../RateGovernorStore.js"
 
 /** @internal */
 export interface MemoryStore extends RateGovernorStore.Store {
-  /** How many scopes each map holds (for tests of boundedness). */
-  readonly sizes: () => { readonly observations: number; readonly bookings: number; readonly probes: number }
+  /** How many keys each map holds (for tests of boundedness). */
+  readonly sizes: () => { readonly observations: number; readonly places: number }
 }
 
 /** A place is kept this long past its time: the next caller may ask with a longer interval. */
 const retainMillis = 86_400_000
 const sweepEveryMillis = 60_000
 
-interface Entry<A> {
-  readonly value: A
-  /** When the entry lapses. */
-  readonly until: number
-}
+/** A value, and when it lapses. */
+type Entry<A> = { readonly value: A; readonly until: number }
 
 /** @internal */
 export const make = (options?: { readonly maxScopes?: number | undefined }): MemoryStore => {
   const maxScopes = options?.maxScopes ?? 100_000
   const observations = new Map<string, Entry<RateGovernorStore.Observation>>()
-  // The last place taken in each schedule and through each probe gate.
-  const bookings = new Map<string, Entry<number>>()
-  const probes = new Map<string, Entry<number>>()
+  // The last place taken in each schedule.
+  const places = new Map<string, Entry<number>>()
 
   let sweptAt = Number.NEGATIVE_INFINITY
   const atNow = <A>(f: (now: number) => A) =>
     Effect.map(Clock.currentTimeMillis, (now) => {
       if (now - sweptAt >= sweepEveryMillis) {
         sweptAt = now
-        for (const map of [observations, bookings, probes] as Array<Map<string, Entry<unknown>>>) {
+        for (const map of [observations, places] as Array<Map<string, Entry<unknown>>>) {
           for (const [scope, { until }] of map) if (until <= now) map.delete(scope)
         }
       }
@@ -47,20 +43,8 @@ export const make = (options?: { readonly maxScopes?: number | undefined }): Mem
     if (map.size > maxScopes) map.delete(map.keys().next().value!)
   }
 
-  // The place `interval` after the last one (now, if that has passed), taken unless further than `limit`.
-  // Each caller spaces itself by its own interval, so that an interval that grows takes effect at once.
-  const take = (places: Map<string, Entry<number>>, scope: string, interval: number, limit?: Duration.Duration) =>
-    atNow((now) => {
-      const last = places.get(scope)?.value
-      const wait = last === undefined ? 0 : Math.max(0, last + interval - now)
-      if (limit === undefined || wait <= Duration.toMillis(limit)) {
-        put(places, scope, { value: now + wait, until: now + wait + interval + retainMillis })
-      }
-      return Duration.millis(wait)
-    })
-
   return {
-    sizes: () => ({ observations: observations.size, bookings: bookings.size, probes: probes.size }),
+    sizes: () => ({ observations: observations.size, places: places.size }),
     read: (scopes) =>
       atNow((now) =>
         scopes.map((scope) => {
@@ -70,7 +54,16 @@ export const make = (options?: { readonly maxScopes?: number | undefined }): Mem
       ),
     write: (scope, value, timeToLive) =>
       atNow((now) => put(observations, scope, { value, until: now + Duration.toMillis(timeToLive) })),
-    reserve: (scope, interval, limit) => take(bookings, scope, Duration.toMillis(interval), limit),
-    tryTake: (scope, interval) => take(probes, scope, Duration.toMillis(interval), Duration.zero)
+    // The place `interval` after the last one (now, if that has passed), taken unless further than `limit`.
+    // Each caller spaces itself by its own interval, so that an interval that grows takes effect at once.
+    take: (key, interval, limit) =>
+      atNow((now) => {
+        const last = places.get(key)?.value
+        const wait = last === undefined ? 0 : Math.max(0, last + Duration.toMillis(interval) - now)
+        if (limit === undefined || wait <= Duration.toMillis(limit)) {
+          put(places, key, { value: now + wait, until: now + wait + Duration.toMillis(interval) + retainMillis })
+        }
+        return Duration.millis(wait)
+      })
   }
 }
