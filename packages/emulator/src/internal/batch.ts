@@ -41,10 +41,7 @@ const body = (response: HttpServerResponse.HttpServerResponse) =>
  */
 export const make = <R>(
   app: HttpApp.Default<never, R>,
-  authenticate: (
-    request: HttpServerRequest.HttpServerRequest,
-    url: URL
-  ) => Either.Either<unknown, GraphError.GraphError>,
+  authenticate: (authorization: string | undefined, url: URL) => Either.Either<unknown, GraphError.GraphError>,
   inBatch: <A, E, R>(effect: Effect.Effect<A, E, R>) => Effect.Effect<A, E, R>
 ) =>
   Effect.gen(function*() {
@@ -58,7 +55,7 @@ export const make = <R>(
       const value = params.get(name)
       if (value !== null) auth.searchParams.set(name, value)
     }
-    yield* authenticate(request, auth)
+    yield* authenticate(request.headers.authorization, auth)
     const calls = Either.getOrUndefined(Either.try(() => JSON.parse(params.get("batch") ?? "") as unknown))
     if (!Array.isArray(calls) || calls.length === 0) {
       return yield* GraphError.invalidParameter("The batch parameter must be a non-empty JSON array")
