@@ -38,7 +38,6 @@ import * as Config from "effect/Config"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
-import * as Exit from "effect/Exit"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Predicate from "effect/Predicate"
@@ -140,14 +139,16 @@ export const currentBusiness: Effect.Effect<Option.Option<string>> = CurrentBusi
  * @since 0.2.0
  * @category combinators
  */
-export const asBusiness = (businessId: string): {
-  <A, E, R>(self: Stream.Stream<A, E, R>): Stream.Stream<A, E, R>
-  <A, E, R>(self: Effect.Effect<A, E, R>): Effect.Effect<A, E, R>
-} =>
-(self: Stream.Stream<any, any, any> | Effect.Effect<any, any, any>): any =>
-  Effect.isEffect(self)
-    ? Effect.provideService(self, CurrentBusiness, Option.some(businessId))
-    : Stream.provideService(self, CurrentBusiness, Option.some(businessId))
+export const asBusiness =
+  (businessId: string) =>
+  <Self extends Effect.Effect<any, any, any> | Stream.Stream<any, any, any>>(self: Self): Self =>
+    (Effect.isEffect(self)
+      ? Effect.provideService(self, CurrentBusiness, Option.some(businessId))
+      : Stream.provideService(
+        self as Stream.Stream<unknown, unknown, unknown>,
+        CurrentBusiness,
+        Option.some(businessId)
+      )) as Self
 
 const redacted = (value: Redacted.Redacted<string> | string) =>
   Redacted.isRedacted(value) ? value : Redacted.make(value)
@@ -250,11 +251,11 @@ export interface CacheOptions {
 export const make = <E, R>(
   lookup: (businessId: string) => Effect.Effect<Input | undefined, E, R>,
   options?: CacheOptions | undefined
-): Effect.Effect<Service, never, R> => {
-  const timeToLive = Duration.decode(options?.timeToLive ?? Duration.minutes(5))
-  return Effect.map(
-    Cache.makeWith({
+): Effect.Effect<Service, never, R> =>
+  Effect.map(
+    Cache.make({
       capacity: options?.capacity ?? 10_000,
+      timeToLive: options?.timeToLive ?? Duration.minutes(5),
       lookup: (businessId: string) =>
         Effect.suspend(() => lookup(businessId)).pipe(
           Effect.mapError((cause) =>
@@ -263,12 +264,13 @@ export const make = <E, R>(
           Effect.flatMap((input) =>
             input === undefined ? Effect.fail(missing(businessId)) : normalize(businessId, input)
           )
-        ),
-      timeToLive: Exit.match({ onFailure: () => Duration.zero, onSuccess: () => timeToLive })
+        )
     }),
-    (cache): Service => ({ get: (businessId) => cache.get(businessId) })
+    // A failure is shared by the requests that waited for it, and forgotten: the next request asks again.
+    (cache): Service => ({
+      get: (businessId) => Effect.tapError(cache.get(businessId), () => cache.invalidate(businessId))
+    })
   )
-}
 
 /**
  * {@link make} as a layer.

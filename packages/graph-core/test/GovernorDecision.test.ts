@@ -302,7 +302,14 @@ describe("governorDecision.read: which budgets a response speaks for", () => {
       { scope: "app", level: 90, holdMillis: 5_000 },
       { scope: biz, level: 90, holdMillis: 5_000 }
     ])
-    const scoped = Decision.read(settings, undefined, GraphUsage.unknown, { app: true, retryAfterMillis: 0 }, [], "app/7")
+    const scoped = Decision.read(
+      settings,
+      undefined,
+      GraphUsage.unknown,
+      { app: true, retryAfterMillis: 0 },
+      [],
+      "app/7"
+    )
     expect(scoped.readings).toEqual([{ scope: "app/7", level: 90, holdMillis: 0 }])
     expect(Decision.budgetOf("app/7")).toEqual({ scope: "app" })
   })

@@ -64,11 +64,14 @@ const noRedirects = HttpClient.transformResponse(<E, R>(
   )
 )
 
-// The same error, naming the business whose credentials the call was made with.
-const inBusiness = (businessId: string | undefined) => <E>(error: E): E =>
-  businessId === undefined || !(GraphError.isGraphError(error) || isHoldTooLongError(error))
-    ? error
-    : new (error.constructor as new(fields: object) => E)({ ...error, businessId })
+// The same error, naming the business whose credentials the call was made with: rebuilt from its schema's
+// fields, so it is the same class and passes the same checks.
+const inBusiness = (businessId: string | undefined) => <E>(error: E): E => {
+  if (businessId === undefined || !(GraphError.isGraphError(error) || isHoldTooLongError(error))) return error
+  const Class = error.constructor as unknown as { new(fields: object): E; readonly fields: object }
+  const fields = Object.keys(Class.fields).map((key) => [key, (error as Record<string, unknown>)[key]])
+  return new Class({ ...Object.fromEntries(fields), businessId })
+}
 
 /** @internal */
 export const make = (
