@@ -1,6 +1,7 @@
 import { Emulator, Testing } from "@effect-waba/emulator"
 import { describe, expect, it } from "@effect/vitest"
 import * as Effect from "effect/Effect"
+import * as Exit from "effect/Exit"
 import * as Agency from "../src/Agency.js"
 
 describe("example: the agency job", () => {
@@ -48,5 +49,29 @@ describe("example: the agency job", () => {
         "client"
       ]])
       for (const failure of failures) expect(failure.error).toMatch(/^Graph/)
+    }).pipe(Effect.provide(Testing.inProcess({ rateLimit: false }))))
+
+  it.effect("sync streams into a store, and an interrupted run resumes to the same inventory", () =>
+    Effect.gen(function*() {
+      const emulator = yield* Emulator.Emulator
+      const ids = emulator.businessIds
+      const { rows: expected } = yield* Agency.inventory(ids)
+      const memory = Agency.memoryStore()
+      // The first run is stopped as its first business is done.
+      const stopping: Agency.Store = {
+        ...memory.store,
+        businessDone: (id) => Effect.zipRight(memory.store.businessDone(id), Effect.interrupt)
+      }
+      expect(Exit.isInterrupted(yield* Effect.exit(Agency.sync(ids, stopping)))).toBe(true)
+      expect(memory.done.size).toBe(1)
+      yield* emulator.resetRequests
+      expect(yield* Agency.sync(ids, memory.store)).toEqual([])
+      // The business done first was not read again.
+      const [first] = memory.done
+      expect((yield* emulator.requests).filter((entry) => entry.businessId === first)).toEqual([])
+      expect(memory.done).toEqual(new Set(ids))
+      expect(new Map([...memory.rows].map(([id, row]) => [id, { ...row, seenOn: [...row.seenOn].sort() }]))).toEqual(
+        new Map(expected.map((row) => [row.id, { ...row, seenOn: [...row.seenOn].sort() }]))
+      )
     }).pipe(Effect.provide(Testing.inProcess({ rateLimit: false }))))
 })

@@ -50,8 +50,8 @@ if (process.argv.includes("--if-stale") && !isStale()) process.exit(0)
 const common = { absWorkingDir: cli, platform: "node", target: "node20", logLevel: "warning" }
 
 // string-width builds an Intl.Segmenter and compiles its Unicode-property expressions as it is evaluated,
-// and DisplayWidth calls it only for text that is not printable ASCII, which a listing seldom holds. Inside
-// the bundle, DisplayWidth's import of it is a stand-in that evaluates it on the first call.
+// and TerminalText calls it only for text that is not printable ASCII, which a listing seldom holds. Inside
+// the bundle, TerminalText's import of it is a stand-in that evaluates it on the first call.
 const lazyStringWidth = {
   name: "lazy-string-width",
   setup(build) {

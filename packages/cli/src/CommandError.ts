@@ -6,12 +6,14 @@
 import * as Data from "effect/Data"
 import type * as Redacted from "effect/Redacted"
 import type * as ErrorReport from "./ErrorReport.js"
-import type * as Resume from "./Resume.js"
 
-/** How far a read's output got before it stopped. */
+/**
+ * How far a read's output got before it stopped. The CLI keeps this itself, from the pages it has written,
+ * so the advice is exactly as far as the output got, whatever the error holds.
+ */
 export interface Written {
-  /** Where to continue from, if anywhere. */
-  readonly point: Resume.Point | undefined
+  /** The cursor to continue after (`--after`), if anywhere. */
+  readonly after: string | undefined
   readonly items: number
   /** The `--max` the command had. */
   readonly max: number | undefined
@@ -30,3 +32,14 @@ export const make = (
   context: ErrorReport.Context = {},
   secrets: ReadonlyArray<Redacted.Redacted<string>> = []
 ): CommandError => new CommandError({ error, context, secrets })
+
+/**
+ * The sentence that says how to continue where a read stopped, if it can. What is left of `--max` after the
+ * items written goes into the advice, so the resumed run stops where the whole one would have.
+ */
+export const resume = ({ after, items, max }: Written): string | undefined =>
+  after === undefined
+    ? undefined
+    : `To continue where this stopped, run the same command with: --after ${after}${
+      max !== undefined && max > items ? ` --max ${max - items}` : ""
+    }`

@@ -18,7 +18,6 @@ import * as CommandError from "./CommandError.js"
 import * as CommandLine from "./CommandLine.js"
 import * as Output from "./Output.js"
 import type { Progress } from "./Progress.js"
-import * as Resume from "./Resume.js"
 import { UsageError } from "./UsageError.js"
 
 const make = <Name extends string, O extends Command.Command.Config, R>(
@@ -93,11 +92,10 @@ export const main = (
     const report = error === undefined
       ? ErrorReport.unexpected(Cause.squash(exit.cause))
       : ErrorReport.make(error.error, error.context)
-    const written = error?.written
     yield* Effect.ignore(output.stderr.write(ErrorReport.format(report, {
       color: output.stderr.colors,
       secrets: error?.secrets,
-      resume: written?.point === undefined ? undefined : Resume.hint(written.point, written)
+      resume: error?.written === undefined ? undefined : CommandError.resume(error.written)
     })))
     return report.exitCode
   })

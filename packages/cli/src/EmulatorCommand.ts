@@ -61,27 +61,17 @@ const shellWord = (word: string): string =>
   /^[A-Za-z0-9_./:@%+=,-]+$/.test(word) ? word : `'${word.replace(/'/g, "'\\''")}'`
 
 /**
- * The `waba emulator` command line that serves the same data and behaves the same way: all but the port,
- * which a second run may not get.
+ * The `waba emulator` command line that serves the same data and behaves the same way: every option given
+ * (each named after its input's key), but the port, which a second run may not get.
  */
 const reproduce = (input: EmulatorInput): string => {
-  const flags = {
-    seed: input.seed,
-    businesses: input.businesses,
-    accounts: input.accounts,
-    "fault-rate": input.faultRate,
-    "fault-kind": input.faultRate === undefined ? undefined : input.faultKind,
-    latency: input.latency,
-    "latency-jitter": input.latencyJitter,
-    "rate-limit": input.rateLimit,
-    "require-appsecret-proof": input.requireAppsecretProof || undefined,
-    "filter-after-paging": input.filterAfterPaging || undefined
-  }
+  const given = { ...input, port: undefined, faultKind: input.faultRate === undefined ? undefined : input.faultKind }
   return [
     "waba emulator",
-    ...Object.entries(flags).flatMap(([name, value]) =>
-      value === undefined ? [] : value === true ? [`--${name}`] : [`--${name}`, shellWord(String(value))]
-    )
+    ...Object.entries(given).flatMap(([key, value]) => {
+      const flag = `--${key.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}`
+      return value === undefined || value === false ? [] : value === true ? [flag] : [flag, shellWord(String(value))]
+    })
   ].join(" ")
 }
 

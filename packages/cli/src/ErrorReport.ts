@@ -13,7 +13,6 @@ import type * as RateGovernor from "@effect-waba/graph-core/RateGovernor"
 import type * as HttpServerError from "@effect/platform/HttpServerError"
 import * as Duration from "effect/Duration"
 import * as Redacted from "effect/Redacted"
-import * as DisplayWidth from "./DisplayWidth.js"
 import * as FilterSyntax from "./FilterSyntax.js"
 import * as TerminalText from "./TerminalText.js"
 import type { UsageError } from "./UsageError.js"
@@ -140,13 +139,6 @@ const transport = (error: GraphError.GraphTransportError, context: Context): Wor
       ? "proxy"
       : `${context.proxy} (set by --proxy, HTTPS_PROXY or HTTP_PROXY; NO_PROXY lists the hosts reached directly)`
   }`
-  const notGraph: Words = [
-    ExitCode.failure,
-    `The server at ${baseUrl} did not answer like the Graph API${
-      error.httpStatus === undefined ? "" : ` (HTTP ${error.httpStatus})`
-    }.`,
-    `${checkUrl}. If it is right, Meta had a problem: try again later.`
-  ]
   switch (error.reason) {
     case "Network":
       return [
@@ -163,7 +155,13 @@ const transport = (error: GraphError.GraphTransportError, context: Context): Wor
         `Ask for fewer fields or a smaller page (--fields, --limit). ${checkUrl}.`
       ]
     default:
-      return notGraph
+      return [
+        ExitCode.failure,
+        `The server at ${baseUrl} did not answer like the Graph API${
+          error.httpStatus === undefined ? "" : ` (HTTP ${error.httpStatus})`
+        }.`,
+        `${checkUrl}. If it is right, Meta had a problem: try again later.`
+      ]
   }
 }
 
@@ -292,9 +290,9 @@ const details = (error: CliError): ReadonlyArray<string> => {
         ...(error.fbtraceId === undefined ? [] : [`fbtrace_id ${error.fbtraceId}`])
       ]
     case "FilterSyntaxError":
-      return (error.subject === "phone numbers" ? FilterSyntax.phoneNumberSyntax : FilterSyntax.syntax).split("\n")
+      return error.syntax.split("\n")
     case "InvalidRequestError":
-      return error.parameter === "filtering" ? FilterSyntax.syntax.split("\n") : []
+      return error.parameter === "filtering" ? FilterSyntax.accounts.syntax.split("\n") : []
     case "ServeError":
       return [error.cause instanceof Error ? error.cause.message : error.message]
     case "UsageError":
@@ -345,7 +343,7 @@ const maxLineWidth = 1000
 
 /**
  * The report as stderr text: secrets removed, control characters from the server neutralised, each line at
- * most a thousand columns. `resume` (the advice `Resume.hint` words) is added unless the report is of a
+ * most a thousand columns. `resume` (the advice `CommandError.resume` words) is added unless the report is of a
  * usage error: then the place to continue from may be what Graph refused.
  */
 export const format = (
@@ -363,7 +361,7 @@ export const format = (
     ...(options.resume === undefined || report.exitCode === ExitCode.usage ? [] : [`  ${options.resume}`])
   ]
   const safe = lines.map((line) =>
-    DisplayWidth.truncate(TerminalText.neutralise(scrub(line, options.secrets ?? [])), maxLineWidth)
+    TerminalText.truncate(TerminalText.neutralise(scrub(line, options.secrets ?? [])), maxLineWidth)
   )
   return `waba: ${options.color === true ? "\x1b[1;31merror\x1b[0m" : "error"}: ${safe.join("\n")}\n`
 }

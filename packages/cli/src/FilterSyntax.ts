@@ -9,47 +9,56 @@
  * quality_rating=GREEN,YELLOW          (phone numbers) one of these ratings
  * ```
  *
- * A date without a time stands for the whole UTC day: `>D` means after the day ends, `>=D` from its start,
- * `<D` before it starts, `<=D` up to its end, `=D` during it, `!=D` not during it, and a range `A..B` runs
- * from the start of `A` to the end of `B`. A date with a time, or `@unixseconds`, is an instant and compares
- * exactly. The clauses read are then checked by the DSL itself (`Filter.validate`).
+ * What a field takes follows from its kind in the edge's declaration: a time, a list of upper-case values
+ * (`=` any of them, `!=` none), or true or false. A date without a time stands for the whole UTC day: `>D`
+ * means after the day ends, `>=D` from its start, `<D` before it starts, `<=D` up to its end, `=D` during
+ * it, `!=D` not during it, and a range `A..B` runs from the start of `A` to the end of `B`. A date with a
+ * time, or `@unixseconds`, is an instant and compares exactly. The clauses read are then checked by the DSL.
  */
+import type * as GraphEdge from "@effect-waba/graph-core/GraphEdge"
+import type * as GraphFilter from "@effect-waba/graph-core/GraphFilter"
 import type { InvalidRequestError } from "@effect-waba/graph-core/InvalidRequestError"
 import * as Filter from "@effect-waba/waba/Filter"
+import * as OwnedAccounts from "@effect-waba/waba/OwnedAccounts"
 import * as PhoneNumbers from "@effect-waba/waba/PhoneNumbers"
 import * as Either from "effect/Either"
 import * as Schema from "effect/Schema"
 
-/**
- * One `--filter` value that could not be read: `input` as typed, `message` saying what is wrong with it,
- * `subject` what was being filtered, so that the report can show that command's syntax.
- */
+/** One `--filter` value that could not be read, with the syntax accepted where it was typed. */
 export class FilterSyntaxError extends Schema.TaggedError<FilterSyntaxError>("@effect-waba/cli/FilterSyntaxError")(
   "FilterSyntaxError",
-  {
-    input: Schema.String,
-    message: Schema.String,
-    subject: Schema.optional(Schema.Literal("accounts", "phone numbers"))
-  }
+  { input: Schema.String, message: Schema.String, syntax: Schema.String }
 ) {}
 
-/** The accepted syntax for accounts. */
-export const syntax = [
-  "Accepted --filter syntax (repeat --filter to combine; every clause must hold):",
-  "  creation_time>DATE  creation_time>=DATE  creation_time<DATE  creation_time<=DATE",
-  "  creation_time=DATE  creation_time!=DATE  creation_time=DATE..DATE  creation_time!=DATE..DATE",
-  "  ownership_type=SELF,CLIENT_OWNED  ownership_type!=ON_BEHALF_OF",
-  "DATE is 2024-01-01 (the whole day, UTC), 2024-01-01T09:30:00Z or 2024-01-01T09:30+02:00 (an instant; UTC",
-  "unless an offset is given), or @1704067200 (unix seconds)."
-].join("\n")
+/** What a command filters: the edge that declares its filterable fields, and the syntax in words. */
+export interface Subject<E extends GraphEdge.Any> {
+  readonly edge: E
+  readonly syntax: string
+}
 
-/** The accepted syntax for phone numbers. */
-export const phoneNumberSyntax = [
-  "Accepted --filter syntax for phone numbers (repeat --filter to combine; every clause must hold):",
-  "  FIELD=VALUE or FIELD!=VALUE, VALUE one value or several separated by commas:",
-  "  quality_rating=GREEN,YELLOW  status!=BANNED  account_mode=LIVE  messaging_limit_tier=TIER_1K",
-  "  code_verification_status=VERIFIED  is_official_business_account=true"
-].join("\n")
+/** The accounts of `waba accounts` (both account edges declare the same fields). */
+export const accounts: Subject<typeof OwnedAccounts.edge> = {
+  edge: OwnedAccounts.edge,
+  syntax: [
+    "Accepted --filter syntax (repeat --filter to combine; every clause must hold):",
+    "  creation_time>DATE  creation_time>=DATE  creation_time<DATE  creation_time<=DATE",
+    "  creation_time=DATE  creation_time!=DATE  creation_time=DATE..DATE  creation_time!=DATE..DATE",
+    "  ownership_type=SELF,CLIENT_OWNED  ownership_type!=ON_BEHALF_OF",
+    "DATE is 2024-01-01 (the whole day, UTC), 2024-01-01T09:30:00Z or 2024-01-01T09:30+02:00 (an instant; UTC",
+    "unless an offset is given), or @1704067200 (unix seconds)."
+  ].join("\n")
+}
+
+/** The phone numbers of `waba phone-numbers`. */
+export const phoneNumbers: Subject<typeof PhoneNumbers.edge> = {
+  edge: PhoneNumbers.edge,
+  syntax: [
+    "Accepted --filter syntax for phone numbers (repeat --filter to combine; every clause must hold):",
+    "  FIELD=VALUE or FIELD!=VALUE, VALUE one value or several separated by commas:",
+    "  quality_rating=GREEN,YELLOW  status!=BANNED  account_mode=LIVE  messaging_limit_tier=TIER_1K",
+    "  code_verification_status=VERIFIED  is_official_business_account=true"
+  ].join("\n")
+}
 
 /** A point or a day: `start` and `end` are equal for an instant, a day's first and last second (UTC) for a day. */
 export interface TimeSpan {
@@ -70,11 +79,8 @@ const two = (n: number) => String(n).padStart(2, "0")
  */
 export const parseTime = (text: string): Either.Either<TimeSpan, string> => {
   const unix = /^@(\d{1,12})$/.exec(text)
+  if (unix !== null) return Either.right(instant(new Date(Number(unix[1]) * 1000)))
   const match = datePattern.exec(text)
-  if (unix !== null) {
-    const date = new Date(Number(unix[1]) * 1000)
-    return Either.right({ kind: "instant", start: date, end: date })
-  }
   if (match === null) {
     return Either.left(
       text.startsWith("@")
@@ -98,9 +104,10 @@ export const parseTime = (text: string): Either.Either<TimeSpan, string> => {
   if (Number(oh) > 23 || Number(om) > 59) return Either.left(`"${text}" has an impossible UTC offset ${sign}${oh}`)
   const offset = (sign === "-" ? -1 : 1) * (Number(oh) * 60 + Number(om)) * 60_000
   const millis = Math.floor(Number(`0.${fraction}`) * 1000)
-  const date = new Date(Date.UTC(year, month - 1, day, hour, minute, second, millis) - offset)
-  return Either.right({ kind: "instant", start: date, end: date })
+  return Either.right(instant(new Date(Date.UTC(year, month - 1, day, hour, minute, second, millis) - offset)))
 }
+
+const instant = (date: Date): TimeSpan => ({ kind: "instant", start: date, end: date })
 
 type Operator = ">=" | "<=" | "!=" | ">" | "<" | "="
 
@@ -111,8 +118,6 @@ interface Clause {
   readonly value: unknown
 }
 
-type ClauseReader = (field: string, operator: Operator, value: string) => Either.Either<Clause, string>
-
 const comparisons = {
   ">": ["GREATER_THAN", "end"],
   ">=": ["GREATER_THAN_OR_EQUAL", "start"],
@@ -120,8 +125,7 @@ const comparisons = {
   "<=": ["LESS_THAN_OR_EQUAL", "end"]
 } as const
 
-const creationTime: ClauseReader = (field, operator, value) => {
-  const equality = operator === "=" || operator === "!="
+const timeClause = (field: string, operator: Operator, value: string): Either.Either<Clause, string> => {
   const within = (start: Date, end: Date) => ({
     field,
     operator: operator === "=" ? "IN_RANGE" : "NOT_IN_RANGE",
@@ -138,7 +142,7 @@ const creationTime: ClauseReader = (field, operator, value) => {
         : { field, operator: operator === "=" ? "EQUAL" : "NOT_EQUAL", value: time.start })
   }
   const [fromText, toText] = range as [string, string]
-  if (!equality) return Either.left(`a range (DATE..DATE) takes = or !=, not ${operator}`)
+  if (operator !== "=" && operator !== "!=") return Either.left(`a range (DATE..DATE) takes = or !=, not ${operator}`)
   if (fromText === "" || toText === "") return Either.left(`a range needs a date on both sides of ".."`)
   return Either.flatMap(
     Either.all([parseTime(fromText), parseTime(toText)]),
@@ -149,105 +153,73 @@ const creationTime: ClauseReader = (field, operator, value) => {
   )
 }
 
-// `A,B,…`, upper-cased, each matching `pattern`.
-const list = (value: string, pattern: RegExp, bad: (item: string) => string) => {
-  const values = value.split(",").map((item) => item.trim().toUpperCase())
-  if (values.some((item) => item === "")) return Either.left(`the list "${value}" has an empty item`)
-  const wrong = values.find((item) => !pattern.test(item))
-  return wrong === undefined ? Either.right(values) : Either.left(bad(wrong))
-}
-
-const ownershipType: ClauseReader = (field, operator, value) =>
-  operator !== "=" && operator !== "!="
-    ? Either.left(`ownership_type takes = or != (a list means any of them), not ${operator}`)
-    : Either.map(
-      list(
-        value,
-        /^[A-Z][A-Z_]*$/,
-        (bad) => `"${bad}" is not an ownership type; known ones are SELF, CLIENT_OWNED, ON_BEHALF_OF`
-      ),
-      (values) => ({ field, operator: operator === "=" ? "IN" : "NOT_IN", value: values })
-    )
-
-// `field=A` is EQUAL, `field=A,B` IN, and `!=` their negations; the read decides what Graph is sent and
-// what the client checks itself.
-const phoneNumberField: ClauseReader = (field, operator, value) => {
-  if (operator !== "=" && operator !== "!=") return Either.left(`${field} takes = or != (a list means any of them)`)
-  const [equal, within] = operator === "=" ? ["EQUAL", "IN"] : ["NOT_EQUAL", "NOT_IN"]
-  if (field === "is_official_business_account") {
+// `field=A,B` is IN (one value is a list of one), `!=` NOT_IN; values upper-cased. The read decides what
+// Graph is sent and what the client checks itself.
+const listClause = (declaration: GraphFilter.FieldDeclaration, field: string, operator: Operator, value: string) => {
+  if (operator !== "=" && operator !== "!=") {
+    return Either.left(`${field} takes = or != (a list means any of them), not ${operator}`)
+  }
+  if (declaration.kind === "boolean") {
     const flag = value.toLowerCase()
     return flag === "true" || flag === "false"
-      ? Either.right({ field, operator: equal, value: flag === "true" })
+      ? Either.right({ field, operator: operator === "=" ? "EQUAL" : "NOT_EQUAL", value: flag === "true" })
       : Either.left(`${field} is true or false, not "${value}"`)
   }
-  return Either.map(
-    list(value, /^[A-Z0-9][A-Z0-9_]*$/, (bad) => `"${bad}" is not a ${field} value`),
-    (values) =>
-      values.length === 1 ? { field, operator: equal, value: values[0] } : { field, operator: within, value: values }
+  const values = value.split(",").map((item) => item.trim().toUpperCase())
+  if (values.some((item) => item === "")) return Either.left(`the list "${value}" has an empty item`)
+  const wrong = values.find((item) => !/^[A-Z0-9][A-Z0-9_]*$/.test(item))
+  if (wrong === undefined) return Either.right({ field, operator: operator === "=" ? "IN" : "NOT_IN", value: values })
+  // An open enum knows the values Graph documents; a refined one keeps the enum as its `from`.
+  type Known = { readonly known?: ReadonlyArray<string>; readonly from?: { readonly known?: ReadonlyArray<string> } }
+  const known = (declaration.values as Known | undefined)?.known ??
+    (declaration.values as Known | undefined)?.from?.known
+  const what = field.replace(/_/g, " ")
+  return Either.left(
+    `"${wrong}" is not ${/^[aeiou]/.test(what) ? "an" : "a"} ${what}${
+      known === undefined ? "" : `; known ones are ${known.join(", ")}`
+    }`
   )
 }
 
 // A field, the first operator (the longer where two start at the same place: `>=`, not `>`), a value.
 const clausePattern = /^(.*?)(>=|<=|!=|>|<|=)(.*)$/s
 
-const reader = (
-  readers: Readonly<Record<string, ClauseReader>>,
-  unknownField: (field: string) => string,
-  subject?: "phone numbers"
-) =>
-(input: string): Either.Either<Clause, FilterSyntaxError> => {
-  const fail = (problem: string) =>
-    new FilterSyntaxError({ input, message: `--filter "${input}": ${problem}.`, subject })
-  const text = input.trim()
-  if (text === "") return Either.left(fail("it is empty"))
-  const [, fieldText = "", operator, valueText = ""] = clausePattern.exec(text) ?? []
-  const [field, value] = [fieldText.trim(), valueText.trim()]
+const readClause = (edge: GraphEdge.Any, text: string): Either.Either<Clause, string> => {
+  const [, typed = "", operator, valueText = ""] = clausePattern.exec(text) ?? []
+  const [field, value] = [typed.trim(), valueText.trim()]
+  const declaration = edge.filters[field.toLowerCase()]
+  if (text === "") return Either.left("it is empty")
   if (operator === undefined) {
-    return Either.left(fail("it has no comparison; write a field, an operator (> >= < <= = !=) and a value"))
+    return Either.left("it has no comparison; write a field, an operator (> >= < <= = !=) and a value")
   }
-  if (field === "") return Either.left(fail(`it names no field before "${operator}"`))
-  if (value === "") return Either.left(fail(`it has no value after "${field}${operator}"`))
-  const read = readers[field.toLowerCase()]
-  if (read === undefined) return Either.left(fail(unknownField(field)))
-  return Either.mapLeft(read(field.toLowerCase(), operator as Operator, value), fail)
+  if (field === "") return Either.left(`it names no field before "${operator}"`)
+  if (value === "") return Either.left(`it has no value after "${field}${operator}"`)
+  if (declaration === undefined) {
+    const known = Object.keys(edge.filters)
+    return Either.left(
+      `"${field}" cannot be filtered on; the filterable fields are ${known.slice(0, -1).join(", ")} and ${known.at(-1)}`
+    )
+  }
+  return declaration.kind === "time"
+    ? timeClause(field.toLowerCase(), operator as Operator, value)
+    : listClause(declaration, field.toLowerCase(), operator as Operator, value)
 }
 
-const phoneNumberFields = Object.keys(PhoneNumbers.edge.filters)
-
-const accountReaders = { creation_time: creationTime, ownership_type: ownershipType }
-
-/** Reads one `--filter` value of `waba accounts` into a clause, not yet checked by the DSL. */
-export const parse = reader(
-  accountReaders,
-  (field) => `"${field}" cannot be filtered on; the filterable fields are ${Object.keys(accountReaders).join(" and ")}`
-) as (input: string) => Either.Either<Filter.Filter, FilterSyntaxError>
-
-const parsePhoneNumber = reader(
-  Object.fromEntries(phoneNumberFields.map((field) => [field, phoneNumberField])),
-  (field) =>
-    `"${field}" cannot be filtered on for phone numbers; the filterable fields are ${phoneNumberFields.join(", ")}`,
-  "phone numbers"
-)
-
-// No values, no clauses (the DSL refuses an empty list).
-const readAll = <A>(
-  inputs: ReadonlyArray<string>,
-  read: (input: string) => Either.Either<unknown, FilterSyntaxError>,
-  validate: (clauses: ReadonlyArray<unknown>) => Either.Either<ReadonlyArray<A>, InvalidRequestError>
-): Either.Either<ReadonlyArray<A>, FilterSyntaxError | InvalidRequestError> =>
-  inputs.length === 0 ? Either.right([]) : Either.flatMap(Either.all(inputs.map(read)), validate)
-
-/** Reads every `--filter` value of `waba accounts`, checked by `Filter.validate`: exactly what will be sent. */
-export const parseAll = (inputs: ReadonlyArray<string>) => readAll(inputs, parse, Filter.validate)
-
-/** Reads every `--filter` value of `waba phone-numbers`, checked against the phone-number edge. */
-export const parseAllPhoneNumbers = (inputs: ReadonlyArray<string>) =>
-  readAll(
-    inputs,
-    parsePhoneNumber,
-    (clauses) =>
-      Filter.validateFor(PhoneNumbers.edge, clauses) as Either.Either<
-        ReadonlyArray<Filter.PhoneNumberFilter>,
-        InvalidRequestError
-      >
-  )
+/**
+ * Reads every `--filter` value of a command into clauses checked by the DSL against the subject's edge:
+ * exactly what the read will take. No values, no clauses.
+ */
+export const parse = <E extends GraphEdge.Any>(
+  subject: Subject<E>,
+  inputs: ReadonlyArray<string>
+): Either.Either<ReadonlyArray<GraphEdge.FilterOf<E>>, FilterSyntaxError | InvalidRequestError> =>
+  inputs.length === 0
+    ? Either.right([])
+    : Either.flatMap(
+      Either.all(inputs.map((input) =>
+        Either.mapLeft(readClause(subject.edge, input.trim()), (problem) =>
+          new FilterSyntaxError({ input, message: `--filter "${input}": ${problem}.`, syntax: subject.syntax }))
+      )),
+      (clauses) =>
+        Filter.validateFor(subject.edge, clauses)
+    )

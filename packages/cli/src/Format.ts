@@ -11,7 +11,6 @@
  * written as `\u` escapes, which every JSON reader turns back into the same text.
  */
 import type { OutputFormat } from "./CommandLine.js"
-import * as DisplayWidth from "./DisplayWidth.js"
 import * as Noun from "./Noun.js"
 import * as TerminalText from "./TerminalText.js"
 
@@ -76,28 +75,22 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value) && !(value instanceof Date)
 
 /**
- * A value as a table cell: like {@link text}, but `health_status` is shown by its `can_send_message`, a
- * business by its name and id, and control characters are neutralised.
+ * A value as a table cell, summarised for a person: a list of phone numbers by its count, where an account
+ * was found as `business edge` pairs, `health_status` by its `can_send_message`, a business by its name and
+ * id, anything else as {@link text}; control characters neutralised.
  */
-export const cell = (value: unknown): string =>
+export const cell = (column: string, value: unknown): string =>
   TerminalText.neutralise(
-    isRecord(value) && typeof value.can_send_message === "string"
+    Array.isArray(value) && column === "phone_numbers"
+      ? String(value.length)
+      : Array.isArray(value) && column === "sources"
+      ? value.map((source: { business_id: string; edge: string }) => `${source.business_id} ${source.edge}`).join(", ")
+      : isRecord(value) && typeof value.can_send_message === "string"
       ? value.can_send_message
       : isRecord(value) && typeof value.name === "string"
       ? typeof value.id === "string" ? `${value.name} (${value.id})` : value.name
       : text(value)
   )
-
-// Lists a table summarises for a person: phone numbers by their count, where an account was found as
-// `business edge` pairs.
-const summarised = (column: string, value: unknown): unknown =>
-  !Array.isArray(value)
-    ? value
-    : column === "phone_numbers"
-    ? value.length
-    : column === "sources"
-    ? value.map((source: { business_id: string; edge: string }) => `${source.business_id} ${source.edge}`).join(", ")
-    : value
 
 /**
  * Column widths that fit: each at most `maxCell`, and together (with `gap` between columns) at most
@@ -189,13 +182,13 @@ const table = (options: RendererOptions): Renderer => {
 
   const line = (cells: ReadonlyArray<string>) =>
     `${
-      cells.map((value, i) => DisplayWidth.pad(DisplayWidth.truncate(value, widths![i]!), widths![i]!))
+      cells.map((value, i) => TerminalText.pad(TerminalText.truncate(value, widths![i]!), widths![i]!))
         .join(" ".repeat(gap)).trimEnd()
     }\n`
 
   const start = () => {
     const natural = columns.map((column, i) =>
-      Math.max(DisplayWidth.width(column), ...held.map((cells) => DisplayWidth.width(cells[i]!)))
+      Math.max(TerminalText.width(column), ...held.map((cells) => TerminalText.width(cells[i]!)))
     )
     const minimum = columns.map((column, i) => uncut.has(column) ? natural[i]! : Math.min(natural[i]!, 8))
     widths = fitWidths(natural, { maxCell, minimum, maxTotal: options.terminalWidth, gap })
@@ -209,9 +202,7 @@ const table = (options: RendererOptions): Renderer => {
       total += rows.length
       // Cut now to what any width could show, so that a huge value costs no more than a short one.
       const cells = rows.map((row) =>
-        columns.map((column) =>
-          DisplayWidth.truncate(cell(summarised(column, row[column])), uncut.has(column) ? 1000 : maxCell)
-        )
+        columns.map((column) => TerminalText.truncate(cell(column, row[column]), uncut.has(column) ? 1000 : maxCell))
       )
       if (widths !== undefined) return cells.map(line).join("")
       held.push(...cells)

@@ -21,7 +21,6 @@ import type * as GraphTarget from "./GraphTarget.js"
 import * as Noun from "./Noun.js"
 import { Output } from "./Output.js"
 import * as Progress from "./Progress.js"
-import * as Resume from "./Resume.js"
 
 /** What a listing needs of a page: its number (1 for the first) and the cursor after it (none on the last). */
 export interface Page {
@@ -59,7 +58,7 @@ export const run = <P extends Page, E extends ErrorReport.CliError, R>(
       noun
     })
     const write = (text: string) => progress.around(output.stdout.write(text))
-    let written: CommandError.Written = { point: Resume.start(options.after), items: 0, max }
+    let written: CommandError.Written = { after: options.after, items: 0, max }
     // What arrived before the read stopped is still written, marked incomplete.
     const incomplete = Effect.suspend(() =>
       written.items === 0 ? Effect.void : Effect.ignore(write(renderer.end(false)))
@@ -80,7 +79,7 @@ export const run = <P extends Page, E extends ErrorReport.CliError, R>(
         const rows = options.rows(page)
         const taken = max === undefined ? rows : rows.slice(0, Math.max(0, max - written.items))
         yield* write(renderer.push(taken))
-        written = { ...written, items: written.items + taken.length, point: Resume.afterPage(page) }
+        written = { ...written, items: written.items + taken.length, after: page.nextAfter }
         yield* progress.delivered(written.items)
         return max === undefined || written.items < max
       })
@@ -102,8 +101,8 @@ export const run = <P extends Page, E extends ErrorReport.CliError, R>(
         Effect.zipRight(
           incomplete,
           Effect.sync(() => {
-            const said = `waba: interrupted after ${Noun.count(written.items, noun)}.`
-            progress.note(written.point === undefined ? said : `${said} ${Resume.hint(written.point, written)}`)
+            const resume = CommandError.resume(written)
+            progress.note(`waba: interrupted after ${Noun.count(written.items, noun)}.${resume ? ` ${resume}` : ""}`)
           })
         )
       ),

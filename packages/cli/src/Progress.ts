@@ -87,13 +87,6 @@ export const render = (state: State, now: number): string => {
     : `${counts}; ${wait.words(Duration.millis(wait.until - now))}`
 }
 
-/**
- * The line cut to the terminal's width, one column short (a line that fills the width wraps on some
- * terminals). The line is this module's own words, numbers and ids, one column per character.
- */
-export const fit = (line: string, columns: number): string =>
-  line.length <= columns - 1 ? line : `${line.slice(0, Math.max(0, columns - 2))}…`
-
 export type Service = ReturnType<typeof make>
 
 export class Progress extends Context.Tag("@effect-waba/cli/Progress")<Progress, Service>() {}
@@ -109,7 +102,8 @@ const make = (stderr: Channel) => {
     if (!stderr.isTTY || finished) return
     const columns = stderr.columns()
     const text = render(state, now)
-    stderr.unsafeWrite(`${clearLine}${columns === undefined ? text : fit(text, columns)}`)
+    // One column short: a line that fills the width wraps on some terminals.
+    stderr.unsafeWrite(`${clearLine}${columns === undefined ? text : TerminalText.truncate(text, columns - 1)}`)
     shown = true
   }
   const clear = () => {
@@ -123,8 +117,6 @@ const make = (stderr: Channel) => {
       draw()
     })
   return {
-    /** Whether the progress line is shown. */
-    enabled: stderr.isTTY,
     /** A new read of `noun`s starts. */
     begin: (noun: Noun.Noun) =>
       update(() => {

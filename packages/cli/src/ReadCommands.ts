@@ -24,7 +24,6 @@ import type * as Format from "./Format.js"
 import * as GraphTarget from "./GraphTarget.js"
 import * as Listing from "./Listing.js"
 import * as Noun from "./Noun.js"
-import { Output } from "./Output.js"
 import { Progress } from "./Progress.js"
 import { UsageError } from "./UsageError.js"
 
@@ -89,7 +88,7 @@ const refuse = (message: string, hint: string) => Either.left(new UsageError({ m
 const accountsRequest = (input: AccountsInput) =>
   Either.gen(function*() {
     const fields = yield* fieldsOf(input.fields, WhatsAppBusinessAccount.fields)
-    const filtering = yield* FilterSyntax.parseAll(input.filter)
+    const filtering = yield* FilterSyntax.parse(FilterSyntax.accounts, input.filter)
     const max = yield* maxOf(input.max, Noun.accounts)
     const edges: ReadonlyArray<"owned" | "client"> = input.edge === "all" ? ["owned", "client"] : [input.edge]
     const fanOut = edges.length > 1 || input.businessIds.length > 1
@@ -176,12 +175,11 @@ export const accounts = (input: AccountsInput): Effect.Effect<void, CommandError
     const failures: Array<ManagedAccounts.Failure> = []
     const { expand, fields, filtering, limit } = options
     const ids = input.businessIds.length === 0 ? [target.id] : [...new Set(input.businessIds)]
-    const pages = ManagedAccounts.stream(ids, { fields, expand, filtering, limit, edges }).pipe(
-      Stream.filterMap((result) => {
-        if (result._tag === "Account") return Option.some(managedRow(result))
-        failures.push(result)
-        return Option.none()
-      }),
+    const merged = Effect.map(ManagedAccounts.all(ids, { fields, expand, filtering, limit, edges }), (read) => {
+      failures.push(...read.failures)
+      return Stream.fromIterable(read.accounts.map(managedRow))
+    })
+    const pages = Stream.unwrap(merged).pipe(
       Stream.grouped(100),
       Stream.zipWithIndex,
       Stream.map(([rows, index]) => ({ number: index + 1, nextAfter: undefined, rows }))
@@ -207,11 +205,10 @@ const reportFailures = (failures: ReadonlyArray<ManagedAccounts.Failure>, target
       const report = ErrorReport.make(error, { ...target.context, businessId })
       progress.note(`waba: business ${businessId} (${edge} edge) was not read: ${report.title}`)
     }
-    yield* Effect.ignore(Effect.flatMap(Output, (output) =>
-      output.stderr.write(
-        `waba: ${Noun.count(failures.length, { one: "read", many: "reads" })} failed; the accounts of the other ` +
-          `businesses were listed.\n`
-      )))
+    progress.note(
+      `waba: ${Noun.count(failures.length, { one: "read", many: "reads" })} failed; the accounts of the other ` +
+        `businesses were listed.`
+    )
     const { businessId, error } = failures[0]!
     return yield* new CommandError.CommandError({
       error,
@@ -244,7 +241,7 @@ export const phoneNumbers = (input: PhoneNumbersInput) =>
     const { columns, max, options } = yield* checked(
       Either.gen(function*() {
         const fields = yield* fieldsOf(input.fields, PhoneNumber.fields)
-        const filtering = yield* FilterSyntax.parseAllPhoneNumbers(input.filter)
+        const filtering = yield* FilterSyntax.parse(FilterSyntax.phoneNumbers, input.filter)
         const max = yield* maxOf(input.max, Noun.phoneNumbers)
         const { after, limit, prefetch } = input
         const options: PhoneNumbers.Options = {

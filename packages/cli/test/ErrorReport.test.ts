@@ -3,9 +3,9 @@ import { describe, expect, it } from "@effect/vitest"
 import * as Duration from "effect/Duration"
 import * as Either from "effect/Either"
 import * as Redacted from "effect/Redacted"
+import * as CommandError from "../src/CommandError.js"
 import * as ErrorReport from "../src/ErrorReport.js"
 import * as FilterSyntax from "../src/FilterSyntax.js"
-import * as Resume from "../src/Resume.js"
 import { UsageError } from "../src/UsageError.js"
 
 const route = "/{business-id}/owned_whatsapp_business_accounts"
@@ -76,7 +76,7 @@ describe("ErrorReport: Graph errors", () => {
       attempts: 1
     })
     const report = ErrorReport.make(error)
-    const resume = Resume.hint(Resume.start("QVFIUmFfX2N1cnNvcg")!, { items: 5, max: undefined })
+    const resume = CommandError.resume({ after: "QVFIUmFfX2N1cnNvcg", items: 5, max: undefined })
     const text = ErrorReport.format(report, { resume })
     expect(report.exitCode).toBe(4)
     expect(text).toContain("WhatsApp Business Management's limit for this business (code 80008)")
@@ -95,7 +95,7 @@ describe("ErrorReport: Graph errors", () => {
 
   it("a stale cursor says to start again without --after, and offers no cursor to continue from", () => {
     const report = ErrorReport.make(graphError({ code: 100, message: "The After Cursor specified exceeds the max" }))
-    const text = ErrorReport.format(report, { resume: Resume.hint(Resume.start("c1")!, { items: 3 }) })
+    const text = ErrorReport.format(report, { resume: CommandError.resume({ after: "c1", items: 3, max: undefined }) })
     expect(report.exitCode).toBe(2)
     expect(text).toContain("The --after cursor is not valid any more.")
     expect(text).not.toContain("To continue")
@@ -165,7 +165,7 @@ describe("ErrorReport: input errors", () => {
     expect(render(new UsageError({ message: "No.", hint: "Do this." })).text).toBe(
       "waba: error: No.\n  What to do: Do this.\n"
     )
-    const filter = FilterSyntax.parse("creation_time>soon")
+    const filter = FilterSyntax.parse(FilterSyntax.accounts, ["creation_time>soon"])
     if (Either.isRight(filter)) throw new Error("expected a syntax error")
     const filterReport = render(filter.left)
     expect(filterReport.report.exitCode).toBe(2)

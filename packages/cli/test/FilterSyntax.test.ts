@@ -6,10 +6,11 @@ import * as FilterSyntax from "../src/FilterSyntax.js"
 const seconds = (iso: string) => Date.parse(iso) / 1000
 
 /** The `filtering` JSON the parsed clauses would send. */
-const wire = (...inputs: Array<string>) => JSON.parse(Filter.encode(Either.getOrThrow(FilterSyntax.parseAll(inputs))))
+const wire = (...inputs: Array<string>) =>
+  JSON.parse(Filter.encode(Either.getOrThrow(FilterSyntax.parse(FilterSyntax.accounts, inputs))))
 
 const refused = (...inputs: Array<string>) => {
-  const result = FilterSyntax.parseAll(inputs)
+  const result = FilterSyntax.parse(FilterSyntax.accounts, inputs)
   if (Either.isRight(result)) throw new Error(`expected ${inputs.join(" ")} to be refused`)
   return result.left
 }
@@ -119,7 +120,10 @@ describe("FilterSyntax: errors name the exact problem", () => {
     ["creation_time=2024-06-30..2024-01-01", /the range starts \(2024-06-30\) after it ends \(2024-01-01\)/],
     ["ownership_type>SELF", /ownership_type takes = or !=/],
     ["ownership_type=SELF,,CLIENT_OWNED", /has an empty item/],
-    ["ownership_type=self-owned", /"SELF-OWNED" is not an ownership type/]
+    [
+      "ownership_type=self-owned",
+      /"SELF-OWNED" is not an ownership type; known ones are SELF, CLIENT_OWNED, ON_BEHALF_OF/
+    ]
   ]
   for (const [input, message] of cases) {
     it(`refuses ${JSON.stringify(input)}`, () => {
@@ -141,12 +145,12 @@ describe("FilterSyntax: errors name the exact problem", () => {
   })
 
   it("no --filter at all means no clauses", () => {
-    expect(Either.getOrThrow(FilterSyntax.parseAll([]))).toEqual([])
+    expect(Either.getOrThrow(FilterSyntax.parse(FilterSyntax.accounts, []))).toEqual([])
   })
 
   it("the syntax help names every form", () => {
     for (const form of [">=", "<=", "!=", "..", "ownership_type=SELF,CLIENT_OWNED", "@1704067200", "UTC"]) {
-      expect(FilterSyntax.syntax).toContain(form)
+      expect(FilterSyntax.accounts.syntax).toContain(form)
     }
   })
 })
@@ -161,5 +165,41 @@ describe("FilterSyntax.parseTime", () => {
     ])
     const instant = Either.getOrThrow(FilterSyntax.parseTime("2024-02-29T10:00:00.250+05:30"))
     expect([instant.kind, instant.start.toISOString()]).toEqual(["instant", "2024-02-29T04:30:00.250Z"])
+  })
+})
+
+describe("FilterSyntax: phone numbers, read by each field's kind", () => {
+  const phone = (...inputs: Array<string>) => FilterSyntax.parse(FilterSyntax.phoneNumbers, inputs)
+
+  it("= with a value or a list is IN, != NOT_IN, upper-cased; a flag is true or false", () => {
+    expect(
+      JSON.parse(
+        Filter.encode(
+          Either.getOrThrow(phone("quality_rating=green,Yellow", "status!=BANNED", "is_official_business_account=TRUE"))
+        )
+      )
+    ).toEqual([
+      { field: "quality_rating", operator: "IN", value: ["GREEN", "YELLOW"] },
+      { field: "status", operator: "NOT_IN", value: ["BANNED"] },
+      { field: "is_official_business_account", operator: "EQUAL", value: true }
+    ])
+  })
+
+  it("refuses what the field's kind cannot take, with the phone-number syntax", () => {
+    for (
+      const [input, message] of [
+        ["quality_rating>GREEN", /quality_rating takes = or != \(a list means any of them\), not >/],
+        ["quality_rating=GREEN-ISH", /"GREEN-ISH" is not a quality rating; known ones are GREEN, YELLOW, RED/],
+        ["is_official_business_account=maybe", /is_official_business_account is true or false, not "maybe"/],
+        ["creation_time>2024-01-01", /"creation_time" cannot be filtered on; the filterable fields are account_mode, /]
+      ] as const
+    ) {
+      const result = phone(input)
+      if (Either.isRight(result) || result.left._tag !== "FilterSyntaxError") {
+        throw new Error(`expected ${input} refused`)
+      }
+      expect(result.left.message).toMatch(message)
+      expect(result.left.syntax).toContain("Accepted --filter syntax for phone numbers")
+    }
   })
 })

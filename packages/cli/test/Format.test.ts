@@ -1,6 +1,6 @@
 import { describe, expect, it } from "@effect/vitest"
-import * as DisplayWidth from "../src/DisplayWidth.js"
 import * as Format from "../src/Format.js"
+import * as TerminalText from "../src/TerminalText.js"
 import { parseCsv } from "./utils/runCli.js"
 
 const created = new Date("2024-05-01T10:20:30Z")
@@ -106,15 +106,15 @@ describe("Format.jsonl and json", () => {
 
 describe("Format.table", () => {
   it("widths are display widths: wide characters count two columns, accents none; cuts never split one", () => {
-    expect(DisplayWidth.truncate("abcdef", 6)).toBe("abcdef")
-    expect(DisplayWidth.truncate("abcdefg", 6)).toBe("abcde…")
-    expect(DisplayWidth.truncate("ééééé", 3)).toBe("éé…")
-    expect(DisplayWidth.width("😀ab")).toBe(4)
-    expect(DisplayWidth.width("日本語")).toBe(6)
-    expect(DisplayWidth.width("e\u0301")).toBe(1)
-    expect(DisplayWidth.truncate("日本語テキスト", 6)).toBe("日本…")
-    expect(DisplayWidth.truncate("👍🏽👍🏽👍🏽", 5)).toBe("👍🏽👍🏽…")
-    expect(DisplayWidth.pad("日本", 6)).toBe("日本  ")
+    expect(TerminalText.truncate("abcdef", 6)).toBe("abcdef")
+    expect(TerminalText.truncate("abcdefg", 6)).toBe("abcde…")
+    expect(TerminalText.truncate("ééééé", 3)).toBe("éé…")
+    expect(TerminalText.width("😀ab")).toBe(4)
+    expect(TerminalText.width("日本語")).toBe(6)
+    expect(TerminalText.width("e\u0301")).toBe(1)
+    expect(TerminalText.truncate("日本語テキスト", 6)).toBe("日本…")
+    expect(TerminalText.truncate("👍🏽👍🏽👍🏽", 5)).toBe("👍🏽👍🏽…")
+    expect(TerminalText.pad("日本", 6)).toBe("日本  ")
   })
 
   it("aligns columns holding wide characters", () => {
@@ -125,7 +125,7 @@ describe("Format.table", () => {
       { id: "3", name: "Café 😀", currency: "EUR" }
     ]) + table.end(true)
     const lines = text.trimEnd().split("\n").filter((_, i) => i === 0 || (i >= 2 && i <= 4))
-    const starts = lines.map((line) => DisplayWidth.width(line.slice(0, line.search(/(USD|JPY|EUR|currency)$/))))
+    const starts = lines.map((line) => TerminalText.width(line.slice(0, line.search(/(USD|JPY|EUR|currency)$/))))
     expect(new Set(starts).size).toBe(1)
   })
 
@@ -138,12 +138,12 @@ describe("Format.table", () => {
   })
 
   it("cells: dates ISO, health by its status, businesses by name and id, control characters removed", () => {
-    expect(Format.cell(created)).toBe("2024-05-01T10:20:30Z")
-    expect(Format.cell(rows[0]!.health_status)).toBe("LIMITED")
-    expect(Format.cell(rows[0]!.owner_business_info)).toBe("Owner Ltd (77)")
-    expect(Format.cell("evil\u001b[2Jname\ttab\u009b\u202e")).toBe("evil\u241b[2Jname\u2409tab\ufffd\ufffd")
-    expect(Format.cell(undefined)).toBe("")
-    expect(Format.cell(true)).toBe("true")
+    expect(Format.cell("creation_time", created)).toBe("2024-05-01T10:20:30Z")
+    expect(Format.cell("health_status", rows[0]!.health_status)).toBe("LIMITED")
+    expect(Format.cell("owner_business_info", rows[0]!.owner_business_info)).toBe("Owner Ltd (77)")
+    expect(Format.cell("name", "evil\u001b[2Jname\ttab\u009b\u202e")).toBe("evil\u241b[2Jname\u2409tab\ufffd\ufffd")
+    expect(Format.cell("name", undefined)).toBe("")
+    expect(Format.cell("is_enabled_for_insights", true)).toBe("true")
   })
 
   it("aligns columns under a header, truncates long cells and counts the accounts", () => {
@@ -167,7 +167,7 @@ describe("Format.table", () => {
     const id = "123456789012345678"
     const text = table.push([{ id, name: "A rather long account name", currency: "USD" }]) + table.end(true)
     const lines = text.trimEnd().split("\n")
-    for (const line of lines.slice(0, 3)) expect(DisplayWidth.width(line)).toBeLessThanOrEqual(40)
+    for (const line of lines.slice(0, 3)) expect(TerminalText.width(line)).toBeLessThanOrEqual(40)
     expect(lines[2]).toContain(id)
     expect(lines[2]).toContain("…")
     const dated = Format.renderer("table", { columns: ["id", "creation_time", "name"], terminalWidth: 30 })

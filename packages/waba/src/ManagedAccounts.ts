@@ -1,18 +1,15 @@
 /**
  * The agency job: every WhatsApp Business Account a set of businesses manages — the ones each owns and
- * the ones shared with it — read with bounded concurrency under the rate governor, merged by id, each
- * emitted once with where it came from.
+ * the ones shared with it — read with bounded concurrency under the rate governor, and streamed as it is
+ * read: each account is emitted once, as soon as it is complete, however many businesses and edges it
+ * is seen on.
  *
- * One account can appear on one business's owned edge and another's client edge, or on both edges of
- * one business: it is emitted once, its `sources` listing every (business, edge) it was seen on, with
- * the tasks each client relationship permits. With `expand: { phone_numbers }`, each account's phone
- * numbers are read once, however many times the account was seen.
- *
- * A read that fails (no permission, an unknown id) is reported as a `Failure` for that business and
- * edge, and the others go on — unless `failFast` is set. Because an account's sources are only known
- * once every read is done, accounts are emitted after the last read finishes (failures first). The
- * order does not depend on timing: accounts come in the order of the businesses given (owned edge
- * first), then as each read returned them; so do an account's sources.
+ * - {@link stream} emits `Account`s, a `Failure` per failed read of a business's edge (the other
+ *   businesses go on), and a `BusinessDone` once all of a business's accounts were emitted, to resume
+ *   from (option `done`).
+ * - {@link sightings} adds a `SeenAgain` for every further sighting of an account, for callers who want
+ *   every business and edge an account is managed from.
+ * - {@link all} collects everything, each account with all of its sources, in a fixed order.
  *
  * @example
  * ```ts
@@ -27,7 +24,9 @@
  *   Stream.runForEach((result) =>
  *     result._tag === "Account"
  *       ? Effect.log(`${result.account.name}: ${result.account.phone_numbers.length} numbers`)
- *       : Effect.logWarning(`business ${result.businessId} (${result.edge}): ${result.error._tag}`)
+ *       : result._tag === "Failure"
+ *       ? Effect.logWarning(`business ${result.businessId} (${result.edge}): ${result.error._tag}`)
+ *       : Effect.void
  *   )
  * )
  * ```
@@ -36,10 +35,11 @@
  */
 import type { GraphClient, GraphRead } from "@effect-waba/graph-core"
 import { InvalidRequestError } from "@effect-waba/graph-core"
-import * as Chunk from "effect/Chunk"
 import * as Data from "effect/Data"
+import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import * as FiberId from "effect/FiberId"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
 import * as ClientAccounts from "./ClientAccounts.js"
@@ -57,7 +57,7 @@ import * as Node from "./WhatsAppBusinessAccount.js"
 export type EdgeName = "owned" | "client"
 
 /**
- * Where an account was seen.
+ * One place an account was seen: a business and an edge of it.
  *
  * @since 0.2.0
  * @category models
@@ -69,53 +69,160 @@ export interface Source {
   readonly permittedTasks?: ReadonlyArray<string> | undefined
 }
 
-/**
- * What the stream emits: an account with its sources, or the failure of one business's edge.
- *
- * @since 0.2.0
- * @category models
- */
-export type Result<A> = Data.TaggedEnum<{
-  readonly Account: { readonly account: A; readonly sources: ReadonlyArray<Source> }
+type Elements<A> = Data.TaggedEnum<{
+  readonly Account: { readonly account: A; readonly firstSeenOn: Source }
+  readonly SeenAgain: { readonly accountId: string; readonly seenOn: Source }
   readonly Failure: { readonly businessId: string; readonly edge: EdgeName; readonly error: GraphRead.ReadError }
+  readonly BusinessDone: { readonly businessId: string }
 }>
 
 /**
- * An emitted account.
+ * An account, emitted once per read, as soon as it is complete (its phone numbers too, when expanded).
+ * `firstSeenOn` is the sighting it was emitted for: the first to reach it, so under concurrency which
+ * business that is depends on timing. It is not every source — other businesses may not have been read
+ * yet when the account streams out; {@link sightings} and {@link all} give every source.
  *
  * @since 0.2.0
  * @category models
  */
-export type ManagedAccount<A> = Extract<Result<A>, { readonly _tag: "Account" }>
+export type Account<A> = Extract<Elements<A>, { readonly _tag: "Account" }>
 
 /**
- * A failed read of one business's edge.
+ * A further sighting of an account already emitted by this read (in {@link sightings} only): the
+ * account's id and where it was seen again. It always comes after that account's `Account`.
  *
  * @since 0.2.0
  * @category models
  */
-export type Failure = Extract<Result<never>, { readonly _tag: "Failure" }>
+export type SeenAgain = Extract<Elements<never>, { readonly _tag: "SeenAgain" }>
 
-interface ResultDefinition extends Data.TaggedEnum.WithGenerics<1> {
-  readonly taggedEnum: Result<this["A"]>
+/**
+ * A failed read of one business's edge — its pages, or the phone numbers of an account first seen
+ * there. That edge is not read further; the business's other edge and the other businesses go on. The
+ * error says what Graph answered, never the token.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type Failure = Extract<Elements<never>, { readonly _tag: "Failure" }>
+
+/**
+ * Every account of this business has been emitted (by it, or earlier by another business that also
+ * manages it), and none of its reads failed. Persist its id after the accounts before it to resume
+ * an interrupted fan-out with option `done`.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type BusinessDone = Extract<Elements<never>, { readonly _tag: "BusinessDone" }>
+
+/**
+ * What {@link stream} emits.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type Result<A> = Account<A> | Failure | BusinessDone
+
+/**
+ * An account with every place it was seen, as {@link all} returns it.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface ManagedAccount<A> {
+  readonly account: A
+  /** Every business and edge it was seen on: the businesses in the order given, the owned edge first. */
+  readonly sources: ReadonlyArray<Source>
 }
 
-const Result = Data.taggedEnum<ResultDefinition>()
+/**
+ * Where a fan-out stands. Holds of the rate governor and retries are not counted here: they are
+ * `GraphEvents` (`Held`, `RetryScheduled`), published by the client for every read.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface Progress {
+  /** The businesses of the read, those in `done` included. */
+  readonly businesses: number
+  /** The businesses done: each with a `BusinessDone` emitted, or skipped as listed in `done`. */
+  readonly businessesDone: number
+  /** The businesses with a `Failure`. */
+  readonly businessesFailed: number
+  /** The `Account`s emitted. */
+  readonly accounts: number
+  /** The pages read, each one request (retries of a request not counted), phone-number pages included. */
+  readonly pages: number
+}
+
+interface ElementsDefinition extends Data.TaggedEnum.WithGenerics<1> {
+  readonly taggedEnum: Elements<this["A"]>
+}
+
+const Element = Data.taggedEnum<ElementsDefinition>()
 
 /**
  * @since 0.2.0
  * @category models
  */
 export interface Options<F extends ReadonlyArray<Node.Field>, X extends string, XP>
-  extends Pick<OwnedAccounts.Options<F, X, XP>, "fields" | "extraFields" | "expand" | "filtering" | "limit">
+  extends Pick<OwnedAccounts.Options<F, X, XP>, "fields" | "extraFields" | "expand" | "filtering">
 {
   /** Which edges to read; both by default. */
   readonly edges?: ReadonlyArray<EdgeName> | undefined
-  /** How many reads run at once (1 to 64, default 8). The rate governor paces them per business. */
+  /** The page size of the account reads: 1 to 100, default 100 (Graph's default of 25 costs 4× the requests). */
+  readonly limit?: number | undefined
+  /**
+   * How many businesses are read at once (1 to 64, default 8). Each business makes one request at a
+   * time, so this is also the most requests in flight; the rate governor paces each business's calls.
+   */
   readonly concurrency?: number | undefined
   /** End the whole read at the first failure instead of reporting it and going on. */
   readonly failFast?: boolean | undefined
+  /**
+   * Businesses done in an earlier, interrupted read (the ids of its `BusinessDone`s): not read again,
+   * counted as done in the progress.
+   */
+  readonly done?: ReadonlyArray<string> | ReadonlySet<string> | undefined
+  /**
+   * Called with a fresh {@link Progress} when the read starts and after each page and each business.
+   * A callback rather than elements of the stream, so that consumers of accounts have no progress to
+   * filter out, and rather than a second stream, which would need its own lifetime; put the figures
+   * where they are shown (a `Ref` a display reads on its own tick, a log line). Keep it quick: the read
+   * waits for it.
+   */
+  readonly onProgress?: ((progress: Progress) => Effect.Effect<void>) | undefined
 }
+
+interface Reads<A> {
+  readonly stream: Stream.Stream<Result<A>, InvalidRequestError | GraphRead.ReadError, GraphClient.GraphClient>
+  readonly sightings: Stream.Stream<
+    Result<A> | SeenAgain,
+    InvalidRequestError | GraphRead.ReadError,
+    GraphClient.GraphClient
+  >
+  readonly all: Effect.Effect<
+    { readonly accounts: ReadonlyArray<ManagedAccount<A>>; readonly failures: ReadonlyArray<Failure> },
+    InvalidRequestError | GraphRead.ReadError,
+    GraphClient.GraphClient
+  >
+}
+
+/**
+ * A fan-out read, typed by its options: `F` the fields, `X` the extra fields, `XP` the expansions.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type Read<K extends keyof Reads<unknown>> = <
+  const F extends ReadonlyArray<Node.Field> = typeof OwnedAccounts.edge.node.defaultFields,
+  const X extends string = never,
+  const XP extends OwnedAccounts.Expand = {}
+>(
+  businessIds: ReadonlyArray<string>,
+  options?: Options<F, X, XP> | undefined
+) => Reads<OwnedAccounts.Account<F[number], X, XP>>[K]
 
 /**
  * The most business ids one read takes.
@@ -125,19 +232,17 @@ export interface Options<F extends ReadonlyArray<Node.Field>, X extends string, 
  */
 export const maxBusinesses = 100_000
 
-type Item = Record<string, unknown> & { readonly id: string }
+const defaultLimit = Math.min(OwnedAccounts.edge.maxLimit, ClientAccounts.edge.maxLimit)
 
-interface Entry {
-  account: Item
-  /** Where it was first seen (task, position in that read): accounts are emitted in this order. */
-  first: readonly [number, number]
-  readonly sources: Array<readonly [number, Source]>
-}
+type Item = Record<string, unknown> & { readonly id: string }
 
 const invalid = (parameter: string, message: string) => Either.left(new InvalidRequestError({ parameter, message }))
 
+const isStrings = (value: unknown): value is Iterable<string> =>
+  (Array.isArray(value) || value instanceof Set) && [...value].every((id) => typeof id === "string")
+
 const prepare = (businessIds: unknown, options: Options<ReadonlyArray<Node.Field>, string, OwnedAccounts.Expand>) => {
-  const { concurrency = 8, edges = ["owned", "client"], expand, failFast = false } = options
+  const { concurrency = 8, done = [], edges = ["owned", "client"], expand, failFast = false, onProgress } = options
   if (!Array.isArray(businessIds) || businessIds.length === 0) {
     return invalid("businessIds", "businessIds must be a non-empty list of business ids.")
   }
@@ -150,14 +255,18 @@ const prepare = (businessIds: unknown, options: Options<ReadonlyArray<Node.Field
   if (typeof concurrency !== "number" || !Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) {
     return invalid("concurrency", `concurrency must be a whole number from 1 to 64, got ${concurrency}.`)
   }
+  if (!isStrings(done)) return invalid("done", "done must be a list or a set of business ids.")
+  if (onProgress !== undefined && typeof onProgress !== "function") {
+    return invalid("onProgress", "onProgress must be a function.")
+  }
   const phone = expand?.phone_numbers
   const owned = {
     fields: options.fields,
     extraFields: options.extraFields,
-    // Nested pages are completed once per account after merging, not once per sighting.
+    // Nested pages are completed once per account by the read that emits it, not once per sighting.
     expand: phone === undefined ? undefined : { phone_numbers: { ...phone, pages: "first" as const } },
     filtering: options.filtering,
-    limit: options.limit
+    limit: options.limit ?? defaultLimit
   }
   // The tasks a relationship permits belong to the source, so they are always read on the client edge.
   const client = { ...owned, fields: [...(options.fields ?? Node.defaultFields), "permitted_tasks" as const] }
@@ -173,142 +282,235 @@ const prepare = (businessIds: unknown, options: Options<ReadonlyArray<Node.Field
   }
   const phoneNumbers = phone === undefined || phone.pages === "first"
     ? undefined
-    : { fields: phone.fields ?? PhoneNumber.defaultFields, limit: phone.limit }
-  return Either.right({ businessIds: ids, edges, concurrency, owned, client, phoneNumbers, failFast })
+    : { fields: phone.fields ?? PhoneNumber.defaultFields, limit: phone.limit ?? PhoneNumbers.edge.maxLimit }
+  return Either.right({
+    businessIds: ids,
+    done: new Set(done),
+    edges,
+    concurrency,
+    owned,
+    client,
+    phoneNumbers,
+    failFast,
+    onProgress
+  })
 }
 
 type Plan = Either.Either.Right<ReturnType<typeof prepare>>
 
-const readAll = (plan: Plan) =>
-  Effect.suspend(() => {
-    const merged = new Map<string, Entry>()
-    const failures: Array<Failure> = []
-    const read = (task: number, businessId: string, edge: EdgeName) => {
-      let position = 0
+// Bad input fails the read before any request.
+const planOf = (businessIds: unknown, options: unknown): Either.Either<Plan, InvalidRequestError> => {
+  try {
+    return prepare(businessIds, (options ?? {}) as Options<ReadonlyArray<Node.Field>, string, OwnedAccounts.Expand>)
+  } catch {
+    return invalid("options", "The options could not be read (a getter or proxy threw).")
+  }
+}
+
+type Emitted = Stream.Stream<Elements<Item>, GraphRead.ReadError, GraphClient.GraphClient>
+
+const fanOut = (plan: Plan, seenAgain: boolean): Emitted =>
+  Stream.suspend(() => {
+    const todo = plan.businessIds.filter((id) => !plan.done.has(id))
+    const progress = {
+      businesses: plan.businessIds.length,
+      businessesDone: plan.businessIds.length - todo.length,
+      businessesFailed: 0,
+      accounts: 0,
+      pages: 0
+    }
+    const { onProgress } = plan
+    const report = onProgress === undefined
+      ? Stream.empty
+      : Stream.execute(Effect.suspend(() => onProgress({ ...progress })))
+
+    // An id maps to `true` once its account was emitted, or to the pending claim of the read completing
+    // it; that read may yet fail, so a read that meets the claim waits for it to be settled.
+    const seen = new Map<string, true | Deferred.Deferred<boolean>>()
+    const claim = (id: string): Effect.Effect<Deferred.Deferred<boolean> | undefined> =>
+      Effect.suspend(() => {
+        const state = seen.get(id)
+        if (state === true) return Effect.succeed(undefined)
+        if (state !== undefined) return Effect.zipRight(Deferred.await(state), claim(id))
+        const mine = Deferred.unsafeMake<boolean>(FiberId.none)
+        seen.set(id, mine)
+        return Effect.succeed(mine)
+      })
+    const settle = (id: string, mine: Deferred.Deferred<boolean>, emitted: boolean) =>
+      Effect.suspend(() => {
+        if (emitted) seen.set(id, true)
+        else seen.delete(id)
+        return Deferred.succeed(mine, emitted)
+      })
+
+    const complete = (account: Item) => {
+      const nested = account.phone_numbers as GraphRead.FirstPage<unknown> | undefined
+      if (plan.phoneNumbers === undefined || nested === undefined) return Effect.succeed(account)
+      if (nested.nextAfter === undefined) return Effect.succeed({ ...account, phone_numbers: nested.data })
+      return PhoneNumbers.pages(account.id, { ...plan.phoneNumbers, after: nested.nextAfter }).pipe(
+        Stream.tap(() => Effect.sync(() => progress.pages++)),
+        Stream.runFold([...nested.data], (numbers, page) => [...numbers, ...page.items]),
+        Effect.map((numbers) => ({ ...account, phone_numbers: numbers }))
+      )
+    }
+
+    const sighting = (item: Item, businessId: string, edge: EdgeName): Emitted => {
+      const { permitted_tasks: tasks, ...rest } = item as Item & { readonly permitted_tasks?: ReadonlyArray<string> }
+      const account = edge === "client" ? rest as Item : item
+      const source: Source = edge === "client" && tasks !== undefined
+        ? { businessId, edge, permittedTasks: tasks }
+        : { businessId, edge }
+      return Stream.unwrap(Effect.map(claim(account.id), (mine): Emitted => {
+        if (mine === undefined) {
+          return seenAgain ? Stream.make(Element.SeenAgain({ accountId: account.id, seenOn: source })) : Stream.empty
+        }
+        return Stream.fromEffect(complete(account)).pipe(
+          Stream.map((account) => {
+            progress.accounts++
+            return Element.Account({ account, firstSeenOn: source })
+          }),
+          // Pulled after the merge has taken the account, so a read that waited on the claim finds it emitted.
+          Stream.concat(Stream.execute(settle(account.id, mine, true))),
+          Stream.onError(() => settle(account.id, mine, false))
+        )
+      }))
+    }
+
+    const edgeRead = (businessId: string, edge: EdgeName) => {
       const pages: Stream.Stream<
         { readonly items: ReadonlyArray<Item> },
         GraphRead.ReadError,
         GraphClient.GraphClient
       > = edge === "owned" ? OwnedAccounts.pages(businessId, plan.owned) : ClientAccounts.pages(businessId, plan.client)
-      const add = (item: Item) => {
-        const at = [task, position++] as const
-        const { permitted_tasks: tasks, ...rest } = item as Item & { readonly permitted_tasks?: ReadonlyArray<string> }
-        const account = edge === "client" ? rest as Item : item
-        const source: Source = edge === "client" && tasks !== undefined
-          ? { businessId, edge, permittedTasks: tasks }
-          : { businessId, edge }
-        const known = merged.get(account.id)
-        if (known === undefined) return void merged.set(account.id, { account, first: at, sources: [[task, source]] })
-        known.sources.push([task, source])
-        // Reads finish in any order; the earliest task's copy wins, so results do not depend on timing.
-        if (at[0] < known.first[0]) Object.assign(known, { first: at, account })
-      }
-      return Stream.runForEach(pages, (page) => Effect.sync(() => page.items.forEach(add))).pipe(
-        Effect.withSpan("ManagedAccounts.read", { attributes: { "graph.business_id": businessId, "waba.edge": edge } })
-      )
-    }
-    const tasks = plan.businessIds.flatMap((businessId) => plan.edges.map((edge) => [businessId, edge] as const))
-    return Effect.zipRight(
-      Effect.forEach(tasks, ([businessId, edge], task) =>
-        plan.failFast ? read(task, businessId, edge) : read(task, businessId, edge).pipe(
-          Effect.catchAll((error) =>
-            Effect.sync(() =>
-              failures.push(Result.Failure({ businessId, edge, error }) as Failure)
-            )
-          )
-        ), { concurrency: plan.concurrency, discard: true }),
-      Effect.sync(() => {
-        const entries = [...merged.values()].sort((a, b) =>
-          a.first[0] - b.first[0] || a.first[1] - b.first[1]
+      return Stream.flatMap(pages, (page) => {
+        progress.pages++
+        return Stream.fromIterable(page.items).pipe(
+          Stream.flatMap((item) => sighting(item, businessId, edge)),
+          Stream.concat(report)
         )
-        for (const entry of entries) entry.sources.sort((a, b) => a[0] - b[0])
-        return { entries, failures }
       })
-    )
+    }
+
+    // Every request made for one business runs inside this stream.
+    const business = (businessId: string) =>
+      Stream.suspend(() => {
+        let failed = false
+        const reads = Stream.flatMap(Stream.fromIterable(plan.edges), (edge) =>
+          plan.failFast ? edgeRead(businessId, edge) : Stream.catchAll(edgeRead(businessId, edge), (error) => {
+            if (!failed) progress.businessesFailed++
+            failed = true
+            return Stream.make(Element.Failure({ businessId, edge, error }))
+          }))
+        const end = Stream.suspend(() => {
+          if (failed) {
+            return report
+          }
+          progress.businessesDone++
+          return Stream.concat(Stream.make(Element.BusinessDone({ businessId })), report)
+        })
+        return Stream.concat(reads, end).pipe(
+          Stream.withSpan("ManagedAccounts.business", { attributes: { "graph.business_id": businessId } })
+        )
+      })
+
+    return Stream.concat(report, Stream.flatMap(Stream.fromIterable(todo), business, { concurrency: plan.concurrency }))
   })
 
-// Completes each account's phone numbers once, from the cursor its first nested page ended on.
-const completePhoneNumbers = ({ phoneNumbers }: Plan, { account }: Entry) => {
-  const nested = account.phone_numbers as
-    | { readonly data: ReadonlyArray<unknown>; readonly nextAfter?: string }
-    | undefined
-  if (phoneNumbers === undefined || nested === undefined) return Effect.succeed(account)
-  if (nested.nextAfter === undefined) return Effect.succeed({ ...account, phone_numbers: nested.data })
-  return Effect.map(
-    PhoneNumbers.all(account.id, { ...phoneNumbers, after: nested.nextAfter }),
-    (rest) => ({ ...account, phone_numbers: [...nested.data, ...rest] })
-  )
-}
-
 /**
- * Every account the businesses manage, merged by id, then the failures of individual reads; accounts
- * are emitted once every read is done, failures as they happen.
+ * Every account the businesses manage, each once, as it is read: an `Account` as soon as it is complete
+ * (with `expand: { phone_numbers }`, its phone numbers too), a `Failure` for each failed read of a
+ * business's edge, and a `BusinessDone` after the last account of each business that was read without
+ * failure. Memory grows with the number of distinct account ids, not with the accounts' data.
+ *
+ * Order: businesses start in the order given, each reads its edges in turn (the owned edge first) and
+ * emits in the order Graph returned them; with `concurrency` above 1, businesses interleave as their
+ * answers arrive. Nothing is held back to sort.
+ *
+ * Resume: a business in `done` is not read. A read emits every account of the businesses it reads once,
+ * so an account emitted by an interrupted read is emitted again after resuming exactly when a business
+ * not in `done` manages it; an account of a done business was emitted before its `BusinessDone`.
+ *
+ * @example
+ * ```ts
+ * import { ManagedAccounts } from "@effect-waba/waba"
+ * import { Effect, Stream } from "effect"
+ *
+ * // `done`: the business ids of the BusinessDone elements an interrupted run persisted.
+ * const resume = (ids: ReadonlyArray<string>, done: ReadonlySet<string>) =>
+ *   ManagedAccounts.stream(ids, { done, concurrency: 32 }).pipe(
+ *     Stream.runForEach((result) =>
+ *       result._tag === "BusinessDone" ? Effect.log(`done: ${result.businessId}`) : Effect.void
+ *     )
+ *   )
+ * ```
  *
  * @since 0.2.0
  * @category streams
  */
-export const stream = <
-  const F extends ReadonlyArray<Node.Field> = typeof OwnedAccounts.edge.node.defaultFields,
-  const X extends string = never,
-  const XP extends OwnedAccounts.Expand = {}
->(
-  businessIds: ReadonlyArray<string>,
-  options?: Options<F, X, XP> | undefined
-): Stream.Stream<
-  Result<OwnedAccounts.Account<F[number], X, XP>>,
-  InvalidRequestError | GraphRead.ReadError,
-  GraphClient.GraphClient
-> => {
-  let prepared: Either.Either<Plan, InvalidRequestError>
-  try {
-    prepared = prepare(businessIds, options ?? {})
-  } catch {
-    prepared = invalid("options", "The options could not be read (a getter or proxy threw).")
-  }
-  if (Either.isLeft(prepared)) return Stream.fail(prepared.left)
-  const plan = prepared.right
-  const emit = (entry: Entry) =>
-    Effect.map(
-      completePhoneNumbers(plan, entry),
-      (account) => Result.Account({ account, sources: entry.sources.map(([, source]) => source) })
-    )
-  return Stream.unwrap(
-    Effect.map(
-      readAll(plan),
-      ({ entries, failures }) =>
-        Stream.concat(Stream.fromIterable(failures), Stream.mapEffect(Stream.fromIterable(entries), emit))
-    )
-  ) as any
-}
+export const stream: Read<"stream"> = (businessIds, options) =>
+  Either.match(planOf(businessIds, options), { onLeft: Stream.fail, onRight: (plan) => fanOut(plan, false) }) as any
 
 /**
- * Every account, and every failure, collected.
+ * {@link stream}, with a `SeenAgain` for every further sighting of an account: one element per
+ * (account, business, edge) sighting — the account's data on the first (its `Account`), its id and
+ * source on the others, which always come after it. For callers who need every business an account is
+ * managed from, without holding accounts until the end.
+ *
+ * @since 0.2.0
+ * @category streams
+ */
+export const sightings: Read<"sightings"> = (businessIds, options) =>
+  Either.match(planOf(businessIds, options), { onLeft: Stream.fail, onRight: (plan) => fanOut(plan, true) }) as any
+
+type Placed = readonly [read: number, arrival: number, source: Source]
+
+const merged = (plan: Plan) =>
+  Effect.suspend(() => {
+    const position = new Map(plan.businessIds.map((id, i) => [id, i]))
+    let arrival = 0
+    // A sighting's place: its read (the businesses as given, the owned edge first), then its arrival,
+    // which within one read is the order Graph returned.
+    const place = (source: Source): Placed => [
+      position.get(source.businessId)! * 2 + (source.edge === "owned" ? 0 : 1),
+      arrival++,
+      source
+    ]
+    const byPlace = (a: Placed, b: Placed) => a[0] - b[0] || a[1] - b[1]
+    const accounts = new Map<string, { account?: unknown; sources: Array<Placed> }>()
+    const failures: Array<Failure> = []
+    const add = (id: string, source: Source, account?: unknown) => {
+      const entry = accounts.get(id) ?? { sources: [] }
+      if (account !== undefined) entry.account = account
+      entry.sources.push(place(source))
+      accounts.set(id, entry)
+    }
+    return Stream.runForEach(fanOut(plan, true), (element) =>
+      Effect.sync(() =>
+        Element.$match(element, {
+          Account: ({ account, firstSeenOn }) => add(account.id, firstSeenOn, account),
+          SeenAgain: ({ accountId, seenOn }) => add(accountId, seenOn),
+          Failure: (failure) => void failures.push(failure),
+          BusinessDone: () => undefined
+        })
+      )).pipe(Effect.map(() => ({
+        accounts: [...accounts.values()]
+          .map(({ account, sources }) => ({ account, sources: sources.sort(byPlace) }))
+          .sort((a, b) => byPlace(a.sources[0]!, b.sources[0]!))
+          .map(({ account, sources }) => ({ account, sources: sources.map(([, , source]) => source) })),
+        failures
+      })))
+  })
+
+/**
+ * Every account with all of its sources, and every failure, collected. Accounts come in the order of
+ * their first source: the businesses as given, the owned edge first, then as that read returned them.
+ * Holds everything until the end; prefer {@link stream} for many businesses.
  *
  * @since 0.2.0
  * @category constructors
  */
-export const all = <
-  const F extends ReadonlyArray<Node.Field> = typeof OwnedAccounts.edge.node.defaultFields,
-  const X extends string = never,
-  const XP extends OwnedAccounts.Expand = {}
->(
-  businessIds: ReadonlyArray<string>,
-  options?: Options<F, X, XP> | undefined
-): Effect.Effect<
-  {
-    readonly accounts: ReadonlyArray<ManagedAccount<OwnedAccounts.Account<F[number], X, XP>>>
-    readonly failures: ReadonlyArray<Failure>
-  },
-  InvalidRequestError | GraphRead.ReadError,
-  GraphClient.GraphClient
-> =>
-  Effect.map(Stream.runCollect(stream(businessIds, options)), (chunk) => {
-    const results = Chunk.toReadonlyArray(chunk)
-    return {
-      accounts: results.filter((r): r is ManagedAccount<any> => r._tag === "Account"),
-      failures: results.filter((r): r is Failure => r._tag === "Failure")
-    }
-  })
+export const all: Read<"all"> = (businessIds, options) =>
+  Either.match(planOf(businessIds, options), { onLeft: Effect.fail, onRight: merged }) as any
 
 /**
  * A type guard for emitted accounts, e.g. `Stream.filter(ManagedAccounts.isAccount)`.
@@ -316,4 +518,4 @@ export const all = <
  * @since 0.2.0
  * @category predicates
  */
-export const isAccount = <A>(result: Result<A>): result is ManagedAccount<A> => result._tag === "Account"
+export const isAccount = <A>(result: Result<A> | SeenAgain): result is Account<A> => result._tag === "Account"

@@ -74,6 +74,7 @@ const calls: ReadonlyArray<readonly [string, (id: unknown, options: unknown) => 
   ["PhoneNumbers.stream", (id, o) => Stream.runDrain(PhoneNumbers.stream(id as any, o as any))],
   ["WhatsAppBusinessAccount.get", (id, o) => WhatsAppBusinessAccount.get(id as any, o as any)],
   ["ManagedAccounts.all", (id, o) => ManagedAccounts.all(id as any, o as any)],
+  ["ManagedAccounts.stream", (id, o) => Stream.runDrain(ManagedAccounts.stream([id] as any, o as any))],
   ["Filter.validate", (_, o) => Effect.sync(() => Filter.validate(o))],
   ["Filter.toWire", (_, o) => Effect.sync(() => Filter.toWire(OwnedAccounts.edge, o as any))],
   ["Filter.creationTime.greaterThan", (_, o) => Effect.sync(() => Filter.creationTime.greaterThan(o as any))],
@@ -104,6 +105,30 @@ describe("hostile input never throws and never becomes a defect", () => {
           yield* settle(`${name} options #${i}`, () => call("1234567890", value))
           yield* settle(`${name} id #${i}`, () => call(value, {}))
         }
+      }
+    }).pipe(Effect.provide(Graph)))
+
+  it.effect("table: the fan-out's own options, hostile", () =>
+    Effect.gen(function*() {
+      const fanOut: ReadonlyArray<unknown> = [
+        { done: throwing },
+        { done: [throwing] },
+        { done: new Set([1]) },
+        { done: Array(100_000).fill("1234567890") },
+        { onProgress: throwing },
+        { onProgress: "report" },
+        { edges: throwing },
+        { edges: [throwing] },
+        { concurrency: 2n },
+        { failFast: throwing }
+      ]
+      const reads: ReadonlyArray<readonly [string, (options: unknown) => unknown]> = [
+        ["ManagedAccounts.stream", (o) => Stream.runDrain(ManagedAccounts.stream(["1234567890"], o as any))],
+        ["ManagedAccounts.sightings", (o) => Stream.runDrain(ManagedAccounts.sightings(["1234567890"], o as any))],
+        ["ManagedAccounts.all", (o) => ManagedAccounts.all(["1234567890"], o as any)]
+      ]
+      for (const [i, options] of fanOut.entries()) {
+        for (const [name, read] of reads) yield* settle(`${name} fan-out options #${i}`, () => read(options))
       }
     }).pipe(Effect.provide(Graph)))
 
