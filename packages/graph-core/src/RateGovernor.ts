@@ -13,7 +13,7 @@
  * apart per business scope (`GraphCredentials.asBusiness`: each business's token has its own). A request
  * counted against a key is governed by the key's budgets and those of the other ids its responses reported
  * (a business's WABAs), never by app usage figures; a request without a key by the app's budget. An app
- * limit refusal (code 4) holds both kinds, in its business scope only. Every hold is bounded by the
+ * limit refusal (code 4) holds the app's budget of its business scope and the refused key's. Every hold is bounded by the
  * caller's `maxWait`: a longer one fails at once with {@link HoldTooLongError}, without sending. See
  * docs/rate-limits.md.
  *
