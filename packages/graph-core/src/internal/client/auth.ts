@@ -39,29 +39,20 @@ export const resolve = (
   settings: GraphConfig.Settings,
   built: Option.Option<GraphCredentials.Service>
 ): Effect.Effect<Caller, GraphCredentials.GraphCredentialsError> =>
-  Effect.flatMap(
-    GraphCredentials.currentBusiness,
-    (business): Effect.Effect<Caller, GraphCredentials.GraphCredentialsError> => {
-      if (Option.isNone(business)) return Effect.succeed({ credentials: settings, businessId: undefined })
-      const businessId = business.value
-      return Effect.flatMap(
-        Effect.serviceOption(GraphCredentials.GraphCredentials),
-        (around) =>
-          Option.match(Option.orElse(around, () => built), {
-            onNone: () => Effect.succeed({ credentials: settings, businessId }),
-            onSome: (source) =>
-              Effect.map(source.get(businessId), ({ accessToken, appSecret, appSecretProof }) => ({
-                credentials: {
-                  accessToken,
-                  appSecret: appSecret === undefined ? settings.appSecret : Option.some(appSecret),
-                  appSecretProof: appSecretProof ?? settings.appSecretProof
-                },
-                businessId
-              }))
-          })
-      )
+  Effect.gen(function*() {
+    const businessId = Option.getOrUndefined(yield* GraphCredentials.currentBusiness)
+    const source = Option.orElse(yield* Effect.serviceOption(GraphCredentials.GraphCredentials), () => built)
+    if (businessId === undefined || Option.isNone(source)) return { credentials: settings, businessId }
+    const { accessToken, appSecret, appSecretProof } = yield* source.value.get(businessId)
+    return {
+      credentials: {
+        accessToken,
+        appSecret: Option.orElse(Option.fromNullable(appSecret), () => settings.appSecret),
+        appSecretProof: appSecretProof ?? settings.appSecretProof
+      },
+      businessId
     }
-  )
+  })
 
 // A timed proof is signed for each attempt at its own time: Meta refuses it after five minutes.
 const proof = ({ accessToken, appSecret, appSecretProof }: Credentials) =>
