@@ -6,8 +6,11 @@
  *
  * @internal
  */
-import type * as Emulator from "../Emulator.js"
+import type { Grant } from "./auth.js"
 import { hash } from "./hash.js"
+
+/** A token as `Emulator.TokenSpec` gives it. @internal */
+export type Spec = Grant & { readonly scopes?: ReadonlyArray<string> | undefined }
 
 /** The scopes of an emulated token unless its spec says otherwise. @internal */
 export const defaultScopes: ReadonlyArray<string> = [
@@ -20,8 +23,7 @@ export const defaultScopes: ReadonlyArray<string> = [
 /** The emulated app's id. @internal */
 export const appId = "1000000000000001"
 
-const expiryOf = (spec: Emulator.TokenSpec) =>
-  spec.expiresAt instanceof Date ? spec.expiresAt.getTime() : spec.expiresAt
+const expiryOf = (spec: Spec) => spec.expiresAt instanceof Date ? spec.expiresAt.getTime() : spec.expiresAt
 
 // A stable order that changes with every call.
 const shuffled = (ids: ReadonlyArray<string>, seed: number, call: number) =>
@@ -34,7 +36,7 @@ const shuffled = (ids: ReadonlyArray<string>, seed: number, call: number) =>
  * @internal
  */
 export const inspect = (
-  tokens: ReadonlyArray<Emulator.TokenSpec>,
+  tokens: ReadonlyArray<Spec>,
   input: string | null,
   context: {
     readonly now: number
