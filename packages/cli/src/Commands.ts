@@ -95,7 +95,7 @@ export const main = (
     yield* Effect.ignore(output.stderr.write(ErrorReport.format(report, {
       color: output.stderr.colors,
       secrets: error?.secrets,
-      resume: error?.written === undefined ? undefined : CommandError.resume(error.written)
+      resume: error?.resume ?? (error?.written === undefined ? undefined : CommandError.resume(error.written))
     })))
     return report.exitCode
   })

@@ -23,6 +23,7 @@ import type { ConnectionInput } from "./CommandLine.js"
 import type * as ErrorReport from "./ErrorReport.js"
 import { Output } from "./Output.js"
 import * as ProxySettings from "./ProxySettings.js"
+import * as TokensFile from "./TokensFile.js"
 import { UsageError } from "./UsageError.js"
 
 /** What a command asks of its target. */
@@ -38,6 +39,8 @@ export interface Request {
     readonly id: string
     readonly notice: string
   }
+  /** `--tokens FILE`, read: a token per business, and never the demo. */
+  readonly tokens?: ReadonlyArray<TokensFile.Entry> | undefined
 }
 
 export interface Target {
@@ -110,7 +113,11 @@ export const resolve = (
   request: Request
 ): Effect.Effect<Target, CommandError.CommandError, Output> =>
   Effect.gen(function*() {
-    const given = [input.token, input.appSecret].filter(Predicate.isNotUndefined)
+    const given = [
+      input.token,
+      input.appSecret,
+      ...(request.tokens === undefined ? [] : TokensFile.secrets(request.tokens))
+    ].filter(Predicate.isNotUndefined)
     const proxy = yield* Effect.mapError(ProxySettings.resolve(input.proxy), (e) => CommandError.make(e, {}, given))
     const secrets = [...given, ...(proxy === undefined ? [] : ProxySettings.secrets(proxy))]
     const fail = (error: ErrorReport.CliError, context: ErrorReport.Context = {}) =>
@@ -139,7 +146,10 @@ export const resolve = (
           })
       })
 
-    if (input.token === undefined) {
+    // A tokens file's first token stands in for the configuration's: every read of a fan-out is made as a
+    // business, with that business's own token.
+    const token = input.token ?? request.tokens?.[0]?.token
+    if (token === undefined) {
       if (input.baseUrl !== undefined) {
         return yield* fail(
           new UsageError({
@@ -173,6 +183,6 @@ export const resolve = (
         proxy: proxy === undefined ? undefined : ProxySettings.describeFor(proxy, baseUrl)
       },
       proxy === undefined ? FetchHttpClient.layer : throughProxy(proxy),
-      { accessToken: input.token, appSecret: input.appSecret, baseUrl: input.baseUrl, apiVersion: input.apiVersion }
+      { accessToken: token, appSecret: input.appSecret, baseUrl: input.baseUrl, apiVersion: input.apiVersion }
     )
   })
