@@ -48,14 +48,6 @@ type SometimesAbsent =
 type Wire<T> = { readonly [K in keyof T]: Exclude<T[K], null> }
 
 /**
- * A field of the account node.
- *
- * @since 0.2.0
- * @category models
- */
-export type AccountField = keyof Account & string
-
-/**
  * An account as the client edge sends it: the node plus what this business may do with it.
  *
  * @since 0.2.0
@@ -72,14 +64,6 @@ export type ClientAccount = Account & { readonly permitted_tasks: ReadonlyArray<
 export type PhoneNumber =
   & Wire<Omit<Schema.Schema.Encoded<typeof PhoneNode.node.schema>, "id">>
   & { readonly id: string }
-
-/**
- * A field of the phone number node.
- *
- * @since 0.2.0
- * @category models
- */
-export type PhoneField = keyof PhoneNumber & string
 
 /**
  * A business to create: how many accounts it owns, how many other accounts are shared with it, how many
@@ -115,10 +99,8 @@ export interface Options {
    * an account count or a {@link BusinessSpec}. Default {@link defaultBusinesses}.
    */
   readonly businesses?: number | ReadonlyArray<number | BusinessSpec> | undefined
-  /** Accounts per business when `businesses` is a count. Default 25. */
+  /** Accounts per business when `businesses` is a count (each with up to 10 client accounts). Default 25. */
   readonly accountsPerBusiness?: number | undefined
-  /** Client accounts per business when `businesses` is a count. Default: up to 10. */
-  readonly clientAccountsPerBusiness?: number | undefined
 }
 
 /**
@@ -148,6 +130,27 @@ export interface Share {
   readonly id: string
   readonly creationTime: number
   readonly permittedTasks: ReadonlyArray<string>
+}
+
+/**
+ * A generated list (a business's accounts, an account's phone numbers), element `i` computed on demand:
+ * `time` never decreases with `i` and numeric ids strictly increase with it.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export interface Generated<A> {
+  readonly count: number
+  readonly time: (index: number) => number
+  readonly id: (index: number) => string
+  /** The index of an id, if the list generates it. */
+  readonly indexOf: (id: string) => number | undefined
+  /** One field as sent on the wire, computed alone. */
+  readonly field: (index: number, field: string) => unknown
+  /** Every field that has a value, in the declaration's order. */
+  readonly record: (index: number) => A
+  /** The field whose value `time` is, if any (filters on it skip to the matching stretch). */
+  readonly timeField?: string | undefined
 }
 
 /**
@@ -307,13 +310,13 @@ const verificationError = {
   possible_solution: "Visit business settings and start or resolve the business verification request."
 }
 
-/** One account being generated: its coordinates, and its hash for a salt. */
+/** One account being generated: its coordinates and values, and its hash for a salt. */
 interface AccountKey {
   readonly seed: number
   readonly business: Business
   readonly key: number
-  readonly id: () => string
-  readonly time: () => number
+  readonly id: string
+  readonly time: number
   readonly h: (salt: number) => number
 }
 
@@ -321,8 +324,8 @@ const brand = (n: number) => `${pick(brandFirst, n)} ${pick(brandSecond, n >>> 7
 const regionOf = (a: AccountKey) => pick(regions, a.h(Salt.Region))
 
 const accountValues: Readonly<Record<string, (a: AccountKey) => unknown>> = {
-  id: (a) => a.id(),
-  creation_time: (a) => a.time(),
+  id: (a) => a.id,
+  creation_time: (a) => a.time,
   name: (a) => `${brand(a.h(Salt.Name))}${pick(accountSuffix, a.h(Salt.Name) >>> 14)}`,
   country: (a) => regionOf(a).country,
   currency: (a) => regionOf(a).currency,
@@ -343,7 +346,7 @@ const accountValues: Readonly<Record<string, (a: AccountKey) => unknown>> = {
     return {
       can_send_message: overall,
       entities: [
-        entity("WABA", a.id(), "BLOCKED", paymentError),
+        entity("WABA", a.id, "BLOCKED", paymentError),
         entity("BUSINESS", a.business.id, "LIMITED", verificationError),
         { entity_type: "APP", id: String(900_000_000_000_000 + (a.seed % 1_000_000)), can_send_message: "AVAILABLE" }
       ]
@@ -366,7 +369,7 @@ const accountValues: Readonly<Record<string, (a: AccountKey) => unknown>> = {
   purchase_order_number: (a) => {
     const p = a.h(12)
     return p % 10 < 4
-      ? `PO-${new Date(a.time() * 1000).getUTCFullYear()}-${String(p % 1_000_000).padStart(6, "0")}`
+      ? `PO-${new Date(a.time * 1000).getUTCFullYear()}-${String(p % 1_000_000).padStart(6, "0")}`
       : undefined
   },
   owner_business_info: (a) => ({ id: a.business.id, name: a.business.name }),
@@ -375,7 +378,7 @@ const accountValues: Readonly<Record<string, (a: AccountKey) => unknown>> = {
   template_auto_archival_enabled: (a) => a.h(25) % 5 !== 0,
   analytics: (a) => ({ granularity: "DAY", data_points_available: a.h(26) % 7 !== 0, phone_numbers: a.h(26) % 3 }),
   auth_international_rate_eligibility: (a) => ({
-    start_time: a.time() + 86_400 * (a.h(27) % 365),
+    start_time: a.time + 86_400 * (a.h(27) % 365),
     exception_countries: a.h(27) % 4 === 0 ? [regionOf(a).country] : []
   }),
   linked_commerce_account: (a) =>
@@ -390,9 +393,9 @@ const accountValues: Readonly<Record<string, (a: AccountKey) => unknown>> = {
 interface PhoneKey {
   readonly region: Region
   readonly verifiedName: string
-  readonly id: () => string
-  readonly onboarded: () => number
-  readonly accountId: () => string
+  readonly id: string
+  readonly onboarded: number
+  readonly accountId: string
   readonly h: (salt: number) => number
 }
 
@@ -407,7 +410,7 @@ const digits = (format: string, h1: number, h2: number): string => {
 const slug = (name: string, separator: string) => name.toLowerCase().replace(/[^a-z0-9]+/g, separator)
 
 const phoneValues: Readonly<Record<string, (p: PhoneKey) => unknown>> = {
-  id: (p) => p.id(),
+  id: (p) => p.id,
   display_phone_number: (p) => digits(p.region.format, p.h(37), p.h(38)),
   verified_name: (p) => p.verifiedName,
   country_code: (p) => p.region.country,
@@ -416,22 +419,22 @@ const phoneValues: Readonly<Record<string, (p: PhoneKey) => unknown>> = {
   is_official_business_account: (p) => p.h(46) % 12 === 0,
   username: (p) => p.h(47) % 4 === 0 ? `${slug(p.verifiedName, "")}${p.h(47) % 100}` : undefined,
   throughput: (p) => ({ level: p.h(49) % 10 === 0 ? "HIGH" : "STANDARD" }),
-  last_onboarded_time: (p) => isoSeconds(p.onboarded()),
+  last_onboarded_time: (p) => isoSeconds(p.onboarded),
   webhook_configuration: (p) => ({
-    application: `https://hooks.${slug(p.verifiedName, "-")}.example/whatsapp/${p.accountId()}`
+    application: `https://hooks.${slug(p.verifiedName, "-")}.example/whatsapp/${p.accountId}`
   }),
   ...Object.fromEntries(phoneChoices.map(([field, salt, chosen]) => [field, (p: PhoneKey) => chosen(p.h(salt))]))
 }
 
 // A record of every declared field that has a value, in the declaration's order.
-const whole = <A>(fields: ReadonlyArray<string>, read: (field: string) => unknown): A => {
-  const record: Record<string, unknown> = {}
-  for (const field of fields) {
-    const value = read(field)
-    if (value !== undefined) record[field] = value
-  }
-  return record as A
-}
+const recordOf =
+  <K, A>(fields: ReadonlyArray<string>, values: Readonly<Record<string, (key: K) => unknown>>) => (key: K): A =>
+    Object.fromEntries(fields.flatMap((field) => {
+      const value = values[field]?.(key)
+      return value === undefined ? [] : [[field, value]]
+    })) as A
+const accountRecord = recordOf<AccountKey, Account>(WabaNode.node.fieldNames, accountValues)
+const phoneRecord = recordOf<PhoneKey, PhoneNumber>(PhoneNode.node.fieldNames, phoneValues)
 
 const integer = (name: string, value: number, max: number): number => {
   if (!Number.isInteger(value) || value < 0 || value > max) {
@@ -440,14 +443,24 @@ const integer = (name: string, value: number, max: number): number => {
   return value
 }
 
-const normaliseSpecs = (options: Options): ReadonlyArray<BusinessSpec> => {
+const specsOf = (options: Options): ReadonlyArray<BusinessSpec> => {
   const businesses = options.businesses ?? defaultBusinesses
-  if (typeof businesses !== "number") {
-    return businesses.map((spec) => typeof spec === "number" ? { accounts: spec } : spec)
-  }
   const each = options.accountsPerBusiness ?? 25
-  const clients = options.clientAccountsPerBusiness ?? Math.min(10, each)
-  return Array.from({ length: businesses }, () => ({ accounts: each, clientAccounts: clients }))
+  const specs: ReadonlyArray<BusinessSpec> = typeof businesses === "number"
+    ? Array.from({ length: businesses }, () => ({ accounts: each, clientAccounts: Math.min(10, each) }))
+    : businesses.map((spec) => typeof spec === "number" ? { accounts: spec } : spec)
+  for (const spec of specs) {
+    integer("A business's account count", spec.accounts, maxAccountsPerBusiness)
+    integer("clientAccounts", spec.clientAccounts ?? 0, maxAccountsPerBusiness)
+    if (spec.phoneNumbers !== undefined) integer("phoneNumbers", spec.phoneNumbers, maxPhoneNumbersPerAccount)
+    for (const [at, count] of Object.entries(spec.manyPhoneNumbers ?? {})) {
+      integer(`manyPhoneNumbers[${at}]`, count, maxPhoneNumbersPerAccount)
+    }
+    if (spec.id !== undefined && !/^[0-9]+$/.test(spec.id)) {
+      throw new RangeError(`Business ids are numeric strings, got "${spec.id}"`)
+    }
+  }
+  return specs
 }
 
 /**
@@ -468,18 +481,8 @@ const normaliseSpecs = (options: Options): ReadonlyArray<BusinessSpec> => {
 export const make = (options: Options = {}) => {
   const seed = seedOf(options.seed ?? "effect-waba")
   const [t0, t1] = creationTimeRange
-  const specs = normaliseSpecs(options)
-
+  const specs = specsOf(options)
   const businesses: ReadonlyArray<Business> = specs.map((spec, index) => {
-    integer("A business's account count", spec.accounts, maxAccountsPerBusiness)
-    integer("clientAccounts", spec.clientAccounts ?? 0, maxAccountsPerBusiness)
-    if (spec.phoneNumbers !== undefined) integer("phoneNumbers", spec.phoneNumbers, maxPhoneNumbersPerAccount)
-    for (const [at, count] of Object.entries(spec.manyPhoneNumbers ?? {})) {
-      integer(`manyPhoneNumbers[${at}]`, count, maxPhoneNumbersPerAccount)
-    }
-    if (spec.id !== undefined && !/^[0-9]+$/.test(spec.id)) {
-      throw new RangeError(`Business ids are numeric strings, got "${spec.id}"`)
-    }
     const h = hash(seed, index, 22)
     return {
       index,
@@ -503,14 +506,8 @@ export const make = (options: Options = {}) => {
     slotTime(business, index > 0 && hash(seed, business.index, index, 19) % 10 === 0 ? index - 1 : index)
   const accountId = (business: Business, index: number) =>
     String(idBase(business) + index * 1000 + (hash(seed, business.index, index, 20) % 1000))
-  const indexOfAccount = (business: Business, id: string) => {
-    const index = Math.floor((Number(id) - idBase(business)) / 1000)
-    return /^[0-9]+$/.test(id) && index >= 0 && index < business.accounts && accountId(business, index) === id
-      ? index
-      : undefined
-  }
 
-  const accountKey = (business: Business, key: number, id: () => string, time: () => number): AccountKey => ({
+  const accountKey = (business: Business, key: number, id: string, time: number): AccountKey => ({
     seed,
     business,
     key,
@@ -519,9 +516,21 @@ export const make = (options: Options = {}) => {
     h: (salt) => hash(seed, business.index, key, salt)
   })
   const generated = (business: Business, index: number) =>
-    accountKey(business, index, () => accountId(business, index), () => creationTime(business, index))
-  const accountFields = (a: AccountKey) =>
-    whole<Account>(WabaNode.node.fieldNames, (field) => accountValues[field]?.(a))
+    accountKey(business, index, accountId(business, index), creationTime(business, index))
+  const owned = (business: Business): Generated<Account> => ({
+    count: business.accounts,
+    timeField: "creation_time",
+    time: (index) => creationTime(business, index),
+    id: (index) => accountId(business, index),
+    indexOf: (id) => {
+      const index = Math.floor((Number(id) - idBase(business)) / 1000)
+      return /^[0-9]+$/.test(id) && index >= 0 && index < business.accounts && accountId(business, index) === id
+        ? index
+        : undefined
+    },
+    field: (index, field) => accountValues[field]?.(generated(business, index)),
+    record: (index) => accountRecord(generated(business, index))
+  })
 
   const owners = businesses.filter((business) => business.accounts > 0)
   const shareMemo = new Map<Business, ReadonlyArray<Share>>()
@@ -555,96 +564,78 @@ export const make = (options: Options = {}) => {
     return spec.manyPhoneNumbers?.[index] ?? spec.phoneNumbers ??
       Number(phoneCounts(hash(seed, business.index, index, 33)))
   }
-  const phoneBase = (business: Business, index: number) =>
-    400_000_000_000_000 + (seed % 50) * 1_000_000_000_000 + business.index * 10_000_000_000 + index * 1000
-  const phoneId = (business: Business, index: number, j: number) => String(phoneBase(business, index) + j)
-  const phoneKey = (business: Business, index: number) => hash(seed, business.index, index, Salt.Phone)
-  // Numbers join an account one after another between its creation and the end of the time range.
-  const onboardedAt = (business: Business, index: number, j: number) => {
+  const phoneKey = (region: Region, verifiedName: string, key: number, id: string, onboarded: number, of: string) => ({
+    region,
+    verifiedName,
+    id,
+    onboarded,
+    accountId: of,
+    h: (salt: number) => hash(key, seed, salt)
+  })
+  // Numbers join an account one after another between its creation and a month after the time range.
+  const phones = (business: Business, index: number): Generated<PhoneNumber> => {
+    const base = 400_000_000_000_000 + (seed % 50) * 1_000_000_000_000 + business.index * 10_000_000_000 + index * 1000
+    const count = phoneCount(business, index)
     const start = creationTime(business, index)
-    const count = Math.max(1, phoneCount(business, index))
-    return start + Math.floor((j + unit(phoneKey(business, index), j, 35)) * (t1 + 86_400 * 30 - start) / count)
+    const key = hash(seed, business.index, index, Salt.Phone)
+    const time = (j: number) =>
+      start + Math.floor((j + unit(key, j, 35)) * (t1 + 86_400 * 30 - start) / Math.max(1, count))
+    const phone = (j: number) => {
+      const r = hash(key, j, 36)
+      // Most numbers are in the account's country; some serve another market.
+      const region = r % 5 === 0
+        ? pick(regions, r >>> 4)
+        : pick(regions, hash(seed, business.index, index, Salt.Region))
+      const name = brand(hash(seed, business.index, index, Salt.Name))
+      return phoneKey(region, name, hash(key, j), String(base + j), time(j), accountId(business, index))
+    }
+    return {
+      count,
+      time,
+      id: (j) => String(base + j),
+      indexOf: (id) => {
+        const j = Number(id) - base
+        return /^[0-9]+$/.test(id) && j >= 0 && j < count ? j : undefined
+      },
+      field: (j, field) => phoneValues[field]?.(phone(j)),
+      record: (j) => phoneRecord(phone(j))
+    }
   }
-  const phone = (
-    region: Region,
-    verifiedName: string,
-    key: number,
-    id: () => string,
-    onboarded: () => number,
-    accountId: () => string
-  ): PhoneKey => ({ region, verifiedName, id, onboarded, accountId, h: (salt) => hash(key, seed, salt) })
-  const generatedPhone = (business: Business, index: number, j: number): PhoneKey => {
-    const r = hash(phoneKey(business, index), j, 36)
-    // Most numbers are in the account's country; some serve another market.
-    const region = r % 5 === 0 ? pick(regions, r >>> 4) : pick(regions, hash(seed, business.index, index, Salt.Region))
-    return phone(
-      region,
-      brand(hash(seed, business.index, index, Salt.Name)),
-      hash(phoneKey(business, index), j),
-      () => phoneId(business, index, j),
-      () => onboardedAt(business, index, j),
-      () => accountId(business, index)
-    )
-  }
-  const phoneFields = (p: PhoneKey) => whole<PhoneNumber>(PhoneNode.node.fieldNames, (field) => phoneValues[field]?.(p))
 
   return {
     seed,
     businesses,
     findBusiness: (id: string): Business | undefined => byId.get(id),
-    /** `creation_time` (unix seconds) of generated account `index`; never decreases with `index`. */
-    creationTime,
-    /** Id of generated account `index`; strictly increases with `index`. */
+    /** A business's generated accounts. */
+    owned,
+    /** Id of generated account `index`. */
     accountId,
-    /** The index of a generated account from its id, or `undefined` if the seed generates no such id. */
-    indexOfAccount,
-    /** Which business an account id belongs to, and its index (none for an id of a runtime addition). */
-    locateAccount: (id: string): { readonly business: Business; readonly index: number | undefined } | undefined => {
-      const offset = Number(id) - accountBase
-      const business = /^[0-9]{1,16}$/.test(id) && offset >= 0
-        ? businesses[Math.floor(offset / accountIdSpan)]
-        : undefined
-      const index = business && indexOfAccount(business, id)
-      if (business === undefined || index !== undefined) return business && { business, index }
-      return offset - business.index * accountIdSpan >= addedIdOffset ? { business, index } : undefined
-    },
-    /** One field of generated account `index` as sent on the wire, computed alone. */
-    field: <F extends AccountField>(business: Business, index: number, field: F): Account[F] =>
-      accountValues[field]?.(generated(business, index)) as Account[F],
     /** Every field of generated account `index`. */
-    account: (business: Business, index: number): Account => accountFields(generated(business, index)),
+    account: (business: Business, index: number): Account => owned(business).record(index),
+    /** Which business an account id belongs to, if it is in a business's range of ids. */
+    ownerOf: (id: string): Business | undefined =>
+      /^[0-9]{1,16}$/.test(id) ? businesses[Math.floor((Number(id) - accountBase) / accountIdSpan)] : undefined,
     /** The `serial`-th account added to `business` at runtime; its id is above every generated one. */
     newAccount: (business: Business, serial: number, time: number): Account => {
       const key = addedKeyBase + serial
       const id = String(idBase(business) + addedIdOffset + serial * 1000 + (hash(seed, business.index, key) % 1000))
-      return accountFields(accountKey(business, key, () => id, () => time))
+      return accountRecord(accountKey(business, key, id, time))
     },
     /** The accounts shared with a business, in `(creation_time, id)` order. */
     shares,
+    /** The generated phone numbers of account `index`. */
+    phones,
     /** How many phone numbers generated account `index` has. */
     phoneCount,
-    /** Id of phone number `j` of account `index`; strictly increases with `j`. */
-    phoneId,
-    /** The index of a generated phone number of account `index` from its id. */
-    indexOfPhone: (business: Business, index: number, id: string): number | undefined => {
-      const j = Number(id) - phoneBase(business, index)
-      return /^[0-9]+$/.test(id) && j >= 0 && j < phoneCount(business, index) ? j : undefined
-    },
-    /** When phone number `j` was last onboarded, unix seconds; never decreases with `j`. */
-    onboardedAt,
-    /** One field of a generated phone number as sent on the wire. */
-    phoneField: <F extends PhoneField>(business: Business, index: number, j: number, field: F): PhoneNumber[F] =>
-      phoneValues[field]?.(generatedPhone(business, index, j)) as PhoneNumber[F],
-    /** Every field of a generated phone number. */
-    phoneNumber: (business: Business, index: number, j: number): PhoneNumber =>
-      phoneFields(generatedPhone(business, index, j)),
+    /** Every field of phone number `j` of generated account `index`. */
+    phoneNumber: (business: Business, index: number, j: number): PhoneNumber => phones(business, index).record(j),
     /** The `serial`-th phone number added at runtime to account `accountId`, in its country. */
     newPhoneNumber: (accountId: string, country: string | undefined, serial: number, time: number): PhoneNumber => {
       const key = hash(seed, serial, 50)
       const region = regions.find((candidate) => candidate.country === country) ?? pick(regions, key)
       const id = String(700_000_000_000_000 + serial * 1000 + (key % 1000))
       const name = brand(hash(seed, Number(accountId) % 1_000_000_007, Salt.Name))
-      return phoneFields(phone(region, name, key, () => id, () => time, () => accountId))
+      return phoneRecord(phoneKey(region, name, key, id, time, accountId))
     }
   }
 }

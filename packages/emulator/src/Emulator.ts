@@ -113,24 +113,9 @@ export interface Options extends Dataset.Options {
        * have been made"); absent before. Default 3; 1 sends them on every call.
        */
       readonly usageHeadersFrom?: number | undefined
-      /** The `type`s of a business's `X-Business-Use-Case-Usage` array. Default `["whatsapp_business_management"]`. */
-      readonly businessUseCaseTypes?: ReadonlyArray<string> | undefined
-      /**
-       * The `type`s of an account's array (calls under `/{waba-id}` are keyed by the account id). Default
-       * `["whatsapp_business_management", "whatsapp"]`.
-       */
-      readonly accountUseCaseTypes?: ReadonlyArray<string> | undefined
     }
     | false
     | undefined
-  /** Page size when `limit` is absent. Default: the edge's (25). */
-  readonly defaultLimit?: number | undefined
-  /** Larger `limit`s are capped to this (and to the edge's own maximum). Default 100. */
-  readonly maxLimit?: number | undefined
-  /** Order when `sort` is absent. Default `creation_time_ascending`. */
-  readonly defaultSort?: "creation_time_ascending" | "creation_time_descending" | undefined
-  /** The version reported for paths without a `vNN.N` prefix. Default `v23.0`. */
-  readonly defaultApiVersion?: string | undefined
   /** The emulator's clock. Default: real time. */
   readonly clock?: EmulatorClock.Options | undefined
   /** Fault rules in force from the start. Default none. */

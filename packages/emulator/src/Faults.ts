@@ -36,8 +36,8 @@ export type Trigger =
   | { readonly rate: number }
   /** Exactly these request numbers (1-based, counted over the emulator's lifetime). */
   | { readonly requests: ReadonlyArray<number> }
-  /** Every `every`-th request: numbers n with `n % every === offset` (offset defaults to 0). */
-  | { readonly every: number; readonly offset?: number | undefined }
+  /** Every `every`-th request: the request numbers divisible by `every`. */
+  | { readonly every: number }
   /** The next `next` requests after the rule is installed (resolved to request numbers at that moment). */
   | { readonly next: number }
 
@@ -121,7 +121,7 @@ const hits = (when: Trigger, request: number, seed: number, ruleIndex: number): 
     ? hash(seed, request, ruleIndex, 0x7a17) / 4294967296 < when.rate
     : "requests" in when
     ? when.requests.includes(request)
-    : "every" in when && when.every > 0 && request % when.every === (when.offset ?? 0) % when.every
+    : "every" in when && when.every > 0 && request % when.every === 0
 
 /**
  * Decides which rules hit request number `request`. Pure: same inputs, same decision.

@@ -4,10 +4,8 @@
  *
  * @since 0.1.0
  */
-import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
-import * as Layer from "effect/Layer"
 import * as Scope from "effect/Scope"
 import * as Emulator from "./Emulator.js"
 import * as EmulatorServer from "./EmulatorServer.js"
@@ -73,13 +71,9 @@ export const startEmulator = async (options: StartOptions = {}): Promise<Running
   const scope = Effect.runSync(Scope.make())
   const emulator = Emulator.unsafeMake(options)
   const server = await Effect.runPromise(
-    Layer.buildWithScope(
-      EmulatorServer.layer({ port: options.port, host: options.host }).pipe(
-        Layer.provide(Layer.succeed(Emulator.Emulator, emulator))
-      ),
-      scope
-    ).pipe(
-      Effect.map(Context.get(EmulatorServer.EmulatorServer)),
+    EmulatorServer.make({ port: options.port, host: options.host }).pipe(
+      Effect.provideService(Emulator.Emulator, emulator),
+      Scope.extend(scope),
       Effect.onError((cause) => Scope.close(scope, Exit.failCause(cause)))
     )
   )

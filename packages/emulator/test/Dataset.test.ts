@@ -51,15 +51,15 @@ describe("Dataset", () => {
     const business = dataset.businesses[0]!
     let ties = 0
     for (let i = 1; i < business.accounts; i++) {
-      const previous = dataset.creationTime(business, i - 1)
-      const current = dataset.creationTime(business, i)
+      const previous = dataset.owned(business).time(i - 1)
+      const current = dataset.owned(business).time(i)
       expect(current).toBeGreaterThanOrEqual(previous)
       if (current === previous) ties++
       expect(BigInt(dataset.accountId(business, i))).toBeGreaterThan(BigInt(dataset.accountId(business, i - 1)))
     }
     expect(ties).toBeGreaterThan(0)
-    const first = dataset.creationTime(business, 0)
-    const last = dataset.creationTime(business, business.accounts - 1)
+    const first = dataset.owned(business).time(0)
+    const last = dataset.owned(business).time(business.accounts - 1)
     expect(last - first).toBeGreaterThan(5 * 365 * 86_400)
   })
 
@@ -67,10 +67,10 @@ describe("Dataset", () => {
     const dataset = Dataset.make({ businesses: [1_000_000] })
     const business = dataset.businesses[0]!
     const last = dataset.account(business, 999_999)
-    expect(dataset.indexOfAccount(business, last.id)).toBe(999_999)
-    expect(dataset.field(business, 999_999, "name")).toBe(last.name)
-    expect(dataset.indexOfAccount(business, "1")).toBeUndefined()
-    expect(dataset.indexOfAccount(business, String(BigInt(last.id) + 1n))).toBeUndefined()
+    expect(dataset.owned(business).indexOf(last.id)).toBe(999_999)
+    expect(dataset.owned(business).field(999_999, "name")).toBe(last.name)
+    expect(dataset.owned(business).indexOf("1")).toBeUndefined()
+    expect(dataset.owned(business).indexOf(String(BigInt(last.id) + 1n))).toBeUndefined()
   })
 
   it("keeps businesses' ids unique and accepts explicit ones", () => {
@@ -118,7 +118,8 @@ describe("Dataset: shares and phone numbers", () => {
     for (const share of shares) {
       expect(share.id).toBe(dataset.accountId(share.owner, share.index))
       expect(share.permittedTasks.length).toBeGreaterThan(0)
-      expect(dataset.locateAccount(share.id)).toEqual({ business: share.owner, index: share.index })
+      expect(dataset.ownerOf(share.id)).toBe(share.owner)
+      expect(dataset.owned(share.owner).indexOf(share.id)).toBe(share.index)
     }
     const keys = shares.map((s) => [s.creationTime, Number(s.id)] as const)
     expect(keys).toEqual([...keys].sort((x, y) => x[0] - y[0] || x[1] - y[1]))
@@ -136,11 +137,11 @@ describe("Dataset: shares and phone numbers", () => {
       for (let j = 0; j < n; j++) {
         const phone = dataset.phoneNumber(business, i, j)
         expect(isPhone(phone)).toBe(true)
-        expect(dataset.indexOfPhone(business, i, phone.id)).toBe(j)
+        expect(dataset.phones(business, i).indexOf(phone.id)).toBe(j)
         expect(phone.display_phone_number).toMatch(new RegExp(`^\\+${phone.country_dial_code} [0-9 -]+$`))
         if (j > 0) {
-          expect(BigInt(phone.id)).toBeGreaterThan(BigInt(dataset.phoneId(business, i, j - 1)))
-          expect(dataset.onboardedAt(business, i, j)).toBeGreaterThanOrEqual(dataset.onboardedAt(business, i, j - 1))
+          expect(BigInt(phone.id)).toBeGreaterThan(BigInt(dataset.phones(business, i).id(j - 1)))
+          expect(dataset.phones(business, i).time(j)).toBeGreaterThanOrEqual(dataset.phones(business, i).time(j - 1))
         }
       }
     }

@@ -202,7 +202,7 @@ describe("filtering", () => {
       Effect.gen(function*() {
         const emulator = yield* Emulator
         const business = emulator.dataset.businesses[0]!
-        const time = (i: number) => emulator.dataset.creationTime(business, i)
+        const time = (i: number) => emulator.dataset.owned(business).time(i)
         const lo = time(654_321)
         const hi = time(654_400)
         // The oracle: creation_time never decreases with the index, so matches are one contiguous run.
@@ -220,7 +220,7 @@ describe("filtering", () => {
         const ids = idsOf(yield* allPages(edgeUrl(business.id), { query: { filtering: late, limit: "100" } }))
         expect(ids.length).toBeLessThan(20)
         expect(ids.every((id) =>
-          time(emulator.dataset.indexOfAccount(business, id)!) > time(999_990)
+          time(emulator.dataset.owned(business).indexOf(id)!) > time(999_990)
         )).toBe(true)
         expect(ids.at(-1)).toBe(emulator.dataset.accountId(business, 999_999))
       }))

@@ -272,14 +272,14 @@ describe("paging", () => {
           )
           yield* emulator.deleteAccounts(business.id, [...new Set(victims)])
           victims.forEach((id) => deleted.add(id))
-          const at = emulator.dataset.creationTime(business, random(business.accounts))
+          const at = emulator.dataset.owned(business).time(random(business.accounts))
           const fresh = yield* emulator.addAccounts(business.id, 1 + random(3), { creationTime: at })
           added.push(...fresh.map((a) => ({ id: a.id, creation_time: a.creation_time })))
         }
         const expected = [
           ...Array.from({ length: business.accounts }, (_, i) => ({
             id: emulator.dataset.accountId(business, i),
-            creation_time: emulator.dataset.creationTime(business, i)
+            creation_time: emulator.dataset.owned(business).time(i)
           })).filter((a) => !deleted.has(a.id)),
           ...added.filter((a) => !deleted.has(a.id))
         ].sort((a, b) => a.creation_time - b.creation_time || (BigInt(a.id) < BigInt(b.id) ? -1 : 1))

@@ -169,7 +169,8 @@ describe("Testing", () => {
         expect(yield* emulator.requestCount).toBe(1 + second.attempts)
       }).pipe(Effect.provide(Testing.overTheWireUngoverned(
         { seed: "testing", rateLimit: { businessCalls: 1, window: "1 hour" }, clock: { frozen: true } },
-        { retry: { maxHintedWait: "2 hours" } }
+        // Each step jumps 10 minutes: the request timeout is longer, so a step never times out a request in flight.
+        { retry: { maxHintedWait: "2 hours" }, timeout: "1 hour" }
       ))),
     { timeout: 20_000 }
   )

@@ -5,6 +5,7 @@
  *
  * @internal
  */
+import type { GraphEdge } from "@effect-waba/graph-core"
 import { ClientAccounts, OwnedAccounts, PhoneNumbers, WhatsAppBusinessAccount } from "@effect-waba/waba"
 import type * as HttpApp from "@effect/platform/HttpApp"
 import * as HttpRouter from "@effect/platform/HttpRouter"
@@ -12,20 +13,19 @@ import type * as HttpServerError from "@effect/platform/HttpServerError"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as Context from "effect/Context"
-import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Stream from "effect/Stream"
-import { createHmac, timingSafeEqual } from "node:crypto"
 import * as Dataset from "../Dataset.js"
 import * as Emulator from "../Emulator.js"
 import * as EmulatorClock from "../EmulatorClock.js"
 import * as Faults from "../Faults.js"
 import type * as RequestLog from "../RequestLog.js"
-import * as Fields from "./fields.js"
+import * as Auth from "./auth.js"
 import * as GraphError from "./graphError.js"
-import { hash } from "./hash.js"
-import { Budgets } from "./rateLimit.js"
+import { hash, hex8 } from "./hash.js"
+import type { List } from "./list.js"
+import * as RateLimit from "./rateLimit.js"
 import * as Serve from "./serve.js"
 import { World } from "./world.js"
 
@@ -56,9 +56,6 @@ export class Transport extends Context.Reference<Transport>()("@effect-waba/emul
 
 const json = "application/json; charset=UTF-8"
 
-const reply = (body: string, status: number, contentType = json, headers: Readonly<Record<string, string>> = {}) =>
-  Effect.succeed(HttpServerResponse.text(body, { status, contentType, headers }))
-
 const htmlErrorPage = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Error</title></head>" +
   "<body><h1>Sorry, something went wrong.</h1><p>We're working on it and we'll get it fixed as soon as we can.</p>" +
   "</body></html>\n"
@@ -66,11 +63,6 @@ const htmlErrorPage = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"
 // The request's URL, absolute: in-process requests keep the client's, server requests name their host.
 const urlOf = (request: HttpServerRequest.HttpServerRequest) =>
   new URL(request.originalUrl, `http://${request.headers.host ?? "localhost"}`)
-
-const positive = (name: string, value: number): number => {
-  if (!Number.isInteger(value) || value < 1) throw new RangeError(`${name} must be a positive integer, got ${value}`)
-  return value
-}
 
 const cutAt = (requested: number | undefined, length: number) =>
   Math.max(0, Math.min(length, requested ?? Math.floor(length / 2)))
@@ -81,21 +73,11 @@ export const make = (options: Emulator.Options): Emulator.EmulatorService => {
   const clock = EmulatorClock.make(options.clock)
   const seed = dataset.seed
   const world = new World(dataset)
-  const rate = options.rateLimit
-  const budgets = rate === false ? undefined : new Budgets({
-    businessCalls: positive("rateLimit.businessCalls", rate?.businessCalls ?? 200),
-    accountCalls: positive("rateLimit.accountCalls", rate?.accountCalls ?? 200),
-    appCalls: positive("rateLimit.appCalls", rate?.appCalls ?? 5000),
-    windowMs: Duration.toMillis(rate?.window ?? "1 hour"),
-    usageHeadersFrom: positive("rateLimit.usageHeadersFrom", rate?.usageHeadersFrom ?? 3),
-    businessUseCaseTypes: rate?.businessUseCaseTypes ?? ["whatsapp_business_management"],
-    accountUseCaseTypes: rate?.accountUseCaseTypes ?? ["whatsapp_business_management", "whatsapp"]
-  })
-  const maxLimit = positive("maxLimit", options.maxLimit ?? 100)
-  const defaultLimit = options.defaultLimit === undefined
-    ? undefined
-    : Math.min(positive("defaultLimit", options.defaultLimit), maxLimit)
-  const logLimit = positive("requestLogLimit", options.requestLogLimit ?? 10_000)
+  const budgets = options.rateLimit === false ? undefined : RateLimit.make(options.rateLimit)
+  const logLimit = options.requestLogLimit ?? 10_000
+  if (!Number.isInteger(logLimit) || logLimit < 1) {
+    throw new RangeError(`requestLogLimit must be a positive integer, got ${logLimit}`)
+  }
   const appSecret = options.appSecret ?? Emulator.defaultAppSecret
   const tokens: ReadonlyArray<Emulator.TokenSpec> = [
     { token: options.token ?? Emulator.defaultToken },
@@ -104,6 +86,7 @@ export const make = (options: Emulator.Options): Emulator.EmulatorService => {
       { token: Emulator.limitedToken, businesses: dataset.businesses.slice(0, 1).map((business) => business.id) }
     ])
   ]
+  const authenticate = Auth.make(tokens, { appSecret, clock, requireProof: options.requireAppSecretProof === true })
   let quirks = withQuirks(defaultQuirks, options.quirks)
   let counter = 0
   let rules = (options.faults ?? []).map((rule) => Faults.resolve(rule, 0))
@@ -111,53 +94,22 @@ export const make = (options: Emulator.Options): Emulator.EmulatorService => {
   let log: Array<{ -readonly [K in keyof RequestLog.Entry]: RequestLog.Entry[K] }> = []
   let logged = 0
 
-  const routes = [
-    Serve.route(OwnedAccounts.edge, { defaultSort: options.defaultSort }),
-    Serve.route(ClientAccounts.edge),
-    // Meta's spec writes this edge's sorts as `creation_time.asc`; whether Graph also takes the owned edge's
-    // `creation_time_ascending` form is not known, so both are accepted.
-    Serve.route(PhoneNumbers.edge, { sortAliases: true })
-  ] as const
-  const accountFields = Fields.parser(WhatsAppBusinessAccount.node)
+  const traceIdOf = (number: number, salt: number) =>
+    Buffer.from(hex8(hash(seed, number, salt, 1)) + hex8(hash(seed, number, salt, 2)), "hex").toString("base64url")
+      .slice(0, 11)
 
-  const traceIdOf = (number: number, salt: number) => {
-    const bytes = Buffer.alloc(8)
-    bytes.writeUInt32BE(hash(seed, number, salt, 1), 0)
-    bytes.writeUInt32BE(hash(seed, number, salt, 2), 4)
-    return bytes.toString("base64url").slice(0, 11)
-  }
-
-  // The token a call is made with: refused when missing, unknown or expired, or when its proof is wrong.
-  const authenticate = (request: HttpServerRequest.HttpServerRequest, url: URL) => {
-    const bearer = /^\s*(?:Bearer|OAuth)\s+(\S+)\s*$/i.exec(request.headers.authorization ?? "")?.[1]
-    const token = bearer ?? url.searchParams.get("access_token")
-    const grant = tokens.find((candidate) => candidate.token === token)
-    const now = clock.now()
-    const expiresAt = grant?.expiresAt instanceof Date ? grant.expiresAt.getTime() : grant?.expiresAt
-    if (token === null) return Either.left(GraphError.missingToken())
-    if (grant === undefined) return Either.left(GraphError.invalidToken())
-    if (expiresAt !== undefined && expiresAt <= now) return Either.left(GraphError.expiredToken(expiresAt, now))
-    const [proof, time] = [url.searchParams.get("appsecret_proof"), url.searchParams.get("appsecret_time")]
-    if (proof === null) {
-      return options.requireAppSecretProof
-        ? Either.left(GraphError.missingProof())
-        : Either.right(grant)
-    }
-    // A timed proof is over `token|time`, and good for five minutes either side of the emulator's clock.
-    const expected = createHmac("sha256", appSecret).update(time === null ? token : `${token}|${time}`).digest()
-    const fresh = time === null || (/^\d+$/.test(time) && Math.abs(now / 1000 - Number(time)) <= 300)
-    const given = Buffer.from(proof)
-    return fresh && given.length === 64 && timingSafeEqual(given, Buffer.from(expected.toString("hex")))
-      ? Either.right(grant)
-      : Either.left(GraphError.invalidProof())
+  // JSON as Graph's serializer writes it.
+  const encode = (value: unknown) => {
+    const text = JSON.stringify(value)
+    return quirks.escapeSlashes ? text.replaceAll("/", "\\/") : text
   }
 
   // `/{id}` and `/{id}/{edge}`: a business or an account, one of its edges or the node itself.
   const read = Effect.gen(function*() {
     const request = yield* HttpServerRequest.HttpServerRequest
-    const { edge, id = "", version } = yield* HttpRouter.params
+    const { edge: segment, id = "", version } = yield* HttpRouter.params
     const url = urlOf(request)
-    const grant = yield* authenticate(request, url)
+    const grant = yield* authenticate(request.headers.authorization, url)
     if (!/^[0-9]+$/.test(id)) return yield* GraphError.unknownAlias(id)
     const business = dataset.findBusiness(id)
     const account = business === undefined ? world.account(id) : undefined
@@ -166,33 +118,35 @@ export const make = (options: Emulator.Options): Emulator.EmulatorService => {
         ? GraphError.objectNotFound(id)
         : GraphError.unsupportedRequest(request.method, id)
     }
-    const lists = business !== undefined
-      ? [world.ownedList(business), world.clientList(business), undefined]
-      : [undefined, undefined, world.phoneList(account!)]
-    const served = routes.findIndex((route, k) => route.edge.segment === edge && lists[k] !== undefined)
-    if (edge !== undefined && served < 0) {
-      return yield* GraphError.nonexistingField(edge, business !== undefined ? "Business" : "WhatsAppBusinessAccount")
+    const edges: ReadonlyArray<readonly [GraphEdge.Any, () => List]> = business !== undefined
+      ? [[OwnedAccounts.edge, () => world.ownedList(business)], [ClientAccounts.edge, () => world.clientList(business)]]
+      : [[PhoneNumbers.edge, () => world.phoneList(account!)]]
+    const served = edges.find(([edge]) => edge.segment === segment)
+    if (segment !== undefined && served === undefined) {
+      return yield* GraphError.nonexistingField(
+        segment,
+        business !== undefined ? "Business" : "WhatsAppBusinessAccount"
+      )
     }
     const readers = business !== undefined ? [business.id] : world.readers(account!)
     if (grant.businesses !== undefined && !readers.some((reader) => grant.businesses!.includes(reader))) {
       return yield* GraphError.permissionDenied()
     }
     const spent = budgets?.spend(id, account !== undefined, clock.now())
-    const call: Serve.Call = { url, version, seed, defaultLimit, maxLimit, quirks }
-    const body = spent?.error !== undefined
-      ? Either.left(spent.error)
-      : served >= 0
-      ? Serve.page(routes[served]!, lists[served]!, call)
-      : account !== undefined
-      ? Serve.node(accountFields, world.ownedList(account.business), account.item, call)
-      // The business node itself: enough for a client to check its token and business id.
-      : Either.right({ id: business!.id, name: business!.name })
     const headers = spent?.headers ?? {}
-    return yield* Either.match(body, {
-      onLeft: (e) =>
-        new GraphError.GraphError({ status: e.status, error: e.error, headers: { ...headers, ...e.headers } }),
-      onRight: (value) => Effect.succeed(HttpServerResponse.text(JSON.stringify(value), { headers, contentType: json }))
-    })
+    const call: Serve.Call = { url, version, seed, quirks }
+    const body = yield* Either.mapLeft(
+      spent?.error !== undefined
+        ? Either.left(spent.error)
+        : served !== undefined
+        ? Serve.page(served[0], served[1](), call)
+        : account !== undefined
+        ? Serve.node(WhatsAppBusinessAccount.node, world.ownedList(account.business), account.item, call)
+        // The business node itself: enough for a client to check its token and business id.
+        : Either.right({ id: business!.id, name: business!.name }),
+      (e) => new GraphError.GraphError({ ...e, headers: { ...headers, ...e.headers } })
+    )
+    return HttpServerResponse.text(encode(body), { headers, contentType: json })
   })
 
   const router = HttpRouter.empty.pipe(
@@ -202,6 +156,31 @@ export const make = (options: Emulator.Options): Emulator.EmulatorService => {
     HttpRouter.all("/:version(^v\\d+\\.\\d+$)/:id", read),
     HttpRouter.all("/:version(^v\\d+\\.\\d+$)/:id/:edge", read)
   )
+
+  // Faults that replace the answer do so before the request reaches the emulated Graph.
+  const answer = (
+    fault: Faults.Decision["fault"]
+  ): Effect.Effect<
+    HttpServerResponse.HttpServerResponse,
+    GraphError.GraphError | HttpServerError.RouteNotFound,
+    HttpServerRequest.HttpServerRequest
+  > =>
+    fault?.kind === "httpError"
+      ? fault.body === "empty"
+        ? Effect.succeed(
+          HttpServerResponse.text("", { status: fault.status, contentType: "text/plain; charset=UTF-8" })
+        )
+        : GraphError.injected(fault.status === 500 ? 1 : 2, fault.status)
+      : fault?.kind === "graphError"
+      ? GraphError.injected(fault.code)
+      : fault?.kind === "nonJson"
+      ? Effect.succeed(
+        HttpServerResponse.text(htmlErrorPage, {
+          status: fault.status ?? 200,
+          contentType: "text/html; charset=\"utf-8\""
+        })
+      )
+      : router
 
   // Every request is logged and numbered, meets the fault rules, and gets Graph's headers.
   const app: HttpApp.Default = Effect.gen(function*() {
@@ -233,33 +212,26 @@ export const make = (options: Emulator.Options): Emulator.EmulatorService => {
     injections.push(...decision.kinds.map((kind) => ({ request: number, kind })))
 
     const traceId = traceIdOf(number, 0x7ace)
-    const fault = decision.fault
-    // Faults that replace the answer do so before the request reaches the emulated Graph.
-    const answer: Effect.Effect<
-      HttpServerResponse.HttpServerResponse,
-      GraphError.GraphError | HttpServerError.RouteNotFound,
-      HttpServerRequest.HttpServerRequest
-    > = fault?.kind === "httpError"
-      ? fault.body === "empty"
-        ? reply("", fault.status, "text/plain; charset=UTF-8")
-        : GraphError.injected(fault.status === 500 ? 1 : 2, fault.status)
-      : fault?.kind === "graphError"
-      ? GraphError.injected(fault.code)
-      : fault?.kind === "nonJson"
-      ? reply(htmlErrorPage, fault.status ?? 200, "text/html; charset=\"utf-8\"")
-      : router
-    const response = yield* answer.pipe(
+    const response = yield* answer(decision.fault).pipe(
       Effect.catchTag("RouteNotFound", () => GraphError.unknownPath(url.pathname)),
       Effect.catchTag("GraphError", (raw) => {
         const e = quirks.legacyStatuses ? GraphError.legacy(raw) : raw
         entry.errorCode = Number(e.error.code)
-        return reply(JSON.stringify({ error: { ...e.error, fbtrace_id: traceId } }), e.status, json, e.headers)
+        const body = encode({ error: { ...e.error, fbtrace_id: traceId } })
+        return Effect.succeed(
+          HttpServerResponse.text(body, { status: e.status, contentType: json, headers: e.headers })
+        )
       })
     )
     entry.status = response.status
-
+    if (decision.delayMs > 0) {
+      yield* Effect.interruptible(Effect.sleep(decision.delayMs)).pipe(
+        Effect.onInterrupt(() => Effect.sync(() => entry.aborted = true))
+      )
+    }
     const { "content-length": _, ...headers }: Record<string, string> = {
-      "facebook-api-version": version ?? options.defaultApiVersion ?? "v23.0",
+      // An unversioned path gets the version Meta's spec is written for.
+      "facebook-api-version": version ?? "v23.0",
       "x-fb-trace-id": traceId,
       "x-fb-request-id": traceIdOf(number, 0x4e9),
       "cache-control": "private, no-cache, no-store, must-revalidate",
@@ -268,16 +240,9 @@ export const make = (options: Emulator.Options): Emulator.EmulatorService => {
       "access-control-allow-origin": "*",
       ...response.headers
     }
-    const text = response.body._tag === "Uint8Array" ? new TextDecoder().decode(response.body.body) : ""
-    const bytes = new TextEncoder().encode(
-      quirks.escapeSlashes && headers["content-type"] === json ? text.replaceAll("/", "\\/") : text
-    )
-    if (decision.delayMs > 0) {
-      yield* Effect.interruptible(Effect.sleep(decision.delayMs)).pipe(
-        Effect.onInterrupt(() => Effect.sync(() => entry.aborted = true))
-      )
-    }
     const sent = { status: response.status, headers }
+    const bytes = response.body._tag === "Uint8Array" ? response.body.body : new Uint8Array(0)
+    const fault = decision.fault
     if (fault?.kind === "truncated") {
       return HttpServerResponse.uint8Array(bytes.subarray(0, cutAt(fault.keepBytes, bytes.length)), sent)
     }
@@ -315,10 +280,17 @@ export const make = (options: Emulator.Options): Emulator.EmulatorService => {
     addAccounts: (id, n, added) => Effect.sync(() => world.addAccounts(id, n, added?.creationTime ?? nowSeconds())),
     deleteAccounts: (id, ids) => Effect.sync(() => world.deleteAccounts(id, ids)),
     accounts: (id, order) =>
-      Effect.sync(() => order?.descending === true ? [...world.accounts(id)].reverse() : world.accounts(id)),
-    clientAccounts: (id) => Effect.sync(() => world.clientAccounts(id)),
-    account: (id) => Effect.sync(() => world.accountRecord(id)),
-    phoneNumbers: (id) => Effect.sync(() => world.phoneNumbers(id)),
+      Effect.sync(() => {
+        const accounts = world.ownedList(world.business(id)).records<Dataset.Account>()
+        return order?.descending === true ? accounts.reverse() : accounts
+      }),
+    clientAccounts: (id) => Effect.sync(() => world.clientList(world.business(id)).records()),
+    account: (id) =>
+      Effect.sync(() => {
+        const account = world.account(id)
+        return account && world.ownedList(account.business).record(account.item)
+      }),
+    phoneNumbers: (id) => Effect.sync(() => world.phoneList(world.live(id)).records()),
     addPhoneNumbers: (id, n) => Effect.sync(() => world.addPhoneNumbers(id, n, nowSeconds())),
     deletePhoneNumbers: (id, ids) => Effect.sync(() => world.deletePhoneNumbers(id, ids))
   }

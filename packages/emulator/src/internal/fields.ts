@@ -65,12 +65,15 @@ const check = (
  *
  * @internal
  */
-export const parser =
-  (node: GraphNode.Any, isField: (name: string) => boolean = node.isField) => (raw: string | undefined): Checked =>
-    raw === undefined ? check(node, isField) : GraphFields.parse(raw).pipe(
-      Either.mapLeft((error) => GraphError.fieldsSyntax(error, raw)),
-      Either.flatMap((selections) => check(node, isField, selections))
-    )
+export const parse = (
+  node: GraphNode.Any,
+  raw: string | undefined,
+  isField: (name: string) => boolean = node.isField
+): Checked =>
+  raw === undefined ? check(node, isField) : GraphFields.parse(raw).pipe(
+    Either.mapLeft((error) => GraphError.fieldsSyntax(error, raw)),
+    Either.flatMap((selections) => check(node, isField, selections))
+  )
 
 /** Keeps the selected sub-fields of an object value (or of each element of a list). @internal */
 export const narrow = (value: unknown, sub: ReadonlyArray<GraphFields.Selection>): unknown => {

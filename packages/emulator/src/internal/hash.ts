@@ -1,12 +1,12 @@
 /**
- * Small, fast, deterministic hashing. The data set and the fault schedule are pure functions of
+ * Small deterministic hashing. The data set and the fault schedule are pure functions of
  * `(seed, ...coordinates)`, so nothing has to be stored to reproduce account `i` of business `b` or
  * the decision taken for request `n`.
  *
  * @internal
  */
 
-// The finaliser of MurmurHash3: good avalanche for 32-bit integers at the cost of five operations.
+// The finaliser of MurmurHash3: good avalanche for 32-bit integers.
 const fmix = (input: number): number => {
   let h = input | 0
   h ^= h >>> 16
@@ -42,8 +42,5 @@ export const seedOf = (seed: number | string): number => {
   return h >>> 0
 }
 
-const byteHex = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, "0"))
-
 /** Lower-case hexadecimal of a 32-bit hash, always 8 digits. @internal */
-export const hex8 = (h: number): string =>
-  byteHex[h >>> 24]! + byteHex[(h >>> 16) & 255]! + byteHex[(h >>> 8) & 255]! + byteHex[h & 255]!
+export const hex8 = (h: number): string => (h >>> 0).toString(16).padStart(8, "0")

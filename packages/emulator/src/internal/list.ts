@@ -9,6 +9,7 @@
  *
  * @internal
  */
+import type * as Dataset from "../Dataset.js"
 
 /** A record added at runtime. @internal */
 export interface Added {
@@ -19,15 +20,6 @@ export interface Added {
 
 /** A generated element (its index) or one added at runtime. @internal */
 export type Item = number | Added
-
-/** The generated part of a list: `time` never decreases with the index, numeric ids strictly increase. @internal */
-export interface Source {
-  readonly count: number
-  readonly time: (index: number) => number
-  readonly id: (index: number) => string
-  /** The generated index of an id, if the list generates it. */
-  readonly indexOf: (id: string) => number | undefined
-}
 
 const lowerBound = (length: number, below: (i: number) => boolean): number => {
   let lo = 0
@@ -41,7 +33,7 @@ const lowerBound = (length: number, below: (i: number) => boolean): number => {
 }
 
 /** @internal */
-export class ListView {
+export class List {
   /** Bumped by every change (for the quirk where any change invalidates cursors). */
   mutations = 0
   /** Generated indices deleted, ascending. */
@@ -50,7 +42,13 @@ export class ListView {
   private added: Array<Added> = []
   private addedAt: Array<number> = []
 
-  constructor(readonly source: Source) {}
+  constructor(
+    /** Names the list in cursors: a lower-case letter and digits, e.g. `o1234`. */
+    readonly key: string,
+    readonly source: Dataset.Generated<object>,
+    /** The list an expandable field of an item holds. */
+    readonly expand: (item: Item, field: string) => List | undefined = () => undefined
+  ) {}
 
   get size(): number {
     return this.source.count - this.deleted.length + this.added.length
@@ -58,6 +56,21 @@ export class ListView {
 
   readonly time = (item: Item): number => typeof item === "number" ? this.source.time(item) : item.time
   readonly id = (item: Item): string => typeof item === "number" ? this.source.id(item) : item.id
+
+  /** A field's wire value, `undefined` when absent. */
+  read(item: Item, field: string): unknown {
+    return typeof item === "number" ? this.source.field(item, field) : item.record[field]
+  }
+
+  /** Every field of an element that has a value. */
+  record<A>(item: Item): A {
+    return (typeof item === "number" ? this.source.record(item) : item.record) as A
+  }
+
+  /** Every element, every field, in order: for test oracles on modest sizes. */
+  records<A>(): Array<A> {
+    return Array.from({ length: this.size }, (_, p) => this.record<A>(this.itemAt(p)))
+  }
 
   /** How many elements sort before the key `(time, num)`: the position it has, or would have. */
   rank(time: number, num: number): number {
@@ -87,11 +100,6 @@ export class ListView {
     const index = this.source.indexOf(id)
     if (index === undefined) return this.added.find((added) => added.id === id)
     return this.deleted.includes(index) ? undefined : index
-  }
-
-  /** Where the element with this id and time is, if it is in the list now. */
-  positionOf(id: string, time: number): number | undefined {
-    return this.find(id) === undefined ? undefined : this.rank(time, Number(id))
   }
 
   add(records: ReadonlyArray<Added>): void {

@@ -5,18 +5,8 @@
  * @internal
  */
 import type { GraphUsage } from "@effect-waba/graph-core"
+import * as Duration from "effect/Duration"
 import * as GraphError from "./graphError.js"
-
-/** @internal */
-export interface Limits {
-  readonly businessCalls: number
-  readonly accountCalls: number
-  readonly appCalls: number
-  readonly windowMs: number
-  readonly usageHeadersFrom: number
-  readonly businessUseCaseTypes: ReadonlyArray<string>
-  readonly accountUseCaseTypes: ReadonlyArray<string>
-}
 
 // The times of the calls in one window, oldest first, and what they add up to now.
 const usage = (times: Array<number>, budget: number, windowMs: number, now: number) => {
@@ -31,66 +21,76 @@ const usage = (times: Array<number>, budget: number, windowMs: number, now: numb
   }
 }
 
+const positive = (name: string, value: number): number => {
+  if (!Number.isInteger(value) || value < 1) throw new RangeError(`${name} must be a positive integer, got ${value}`)
+  return value
+}
+
+// What Meta's figures hint at: CPU and time shares below the call count's.
+const figures = (percent: number) => ({
+  call_count: percent,
+  total_cputime: Math.floor(percent / 4),
+  total_time: Math.floor(percent / 3)
+})
+
+/** The budgets, as `Emulator.Options["rateLimit"]` gives them. @internal */
+export interface Options {
+  readonly businessCalls?: number | undefined
+  readonly accountCalls?: number | undefined
+  readonly appCalls?: number | undefined
+  readonly window?: Duration.DurationInput | undefined
+  readonly usageHeadersFrom?: number | undefined
+}
+
 /** @internal */
-export class Budgets {
-  private readonly windows = new Map<string, Array<number>>()
-
-  constructor(readonly limits: Limits) {}
-
-  reset(): void {
-    this.windows.clear()
-  }
-
-  private window(key: string): Array<number> {
-    const times = this.windows.get(key) ?? []
-    this.windows.set(key, times)
+export const make = (options: Options = {}) => {
+  const businessCalls = positive("rateLimit.businessCalls", options.businessCalls ?? 200)
+  const accountCalls = positive("rateLimit.accountCalls", options.accountCalls ?? 200)
+  const appCalls = positive("rateLimit.appCalls", options.appCalls ?? 5000)
+  const usageHeadersFrom = positive("rateLimit.usageHeadersFrom", options.usageHeadersFrom ?? 3)
+  const windowMs = Duration.toMillis(options.window ?? "1 hour")
+  const windows = new Map<string, Array<number>>()
+  const window = (key: string) => {
+    const times = windows.get(key) ?? []
+    windows.set(key, times)
     return times
   }
-
-  /**
-   * Spends a call of `key`'s budget (a business's, or an account's) and of the app's: the usage headers to
-   * send, and the refusal when either budget is spent.
-   */
-  spend(key: string, isAccount: boolean, now: number) {
-    const { appCalls, usageHeadersFrom, windowMs, ...limits } = this.limits
-    // The app's window is kept under the empty key, which names no business or account.
-    const [own, app] = [this.window(key), this.window("")]
-    const budget = isAccount ? limits.accountCalls : limits.businessCalls
-    const error = usage(own, budget, windowMs, now).regainMs > 0
-      ? GraphError.tooManyBusinessCalls()
-      : usage(app, appCalls, windowMs, now).regainMs > 0
-      ? GraphError.tooManyAppCalls()
-      : undefined
-    if (error === undefined) {
-      own.push(now)
-      app.push(now)
-    }
-    const [mine, all] = [usage(own, budget, windowMs, now), usage(app, appCalls, windowMs, now)]
-    const headers: Record<string, string> = {}
-    // Meta sends the usage headers only once enough calls have been made; a refusal always carries them.
-    if (error !== undefined || mine.calls >= usageHeadersFrom) {
-      const types = isAccount ? limits.accountUseCaseTypes : limits.businessUseCaseTypes
-      // The first type is the budget these reads spend; others (messaging) carry their own, lower figures.
-      const entries = types.map((type, k): typeof GraphUsage.BusinessUseCaseEntry.Encoded => {
-        const percent = k === 0 ? mine.percent : Math.floor(mine.percent / 4)
-        return {
-          type,
-          call_count: percent,
-          total_cputime: Math.floor(percent / 4),
-          total_time: Math.floor(percent / 3),
-          estimated_time_to_regain_access: k === 0 ? Math.ceil(mine.regainMs / 60_000) : 0
-        }
-      })
-      headers["x-business-use-case-usage"] = JSON.stringify({ [key]: entries })
-    }
-    if (error !== undefined || all.calls >= usageHeadersFrom) {
-      const figures: typeof GraphUsage.AppUsage.Encoded = {
-        call_count: all.percent,
-        total_cputime: Math.floor(all.percent / 4),
-        total_time: Math.floor(all.percent / 3)
+  return {
+    reset: () => windows.clear(),
+    /**
+     * Spends a call of `key`'s budget (a business's, or an account's) and of the app's: the usage headers to
+     * send, and the refusal when either budget is spent.
+     */
+    spend: (key: string, isAccount: boolean, now: number) => {
+      // The app's window is kept under the empty key, which names no business or account.
+      const [own, app] = [window(key), window("")]
+      const budget = isAccount ? accountCalls : businessCalls
+      const error = usage(own, budget, windowMs, now).regainMs > 0
+        ? GraphError.tooManyBusinessCalls()
+        : usage(app, appCalls, windowMs, now).regainMs > 0
+        ? GraphError.tooManyAppCalls()
+        : undefined
+      if (error === undefined) {
+        own.push(now)
+        app.push(now)
       }
-      headers["x-app-usage"] = JSON.stringify(figures)
+      const [mine, all] = [usage(own, budget, windowMs, now), usage(app, appCalls, windowMs, now)]
+      const headers: Record<string, string> = {}
+      // Meta sends the usage headers only once enough calls have been made; a refusal always carries them.
+      if (error !== undefined || mine.calls >= usageHeadersFrom) {
+        // Reads spend the first type's budget; an account's messaging (`whatsapp`) has its own, lower figures.
+        const types = isAccount ? ["whatsapp_business_management", "whatsapp"] : ["whatsapp_business_management"]
+        const entries = types.map((type, k): typeof GraphUsage.BusinessUseCaseEntry.Encoded => ({
+          type,
+          ...figures(k === 0 ? mine.percent : Math.floor(mine.percent / 4)),
+          estimated_time_to_regain_access: k === 0 ? Math.ceil(mine.regainMs / 60_000) : 0
+        }))
+        headers["x-business-use-case-usage"] = JSON.stringify({ [key]: entries })
+      }
+      if (error !== undefined || all.calls >= usageHeadersFrom) {
+        headers["x-app-usage"] = JSON.stringify(figures(all.percent) satisfies typeof GraphUsage.AppUsage.Encoded)
+      }
+      return { headers, error }
     }
-    return { headers, error }
   }
 }
