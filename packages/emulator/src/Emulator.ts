@@ -104,7 +104,10 @@ export interface Options extends Dataset.Options {
       readonly businessCalls?: number | undefined
       /** Calls per window for each account's own reads (`/{waba-id}...`, error 80008 beyond). Default 200. */
       readonly accountCalls?: number | undefined
-      /** Calls per window for the whole app (error 4 beyond). Default 5000. */
+      /**
+       * Calls per window for the whole app (error 4 beyond, with `X-App-Usage`). None by default: Meta documents
+       * business-use-case limits for these reads, not an app-wide cap for system-user tokens.
+       */
       readonly appCalls?: number | undefined
       /** The window. Default one hour. */
       readonly window?: Duration.DurationInput | undefined

@@ -97,7 +97,7 @@ describe("the wire contract with the client", () => {
     expect(seenPhone.get("quality_rating")?.size).toBeGreaterThanOrEqual(3)
   })
 
-  it.layer(inProcess({ seed: "contract-wire", rateLimit: { usageHeadersFrom: 1 } }))((it) => {
+  it.layer(inProcess({ seed: "contract-wire", rateLimit: { usageHeadersFrom: 1, appCalls: 5000 } }))((it) => {
     it.effect("pages, nodes, client items, usage headers and error bodies decode with the client's schemas", () =>
       Effect.gen(function*() {
         const emulator = yield* Emulator

@@ -1,6 +1,7 @@
 /**
- * Graph's call budgets: sliding windows per business (for its edges), per account (for `/{waba-id}…`) and
- * for the app, with the usage headers Graph sends about them.
+ * Graph's call budgets: sliding windows per business (for its edges), per account (for `/{waba-id}…`) and,
+ * only when asked for, for the app, with the usage headers Graph sends about them. Meta documents
+ * business-use-case limits for these reads; no app-wide cap is documented for system-user tokens on them.
  *
  * @internal
  */
@@ -46,7 +47,7 @@ export interface Options {
 export const make = (options: Options = {}) => {
   const businessCalls = positive("rateLimit.businessCalls", options.businessCalls ?? 200)
   const accountCalls = positive("rateLimit.accountCalls", options.accountCalls ?? 200)
-  const appCalls = positive("rateLimit.appCalls", options.appCalls ?? 5000)
+  const appCalls = options.appCalls === undefined ? undefined : positive("rateLimit.appCalls", options.appCalls)
   const usageHeadersFrom = positive("rateLimit.usageHeadersFrom", options.usageHeadersFrom ?? 3)
   const windowMs = Duration.toMillis(options.window ?? "1 hour")
   const windows = new Map<string, Array<number>>()
@@ -63,18 +64,19 @@ export const make = (options: Options = {}) => {
      */
     spend: (key: string, isAccount: boolean, now: number) => {
       // The app's window is kept under the empty key, which names no business or account.
-      const [own, app] = [window(key), window("")]
+      const own = window(key)
+      const app = appCalls === undefined ? undefined : window("")
       const budget = isAccount ? accountCalls : businessCalls
       const error = usage(own, budget, windowMs, now).regainMs > 0
         ? GraphError.tooManyBusinessCalls()
-        : usage(app, appCalls, windowMs, now).regainMs > 0
+        : app !== undefined && usage(app, appCalls!, windowMs, now).regainMs > 0
         ? GraphError.tooManyAppCalls()
         : undefined
       if (error === undefined) {
         own.push(now)
-        app.push(now)
+        app?.push(now)
       }
-      const [mine, all] = [usage(own, budget, windowMs, now), usage(app, appCalls, windowMs, now)]
+      const mine = usage(own, budget, windowMs, now)
       const headers: Record<string, string> = {}
       // Meta sends the usage headers only once enough calls have been made; a refusal always carries them.
       if (error !== undefined || mine.calls >= usageHeadersFrom) {
@@ -87,7 +89,8 @@ export const make = (options: Options = {}) => {
         }))
         headers["x-business-use-case-usage"] = JSON.stringify({ [key]: entries })
       }
-      if (error !== undefined || all.calls >= usageHeadersFrom) {
+      const all = app === undefined ? undefined : usage(app, appCalls!, windowMs, now)
+      if (all !== undefined && (error !== undefined || all.calls >= usageHeadersFrom)) {
         headers["x-app-usage"] = JSON.stringify(figures(all.percent) satisfies typeof GraphUsage.AppUsage.Encoded)
       }
       return { headers, error }
