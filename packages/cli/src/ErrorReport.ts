@@ -7,6 +7,7 @@
  * `_tag`, exhaustively: a new error in graph-core does not compile here until it has its words.
  */
 import type * as GraphConfig from "@effect-waba/graph-core/GraphConfig"
+import type * as GraphCredentials from "@effect-waba/graph-core/GraphCredentials"
 import type * as GraphError from "@effect-waba/graph-core/GraphError"
 import type { InvalidRequestError } from "@effect-waba/graph-core/InvalidRequestError"
 import type * as RateGovernor from "@effect-waba/graph-core/RateGovernor"
@@ -32,6 +33,7 @@ export type CliError =
   | RateGovernor.HoldTooLongError
   | InvalidRequestError
   | GraphConfig.GraphConfigError
+  | GraphCredentials.GraphCredentialsError
   | UsageError
   | FilterSyntax.FilterSyntaxError
   | HttpServerError.ServeError
@@ -267,6 +269,12 @@ const words = (error: CliError, context: Context): Words => {
       return [ExitCode.usage, `Invalid ${optionNames[error.parameter] ?? error.parameter}: ${error.message}`]
     case "GraphConfigError":
       return [ExitCode.usage, `Invalid ${settingNames[error.setting] ?? error.setting}: ${error.message}`]
+    case "GraphCredentialsError":
+      return [
+        ExitCode.auth,
+        `There is no usable token for business ${error.businessId}.`,
+        "Give it a line in the --tokens file, or set GRAPH_ACCESS_TOKEN (or --token) for the businesses not in it."
+      ]
     case "ServeError":
       return [
         ExitCode.failure,
@@ -295,6 +303,8 @@ const details = (error: CliError): ReadonlyArray<string> => {
       return error.parameter === "filtering" ? FilterSyntax.accounts.syntax.split("\n") : []
     case "ServeError":
       return [error.cause instanceof Error ? error.cause.message : error.message]
+    case "GraphCredentialsError":
+      return [error.message]
     case "UsageError":
     case "GraphConfigError":
       return []

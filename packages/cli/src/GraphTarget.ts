@@ -11,6 +11,7 @@
 import type * as Emulator from "@effect-waba/emulator/Emulator"
 import * as GraphClient from "@effect-waba/graph-core/GraphClient"
 import * as GraphConfig from "@effect-waba/graph-core/GraphConfig"
+import * as GraphCredentials from "@effect-waba/graph-core/GraphCredentials"
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import type * as HttpClient from "@effect/platform/HttpClient"
 import * as Effect from "effect/Effect"
@@ -138,7 +139,8 @@ export const resolve = (
                 ...config,
                 ...(input.maxRetries === undefined ? {} : { retry: { maxRetries: input.maxRetries } })
               })),
-              Layer.provide(http)
+              Layer.provide(http),
+              Layer.provide(credentials)
             ),
             context,
             secrets,
@@ -147,8 +149,14 @@ export const resolve = (
       })
 
     // A tokens file's first token stands in for the configuration's: every read of a fan-out is made as a
-    // business, with that business's own token.
+    // business, with that business's own token (or, for a business not in the file, the one given).
     const token = input.token ?? request.tokens?.[0]?.token
+    const byBusiness = new Map(
+      (request.tokens ?? []).map((entry) => [entry.businessId, { accessToken: entry.token, appSecret: entry.appSecret }])
+    )
+    const credentials = request.tokens === undefined
+      ? Layer.empty
+      : GraphCredentials.layerLookup((businessId) => Effect.succeed(byBusiness.get(businessId) ?? input.token))
     if (token === undefined) {
       if (input.baseUrl !== undefined) {
         return yield* fail(

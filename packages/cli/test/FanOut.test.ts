@@ -4,6 +4,7 @@
  * where it was first found, a failed business said as it fails while the others are listed, and an
  * interrupted run resumed from the businesses done without reading them again.
  */
+import * as Dataset from "@effect-waba/emulator/Dataset"
 import { type RunningEmulator, startEmulator } from "@effect-waba/emulator/PromiseApi"
 import * as NodeContext from "@effect/platform-node/NodeContext"
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
@@ -228,4 +229,98 @@ describe("fan-out options refused before anything is sent", () => {
         expect(emu.requests()).toEqual([])
       }))
   }
+})
+
+describe("--tokens FILE: a token per business", () => {
+  const tokenOf = (i: number) => `EAA-fanout-business-${i}-token-${"abcdef"[i]}9`
+  const appSecret = "fanout-app-secret-3a4b"
+  let own: RunningEmulator
+  let businesses: ReadonlyArray<string>
+
+  beforeAll(async () => {
+    // Each token reads its own business only.
+    businesses = Dataset.make({ seed: 32, businesses: [5, 6, 7] }).businesses.map((business) => business.id)
+    own = await startEmulator({
+      seed: 32,
+      businesses: [5, 6, 7],
+      token,
+      appSecret,
+      rateLimit: false,
+      requireAppSecretProof: true,
+      tokens: businesses.map((id, i) => ({ token: tokenOf(i), businesses: [id] }))
+    })
+  }, 60_000)
+
+  afterAll(async () => {
+    await own?.stop()
+  })
+
+  const file = (text: string) => {
+    const path = Path.join(temporary(), "tokens.csv")
+    Fs.writeFileSync(path, text)
+    return path
+  }
+  const everything = (output: { readonly written: { readonly stdout: string; readonly stderr: string } }) =>
+    output.written.stdout + output.written.stderr
+
+  it.live("each business is read with its own token and secret; a wrong token fails that business only", () =>
+    Effect.gen(function*() {
+      const [a, b, c] = businesses as [string, string, string]
+      // b is given a's token: the emulator refuses it for b.
+      const tokens = file(
+        `business_id,token,app_secret\n${a},${tokenOf(0)},${appSecret}\n${b},${tokenOf(0)},${appSecret}\n` +
+          `${c},${tokenOf(2)},${appSecret}\n`
+      )
+      own.resetRequests()
+      const { main, output } = run(["accounts", "--tokens", tokens, "--format", "jsonl"], {
+        env: { GRAPH_BASE_URL: own.url }
+      })
+      expect(yield* main).toBe(3)
+      const listed = jsonLines(output.written.stdout).map((row) => row.id)
+      expect(new Set(listed)).toEqual(new Set([...own.accounts(a), ...own.accounts(c)].map((x) => x.id)))
+      expect(output.written.stderr).toMatch(new RegExp(`^waba: business ${b} \\(owned edge\\) was not read: `, "m"))
+      expect(output.written.stderr).not.toMatch(new RegExp(`business ${a} |business ${c} `))
+      // Every request carried the token of the business it read, signed with appsecret_proof.
+      const sent = own.requests()
+      expect(sent.length).toBeGreaterThan(0)
+      for (const request of sent) {
+        const business = businesses.find((id) => request.path.includes(`/${id}/`))!
+        const expected = business === c ? tokenOf(2) : tokenOf(0)
+        expect(request.headers.authorization).toBe(`Bearer ${expected}`)
+        expect(request.query.appsecret_proof).toEqual(expect.any(String))
+      }
+      for (const secret of [tokenOf(0), tokenOf(2), appSecret]) expect(everything(output)).not.toContain(secret)
+    }))
+
+  it.live("JSON lines; a business named on the command line but not in the file is refused before any request", () =>
+    Effect.gen(function*() {
+      const [a, b] = businesses as [string, string]
+      const tokens = file(`{"business_id": "${a}", "token": "${tokenOf(0)}", "app_secret": "${appSecret}"}\n`)
+      own.resetRequests()
+      const refused = run(["accounts", a, b, "--tokens", tokens], { env: { GRAPH_BASE_URL: own.url } })
+      expect(yield* refused.main).toBe(2)
+      expect(refused.output.written.stderr).toContain(`--tokens ${tokens} has no token for business ${b}.`)
+      expect(own.requests()).toEqual([])
+      // With GRAPH_ACCESS_TOKEN, that token reads the businesses not in the file.
+      const mixed = run(["accounts", a, b, "--tokens", tokens, "--format", "jsonl"], {
+        env: { GRAPH_BASE_URL: own.url, GRAPH_ACCESS_TOKEN: token, GRAPH_APP_SECRET: appSecret }
+      })
+      expect(yield* mixed.main).toBe(0)
+      expect(jsonLines(mixed.output.written.stdout)).toHaveLength(own.accounts(a).length + own.accounts(b).length)
+      for (const request of own.requests()) {
+        expect(request.headers.authorization).toBe(`Bearer ${request.path.includes(`/${a}/`) ? tokenOf(0) : token}`)
+      }
+    }))
+
+  it.live("a bad file sends nothing and echoes no secret", () =>
+    Effect.gen(function*() {
+      const [a] = businesses as [string]
+      const tokens = file(`${a},${tokenOf(0)},${appSecret}\n${a},${tokenOf(1)},${appSecret}\n`)
+      own.resetRequests()
+      const { main, output } = run(["accounts", "--tokens", tokens, "--verbose"], { env: { GRAPH_BASE_URL: own.url } })
+      expect(yield* main).toBe(2)
+      expect(output.written.stderr).toContain(`--tokens ${tokens}, line 2: business ${a} is given again`)
+      expect(own.requests()).toEqual([])
+      for (const secret of [tokenOf(0), tokenOf(1), appSecret]) expect(everything(output)).not.toContain(secret)
+    }))
 })

@@ -34,7 +34,7 @@
  * @since 0.2.0
  */
 import type { GraphClient, GraphRead } from "@effect-waba/graph-core"
-import { InvalidRequestError } from "@effect-waba/graph-core"
+import { GraphCredentials, InvalidRequestError } from "@effect-waba/graph-core"
 import * as Data from "effect/Data"
 import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
@@ -409,6 +409,8 @@ const fanOut = (plan: Plan, seenAgain: boolean): Emitted =>
           return Stream.concat(Stream.make(Element.BusinessDone({ businessId })), report)
         })
         return Stream.concat(reads, end).pipe(
+          // With a `GraphCredentials`, each business is read with its own token.
+          GraphCredentials.asBusiness(businessId),
           Stream.withSpan("ManagedAccounts.business", { attributes: { "graph.business_id": businessId } })
         )
       })
