@@ -192,8 +192,11 @@ export const accounts = {
         "{\"business_id\",\"token\",\"app_secret\"}. Each business is read with its own token; without business " +
         "ids, the file's businesses are read."
     ),
-    concurrency: optional(integer("concurrency", "With several businesses: how many are read at once, 1 to 64 " +
-      "(default 8).")),
+    concurrency: optional(integer(
+      "concurrency",
+      "With several businesses: how many are read at once, 1 to 64 " +
+        "(default 8)."
+    )),
     done: optional(text(
       "done",
       "FILE",

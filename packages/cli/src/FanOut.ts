@@ -55,9 +55,14 @@ const sourceRow = (source: ManagedAccounts.Source) => ({
  */
 export const readDone = (path: string): Effect.Effect<ReadonlyArray<string>, UsageError> =>
   Effect.tryPromise({
-    try: () => Fs.readFile(path, "utf8").catch((error: NodeJS.ErrnoException) => error.code === "ENOENT" ? "" : Promise.reject(error)),
+    try: () =>
+      Fs.readFile(path, "utf8").catch((error: NodeJS.ErrnoException) =>
+        error.code === "ENOENT" ? "" : Promise.reject(error)
+      ),
     catch: (error) =>
-      new UsageError({ message: `--done ${path} cannot be read (${(error as NodeJS.ErrnoException).code ?? "error"}).` })
+      new UsageError({
+        message: `--done ${path} cannot be read (${(error as NodeJS.ErrnoException).code ?? "error"}).`
+      })
   }).pipe(Effect.flatMap((text) => {
     const ids = text.split("\n").map((line) => line.trim())
     const bad = ids.findIndex((id) => id !== "" && !/^\d{1,20}$/.test(id))
@@ -122,7 +127,11 @@ export const run = (request: Request, target: GraphTarget.Target) =>
       readonly done: ReadonlyArray<string>
       readonly failures: ReadonlyArray<ManagedAccounts.Failure>
     }
-    const chunk = (rows: ReadonlyArray<Format.Row>, done: ReadonlyArray<string> = [], failed: ReadonlyArray<ManagedAccounts.Failure> = []): Chunked => ({
+    const chunk = (
+      rows: ReadonlyArray<Format.Row>,
+      done: ReadonlyArray<string> = [],
+      failed: ReadonlyArray<ManagedAccounts.Failure> = []
+    ): Chunked => ({
       number: undefined,
       nextAfter: undefined,
       rows,
@@ -147,8 +156,9 @@ export const run = (request: Request, target: GraphTarget.Target) =>
           Chunk.forEach(elements, (element) => {
             if (element._tag === "Account") {
               rows.push({ ...element.account, first_seen_on: sourceRow(element.firstSeenOn) })
-            } else if (element._tag === "BusinessDone") done.push(element.businessId)
-            else failed.push(element)
+            } else if (element._tag === "BusinessDone") {
+              done.push(element.businessId)
+            } else failed.push(element)
           })
           return Chunk.of(chunk(rows, done, failed))
         })
@@ -157,7 +167,8 @@ export const run = (request: Request, target: GraphTarget.Target) =>
     yield* Listing.run({
       target,
       pages,
-      rows: (page) => page.rows,
+      rows: (page) =>
+        page.rows,
       format: request.format,
       columns: request.columns,
       noun: Noun.accounts,
@@ -175,7 +186,9 @@ export const run = (request: Request, target: GraphTarget.Target) =>
 
     if (failures.length > 0) {
       progress.note(
-        `waba: ${Noun.count(new Set(failures.map((f) => f.businessId)).size, Noun.businesses)} of ${businessIds.length} ` +
+        `waba: ${
+          Noun.count(new Set(failures.map((f) => f.businessId)).size, Noun.businesses)
+        } of ${businessIds.length} ` +
           `could not be read (${Noun.count(failures.length, { one: "read", many: "reads" })} failed); the accounts ` +
           "of the others were listed."
       )

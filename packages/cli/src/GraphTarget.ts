@@ -152,7 +152,9 @@ export const resolve = (
     // business, with that business's own token (or, for a business not in the file, the one given).
     const token = input.token ?? request.tokens?.[0]?.token
     const byBusiness = new Map(
-      (request.tokens ?? []).map((entry) => [entry.businessId, { accessToken: entry.token, appSecret: entry.appSecret }])
+      (request.tokens ?? []).map((
+        entry
+      ) => [entry.businessId, { accessToken: entry.token, appSecret: entry.appSecret }])
     )
     const credentials = request.tokens === undefined
       ? Layer.empty

@@ -116,10 +116,15 @@ export const run = <P extends Page, E extends ErrorReport.CliError, R>(
       Effect.onInterrupt(() =>
         Effect.zipRight(
           incomplete,
-          Effect.flatMap(resume(written), (advice) =>
-            Effect.sync(() =>
-              progress.note(`waba: interrupted after ${Noun.count(written.items, noun)}.${advice ? ` ${advice}` : ""}`)
-            ))
+          Effect.flatMap(
+            resume(written),
+            (advice) =>
+              Effect.sync(() =>
+                progress.note(
+                  `waba: interrupted after ${Noun.count(written.items, noun)}.${advice ? ` ${advice}` : ""}`
+                )
+              )
+          )
         )
       ),
       Effect.ensuring(progress.finish)

@@ -165,7 +165,11 @@ export const accounts = (input: AccountsInput): Effect.Effect<void, CommandError
   Effect.gen(function*() {
     const tokens = input.tokens === undefined ? undefined : yield* checkedEffect(TokensFile.read(input.tokens))
     const businessIds = [
-      ...new Set(input.businessIds.length === 0 && tokens !== undefined ? tokens.map((entry) => entry.businessId) : input.businessIds)
+      ...new Set(
+        input.businessIds.length === 0 && tokens !== undefined
+          ? tokens.map((entry) => entry.businessId)
+          : input.businessIds
+      )
     ]
     const { columns, edges, fanOut, max, options } = yield* checked(accountsRequest(input, businessIds))
     if (tokens !== undefined && input.token === undefined) {

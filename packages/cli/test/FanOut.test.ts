@@ -110,7 +110,17 @@ describe("waba accounts over several businesses", () => {
 
   it.live("each row says where the account was first found; an account owned by one business comes once", () =>
     Effect.gen(function*() {
-      const { main, output } = run(["accounts", ids[0]!, ids[1]!, "--edge", "all", "--fields", "name", "--format", "jsonl"])
+      const { main, output } = run([
+        "accounts",
+        ids[0]!,
+        ids[1]!,
+        "--edge",
+        "all",
+        "--fields",
+        "name",
+        "--format",
+        "jsonl"
+      ])
       expect(yield* main).toBe(0)
       for (const row of jsonLines(output.written.stdout)) {
         expect(Object.keys(row)).toEqual(["id", "name", "first_seen_on"])
@@ -145,10 +155,14 @@ describe("waba accounts over several businesses", () => {
       expect(yield* denied.main).toBe(3)
       const lines = denied.output.written.stderr.trimEnd().split("\n")
       expect(lines.slice(0, 2).sort()).toEqual(
-        [ids[0], ids[1]].map((id) => expect.stringMatching(new RegExp(`^waba: business ${id} \\(owned edge\\) was not read: `)))
+        [ids[0], ids[1]].map((id) =>
+          expect.stringMatching(new RegExp(`^waba: business ${id} \\(owned edge\\) was not read: `))
+        )
           .sort() as Array<string>
       )
-      expect(lines[2]).toBe("waba: 2 businesses of 2 could not be read (2 reads failed); the accounts of the others were listed.")
+      expect(lines[2]).toBe(
+        "waba: 2 businesses of 2 could not be read (2 reads failed); the accounts of the others were listed."
+      )
       expect(denied.output.written.stderr).not.toContain(limitedToken)
       expect(denied.output.written.stdout).toBe("")
     }))
@@ -163,14 +177,17 @@ describe("resuming a fan-out", () => {
       // Stopped once the third business's accounts are being written: the first two are done.
       const third = yield* Deferred.make<void>()
       const first = run(args, {
-        onWrite: (text) => text.includes(`"business_id":"${businesses[2]}"`) ? Deferred.succeed(third, undefined) : Effect.void
+        onWrite: (text) =>
+          text.includes(`"business_id":"${businesses[2]}"`) ? Deferred.succeed(third, undefined) : Effect.void
       })
       const fiber = yield* Effect.fork(first.main)
       yield* Deferred.await(third)
       const exit = yield* Fiber.interrupt(fiber)
       expect(Exit.isInterrupted(exit)).toBe(true)
       const said = first.output.written.stderr
-      const advice = said.match(/^waba: interrupted after \d+ accounts\. (\d+) of 6 businesses are done; to read only the others, run the same command with: --done (\S+)$/m)
+      const advice = said.match(
+        /^waba: interrupted after \d+ accounts\. (\d+) of 6 businesses are done; to read only the others, run the same command with: --done (\S+)$/m
+      )
       expect(advice, said).not.toBeNull()
       const doneFile = advice![2]!
       const done = Fs.readFileSync(doneFile, "utf8").trim().split("\n")
@@ -183,7 +200,9 @@ describe("resuming a fan-out", () => {
       for (const business of done) expect(readsOf(business)).toEqual([])
       const before = jsonLines(first.output.written.stdout).map((row) => row.id)
       const after = jsonLines(again.output.written.stdout).map((row) => row.id)
-      expect(new Set([...before, ...after])).toEqual(new Set(businesses.flatMap((id) => emu.accounts(id).map((a) => a.id))))
+      expect(new Set([...before, ...after])).toEqual(
+        new Set(businesses.flatMap((id) => emu.accounts(id).map((a) => a.id)))
+      )
       // The file now lists every business.
       expect(new Set(Fs.readFileSync(doneFile, "utf8").trim().split("\n"))).toEqual(new Set(businesses))
       Fs.rmSync(doneFile)

@@ -86,11 +86,27 @@ describe("TokensFile.parse", () => {
       `222,${tokenB}\n222,${tokenB},${secretB}\n`,
       "line 2: business 222 is given again"
     ],
-    ["a JSON line that is not JSON", `{"business_id": "111", "token": "${tokenA}"\n`, "line 1: this line is not valid JSON"],
-    ["a JSON line that is not an object", `{"business_id": "111", "token": "${tokenA}"}\n["${tokenB}"]\n`, "line 2: this line is not a JSON object"],
-    ["a JSON id that is a number", `{"business_id": 111, "token": "${tokenA}"}\n`, "line 1: business_id must be given, as a string"],
+    [
+      "a JSON line that is not JSON",
+      `{"business_id": "111", "token": "${tokenA}"\n`,
+      "line 1: this line is not valid JSON"
+    ],
+    [
+      "a JSON line that is not an object",
+      `{"business_id": "111", "token": "${tokenA}"}\n["${tokenB}"]\n`,
+      "line 2: this line is not a JSON object"
+    ],
+    [
+      "a JSON id that is a number",
+      `{"business_id": 111, "token": "${tokenA}"}\n`,
+      "line 1: business_id must be given, as a string"
+    ],
     ["a JSON line without a token", `{"business_id": "111"}\n`, "line 1: the token is empty"],
-    ["a JSON key that is not known", `{"business_id": "111", "${tokenA}": "x", "token": "y"}\n`, "line 1: a key other than"]
+    [
+      "a JSON key that is not known",
+      `{"business_id": "111", "${tokenA}": "x", "token": "y"}\n`,
+      "line 1: a key other than"
+    ]
   ]
   for (const [name, text, message] of cases) {
     it(`refuses ${name}, naming the line and never the secret`, () => {
