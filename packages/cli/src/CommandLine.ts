@@ -152,13 +152,13 @@ export const accounts = {
   name: "accounts",
   description: "List the WhatsApp Business Accounts businesses own (--edge owned), those their clients share " +
     "with them (--edge client), or both (--edge all), optionally with their phone numbers. Several business ids " +
-    "are read concurrently and merged by account. Without a token (GRAPH_ACCESS_TOKEN or --token), lists a demo " +
-    "business from an embedded emulator.",
+    "(or a --tokens file, a token per business) are read concurrently, each account written once as it arrives. " +
+    "Without a token (GRAPH_ACCESS_TOKEN or --token), lists a demo business from an embedded emulator.",
   options: {
     businessIds: Args.repeated(id(
       "business-id",
       "The business whose accounts to list (numeric, from Business Settings > Business info); several are read " +
-        "concurrently and merged. Optional in demo mode."
+        "concurrently, each account written once. Optional in demo mode and with --tokens."
     )),
     edge: Options.withDefault(
       choice(

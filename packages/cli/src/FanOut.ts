@@ -84,7 +84,8 @@ export const run = (request: Request, target: GraphTarget.Target) =>
   Effect.gen(function*() {
     const progress = yield* Progress
     const { businessIds, doneFile, edges } = request
-    const before = request.done
+    const ids = new Set(businessIds)
+    const before = new Set(request.done)
     const failures: Array<ManagedAccounts.Failure> = []
     // The businesses done by this run, kept for the advice when no --done file records them.
     const doneNow: Array<string> = []
@@ -106,7 +107,7 @@ export const run = (request: Request, target: GraphTarget.Target) =>
     // What to do after an interruption or a failure: run again with the businesses done in a file.
     const resume = () =>
       Effect.gen(function*() {
-        const done = new Set([...before, ...doneNow].filter((id) => businessIds.includes(id)))
+        const done = new Set([...before, ...doneNow].filter((id) => ids.has(id)))
         if (done.size === 0) return undefined
         const counted = `${done.size} of ${Noun.count(businessIds.length, Noun.businesses)}`
         if (doneFile !== undefined) {
@@ -174,6 +175,13 @@ export const run = (request: Request, target: GraphTarget.Target) =>
       noun: Noun.accounts,
       max: request.max,
       after: undefined,
+      fanOut: {
+        businesses: businessIds.length,
+        businessesDone: businessIds.filter((id) => before.has(id)).length,
+        businessesFailed: 0,
+        accounts: 0,
+        pages: 0
+      },
       // A business is recorded as done only once every account before its BusinessDone is written.
       written: (page) =>
         Effect.gen(function*() {

@@ -11,6 +11,7 @@
  */
 import type { GraphClient } from "@effect-waba/graph-core/GraphClient"
 import * as GraphEvents from "@effect-waba/graph-core/GraphEvents"
+import type * as ManagedAccounts from "@effect-waba/waba/ManagedAccounts"
 import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
 import * as CommandError from "./CommandError.js"
@@ -43,6 +44,8 @@ export interface Options<P extends Page, E extends ErrorReport.CliError, R> {
   readonly max: number | undefined
   /** The `--after` the read started from. */
   readonly after: string | undefined
+  /** A fan-out's figures at the start: the progress line then counts businesses and requests, not pages. */
+  readonly fanOut?: ManagedAccounts.Progress | undefined
   /** Runs once a page's rows are written (a fan-out records the businesses done). */
   readonly written?: ((page: P) => Effect.Effect<void, E, R>) | undefined
   /** How to continue after an interruption or a failure; default: `--after` the last page written. */
@@ -78,7 +81,7 @@ export const run = <P extends Page, E extends ErrorReport.CliError, R>(
         progress.event(event),
         target.verbose ? Effect.sync(() => progress.note(Progress.line(event))) : progress.pause(event)
       )).pipe(Effect.forkScoped)
-    yield* progress.begin(noun)
+    yield* progress.begin(noun, options.fanOut)
     yield* progress.ticking
 
     const writePage = (page: P) =>

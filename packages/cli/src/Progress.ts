@@ -165,12 +165,12 @@ const make = (stderr: Channel) => {
       draw()
     })
   return {
-    /** A new read of `noun`s starts. */
-    begin: (noun: Noun.Noun) =>
+    /** A new read of `noun`s starts; a fan-out's with its figures at the start. */
+    begin: (noun: Noun.Noun, fanOut?: ManagedAccounts.Progress) =>
       update(() => {
         finished = false
         said.clear()
-        return { ...initial, noun }
+        return { ...initial, noun, fanOut }
       }),
     /** A page arrived; whatever was being waited for is over. */
     page: (number: number) => update((state) => ({ ...state, pages: number, wait: undefined })),

@@ -45,13 +45,13 @@ afterAll(async () => {
 })
 
 /** What stdout and stderr received, in order, and what the emulator had served at each write to stdout. */
-const capture = (onWrite?: (text: string) => Effect.Effect<void>) => {
+const capture = (onWrite?: (text: string) => Effect.Effect<void>, tty = false) => {
   const written = { stdout: "", stderr: "" }
   const served: Array<number> = []
   const channel = (name: "stdout" | "stderr"): Channel => ({
-    isTTY: false,
+    isTTY: tty && name === "stderr",
     colors: false,
-    columns: () => undefined,
+    columns: () => tty && name === "stderr" ? 200 : undefined,
     unsafeWrite: (text) => {
       written[name] += text
     },
@@ -71,9 +71,13 @@ const capture = (onWrite?: (text: string) => Effect.Effect<void>) => {
 
 const run = (
   args: ReadonlyArray<string>,
-  options: { readonly env?: Record<string, string>; readonly onWrite?: (text: string) => Effect.Effect<void> } = {}
+  options: {
+    readonly env?: Record<string, string>
+    readonly onWrite?: (text: string) => Effect.Effect<void>
+    readonly tty?: boolean
+  } = {}
 ) => {
-  const output = capture(options.onWrite)
+  const output = capture(options.onWrite, options.tty)
   const env = new Map(Object.entries(options.env ?? { GRAPH_ACCESS_TOKEN: token, GRAPH_BASE_URL: emu.url }))
   const main = Commands.main(["node", "waba", ...args]).pipe(
     Effect.provide(output.layer),
@@ -144,6 +148,17 @@ describe("waba accounts over several businesses", () => {
       expect(lines[0]).toMatch(/^id +name +first_seen_on$/)
       expect(lines[2]).toMatch(new RegExp(`${ids[2]} owned$`))
       expect(lines.at(-1)).toBe(`${records.length - 1} accounts`)
+    }))
+
+  it.live("on a terminal, the progress line counts businesses done of the total, accounts, requests and holds", () =>
+    Effect.gen(function*() {
+      const { main, output } = run(["accounts", ...ids.slice(0, 4), "--format", "jsonl"], { tty: true })
+      expect(yield* main).toBe(0)
+      const drawn = output.written.stderr.split("\r\x1b[2K").filter((line) => line !== "")
+      const accounts = ids.slice(0, 4).reduce((sum, id) => sum + emu.accounts(id).length, 0)
+      expect(drawn[0]).toBe("waba: 0/4 businesses done, 0 accounts, 0 requests, 0 holds so far")
+      expect(drawn.at(-1)).toBe(`waba: 4/4 businesses done, ${accounts} accounts, 4 requests, 0 holds so far`)
+      expect(output.written.stderr.endsWith("\r\x1b[2K")).toBe(true)
     }))
 
   it.live("a business that cannot be read is said as it fails, with its id; the others are listed; exit not 0", () =>
