@@ -77,7 +77,14 @@ export const readDone = (path: string): Effect.Effect<ReadonlyArray<string>, Usa
   }))
 
 const append = (path: string, ids: ReadonlyArray<string>) =>
-  ids.length === 0 ? Effect.void : Effect.promise(() => Fs.appendFile(path, `${ids.join("\n")}\n`))
+  ids.length === 0 ? Effect.void : Effect.tryPromise({
+    try: () => Fs.appendFile(path, `${ids.join("\n")}\n`),
+    catch: (error) =>
+      new UsageError({
+        message: `--done ${path} cannot be written (${(error as NodeJS.ErrnoException).code ?? "error"}).`,
+        hint: "Name a file in a directory you may write to."
+      })
+  })
 
 /** `waba accounts` over several businesses or edges. */
 export const run = (request: Request, target: GraphTarget.Target) =>
