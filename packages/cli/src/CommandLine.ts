@@ -308,6 +308,9 @@ export const tokensCheck = {
       "The tokens to check: CSV lines business_id,token[,app_secret] (a header row is optional) or JSON lines " +
         "{\"business_id\",\"token\",\"app_secret\"}."
     ),
+    expiringWithin: optional(
+      integer("expiring-within", "A token expiring within this many days is reported as expiring (default 7).")
+    ),
     format,
     ...connection
   }

@@ -12,6 +12,8 @@ export const requests: Noun = { one: "request", many: "requests" }
 
 export const holds: Noun = { one: "hold", many: "holds" }
 
+export const tokens: Noun = { one: "token", many: "tokens" }
+
 export const businesses: Noun = { one: "business", many: "businesses" }
 
 /** "1 account", "3 accounts". */
