@@ -46,7 +46,7 @@ export interface Options<P extends Page, E extends ErrorReport.CliError, R> {
   readonly after: string | undefined
   /** A fan-out's figures at the start: the progress line then counts businesses and requests, not pages. */
   readonly fanOut?: ManagedAccounts.Progress | undefined
-  /** Runs once a page's rows are written (a fan-out records the businesses done). */
+  /** Runs once all of a page's rows are written (a fan-out records the businesses done). */
   readonly written?: ((page: P) => Effect.Effect<void, E, R>) | undefined
   /** How to continue after an interruption or a failure; default: `--after` the last page written. */
   readonly resume?: ((written: CommandError.Written) => Effect.Effect<string | undefined>) | undefined
@@ -91,7 +91,8 @@ export const run = <P extends Page, E extends ErrorReport.CliError, R>(
         const taken = max === undefined ? rows : rows.slice(0, Math.max(0, max - written.items))
         yield* write(renderer.push(taken))
         written = { ...written, items: written.items + taken.length, after: page.nextAfter }
-        if (options.written !== undefined) yield* options.written(page)
+        // A page cut short by --max was not written whole.
+        if (options.written !== undefined && taken.length === rows.length) yield* options.written(page)
         yield* progress.delivered(written.items)
         return max === undefined || written.items < max
       })
