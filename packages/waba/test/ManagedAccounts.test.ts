@@ -436,4 +436,42 @@ describe("ManagedAccounts.stream, against the emulator", () => {
       ),
       rateLimit: false
     }))))
+
+  it.effect("batch: the same accounts, phone numbers completed, sources and failures, in a tenth of the round trips", () =>
+    Effect.gen(function*() {
+      const emulator = yield* Emulator.Emulator
+      const ids = [...emulator.businessIds, "999999999999"]
+      const read = (batch: boolean) =>
+        Effect.gen(function*() {
+          yield* emulator.resetRequests
+          const { accounts, failures } = yield* ManagedAccounts.all(ids, {
+            expand: { phone_numbers: { fields: ["display_phone_number"], limit: 5 } },
+            concurrency: 2,
+            batch
+          })
+          const log = yield* emulator.requests
+          return {
+            accounts: [...accounts].sort((a, b) => a.account.id.localeCompare(b.account.id)),
+            failures: failures.map((failure) => `${failure.businessId} ${failure.edge} ${failure.error._tag}`).sort(),
+            calls: log.filter((entry) => entry.method === "GET").length,
+            roundTrips: log.filter((entry) => entry.transport !== "batch").length
+          }
+        })
+      const alone = yield* read(false)
+      const batched = yield* read(true)
+      expect(alone.accounts.some((a) => a.account.phone_numbers.length > 5)).toBe(true)
+      expect(batched.accounts).toEqual(alone.accounts)
+      expect(batched.failures).toEqual(alone.failures)
+      expect(batched.failures).toHaveLength(2)
+      // Every read is still a call of its own; only the round trips are fewer.
+      expect(batched.calls).toBe(alone.calls)
+      expect(batched.roundTrips * 10).toBeLessThanOrEqual(alone.roundTrips)
+    }).pipe(Effect.provide(Testing.inProcess({
+      businesses: Array.from({ length: 60 }, (_, i) => ({
+        accounts: 2 + (i % 3),
+        clientAccounts: 2,
+        manyPhoneNumbers: i % 10 === 0 ? { 0: 12 } : {}
+      })),
+      rateLimit: false
+    }))))
 })

@@ -22,6 +22,7 @@ import * as EmulatorClock from "../EmulatorClock.js"
 import * as Faults from "../Faults.js"
 import type * as RequestLog from "../RequestLog.js"
 import * as Auth from "./auth.js"
+import * as Batch from "./batch.js"
 import * as DebugToken from "./debugToken.js"
 import * as GraphError from "./graphError.js"
 import { hash, hex8 } from "./hash.js"
@@ -181,6 +182,11 @@ export const make = (options: Emulator.Options): Emulator.EmulatorService => {
     HttpRouter.all("/:version(^v\\d+\\.\\d+$)/:id/:edge", read)
   )
 
+  // `POST /` and `POST /vNN.0/`: each call of the batch goes through the whole app, as a request of its own.
+  const batch = Batch.make(Effect.suspend(() => app), authenticate, Effect.provideService(Transport, "batch"))
+  const routed = Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) =>
+    request.method === "POST" && /^\/(v\d+\.\d+\/?)?$/.test(urlOf(request).pathname) ? batch : router)
+
   // Faults that replace the answer do so before the request reaches the emulated Graph.
   const answer = (
     fault: Faults.Decision["fault"]
@@ -204,7 +210,7 @@ export const make = (options: Emulator.Options): Emulator.EmulatorService => {
           contentType: "text/html; charset=\"utf-8\""
         })
       )
-      : router
+      : routed
 
   // Every request is logged and numbered, meets the fault rules, and gets Graph's headers.
   const app: HttpApp.Default = Effect.gen(function*() {
