@@ -7,12 +7,13 @@
 import type * as Faults from "./Faults.js"
 
 /**
- * Which way the request reached the emulator.
+ * Which way the request reached the emulator: `batch` for a call inside a batch request (`POST /`), which
+ * was itself logged with the way it came.
  *
  * @since 0.1.0
  * @category models
  */
-export type Transport = "server" | "in-process"
+export type Transport = "server" | "in-process" | "batch"
 
 /**
  * One logged request. Entries are snapshots: read the log again to see later changes (an abort that

@@ -82,6 +82,18 @@ export const rateLimitedResponses = Metric.counter("effect_waba_graph_rate_limit
 })
 
 /**
+ * Batch requests (`POST /` with up to 50 calls, see `GraphBatch`) sent, by status class. Each call in a
+ * batch is also counted in `requests`, as a call of its own.
+ *
+ * @since 0.2.0
+ * @category metrics
+ */
+export const batches = Metric.counter("effect_waba_graph_batches_total", {
+  description: "Graph batch requests (POST / with up to 50 calls) sent, by status class",
+  incremental: true
+})
+
+/**
  * `2xx`, `4xx`, …, or `none` without a status.
  *
  * @since 0.2.0

@@ -4,6 +4,11 @@
 export * as AppSecretProof from "./AppSecretProof.js"
 
 /**
+ * @since 0.2.0
+ */
+export * as GraphBatch from "./GraphBatch.js"
+
+/**
  * @since 0.1.0
  */
 export * as GraphClient from "./GraphClient.js"

@@ -34,7 +34,7 @@
  * @since 0.2.0
  */
 import type { GraphClient, GraphRead } from "@effect-waba/graph-core"
-import { InvalidRequestError } from "@effect-waba/graph-core"
+import { GraphBatch, InvalidRequestError } from "@effect-waba/graph-core"
 import * as Data from "effect/Data"
 import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
@@ -178,6 +178,13 @@ export interface Options<F extends ReadonlyArray<Node.Field>, X extends string, 
    * time, so this is also the most requests in flight; the rate governor paces each business's calls.
    */
   readonly concurrency?: number | undefined
+  /**
+   * Send the reads in batch requests (`GraphBatch`): up to 50 reads of different businesses in one round
+   * trip, each still governed, retried and decoded as a read of its own. `concurrency` then counts round
+   * trips in flight, and up to 50 times as many businesses are read at once. Off by default: a batch takes
+   * as long as its slowest read, and a server or proxy in between must know batch requests.
+   */
+  readonly batch?: boolean | undefined
   /** End the whole read at the first failure instead of reporting it and going on. */
   readonly failFast?: boolean | undefined
   /**
@@ -242,7 +249,15 @@ const isStrings = (value: unknown): value is Iterable<string> =>
   (Array.isArray(value) || value instanceof Set) && [...value].every((id) => typeof id === "string")
 
 const prepare = (businessIds: unknown, options: Options<ReadonlyArray<Node.Field>, string, OwnedAccounts.Expand>) => {
-  const { concurrency = 8, done = [], edges = ["owned", "client"], expand, failFast = false, onProgress } = options
+  const {
+    batch = false,
+    concurrency = 8,
+    done = [],
+    edges = ["owned", "client"],
+    expand,
+    failFast = false,
+    onProgress
+  } = options
   if (!Array.isArray(businessIds) || businessIds.length === 0) {
     return invalid("businessIds", "businessIds must be a non-empty list of business ids.")
   }
@@ -255,6 +270,7 @@ const prepare = (businessIds: unknown, options: Options<ReadonlyArray<Node.Field
   if (typeof concurrency !== "number" || !Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) {
     return invalid("concurrency", `concurrency must be a whole number from 1 to 64, got ${concurrency}.`)
   }
+  if (typeof batch !== "boolean") return invalid("batch", "batch must be true or false.")
   if (!isStrings(done)) return invalid("done", "done must be a list or a set of business ids.")
   if (onProgress !== undefined && typeof onProgress !== "function") {
     return invalid("onProgress", "onProgress must be a function.")
@@ -288,6 +304,7 @@ const prepare = (businessIds: unknown, options: Options<ReadonlyArray<Node.Field
     done: new Set(done),
     edges,
     concurrency,
+    batch,
     owned,
     client,
     phoneNumbers,
@@ -413,8 +430,13 @@ const fanOut = (plan: Plan, seenAgain: boolean): Emitted =>
         )
       })
 
-    return Stream.concat(report, Stream.flatMap(Stream.fromIterable(todo), business, { concurrency: plan.concurrency }))
-  })
+    const businesses = plan.batch ? plan.concurrency * GraphBatch.maxSize : plan.concurrency
+    return Stream.concat(report, Stream.flatMap(Stream.fromIterable(todo), business, { concurrency: businesses }))
+  }).pipe(
+    // The concurrency was checked with the plan.
+    (reads) =>
+      plan.batch ? Stream.orDie(GraphBatch.batching({ concurrency: plan.concurrency })(reads)) : reads
+  )
 
 /**
  * Every account the businesses manage, each once, as it is read: an `Account` as soon as it is complete

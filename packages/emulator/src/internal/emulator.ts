@@ -22,6 +22,7 @@ import * as EmulatorClock from "../EmulatorClock.js"
 import * as Faults from "../Faults.js"
 import type * as RequestLog from "../RequestLog.js"
 import * as Auth from "./auth.js"
+import * as Batch from "./batch.js"
 import * as GraphError from "./graphError.js"
 import { hash, hex8 } from "./hash.js"
 import type { List } from "./list.js"
@@ -157,9 +158,17 @@ export const make = (options: Emulator.Options): Emulator.EmulatorService => {
     HttpRouter.all("/:version(^v\\d+\\.\\d+$)/:id/:edge", read)
   )
 
+  // `POST /` and `POST /vNN.0/`: each call of the batch goes through the whole app, as a request of its own.
+  const batch = Batch.make(
+    Effect.suspend(() => app),
+    (request, url) => authenticate(request.headers.authorization, url),
+    Effect.provideService(Transport, "batch")
+  )
+
   // Faults that replace the answer do so before the request reaches the emulated Graph.
   const answer = (
-    fault: Faults.Decision["fault"]
+    fault: Faults.Decision["fault"],
+    isBatch: boolean
   ): Effect.Effect<
     HttpServerResponse.HttpServerResponse,
     GraphError.GraphError | HttpServerError.RouteNotFound,
@@ -180,6 +189,8 @@ export const make = (options: Emulator.Options): Emulator.EmulatorService => {
           contentType: "text/html; charset=\"utf-8\""
         })
       )
+      : isBatch
+      ? batch
       : router
 
   // Every request is logged and numbered, meets the fault rules, and gets Graph's headers.
@@ -212,7 +223,8 @@ export const make = (options: Emulator.Options): Emulator.EmulatorService => {
     injections.push(...decision.kinds.map((kind) => ({ request: number, kind })))
 
     const traceId = traceIdOf(number, 0x7ace)
-    const response = yield* answer(decision.fault).pipe(
+    const isBatch = request.method === "POST" && /^\/(v\d+\.\d+\/?)?$/.test(url.pathname)
+    const response = yield* answer(decision.fault, isBatch).pipe(
       Effect.catchTag("RouteNotFound", () => GraphError.unknownPath(url.pathname)),
       Effect.catchTag("GraphError", (raw) => {
         const e = quirks.legacyStatuses ? GraphError.legacy(raw) : raw

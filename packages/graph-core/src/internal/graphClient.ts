@@ -73,6 +73,19 @@ const inBusiness = (businessId: string | undefined) => <E>(error: E): E => {
   return new Class({ ...Object.fromEntries(fields), businessId })
 }
 
+/**
+ * The client over a transport wrapped by `wrap`, with the same settings, governor and options: how
+ * `GraphBatch` puts batching under every call of the client in context.
+ *
+ * @internal
+ */
+export const rebuild = Symbol.for("@effect-waba/graph-core/GraphClient/rebuild")
+
+/** @internal */
+export type Rebuild = (
+  wrap: (http: HttpClient.HttpClient, settings: GraphConfig.Settings) => HttpClient.HttpClient
+) => GraphClient.Service
+
 /** @internal */
 export const make = (
   settings: GraphConfig.Settings,
@@ -80,7 +93,7 @@ export const make = (
   governor: RateGovernor.Service,
   credentials: Option.Option<GraphCredentials.Service>,
   options: GraphClient.Options
-): GraphClient.Service => {
+): GraphClient.Service & { readonly [rebuild]: Rebuild } => {
   const telemetry = Telemetry.make(settings)
   // Each step sees the request as the steps before it left it (auth is added per attempt, before them);
   // the caller's own step sees it finished.
@@ -165,5 +178,10 @@ export const make = (
     )
   }
 
-  return { apiVersion: settings.apiVersion, baseUrl: settings.baseUrl, get }
+  return {
+    apiVersion: settings.apiVersion,
+    baseUrl: settings.baseUrl,
+    get,
+    [rebuild]: (wrap) => make(settings, wrap(httpClient, settings), governor, credentials, options)
+  }
 }

@@ -1,0 +1,187 @@
+/**
+ * Batch requests: many Graph reads in one round trip (`POST /` with up to 50 calls, as Meta documents
+ * them). Batching saves round trips, not rate budget: every call counts against the limits as a call of
+ * its own, and is treated as one here.
+ *
+ * {@link batching} runs an effect or a stream with a client that gathers the GETs made at about the same
+ * time — by concurrent fibers, from any declared read — into batches: more than 50 make several batches.
+ * Each call keeps everything a call made alone has: the rate governor holds and learns from it by its own
+ * usage key, its answer (status, usage headers, error) is read and classified exactly as a single call's,
+ * a retryable error (80008, say) is retried under the retry policy, its body is decoded with its own
+ * Schema, and it has its own span. A call Graph answers `null` (the batch took too long for it) is sent
+ * again alone, at once. A call made with another token than the config's (a business's own, when the
+ * credentials are per business) carries that token in its item. The batch itself is sent with the config's
+ * token as a form field (never in the URL), within the client's timeout and `maxResponseBytes`, with a
+ * span of its own (`POST / (batch)`) and `GraphMetrics.batches`; no token of any call reaches an error, a
+ * span or a log.
+ *
+ * {@link get} is the short form for requests of your own.
+ *
+ * @example
+ * ```ts
+ * import { GraphBatch } from "@effect-waba/graph-core"
+ * import { OwnedAccounts } from "@effect-waba/waba"
+ * import { Effect, Stream } from "effect"
+ *
+ * // The first page of 200 businesses' owned accounts: 4 round trips instead of 200.
+ * const firstPages = (businessIds: ReadonlyArray<string>) =>
+ *   Effect.forEach(
+ *     businessIds,
+ *     (id) => Effect.either(Stream.runHead(OwnedAccounts.pages(id, { fields: ["name"], limit: 100 }))),
+ *     { concurrency: "unbounded" }
+ *   ).pipe(GraphBatch.batching())
+ * ```
+ *
+ * @since 0.2.0
+ */
+import * as Effect from "effect/Effect"
+import type * as Either from "effect/Either"
+import * as Exit from "effect/Exit"
+import * as Predicate from "effect/Predicate"
+import * as Scope from "effect/Scope"
+import * as Stream from "effect/Stream"
+import * as GraphClient from "./GraphClient.js"
+import * as internal from "./internal/batch.js"
+import { type Rebuild, rebuild } from "./internal/graphClient.js"
+import { InvalidRequestError } from "./InvalidRequestError.js"
+
+/**
+ * The most calls Graph takes in one batch.
+ *
+ * @since 0.2.0
+ * @category constants
+ */
+export const maxSize: number = internal.maxSize
+
+/**
+ * @since 0.2.0
+ * @category models
+ */
+export interface Options {
+  /**
+   * The most round trips (batches, or calls sent alone) in flight at once, a whole number from 1.
+   * Unbounded by default. While all are in flight, the next batch keeps filling.
+   */
+  readonly concurrency?: number | undefined
+}
+
+/**
+ * An effect or a stream run by {@link batching}.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type Batched<Self> = Self extends Effect.Effect<infer A, infer E, infer R>
+  ? Effect.Effect<A, E | InvalidRequestError, R | GraphClient.GraphClient>
+  : Self extends Stream.Stream<infer A, infer E, infer R>
+    ? Stream.Stream<A, E | InvalidRequestError, R | GraphClient.GraphClient>
+  : never
+
+// The client in context, batching in `scope`; one that cannot (a client made by hand, a mock) as it is.
+const batched = (options: Options | undefined, scope: Scope.Scope) =>
+  Effect.flatMap(GraphClient.GraphClient, (client) => {
+    const concurrency = options?.concurrency ?? Number.MAX_SAFE_INTEGER
+    if (!Number.isSafeInteger(concurrency) || concurrency < 1) {
+      return Effect.fail(
+        new InvalidRequestError({
+          parameter: "concurrency",
+          message: `concurrency must be a whole number from 1, got ${concurrency}.`
+        })
+      )
+    }
+    if (!Predicate.hasProperty(client, rebuild)) return Effect.succeed(client)
+    return Effect.map(internal.make(concurrency, scope), (wrap) => (client[rebuild] as Rebuild)(wrap))
+  })
+
+/**
+ * Runs an effect or a stream with its Graph calls batched (see the module's documentation): calls made at
+ * about the same time by concurrent fibers go in one `POST /`, up to 50 a batch. Calls made one after the
+ * other gain nothing: run them concurrently (`Effect.forEach` with `concurrency`, `Stream.flatMap` with
+ * `concurrency`). A call alone in its batch is sent as a plain GET. With a `GraphClient` that was not built
+ * by this library (a mock), the calls are made as they are. Bad options fail with `InvalidRequestError`
+ * before any call.
+ *
+ * @example
+ * ```ts
+ * import { GraphBatch } from "@effect-waba/graph-core"
+ * import { WhatsAppBusinessAccount } from "@effect-waba/waba"
+ * import { Effect } from "effect"
+ *
+ * const accounts = (ids: ReadonlyArray<string>) =>
+ *   Effect.forEach(ids, (id) => WhatsAppBusinessAccount.get(id, { fields: ["name", "status"] }), {
+ *     concurrency: "unbounded"
+ *   }).pipe(GraphBatch.batching({ concurrency: 4 }))
+ * ```
+ *
+ * @since 0.2.0
+ * @category combinators
+ */
+export const batching =
+  (options?: Options | undefined) =>
+  <Self extends Effect.Effect<any, any, any> | Stream.Stream<any, any, any>>(self: Self): Batched<Self> =>
+    Effect.isEffect(self)
+      ? Effect.acquireUseRelease(
+        Scope.make(),
+        (scope) =>
+          Effect.flatMap(
+            batched(options, scope),
+            (client) => Effect.provideService(self, GraphClient.GraphClient, client)
+          ),
+        (scope, exit) => Scope.close(scope, Exit.asVoid(exit))
+      ) as Batched<Self>
+      : Stream.unwrapScoped(
+        Effect.flatMap(Effect.scope, (scope) =>
+          Effect.map(
+            batched(options, scope),
+            (client) => Stream.provideService(self as Stream.Stream<any, any, any>, GraphClient.GraphClient, client)
+          ))
+      ) as Batched<Self>
+
+/**
+ * What {@link get} gives for each request, in the same place: its response decoded with its Schema, or
+ * the error a call made alone would have failed with.
+ *
+ * @since 0.2.0
+ * @category models
+ */
+export type Results<Requests extends ReadonlyArray<GraphClient.GraphRequest<any, any, any>>> = {
+  -readonly [K in keyof Requests]: Either.Either<
+    GraphClient.GraphResponse<Requests[K] extends GraphClient.GraphRequest<infer A, any, any> ? A : never>,
+    GraphClient.GraphClientError
+  >
+}
+
+/**
+ * Sends these requests in batches (more than 50 make several, all in flight at once) and gives each one's
+ * outcome in order, typed per request. One failing request fails nothing else.
+ *
+ * @example
+ * ```ts
+ * import { GraphBatch } from "@effect-waba/graph-core"
+ * import { Effect, Either, Schema } from "effect"
+ *
+ * const Named = Schema.Struct({ id: Schema.String, name: Schema.String })
+ * const node = (id: string) => ({ route: "/{id}", params: { id }, query: { fields: "id,name" }, schema: Named })
+ *
+ * const program = Effect.gen(function*() {
+ *   const [first, second] = yield* GraphBatch.get([node("102290129340398"), node("102290129340399")])
+ *   if (Either.isRight(first)) yield* Effect.log(first.right.body.name)
+ *   if (Either.isLeft(second)) yield* Effect.log(second.left._tag)
+ * })
+ * ```
+ *
+ * @since 0.2.0
+ * @category accessors
+ */
+export const get = <const Requests extends ReadonlyArray<GraphClient.GraphRequest<any, any, any>>>(
+  requests: Requests
+): Effect.Effect<
+  Results<Requests>,
+  never,
+  GraphClient.GraphClient | (Requests[number] extends GraphClient.GraphRequest<any, any, infer R> ? R : never)
+> =>
+  Effect.forEach(requests, (request) => Effect.either(GraphClient.get(request)), { concurrency: "unbounded" }).pipe(
+    batching(),
+    // No options: nothing to refuse.
+    Effect.orDie
+  ) as any

@@ -1,0 +1,202 @@
+/**
+ * Batching under the client: the GETs a client sends at about the same time are gathered into `POST /`
+ * batches of up to 50, and each caller gets back its own part of the answer as if it had come alone. The
+ * client's steps above (governor, retry, interpretation, decoding, span) run per call, unchanged.
+ *
+ * @internal
+ */
+import * as Headers from "@effect/platform/Headers"
+import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientError from "@effect/platform/HttpClientError"
+import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
+import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
+import * as UrlParams from "@effect/platform/UrlParams"
+import * as Deferred from "effect/Deferred"
+import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
+import * as Exit from "effect/Exit"
+import * as FiberId from "effect/FiberId"
+import * as Metric from "effect/Metric"
+import * as Option from "effect/Option"
+import * as Redacted from "effect/Redacted"
+import type * as Scope from "effect/Scope"
+import type * as GraphConfig from "../GraphConfig.js"
+import * as GraphMetrics from "../GraphMetrics.js"
+import { makeScrubber } from "../Redaction.js"
+import * as Auth from "./client/auth.js"
+import * as Exchange from "./client/exchange.js"
+
+/** @internal */
+export const maxSize = 50
+
+// Some(response): the call's part of the answer; None: the call goes alone (Graph answered it `null`, or
+// there was nothing to batch it with, or the batch's answer was too large to read).
+type Outcome = Deferred.Deferred<Option.Option<HttpClientResponse.HttpClientResponse>, HttpClientError.HttpClientError>
+
+interface Call {
+  readonly request: HttpClientRequest.HttpClientRequest
+  readonly outcome: Outcome
+  readonly relativeUrl: string
+}
+
+const bearer = (request: HttpClientRequest.HttpClientRequest) =>
+  /^Bearer (\S+)$/.exec(request.headers.authorization ?? "")?.[1]
+
+// The headers that described the original body, not the one handed over.
+const framing = ["content-length", "content-encoding", "transfer-encoding"]
+
+// One part of the answer as a response to `request`; anything Graph would not send is no answer.
+const part = (request: HttpClientRequest.HttpClientRequest, entry: unknown, scrub: (text: string) => string) =>
+  Either.try(() => {
+    const { body, code, headers } = entry as { code: unknown; headers: unknown; body: unknown }
+    if (typeof code !== "number" || !Number.isInteger(code) || code < 200 || code > 599) throw new Error()
+    const pairs = Array.isArray(headers) ? headers as Array<{ name?: unknown; value?: unknown }> : []
+    const init = new globalThis.Headers()
+    for (const { name, value } of pairs) {
+      if (typeof name === "string" && typeof value === "string" && !framing.includes(name.toLowerCase())) {
+        init.append(name, scrub(value))
+      }
+    }
+    const text = typeof body === "string" && ![204, 205, 304].includes(code) ? scrub(body) : null
+    return HttpClientResponse.fromWeb(request, new Response(text, { status: code, headers: init }))
+  })
+
+const failure = (call: Call, message: string) =>
+  Deferred.fail(
+    call.outcome,
+    new HttpClientError.RequestError({ request: call.request, reason: "Transport", cause: new Error(message) })
+  )
+
+/**
+ * Wraps a client's transport (below its steps) so that the GETs to `settings.baseUrl` it is given at about
+ * the same time go in batches, sent in `scope`; at most `concurrency` round trips (batches, or calls sent
+ * alone) are in flight at once.
+ *
+ * @internal
+ */
+export const make = (
+  concurrency: number,
+  scope: Scope.Scope
+): Effect.Effect<(http: HttpClient.HttpClient, settings: GraphConfig.Settings) => HttpClient.HttpClient> =>
+  Effect.map(Effect.makeSemaphore(concurrency), (permits) => (http, settings) => {
+    const prefix = `${settings.baseUrl}/`
+    let open: Array<Call> | undefined
+
+    // The batch POST: the config's token at the top (the call's own, when another, in its relative URL).
+    const post = (calls: ReadonlyArray<Call>) =>
+      Effect.map(Auth.authorize(settings)(HttpClientRequest.post(prefix)), (signed) =>
+        HttpClientRequest.bodyUrlParams(
+          HttpClientRequest.setHeaders(
+            HttpClientRequest.post(prefix),
+            Headers.remove(calls[0]!.request.headers, ["authorization", "content-type", "content-length"])
+          ),
+          [
+            ["access_token", bearer(signed)!],
+            ...signed.urlParams,
+            ["include_headers", "true"],
+            ["batch", JSON.stringify(calls.map(({ relativeUrl }) => ({ method: "GET", relative_url: relativeUrl })))]
+          ]
+        ))
+
+    const send = (calls: ReadonlyArray<Call>): Effect.Effect<void> => {
+      if (calls.length === 1) return Deferred.succeed(calls[0]!.outcome, Option.none())
+      const secrets = calls.flatMap(({ request }) => [
+        bearer(request) ?? "",
+        ...request.urlParams.filter(([key]) => key.startsWith("appsecret")).map(([, value]) => value)
+      ])
+      const scrub = makeScrubber([settings.accessToken, settings.appSecret, ...secrets])
+      const route = `POST / (a batch of ${calls.length})`
+      const deliver = (call: Call, entry: unknown) => {
+        if (entry === null) return Deferred.succeed(call.outcome, Option.none())
+        const answer = part(call.request, entry, scrub)
+        return Either.isRight(answer)
+          ? Deferred.succeed(call.outcome, Option.some(answer.right))
+          : failure(call, `${route} gave no readable answer for this call.`)
+      }
+      return Effect.flatMap(post(calls), (request) => Exchange.make(http, settings, () => scrub)(request, route, 1))
+        .pipe(
+          Effect.tap(({ status }) =>
+            Effect.zipRight(
+              Effect.annotateCurrentSpan("http.response.status_code", status),
+              Metric.increment(Metric.tagged(GraphMetrics.batches, "status_class", GraphMetrics.statusClass(status)))
+            )
+          ),
+          Effect.matchEffect({
+            onFailure: (error) =>
+              Effect.forEach(calls, (call) =>
+                error.reason === "TooLarge"
+                  ? Deferred.succeed(call.outcome, Option.none())
+                  : failure(call, error.message), { discard: true }),
+            onSuccess: ({ headers, status, text }) => {
+              const answers = Either.getOrUndefined(Either.try(() => JSON.parse(text) as unknown))
+              // The batch as a whole was refused (a bad top-level token, a throttle): that is each call's answer.
+              if (status < 200 || status >= 300) {
+                const whole = {
+                  code: status,
+                  headers: Object.entries(headers).map(([name, value]) => ({ name, value })),
+                  body: text
+                }
+                return Effect.forEach(calls, (call) => deliver(call, whole), { discard: true })
+              }
+              const entries = Array.isArray(answers) && answers.length === calls.length ? answers : []
+              return Effect.forEach(calls, (call, i) => deliver(call, entries[i]), { discard: true })
+            }
+          }),
+          Effect.withSpan("POST / (batch)", {
+            kind: "client",
+            captureStackTrace: false,
+            attributes: { "http.request.method": "POST", "graph.batch.size": calls.length }
+          })
+        )
+    }
+
+    // The first call of a batch waits while other calls keep joining it (up to 50), then for a round trip
+    // of its own.
+    const lead = (calls: Array<Call>) =>
+      Effect.gen(function*() {
+        let seen = 0
+        while (calls.length > seen && calls.length < maxSize) {
+          seen = calls.length
+          yield* Effect.yieldNow()
+        }
+        yield* permits.withPermits(1)(Effect.suspend(() => {
+          if (open === calls) open = undefined
+          return send(calls)
+        }))
+      }).pipe(
+        // Whatever happened, no call is left waiting.
+        Effect.onExit((exit) =>
+          Exit.isSuccess(exit)
+            ? Effect.void
+            : Effect.forEach(calls, (call) => failure(call, "The batch request failed."))
+        )
+      )
+
+    return HttpClient.transform(http, (alone, request) => {
+      if (request.method !== "GET" || !request.url.startsWith(prefix) || request.body._tag !== "Empty") return alone
+      const query = UrlParams.toString(request.urlParams)
+      const relativeUrl = request.url.slice(prefix.length) + (query === "" ? "" : `?${query}`)
+      const own = bearer(request)
+      const call: Call = {
+        request,
+        outcome: Deferred.unsafeMake(FiberId.none),
+        // A call made with another token than the config's carries it: a batch can mix businesses.
+        relativeUrl: own === undefined || own === Redacted.value(settings.accessToken)
+          ? relativeUrl
+          : `${relativeUrl}${query === "" ? "?" : "&"}access_token=${encodeURIComponent(own)}`
+      }
+      return Effect.suspend(() => {
+        const joined = open
+        if (joined !== undefined) joined.push(call)
+        else open = [call]
+        const calls = open!
+        if (calls.length >= maxSize) open = undefined
+        return Effect.zipRight(
+          joined === undefined ? Effect.forkIn(lead(calls), scope) : Effect.void,
+          Deferred.await(call.outcome)
+        )
+      }).pipe(
+        Effect.flatMap(Option.match({ onNone: () => permits.withPermits(1)(alone), onSome: Effect.succeed }))
+      )
+    })
+  })
