@@ -7,6 +7,7 @@
  * `_tag`, exhaustively: a new error in graph-core does not compile here until it has its words.
  */
 import type * as GraphConfig from "@effect-waba/graph-core/GraphConfig"
+import type * as GraphCredentials from "@effect-waba/graph-core/GraphCredentials"
 import type * as GraphError from "@effect-waba/graph-core/GraphError"
 import type { InvalidRequestError } from "@effect-waba/graph-core/InvalidRequestError"
 import type * as RateGovernor from "@effect-waba/graph-core/RateGovernor"
@@ -32,6 +33,7 @@ export type CliError =
   | RateGovernor.HoldTooLongError
   | InvalidRequestError
   | GraphConfig.GraphConfigError
+  | GraphCredentials.GraphCredentialsError
   | UsageError
   | FilterSyntax.FilterSyntaxError
   | HttpServerError.ServeError
@@ -176,6 +178,8 @@ const words = (error: CliError, context: Context): Words => {
           : (error.subcode === undefined ? undefined : authTitles[error.subcode]) ?? "Graph rejected the access token.",
         newTokenHelp
       ]
+    case "GraphCredentialsError":
+      return [ExitCode.auth, error.message, "Give a token for that business."]
     case "GraphPermissionError":
       return [
         ExitCode.auth,
@@ -297,6 +301,7 @@ const details = (error: CliError): ReadonlyArray<string> => {
       return [error.cause instanceof Error ? error.cause.message : error.message]
     case "UsageError":
     case "GraphConfigError":
+    case "GraphCredentialsError":
       return []
     default: {
       const codes = [
