@@ -4,7 +4,8 @@
  *
  * - `BENCH_QUICK=1`: fewer accounts and repetitions.
  * - `BENCH_REPS=n`: repetitions per variant (after one warm-up round) for the timed scenarios.
- * - `BENCH_SCENARIOS=throughput,latency,memory,fanout,overhead,expansion,cli-start`: run only these.
+ * - `BENCH_SCENARIOS=throughput,latency,memory,fanout,overhead,expansion,cli-start,agency`: run only these
+ *   (`agency` has knobs of its own: see `scenarios/Agency.ts`).
  * - `BENCH_OUT=path`: where to write the report. Default: `docs/benchmarks.md` for a full run of every
  *   scenario, `bench/.results/benchmarks.md` otherwise (so a quick run does not overwrite the record).
  */
@@ -19,6 +20,7 @@ export type ScenarioId =
   | "overhead"
   | "expansion"
   | "cli-start"
+  | "agency"
 
 export const scenarioIds: ReadonlyArray<ScenarioId> = [
   "throughput",
@@ -27,7 +29,8 @@ export const scenarioIds: ReadonlyArray<ScenarioId> = [
   "fanout",
   "overhead",
   "expansion",
-  "cli-start"
+  "cli-start",
+  "agency"
 ]
 
 export interface Settings {

@@ -9,6 +9,7 @@ import { performance } from "node:perf_hooks"
 import { describeMachine } from "./Machine.js"
 import { renderReport } from "./Markdown.js"
 import type { Section } from "./Report.js"
+import * as Agency from "./scenarios/Agency.js"
 import * as CliStart from "./scenarios/CliStart.js"
 import type { ScenarioContext } from "./scenarios/Context.js"
 import * as Expansion from "./scenarios/Expansion.js"
@@ -26,7 +27,8 @@ const scenarios: Record<ScenarioId, (context: ScenarioContext) => Promise<Sectio
   fanout: FanOut.run,
   overhead: Overhead.run,
   expansion: Expansion.run,
-  "cli-start": CliStart.run
+  "cli-start": CliStart.run,
+  agency: Agency.run
 }
 
 const settings = fromEnvironment()

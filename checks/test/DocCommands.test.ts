@@ -78,7 +78,7 @@ const expectDemoEdges = (stdout: string) => {
     "timezone_id",
     "message_template_namespace",
     "phone_numbers",
-    "sources"
+    "first_seen_on"
   ])
   // Owned accounts come first, in Graph's order; each shows how many numbers it has and where it was found.
   expect(rows.map((row) => [row[0], row[5], row[6]])).toEqual(

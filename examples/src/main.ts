@@ -1,11 +1,12 @@
 /**
- * Runs one example: `node dist/main.js pipeline|checkpoint|summary|agency|telemetry [business-id[,business-id...]]`.
+ * Runs one example: `node dist/main.js pipeline|checkpoint|summary|agency|tokens|telemetry [business-id[,business-id...]]`.
  *
- * With GRAPH_ACCESS_TOKEN set it reads from Meta (the business id is then required); without it, from
- * the emulator in-process with demo data.
+ * With GRAPH_ACCESS_TOKEN set it reads from Meta (the business id is then required; `tokens` reads each
+ * business's token from GRAPH_ACCESS_TOKEN_<business id>); without it, from the emulator in-process with
+ * demo data.
  */
 import { Emulator } from "@effect-waba/emulator"
-import type { GraphClient } from "@effect-waba/graph-core"
+import { type GraphClient, GraphCredentials } from "@effect-waba/graph-core"
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
@@ -14,6 +15,7 @@ import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
 import { summarize } from "./AccountSummary.js"
 import * as Agency from "./Agency.js"
+import * as AgencyTokens from "./AgencyTokens.js"
 import { inMemoryCheckpoints, readResuming, syncWithCheckpoints } from "./CheckpointResume.js"
 import { GraphEmulated, GraphLive } from "./Layers.js"
 import { exportersFromEnvironment, readAccounts, TelemetryLive } from "./Observability.js"
@@ -58,6 +60,26 @@ const examples: Record<string, Effect.Effect<void, unknown, GraphClient.GraphCli
     }
     for (const failure of failures) {
       yield* Console.log(`  business ${failure.businessId} (${failure.edge}): ${failure.error}`)
+    }
+  }),
+  tokens: Effect.gen(function*() {
+    const emulator = yield* Effect.serviceOption(Emulator.Emulator)
+    const ids = businessArg !== undefined
+      ? businessArg.split(",")
+      : Option.match(emulator, { onNone: () => [], onSome: (e) => e.businessIds })
+    // The demo gives each business the emulator's token, and the last one its expired token.
+    const credentials = Option.match(emulator, {
+      onNone: () => AgencyTokens.CredentialsFromEnvironment,
+      onSome: (e) =>
+        GraphCredentials.layer(
+          Object.fromEntries(ids.map((id, i) => [id, i === ids.length - 1 ? Emulator.expiredToken : e.token]))
+        )
+    })
+    const outcome = yield* AgencyTokens.run(ids).pipe(Effect.provide(credentials))
+    yield* Console.log(`${outcome.accounts} accounts read, each business with its own token.`)
+    for (const report of outcome.skipped) yield* Console.log(`  business ${report.businessId}: token ${report.status}`)
+    if (outcome.reauthorize.length > 0) {
+      yield* Console.log(`  ask these businesses to authorise the app again: ${outcome.reauthorize.join(", ")}`)
     }
   }),
   summary: Effect.gen(function*() {

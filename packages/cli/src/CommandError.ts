@@ -24,6 +24,8 @@ export class CommandError extends Data.TaggedError("CommandError")<{
   readonly context: ErrorReport.Context
   readonly secrets: ReadonlyArray<Redacted.Redacted<string>>
   readonly written?: Written | undefined
+  /** The sentence that says how to continue, when the command knows one. */
+  readonly resume?: string | undefined
 }> {}
 
 /** Wraps an error with what the command knew. */

@@ -146,17 +146,19 @@ const id = (name: string, description: string) =>
 
 const expand = (description: string) => optional(choice("expand", ["phone_numbers"], description))
 
+const tokens = (description: string) => optional(text("tokens", "FILE", description))
+
 export const accounts = {
   name: "accounts",
   description: "List the WhatsApp Business Accounts businesses own (--edge owned), those their clients share " +
     "with them (--edge client), or both (--edge all), optionally with their phone numbers. Several business ids " +
-    "are read concurrently and merged by account. Without a token (GRAPH_ACCESS_TOKEN or --token), lists a demo " +
-    "business from an embedded emulator.",
+    "(or a --tokens file, a token per business) are read concurrently, each account written once as it arrives. " +
+    "Without a token (GRAPH_ACCESS_TOKEN or --token), lists a demo business from an embedded emulator.",
   options: {
     businessIds: Args.repeated(id(
       "business-id",
       "The business whose accounts to list (numeric, from Business Settings > Business info); several are read " +
-        "concurrently and merged. Optional in demo mode."
+        "concurrently, each account written once. Optional in demo mode and with --tokens."
     )),
     edge: Options.withDefault(
       choice(
@@ -179,7 +181,28 @@ export const accounts = {
       "Order by creation time: asc or desc (or Graph's creation_time_ascending/descending)."
     )),
     ...paging("accounts"),
-    ...connection
+    ...connection,
+    sources: Options.withDescription(
+      Options.boolean("sources"),
+      "With several businesses or --edge all: give each account every business and edge it was found on (a " +
+        "sources column). The accounts are then written once every business has been read, not as they arrive."
+    ),
+    tokens: tokens(
+      "A token per business: CSV lines business_id,token[,app_secret] (a header row is optional) or JSON lines " +
+        "{\"business_id\",\"token\",\"app_secret\"}. Each business is read with its own token; without business " +
+        "ids, the file's businesses are read."
+    ),
+    concurrency: optional(integer(
+      "concurrency",
+      "With several businesses: how many are read at once, 1 to 64 " +
+        "(default 8)."
+    )),
+    done: optional(text(
+      "done",
+      "FILE",
+      "With several businesses: the ids of the businesses already read, one a line. Those are skipped; each " +
+        "business read to the end is added, so an interrupted run resumes with the same command."
+    ))
   }
 }
 
@@ -273,8 +296,30 @@ export const emulator = {
 
 export type EmulatorInput = Command.Command.ParseConfig<typeof emulator.options>
 
+/** `waba tokens check`, under `waba tokens`. */
+export const tokensCheck = {
+  name: "check",
+  parent: "tokens",
+  description: "Check the token of each business in a tokens file: valid or not, when it expires, its scopes " +
+    "(whatsapp_business_management needed) and the WhatsApp Business Accounts it was granted. Exits with 3 if " +
+    "any token is bad. Without a token or a file, checks the demo tokens of an embedded emulator.",
+  options: {
+    tokens: tokens(
+      "The tokens to check: CSV lines business_id,token[,app_secret] (a header row is optional) or JSON lines " +
+        "{\"business_id\",\"token\",\"app_secret\"}."
+    ),
+    expiringWithin: optional(
+      integer("expiring-within", "A token expiring within this many days is reported as expiring (default 7).")
+    ),
+    format,
+    ...connection
+  }
+}
+
+export type TokensCheckInput = Command.Command.ParseConfig<typeof tokensCheck.options>
+
 /** Every command, in the order `waba --help` lists them. */
-export const commands = [accounts, phoneNumbers, account, emulator] as const
+export const commands = [accounts, phoneNumbers, account, emulator, tokensCheck] as const
 
 const parse = <A>(options: Options.Options<A>, args: ReadonlyArray<string>) =>
   Options.processCommandLine(Options.optional(options), args, CliConfig.defaultConfig)
@@ -300,7 +345,11 @@ export const refused = (
   said: ReadonlyArray<string>
 ): Effect.Effect<UsageError, never, CliApp.CliApp.Environment> =>
   Effect.gen(function*() {
-    const index = args.findIndex((arg) => commands.some((command) => command.name === arg))
+    const index = args.findIndex((arg, i) =>
+      commands.some((command) =>
+        command.name === arg && (!("parent" in command) || i > 0 && args[i - 1] === command.parent)
+      )
+    )
     const command = commands.find((candidate) => candidate.name === args[index])
     const explained = yield* Effect.forEach(
       Object.values(command?.options ?? {}),
@@ -313,6 +362,10 @@ export const refused = (
     )
     return new UsageError({
       message: Option.getOrElse(Option.firstSomeOf(explained), () => said.join("\n").trim() || "Invalid command line."),
-      hint: `${command === undefined ? "waba --help" : `waba ${command.name} --help`} lists the options.`
+      hint: `${
+        command === undefined
+          ? "waba --help"
+          : `waba ${"parent" in command ? `${command.parent} ` : ""}${command.name} --help`
+      } lists the options.`
     })
   })

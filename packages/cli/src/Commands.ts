@@ -37,7 +37,8 @@ const waba = Command.make("waba", {}, () =>
     new UsageError({
       message: "Name a command.",
       hint: "waba accounts [business-id] lists accounts, waba phone-numbers [waba-id] an account's numbers, " +
-        "waba account [waba-id] one account; waba emulator runs the emulator; waba --help says more."
+        "waba account [waba-id] one account; waba tokens check --tokens FILE checks tokens; waba emulator runs " +
+        "the emulator; waba --help says more."
     })
   ))).pipe(
     Command.withDescription("Read a business's WhatsApp Business Accounts from Meta's Graph API."),
@@ -45,7 +46,13 @@ const waba = Command.make("waba", {}, () =>
       make(CommandLine.accounts, () => reads().then((commands) => commands.accounts)),
       make(CommandLine.phoneNumbers, () => reads().then((commands) => commands.phoneNumbers)),
       make(CommandLine.account, () => reads().then((commands) => commands.account)),
-      make(CommandLine.emulator, () => import("./EmulatorCommand.js").then((command) => command.run))
+      make(CommandLine.emulator, () => import("./EmulatorCommand.js").then((command) => command.run)),
+      Command.make("tokens").pipe(
+        Command.withDescription("Check the tokens of the businesses you manage: waba tokens check --tokens FILE."),
+        Command.withSubcommands([
+          make(CommandLine.tokensCheck, () => import("./TokensCheck.js").then((command) => command.run))
+        ])
+      )
     ])
   )
 
@@ -95,7 +102,7 @@ export const main = (
     yield* Effect.ignore(output.stderr.write(ErrorReport.format(report, {
       color: output.stderr.colors,
       secrets: error?.secrets,
-      resume: error?.written === undefined ? undefined : CommandError.resume(error.written)
+      resume: error?.resume ?? (error?.written === undefined ? undefined : CommandError.resume(error.written))
     })))
     return report.exitCode
   })

@@ -7,12 +7,14 @@
  * `_tag`, exhaustively: a new error in graph-core does not compile here until it has its words.
  */
 import type * as GraphConfig from "@effect-waba/graph-core/GraphConfig"
+import type * as GraphCredentials from "@effect-waba/graph-core/GraphCredentials"
 import type * as GraphError from "@effect-waba/graph-core/GraphError"
 import type { InvalidRequestError } from "@effect-waba/graph-core/InvalidRequestError"
 import type * as RateGovernor from "@effect-waba/graph-core/RateGovernor"
 import type * as HttpServerError from "@effect/platform/HttpServerError"
 import * as Duration from "effect/Duration"
 import * as Redacted from "effect/Redacted"
+import type { BadTokens } from "./BadTokens.js"
 import * as FilterSyntax from "./FilterSyntax.js"
 import * as TerminalText from "./TerminalText.js"
 import type { UsageError } from "./UsageError.js"
@@ -32,7 +34,9 @@ export type CliError =
   | RateGovernor.HoldTooLongError
   | InvalidRequestError
   | GraphConfig.GraphConfigError
+  | GraphCredentials.GraphCredentialsError
   | UsageError
+  | BadTokens
   | FilterSyntax.FilterSyntaxError
   | HttpServerError.ServeError
 
@@ -261,12 +265,36 @@ const words = (error: CliError, context: Context): Words => {
       ]
     case "UsageError":
       return [ExitCode.usage, error.message, error.hint]
+    case "BadTokens":
+      return [
+        error.invalid.length > 0 ? ExitCode.auth : ExitCode.failure,
+        [
+          ...(error.invalid.length === 0 ? [] : [`${error.invalid.length} of ${error.total} tokens will not do`]),
+          ...(error.unchecked.length === 0 ? [] : [`${error.unchecked.length} could not be checked`])
+        ].join("; ") + ".",
+        error.invalid.length === 0
+          ? "Check the network and the base URL, then run the check again."
+          : error.reauthorize.length === error.invalid.length
+          ? "Each of these businesses must authorise the app again (Embedded Signup gives a new token); put the new " +
+            "tokens in the file."
+          : `${
+            error.reauthorize.length === 0
+              ? ""
+              : "The businesses marked reauthorize must authorise the app again (Embedded Signup gives a new token). "
+          }For the others: ${permissionHelp}`
+      ]
     case "FilterSyntaxError":
       return [ExitCode.usage, error.message]
     case "InvalidRequestError":
       return [ExitCode.usage, `Invalid ${optionNames[error.parameter] ?? error.parameter}: ${error.message}`]
     case "GraphConfigError":
       return [ExitCode.usage, `Invalid ${settingNames[error.setting] ?? error.setting}: ${error.message}`]
+    case "GraphCredentialsError":
+      return [
+        ExitCode.auth,
+        `There is no usable token for business ${error.businessId}.`,
+        "Give it a line in the --tokens file, or set GRAPH_ACCESS_TOKEN (or --token) for the businesses not in it."
+      ]
     case "ServeError":
       return [
         ExitCode.failure,
@@ -295,6 +323,13 @@ const details = (error: CliError): ReadonlyArray<string> => {
       return error.parameter === "filtering" ? FilterSyntax.accounts.syntax.split("\n") : []
     case "ServeError":
       return [error.cause instanceof Error ? error.cause.message : error.message]
+    case "GraphCredentialsError":
+      return [error.message]
+    case "BadTokens":
+      return [
+        ...(error.invalid.length === 0 ? [] : [`Businesses: ${error.invalid.join(", ")}`]),
+        ...(error.unchecked.length === 0 ? [] : [`Not checked: ${error.unchecked.join(", ")}`])
+      ].map((line) => TerminalText.truncate(line, 200))
     case "UsageError":
     case "GraphConfigError":
       return []

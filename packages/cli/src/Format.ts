@@ -76,7 +76,7 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
 
 /**
  * A value as a table cell, summarised for a person: a list of phone numbers by its count, where an account
- * was found as `business edge` pairs, `health_status` by its `can_send_message`, a business by its name and
+ * was found (`sources`, `first_seen_on`) as `business edge` pairs, `health_status` by its `can_send_message`, a business by its name and
  * id, anything else as {@link text}; control characters neutralised.
  */
 export const cell = (column: string, value: unknown): string =>
@@ -85,6 +85,8 @@ export const cell = (column: string, value: unknown): string =>
       ? String(value.length)
       : Array.isArray(value) && column === "sources"
       ? value.map((source: { business_id: string; edge: string }) => `${source.business_id} ${source.edge}`).join(", ")
+      : isRecord(value) && column === "first_seen_on"
+      ? `${value.business_id} ${value.edge}`
       : isRecord(value) && typeof value.can_send_message === "string"
       ? value.can_send_message
       : isRecord(value) && typeof value.name === "string"

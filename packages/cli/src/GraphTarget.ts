@@ -11,6 +11,7 @@
 import type * as Emulator from "@effect-waba/emulator/Emulator"
 import * as GraphClient from "@effect-waba/graph-core/GraphClient"
 import * as GraphConfig from "@effect-waba/graph-core/GraphConfig"
+import * as GraphCredentials from "@effect-waba/graph-core/GraphCredentials"
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import type * as HttpClient from "@effect/platform/HttpClient"
 import * as Effect from "effect/Effect"
@@ -23,6 +24,7 @@ import type { ConnectionInput } from "./CommandLine.js"
 import type * as ErrorReport from "./ErrorReport.js"
 import { Output } from "./Output.js"
 import * as ProxySettings from "./ProxySettings.js"
+import * as TokensFile from "./TokensFile.js"
 import { UsageError } from "./UsageError.js"
 
 /** What a command asks of its target. */
@@ -34,10 +36,14 @@ export interface Request {
   /** Checks the request against an id the way a read would, before anything starts or is sent. */
   readonly check: (id: string) => Option.Option<ErrorReport.CliError>
   /** In the demo: which object to read (the typed id, or a default) and the notice that says so. */
-  readonly demo: (emulator: Emulator.EmulatorService, id: Option.Option<string>) => {
+  readonly demo: (emulator: Emulator.EmulatorService, id: Option.Option<string>, module: typeof Emulator) => {
     readonly id: string
     readonly notice: string
+    /** The demo's own tokens per business, for a command that needs some. */
+    readonly tokens?: ReadonlyArray<TokensFile.Entry> | undefined
   }
+  /** `--tokens FILE`, read: a token per business, and never the demo. */
+  readonly tokens?: ReadonlyArray<TokensFile.Entry> | undefined
 }
 
 export interface Target {
@@ -48,6 +54,22 @@ export interface Target {
   readonly secrets: ReadonlyArray<Redacted.Redacted<string>>
   /** Whether to print each retry and hold (`--verbose`). */
   readonly verbose: boolean
+  /** A token per business (`--tokens`, or the demo's), which `client` sends for each business. */
+  readonly tokens?: ReadonlyArray<TokensFile.Entry> | undefined
+}
+
+/**
+ * The credentials of each business: its own from `tokens`, else `fallback` (the token given), else none:
+ * that business's reads then fail with `GraphCredentialsError`.
+ */
+export const credentials = (
+  tokens: ReadonlyArray<TokensFile.Entry>,
+  fallback: Redacted.Redacted<string> | undefined
+): Layer.Layer<GraphCredentials.GraphCredentials> => {
+  const byBusiness = new Map(
+    tokens.map((entry) => [entry.businessId, { accessToken: entry.token, appSecret: entry.appSecret }])
+  )
+  return GraphCredentials.layerLookup((businessId) => Effect.succeed(byBusiness.get(businessId) ?? fallback))
 }
 
 const demoNotice = "waba: no access token (GRAPH_ACCESS_TOKEN or --token), so this is a demo:"
@@ -110,7 +132,11 @@ export const resolve = (
   request: Request
 ): Effect.Effect<Target, CommandError.CommandError, Output> =>
   Effect.gen(function*() {
-    const given = [input.token, input.appSecret].filter(Predicate.isNotUndefined)
+    const given = [
+      input.token,
+      input.appSecret,
+      ...(request.tokens === undefined ? [] : TokensFile.secrets(request.tokens))
+    ].filter(Predicate.isNotUndefined)
     const proxy = yield* Effect.mapError(ProxySettings.resolve(input.proxy), (e) => CommandError.make(e, {}, given))
     const secrets = [...given, ...(proxy === undefined ? [] : ProxySettings.secrets(proxy))]
     const fail = (error: ErrorReport.CliError, context: ErrorReport.Context = {}) =>
@@ -119,7 +145,8 @@ export const resolve = (
       id: string,
       context: ErrorReport.Context,
       http: Layer.Layer<HttpClient.HttpClient>,
-      config: GraphConfig.Options
+      config: GraphConfig.Options,
+      tokens = request.tokens
     ) =>
       Option.match(request.check(id), {
         onSome: (error) => Effect.fail(fail(error, context)),
@@ -131,15 +158,20 @@ export const resolve = (
                 ...config,
                 ...(input.maxRetries === undefined ? {} : { retry: { maxRetries: input.maxRetries } })
               })),
-              Layer.provide(http)
+              Layer.provide(http),
+              Layer.provide(tokens === undefined ? Layer.empty : credentials(tokens, input.token))
             ),
             context,
             secrets,
-            verbose: input.verbose
+            verbose: input.verbose,
+            tokens
           })
       })
 
-    if (input.token === undefined) {
+    // A tokens file's first token stands in for the configuration's: every read of a fan-out is made as a
+    // business, with that business's own token (or, for a business not in the file, the one given).
+    const token = input.token ?? request.tokens?.[0]?.token
+    if (token === undefined) {
       if (input.baseUrl !== undefined) {
         return yield* fail(
           new UsageError({
@@ -153,12 +185,13 @@ export const resolve = (
         Promise.all([import("@effect-waba/emulator/Emulator"), import("@effect-waba/emulator/EmulatorHttpClient")])
       )
       const emulator = Emulators.unsafeMake()
-      const chosen = request.demo(emulator, request.id)
+      const chosen = request.demo(emulator, request.id, Emulators)
       const demo = yield* target(
         chosen.id,
         { baseUrl: "the embedded emulator", businessId: chosen.id },
         EmulatorHttpClient.layer.pipe(Layer.provide(Layer.succeed(Emulators.Emulator, emulator))),
-        { accessToken: emulator.token }
+        { accessToken: emulator.token },
+        chosen.tokens
       )
       yield* Effect.ignore(Effect.flatMap(Output, (output) => output.stderr.write(`${chosen.notice}\n`)))
       return demo
@@ -173,6 +206,6 @@ export const resolve = (
         proxy: proxy === undefined ? undefined : ProxySettings.describeFor(proxy, baseUrl)
       },
       proxy === undefined ? FetchHttpClient.layer : throughProxy(proxy),
-      { accessToken: input.token, appSecret: input.appSecret, baseUrl: input.baseUrl, apiVersion: input.apiVersion }
+      { accessToken: token, appSecret: input.appSecret, baseUrl: input.baseUrl, apiVersion: input.apiVersion }
     )
   })

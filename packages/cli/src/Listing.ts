@@ -11,6 +11,7 @@
  */
 import type { GraphClient } from "@effect-waba/graph-core/GraphClient"
 import * as GraphEvents from "@effect-waba/graph-core/GraphEvents"
+import type * as ManagedAccounts from "@effect-waba/waba/ManagedAccounts"
 import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
 import * as CommandError from "./CommandError.js"
@@ -22,9 +23,12 @@ import * as Noun from "./Noun.js"
 import { Output } from "./Output.js"
 import * as Progress from "./Progress.js"
 
-/** What a listing needs of a page: its number (1 for the first) and the cursor after it (none on the last). */
+/**
+ * What a listing needs of a page: its number (1 for the first; none for the chunks of a fan-out, whose
+ * progress counts businesses and requests instead) and the cursor after it (none on the last).
+ */
 export interface Page {
-  readonly number: number
+  readonly number: number | undefined
   readonly nextAfter: string | undefined
 }
 
@@ -40,6 +44,12 @@ export interface Options<P extends Page, E extends ErrorReport.CliError, R> {
   readonly max: number | undefined
   /** The `--after` the read started from. */
   readonly after: string | undefined
+  /** A fan-out's figures at the start: the progress line then counts businesses and requests, not pages. */
+  readonly fanOut?: ManagedAccounts.Progress | undefined
+  /** Runs once all of a page's rows are written (a fan-out records the businesses done). */
+  readonly written?: ((page: P) => Effect.Effect<void, E, R>) | undefined
+  /** How to continue after an interruption or a failure; default: `--after` the last page written. */
+  readonly resume?: ((written: CommandError.Written) => Effect.Effect<string | undefined>) | undefined
 }
 
 export type Requires = Output | Progress.Progress
@@ -58,6 +68,7 @@ export const run = <P extends Page, E extends ErrorReport.CliError, R>(
       noun
     })
     const write = (text: string) => progress.around(output.stdout.write(text))
+    const resume = options.resume ?? ((written) => Effect.succeed(CommandError.resume(written)))
     let written: CommandError.Written = { after: options.after, items: 0, max }
     // What arrived before the read stopped is still written, marked incomplete.
     const incomplete = Effect.suspend(() =>
@@ -68,18 +79,20 @@ export const run = <P extends Page, E extends ErrorReport.CliError, R>(
     yield* Stream.runForEach(yield* events.subscribe, (event) =>
       Effect.zipRight(
         progress.event(event),
-        Effect.sync(() => target.verbose && progress.note(Progress.line(event)))
+        target.verbose ? Effect.sync(() => progress.note(Progress.line(event))) : progress.pause(event)
       )).pipe(Effect.forkScoped)
-    yield* progress.begin(noun)
+    yield* progress.begin(noun, options.fanOut)
     yield* progress.ticking
 
     const writePage = (page: P) =>
       Effect.gen(function*() {
-        yield* progress.page(page.number)
+        if (page.number !== undefined) yield* progress.page(page.number)
         const rows = options.rows(page)
         const taken = max === undefined ? rows : rows.slice(0, Math.max(0, max - written.items))
         yield* write(renderer.push(taken))
         written = { ...written, items: written.items + taken.length, after: page.nextAfter }
+        // A page cut short by --max was not written whole.
+        if (options.written !== undefined && taken.length === rows.length) yield* options.written(page)
         yield* progress.delivered(written.items)
         return max === undefined || written.items < max
       })
@@ -92,18 +105,30 @@ export const run = <P extends Page, E extends ErrorReport.CliError, R>(
       Effect.catchAll((error) =>
         Effect.zipRight(
           incomplete,
-          Effect.fail(
-            new CommandError.CommandError({ error, context: target.context, secrets: target.secrets, written })
-          )
+          Effect.flatMap(resume(written), (advice) =>
+            Effect.fail(
+              new CommandError.CommandError({
+                error,
+                context: target.context,
+                secrets: target.secrets,
+                written,
+                resume: advice
+              })
+            ))
         )
       ),
       Effect.onInterrupt(() =>
         Effect.zipRight(
           incomplete,
-          Effect.sync(() => {
-            const resume = CommandError.resume(written)
-            progress.note(`waba: interrupted after ${Noun.count(written.items, noun)}.${resume ? ` ${resume}` : ""}`)
-          })
+          Effect.flatMap(
+            resume(written),
+            (advice) =>
+              Effect.sync(() =>
+                progress.note(
+                  `waba: interrupted after ${Noun.count(written.items, noun)}.${advice ? ` ${advice}` : ""}`
+                )
+              )
+          )
         )
       ),
       Effect.ensuring(progress.finish)

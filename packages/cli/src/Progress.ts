@@ -1,8 +1,10 @@
 /**
- * Progress on stderr while a read streams: pages and items so far, and what the client is waiting for (a
- * retry's back-off, a hold for the rate budget). Shown only when stderr is a terminal, as one line redrawn
- * in place and cut to the terminal's width; silent otherwise, so logs and pipes get nothing but what they
- * asked for.
+ * Progress on stderr while a read streams: pages and items so far (for a fan-out: businesses done of the
+ * total, accounts, requests and holds), and what the client is waiting for (a retry's back-off, a hold for
+ * the rate budget). Shown only when stderr is a terminal, as one line redrawn in place and cut to the
+ * terminal's width. Off a terminal, logs and pipes get nothing but what they asked for, with one exception:
+ * a pause longer than a few seconds is always said, in one line with what it waits for and until when
+ * ({@link Service.pause}), so that a quiet run is never a mystery.
  *
  * Waits come from graph-core's typed events (`GraphEvents`), which the read hands to {@link Service.event};
  * {@link line} words each one for `--verbose`. The same service writes plain lines (`--verbose`, log
@@ -10,6 +12,7 @@
  * one, which would print to stdout.
  */
 import type * as GraphEvents from "@effect-waba/graph-core/GraphEvents"
+import type * as ManagedAccounts from "@effect-waba/waba/ManagedAccounts"
 import * as Clock from "effect/Clock"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
@@ -45,6 +48,36 @@ const holding = (hold: Extract<GraphEvents.GraphEvent, { _tag: "Held" }>, remain
     hold.scope === "app" ? "the app" : `business ${hold.scope}`
   }`
 
+const holdReasons: Record<Extract<GraphEvents.GraphEvent, { _tag: "Held" }>["reason"], string> = {
+  pacing: "calls spaced out as usage nears the limit",
+  ceiling: "at the limit, until usage drops",
+  regain: "the time Graph gave for access to return"
+}
+
+// A moment as ISO-8601 UTC to the second, as the listings write dates.
+const isoTime = (millis: number) => new Date(millis).toISOString().replace(/\.\d{3}Z$/, "Z")
+
+/**
+ * A pause as a line of its own: what it waits for and until when (`now` is when the event arrived). For
+ * stderr off a terminal, where no progress line counts it down.
+ */
+export const pauseLine = (event: GraphEvents.GraphEvent, now: number): string | undefined => {
+  switch (event._tag) {
+    case "RetryScheduled":
+      return `waba: paused until ${isoTime(now + Duration.toMillis(event.delay))}: ${event.route}: ${
+        retrying(event, event.delay)
+      }`
+    case "Held":
+      return `waba: paused until ${isoTime(now + Duration.toMillis(event.wait))}: ${holding(event, event.wait)} ` +
+        `(usage ${event.usagePercent}%, ${holdReasons[event.reason]})`
+    case "VersionMismatch":
+      return undefined
+  }
+}
+
+/** How long a wait must be for {@link Service.pause} to say it: "a pause longer than a few seconds". */
+export const pauseThreshold = Duration.seconds(5)
+
 /** One event as a line of its own, for `--verbose`. */
 export const line = (event: GraphEvents.GraphEvent): string => {
   switch (event._tag) {
@@ -61,26 +94,39 @@ export interface State {
   readonly pages: number
   readonly items: number
   readonly noun: Noun.Noun
+  /** A fan-out's figures, once it reported them: shown in place of the pages. */
+  readonly fanOut: ManagedAccounts.Progress | undefined
+  /** The holds of the rate governor so far. */
+  readonly holds: number
   /** What the client is waiting for, in words for the time left, and until when (epoch milliseconds). */
   readonly wait: { readonly until: number; readonly words: (remaining: Duration.Duration) => string } | undefined
 }
 
 /** The state before the first page. */
-export const initial: State = { pages: 0, items: 0, noun: Noun.accounts, wait: undefined }
+export const initial: State = { pages: 0, items: 0, noun: Noun.accounts, fanOut: undefined, holds: 0, wait: undefined }
 
 /** The state after an event arrived at `now`. */
 export const withEvent = (state: State, event: GraphEvents.GraphEvent, now: number): State =>
   event._tag === "RetryScheduled"
     ? { ...state, wait: { until: now + Duration.toMillis(event.delay), words: (left) => retrying(event, left) } }
     : event._tag === "Held"
-    ? { ...state, wait: { until: now + Duration.toMillis(event.wait), words: (left) => holding(event, left) } }
+    ? {
+      ...state,
+      holds: state.holds + 1,
+      wait: { until: now + Duration.toMillis(event.wait), words: (left) => holding(event, left) }
+    }
     : state
 
 /** The progress line for a state at `now`. A wait whose time is up is no longer shown. */
 export const render = (state: State, now: number): string => {
-  const counts = `waba: ${state.pages} page${state.pages === 1 ? "" : "s"}, ${
-    Noun.count(state.items, state.noun)
-  } so far`
+  const { fanOut } = state
+  const counts = fanOut === undefined
+    ? `waba: ${state.pages} page${state.pages === 1 ? "" : "s"}, ${Noun.count(state.items, state.noun)} so far`
+    : `waba: ${fanOut.businessesDone}/${fanOut.businesses} businesses done${
+      fanOut.businessesFailed === 0 ? "" : ` (${fanOut.businessesFailed} failed)`
+    }, ${Noun.count(state.items, state.noun)}, ${Noun.count(fanOut.pages, Noun.requests)}, ${
+      Noun.count(state.holds, Noun.holds)
+    } so far`
   const wait = state.wait
   return wait === undefined || wait.until <= now
     ? counts
@@ -98,6 +144,8 @@ const make = (stderr: Channel) => {
   let shown = false
   let finished = false
   let now = 0
+  // When the pause last said for each scope (a business, the app, a route retried) ends.
+  const said = new Map<string, number>()
   const draw = () => {
     if (!stderr.isTTY || finished) return
     const columns = stderr.columns()
@@ -117,18 +165,37 @@ const make = (stderr: Channel) => {
       draw()
     })
   return {
-    /** A new read of `noun`s starts. */
-    begin: (noun: Noun.Noun) =>
+    /** A new read of `noun`s starts; a fan-out's with its figures at the start. */
+    begin: (noun: Noun.Noun, fanOut?: ManagedAccounts.Progress) =>
       update(() => {
         finished = false
-        return { ...initial, noun }
+        said.clear()
+        return { ...initial, noun, fanOut }
       }),
     /** A page arrived; whatever was being waited for is over. */
     page: (number: number) => update((state) => ({ ...state, pages: number, wait: undefined })),
     /** `total` items have been written. */
     delivered: (total: number) => update((state) => ({ ...state, items: total })),
+    /** Where a fan-out stands (`ManagedAccounts`' `onProgress`). */
+    fanOut: (figures: ManagedAccounts.Progress) => update((state) => ({ ...state, fanOut: figures })),
     /** Something the client is doing, from graph-core's events. */
     event: (event: GraphEvents.GraphEvent) => update((state, now) => withEvent(state, event, now)),
+    /**
+     * Off a terminal, says a wait longer than {@link pauseThreshold} in a line of its own
+     * ({@link pauseLine}); on one, the progress line shows it already. A pause already said for the same
+     * scope is not said again unless it now ends more than the threshold later.
+     */
+    pause: (event: GraphEvents.GraphEvent) =>
+      Effect.map(Clock.currentTimeMillis, (now) => {
+        if (stderr.isTTY || event._tag === "VersionMismatch") return
+        const wait = Duration.toMillis(event._tag === "Held" ? event.wait : event.delay)
+        const threshold = Duration.toMillis(pauseThreshold)
+        const scope = event._tag === "Held" ? `held ${event.scope}` : `retry ${event.route}`
+        if (wait <= threshold || (said.get(scope) ?? -Infinity) + threshold >= now + wait) return
+        said.set(scope, now + wait)
+        const line = pauseLine(event, now)
+        if (line !== undefined) stderr.unsafeWrite(`${TerminalText.neutralise(line)}\n`)
+      }),
     /** Writes a line of its own on stderr (neutralised), above the progress line. */
     note: (line: string) => {
       const wasShown = shown

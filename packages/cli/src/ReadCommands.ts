@@ -1,13 +1,12 @@
 /**
  * What the read commands do: check what was typed (every check runs before any emulator starts or any request
  * is sent), find the target (Graph or the demo), and write the pages. `waba accounts` reads one edge of one
- * business, or fans out over several businesses and both edges and merges the accounts by id; `waba
+ * business, or fans out over several businesses and both edges (`FanOut`); `waba
  * phone-numbers` lists an account's numbers; `waba account` reads one account.
  */
 import type { GraphClient } from "@effect-waba/graph-core/GraphClient"
 import * as ClientAccounts from "@effect-waba/waba/ClientAccounts"
 import * as Filter from "@effect-waba/waba/Filter"
-import * as ManagedAccounts from "@effect-waba/waba/ManagedAccounts"
 import * as OwnedAccounts from "@effect-waba/waba/OwnedAccounts"
 import * as PhoneNumber from "@effect-waba/waba/PhoneNumber"
 import * as PhoneNumbers from "@effect-waba/waba/PhoneNumbers"
@@ -18,13 +17,15 @@ import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
 import * as CommandError from "./CommandError.js"
 import type { AccountInput, AccountsInput, PhoneNumbersInput } from "./CommandLine.js"
-import * as ErrorReport from "./ErrorReport.js"
+import type * as ErrorReport from "./ErrorReport.js"
+import * as FanOut from "./FanOut.js"
 import * as FilterSyntax from "./FilterSyntax.js"
 import type * as Format from "./Format.js"
 import * as GraphTarget from "./GraphTarget.js"
 import * as Listing from "./Listing.js"
 import * as Noun from "./Noun.js"
 import { Progress } from "./Progress.js"
+import * as TokensFile from "./TokensFile.js"
 import { UsageError } from "./UsageError.js"
 
 // `--fields`: a comma-separated list of the node's field names, repeats dropped; `undefined` without it.
@@ -53,6 +54,9 @@ const maxOf = (max: number | undefined, noun: Noun.Noun): Either.Either<number |
     : Either.left(new UsageError({ message: `--max must be a whole number of ${noun.many}, 1 or more; got ${max}.` }))
 
 const checked = <A>(input: Either.Either<A, ErrorReport.CliError>) =>
+  Effect.mapError(input, (error) => CommandError.make(error))
+
+const checkedEffect = <A>(input: Effect.Effect<A, ErrorReport.CliError>) =>
   Effect.mapError(input, (error) => CommandError.make(error))
 
 // `--verbose`: which clauses a read of `edge` sends Graph and which the client checks on each item.
@@ -85,30 +89,56 @@ const clientOptions = (options: AccountOptions): ClientAccounts.Options => ({
 
 const refuse = (message: string, hint: string) => Either.left(new UsageError({ message, hint }))
 
-const accountsRequest = (input: AccountsInput) =>
+const accountsRequest = (input: AccountsInput, businessIds: ReadonlyArray<string>) =>
   Either.gen(function*() {
     const fields = yield* fieldsOf(input.fields, WhatsAppBusinessAccount.fields)
     const filtering = yield* FilterSyntax.parse(FilterSyntax.accounts, input.filter)
     const max = yield* maxOf(input.max, Noun.accounts)
     const edges: ReadonlyArray<"owned" | "client"> = input.edge === "all" ? ["owned", "client"] : [input.edge]
-    const fanOut = edges.length > 1 || input.businessIds.length > 1
+    // A tokens file names the businesses to read, however many it holds: the output has one shape for it.
+    const fanOut = edges.length > 1 || businessIds.length > 1 || input.tokens !== undefined
     if (fanOut && input.after !== undefined) {
       return yield* refuse(
-        "--after continues one read; it cannot be combined with several business ids or --edge all.",
-        "Resume one business and one edge at a time: waba accounts <business-id> --edge owned --after <cursor>."
+        "--after continues one read; it cannot be combined with several business ids, --edge all or --tokens.",
+        "Resume one business and one edge at a time: waba accounts <business-id> --edge owned --after <cursor>; " +
+          "resume a fan-out with --done FILE."
       )
     }
     if (input.sort !== undefined && (fanOut || input.edge === "client")) {
       return yield* refuse(
-        "--sort orders the owned edge only; Graph documents no sort for client accounts, and a merged read is " +
-          "ordered by account id.",
+        "--sort orders the owned edge only; Graph documents no sort for client accounts, and accounts read from " +
+          "several businesses or edges are written as they arrive.",
         "Drop --sort, or read one business's owned edge: waba accounts <business-id> --edge owned --sort desc."
       )
     }
     if (fanOut && input.prefetch !== undefined) {
       return yield* refuse(
         "--prefetch applies to one read; several business ids or --edge all are read concurrently already.",
-        "Drop --prefetch."
+        "Drop --prefetch, or set how many businesses are read at once with --concurrency."
+      )
+    }
+    const fanOnly = [
+      ["--concurrency", input.concurrency !== undefined],
+      ["--done", input.done !== undefined],
+      ["--sources", input.sources]
+    ].filter(([, given]) => given).map(([name]) => name)
+    if (!fanOut && fanOnly.length > 0) {
+      return yield* refuse(
+        `${fanOnly.join(", ")} ${fanOnly.length === 1 ? "applies" : "apply"} to a read of several businesses or ` +
+          "edges.",
+        "Give several business ids, --edge all or --tokens FILE, or drop it."
+      )
+    }
+    if (input.sources && input.done !== undefined) {
+      return yield* refuse(
+        "--sources writes the accounts only once every business is read, so there is nothing to resume from.",
+        "Drop --done, or drop --sources: each account then says where it was first found (first_seen_on)."
+      )
+    }
+    const concurrency = input.concurrency
+    if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency >= 1 && concurrency <= 64)) {
+      return yield* Either.left(
+        new UsageError({ message: `--concurrency must be a whole number from 1 to 64; got ${concurrency}.` })
       )
     }
     const { after, expand, limit, prefetch, sort } = input
@@ -125,7 +155,7 @@ const accountsRequest = (input: AccountsInput) =>
       ...columnsOf(fields, WhatsAppBusinessAccount.defaultFields),
       ...(input.edge === "client" && !fanOut ? ["permitted_tasks"] : []),
       ...(expand === undefined ? [] : ["phone_numbers"]),
-      ...(fanOut ? ["sources"] : [])
+      ...(fanOut ? [input.sources ? "sources" : "first_seen_on"] : [])
     ]
     return { edges, fanOut, options, columns, max }
   })
@@ -133,9 +163,33 @@ const accountsRequest = (input: AccountsInput) =>
 /** `waba accounts [business-id...]`. */
 export const accounts = (input: AccountsInput): Effect.Effect<void, CommandError.CommandError, Listing.Requires> =>
   Effect.gen(function*() {
-    const { columns, edges, fanOut, max, options } = yield* checked(accountsRequest(input))
+    const tokens = input.tokens === undefined ? undefined : yield* checkedEffect(TokensFile.read(input.tokens))
+    const businessIds = [
+      ...new Set(
+        input.businessIds.length === 0 && tokens !== undefined
+          ? tokens.map((entry) => entry.businessId)
+          : input.businessIds
+      )
+    ]
+    const { columns, edges, fanOut, max, options } = yield* checked(accountsRequest(input, businessIds))
+    if (tokens !== undefined && input.token === undefined) {
+      const known = new Set(tokens.map((entry) => entry.businessId))
+      const unknown = businessIds.filter((id) => !known.has(id))
+      if (unknown.length > 0) {
+        return yield* CommandError.make(
+          new UsageError({
+            message: `--tokens ${input.tokens} has no token for business ${unknown.slice(0, 3).join(", ")}${
+              unknown.length > 3 ? ` (and ${unknown.length - 3} more)` : ""
+            }.`,
+            hint: "Add a line for it, or give the token to use for the businesses not in the file with " +
+              "GRAPH_ACCESS_TOKEN or --token."
+          })
+        )
+      }
+    }
+    const done = input.done === undefined ? [] : yield* checkedEffect(FanOut.readDone(input.done))
     const target = yield* GraphTarget.resolve(input, {
-      id: Option.fromNullable(input.businessIds[0]),
+      id: Option.fromNullable(businessIds[0]),
       missingId: new UsageError({
         message: "Name the business whose accounts to list: waba accounts <business-id>.",
         hint: "The id is numeric; find it in Business Settings > Business info. (Without a token, waba runs a demo " +
@@ -143,7 +197,7 @@ export const accounts = (input: AccountsInput): Effect.Effect<void, CommandError
       }),
       check: (first) =>
         Option.firstSomeOf(
-          (input.businessIds.length === 0 ? [first] : input.businessIds).flatMap((id) =>
+          (businessIds.length === 0 ? [first] : businessIds).flatMap((id) =>
             edges.map((edge) =>
               edge === "owned"
                 ? OwnedAccounts.validate(id, options)
@@ -151,7 +205,8 @@ export const accounts = (input: AccountsInput): Effect.Effect<void, CommandError
             )
           )
         ),
-      demo: GraphTarget.demoBusiness
+      demo: GraphTarget.demoBusiness,
+      tokens
     })
     if (target.verbose) {
       for (const edge of edges) {
@@ -159,7 +214,6 @@ export const accounts = (input: AccountsInput): Effect.Effect<void, CommandError
         yield* explainFilters(`${edge} edge: `, declaration, options.filtering, Noun.accounts)
       }
     }
-    const listing = { target, format: input.format, columns, noun: Noun.accounts, max, after: options.after }
     if (!fanOut) {
       const pages: Stream.Stream<
         Listing.Page & { accounts: ReadonlyArray<Format.Row> },
@@ -168,53 +222,30 @@ export const accounts = (input: AccountsInput): Effect.Effect<void, CommandError
       > = edges[0] === "owned"
         ? OwnedAccounts.pages(target.id, options)
         : ClientAccounts.pages(target.id, clientOptions(options))
-      return yield* Listing.run({ ...listing, pages, rows: (page) => page.accounts })
+      return yield* Listing.run({
+        target,
+        format: input.format,
+        columns,
+        noun: Noun.accounts,
+        max,
+        after: options.after,
+        pages,
+        rows: (page) => page.accounts
+      })
     }
-    // The accounts are merged by id once every read is done; a failed read is reported for its business
-    // while the others go on.
-    const failures: Array<ManagedAccounts.Failure> = []
     const { expand, fields, filtering, limit } = options
-    const ids = input.businessIds.length === 0 ? [target.id] : [...new Set(input.businessIds)]
-    const merged = Effect.map(ManagedAccounts.all(ids, { fields, expand, filtering, limit, edges }), (read) => {
-      failures.push(...read.failures)
-      return Stream.fromIterable(read.accounts.map(managedRow))
-    })
-    const pages = Stream.unwrap(merged).pipe(
-      Stream.grouped(100),
-      Stream.zipWithIndex,
-      Stream.map(([rows, index]) => ({ number: index + 1, nextAfter: undefined, rows }))
-    )
-    yield* Listing.run({ ...listing, pages, rows: (page) => [...page.rows] })
-    if (failures.length > 0) yield* reportFailures(failures, target)
-  })
-
-const managedRow = (result: ManagedAccounts.ManagedAccount<Record<string, unknown>>): Format.Row => ({
-  ...result.account,
-  sources: result.sources.map((source) => ({
-    business_id: source.businessId,
-    edge: source.edge,
-    ...(source.permittedTasks === undefined ? {} : { permitted_tasks: source.permittedTasks })
-  }))
-})
-
-// Each failed read in one line on stderr; the command then fails with the first one's exit code.
-const reportFailures = (failures: ReadonlyArray<ManagedAccounts.Failure>, target: GraphTarget.Target) =>
-  Effect.gen(function*() {
-    const progress = yield* Progress
-    for (const { businessId, edge, error } of failures) {
-      const report = ErrorReport.make(error, { ...target.context, businessId })
-      progress.note(`waba: business ${businessId} (${edge} edge) was not read: ${report.title}`)
-    }
-    progress.note(
-      `waba: ${Noun.count(failures.length, { one: "read", many: "reads" })} failed; the accounts of the other ` +
-        `businesses were listed.`
-    )
-    const { businessId, error } = failures[0]!
-    return yield* new CommandError.CommandError({
-      error,
-      context: { ...target.context, businessId },
-      secrets: target.secrets
-    })
+    yield* FanOut.run({
+      businessIds: businessIds.length === 0 ? [target.id] : businessIds,
+      edges,
+      options: { fields, expand, filtering, limit },
+      concurrency: input.concurrency,
+      doneFile: input.done,
+      done,
+      sources: input.sources,
+      format: input.format,
+      columns,
+      max
+    }, target)
   })
 
 // The target of `waba phone-numbers` or `waba account`: the account named, or a demo account.

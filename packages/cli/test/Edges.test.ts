@@ -74,8 +74,8 @@ describe("waba accounts --edge client", () => {
 })
 
 describe("waba accounts with several businesses and --edge all", () => {
-  it("lists every account once, saying which business and edge it came from", async () => {
-    const result = await cli(["accounts", first, second, "--edge", "all", "--format", "jsonl"])
+  it("with --sources, lists every account once, saying every business and edge it came from", async () => {
+    const result = await cli(["accounts", first, second, "--edge", "all", "--sources", "--format", "jsonl"])
     expect(result.code).toBe(0)
     const rows = jsonLines(result.stdout)
     const ids = rows.map((row) => row.id)

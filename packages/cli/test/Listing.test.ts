@@ -129,6 +129,30 @@ describe("Listing: graph-core's events", () => {
     })
   })
 
+  it.effect("without --verbose, off a terminal, a long hold is said anyway: what it waits for and until when", () => {
+    const { listing, output } = setup({ tty: false })
+    const held = pages(30).pipe(
+      Stream.tap((page) =>
+        page.number === 2
+          ? GraphEvents.publish(
+            GraphEvents.Held({ scope: businessId, reason: "regain", wait: Duration.minutes(3), usagePercent: 100 })
+          ).pipe(Effect.zipRight(Effect.sleep("3 minutes")))
+          : Effect.void
+      )
+    )
+    return Effect.gen(function*() {
+      const fiber = yield* Effect.fork(listing(held))
+      yield* TestClock.adjust("1 second")
+      expect(output.stderr()).toBe(
+        `waba: paused until 1970-01-01T00:03:00Z: waiting 3m for the rate budget of business ${businessId} ` +
+          "(usage 100%, the time Graph gave for access to return)\n"
+      )
+      yield* TestClock.adjust("3 minutes")
+      yield* Fiber.join(fiber)
+      expect(output.stdout().trimEnd().split("\n")).toHaveLength(60)
+    })
+  })
+
   it.effect("without --verbose, and off a terminal, events print nothing", () => {
     const { listing, output } = setup({ tty: false })
     const noisy = pages(60).pipe(

@@ -86,6 +86,7 @@ describe("Meta's Node SDK and waba read the same accounts and phone numbers from
       "all",
       "--expand",
       "phone_numbers",
+      "--sources",
       "--format",
       "jsonl"
     ])

@@ -142,6 +142,75 @@ describe("Progress on a terminal", () => {
   })
 })
 
+describe("Progress of a fan-out", () => {
+  const figures = { businesses: 400, businessesDone: 12, businessesFailed: 0, accounts: 300, pages: 57 }
+
+  it.effect("shows businesses done of the total, accounts, requests and holds, with the wait", () => {
+    const { layer, output } = withOutput({ stderrIsTTY: true, columns: 200 })
+    return Effect.gen(function*() {
+      const progress = yield* Progress.Progress
+      yield* progress.begin(Noun.accounts)
+      yield* progress.fanOut(figures)
+      yield* progress.delivered(340)
+      yield* progress.event(
+        GraphEvents.Held({ scope: "1234567890", reason: "pacing", wait: Duration.seconds(42), usagePercent: 96 })
+      )
+      yield* progress.fanOut({ ...figures, businessesDone: 13, businessesFailed: 1, pages: 58 })
+      expect(drawn(output.stderr()).slice(-3)).toEqual([
+        "waba: 12/400 businesses done, 340 accounts, 57 requests, 0 holds so far",
+        "waba: 12/400 businesses done, 340 accounts, 57 requests, 1 hold so far; waiting 42s for the rate budget " +
+        "of business 1234567890",
+        // Other businesses go on while one is held: the wait stays until its time is up.
+        "waba: 13/400 businesses done (1 failed), 340 accounts, 58 requests, 1 hold so far; waiting 42s for the " +
+        "rate budget of business 1234567890"
+      ])
+    }).pipe(Effect.provide(layer))
+  })
+})
+
+describe("Progress off a terminal: pauses", () => {
+  const held = (scope: string, seconds: number, reason: "pacing" | "ceiling" | "regain" = "regain") =>
+    GraphEvents.Held({ scope, reason, wait: Duration.seconds(seconds), usagePercent: 100 })
+
+  it.effect("a wait longer than a few seconds is said once, with what it waits for and until when", () => {
+    const { layer, output } = withOutput({ stderrIsTTY: false })
+    return Effect.gen(function*() {
+      const progress = yield* Progress.Progress
+      yield* progress.begin(Noun.accounts)
+      yield* TestClock.adjust("1 hour")
+      // A short wait is not a pause worth a line.
+      yield* progress.pause(held("111", 4))
+      yield* progress.pause(held("111", 180))
+      // The same pause, announced again by another request of the same business: said already.
+      yield* progress.pause(held("111", 178, "ceiling"))
+      yield* progress.pause(held("app", 60, "pacing"))
+      yield* progress.pause(retry("GraphRateLimitError", 80008, 42_000, 2))
+      yield* TestClock.adjust("3 minutes")
+      // A new pause of the same business, after the first ended.
+      yield* progress.pause(held("111", 30, "ceiling"))
+      expect(output.stderr()).toBe(
+        "waba: paused until 1970-01-01T01:03:00Z: waiting 3m for the rate budget of business 111 (usage 100%, the " +
+          "time Graph gave for access to return)\n" +
+          "waba: paused until 1970-01-01T01:01:00Z: waiting 1m for the rate budget of the app (usage 100%, calls " +
+          "spaced out as usage nears the limit)\n" +
+          "waba: paused until 1970-01-01T01:00:42Z: /{business-id}/x: rate limited (code 80008), retrying in 42s " +
+          "(attempt 3)\n" +
+          "waba: paused until 1970-01-01T01:03:30Z: waiting up to 30s for the rate budget of business 111 (usage " +
+          "100%, at the limit, until usage drops)\n"
+      )
+    }).pipe(Effect.provide(layer))
+  })
+
+  it.effect("on a terminal the progress line says it: no line of its own", () => {
+    const { layer, output } = withOutput({ stderrIsTTY: true })
+    return Effect.gen(function*() {
+      const progress = yield* Progress.Progress
+      yield* progress.pause(held("111", 180))
+      expect(output.stderr()).toBe("")
+    }).pipe(Effect.provide(layer))
+  })
+})
+
 describe("Progress elsewhere", () => {
   it.effect("is silent when stderr is not a terminal, and info logs are dropped by default", () => {
     const { layer, output } = withOutput({ stderrIsTTY: false })

@@ -33,6 +33,12 @@ export interface TokenSpec {
   readonly businesses?: ReadonlyArray<string> | undefined
   /** When the token expires (emulator clock); from then on it answers error 190, subcode 463. */
   readonly expiresAt?: Date | number | undefined
+  /**
+   * The scopes `GET /debug_token` reports (it answers for every token: validity, expiry, scopes, and for a
+   * token limited to some businesses their accounts as the targets of the `whatsapp_*` scopes). Default
+   * `whatsapp_business_management`, `whatsapp_business_messaging`, `business_management`, `public_profile`.
+   */
+  readonly scopes?: ReadonlyArray<string> | undefined
 }
 
 /**

@@ -7,11 +7,14 @@
  * small steps composed once in {@link make}:
  *
  * 1. URL: paths are relative to `baseUrl/apiVersion`;
- * 2. auth: `Authorization: Bearer` and, with an app secret, `appsecret_proof` (plain or timed);
+ * 2. auth: `Authorization: Bearer` and, with an app secret, `appsecret_proof` (plain or timed), with
+ *    `GraphConfig`'s credentials or, inside `GraphCredentials.asBusiness`, that business's;
  * 3. headers: `Accept: application/json` and a spec-valid `User-Agent`;
  * 4. your own step, if any (`transformClient`);
- * 5. per attempt: the body read within `maxResponseBytes` while it streams, all within `timeout`;
- * 6. interpretation: Graph's error body, status and usage headers into a typed error or an answer;
+ * 5. per attempt: the body read within `maxResponseBytes` while it streams, all within `timeout`; no
+ *    redirect followed (one origin: `fetch` is told `redirect: "manual"`);
+ * 6. interpretation: Graph's error body, status and usage headers into a typed error or an answer (a
+ *    3xx is a `GraphTransportError` with reason `Redirect`);
  * 7. the retry policy, and before each attempt the rate governor;
  * 8. a span per call and metrics per attempt (see `GraphMetrics`);
  * 9. the caller's schema.
@@ -31,8 +34,10 @@ import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
+import type * as Redacted from "effect/Redacted"
 import type * as Schema from "effect/Schema"
 import * as GraphConfig from "./GraphConfig.js"
+import * as GraphCredentials from "./GraphCredentials.js"
 import type * as GraphError from "./GraphError.js"
 import type * as GraphUsage from "./GraphUsage.js"
 import * as internal from "./internal/graphClient.js"
@@ -54,8 +59,14 @@ export interface GraphRequest<A, I, R> {
   readonly route: string
   /** Values for the template's `{placeholders}`. */
   readonly params?: Readonly<Record<string, string>> | undefined
-  /** Query parameters; `undefined` values are left out. Auth parameters are the client's job and refused here. */
-  readonly query?: Readonly<Record<string, string | number | boolean | undefined>> | undefined
+  /**
+   * Query parameters; `undefined` values are left out. `access_token` and `appsecret_proof` are the
+   * client's job and refused here. A secret the request needs (debug_token's `input_token`) must be a
+   * `Redacted`: it is sent, and scrubbed from whatever the answer echoes.
+   */
+  readonly query?:
+    | Readonly<Record<string, string | number | boolean | Redacted.Redacted<string> | undefined>>
+    | undefined
   /** Decodes the successful body. */
   readonly schema: Schema.Schema<A, I, R>
   /**
@@ -86,12 +97,17 @@ export interface GraphResponse<A> {
 
 /**
  * Everything {@link Service.get} can fail with: a Graph error, input that cannot make a request (sent
- * nothing), or a rate-governor hold longer than the caller accepts (sent nothing).
+ * nothing), a rate-governor hold longer than the caller accepts (sent nothing), or, inside a business
+ * scope, no usable credentials for that business (sent nothing).
  *
  * @since 0.2.0
  * @category models
  */
-export type GraphClientError = GraphError.GraphError | InvalidRequestError | RateGovernor.HoldTooLongError
+export type GraphClientError =
+  | GraphError.GraphError
+  | InvalidRequestError
+  | RateGovernor.HoldTooLongError
+  | GraphCredentials.GraphCredentialsError
 
 /**
  * @since 0.1.0
@@ -137,7 +153,9 @@ export interface Options {
 
 /**
  * Builds a client from validated settings and an `HttpClient`, governed by the `RateGovernor` in
- * context or, when there is none, by an in-memory governor of its own with the default options.
+ * context or, when there is none, by an in-memory governor of its own with the default options. A
+ * `GraphCredentials` in context serves the business scopes (`GraphCredentials.asBusiness`) of calls made
+ * without one around them.
  *
  * @since 0.1.0
  * @category constructors
@@ -152,7 +170,8 @@ export const make = (
     const governor = Option.isSome(provided)
       ? provided.value
       : yield* RateGovernor.make().pipe(Effect.provide(RateGovernorStore.layerMemory), Effect.orDie)
-    return internal.make(settings, httpClient, governor, options ?? {})
+    const credentials = yield* Effect.serviceOption(GraphCredentials.GraphCredentials)
+    return internal.make(settings, httpClient, governor, credentials, options ?? {})
   })
 
 /**

@@ -21,6 +21,7 @@ import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import * as GraphRetry from "./GraphRetry.js"
 import { defined } from "./internal/defined.js"
+import { secretProblem } from "./internal/secret.js"
 import { version } from "./internal/version.js"
 import { makeScrubber, safeUrl } from "./Redaction.js"
 
@@ -153,11 +154,6 @@ export class GraphConfig extends Context.Tag("@effect-waba/graph-core/GraphConfi
 
 const versionPattern = /^v\d{1,3}\.\d{1,2}$/
 
-// Access tokens are opaque, but they never hold whitespace or control characters; one that does was
-// pasted with a stray newline or quote, and would only fail later with a confusing 190.
-// eslint-disable-next-line no-control-regex
-const tokenForbidden = /[\s\u0000-\u001f\u007f"'<>\\]/
-
 const isLoopback = (hostname: string) =>
   ["localhost", "[::1]", "::1"].includes(hostname) || /^127(\.\d{1,3}){3}$/.test(hostname)
 
@@ -182,11 +178,8 @@ const validate = (
   // The first setting that cannot work, and what is wrong with it.
   const problem = ((): readonly [setting: string, message: string] | undefined => {
     for (const [setting, name, secret] of secrets) {
-      const value = Redacted.value(secret)
-      if (value.trim() === "") return [setting, `The ${name} is empty.`]
-      if (tokenForbidden.test(value)) {
-        return [setting, `The ${name} contains whitespace, quotes or control characters; check how it was copied.`]
-      }
+      const problem = secretProblem(name, secret)
+      if (problem !== undefined) return [setting, problem]
     }
     const version = String(apiVersion)
     const example = `for example ${defaultApiVersion}`

@@ -15,13 +15,14 @@
  * | `GraphInvalidParameterError` | 100 (any other subcode) |
  * | `GraphTransientError` | 1, 2, or `is_transient: true` with a code not classed above |
  * | `GraphApiError` | any other code, or an error body without a code (then `code` is absent) |
- * | `GraphTransportError` | no usable answer: network failure, timeout, non-JSON, truncated or oversized body |
+ * | `GraphTransportError` | no usable answer: network failure, timeout, non-JSON, truncated or oversized body, a redirect |
  * | `GraphDecodeError` | a well-formed answer that does not match the expected schema |
  *
  * Every member carries {@link TypeId}, so {@link isGraphError} recognises the family without relying on
  * tags. Optional data is absent when Graph did not send it (never `-1` or `""`), and waits are
  * `Duration`s. No error holds the access token, the app secret or `appsecret_proof`: every string the
- * server sent is scrubbed of them by value before it is stored.
+ * server sent is scrubbed of them by value before it is stored. A request made as a business
+ * (`GraphCredentials.asBusiness`) fails with an error whose `businessId` names it.
  *
  * A request the client refuses to send is not a Graph error: bad input fails with
  * `InvalidRequestError`, and a rate-governor hold longer than the caller accepts with
@@ -150,7 +151,9 @@ const responseFields = {
    */
   retryAfter: Schema.optional(Schema.DurationFromSelf),
   /** Attempts made before giving up, retries included. */
-  attempts: Schema.Number
+  attempts: Schema.Number,
+  /** The business the request was made as (`GraphCredentials.asBusiness`), if any. */
+  businessId: Schema.optional(Schema.String)
 }
 
 /**
@@ -162,12 +165,32 @@ const responseFields = {
 export class GraphRateLimitError extends member<GraphRateLimitError>()("GraphRateLimitError", responseFields) {}
 
 /**
+ * The subcodes of code 190 that mean the business must authorise the app again for a new token: 458 (the
+ * app was removed), 460 (the password changed), 463 (the token expired), 467 (the token was invalidated).
+ *
+ * @since 0.2.0
+ * @category constants
+ */
+export const reauthorizeSubcodes: ReadonlySet<number> = new Set([458, 460, 463, 467])
+
+/**
  * The token is invalid, expired or revoked (0 `AuthException`, 102, 190 and its subcodes): get a new token.
+ * `reauthorize` tells the cases where only the business can give one (see {@link reauthorizeSubcodes}).
  *
  * @since 0.1.0
  * @category errors
  */
-export class GraphAuthError extends member<GraphAuthError>()("GraphAuthError", responseFields) {}
+export class GraphAuthError extends member<GraphAuthError>()("GraphAuthError", responseFields) {
+  /**
+   * Whether the business must authorise the app again (code 190 with subcode 458, 460, 463 or 467): report
+   * it for that business, with `businessId`, and go on with the others.
+   *
+   * @since 0.2.0
+   */
+  get reauthorize(): boolean {
+    return this.code === 190 && this.subcode !== undefined && reauthorizeSubcodes.has(this.subcode)
+  }
+}
 
 /**
  * The token or the app lacks a permission, a capability or access to the object (3, 10, 200–299).
@@ -243,11 +266,19 @@ export class GraphApiError extends member<GraphApiError>()("GraphApiError", {
  * - `InvalidBody`: a success status whose body was not JSON, or was cut short.
  * - `UnexpectedStatus`: an error status without a Graph error body (an empty 503, a proxy's 502 page).
  * - `TooLarge`: the body (counted after decompression) passed `maxResponseBytes`; reading stopped there.
+ * - `Redirect`: a 3xx answer. The client talks only to the configured origin and follows no redirect.
  *
  * @since 0.1.0
  * @category models
  */
-export const TransportReason = Schema.Literal("Network", "Timeout", "InvalidBody", "UnexpectedStatus", "TooLarge")
+export const TransportReason = Schema.Literal(
+  "Network",
+  "Timeout",
+  "InvalidBody",
+  "UnexpectedStatus",
+  "TooLarge",
+  "Redirect"
+)
 
 /**
  * @since 0.1.0
@@ -269,7 +300,8 @@ export class GraphTransportError extends member<GraphTransportError>()("GraphTra
   httpStatus: Schema.optional(Schema.Number),
   usage: Schema.optional(GraphUsage.GraphUsage),
   retryAfter: Schema.optional(Schema.DurationFromSelf),
-  attempts: Schema.Number
+  attempts: Schema.Number,
+  businessId: Schema.optional(Schema.String)
 }) {}
 
 /**
@@ -284,7 +316,8 @@ export class GraphDecodeError extends member<GraphDecodeError>()("GraphDecodeErr
   route: Schema.String,
   httpStatus: Schema.Number,
   fbtraceId: Schema.optional(Schema.String),
-  attempts: Schema.Number
+  attempts: Schema.Number,
+  businessId: Schema.optional(Schema.String)
 }) {}
 
 /**

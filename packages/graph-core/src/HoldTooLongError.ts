@@ -68,7 +68,10 @@ const format = (duration: Duration.Duration) =>
 export class HoldTooLongError extends Schema.TaggedError<HoldTooLongError>("@effect-waba/graph-core/HoldTooLongError")(
   "HoldTooLongError",
   {
-    /** The business-object id whose budget holds the request (a business or a WABA id), or `"app"`. */
+    /**
+     * The business-object id whose budget holds the request (a business or a WABA id), or `"app"` (the
+     * app's budget as the business the request was made as, if any).
+     */
     scope: Schema.String,
     /** The usage type of that budget, e.g. `whatsapp_business_management`; absent for the app. */
     usageType: Schema.optional(Schema.String),
@@ -78,7 +81,9 @@ export class HoldTooLongError extends Schema.TaggedError<HoldTooLongError>("@eff
     /** The longest hold the caller accepted. */
     maxWait: Schema.DurationFromSelf,
     /** The last usage percentage seen for the budget. */
-    usagePercent: Schema.NonNegative
+    usagePercent: Schema.NonNegative,
+    /** The business the request was made as (`GraphCredentials.asBusiness`), if any. */
+    businessId: Schema.optional(Schema.String)
   }
 ) {
   /**
@@ -91,7 +96,7 @@ export class HoldTooLongError extends Schema.TaggedError<HoldTooLongError>("@eff
    */
   override get message(): string {
     const budget = this.scope === "app"
-      ? "the app's budget"
+      ? `the app's budget${this.businessId === undefined ? "" : ` as business ${this.businessId}`}`
       : `the budget of ${this.scope}${this.usageType === undefined ? "" : ` (${this.usageType})`}`
     return `The rate governor did not send this request: for ${budget}, at ${this.usagePercent}%, ${
       describe[this.reason](format(this.wait))

@@ -9,10 +9,13 @@
  *   to learn whether usage dropped;
  * - after `estimated_time_to_regain_access`, or a throttling error with a hint: until that time.
  *
- * One budget per (id, usage type) of `X-Business-Use-Case-Usage`, plus the app's (`X-App-Usage`). A request
- * counted against a key is governed by the key's budgets, those of the other ids its responses reported
- * (a business's WABAs) and the app's. Every hold is bounded by the caller's `maxWait`: a longer one fails at
- * once with {@link HoldTooLongError}, without sending. See docs/rate-limits.md.
+ * One budget per (id, usage type) of `X-Business-Use-Case-Usage`, plus the app's (`X-App-Usage`), kept
+ * apart per business scope (`GraphCredentials.asBusiness`: each business's token has its own). A request
+ * counted against a key is governed by the key's budgets and those of the other ids its responses reported
+ * (a business's WABAs), never by app usage figures; a request without a key by the app's budget. An app
+ * limit refusal (code 4) holds the app's budget of its business scope and the refused key's. Every hold is bounded by the
+ * caller's `maxWait`: a longer one fails at once with {@link HoldTooLongError}, without sending. See
+ * docs/rate-limits.md.
  *
  * `GraphClient` uses the governor in its context, or an in-memory one of its own; provide {@link disabled}
  * to turn it off, or {@link layer} over a shared store (`@effect-waba/redis`) for many processes.
@@ -32,7 +35,7 @@ import * as internal from "./internal/rateGovernor.js"
 import * as RateGovernorStore from "./RateGovernorStore.js"
 
 /**
- * The scope `X-App-Usage` is kept under.
+ * The scope `X-App-Usage` is kept under (inside a business scope, `app/<business id>`).
  *
  * @since 0.1.0
  * @category constants
@@ -145,8 +148,9 @@ export { HoldReason, HoldTooLongError, isHoldTooLongError } from "./HoldTooLongE
 export interface Service {
   /**
    * Waits, if needed, until a request counted against `key` (a business-object id; `undefined` for the
-   * app only) may be sent. A hold longer than `maxWait`, for any reason, fails at once with
-   * {@link HoldTooLongError}; without `maxWait` it lasts as long as needed.
+   * app only) may be sent, in the current business scope (`GraphCredentials.currentBusiness`). A hold
+   * longer than `maxWait`, for any reason, fails at once with {@link HoldTooLongError}; without `maxWait`
+   * it lasts as long as needed.
    */
   readonly acquire: (
     key: string | undefined,

@@ -19,6 +19,11 @@ export * as GraphClient from "./GraphClient.js"
 export * as GraphConfig from "./GraphConfig.js"
 
 /**
+ * @since 0.2.0
+ */
+export * as GraphCredentials from "./GraphCredentials.js"
+
+/**
  * @since 0.1.0
  */
 export * as GraphError from "./GraphError.js"

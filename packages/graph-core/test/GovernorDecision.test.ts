@@ -296,9 +296,22 @@ describe("governorDecision.read: which budgets a response speaks for", () => {
     ])
   })
 
-  it("code 4 is the app's limit", () => {
+  it("code 4 is the app's limit: it holds the app's budget and the key's, in the request's business scope", () => {
     const found = read(facts({}, { appThrottled: true, retryAfterMillis: 5_000 }), [biz])
-    expect(found.readings).toEqual([{ scope: "app", level: 90, holdMillis: 5_000 }])
+    expect(found.readings).toEqual([
+      { scope: "app", level: 90, holdMillis: 5_000 },
+      { scope: biz, level: 90, holdMillis: 5_000 }
+    ])
+    const scoped = Decision.read(
+      settings,
+      undefined,
+      GraphUsage.unknown,
+      { app: true, retryAfterMillis: 0 },
+      [],
+      "app/7"
+    )
+    expect(scoped.readings).toEqual([{ scope: "app/7", level: 90, holdMillis: 0 }])
+    expect(Decision.budgetOf("app/7")).toEqual({ scope: "app" })
   })
 })
 

@@ -233,17 +233,23 @@ describe("RateGovernor", () => {
     }).pipe(Effect.provide(governed(graph.layer, { config: { retry: { maxHintedWait: "2 hours" } } })))
   })
 
-  it.effect("app usage at the ceiling holds requests for every business", () => {
-    const graph = server((n) => (n === 0 ? { app: 96 } : { app: 20 }))
+  it.effect("app usage at the ceiling holds requests without a usage key, never those counted against a business", () => {
+    const graph = server((n) => (n === 0 ? { app: 96 } : {}))
     return Effect.gen(function*() {
       yield* get(alpha)
-      const other = yield* Effect.fork(get(beta))
+      // A business's read is governed by its business-use-case budgets: app usage does not hold it.
+      yield* get(beta)
+      const unkeyed = yield* Effect.fork(GraphClient.get({ route, params: { "business-id": beta }, schema: Page }))
       // 4% of the budget left, half of it for probes: one per 15 minutes.
       yield* TestClock.adjust("899 seconds")
-      expect(graph.sent).toHaveLength(1)
+      expect(graph.sent).toHaveLength(2)
       yield* TestClock.adjust("1 second")
-      yield* Fiber.join(other)
-      expect(graph.sent).toEqual([{ businessId: alpha, at: 0 }, { businessId: beta, at: 900_000 }])
+      yield* Fiber.join(unkeyed)
+      expect(graph.sent).toEqual([
+        { businessId: alpha, at: 0 },
+        { businessId: beta, at: 0 },
+        { businessId: beta, at: 900_000 }
+      ])
     }).pipe(Effect.provide(governed(graph.layer)))
   })
 

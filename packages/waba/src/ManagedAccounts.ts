@@ -11,6 +11,9 @@
  *   every business and edge an account is managed from.
  * - {@link all} collects everything, each account with all of its sources, in a fixed order.
  *
+ * Each business is read as itself (`GraphCredentials.asBusiness`): with a `GraphCredentials` provided, its
+ * edges, pages and the phone numbers of the accounts first seen on it are read with that business's token.
+ *
  * @example
  * ```ts
  * import { ManagedAccounts } from "@effect-waba/waba"
@@ -34,7 +37,7 @@
  * @since 0.2.0
  */
 import type { GraphClient, GraphRead } from "@effect-waba/graph-core"
-import { GraphBatch, InvalidRequestError } from "@effect-waba/graph-core"
+import { GraphBatch, GraphCredentials, InvalidRequestError } from "@effect-waba/graph-core"
 import * as Data from "effect/Data"
 import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
@@ -99,7 +102,9 @@ export type SeenAgain = Extract<Elements<never>, { readonly _tag: "SeenAgain" }>
 /**
  * A failed read of one business's edge — its pages, or the phone numbers of an account first seen
  * there. That edge is not read further; the business's other edge and the other businesses go on. The
- * error says what Graph answered, never the token.
+ * error says what Graph answered, never the token: a `GraphCredentialsError` when there are no usable
+ * credentials for the business, a `GraphAuthError` whose `reauthorize` is true when only the business can
+ * mend its token (code 190 with subcode 458, 460, 463 or 467).
  *
  * @since 0.2.0
  * @category models
@@ -408,7 +413,8 @@ const fanOut = (plan: Plan, seenAgain: boolean): Emitted =>
       })
     }
 
-    // Every request made for one business runs inside this stream.
+    // Every request made for one business runs inside this stream, as that business: with its credentials
+    // when a `GraphCredentials` is provided.
     const business = (businessId: string) =>
       Stream.suspend(() => {
         let failed = false
@@ -426,6 +432,7 @@ const fanOut = (plan: Plan, seenAgain: boolean): Emitted =>
           return Stream.concat(Stream.make(Element.BusinessDone({ businessId })), report)
         })
         return Stream.concat(reads, end).pipe(
+          GraphCredentials.asBusiness(businessId),
           Stream.withSpan("ManagedAccounts.business", { attributes: { "graph.business_id": businessId } })
         )
       })

@@ -29,6 +29,11 @@ export * as PhoneNumber from "./PhoneNumber.js"
 export * as PhoneNumbers from "./PhoneNumbers.js"
 
 /**
+ * @since 0.2.0
+ */
+export * as TokenHealth from "./TokenHealth.js"
+
+/**
  * @since 0.1.0
  */
 export * as WhatsAppBusinessAccount from "./WhatsAppBusinessAccount.js"

@@ -23,6 +23,7 @@ import * as Faults from "../Faults.js"
 import type * as RequestLog from "../RequestLog.js"
 import * as Auth from "./auth.js"
 import * as Batch from "./batch.js"
+import * as DebugToken from "./debugToken.js"
 import * as GraphError from "./graphError.js"
 import { hash, hex8 } from "./hash.js"
 import type { List } from "./list.js"
@@ -150,7 +151,30 @@ export const make = (options: Emulator.Options): Emulator.EmulatorService => {
     return HttpServerResponse.text(encode(body), { headers, contentType: json })
   })
 
+  // `/debug_token`: any valid token may inspect any token.
+  const debugToken = Effect.gen(function*() {
+    const request = yield* HttpServerRequest.HttpServerRequest
+    const url = urlOf(request)
+    yield* authenticate(request.headers.authorization, url)
+    const wabaIdsOf = (ids: ReadonlyArray<string>) =>
+      ids.flatMap((id) => {
+        const business = dataset.findBusiness(id)
+        if (business === undefined) return []
+        const lists = [world.ownedList(business), world.clientList(business)]
+        return lists.flatMap((list) => Array.from({ length: list.size }, (_, p) => list.id(list.itemAt(p))))
+      })
+    const data = DebugToken.inspect(tokens, url.searchParams.get("input_token"), {
+      now: clock.now(),
+      seed,
+      call: counter,
+      wabaIdsOf
+    })
+    return HttpServerResponse.text(encode({ data }), { contentType: json })
+  })
+
   const router = HttpRouter.empty.pipe(
+    HttpRouter.get("/debug_token", debugToken),
+    HttpRouter.get("/:version(^v\\d+\\.\\d+$)/debug_token", debugToken),
     HttpRouter.all("/", Effect.fail(GraphError.unknownPath("/"))),
     HttpRouter.all("/:id", read),
     HttpRouter.all("/:id/:edge", read),

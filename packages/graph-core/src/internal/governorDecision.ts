@@ -11,11 +11,19 @@ import type { Observation } from "../RateGovernorStore.js"
 /** The scope `X-App-Usage` is kept under (business ids are numeric, so it cannot clash with one). */
 export const appScope = "app"
 
+/**
+ * The app's budget as seen by requests made as `tenant` (a business scope, with its own token), or by
+ * requests made with the config's token: what one token learns of the app's usage says nothing of another's.
+ */
+export const appScopeOf = (tenant: string | undefined): string =>
+  tenant === undefined ? appScope : `${appScope}/${tenant}`
+
 /** The store key of one budget: a business-object id and a usage type. */
 export const budgetScope = (id: string, type: string): string => `${id}:${type}`
 
 /** The id and the usage type of a store key, as `HoldTooLongError` names them (no type for the app). */
 export const budgetOf = (scope: string): { readonly scope: string; readonly usageType?: string } => {
+  if (scope.startsWith(`${appScope}/`)) return { scope: appScope }
   const [id, type] = scope.split(":")
   return type === undefined ? { scope: id! } : { scope: id!, usageType: type }
 }
@@ -76,16 +84,18 @@ const level = (figures: GraphUsage.AppUsage) => highest(figures.callCount, figur
 /**
  * The budgets one response to a request counted against `key` reports on, and the other ids it reported
  * (the budgets the key's calls count against). Each `X-Business-Use-Case-Usage` entry of a governing
- * type informs its own budget, whoever asked; `X-App-Usage` the app's. A `refusal` for a rate limit (the
- * app's, code 4, or a business's) puts what it counted against at the ceiling at least: the budgets the
- * response reported, or else `fallback`, those the key is known to count against.
+ * type informs its own budget, whoever asked; `X-App-Usage` the app's as `app` (see {@link appScopeOf}).
+ * A `refusal` for a rate limit puts what it counted against at the ceiling at least: for a request without
+ * a key, the app's budget; for the app's limit (code 4), the app's and `fallback`, the budgets the key is
+ * known to count against; for a business's, the budgets the response reported, or else `fallback`.
  */
 export const read = (
   settings: Settings,
   key: string | undefined,
   usage: GraphUsage.GraphUsage,
   refusal: { readonly app: boolean; readonly retryAfterMillis: number | undefined } | undefined,
-  fallback: ReadonlyArray<string>
+  fallback: ReadonlyArray<string>,
+  app: string = appScope
 ): { readonly readings: ReadonlyArray<Reading>; readonly aliases: ReadonlyArray<string> } => {
   const found = new Map<string, Reading>()
   const aliases = new Set<string>()
@@ -105,9 +115,15 @@ export const read = (
     if (key !== undefined && entry.businessId !== key) aliases.add(entry.businessId)
   }
   const reported = [...found.keys()]
-  if (usage.app !== undefined) note(appScope, level(usage.app), 0)
+  if (usage.app !== undefined) note(app, level(usage.app), 0)
   if (refusal !== undefined) {
-    const refused = refusal.app || key === undefined ? [appScope] : reported.length > 0 ? reported : fallback
+    const refused = key === undefined
+      ? [app]
+      : refusal.app
+      ? [app, ...fallback]
+      : reported.length > 0
+      ? reported
+      : fallback
     for (const scope of refused) note(scope, settings.ceiling, highest(refusal.retryAfterMillis) ?? 0)
   }
   return { readings: [...found.values()], aliases: [...aliases] }

@@ -234,8 +234,23 @@ const guarded = <A>(prepare: () => Either.Either<A, InvalidRequestError>): Eithe
   Either.try({ try: prepare, catch: () => invalid("options", unreadable) }).pipe(Either.flatMap((read) => read))
 
 // What a read selects: the fields (with those the client needs for itself, taken out of the items
-// again), the expansions, and the Schemas that decode them.
+// again), the expansions, and the Schemas that decode them. Kept per target and selection: a fan-out reads
+// the same selection under thousands of parents, and Effect compiles a decoder once per Schema it is given.
 const select = (target: Target, options: Options, needed: ReadonlyArray<string>) => {
+  const key = JSON.stringify([options.fields, options.extraFields, options.expand, needed])
+  const cache = selections(target)
+  const known = cache.get(key)
+  if (known !== undefined) return known
+  // Bounded: a program that builds selections at run time must not grow this without end.
+  if (cache.size >= 256) cache.clear()
+  const selected = selectNew(target, options, needed)
+  cache.set(key, selected)
+  return selected
+}
+
+const selections = memo((_: Target) => new Map<string, ReturnType<typeof selectNew>>())
+
+const selectNew = (target: Target, options: Options, needed: ReadonlyArray<string>) => {
   const { fields, node } = shapeOf(target)
   const extra = options.extraFields ?? []
   const names = [...new Set(["id", ...(options.fields ?? node.defaultFields), ...extra])]

@@ -7,6 +7,7 @@ import * as FiberId from "effect/FiberId"
 import * as Metric from "effect/Metric"
 import * as MetricBoundaries from "effect/MetricBoundaries"
 import * as Option from "effect/Option"
+import * as GraphCredentials from "../GraphCredentials.js"
 import * as GraphError from "../GraphError.js"
 import * as GraphEvents from "../GraphEvents.js"
 import * as GraphMetrics from "../GraphMetrics.js"
@@ -116,7 +117,11 @@ export const make = (settings: RateGovernor.Settings) =>
         if (Option.isSome(span)) {
           span.value.event("graph.rate_governor.wait", yield* Clock.currentTimeNanos, annotations)
         }
-        const budget = `${id === Decision.appScope ? "the app" : `business ${id}`}${type ? ` (${type})` : ""}`
+        const budget = held.scope === Decision.appScope
+          ? "the app"
+          : id === Decision.appScope
+          ? `the app as business ${held.scope.slice(Decision.appScope.length + 1)}`
+          : `business ${id}${type ? ` (${type})` : ""}`
         const line = `Rate governor: holding a request for ${budget} ${reason === "ceiling" ? "up to" : "for"} ${
           Duration.format(wait)
         } (usage ${usage}%, ${reason})`
@@ -158,9 +163,13 @@ export const make = (settings: RateGovernor.Settings) =>
         return waits
       })
 
+    // A request counted against a business-object id is governed by that id's business-use-case budgets,
+    // never by app usage figures: those belong to other limits (and, in a business scope, to another
+    // token). A request without a key is governed by the app's budget as its business scope sees it.
     const acquire = (key: string | undefined, maxWait?: Duration.Duration | undefined) =>
-      Effect.suspend(() => {
-        const scopes = [...budgetsOf(key), Decision.appScope]
+      Effect.flatMap(GraphCredentials.currentBusiness, (tenant) => {
+        const app = key === undefined || key === Decision.appScope
+        const scopes = app ? [Decision.appScopeOf(Option.getOrUndefined(tenant))] : budgetsOf(key)
         const maxWaitMillis = maxWait && Duration.toMillis(maxWait)
         type Failure = HoldTooLongError | RateGovernorStore.RateGovernorStoreError
         const attempt = (bookedAt?: number): Effect.Effect<void, Failure> =>
@@ -213,8 +222,9 @@ export const make = (settings: RateGovernor.Settings) =>
       const refusal = throttled
         ? { app: errorCode === 4, retryAfterMillis: retryAfter && Duration.toMillis(retryAfter) }
         : undefined
-      return Effect.flatMap(Clock.currentTimeMillis, (now) => {
-        const found = Decision.read(settings, key, usage, refusal, throttled ? budgetsOf(key) : [])
+      return Effect.flatMap(Effect.zip(Clock.currentTimeMillis, GraphCredentials.currentBusiness), ([now, tenant]) => {
+        const app = Decision.appScopeOf(Option.getOrUndefined(tenant))
+        const found = Decision.read(settings, key, usage, refusal, throttled ? budgetsOf(key) : [], app)
         if (key !== undefined) remember(key, found.aliases, now)
         return found.readings.length === 0 ? Effect.void : record(found.readings, now)
       })

@@ -10,6 +10,7 @@ import * as Predicate from "effect/Predicate"
 import * as Schema from "effect/Schema"
 import * as GraphError from "../../GraphError.js"
 import * as GraphUsage from "../../GraphUsage.js"
+import { safeUrl } from "../../Redaction.js"
 import { defined } from "../defined.js"
 
 /** @internal */
@@ -84,6 +85,13 @@ export const interpret = (
   // whose body is cut short or garbled is worth another try too.
   const busy = status >= 500 || status === 429 || status === 408
   const meaning = (): Either.Either<Answer, GraphError.GraphResponseError | GraphError.GraphTransportError> => {
+    // One origin: a redirect is never followed (fetch is told not to; a browser's hides it as status 0), and
+    // whatever its body says, it is not Graph's answer.
+    if ((status >= 300 && status < 400) || status === 0) {
+      const location = headers.location === undefined ? "" : ` to ${safeUrl(headers.location)}`
+      const message = `${route} answered HTTP ${status}, a redirect${location}; the client follows no redirect.`
+      return Either.left(transportError(facts, "Redirect", message, false))
+    }
     // By value, before parsing: a secret echoed anywhere in the body (a message, a `paging.next` link, a
     // field) is gone before anything can copy it.
     const body = scrub(reply.text)

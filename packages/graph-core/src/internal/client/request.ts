@@ -5,11 +5,15 @@
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as Either from "effect/Either"
 import * as Predicate from "effect/Predicate"
+import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import { InvalidRequestError } from "../../InvalidRequestError.js"
 import { secretParams } from "../../Redaction.js"
 
 const placeholder = /\{([^{}]+)\}/g
+
+// What the client adds itself, from the call's credentials.
+const clientOwned: ReadonlySet<string> = new Set(["access_token", "appsecret_proof", "appsecret_time"])
 
 // A path segment we are willing to put in a URL: Graph ids and edge names, nothing that could climb
 // the path (`..`), start a query (`?`) or a fragment (`#`).
@@ -47,14 +51,20 @@ const query = (query: unknown): Either.Either<Array<[string, string]>, InvalidRe
   for (const [key, value] of Object.entries(query ?? {})) {
     if (value === undefined) continue
     if (key === "") return invalid(key, "Query parameter names must not be empty.")
-    if (secretParams.has(key.toLowerCase()) || key.toLowerCase() === "appsecret_time") {
+    const name = key.toLowerCase()
+    if (clientOwned.has(name)) {
       return invalid(key, `"${key}" is added by the client from its configuration; do not pass it.`)
     }
-    const plain = typeof value === "number"
-      ? Number.isFinite(value)
-      : Predicate.isString(value) || Predicate.isBoolean(value)
+    // A secret (`input_token` of debug_token, say) travels only as a `Redacted`, which the client scrubs
+    // from whatever the answer echoes; it never reaches a span, a log or an error.
+    const secret = Redacted.isRedacted(value)
+    if (secretParams.has(name) && !secret) {
+      return invalid(key, `"${key}" carries a secret: pass it as a Redacted value.`)
+    }
+    const raw: unknown = secret ? Redacted.value(value) : value
+    const plain = typeof raw === "number" ? Number.isFinite(raw) : Predicate.isString(raw) || Predicate.isBoolean(raw)
     if (!plain) return invalid(key, `The query parameter "${key}" must be a string, a finite number or a boolean.`)
-    params.push([key, String(value)])
+    params.push([key, String(raw)])
   }
   return Either.right(params)
 }
