@@ -1,5 +1,5 @@
 import { Emulator, Testing } from "@effect-waba/emulator"
-import { GraphClient, GraphConfig } from "@effect-waba/graph-core"
+import { GraphClient, GraphConfig, GraphCredentials } from "@effect-waba/graph-core"
 import { ManagedAccounts } from "@effect-waba/waba"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
@@ -474,4 +474,42 @@ describe("ManagedAccounts.stream, against the emulator", () => {
       })),
       rateLimit: false
     }))))
+
+  it.effect("batch: each business's reads carry its own token in their item; a wrong token fails that business only", () => {
+    const businesses = ["1111111111", "2222222222", "3333333333"]
+    const tokens = businesses.map((id) => `EAAGtokenOfBusiness${id}0000`)
+    const credentials = GraphCredentials.layer({
+      [businesses[0]!]: tokens[0]!,
+      [businesses[1]!]: tokens[1]!,
+      [businesses[2]!]: "EAAGrevokedTokenOfBusiness3333"
+    })
+    return Effect.gen(function*() {
+      const emulator = yield* Emulator.Emulator
+      const { accounts, failures } = yield* ManagedAccounts.all(businesses, { batch: true })
+      expect(failures.map((f) => `${f.businessId} ${f.edge} ${f.error._tag}`)).toEqual([
+        "3333333333 owned GraphAuthError",
+        "3333333333 client GraphAuthError"
+      ])
+      expect(accounts.length).toBeGreaterThan(0)
+      expect(accounts.every((a) => a.sources.every((s) => s.businessId !== businesses[2]))).toBe(true)
+      const log = yield* emulator.requests
+      const calls = log.filter((entry) => entry.transport === "batch")
+      expect(calls).toHaveLength(6)
+      for (const call of calls) {
+        const i = businesses.indexOf(call.businessId!)
+        expect(call.query.access_token).toBe(i === 2 ? "EAAGrevokedTokenOfBusiness3333" : tokens[i])
+      }
+      // The batch itself goes with the config's token, never in its URL.
+      const batches = log.filter((entry) => entry.method === "POST")
+      expect(batches.length).toBeLessThan(calls.length)
+      expect(batches.every((entry) => entry.query.access_token === undefined)).toBe(true)
+    }).pipe(Effect.provide(Layer.merge(
+      Testing.inProcess({
+        businesses: businesses.map((id) => ({ id, accounts: 3, clientAccounts: 2 })),
+        tokens: businesses.slice(0, 2).map((id, i) => ({ token: tokens[i]!, businesses: [id] })),
+        rateLimit: false
+      }),
+      credentials
+    )))
+  })
 })
