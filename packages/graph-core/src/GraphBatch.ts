@@ -1,21 +1,14 @@
 /**
  * Batch requests: many Graph reads in one round trip (`POST /` with up to 50 calls, as Meta documents
  * them). Batching saves round trips, not rate budget: every call counts against the limits as a call of
- * its own, and is treated as one here.
+ * its own, and is treated as one here — governed under its own usage key, its answer read and classified
+ * as a single call's, retried under the retry policy, decoded with its own Schema, traced in its own span.
+ * A call Graph answers `null` (not finished in time) is sent again alone, at once. A call made with another
+ * token than the config's (a business's own) carries it in its item; the batch goes with the config's token
+ * as a form field, never in the URL, and no token reaches an error, a span or a log.
  *
- * {@link batching} runs an effect or a stream with a client that gathers the GETs made at about the same
- * time — by concurrent fibers, from any declared read — into batches: more than 50 make several batches.
- * Each call keeps everything a call made alone has: the rate governor holds and learns from it by its own
- * usage key, its answer (status, usage headers, error) is read and classified exactly as a single call's,
- * a retryable error (80008, say) is retried under the retry policy, its body is decoded with its own
- * Schema, and it has its own span. A call Graph answers `null` (the batch took too long for it) is sent
- * again alone, at once. A call made with another token than the config's (a business's own, when the
- * credentials are per business) carries that token in its item. The batch itself is sent with the config's
- * token as a form field (never in the URL), within the client's timeout and `maxResponseBytes`, with a
- * span of its own (`POST / (batch)`) and `GraphMetrics.batches`; no token of any call reaches an error, a
- * span or a log.
- *
- * {@link get} is the short form for requests of your own.
+ * {@link batching} batches the concurrent reads of an effect or a stream; {@link get} is the short form
+ * for requests of your own. See docs/batch.md.
  *
  * @example
  * ```ts
