@@ -209,6 +209,19 @@ describe("GraphBatch", () => {
       expect(log.filter((entry) => entry.transport === "batch")).toHaveLength(120)
     }).pipe(Effect.provide(Testing.inProcess({ businesses: 120, rateLimit: false }))))
 
+  it.effect("a batch answer larger than maxResponseBytes: each call is sent again alone", () =>
+    Effect.gen(function*() {
+      const emulator = yield* Emulator.Emulator
+      const ids = emulator.businessIds
+      const results = yield* GraphBatch.get(ids.map(node))
+      expect(results.map((result) => Either.getOrThrow(result).body.id)).toEqual(ids)
+      const log = yield* emulator.requests
+      expect(log.filter((entry) => entry.transport !== "batch").map((entry) => entry.method)).toEqual([
+        "POST",
+        ...ids.map(() => "GET")
+      ])
+    }).pipe(Effect.provide(Testing.inProcess({ businesses: 10, rateLimit: false }, { maxResponseBytes: 2_000 }))))
+
   it.effect("a call the emulator leaves out (null) is sent again alone; a call with another token carries it", () => {
     const other = "EAAGanotherBusinessToken0123456789"
     const transformClient = HttpClient.mapRequest((request: HttpClientRequest.HttpClientRequest) =>
