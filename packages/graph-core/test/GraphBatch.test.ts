@@ -3,6 +3,7 @@
 import { Emulator, EmulatorHttpClient, Testing } from "@effect-waba/emulator"
 import { GraphBatch, GraphClient, GraphConfig, GraphSchema, RateGovernor } from "@effect-waba/graph-core"
 import * as HttpClient from "@effect/platform/HttpClient"
+import * as HttpClientError from "@effect/platform/HttpClientError"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import * as HttpClientResponse from "@effect/platform/HttpClientResponse"
 import { describe, expect, it } from "@effect/vitest"
@@ -152,6 +153,47 @@ describe("GraphBatch", () => {
       expect(recorder.dump()).not.toContain(batch!.form.get("appsecret_proof"))
       expect(recorder.spans.map((span) => span.name)).toContain("POST / (batch)")
     }).pipe(recorder.run, Effect.provide(layer))
+  })
+
+  it.effect("a batch refused as a whole is each call's answer; one lost on the way fails each call, retryably", () => {
+    const echoed = `Invalid OAuth access token ${Testing.token}`
+    let network = false
+    const methods: Array<string> = []
+    const client = HttpClient.make((request) =>
+      (methods.push(request.method), network)
+        ? Effect.fail(
+          new HttpClientError.RequestError({ request, reason: "Transport", cause: new Error("socket hang up") })
+        )
+        : Effect.succeed(HttpClientResponse.fromWeb(
+          request,
+          new Response(JSON.stringify({ error: { message: echoed, type: "OAuthException", code: 190 } }), {
+            status: 401
+          })
+        ))
+    )
+    const layer = GraphClient.layer.pipe(
+      Layer.provide(GraphConfig.layer({ accessToken: Testing.token, retry: false })),
+      Layer.provide(Layer.succeed(HttpClient.HttpClient, client))
+    )
+    return Effect.gen(function*() {
+      const refused = yield* GraphBatch.get([node("1"), node("2")])
+      for (const result of refused) {
+        expect(Either.isLeft(result) && result.left).toMatchObject({
+          _tag: "GraphAuthError",
+          code: 190,
+          route: "/{id}"
+        })
+        expect(Testing.everyRendering(Either.getLeft(result))).not.toContain(Testing.token)
+      }
+      network = true
+      expect(methods).toEqual(["POST"])
+      const lost = yield* GraphBatch.get([node("1"), node("2")])
+      for (const result of lost) {
+        expect(Either.isLeft(result) && result.left).toMatchObject({ _tag: "GraphTransportError", retryable: true })
+        expect(Either.isLeft(result) && result.left.message).toContain("socket hang up")
+      }
+      expect(methods).toEqual(["POST", "POST"])
+    }).pipe(Effect.provide(layer))
   })
 
   it.effect("the emulator's answers decode; more than 50 calls go in several batches", () =>

@@ -53,8 +53,9 @@ const bearer = (request: HttpClientRequest.HttpClientRequest) =>
 // The headers that described the original body, not the one handed over.
 const framing = ["content-length", "content-encoding", "transfer-encoding"]
 
-// One part of the answer as a response to `request`; anything Graph would not send is no answer.
-const part = (request: HttpClientRequest.HttpClientRequest, entry: unknown, scrub: (text: string) => string) =>
+// One part of the answer as a response to `request` (the call's own steps scrub it of the call's secrets);
+// anything Graph would not send is no answer.
+const part = (request: HttpClientRequest.HttpClientRequest, entry: unknown) =>
   Either.try(() => {
     const { body, code, headers } = entry as { code: unknown; headers: unknown; body: unknown }
     if (typeof code !== "number" || !Number.isInteger(code) || code < 200 || code > 599) throw new Error()
@@ -62,10 +63,10 @@ const part = (request: HttpClientRequest.HttpClientRequest, entry: unknown, scru
     const init = new globalThis.Headers()
     for (const { name, value } of pairs) {
       if (typeof name === "string" && typeof value === "string" && !framing.includes(name.toLowerCase())) {
-        init.append(name, scrub(value))
+        init.append(name, value)
       }
     }
-    const text = typeof body === "string" && ![204, 205, 304].includes(code) ? scrub(body) : null
+    const text = typeof body === "string" && ![204, 205, 304].includes(code) ? body : null
     return HttpClientResponse.fromWeb(request, new Response(text, { status: code, headers: init }))
   })
 
@@ -90,21 +91,21 @@ export const make = (
     const prefix = `${settings.baseUrl}/`
     let open: Array<Call> | undefined
 
-    // The batch POST: the config's token at the top (the call's own, when another, in its relative URL).
+    // The batch: the config's token and proof as form fields (a call with another token carries it in its
+    // relative URL), the first call's other headers.
     const post = (calls: ReadonlyArray<Call>) =>
-      Effect.map(Auth.authorize(settings)(HttpClientRequest.post(prefix)), (signed) =>
-        HttpClientRequest.bodyUrlParams(
-          HttpClientRequest.setHeaders(
-            HttpClientRequest.post(prefix),
-            Headers.remove(calls[0]!.request.headers, ["authorization", "content-type", "content-length"])
-          ),
-          [
-            ["access_token", bearer(signed)!],
-            ...signed.urlParams,
-            ["include_headers", "true"],
-            ["batch", JSON.stringify(calls.map(({ relativeUrl }) => ({ method: "GET", relative_url: relativeUrl })))]
-          ]
-        ))
+      Effect.map(
+        Auth.authorize(settings)(HttpClientRequest.post(prefix)),
+        ({ urlParams: proof }) =>
+          HttpClientRequest.post(prefix, { headers: Headers.remove(calls[0]!.request.headers, "authorization") }).pipe(
+            HttpClientRequest.bodyUrlParams([
+              ["access_token", Redacted.value(settings.accessToken)],
+              ...proof,
+              ["include_headers", "true"],
+              ["batch", JSON.stringify(calls.map(({ relativeUrl }) => ({ method: "GET", relative_url: relativeUrl })))]
+            ])
+          )
+      )
 
     const send = (calls: ReadonlyArray<Call>): Effect.Effect<void> => {
       if (calls.length === 1) return Deferred.succeed(calls[0]!.outcome, Option.none())
@@ -116,7 +117,7 @@ export const make = (
       const route = `POST / (a batch of ${calls.length})`
       const deliver = (call: Call, entry: unknown) => {
         if (entry === null) return Deferred.succeed(call.outcome, Option.none())
-        const answer = part(call.request, entry, scrub)
+        const answer = part(call.request, entry)
         return Either.isRight(answer)
           ? Deferred.succeed(call.outcome, Option.some(answer.right))
           : failure(call, `${route} gave no readable answer for this call.`)
@@ -136,16 +137,14 @@ export const make = (
                   ? Deferred.succeed(call.outcome, Option.none())
                   : failure(call, error.message), { discard: true }),
             onSuccess: ({ headers, status, text }) => {
-              const answers = Either.getOrUndefined(Either.try(() => JSON.parse(text) as unknown))
-              // The batch as a whole was refused (a bad top-level token, a throttle): that is each call's answer.
+              // The batch refused as a whole (a bad top-level token, a throttle): that is each call's answer,
+              // scrubbed of every call's secrets, since it goes to each.
               if (status < 200 || status >= 300) {
-                const whole = {
-                  code: status,
-                  headers: Object.entries(headers).map(([name, value]) => ({ name, value })),
-                  body: text
-                }
+                const pairs = Object.entries(headers).map(([name, value]) => ({ name, value: scrub(value) }))
+                const whole = { code: status, headers: pairs, body: scrub(text) }
                 return Effect.forEach(calls, (call) => deliver(call, whole), { discard: true })
               }
+              const answers = Either.getOrUndefined(Either.try(() => JSON.parse(text) as unknown))
               const entries = Array.isArray(answers) && answers.length === calls.length ? answers : []
               return Effect.forEach(calls, (call, i) => deliver(call, entries[i]), { discard: true })
             }
