@@ -115,7 +115,14 @@ const sdk = async (): Promise<Omit<AgencyResult, "maxRssKiB">> => {
       phoneNumbers += numbers.length
     }
   }
-  return { accounts, phoneNumbers, failures: 0, businessesDone: ids.length, firstAccountMs, ms: performance.now() - start }
+  return {
+    accounts,
+    phoneNumbers,
+    failures: 0,
+    businessesDone: ids.length,
+    firstAccountMs,
+    ms: performance.now() - start
+  }
 }
 
 const measured = await (job.client === "ours" ? ours() : sdk())

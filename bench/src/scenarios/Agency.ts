@@ -88,9 +88,11 @@ export const run = async (context: ScenarioContext): Promise<Section> => {
       calls: log.filter((entry) => entry.method === "GET").length
     }
     context.log(
-      `  ${job.client} ${count(job.businesses)} businesses${job.batch ? " batched" : ""}: ${ms(run.ms)} ms, first account ${
-        ms(run.firstAccountMs)
-      } ms, ${count(run.accounts)} accounts, ${count(run.phoneNumbers)} phone numbers, ${count(run.roundTrips)} round trips, ${
+      `  ${job.client} ${count(job.businesses)} businesses${job.batch ? " batched" : ""}: ${
+        ms(run.ms)
+      } ms, first account ${ms(run.firstAccountMs)} ms, ${count(run.accounts)} accounts, ${
+        count(run.phoneNumbers)
+      } phone numbers, ${count(run.roundTrips)} round trips, ${
         count(run.calls)
       } reads, ${run.failures} failures, peak RSS ${mib(run.maxRssKiB)} MiB`
     )
@@ -140,7 +142,13 @@ export const run = async (context: ScenarioContext): Promise<Section> => {
     return {
       id: "agency",
       title: "The agency job: a token per business, streamed, batched",
-      setup: `${count(businesses)} businesses, each owning ${owned} accounts with ${shared} more shared with it (by other businesses of the set), ${phones} phone numbers per account, and its own token: the emulator accepts business B's token for B only, the partner's token (the config's) signs batch requests. \`ManagedAccounts.stream(ids, { fields, expand: { phone_numbers: { fields } }, concurrency: ${concurrency}, batch })\` on a \`GraphClient\` (FetchHttpClient, in-memory rate governor) with \`GraphCredentials.layer\` mapping each business to its token: the phone numbers come inside the account pages, so a business costs 2 reads (one page per edge at the default page size 100). The emulator (in the bench's process, on loopback, rate limiting off) delays every answer by ${latencyMs} ms — each call of a batch and the batch itself too. Round trips and reads are counted from the emulator's request log (a batch \`POST /\` is one round trip; each of its calls one read). Ideal = round trips × ${latencyMs} ms / ${concurrency}. Each run is a fresh Node process (V8 defaults); ${rounds} round(s) of the timed runs, medians. Meta's Node SDK (facebook-nodejs-business-sdk) does the same job as its docs show: for each business in turn, \`FacebookAdsApi.init(token)\`, both edges through its Cursor, then \`getPhoneNumbers\` of each account not seen before; it is run over the first ${sdkBusinesses} businesses and its time per business scaled to ${count(businesses)}. Peak RSS (\`process.resourceUsage().maxRSS\`) is compared batched, at ${count(small)} and ${count(large)} businesses. Sizes: \`BENCH_AGENCY_BUSINESSES\`, \`BENCH_AGENCY_MEMORY\`, \`BENCH_AGENCY_SDK_BUSINESSES\`, \`BENCH_AGENCY_LATENCY_MS\`.`,
+      setup: `${
+        count(businesses)
+      } businesses, each owning ${owned} accounts with ${shared} more shared with it (by other businesses of the set), ${phones} phone numbers per account, and its own token: the emulator accepts business B's token for B only, the partner's token (the config's) signs batch requests. \`ManagedAccounts.stream(ids, { fields, expand: { phone_numbers: { fields } }, concurrency: ${concurrency}, batch })\` on a \`GraphClient\` (FetchHttpClient, in-memory rate governor) with \`GraphCredentials.layer\` mapping each business to its token: the phone numbers come inside the account pages, so a business costs 2 reads (one page per edge at the default page size 100). The emulator (in the bench's process, on loopback, rate limiting off) delays every answer by ${latencyMs} ms — each call of a batch and the batch itself too. Round trips and reads are counted from the emulator's request log (a batch \`POST /\` is one round trip; each of its calls one read). Ideal = round trips × ${latencyMs} ms / ${concurrency}. Each run is a fresh Node process (V8 defaults); ${rounds} round(s) of the timed runs, medians. Meta's Node SDK (facebook-nodejs-business-sdk) does the same job as its docs show: for each business in turn, \`FacebookAdsApi.init(token)\`, both edges through its Cursor, then \`getPhoneNumbers\` of each account not seen before; it is run over the first ${sdkBusinesses} businesses and its time per business scaled to ${
+        count(businesses)
+      }. Peak RSS (\`process.resourceUsage().maxRSS\`) is compared batched, at ${count(small)} and ${
+        count(large)
+      } businesses. Sizes: \`BENCH_AGENCY_BUSINESSES\`, \`BENCH_AGENCY_MEMORY\`, \`BENCH_AGENCY_SDK_BUSINESSES\`, \`BENCH_AGENCY_LATENCY_MS\`.`,
       tables: [{
         headers: [
           "client",

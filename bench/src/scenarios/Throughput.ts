@@ -24,9 +24,10 @@ import { startServer } from "../ServerProcess.js"
 import { pairedRatios, summarize } from "../Stats.js"
 import type { ScenarioContext } from "./Context.js"
 
-// The issue's targets, judged on the medians of one run.
-const maxWallRatio = 1.15
-const maxCpuRatio = 1.3
+// The targets of the lean-core issue (23), judged on the medians of one run: the earlier, tighter ones
+// (1.15×, 1.3×) were bought with hand-made machinery and are retired.
+const maxWallRatio = 1.35
+const maxCpuRatio = 1.6
 const minSdkSpeedup = 2.5
 
 interface FieldSet {

@@ -31,13 +31,15 @@ import * as Option from "effect/Option"
 import type * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 
-const optional = <S extends Schema.Schema.Any>(schema: S, key: string) =>
+// The key is a literal type, so the encoded side names it (a plain `string` would be an index signature,
+// which users' compilers refuse beside the struct's other keys).
+const optional = <S extends Schema.Schema.Any, const K extends string>(schema: S, key: K) =>
   Schema.optionalWith(schema, { exact: true, nullable: true }).pipe(Schema.fromKey(key))
 
 const Seconds = Schema.Union(Schema.Number, Schema.NumberFromString)
 
 // Unix seconds, where 0 means never: read as absent.
-const expiry = (key: string) =>
+const expiry = <const K extends string>(key: K) =>
   Schema.optionalToOptional(Schema.NullOr(Seconds), Schema.ValidDateFromSelf, {
     decode: Option.flatMap((seconds) =>
       seconds === null || seconds <= 0 ? Option.none() : Option.some(new Date(seconds * 1000))

@@ -184,8 +184,10 @@ export const make = (options: Emulator.Options): Emulator.EmulatorService => {
 
   // `POST /` and `POST /vNN.0/`: each call of the batch goes through the whole app, as a request of its own.
   const batch = Batch.make(Effect.suspend(() => app), authenticate, Effect.provideService(Transport, "batch"))
-  const routed = Effect.flatMap(HttpServerRequest.HttpServerRequest, (request) =>
-    request.method === "POST" && /^\/(v\d+\.\d+\/?)?$/.test(urlOf(request).pathname) ? batch : router)
+  const routed = Effect.flatMap(
+    HttpServerRequest.HttpServerRequest,
+    (request) => request.method === "POST" && /^\/(v\d+\.\d+\/?)?$/.test(urlOf(request).pathname) ? batch : router
+  )
 
   // Faults that replace the answer do so before the request reaches the emulated Graph.
   const answer = (
