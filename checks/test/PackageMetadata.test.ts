@@ -2,7 +2,8 @@
  * What a user outside the repository relies on in the published packages' manifests: where the code lives,
  * which Node it needs, a README and a LICENSE in the tarball, and dependencies a fresh npm install can
  * satisfy next to the user's own Effect 3 (libraries take Effect and each other as peers; the CLI, an
- * application, brings its own). The install itself runs in CI: `checks/src/PackedInstall.ts`.
+ * application, is one bundle with no runtime dependencies). The install itself runs in CI:
+ * `checks/src/PackedInstall.ts`; the CLI's install alone in the tests: `CliAlone.test.ts`.
  */
 import { describe, expect, it } from "@effect/vitest"
 import * as Fs from "node:fs"
@@ -106,11 +107,14 @@ describe("published packages", () => {
     expect(manifest("packages/emulator").peerDependencies).toHaveProperty("@effect/platform-node")
   })
 
-  it("the CLI is an application: its own dependencies, no peers, a waba executable", () => {
+  it("the CLI is an application: one bundle with what it imports, no runtime dependencies, a waba executable", () => {
     const cli = manifest("packages/cli")
     expect(cli.peerDependencies).toBeUndefined()
+    // The registry has none of the workspace's packages, and the bundle carries them all: a dependency would
+    // only make `npm install -g` fetch (or fail to find) a tree the program never loads.
+    expect(cli.dependencies).toBeUndefined()
     for (const imported of importedPackages("cli")) {
-      expect(cli.dependencies?.[imported], `cli imports ${imported}`).toBeDefined()
+      expect(cli.devDependencies?.[imported], `cli imports ${imported}, which the bundle is built from`).toBeDefined()
     }
     expect(cli.bin).toEqual({ waba: "./dist/bin.js" })
     expect(manifest(".").scripts?.waba).toBe("node packages/cli/dist/bin.js")
