@@ -86,21 +86,26 @@ export const installAlone = (): Installed => {
   // Its own cache and no user configuration: nothing from this machine's npm setup can supply a package.
   const userconfig = Path.join(prefix, "npmrc")
   Fs.writeFileSync(userconfig, "")
-  run("npm", [
-    "install",
-    "--global",
-    "--prefix",
-    Path.join(prefix, "global"),
-    "--offline",
-    "--cache",
-    Path.join(prefix, "npm-cache"),
-    "--userconfig",
-    userconfig,
-    "--no-audit",
-    "--no-fund",
-    "--no-update-notifier",
-    tarball
-  ], prefix, env)
+  run(
+    "npm",
+    [
+      "install",
+      "--global",
+      "--prefix",
+      Path.join(prefix, "global"),
+      "--offline",
+      "--cache",
+      Path.join(prefix, "npm-cache"),
+      "--userconfig",
+      userconfig,
+      "--no-audit",
+      "--no-fund",
+      "--no-update-notifier",
+      tarball
+    ],
+    prefix,
+    env
+  )
   const modules = Path.join(prefix, "global", "lib", "node_modules")
   const installedFiles = filesUnder(modules)
   return {

@@ -1,6 +1,7 @@
 /**
- * What each `waba` command takes: its arguments and options, typed so that `--help` says what each takes,
- * with the environment variables that stand in for some of them.
+ * What each `waba` command takes: its arguments and options, typed, each with what `--help` says of it (the
+ * value it takes, its default, the environment variables that stand in for it), and the words of the
+ * command's own help. `Help` renders them.
  *
  * @effect/cli's own words for a bad value do not name the option (`'lots' is not a integer`), so each typed
  * option keeps words that do; {@link refused} finds the option at fault in a command line @effect/cli
@@ -21,6 +22,44 @@ import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import { UsageError } from "./UsageError.js"
 
+/**
+ * What `--help` says of one flag or argument (see `Help`). Each is declared with the option it describes,
+ * so that help cannot list an option the parser does not take, or miss one it does.
+ */
+export interface Doc {
+  /** `--limit`, or `<business-id>` for an argument. */
+  readonly name: string
+  /** What the value is: `integer`, `FILE`, `table | jsonl | json | csv`; absent for a switch. */
+  readonly value?: string | undefined
+  /** One sentence, without a final stop. */
+  readonly text: string
+  /** What applies when the flag (and its variable) is not given, as a person would write it. */
+  readonly default?: string | undefined
+  /** The environment variables that stand in for it, the first one winning. */
+  readonly env?: ReadonlyArray<string> | undefined
+  /** It may be given several times. */
+  readonly repeatable?: boolean | undefined
+  /** An argument that may be left out (a flag always may). */
+  readonly optional?: boolean | undefined
+}
+
+const docs = new WeakMap<object, Doc>()
+
+const documented = <T extends object>(declared: T, doc: Doc): T => {
+  docs.set(declared, doc)
+  return declared
+}
+
+// The doc of what `declared` wraps, changed by `change`, for the wrapper.
+const carried = <T extends object>(declared: T, from: object, change: Partial<Doc> = {}): T => {
+  const doc = docs.get(from)
+  return doc === undefined ? declared : documented(declared, { ...doc, ...change })
+}
+
+/** What `--help` says of an option or argument of a command's `options`; `undefined` for anything else. */
+export const docOf = (declared: unknown): Doc | undefined =>
+  typeof declared === "object" && declared !== null ? docs.get(declared) : undefined
+
 interface Check {
   readonly name: string
   readonly parses: Options.Options<unknown>
@@ -30,21 +69,32 @@ interface Check {
 // Every typed option, by its name as @effect/cli writes it (`--limit`).
 const checks = new Map<string, Check>()
 
-const typed = <A>(name: string, parses: Options.Options<A>, description: string, takes: string) => {
+const typed = <A>(name: string, parses: Options.Options<A>, text: string, value: string, takes: string) => {
   checks.set(`--${name}`, { name, parses, explain: (raw) => `--${name} takes ${takes}; got "${raw}".` })
-  return Options.withDescription(parses, description)
+  return documented(Options.withDescription(parses, text), { name: `--${name}`, value, text })
 }
 
-const integer = (name: string, description: string) => typed(name, Options.integer(name), description, "a whole number")
+const integer = (name: string, text: string) => typed(name, Options.integer(name), text, "integer", "a whole number")
 
-const float = (name: string, description: string) =>
-  typed(name, Options.float(name), description, "a number such as 0.1")
+const float = (name: string, text: string) => typed(name, Options.float(name), text, "number", "a number such as 0.1")
 
-const choice = <const A extends string>(name: string, choices: ReadonlyArray<A>, description: string) =>
-  typed(name, Options.choice(name, choices), description, `one of ${choices.join(", ")}`)
+const choice = <const A extends string>(name: string, choices: ReadonlyArray<A>, text: string, value?: string) =>
+  typed(name, Options.choice(name, choices), text, value ?? choices.join(" | "), `one of ${choices.join(", ")}`)
 
-const text = (name: string, pseudoName: string, description: string) =>
-  Options.text(name).pipe(Options.withPseudoName(pseudoName), Options.withDescription(description))
+const text = (name: string, value: string, description: string) =>
+  documented(
+    Options.text(name).pipe(Options.withPseudoName(value), Options.withDescription(description)),
+    { name: `--${name}`, value, text: description }
+  )
+
+const secret = (name: string, value: string, description: string) =>
+  documented(
+    Options.redacted(name).pipe(Options.withPseudoName(value), Options.withDescription(description)),
+    { name: `--${name}`, value, text: description }
+  )
+
+const flag = (name: string, description: string) =>
+  documented(Options.withDescription(Options.boolean(name), description), { name: `--${name}`, text: description })
 
 /**
  * An environment variable, absent when it is empty or blank: an `export GRAPH_BASE_URL=` left in a shell
@@ -59,8 +109,21 @@ export const env = (variable: string): Config.Config<string> =>
     )
   )
 
-// An option that may be left out: `undefined` then.
-const optional = <A>(options: Options.Options<A>) => Options.map(Options.optional(options), Option.getOrUndefined)
+// An option that may be left out: `undefined` then. `otherwise` says what applies instead, for help.
+const optional = <A>(options: Options.Options<A>, otherwise?: string) =>
+  carried(
+    Options.map(Options.optional(options), Option.getOrUndefined),
+    options,
+    otherwise === undefined ? {} : { default: otherwise }
+  )
+
+const withDefault = <A extends string | number>(options: Options.Options<A>, value: A) =>
+  carried(Options.withDefault(options, value), options, { default: String(value) })
+
+const repeated = <A>(options: Options.Options<A>) => carried(Options.repeated(options), options, { repeatable: true })
+
+// What help says of `declared` changed, as for a flag that a variable other than its own may stand for.
+const noting = <T extends object>(declared: T, change: Partial<Doc>) => carried(declared, declared, change)
 
 /** The output formats of a listing. */
 export const formats = ["table", "jsonl", "json", "csv"] as const
@@ -68,152 +131,177 @@ export const formats = ["table", "jsonl", "json", "csv"] as const
 export type OutputFormat = typeof formats[number]
 
 const fields = (example: string) =>
-  optional(text("fields", "FIELD,...", `Comma-separated fields to read, e.g. ${example}. Default: Graph's.`))
+  optional(text("fields", "FIELD,...", `Fields to read, comma-separated, e.g. ${example}`), "Graph's")
 
-const filter = (examples: string) =>
-  Options.repeated(text("filter", "CONDITION", `A condition, e.g. ${examples}. Repeat to combine. See docs/cli.md.`))
+const filter = (keep: string) => repeated(text("filter", "CONDITION", `${keep}; repeat it: every one must hold`))
 
-const format = Options.withDefault(choice("format", formats, "Output: table, jsonl, json or csv."), "table")
+const format = withDefault(choice("format", formats, "Output format"), "table")
 
 const paging = (items: string) => ({
-  limit: optional(integer("limit", "Page size, 1 to 100.")),
-  max: optional(integer("max", `Stop after this many ${items}; no page beyond them is fetched.`)),
-  after: optional(
-    text("after", "CURSOR", "Start after this cursor (the one an interrupted or failed run printed).")
-  ),
+  limit: optional(integer("limit", `${items[0]!.toUpperCase()}${items.slice(1)} per page, 1 to 100`), "25"),
+  max: optional(integer("max", `Stop after this many ${items}; no later page is fetched`)),
+  after: optional(text("after", "CURSOR", "Start after this cursor, the one an interrupted or failed run printed")),
   format,
-  prefetch: optional(
-    integer("prefetch", "Fetch up to this many pages ahead (1 to 16) while output is written.")
-  )
+  prefetch: optional(integer("prefetch", "Pages to fetch ahead (1 to 16) while output is written"))
 })
 
 // A setting that an environment variable gives when the option does not.
-const setting = <A>(options: Options.Options<A>, variable: string, value: (text: string) => A) =>
-  optional(Options.withFallbackConfig(options, Config.map(env(variable), value)))
+const setting = <A>(options: Options.Options<A>, variable: string, value: (text: string) => A, otherwise?: string) =>
+  carried(
+    optional(Options.withFallbackConfig(options, Config.map(env(variable), value))),
+    options,
+    { env: [variable], default: otherwise }
+  )
 
 /** Where to connect, how to authenticate, how hard to retry, which proxy, how much to say. */
 export const connection = {
   token: setting(
-    Options.redacted("token").pipe(
-      Options.withPseudoName("TOKEN"),
-      Options.withDescription(
-        "Access token (default: GRAPH_ACCESS_TOKEN). Without any, and without a base URL, the demo runs. Prefer " +
-          "the variable: other users of the machine can see command lines."
-      )
+    secret(
+      "token",
+      "TOKEN",
+      "Access token; without one, the demo runs. Prefer the variable: others can see command lines"
     ),
     "GRAPH_ACCESS_TOKEN",
     Redacted.make
   ),
   appSecret: setting(
-    Options.redacted("app-secret").pipe(
-      Options.withPseudoName("SECRET"),
-      Options.withDescription("App secret, to sign every call with appsecret_proof (default: GRAPH_APP_SECRET).")
-    ),
+    secret("app-secret", "SECRET", "App secret, to sign every call with appsecret_proof"),
     "GRAPH_APP_SECRET",
     Redacted.make
   ),
-  baseUrl: setting(
-    text("base-url", "URL", "Graph API origin (default: GRAPH_BASE_URL, else https://graph.facebook.com)."),
-    "GRAPH_BASE_URL",
-    String
-  ),
+  baseUrl: setting(text("base-url", "URL", "Graph API origin"), "GRAPH_BASE_URL", String, "https://graph.facebook.com"),
   apiVersion: setting(
-    text("api-version", "vNN.N", `Graph API version (default: GRAPH_API_VERSION, else ${defaultApiVersion}).`),
+    text("api-version", "vNN.N", "Graph API version"),
     "GRAPH_API_VERSION",
-    String
+    String,
+    defaultApiVersion
   ),
-  maxRetries: optional(integer("max-retries", "Retries of a throttled or failed call, 0 to 100 (default 4).")),
-  proxy: optional(text(
-    "proxy",
-    "URL",
-    "HTTP proxy for every call, e.g. http://proxy.example:3128 (default: HTTPS_PROXY, HTTP_PROXY; the hosts in " +
-      "NO_PROXY are reached directly)."
-  )),
-  verbose: Options.withDescription(
-    Options.boolean("verbose"),
-    "Say on stderr, one line each, when a call is retried or held for the rate budget."
-  )
+  maxRetries: optional(integer("max-retries", "Retries of a throttled or failed call, 0 to 100"), "4"),
+  // The variables are read with the proxy's other settings (`ProxySettings`), not as the option's fallback.
+  proxy: noting(
+    optional(text("proxy", "URL", "HTTP proxy for every call; the hosts in NO_PROXY are reached directly")),
+    { env: ["HTTPS_PROXY", "HTTP_PROXY"] }
+  ),
+  verbose: flag("verbose", "Say on stderr when a call is retried or held for the rate budget")
 }
 
 export type ConnectionInput = Command.Command.ParseConfig<typeof connection>
 
 // An id; @effect/cli would take an option it does not know for one.
-const id = (name: string, description: string) =>
-  Args.text({ name }).pipe(
-    Args.withDescription(description),
-    Args.mapEffect((id) => id.startsWith("-") ? Effect.fail(HelpDoc.p(`Unknown option ${id}.`)) : Effect.succeed(id))
+const id = (name: string, text: string) =>
+  documented(
+    Args.text({ name }).pipe(
+      Args.withDescription(text),
+      Args.mapEffect((id) => id.startsWith("-") ? Effect.fail(HelpDoc.p(`Unknown option ${id}.`)) : Effect.succeed(id))
+    ),
+    { name: `<${name}>`, text }
   )
+
+const repeatedArg = <A>(args: Args.Args<A>) => carried(Args.repeated(args), args, { repeatable: true, optional: true })
+
+const optionalArg = <A>(args: Args.Args<A>) => carried(Args.optional(args), args, { optional: true })
 
 const expand = (description: string) => optional(choice("expand", ["phone_numbers"], description))
 
 const tokens = (description: string) => optional(text("tokens", "FILE", description))
 
+/** A command as `--help` shows it. */
+export interface Declaration {
+  readonly name: string
+  /** The command above it (`tokens` for `waba tokens check`). */
+  readonly parent?: string
+  /** One line, for the list of commands. */
+  readonly summary: string
+  /** What it does, for its own help. */
+  readonly description: string
+  /** Command lines to try, each with what it does. */
+  readonly examples: ReadonlyArray<readonly [command: string, does: string]>
+  readonly options: Readonly<Record<string, unknown>>
+}
+
+/** `waba` itself. */
+export const program = {
+  name: "waba",
+  version: "0.1.0",
+  description: "Read a business's WhatsApp Business Accounts and their phone numbers from Meta's Graph API, " +
+    "check the tokens of the businesses you manage, and run a local Graph emulator.",
+  manual: "https://github.com/effect-waba/effect-waba/blob/main/docs/cli.md"
+} as const
+
 export const accounts = {
   name: "accounts",
-  description: "List the WhatsApp Business Accounts businesses own (--edge owned), those their clients share " +
-    "with them (--edge client), or both (--edge all), optionally with their phone numbers. Several business ids " +
-    "(or a --tokens file, a token per business) are read concurrently, each account written once as it arrives. " +
-    "Without a token (GRAPH_ACCESS_TOKEN or --token), lists a demo business from an embedded emulator.",
+  summary: "List the WhatsApp Business Accounts of one business or many",
+  description: "List the WhatsApp Business Accounts a business owns, those its clients share with it, or " +
+    "both. Several businesses (or a --tokens file, a token per business) are read concurrently, each account " +
+    "written once as it arrives. Without a token, lists a demo business from an embedded emulator.",
+  examples: [
+    ["waba accounts --max 5", "the demo, without a token"],
+    ["waba accounts 1234567890 --filter 'creation_time>=2024-01-01' --format csv", "one business, filtered"],
+    ["waba accounts --tokens tokens.csv --edge all --format jsonl --done done.txt", "many businesses, resumable"]
+  ],
   options: {
-    businessIds: Args.repeated(id(
+    businessIds: repeatedArg(id(
       "business-id",
-      "The business whose accounts to list (numeric, from Business Settings > Business info); several are read " +
-        "concurrently, each account written once. Optional in demo mode and with --tokens."
+      "Businesses to list (numeric, from Business Settings > Business info); optional in demo mode and with " +
+        "--tokens"
     )),
-    edge: Options.withDefault(
+    edge: withDefault(
       choice(
         "edge",
         ["owned", "client", "all"],
-        "Which accounts: owned (the business's own), client (shared with it by clients) or all (both, merged)."
+        "Which accounts: the business's own, those its clients share with it, or both"
       ),
       "owned"
     ),
-    expand: expand(
-      "Read each account's phone numbers too (every page of them): a count in the table, the numbers in JSON."
-    ),
+    expand: expand("Read each account's phone numbers too: a count in the table, the numbers in JSON"),
     fields: fields("name,creation_time,ownership_type"),
-    filter: filter(
-      "creation_time>2024-01-01, creation_time=2024-01-01..2024-06-30, ownership_type=SELF,CLIENT_OWNED"
+    filter: filter("Keep the accounts that match, e.g. creation_time>=2024-01-01 or ownership_type=SELF"),
+    sort: optional(
+      choice(
+        "sort",
+        ["asc", "desc", "creation_time_ascending", "creation_time_descending"],
+        "Order by creation time, oldest or newest first; owned edge only",
+        "asc | desc"
+      ),
+      "Graph's order"
     ),
-    sort: optional(choice(
-      "sort",
-      ["asc", "desc", "creation_time_ascending", "creation_time_descending"],
-      "Order by creation time: asc or desc (or Graph's creation_time_ascending/descending)."
-    )),
     ...paging("accounts"),
     ...connection,
-    sources: Options.withDescription(
-      Options.boolean("sources"),
-      "With several businesses or --edge all: give each account every business and edge it was found on (a " +
-        "sources column). The accounts are then written once every business has been read, not as they arrive."
+    sources: flag(
+      "sources",
+      "With several businesses or --edge all: every business and edge an account is on (written at the end)"
     ),
     tokens: tokens(
-      "A token per business: CSV lines business_id,token[,app_secret] (a header row is optional) or JSON lines " +
-        "{\"business_id\",\"token\",\"app_secret\"}. Each business is read with its own token; without business " +
-        "ids, the file's businesses are read."
+      "A token per business, in CSV (business_id,token[,app_secret]) or JSON lines; without ids, its businesses " +
+        "are read"
     ),
-    concurrency: optional(integer(
-      "concurrency",
-      "With several businesses: how many are read at once, 1 to 64 " +
-        "(default 8)."
-    )),
+    concurrency: optional(
+      integer("concurrency", "With several businesses: how many are read at once, 1 to 64"),
+      "8"
+    ),
     done: optional(text(
       "done",
       "FILE",
-      "With several businesses: the ids of the businesses already read, one a line. Those are skipped; each " +
-        "business read to the end is added, so an interrupted run resumes with the same command."
+      "With several businesses: skip the ids FILE lists and add each one read, so that the same command resumes"
     ))
   }
-}
+} satisfies Declaration
 
 export type AccountsInput = Command.Command.ParseConfig<typeof accounts.options>
 
 // A command that reads one WhatsApp Business Account, named by its id (a demo account without a token).
-const accountCommand = <const Name extends string, O>(name: Name, description: string, what: string, options: O) => ({
+const accountCommand = <const Name extends string, O>(
+  name: Name,
+  text: { readonly summary: string; readonly description: string; readonly what: string },
+  examples: ReadonlyArray<readonly [string, string]>,
+  options: O
+) => ({
   name,
-  description,
+  summary: text.summary,
+  description: text.description,
+  examples,
   options: {
-    wabaId: Args.optional(id("waba-id", `The WhatsApp Business Account ${what} (numeric). Optional in demo mode.`)),
+    wabaId: optionalArg(id("waba-id", `The WhatsApp Business Account ${text.what} (numeric); optional in demo mode`)),
     ...options,
     ...connection
   }
@@ -221,14 +309,16 @@ const accountCommand = <const Name extends string, O>(name: Name, description: s
 
 export const phoneNumbers = accountCommand(
   "phone-numbers",
-  "List the phone numbers of a WhatsApp Business Account (quality rating, messaging limit tier, status, …). " +
-    "Without a token, lists a demo account's numbers from an embedded emulator.",
-  "whose numbers to list",
+  {
+    summary: "List the phone numbers of a WhatsApp Business Account",
+    description: "List the phone numbers of a WhatsApp Business Account: quality rating, messaging limit " +
+      "tier, status and more. Without a token, lists a demo account's numbers from an embedded emulator.",
+    what: "whose numbers to list"
+  },
+  [["waba phone-numbers 1234567890123 --filter quality_rating=GREEN,YELLOW", "the numbers rated green or yellow"]],
   {
     fields: fields("display_phone_number,quality_rating,messaging_limit_tier"),
-    filter: filter(
-      "quality_rating=GREEN,YELLOW, status!=BANNED, account_mode=LIVE, is_official_business_account=true"
-    ),
+    filter: filter("Keep the numbers that match, e.g. quality_rating=GREEN,YELLOW or status!=BANNED"),
     ...paging("phone numbers")
   }
 )
@@ -237,12 +327,16 @@ export type PhoneNumbersInput = Command.Command.ParseConfig<typeof phoneNumbers.
 
 export const account = accountCommand(
   "account",
-  "Read one WhatsApp Business Account, optionally with its phone numbers. Without a token, reads a demo account " +
-    "from an embedded emulator.",
-  "to read",
+  {
+    summary: "Read one WhatsApp Business Account",
+    description: "Read one WhatsApp Business Account, optionally with its phone numbers. Without a token, reads " +
+      "a demo account from an embedded emulator.",
+    what: "to read"
+  },
+  [["waba account 1234567890123 --fields name,status --expand phone_numbers --format json", "one account, in JSON"]],
   {
     fields: fields("name,status,health_status"),
-    expand: expand("Read the account's phone numbers too (every page of them)."),
+    expand: expand("Read the account's phone numbers too, every page of them"),
     format
   }
 )
@@ -251,75 +345,85 @@ export type AccountInput = Command.Command.ParseConfig<typeof account.options>
 
 export const emulator = {
   name: "emulator",
-  description: "Run the Graph API emulator on loopback until interrupted. Prints one JSON line: url, token, " +
-    "businessIds, ..., and the command that reproduces the same data.",
+  summary: "Run the Graph API emulator on loopback",
+  description: "Run the Graph API emulator on 127.0.0.1 until interrupted. It prints one JSON line: its url, " +
+    "token, business ids, the GRAPH_BASE_URL and GRAPH_ACCESS_TOKEN to use it, and the command that serves the " +
+    "same data again.",
+  examples: [
+    ["waba emulator --seed 7 --fault-rate 0.1", "the same data every run; one request in ten fails"]
+  ],
   options: {
-    port: Options.withDefault(integer("port", "Port to listen on (loopback only); 0 picks a free one."), 0),
+    port: withDefault(integer("port", "Port to listen on, on 127.0.0.1; 0 picks a free one"), 0),
     seed: optional(text(
       "seed",
       "SEED",
-      "Seed of the generated data, a number or a word: the same seed (and sizes) give the same data."
+      "Seed of the generated data, a number or a word: the same seed and sizes give the same data"
     )),
-    businesses: optional(
-      integer("businesses", "How many businesses (default: 3 businesses owning 137, 12 and 0 accounts).")
-    ),
-    accounts: optional(
-      integer("accounts", "Accounts per business when --businesses or --accounts is given (default 25).")
-    ),
-    faultRate: optional(float("fault-rate", "Share of requests (0 to 1) that fail with --fault-kind.")),
-    faultKind: Options.withDefault(
+    businesses: optional(integer("businesses", "How many businesses"), "3, owning 137, 12 and 0 accounts"),
+    accounts: optional(integer("accounts", "Accounts per business when --businesses or --accounts is given"), "25"),
+    faultRate: optional(float("fault-rate", "Share of requests, 0 to 1, that fail as --fault-kind says")),
+    faultKind: withDefault(
       choice(
         "fault-kind",
         ["graph-error", "http-error", "reset", "truncated", "non-json"],
-        "graph-error (code 2, transient), http-error (HTTP 503), reset (connection cut mid-body), " +
-          "truncated (JSON cut short) or non-json (an HTML page)."
+        "How they fail: graph-error (Graph's code 2, transient), http-error (HTTP 503), reset (the connection " +
+          "cut mid-body), truncated (the JSON cut short) or non-json (an HTML page)",
+        "KIND"
       ),
       "graph-error"
     ),
-    latency: optional(integer("latency", "Milliseconds added to every response.")),
-    latencyJitter: optional(
-      integer("latency-jitter", "Up to this many more milliseconds, varying per request.")
-    ),
+    latency: optional(integer("latency", "Milliseconds added to every response")),
+    latencyJitter: optional(integer("latency-jitter", "Up to this many more milliseconds, varying per request")),
     rateLimit: optional(
-      integer("rate-limit", "Calls per hour per business before error 80008 (default 200); 0 turns limits off.")
+      integer("rate-limit", "Calls per hour per business before error 80008; 0 turns limits off"),
+      "200"
     ),
-    requireAppsecretProof: Options.withDescription(
-      Options.boolean("require-appsecret-proof"),
-      "Refuse calls without appsecret_proof, like Graph's \"Require App Secret\" setting."
+    requireAppsecretProof: flag(
+      "require-appsecret-proof",
+      "Refuse calls without appsecret_proof, like Graph's \"Require App Secret\" setting"
     ),
-    filterAfterPaging: Options.withDescription(
-      Options.boolean("filter-after-paging"),
-      "Filter after cutting pages, as Graph does: filtered pages may be short or empty."
+    filterAfterPaging: flag(
+      "filter-after-paging",
+      "Filter after cutting pages, as Graph does: filtered pages may be short or empty"
     )
   }
-}
+} satisfies Declaration
 
 export type EmulatorInput = Command.Command.ParseConfig<typeof emulator.options>
+
+/** `waba tokens`: only a group of commands. */
+export const tokensGroup = {
+  name: "tokens",
+  summary: "Check the tokens of the businesses you manage"
+} as const
 
 /** `waba tokens check`, under `waba tokens`. */
 export const tokensCheck = {
   name: "check",
   parent: "tokens",
+  summary: "Check each token of a tokens file",
   description: "Check the token of each business in a tokens file: valid or not, when it expires, its scopes " +
     "(whatsapp_business_management needed) and the WhatsApp Business Accounts it was granted. Exits with 3 if " +
     "any token is bad. Without a token or a file, checks the demo tokens of an embedded emulator.",
+  examples: [["waba tokens check --tokens tokens.csv", "before a long run"]],
   options: {
-    tokens: tokens(
-      "The tokens to check: CSV lines business_id,token[,app_secret] (a header row is optional) or JSON lines " +
-        "{\"business_id\",\"token\",\"app_secret\"}."
-    ),
+    tokens: tokens("The tokens to check: CSV lines business_id,token[,app_secret] or JSON lines"),
     expiringWithin: optional(
-      integer("expiring-within", "A token expiring within this many days is reported as expiring (default 7).")
+      integer("expiring-within", "A token expiring within this many days is reported as expiring"),
+      "7"
     ),
     format,
     ...connection
   }
-}
+} satisfies Declaration
 
 export type TokensCheckInput = Command.Command.ParseConfig<typeof tokensCheck.options>
 
 /** Every command, in the order `waba --help` lists them. */
-export const commands = [accounts, phoneNumbers, account, emulator, tokensCheck] as const
+export const commands: ReadonlyArray<Declaration> = [accounts, account, phoneNumbers, tokensCheck, emulator]
+
+/** The connection flags, which every read command takes: help lists them apart. */
+export const connectionFlags: ReadonlySet<unknown> = new Set(Object.values(connection))
 
 const parse = <A>(options: Options.Options<A>, args: ReadonlyArray<string>) =>
   Options.processCommandLine(Options.optional(options), args, CliConfig.defaultConfig)
@@ -347,7 +451,7 @@ export const refused = (
   Effect.gen(function*() {
     const index = args.findIndex((arg, i) =>
       commands.some((command) =>
-        command.name === arg && (!("parent" in command) || i > 0 && args[i - 1] === command.parent)
+        command.name === arg && (command.parent === undefined || i > 0 && args[i - 1] === command.parent)
       )
     )
     const command = commands.find((candidate) => candidate.name === args[index])
@@ -365,7 +469,7 @@ export const refused = (
       hint: `${
         command === undefined
           ? "waba --help"
-          : `waba ${"parent" in command ? `${command.parent} ` : ""}${command.name} --help`
+          : `waba ${command.parent === undefined ? "" : `${command.parent} `}${command.name} --help`
       } lists the options.`
     })
   })

@@ -3,7 +3,8 @@
  * are reported on stderr by `ErrorReport`, data goes to stdout only.
  *
  * Each command's options are declared in `CommandLine`; what it does is in its own module, imported only when
- * it runs, so that `waba --help` loads neither the Graph client nor the emulator.
+ * it runs, so that `waba --help` loads neither the Graph client nor the emulator. Help is `Help`'s, written
+ * before @effect/cli sees the command line.
  */
 import type * as CliApp from "@effect/cli/CliApp"
 import * as Command from "@effect/cli/Command"
@@ -16,19 +17,20 @@ import * as Option from "effect/Option"
 import { stripVTControlCharacters } from "node:util"
 import * as CommandError from "./CommandError.js"
 import * as CommandLine from "./CommandLine.js"
+import * as Help from "./Help.js"
 import * as Output from "./Output.js"
 import type { Progress } from "./Progress.js"
 import { UsageError } from "./UsageError.js"
 
 const make = <Name extends string, O extends Command.Command.Config, R>(
-  declaration: { readonly name: Name; readonly description: string; readonly options: O },
+  declaration: { readonly name: Name; readonly summary: string; readonly options: O },
   load: () => Promise<(input: Command.Command.ParseConfig<O>) => Effect.Effect<void, CommandError.CommandError, R>>
 ) =>
   Command.make(
     declaration.name,
     declaration.options,
     (input) => Effect.flatMap(Effect.promise(load), (run) => run(input as Command.Command.ParseConfig<O>))
-  ).pipe(Command.withDescription(declaration.description))
+  ).pipe(Command.withDescription(declaration.summary))
 
 const reads = () => import("./ReadCommands.js")
 
@@ -41,14 +43,14 @@ const waba = Command.make("waba", {}, () =>
         "the emulator; waba --help says more."
     })
   ))).pipe(
-    Command.withDescription("Read a business's WhatsApp Business Accounts from Meta's Graph API."),
+    Command.withDescription(CommandLine.program.description),
     Command.withSubcommands([
       make(CommandLine.accounts, () => reads().then((commands) => commands.accounts)),
       make(CommandLine.phoneNumbers, () => reads().then((commands) => commands.phoneNumbers)),
       make(CommandLine.account, () => reads().then((commands) => commands.account)),
       make(CommandLine.emulator, () => import("./EmulatorCommand.js").then((command) => command.run)),
-      Command.make("tokens").pipe(
-        Command.withDescription("Check the tokens of the businesses you manage: waba tokens check --tokens FILE."),
+      Command.make(CommandLine.tokensGroup.name).pipe(
+        Command.withDescription(CommandLine.tokensGroup.summary),
         Command.withSubcommands([
           make(CommandLine.tokensCheck, () => import("./TokensCheck.js").then((command) => command.run))
         ])
@@ -56,7 +58,7 @@ const waba = Command.make("waba", {}, () =>
     ])
   )
 
-const cli = Command.run(waba, { name: "waba", version: "0.1.0" })
+const cli = Command.run(waba, { name: CommandLine.program.name, version: CommandLine.program.version })
 
 // @effect/cli prints help and `--version` through the Console, and its own words for a command line it
 // refuses: the first go to stdout, plain unless colour is allowed; the second are kept for the error report.
@@ -86,6 +88,12 @@ export const main = (
 ): Effect.Effect<number, never, CliApp.CliApp.Environment | Output.Output | Progress> =>
   Effect.gen(function*() {
     const output = yield* Output.Output
+    const topic = Help.topicOf(argv.slice(2))
+    if (topic !== undefined) {
+      const width = Math.min(output.stdout.columns() ?? 80, 100)
+      yield* Effect.ignore(output.stdout.write(Help.text(topic, { width, colors: output.stdout.colors })))
+      return 0
+    }
     const said: Array<string> = []
     const exit = yield* cli(argv).pipe(routed(output, said), Effect.exit)
     if (Exit.isSuccess(exit)) return 0

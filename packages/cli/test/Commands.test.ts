@@ -1,18 +1,37 @@
 /**
  * `Commands.main` in-process, with stdout and stderr captured as if both were a terminal (or not): what a
- * person sees while accounts stream, help with and without colour, log levels.
+ * person sees while accounts stream, help with and without colour, log levels; and the help itself: what
+ * `--help` shows of each command, rendered from its declarations.
  */
 import { startEmulator } from "@effect-waba/emulator/PromiseApi"
+import { defaultApiVersion } from "@effect-waba/graph-core/GraphConfig"
+import * as Options from "@effect/cli/Options"
 import * as NodeContext from "@effect/platform-node/NodeContext"
 import { describe, expect, it } from "@effect/vitest"
 import * as ConfigProvider from "effect/ConfigProvider"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
+import * as CommandLine from "../src/CommandLine.js"
 import * as Commands from "../src/Commands.js"
 import * as Progress from "../src/Progress.js"
 import { memoryOutput } from "./utils/output.js"
 
 const token = "EAA-commands-test-token-3e7d"
+
+/**
+ * The entry of `flag` in a help text, its wrapped lines joined and its columns' padding taken out:
+ * `--limit integer Accounts per page, …`.
+ * Fails the test when help has no such entry.
+ */
+const entryOf = (help: string) => (flag: string): string => {
+  const lines = help.split("\n")
+  const start = lines.findIndex((line) => line.startsWith(`  ${flag} `) || line === `  ${flag}`)
+  expect(start, `help lists ${flag}`).toBeGreaterThanOrEqual(0)
+  const rest = lines.slice(start + 1)
+  const end = rest.findIndex((line) => !line.startsWith("    "))
+  return [lines[start]!, ...rest.slice(0, end < 0 ? rest.length : end)].join(" ").trim().replace(/\s+/g, " ")
+}
 
 const run = (
   args: ReadonlyArray<string>,
@@ -95,18 +114,18 @@ describe("Commands.main on a terminal", () => {
       expect(coloured.stdout).toContain("\x1b[")
       const plain = yield* run(["accounts", "--help"], new Map(), true, { colors: false })
       expect(plain.stdout).not.toContain("\x1b")
-      const block = (option: string) => {
-        const start = plain.stdout.indexOf(`\n${option}`)
-        return plain.stdout.slice(start, plain.stdout.indexOf("\n--", start + 1))
-      }
-      expect(block("--limit integer")).toContain("An integer.")
-      expect(block("--format table | jsonl | json | csv")).toContain("One of the following: table, jsonl, json, csv")
-      expect(block("--sort")).toContain("One of the following: asc, desc")
+      const entry = entryOf(plain.stdout)
+      // The kind of value each typed option takes, next to its name.
+      expect(entry("--limit")).toMatch(/^--limit integer /)
+      expect(entry("--format")).toMatch(/^--format table \| jsonl \| json \| csv /)
+      expect(entry("--sort")).toMatch(/^--sort asc \| desc /)
       for (const option of ["--limit", "--max", "--prefetch", "--max-retries", "--format", "--sort"]) {
-        expect(block(option)).not.toContain("user-defined piece of text")
+        expect(entry(option)).not.toContain("user-defined piece of text")
       }
-      expect(block("--token")).toContain("This option can be set from environment variables.")
-      expect(block("--base-url URL")).toContain("GRAPH_BASE_URL")
+      expect(plain.stdout).not.toContain("user-defined piece of text")
+      // The variable that stands in for an option, by name.
+      expect(entry("--token")).toContain("(env: GRAPH_ACCESS_TOKEN)")
+      expect(entry("--base-url")).toContain("GRAPH_BASE_URL")
     }))
 
   it.live("a bad value is refused naming the option, in @effect/cli's place", () =>
@@ -126,5 +145,115 @@ describe("Commands.main on a terminal", () => {
       const result = yield* run([], new Map(), false)
       expect(result.code).toBe(2)
       expect(result.stderr).toContain("Name a command.")
+    }))
+})
+
+describe("help, read like gh's", () => {
+  const help = (args: ReadonlyArray<string>) =>
+    Effect.map(run(args, new Map(), false), (result) => {
+      expect(result.code).toBe(0)
+      expect(result.stderr).toBe("")
+      return result.stdout
+    })
+  const pathOf = (command: CommandLine.Declaration) =>
+    command.parent === undefined ? [command.name] : [command.parent, command.name]
+  const usageOf = (text: string) => text.split("\n")[text.split("\n").indexOf("USAGE") + 1]
+  const boilerplate = [
+    "--wizard",
+    "--completions",
+    "user-defined piece of text",
+    "This setting is optional",
+    "One of the following",
+    "A true or false value",
+    "$ accounts"
+  ]
+
+  it.live("waba --help: the commands, a usage line, examples and the guide online, in a screenful", () =>
+    Effect.gen(function*() {
+      const text = yield* help(["--help"])
+      expect(usageOf(text)).toBe("  waba <command> [flags]")
+      for (const [name, summary] of CommandLine.commands.map((c) => [pathOf(c).join(" "), c.summary])) {
+        expect(text).toMatch(new RegExp(`^ {2}${name} +${summary}$`, "m"))
+      }
+      expect(text).toContain("https://github.com/effect-waba/effect-waba/blob/main/docs/cli.md")
+      for (const words of boilerplate) expect(text).not.toContain(words)
+      expect(text.split("\n").length).toBeLessThanOrEqual(40)
+      // An unknown command's help is the program's.
+      expect(yield* help(["nonsense", "--help"])).toBe(text)
+    }))
+
+  it.live("each command's usage starts with waba; arguments that may be left out are in brackets", () =>
+    Effect.gen(function*() {
+      const usages = yield* Effect.forEach(
+        CommandLine.commands,
+        (command) => Effect.map(help([...pathOf(command), "--help"]), usageOf)
+      )
+      expect(usages).toEqual([
+        "  waba accounts [<business-id>...] [flags]",
+        "  waba account [<waba-id>] [flags]",
+        "  waba phone-numbers [<waba-id>] [flags]",
+        "  waba tokens check [flags]",
+        "  waba emulator [flags]"
+      ])
+    }))
+
+  it.live("--filter reads as optional and repeatable, not as a required option", () =>
+    Effect.gen(function*() {
+      const text = yield* help(["accounts", "--help"])
+      expect(usageOf(text)).not.toContain("--filter")
+      const filter = entryOf(text)("--filter")
+      expect(filter).toMatch(/^--filter CONDITION Keep the accounts that match, /)
+      expect(filter).toContain("repeat it: every one must hold")
+      expect(text).not.toMatch(/required/i)
+    }))
+
+  it.live("defaults and the variables that stand in are shown with each option", () =>
+    Effect.gen(function*() {
+      const accounts = entryOf(yield* help(["accounts", "--help"]))
+      expect(accounts("--edge")).toMatch(/^--edge owned \| client \| all .*\(default: owned\)$/)
+      expect(accounts("--format")).toMatch(/\(default: table\)$/)
+      expect(accounts("--max-retries")).toMatch(/\(default: 4\)$/)
+      expect(accounts("--concurrency")).toMatch(/\(default: 8\)$/)
+      expect(accounts("--api-version")).toMatch(
+        new RegExp(`\\(env: GRAPH_API_VERSION; default: ${defaultApiVersion.replace(".", "\\.")}\\)$`)
+      )
+      expect(accounts("--proxy")).toMatch(/\(env: HTTPS_PROXY, HTTP_PROXY\)$/)
+      expect(accounts("--log-level")).toMatch(/\(default: warning\)$/)
+      const emulator = entryOf(yield* help(["emulator", "--help"]))
+      expect(emulator("--fault-kind")).toMatch(
+        /^--fault-kind KIND How they fail: graph-error .*\(default: graph-error\)$/
+      )
+      expect(emulator("--port")).toMatch(/\(default: 0\)$/)
+      expect(entryOf(yield* help(["tokens", "check", "--help"]))("--expiring-within")).toMatch(/\(default: 7\)$/)
+    }))
+
+  it.live("every command's help lists each option it takes, and no other, without @effect/cli's built-ins", () =>
+    Effect.gen(function*() {
+      for (const command of CommandLine.commands) {
+        const text = yield* help([...pathOf(command), "--help"])
+        const taken = Object.values(command.options).flatMap((option) =>
+          Options.isOptions(option) ? Option.toArray(Options.getIdentifier(option)) : []
+        )
+        const listed = text.split("\n").flatMap((line) => /^ {2}(--[a-z-]+)/.exec(line)?.[1] ?? [])
+        expect(listed.sort(), command.name).toEqual([...taken, "--help", "--log-level"].sort())
+        for (const words of boilerplate) expect(text, command.name).not.toContain(words)
+        expect(text.split("\n").length, command.name).toBeLessThanOrEqual(90)
+        expect(text).toContain("https://github.com/effect-waba/effect-waba/blob/main/docs/cli.md")
+      }
+    }))
+
+  it.live("waba tokens alone lists its command", () =>
+    Effect.gen(function*() {
+      const text = yield* help(["tokens"])
+      expect(usageOf(text)).toBe("  waba tokens <command> [flags]")
+      expect(text).toMatch(/^ {2}check +Check each token of a tokens file$/m)
+    }))
+
+  it.live("a completion script is still there when asked for, though help does not list it", () =>
+    Effect.gen(function*() {
+      const result = yield* run(["--completions", "bash"], new Map(), false)
+      expect(result.code).toBe(0)
+      expect(result.stdout).toContain("complete -F")
+      expect(result.stdout).toContain("accounts")
     }))
 })
