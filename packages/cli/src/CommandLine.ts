@@ -20,6 +20,7 @@ import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
+import * as Guide from "./Guide.js"
 import { UsageError } from "./UsageError.js"
 
 /**
@@ -225,7 +226,7 @@ export const program = {
   version: "0.1.0",
   description: "Read a business's WhatsApp Business Accounts and their phone numbers from Meta's Graph API, " +
     "check the tokens of the businesses you manage, and run a local Graph emulator.",
-  manual: "https://github.com/effect-waba/effect-waba/blob/main/docs/cli.md"
+  manual: Guide.url
 } as const
 
 export const accounts = {

@@ -16,6 +16,7 @@ import type { TokensCheckInput } from "./CommandLine.js"
 import * as ErrorReport from "./ErrorReport.js"
 import type * as Format from "./Format.js"
 import * as GraphTarget from "./GraphTarget.js"
+import * as Guide from "./Guide.js"
 import * as Listing from "./Listing.js"
 import * as Noun from "./Noun.js"
 import { Progress } from "./Progress.js"
@@ -121,7 +122,8 @@ export const run = (input: TokensCheckInput) =>
       return yield* fail(
         new UsageError({
           message: "Name the tokens to check: waba tokens check --tokens FILE.",
-          hint: "The file has a line business_id,token[,app_secret] per business (see docs/cli.md)."
+          hint: "The file has a line business_id,token[,app_secret] per business (see " +
+            `${Guide.tokensFile}).`
         })
       )
     }

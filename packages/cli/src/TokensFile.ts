@@ -9,6 +9,7 @@
 import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
 import * as Fs from "node:fs/promises"
+import * as Guide from "./Guide.js"
 import { UsageError } from "./UsageError.js"
 
 /** One business's credentials, as the file gave them. */
@@ -78,7 +79,8 @@ export const parse = (text: string, name: string): Array<Entry> | UsageError => 
     new UsageError({
       message: `${name}, line ${line}: ${message}`,
       hint: hint ?? "Each line is business_id,token[,app_secret] (a header row is optional), or a JSON object " +
-          "{\"business_id\": \"…\", \"token\": \"…\", \"app_secret\": \"…\"} (app_secret optional). See docs/cli.md."
+          "{\"business_id\": \"…\", \"token\": \"…\", \"app_secret\": \"…\"} (app_secret optional). See " +
+          `${Guide.tokensFile}.`
     })
   const lines = text.replace(/^\uFEFF/, "").split("\n").map((line) => line.replace(/\r$/, ""))
   const numbered = lines.map((text, i) => ({ text, number: i + 1 })).filter(({ text }) => text.trim() !== "")
