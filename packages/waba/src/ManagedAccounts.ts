@@ -42,6 +42,7 @@ import * as Data from "effect/Data"
 import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import * as Exit from "effect/Exit"
 import * as FiberId from "effect/FiberId"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
@@ -349,23 +350,36 @@ const fanOut = (plan: Plan, seenAgain: boolean): Emitted =>
     // An id maps to `true` once its account was emitted, or to the pending claim of the read completing
     // it; that read may yet fail, so a read that meets the claim waits for it to be settled.
     const seen = new Map<string, true | Deferred.Deferred<boolean>>()
+    const own = (id: string) => {
+      const mine = Deferred.unsafeMake<boolean>(FiberId.none)
+      seen.set(id, mine)
+      return mine
+    }
     const claim = (id: string): Effect.Effect<Deferred.Deferred<boolean> | undefined> =>
       Effect.suspend(() => {
         const state = seen.get(id)
         if (state === true) return Effect.succeed(undefined)
         if (state !== undefined) return Effect.zipRight(Deferred.await(state), claim(id))
-        const mine = Deferred.unsafeMake<boolean>(FiberId.none)
-        seen.set(id, mine)
-        return Effect.succeed(mine)
+        return Effect.succeed(own(id))
       })
-    const settle = (id: string, mine: Deferred.Deferred<boolean>, emitted: boolean) =>
+    type Claimed = readonly [id: string, mine: Deferred.Deferred<boolean>]
+    const settle = ([id, mine]: Claimed, emitted: boolean) =>
       Effect.suspend(() => {
         if (emitted) seen.set(id, true)
         else seen.delete(id)
         return Deferred.succeed(mine, emitted)
       })
+    const settleAll = (claimed: ReadonlyArray<Claimed>, emitted: boolean) =>
+      Effect.forEach(claimed, (one) => settle(one, emitted), { discard: true })
+    // Claims are settled once the merge has taken the accounts, so a read that waited on a claim finds the
+    // account emitted; if the stream is cut off first, they are released for another read to emit.
+    const emit = (elements: ReadonlyArray<Elements<Item>>, claimed: ReadonlyArray<Claimed>): Emitted =>
+      Stream.fromIterable(elements).pipe(
+        Stream.concat(Stream.execute(settleAll(claimed, true))),
+        Stream.onError(() => settleAll(claimed, false))
+      )
 
-    const complete = (account: Item) => {
+    const complete = (account: Item): Effect.Effect<Item, GraphRead.ReadError, GraphClient.GraphClient> => {
       const nested = account.phone_numbers as GraphRead.FirstPage<unknown> | undefined
       if (plan.phoneNumbers === undefined || nested === undefined) return Effect.succeed(account)
       if (nested.nextAfter === undefined) return Effect.succeed({ ...account, phone_numbers: nested.data })
@@ -376,27 +390,74 @@ const fanOut = (plan: Plan, seenAgain: boolean): Emitted =>
       )
     }
 
-    const sighting = (item: Item, businessId: string, edge: EdgeName): Emitted => {
+    const sourced = (item: Item, businessId: string, edge: EdgeName) => {
       const { permitted_tasks: tasks, ...rest } = item as Item & { readonly permitted_tasks?: ReadonlyArray<string> }
-      const account = edge === "client" ? rest as Item : item
       const source: Source = edge === "client" && tasks !== undefined
         ? { businessId, edge, permittedTasks: tasks }
         : { businessId, edge }
+      return { account: edge === "client" ? rest as Item : item, source }
+    }
+    const completed = (account: Item, source: Source, mine: Deferred.Deferred<boolean>) =>
+      complete(account).pipe(
+        Effect.onError(() => settle([account.id, mine], false)),
+        Effect.map((account) => {
+          progress.accounts++
+          return Element.Account({ account, firstSeenOn: source })
+        })
+      )
+
+    // An account whose id another read has claimed: waits for that read to settle, holding no claim.
+    const sighting = (item: Item, businessId: string, edge: EdgeName): Emitted => {
+      const { account, source } = sourced(item, businessId, edge)
       return Stream.unwrap(Effect.map(claim(account.id), (mine): Emitted => {
         if (mine === undefined) {
           return seenAgain ? Stream.make(Element.SeenAgain({ accountId: account.id, seenOn: source })) : Stream.empty
         }
-        return Stream.fromEffect(complete(account)).pipe(
-          Stream.map((account) => {
-            progress.accounts++
-            return Element.Account({ account, firstSeenOn: source })
-          }),
-          // Pulled after the merge has taken the account, so a read that waited on the claim finds it emitted.
-          Stream.concat(Stream.execute(settle(account.id, mine, true))),
-          Stream.onError(() => settle(account.id, mine, false))
+        return Stream.unwrap(
+          Effect.map(completed(account, source, mine), (element) => emit([element], [[account.id, mine]]))
         )
       }))
     }
+
+    // A page's accounts are claimed and completed in one effect and emitted together (a stream per account
+    // cost more CPU than the requests themselves in a fan-out of thousands of businesses). It never waits
+    // on another read's claim while holding its own, so two reads sharing accounts cannot wait on each
+    // other: such accounts are taken one by one after the page.
+    const page = (items: ReadonlyArray<Item>, businessId: string, edge: EdgeName): Emitted =>
+      Stream.unwrap(Effect.suspend(() => {
+        const elements: Array<Elements<Item>> = []
+        const claimed: Array<Claimed> = []
+        const later: Array<Item> = []
+        const take = (item: Item) => {
+          const { account, source } = sourced(item, businessId, edge)
+          const state = seen.get(account.id)
+          if (state === true) {
+            if (seenAgain) elements.push(Element.SeenAgain({ accountId: account.id, seenOn: source }))
+            return Effect.void
+          }
+          if (state !== undefined) return Effect.sync(() => later.push(item))
+          const mine = own(account.id)
+          return Effect.map(completed(account, source, mine), (element) => {
+            claimed.push([account.id, mine])
+            elements.push(element)
+          })
+        }
+        return Effect.forEach(items, take, { discard: true }).pipe(
+          Effect.onInterrupt(() => settleAll(claimed, false)),
+          Effect.exit,
+          Effect.map((exit) => {
+            const emitted = emit(elements, claimed)
+            // The accounts completed before a failure are still emitted, then the read fails.
+            if (Exit.isFailure(exit)) return Stream.concat(emitted, Stream.failCause(exit.cause))
+            return later.length === 0
+              ? emitted
+              : Stream.concat(
+                emitted,
+                Stream.flatMap(Stream.fromIterable(later), (item) => sighting(item, businessId, edge))
+              )
+          })
+        )
+      }))
 
     const edgeRead = (businessId: string, edge: EdgeName) => {
       const pages: Stream.Stream<
@@ -404,12 +465,9 @@ const fanOut = (plan: Plan, seenAgain: boolean): Emitted =>
         GraphRead.ReadError,
         GraphClient.GraphClient
       > = edge === "owned" ? OwnedAccounts.pages(businessId, plan.owned) : ClientAccounts.pages(businessId, plan.client)
-      return Stream.flatMap(pages, (page) => {
+      return Stream.flatMap(pages, ({ items }) => {
         progress.pages++
-        return Stream.fromIterable(page.items).pipe(
-          Stream.flatMap((item) => sighting(item, businessId, edge)),
-          Stream.concat(report)
-        )
+        return Stream.concat(page(items, businessId, edge), report)
       })
     }
 
