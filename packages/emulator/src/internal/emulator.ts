@@ -156,13 +156,16 @@ export const make = (options: Emulator.Options): Emulator.EmulatorService => {
     const request = yield* HttpServerRequest.HttpServerRequest
     const url = urlOf(request)
     yield* authenticate(request.headers.authorization, url)
+    // An account owned by one of the token's businesses and shared with another is one target.
     const wabaIdsOf = (ids: ReadonlyArray<string>) =>
-      ids.flatMap((id) => {
-        const business = dataset.findBusiness(id)
-        if (business === undefined) return []
-        const lists = [world.ownedList(business), world.clientList(business)]
-        return lists.flatMap((list) => Array.from({ length: list.size }, (_, p) => list.id(list.itemAt(p))))
-      })
+      Array.from(
+        new Set(ids.flatMap((id) => {
+          const business = dataset.findBusiness(id)
+          if (business === undefined) return []
+          const lists = [world.ownedList(business), world.clientList(business)]
+          return lists.flatMap((list) => Array.from({ length: list.size }, (_, p) => list.id(list.itemAt(p))))
+        }))
+      )
     const data = DebugToken.inspect(tokens, url.searchParams.get("input_token"), {
       now: clock.now(),
       seed,
