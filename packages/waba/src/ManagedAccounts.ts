@@ -34,7 +34,7 @@
  * )
  * ```
  *
- * @since 0.2.0
+ * @since 0.1.0
  */
 import type { GraphClient, GraphRead } from "@effect-waba/graph-core"
 import { GraphBatch, GraphCredentials, InvalidRequestError } from "@effect-waba/graph-core"
@@ -54,7 +54,7 @@ import * as Node from "./WhatsAppBusinessAccount.js"
 /**
  * The two edges a business's accounts come from.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export type EdgeName = "owned" | "client"
@@ -62,7 +62,7 @@ export type EdgeName = "owned" | "client"
 /**
  * One place an account was seen: a business and an edge of it.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface Source {
@@ -85,7 +85,7 @@ type Elements<A> = Data.TaggedEnum<{
  * business that is depends on timing. It is not every source — other businesses may not have been read
  * yet when the account streams out; {@link sightings} and {@link all} give every source.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export type Account<A> = Extract<Elements<A>, { readonly _tag: "Account" }>
@@ -94,7 +94,7 @@ export type Account<A> = Extract<Elements<A>, { readonly _tag: "Account" }>
  * A further sighting of an account already emitted by this read (in {@link sightings} only): the
  * account's id and where it was seen again. It always comes after that account's `Account`.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export type SeenAgain = Extract<Elements<never>, { readonly _tag: "SeenAgain" }>
@@ -106,7 +106,7 @@ export type SeenAgain = Extract<Elements<never>, { readonly _tag: "SeenAgain" }>
  * credentials for the business, a `GraphAuthError` whose `reauthorize` is true when only the business can
  * mend its token (code 190 with subcode 458, 460, 463 or 467).
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export type Failure = Extract<Elements<never>, { readonly _tag: "Failure" }>
@@ -116,7 +116,7 @@ export type Failure = Extract<Elements<never>, { readonly _tag: "Failure" }>
  * manages it), and none of its reads failed. Persist its id after the accounts before it to resume
  * an interrupted fan-out with option `done`.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export type BusinessDone = Extract<Elements<never>, { readonly _tag: "BusinessDone" }>
@@ -124,7 +124,7 @@ export type BusinessDone = Extract<Elements<never>, { readonly _tag: "BusinessDo
 /**
  * What {@link stream} emits.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export type Result<A> = Account<A> | Failure | BusinessDone
@@ -132,7 +132,7 @@ export type Result<A> = Account<A> | Failure | BusinessDone
 /**
  * An account with every place it was seen, as {@link all} returns it.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface ManagedAccount<A> {
@@ -145,7 +145,7 @@ export interface ManagedAccount<A> {
  * Where a fan-out stands. Holds of the rate governor and retries are not counted here: they are
  * `GraphEvents` (`Held`, `RetryScheduled`), published by the client for every read.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface Progress {
@@ -168,7 +168,7 @@ interface ElementsDefinition extends Data.TaggedEnum.WithGenerics<1> {
 const Element = Data.taggedEnum<ElementsDefinition>()
 
 /**
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface Options<F extends ReadonlyArray<Node.Field>, X extends string, XP>
@@ -224,7 +224,7 @@ interface Reads<A> {
 /**
  * A fan-out read, typed by its options: `F` the fields, `X` the extra fields, `XP` the expansions.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export type Read<K extends keyof Reads<unknown>> = <
@@ -239,7 +239,7 @@ export type Read<K extends keyof Reads<unknown>> = <
 /**
  * The most business ids one read takes.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category constants
  */
 export const maxBusinesses = 100_000
@@ -473,7 +473,7 @@ const fanOut = (plan: Plan, seenAgain: boolean): Emitted =>
  *   )
  * ```
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category streams
  */
 export const stream: Read<"stream"> = (businessIds, options) =>
@@ -485,7 +485,7 @@ export const stream: Read<"stream"> = (businessIds, options) =>
  * source on the others, which always come after it. For callers who need every business an account is
  * managed from, without holding accounts until the end.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category streams
  */
 export const sightings: Read<"sightings"> = (businessIds, options) =>
@@ -535,7 +535,7 @@ const merged = (plan: Plan) =>
  * their first source: the businesses as given, the owned edge first, then as that read returned them.
  * Holds everything until the end; prefer {@link stream} for many businesses.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category constructors
  */
 export const all: Read<"all"> = (businessIds, options) =>
@@ -544,7 +544,7 @@ export const all: Read<"all"> = (businessIds, options) =>
 /**
  * A type guard for emitted accounts, e.g. `Stream.filter(ManagedAccounts.isAccount)`.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category predicates
  */
 export const isAccount = <A>(result: Result<A> | SeenAgain): result is Account<A> => result._tag === "Account"
