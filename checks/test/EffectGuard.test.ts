@@ -73,7 +73,8 @@ describe("next to an Effect the package does not support", () => {
     const result = spawnSync(
       process.execPath,
       ["--input-type=module", "-e", "await import(\"@effect-waba/graph-core\")"],
-      { cwd: dir, encoding: "utf8" }
+      // Without NODE_PATH, which pnpm's shims set to the workspace's packages: a user's project has only its own.
+      { cwd: dir, encoding: "utf8", env: { PATH: process.env.PATH ?? "" } }
     )
     return { status: result.status, stdout: result.stdout, stderr: result.stderr }
   }

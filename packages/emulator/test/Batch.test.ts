@@ -1,4 +1,3 @@
-import { GraphConfig } from "@effect-waba/graph-core"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import { describe, expect, it } from "@effect/vitest"
@@ -56,10 +55,7 @@ describe("batch requests", () => {
             (yield* emulator.accounts(first)).slice(0, 2).map((account) => account.id)
           )
           expect(two.data).toHaveLength(2)
-          expect(entries[0]!.headers).toContainEqual({
-            name: "facebook-api-version",
-            value: GraphConfig.defaultApiVersion
-          })
+          expect(entries[0]!.headers).toContainEqual({ name: "facebook-api-version", value: "v23.0" })
           // The batch is one round trip; each call is logged as a request of its own, in order.
           const log = yield* emulator.requests
           expect(log.map((entry) => `${entry.transport} ${entry.method} ${entry.path}`)).toEqual([
