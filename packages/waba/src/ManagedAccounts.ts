@@ -34,7 +34,7 @@
  * )
  * ```
  *
- * @since 0.2.0
+ * @since 0.1.0
  */
 import type { GraphClient, GraphRead } from "@effect-waba/graph-core"
 import { GraphBatch, GraphCredentials, InvalidRequestError } from "@effect-waba/graph-core"
@@ -55,7 +55,7 @@ import * as Node from "./WhatsAppBusinessAccount.js"
 /**
  * The two edges a business's accounts come from.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export type EdgeName = "owned" | "client"
@@ -63,7 +63,7 @@ export type EdgeName = "owned" | "client"
 /**
  * One place an account was seen: a business and an edge of it.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface Source {
@@ -86,7 +86,7 @@ type Elements<A> = Data.TaggedEnum<{
  * business that is depends on timing. It is not every source — other businesses may not have been read
  * yet when the account streams out; {@link sightings} and {@link all} give every source.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export type Account<A> = Extract<Elements<A>, { readonly _tag: "Account" }>
@@ -95,7 +95,7 @@ export type Account<A> = Extract<Elements<A>, { readonly _tag: "Account" }>
  * A further sighting of an account already emitted by this read (in {@link sightings} only): the
  * account's id and where it was seen again. It always comes after that account's `Account`.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export type SeenAgain = Extract<Elements<never>, { readonly _tag: "SeenAgain" }>
@@ -107,7 +107,7 @@ export type SeenAgain = Extract<Elements<never>, { readonly _tag: "SeenAgain" }>
  * credentials for the business, a `GraphAuthError` whose `reauthorize` is true when only the business can
  * mend its token (code 190 with subcode 458, 460, 463 or 467).
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export type Failure = Extract<Elements<never>, { readonly _tag: "Failure" }>
@@ -117,7 +117,7 @@ export type Failure = Extract<Elements<never>, { readonly _tag: "Failure" }>
  * manages it), and none of its reads failed. Persist its id after the accounts before it to resume
  * an interrupted fan-out with option `done`.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export type BusinessDone = Extract<Elements<never>, { readonly _tag: "BusinessDone" }>
@@ -125,7 +125,7 @@ export type BusinessDone = Extract<Elements<never>, { readonly _tag: "BusinessDo
 /**
  * What {@link stream} emits.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export type Result<A> = Account<A> | Failure | BusinessDone
@@ -133,7 +133,7 @@ export type Result<A> = Account<A> | Failure | BusinessDone
 /**
  * An account with every place it was seen, as {@link all} returns it.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface ManagedAccount<A> {
@@ -146,7 +146,7 @@ export interface ManagedAccount<A> {
  * Where a fan-out stands. Holds of the rate governor and retries are not counted here: they are
  * `GraphEvents` (`Held`, `RetryScheduled`), published by the client for every read.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface Progress {
@@ -169,7 +169,7 @@ interface ElementsDefinition extends Data.TaggedEnum.WithGenerics<1> {
 const Element = Data.taggedEnum<ElementsDefinition>()
 
 /**
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface Options<F extends ReadonlyArray<Node.Field>, X extends string, XP>
@@ -225,7 +225,7 @@ interface Reads<A> {
 /**
  * A fan-out read, typed by its options: `F` the fields, `X` the extra fields, `XP` the expansions.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export type Read<K extends keyof Reads<unknown>> = <
@@ -240,7 +240,7 @@ export type Read<K extends keyof Reads<unknown>> = <
 /**
  * The most business ids one read takes.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category constants
  */
 export const maxBusinesses = 100_000
@@ -531,7 +531,7 @@ const fanOut = (plan: Plan, seenAgain: boolean): Emitted =>
  *   )
  * ```
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category streams
  */
 export const stream: Read<"stream"> = (businessIds, options) =>
@@ -543,7 +543,7 @@ export const stream: Read<"stream"> = (businessIds, options) =>
  * source on the others, which always come after it. For callers who need every business an account is
  * managed from, without holding accounts until the end.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category streams
  */
 export const sightings: Read<"sightings"> = (businessIds, options) =>
@@ -593,7 +593,7 @@ const merged = (plan: Plan) =>
  * their first source: the businesses as given, the owned edge first, then as that read returned them.
  * Holds everything until the end; prefer {@link stream} for many businesses.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category constructors
  */
 export const all: Read<"all"> = (businessIds, options) =>
@@ -602,7 +602,7 @@ export const all: Read<"all"> = (businessIds, options) =>
 /**
  * A type guard for emitted accounts, e.g. `Stream.filter(ManagedAccounts.isAccount)`.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category predicates
  */
 export const isAccount = <A>(result: Result<A> | SeenAgain): result is Account<A> => result._tag === "Account"

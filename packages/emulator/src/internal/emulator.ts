@@ -6,6 +6,7 @@
  * @internal
  */
 import type { GraphEdge } from "@effect-waba/graph-core"
+import { GraphConfig } from "@effect-waba/graph-core"
 import { ClientAccounts, OwnedAccounts, PhoneNumbers, WhatsAppBusinessAccount } from "@effect-waba/waba"
 import type * as HttpApp from "@effect/platform/HttpApp"
 import * as HttpRouter from "@effect/platform/HttpRouter"
@@ -265,8 +266,8 @@ export const make = (options: Emulator.Options): Emulator.EmulatorService => {
       )
     }
     const { "content-length": _, ...headers }: Record<string, string> = {
-      // An unversioned path gets the version Meta's spec is written for.
-      "facebook-api-version": version ?? "v23.0",
+      // An unversioned path gets the version the client asks for by default (Graph gives the app's default).
+      "facebook-api-version": version ?? GraphConfig.defaultApiVersion,
       "x-fb-trace-id": traceId,
       "x-fb-request-id": traceIdOf(number, 0x4e9),
       "cache-control": "private, no-cache, no-store, must-revalidate",
