@@ -21,7 +21,7 @@ import { accountFields, businessId, phoneFields, tokenOf } from "./AgencyData.js
 import { apiVersion } from "./Clients.js"
 
 export interface AgencyJob {
-  readonly client: "ours" | "sdk"
+  readonly client: "ours" | "bare" | "sdk"
   readonly url: string
   /** The partner's own token (the config's): what a batch request is sent with at its top. */
   readonly partnerToken: string
@@ -80,6 +80,50 @@ const ours = async (): Promise<Omit<AgencyResult, "maxRssKiB">> => {
   return { accounts, phoneNumbers, failures, businessesDone, firstAccountMs, ms: performance.now() - start }
 }
 
+// The baseline: the same requests as ours unbatched (both edges of each business, phone numbers expanded,
+// pages of 100), `concurrency` at a time with plain `fetch` and `JSON.parse`; no paging past the first page
+// (none is needed here), no retries, no checks. What the machine and the emulator allow a client at best.
+const bare = async (): Promise<Omit<AgencyResult, "maxRssKiB">> => {
+  const query = new URLSearchParams({
+    fields: [...accountFields, `phone_numbers.limit(100){${phoneFields.join(",")}}`].join(","),
+    limit: "100"
+  })
+  const seen = new Set<string>()
+  let accounts = 0
+  let phoneNumbers = 0
+  let firstAccountMs = Number.NaN
+  let next = 0
+  const start = performance.now()
+  const worker = async () => {
+    while (next < ids.length) {
+      const id = ids[next++]!
+      for (const edge of ["owned", "client"]) {
+        const response = await fetch(`${job.url}/${apiVersion}/${id}/${edge}_whatsapp_business_accounts?${query}`, {
+          headers: { authorization: `Bearer ${tokenOf(id)}` }
+        })
+        const page = JSON.parse(await response.text()) as {
+          data: Array<{ id: string; phone_numbers?: { data: Array<unknown> } }>
+        }
+        for (const account of page.data) {
+          if (seen.has(account.id)) continue
+          seen.add(account.id)
+          if (accounts++ === 0) firstAccountMs = performance.now() - start
+          phoneNumbers += account.phone_numbers?.data.length ?? 0
+        }
+      }
+    }
+  }
+  await Promise.all(Array.from({ length: job.concurrency }, worker))
+  return {
+    accounts,
+    phoneNumbers,
+    failures: 0,
+    businessesDone: ids.length,
+    firstAccountMs,
+    ms: performance.now() - start
+  }
+}
+
 const sdk = async (): Promise<Omit<AgencyResult, "maxRssKiB">> => {
   const { Business, FacebookAdsApi, WhatsAppBusinessAccount } = await import("facebook-nodejs-business-sdk")
   // First pages are built from the static `FacebookAdsApi.GRAPH`; point it at the emulator.
@@ -125,7 +169,7 @@ const sdk = async (): Promise<Omit<AgencyResult, "maxRssKiB">> => {
   }
 }
 
-const measured = await (job.client === "ours" ? ours() : sdk())
+const measured = await (job.client === "ours" ? ours() : job.client === "bare" ? bare() : sdk())
 const result: AgencyResult = { ...measured, maxRssKiB: process.resourceUsage().maxRSS }
 process.stdout.write(`${JSON.stringify(result)}\n`)
 // The SDK's axios agent would otherwise hold the process open for a while.

@@ -3,8 +3,10 @@
  *
  * Info strings are a language and optional flags: ```` ```ts ````, ```` ```ts partial ````,
  * ```` ```sh no-run ```` (a command the test suite cannot run: one that installs, or needs Meta),
- * ```` ```sh install ```` (an install line, run by the packed-install check with registry access). A `partial` TypeScript block gets the code it needs from a prelude, an HTML
- * comment just above the fence, which readers of the rendered page do not see:
+ * ```` ```sh install ```` (an install line, run by the packed-install check with registry access),
+ * ```` ```json tsconfig ```` (the `tsconfig.json` a user copies; the packed-install check compiles with it).
+ * A `partial` TypeScript block gets the code it needs from a prelude, an HTML comment just above the fence,
+ * which readers of the rendered page do not see:
  *
  * ````md
  * <!-- prelude
@@ -78,7 +80,8 @@ export const flagsByLanguage: Readonly<Record<string, ReadonlyArray<string>>> = 
   ts: ["partial"],
   typescript: ["partial"],
   sh: ["no-run", "install"],
-  bash: ["no-run", "install"]
+  bash: ["no-run", "install"],
+  json: ["tsconfig"]
 }
 
 /**

@@ -3,21 +3,28 @@
  *
  * 1. Packs every published package with `pnpm pack` (which turns `workspace:` ranges into real ones) and
  *    checks each tarball: README, LICENSE, built code and types, no `workspace:` range left.
- * 2. In a new npm project in the system's temporary folder, runs every `sh install` line of the README, the
- *    getting-started guide and the packages' READMEs, exactly as written (no `--legacy-peer-deps`, no
- *    `--force`) except for the `@effect-waba/…` packages, which the registry does not have yet: their names
- *    become the tarballs, and the project's `overrides` map each name to its tarball wherever it is asked
- *    for, so that the CLI's own `@effect-waba/…` dependencies resolve too. Everything else comes from the
- *    registry, as for a user. For the same reason an `npm install -g` line (the CLI) installs into the
- *    project instead (a global install reads no overrides), and `waba` runs from `node_modules/.bin`.
- *    Then `npm ls --all` must find no missing or invalid peer, and there must be one copy of `effect` and
- *    of each library package.
- * 3. Compiles the complete TypeScript snippets of those pages there, as one strict NodeNext program
- *    (`exactOptionalPropertyTypes`, `noUncheckedIndexedAccess`, `skipLibCheck` off, so the packages' own
- *    declarations are checked too) against the installed packages' declarations.
+ * 2. In an empty folder in the system's temporary folder, runs every `npm` line of the `sh install` fences
+ *    of the README, the getting-started guide and the packages' READMEs, in order and exactly as written
+ *    (`npm init -y`, `npm pkg set type=module`, then the installs: no `--legacy-peer-deps`, no `--force`),
+ *    except for the `@effect-waba/…` packages, which the registry does not have yet: their names become the
+ *    tarballs, and the project's `overrides` (added once `npm init` has made package.json) map each name
+ *    to its tarball wherever it is asked for, so that the CLI's own `@effect-waba/…` dependencies resolve
+ *    too. Everything else comes from the registry, as for a user. For the same reason an `npm install -g`
+ *    line (the CLI) installs into the project instead (a global install reads no overrides), and `waba`
+ *    runs from `node_modules/.bin`. Then `npm ls --all` must find no missing or invalid peer, and there must
+ *    be one copy of `effect` and of each library package.
+ * 3. Writes the pages' `json tsconfig` fence as the project's `tsconfig.json`, and compiles the complete
+ *    TypeScript snippets of those pages there as `src/*.ts`, with the TypeScript the install lines put in
+ *    the project (`npx tsc`, as the pages say) and with TypeScript 5.9 and the registry's current one
+ *    (each installed beside the project where the lines did not install it): each with that tsconfig.json,
+ *    and with a stricter one extending it (`exactOptionalPropertyTypes`, `noUncheckedIndexedAccess`,
+ *    `skipLibCheck` off, so the packages' own declarations are checked too).
  * 4. Starts the installed `waba emulator`, waits for its ready line, and runs the compiled programs with the
  *    `GRAPH_BASE_URL` and `GRAPH_ACCESS_TOKEN` it printed; each must exit 0, log no error, and print what its
  *    page says it prints.
+ * 5. Next to Effect 4, as `npm install --legacy-peer-deps` leaves a project: importing a library package
+ *    must fail with its own message (the versions found, the ranges supported, the install line), and a
+ *    program importing `@effect/platform` itself fails as the getting-started guide says it does.
  *
  * Why a script and not a test: step 2 has to resolve Effect and its dependencies (ws, undici, msgpackr, …)
  * from the npm registry, as a user's install does, and tests never touch the network. CI (`.ci/run`) has
@@ -109,6 +116,9 @@ const pack = (): Record<string, string> => {
   return byName
 }
 
+// An `npm` line that installs (and so needs the overrides in place first).
+const installs = (words: ReadonlyArray<string>) => ["install", "i", "add"].includes(words[1] ?? "")
+
 const installLines = (): ReadonlyArray<{ readonly where: string; readonly words: ReadonlyArray<string> }> => {
   const seen = new Set<string>()
   const lines: Array<{ where: string; words: Array<string> }> = []
@@ -127,21 +137,24 @@ const installLines = (): ReadonlyArray<{ readonly where: string; readonly words:
 }
 
 const install = (byName: Record<string, string>) => {
-  Fs.writeFileSync(
-    Path.join(app, "package.json"),
-    JSON.stringify(
-      { name: "effect-waba-packed-install", version: "1.0.0", private: true, type: "module", overrides: byName },
-      null,
-      2
-    )
-  )
+  const manifestPath = Path.join(app, "package.json")
   for (const { where, words } of installLines()) {
+    if (installs(words) && !Fs.existsSync(manifestPath)) {
+      fail(`${where}: installs before any line has made the project (npm init -y)`)
+      return
+    }
+    if (installs(words)) {
+      const manifest = JSON.parse(Fs.readFileSync(manifestPath, "utf8")) as Record<string, unknown>
+      if (manifest.overrides === undefined) {
+        Fs.writeFileSync(manifestPath, JSON.stringify({ ...manifest, overrides: byName }, null, 2))
+      }
+    }
     const args = words.slice(1).filter((word) => word !== "-g" && word !== "--global").map((w) => byName[w] ?? w)
     step(`${where}: ${words.join(" ")}`)
-    run("npm", args, { cwd: app })
+    run("npm", args, { cwd: app, stdio: ["ignore", "ignore", "inherit"] })
   }
-  step("the compiler the program is checked with")
-  run("npm", ["install", "--save-dev", "typescript@5.9.3", "@types/node@20.19.43"], { cwd: app })
+  const type = (JSON.parse(Fs.readFileSync(manifestPath, "utf8")) as { readonly type?: string }).type
+  if (type !== "module") fail(`the pages' lines leave package.json with "type": ${JSON.stringify(type)}, not "module"`)
 
   const ls = output("npm", ["ls", "--all"], app)
   if (ls.status !== 0) fail(`npm ls --all found problems:\n${ls.stdout}${ls.stderr}`)
@@ -156,6 +169,47 @@ interface Program {
   readonly name: string
 }
 
+/** The pages' `tsconfig.json`: one text, wherever a page shows it. */
+const documentedTsconfig = (): string | undefined => {
+  const fences = pages.flatMap((page) =>
+    DocFences.parse(page, Fs.readFileSync(Path.join(root, page), "utf8"))
+      .filter((fence) => fence.lang === "json" && fence.flags.includes("tsconfig"))
+  )
+  const texts = new Set(fences.map((fence) => fence.code))
+  if (texts.size !== 1) {
+    fail(`expected one tsconfig.json in the pages, found ${texts.size}: ${fences.map(DocFences.where).join(", ")}`)
+    return undefined
+  }
+  return [...texts][0]
+}
+
+interface Compiler {
+  readonly version: string
+  readonly tsc: string
+}
+
+const compilerVersion = (tsc: string) => /Version (\S+)/.exec(output(tsc, ["--version"], app).stdout)?.[1] ?? "unknown"
+
+// TypeScript 5.9, which the packages are built with, and the registry's current one (7 at the time of
+// writing: the native compiler, whose npm package still provides `tsc`), besides what the pages installed.
+const compilers = (): ReadonlyArray<Compiler> => {
+  const own = Path.join(app, "node_modules", ".bin", "tsc")
+  const found: Array<Compiler> = Fs.existsSync(own) ? [{ version: compilerVersion(own), tsc: own }] : []
+  if (found.length === 0) fail("the pages' install lines install no TypeScript (no node_modules/.bin/tsc)")
+  const latest = output("npm", ["view", "typescript", "version"], app).stdout.trim()
+  for (const version of ["5.9.3", latest]) {
+    if (found.some((compiler) => compiler.version === version)) continue
+    const dir = Path.join(work, `typescript-${version}`)
+    Fs.mkdirSync(dir)
+    run("npm", ["install", "--no-save", "--no-package-lock", `typescript@${version}`], {
+      cwd: dir,
+      stdio: ["ignore", "ignore", "inherit"]
+    })
+    found.push({ version, tsc: Path.join(dir, "node_modules", ".bin", "tsc") })
+  }
+  return found
+}
+
 const compile = (): ReadonlyArray<Program> => {
   const programs = pages.flatMap((page) =>
     DocFences.parse(page, Fs.readFileSync(Path.join(root, page), "utf8"))
@@ -164,45 +218,43 @@ const compile = (): ReadonlyArray<Program> => {
   )
   Fs.mkdirSync(Path.join(app, "src"))
   for (const program of programs) Fs.writeFileSync(Path.join(app, "src", `${program.name}.ts`), program.fence.code)
+  const tsconfig = documentedTsconfig()
+  if (tsconfig === undefined) return programs
+  Fs.writeFileSync(Path.join(app, "tsconfig.json"), tsconfig)
   Fs.writeFileSync(
-    Path.join(app, "tsconfig.json"),
-    JSON.stringify(
-      {
-        compilerOptions: {
-          target: "ES2022",
-          // @effect/platform's declarations name DOM types (Storage, MessagePort): with skipLibCheck off,
-          // as here so that our own declarations are checked too, a program needs the DOM lib.
-          lib: ["ES2022", "DOM"],
-          module: "NodeNext",
-          moduleResolution: "NodeNext",
-          types: ["node"],
-          strict: true,
-          exactOptionalPropertyTypes: true,
-          noUncheckedIndexedAccess: true,
-          skipLibCheck: false,
-          rootDir: "src",
-          outDir: "dist"
-        },
-        include: ["src"]
-      },
-      null,
-      2
-    )
-  )
-  step(`compiling ${programs.length} programs from the pages`)
-  const tsc = output(Path.join(app, "node_modules", ".bin", "tsc"), ["-p", "."], app)
-  if (tsc.status !== 0) {
-    // src/<name>.ts(line,column): … → the page and line the snippet came from.
-    const byName = new Map(programs.map((program) => [program.name, program.fence]))
-    const mapped = tsc.stdout.replace(
-      /src\/([A-Za-z0-9_]+)\.ts\((\d+),(\d+)\)/g,
-      (text, name: string, line, column) => {
-        const fence = byName.get(name)
-        return fence === undefined ? text : `${fence.file}:${fence.line + Number(line)}:${column}`
+    Path.join(app, "tsconfig.strict.json"),
+    JSON.stringify({
+      extends: "./tsconfig.json",
+      compilerOptions: {
+        exactOptionalPropertyTypes: true,
+        noUncheckedIndexedAccess: true,
+        skipLibCheck: false,
+        noEmit: true
       }
-    )
-    fail(`the pages' programs do not compile against the installed packages:\n${mapped}`)
-  }
+    })
+  )
+  const byName = new Map(programs.map((program) => [program.name, program.fence]))
+  // The first compiler is the project's own, run as the pages say (`npx tsc`): its output is what runs.
+  compilers().forEach((compiler, index) => {
+    for (const config of ["tsconfig.json", "tsconfig.strict.json"]) {
+      const emit = index === 0 && config === "tsconfig.json"
+      step(`compiling ${programs.length} programs from the pages: TypeScript ${compiler.version}, ${config}`)
+      const tsc = output(compiler.tsc, ["-p", config, "--pretty", "false", ...(emit ? [] : ["--noEmit"])], app)
+      if (tsc.status !== 0) {
+        // src/<name>.ts(line,column): … → the page and line the snippet came from.
+        const mapped = tsc.stdout.replace(
+          /src\/([A-Za-z0-9_]+)\.ts\((\d+),(\d+)\)/g,
+          (text, name: string, line, column) => {
+            const fence = byName.get(name)
+            return fence === undefined ? text : `${fence.file}:${fence.line + Number(line)}:${column}`
+          }
+        )
+        fail(
+          `the pages' programs do not compile with TypeScript ${compiler.version} and ${config}:\n${mapped}${tsc.stderr}`
+        )
+      }
+    }
+  })
   return programs
 }
 
@@ -253,12 +305,61 @@ const runPrograms = async (programs: ReadonlyArray<Program>) => {
   }
 }
 
+// What `npm install --legacy-peer-deps` (npm's own advice for the peer conflict) leaves next to Effect 4:
+// importing a library package must fail with the package's own message, and a program that imports
+// `@effect/platform` itself must fail as docs/getting-started.md says (Node refuses to load it, before any
+// code of ours can run).
+const nextToEffect4 = (byName: Record<string, string>) => {
+  const dir = Path.join(work, "effect-4")
+  Fs.mkdirSync(dir)
+  run("npm", ["init", "-y"], { cwd: dir, stdio: "ignore" })
+  run("npm", ["pkg", "set", "type=module"], { cwd: dir })
+  const ours = ["@effect-waba/waba", "@effect-waba/graph-core"].map((name) => byName[name]!)
+  step("next to Effect 4: npm install --legacy-peer-deps @effect-waba/waba @effect-waba/graph-core effect@4")
+  run("npm", ["install", "--legacy-peer-deps", ...ours, "effect@4", "@effect/platform@0.97.2"], {
+    cwd: dir,
+    stdio: ["ignore", "ignore", "inherit"]
+  })
+  const effect = (JSON.parse(Fs.readFileSync(Path.join(dir, "node_modules", "effect", "package.json"), "utf8")) as {
+    readonly version: string
+  }).version
+  for (const name of ["@effect-waba/waba", "@effect-waba/graph-core"]) {
+    const result = spawnSync(process.execPath, ["--input-type=module", "-e", `await import(${JSON.stringify(name)})`], {
+      cwd: dir,
+      encoding: "utf8",
+      env: cleanEnv
+    })
+    const expected = [
+      `${name} 0.1.0 cannot run next to the Effect installed here`,
+      `effect ${effect} is installed; it needs effect@^3.22.4`,
+      "npm install effect@3.22.4 @effect/platform@0.97.2"
+    ]
+    const missing = expected.filter((text) => !result.stderr.includes(text))
+    if (result.status === 0 || missing.length > 0) {
+      fail(`importing ${name} next to effect ${effect} did not say ${JSON.stringify(missing)}:\n${result.stderr}`)
+    } else {
+      step(`next to effect ${effect}, importing ${name} names the versions and the install line`)
+    }
+  }
+  const platform = spawnSync(
+    process.execPath,
+    ["--input-type=module", "-e", "import { FetchHttpClient } from \"@effect/platform\"; console.log(FetchHttpClient)"],
+    { cwd: dir, encoding: "utf8", env: cleanEnv }
+  )
+  if (platform.status === 0 || !/Cannot find module '[^']*\/effect\/dist\/Either\.js'/.test(platform.stderr)) {
+    fail(
+      `a program importing @effect/platform next to effect ${effect} did not fail as the guide says:\n${platform.stderr}`
+    )
+  }
+}
+
 const main = async () => {
   step(`working in ${work}`)
   const byName = pack()
   install(byName)
   const programs = compile()
   if (failures.length === 0) await runPrograms(programs)
+  nextToEffect4(byName)
 }
 
 main().then(
@@ -268,7 +369,7 @@ main().then(
       console.error(`packed-install: ${failures.length} problem(s); see above`)
       process.exit(1)
     }
-    step("the packed packages install next to Effect 3, compile and run")
+    step("the packed packages install next to Effect 3, compile and run, and refuse Effect 4 by name")
   },
   (error: unknown) => {
     console.error(`packed-install: ${error instanceof Error ? error.message : String(error)} (kept ${work})`)

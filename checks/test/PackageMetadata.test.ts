@@ -133,9 +133,22 @@ describe("install lines", () => {
     expect(code("README.md")).toEqual(code("docs/getting-started.md"))
   })
 
+  it("a new project is made an ES module one before anything is installed", () => {
+    for (const file of ["docs/getting-started.md", "README.md"]) {
+      const [setup, npm] = installFences(file)
+      // npm init -y writes "type": "commonjs", under which TypeScript refuses to import ES modules (TS1295).
+      expect(setup!.code).toBe("npm init -y\nnpm pkg set type=module")
+      expect(npm!.code.split("\n").filter((line) => kindOf(line) === "dev").flatMap(packagesOf)).toEqual(
+        expect.arrayContaining(["typescript", "@types/node@20"])
+      )
+    }
+  })
+
   it("each pnpm line installs what the npm line before it does, with Effect 3 pinned", () => {
     for (const file of ["docs/getting-started.md", "README.md"]) {
-      const [npm, pnpm] = installFences(file)
+      const fences = installFences(file)
+      const npm = fences.find((fence) => fence.code.startsWith("npm install "))
+      const pnpm = fences.find((fence) => fence.code.startsWith("pnpm add "))
       const npmLines = npm!.code.split("\n")
       const pnpmLines = pnpm!.code.split("\n")
       expect(npmLines.every((line) => line.startsWith("npm install "))).toBe(true)
@@ -149,6 +162,32 @@ describe("install lines", () => {
         all.filter((word) => word.startsWith("effect") || word.startsWith("@effect/"))
           .every((word) => /@\d+\.\d+\.\d+$/.test(word))
       ).toBe(true)
+    }
+  })
+
+  it("the README and the guide give one tsconfig.json, for ES modules on Node with Node's types", () => {
+    const tsconfigs = ["docs/getting-started.md", "README.md"].flatMap((file) =>
+      DocFences.parse(file, Fs.readFileSync(Path.join(root, file), "utf8"))
+        .filter((fence) => fence.lang === "json" && fence.flags.includes("tsconfig"))
+        .map((fence) => fence.code)
+    )
+    expect(tsconfigs).toHaveLength(2)
+    expect(tsconfigs[1]).toBe(tsconfigs[0])
+    // TypeScript 6 and later load no @types package unless `types` names it.
+    expect(JSON.parse(tsconfigs[0]!)).toMatchObject({
+      compilerOptions: { module: "NodeNext", moduleResolution: "NodeNext", types: ["node"], strict: true }
+    })
+  })
+
+  it.each(published)("%s: its README installs it with its peers, no more, at the versions the tests run", (name) => {
+    const pkg = manifest(`packages/${name}`)
+    const words = installFences(`packages/${name}/README.md`).flatMap((fence) => fence.code.split("\n"))
+      .filter((line) => line.startsWith("npm ")).flatMap(packagesOf)
+    const unversioned = (word: string) => word.replace(/(.)@.*$/, "$1")
+    expect(words.map(unversioned).sort()).toEqual([pkg.name, ...Object.keys(pkg.peerDependencies ?? {})].sort())
+    for (const [peer, range] of Object.entries(pkg.peerDependencies ?? {})) {
+      if (range === "workspace:^") expect(words).toContain(peer)
+      else expect(words).toContain(`${peer}@${range.slice(1)}`)
     }
   })
 })

@@ -27,7 +27,7 @@ import { hash, hex8, pick, seedOf, unit } from "./internal/hash.js"
  * An account as Graph sends it: the node's wire form, with the id a string and `creation_time` unix
  * seconds.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export type Account =
@@ -50,7 +50,7 @@ type Wire<T> = { readonly [K in keyof T]: Exclude<T[K], null> }
 /**
  * An account as the client edge sends it: the node plus what this business may do with it.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export type ClientAccount = Account & { readonly permitted_tasks: ReadonlyArray<string> }
@@ -58,7 +58,7 @@ export type ClientAccount = Account & { readonly permitted_tasks: ReadonlyArray<
 /**
  * A phone number as Graph sends it.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export type PhoneNumber =
@@ -121,7 +121,7 @@ export interface Business {
 /**
  * One account shared with a business: whose it is, which, and what the business may do with it.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface Share {
@@ -136,7 +136,7 @@ export interface Share {
  * A generated list (a business's accounts, an account's phone numbers), element `i` computed on demand:
  * `time` never decreases with `i` and numeric ids strictly increase with it.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface Generated<A> {
@@ -172,7 +172,7 @@ export const maxAccountsPerBusiness = 10_000_000
 /**
  * The most phone numbers one generated account may have.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category constants
  */
 export const maxPhoneNumbersPerAccount = 1000
@@ -190,7 +190,7 @@ export const creationTimeRange: readonly [number, number] = [1546300800, 1756684
  * by the second business and two accounts of more than 100 phone numbers; a second business owning 12;
  * an empty one.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category constants
  */
 export const defaultBusinesses: ReadonlyArray<BusinessSpec> = [

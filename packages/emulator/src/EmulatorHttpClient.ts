@@ -41,7 +41,7 @@ export const make = (emulator: EmulatorService): HttpClient.HttpClient => intern
  *   const emulator = yield* Emulator.Emulator
  *   const client = yield* HttpClient.HttpClient
  *   const response = yield* client.get(
- *     `https://graph.facebook.com/v23.0/${emulator.businessIds[0]}/owned_whatsapp_business_accounts`,
+ *     `https://graph.facebook.com/v27.0/${emulator.businessIds[0]}/owned_whatsapp_business_accounts`,
  *     { headers: { authorization: `Bearer ${emulator.token}` } }
  *   )
  *   return yield* response.json

@@ -126,7 +126,7 @@ export const make = (
  *   const { url } = yield* EmulatorServer.EmulatorServer
  *   const emulator = yield* Emulator.Emulator
  *   const response = yield* Effect.promise(() =>
- *     fetch(`${url}/v23.0/${emulator.businessIds[0]}/owned_whatsapp_business_accounts`, {
+ *     fetch(`${url}/v27.0/${emulator.businessIds[0]}/owned_whatsapp_business_accounts`, {
  *       headers: { authorization: `Bearer ${emulator.token}` }
  *     })
  *   )

@@ -25,7 +25,7 @@ type Service = Emulator.EmulatorService
  * {@link Emulator.EmulatorService} for what each does), e.g. `requests()`, `setFaults(rules)`,
  * `advanceClock("1 hour")`, `accounts(businessId)`.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export type Controls = {
@@ -41,7 +41,7 @@ export type Controls = {
  * @category models
  */
 export interface RunningEmulator extends Controls {
-  /** The server's origin, e.g. `http://127.0.0.1:53117`; append `/v23.0/{business-id}/owned_whatsapp_business_accounts`. */
+  /** The server's origin, e.g. `http://127.0.0.1:53117`; append `/v27.0/{business-id}/owned_whatsapp_business_accounts`. */
   readonly url: string
   /** The Effect service underneath. */
   readonly emulator: Service
@@ -57,7 +57,7 @@ export interface RunningEmulator extends Controls {
  * import { startEmulator } from "@effect-waba/emulator/PromiseApi"
  *
  * const emu = await startEmulator({ businesses: [120] })
- * const response = await fetch(`${emu.url}/v23.0/${emu.businessIds[0]}/owned_whatsapp_business_accounts`, {
+ * const response = await fetch(`${emu.url}/v27.0/${emu.businessIds[0]}/owned_whatsapp_business_accounts`, {
  *   headers: { authorization: `Bearer ${emu.token}` }
  * })
  * console.log((await response.json()).data.length) // 25

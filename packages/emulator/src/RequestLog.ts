@@ -27,7 +27,7 @@ export interface Entry {
   readonly number: number
   readonly transport: Transport
   readonly method: string
-  /** The path without the query string, e.g. `/v23.0/1234/owned_whatsapp_business_accounts`. */
+  /** The path without the query string, e.g. `/v27.0/1234/owned_whatsapp_business_accounts`. */
   readonly path: string
   /** The `vNN.N` prefix of the path, if the request had one. */
   readonly apiVersion: string | undefined

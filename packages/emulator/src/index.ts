@@ -65,6 +65,6 @@ export * as PromiseApi from "./PromiseApi.js"
 /**
  * The testing kit: a scripted `HttpClient`, emulator-backed `GraphClient` layers, oracles.
  *
- * @since 0.2.0
+ * @since 0.1.0
  */
 export * as Testing from "./Testing.js"

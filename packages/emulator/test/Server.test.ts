@@ -1,3 +1,4 @@
+import { GraphConfig } from "@effect-waba/graph-core"
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import { describe, expect, it, layer } from "@effect/vitest"
 import * as Effect from "effect/Effect"
@@ -123,7 +124,7 @@ describe("paging over the real server", () => {
         expect(response.body.error.code).toBe(2500)
         expect(response.headers["x-fb-trace-id"]).toMatch(/^[A-Za-z0-9_-]{11}$/)
         expect(response.headers["x-fb-request-id"]).toMatch(/^[A-Za-z0-9_-]{11}$/)
-        expect(response.headers["facebook-api-version"]).toBe("v23.0")
+        expect(response.headers["facebook-api-version"]).toBe(GraphConfig.defaultApiVersion)
       }))
   })
 })

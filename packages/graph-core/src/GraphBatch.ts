@@ -25,7 +25,7 @@
  *   ).pipe(GraphBatch.batching())
  * ```
  *
- * @since 0.2.0
+ * @since 0.1.0
  */
 import * as Effect from "effect/Effect"
 import type * as Either from "effect/Either"
@@ -41,13 +41,13 @@ import { InvalidRequestError } from "./InvalidRequestError.js"
 /**
  * The most calls Graph takes in one batch.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category constants
  */
 export const maxSize: number = internal.maxSize
 
 /**
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface Options {
@@ -61,7 +61,7 @@ export interface Options {
 /**
  * An effect or a stream run by {@link batching}.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export type Batched<Self> = Self extends Effect.Effect<infer A, infer E, infer R>
@@ -106,7 +106,7 @@ const batched = (options: Options | undefined, scope: Scope.Scope) =>
  *   }).pipe(GraphBatch.batching({ concurrency: 4 }))
  * ```
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category combinators
  */
 export const batching =
@@ -134,7 +134,7 @@ export const batching =
  * What {@link get} gives for each request, in the same place: its response decoded with its Schema, or
  * the error a call made alone would have failed with.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export type Results<Requests extends ReadonlyArray<GraphClient.GraphRequest<any, any, any>>> = {
@@ -163,7 +163,7 @@ export type Results<Requests extends ReadonlyArray<GraphClient.GraphRequest<any,
  * })
  * ```
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category accessors
  */
 export const get = <const Requests extends ReadonlyArray<GraphClient.GraphRequest<any, any, any>>>(

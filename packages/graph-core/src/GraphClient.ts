@@ -100,7 +100,7 @@ export interface GraphResponse<A> {
  * nothing), a rate-governor hold longer than the caller accepts (sent nothing), or, inside a business
  * scope, no usable credentials for that business (sent nothing).
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export type GraphClientError =
@@ -128,7 +128,7 @@ export class GraphClient extends Context.Tag("@effect-waba/graph-core/GraphClien
 /**
  * What the client adds to its settings.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface Options {
@@ -177,7 +177,7 @@ export const make = (
 /**
  * The client as a layer with {@link Options}.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category layers
  */
 export const layerWith = (
@@ -221,7 +221,7 @@ export const layer: Layer.Layer<GraphClient, never, GraphConfig.GraphConfig | Ht
  * )
  * ```
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category layers
  */
 export const layerConfig = (

@@ -54,7 +54,7 @@ const defaultTimeout: Duration.Duration = Duration.seconds(30)
  * The largest response body accepted, counted after decompression: 16 MiB. A page of 100 accounts
  * with every field is a few hundred KB; anything near this is a misbehaving server.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category constants
  */
 const defaultMaxResponseBytes = 16 * 1024 * 1024
@@ -62,7 +62,7 @@ const defaultMaxResponseBytes = 16 * 1024 * 1024
 /**
  * `effect-waba/<version of this package>`.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category constants
  */
 export const defaultUserAgent = `effect-waba/${version}`
@@ -71,7 +71,7 @@ export const defaultUserAgent = `effect-waba/${version}`
  * The pattern Meta's OpenAPI spec gives the `User-Agent` header (`name/1.2.3`, optionally `;key=value`
  * and one more `product/version`). A validating proxy or mock refuses requests that break it.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category constants
  */
 export const userAgentPattern: RegExp =
@@ -272,7 +272,7 @@ export const layer = (options: Options): Layer.Layer<GraphConfig, GraphConfigErr
  * One setting for {@link layerConfig}: a `Config` to read it from (its name and nesting are yours), or a
  * plain value. A `Config` may yield `undefined` or an `Option` for "not set".
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export type ConfigInput<A> = Config.Config<A | undefined> | Config.Config<Option.Option<A>> | A
@@ -287,7 +287,7 @@ export type ConfigInput<A> = Config.Config<A | undefined> | Config.Config<Option
  * - A `Config`: read instead of the default variable (`Config.redacted("MY_TOKEN")`,
  *   `Config.nested(Config.string("VERSION"), "GRAPH")`, …). Empty strings count as unset.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export type ConfigOptions = { readonly [K in keyof Options]?: ConfigInput<NonNullable<Options[K]>> | undefined }

@@ -31,7 +31,7 @@
  * const accountsOfB = OwnedAccounts.stream("2345678901").pipe(GraphCredentials.asBusiness("2345678901"))
  * ```
  *
- * @since 0.2.0
+ * @since 0.1.0
  */
 import * as Cache from "effect/Cache"
 import * as Config from "effect/Config"
@@ -51,7 +51,7 @@ import { secretProblem } from "./internal/secret.js"
  * What is sent for one business. Left out, the app secret and the proof mode are `GraphConfig`'s: the
  * tokens of an agency's clients are usually issued to one app.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface Credentials {
@@ -64,7 +64,7 @@ export interface Credentials {
  * Credentials as a source may give them: a token alone, or with an app secret and proof mode. Strings are
  * wrapped in `Redacted` at once.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export type Input = Redacted.Redacted<string> | string | {
@@ -79,7 +79,7 @@ export type Input = Redacted.Redacted<string> | string | {
  * `cause`). Names the business, never a secret. The requests of that business fail with it; in a fan-out,
  * that business is reported as failed and the others go on.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category errors
  */
 export class GraphCredentialsError extends Schema.TaggedError<GraphCredentialsError>(
@@ -92,7 +92,7 @@ export class GraphCredentialsError extends Schema.TaggedError<GraphCredentialsEr
 }) {}
 
 /**
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface Service {
@@ -101,7 +101,7 @@ export interface Service {
 }
 
 /**
- * @since 0.2.0
+ * @since 0.1.0
  * @category tags
  */
 export class GraphCredentials extends Context.Tag("@effect-waba/graph-core/GraphCredentials")<
@@ -119,7 +119,7 @@ class CurrentBusiness
 /**
  * The business the current fiber acts as, if inside {@link asBusiness}.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category accessors
  */
 export const currentBusiness: Effect.Effect<Option.Option<string>> = CurrentBusiness
@@ -136,7 +136,7 @@ export const currentBusiness: Effect.Effect<Option.Option<string>> = CurrentBusi
  * const account = WhatsAppBusinessAccount.get("102290129340398").pipe(GraphCredentials.asBusiness("1234567890"))
  * ```
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category combinators
  */
 export const asBusiness =
@@ -187,7 +187,7 @@ const missing = (businessId: string) =>
  * Credentials from a map of business id to token (or token and app secret). A business not in it fails
  * with `GraphCredentialsError` (`Missing`).
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category constructors
  */
 export const fromRecord = (credentials: Readonly<Record<string, Input>> | ReadonlyMap<string, Input>): Service => {
@@ -205,7 +205,7 @@ export const fromRecord = (credentials: Readonly<Record<string, Input>> | Readon
 /**
  * {@link fromRecord} as a layer.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category layers
  */
 export const layer = (
@@ -215,7 +215,7 @@ export const layer = (
 /**
  * How long {@link make} keeps what it looked up.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface CacheOptions {
@@ -245,7 +245,7 @@ export interface CacheOptions {
  * )
  * ```
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category constructors
  */
 export const make = <E, R>(
@@ -275,7 +275,7 @@ export const make = <E, R>(
 /**
  * {@link make} as a layer.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category layers
  */
 export const layerLookup = <E, R>(
@@ -306,7 +306,7 @@ const fromEnvironment = (businessId: string): Config.Config<Input | undefined> =
  * const CredentialsLive = GraphCredentials.layerConfig((businessId) => Config.redacted(`WABA_TOKEN_${businessId}`))
  * ```
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category layers
  */
 export const layerConfig = (

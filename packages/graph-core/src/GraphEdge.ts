@@ -28,7 +28,7 @@
  * })
  * ```
  *
- * @since 0.2.0
+ * @since 0.1.0
  */
 import * as Schema from "effect/Schema"
 import type * as GraphFilter from "./GraphFilter.js"
@@ -40,7 +40,7 @@ export type { AnyEdge as Any, GraphEdge, Parent, Resume } from "./internal/decla
 /**
  * The names of an edge's item fields.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export type FieldName<E extends Declaration.AnyEdge> = keyof E["itemFields"] & string
@@ -48,7 +48,7 @@ export type FieldName<E extends Declaration.AnyEdge> = keyof E["itemFields"] & s
 /**
  * The sort values an edge accepts.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export type SortOf<E extends Declaration.AnyEdge> = E["sorts"][number]
@@ -56,7 +56,7 @@ export type SortOf<E extends Declaration.AnyEdge> = E["sorts"][number]
 /**
  * The filter clauses an edge accepts.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export type FilterOf<E extends Declaration.AnyEdge> = GraphFilter.ClauseOf<E["filters"]> | GraphFilter.Unchecked
@@ -66,7 +66,7 @@ const pathPattern = /^\/\{([a-z][a-z0-9-]*)\}\/([a-z][a-z0-9_]*)$/
 /**
  * Declares an edge. The path has exactly one placeholder, the parent's id.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category constructors
  */
 export const make = <

@@ -42,13 +42,13 @@ import { defined } from "./internal/defined.js"
 /**
  * The mark every member of the family carries.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category type ids
  */
 export const TypeId: unique symbol = Symbol.for("@effect-waba/graph-core/GraphError")
 
 /**
- * @since 0.2.0
+ * @since 0.1.0
  * @category type ids
  */
 export type TypeId = typeof TypeId
@@ -56,7 +56,7 @@ export type TypeId = typeof TypeId
 /**
  * The class of a member of the family: Effect's `Schema.TaggedError` class whose instances carry {@link TypeId}.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface GraphErrorClass<Self, Tag extends string, Fields extends Schema.Struct.Fields> extends
@@ -168,7 +168,7 @@ export class GraphRateLimitError extends member<GraphRateLimitError>()("GraphRat
  * The subcodes of code 190 that mean the business must authorise the app again for a new token: 458 (the
  * app was removed), 460 (the password changed), 463 (the token expired), 467 (the token was invalidated).
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category constants
  */
 export const reauthorizeSubcodes: ReadonlySet<number> = new Set([458, 460, 463, 467])
@@ -185,7 +185,7 @@ export class GraphAuthError extends member<GraphAuthError>()("GraphAuthError", r
    * Whether the business must authorise the app again (code 190 with subcode 458, 460, 463 or 467): report
    * it for that business, with `businessId`, and go on with the others.
    *
-   * @since 0.2.0
+   * @since 0.1.0
    */
   get reauthorize(): boolean {
     return this.code === 190 && this.subcode !== undefined && reauthorizeSubcodes.has(this.subcode)
@@ -222,7 +222,7 @@ export class GraphPolicyError extends member<GraphPolicyError>()("GraphPolicyErr
  * support this operation"), or code 803 as Meta's spec shows for an unknown business. Graph does not
  * tell the two causes apart. Not retried.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category errors
  */
 export class GraphNotFoundError extends member<GraphNotFoundError>()("GraphNotFoundError", responseFields) {}
@@ -326,7 +326,7 @@ export class GraphDecodeError extends member<GraphDecodeError>()("GraphDecodeErr
  * item a read delivered before it was new. Where to resume is not part of the error: the pages a read
  * delivered carry it (`nextAfter`, `checkpoint`).
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category errors
  */
 export class GraphPagingError extends member<GraphPagingError>()("GraphPagingError", {
@@ -366,7 +366,7 @@ export const isGraphError = (u: unknown): u is GraphError => Predicate.hasProper
 /**
  * Whether a value is an error that came with a Graph error body (it has `code`, `fbtraceId`, …).
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category predicates
  */
 export const isGraphResponseError = (u: unknown): u is GraphResponseError =>
@@ -496,7 +496,7 @@ const maxIssueChars = 100
  * A short description of a parse error, in the words of Effect's `ArrayFormatter`: at most three problems,
  * each with its path and cut short. Safe for any input, however deep or large.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category formatting
  */
 export const describeParseError = (error: ParseResult.ParseError): string => {

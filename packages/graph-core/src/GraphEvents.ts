@@ -22,7 +22,7 @@
  * })
  * ```
  *
- * @since 0.2.0
+ * @since 0.1.0
  */
 import * as Context from "effect/Context"
 import * as Data from "effect/Data"
@@ -34,7 +34,7 @@ import * as Stream from "effect/Stream"
 import type { HoldReason } from "./HoldTooLongError.js"
 
 /**
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export type GraphEvent = Data.TaggedEnum<{
@@ -69,13 +69,13 @@ export type GraphEvent = Data.TaggedEnum<{
 /**
  * A constructor per event, and `is`, a type guard per tag (e.g. `Stream.filter(GraphEvents.is("Held"))`).
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category constructors
  */
 export const { $is: is, Held, RetryScheduled, VersionMismatch } = Data.taggedEnum<GraphEvent>()
 
 /**
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface Service {
@@ -85,7 +85,7 @@ export interface Service {
 }
 
 /**
- * @since 0.2.0
+ * @since 0.1.0
  * @category tags
  */
 export class GraphEvents extends Context.Tag("@effect-waba/graph-core/GraphEvents")<GraphEvents, Service>() {}
@@ -93,7 +93,7 @@ export class GraphEvents extends Context.Tag("@effect-waba/graph-core/GraphEvent
 /**
  * An in-memory event hub. A slow subscriber loses the oldest events rather than holding up requests.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category constructors
  */
 export const make = (options?: { readonly capacity?: number | undefined }): Effect.Effect<Service> =>
@@ -105,7 +105,7 @@ export const make = (options?: { readonly capacity?: number | undefined }): Effe
 /**
  * Publishes to the {@link GraphEvents} in context, if there is one; does nothing otherwise.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category publishing
  */
 export const publish = (event: GraphEvent): Effect.Effect<void> =>

@@ -6,14 +6,14 @@
  * wire; {@link parse} reads one the way Graph does (the emulator uses it), so the client and the
  * emulator speak one syntax.
  *
- * @since 0.2.0
+ * @since 0.1.0
  */
 import * as Either from "effect/Either"
 
 /**
  * One entry of a selection.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface Selection {
@@ -39,7 +39,7 @@ export interface Selection {
  * // "id,name,phone_numbers.limit(50){id,display_phone_number}"
  * ```
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category rendering
  */
 export const render = (selections: ReadonlyArray<Selection>): string =>
@@ -52,7 +52,7 @@ export const render = (selections: ReadonlyArray<Selection>): string =>
 /**
  * Why a selection could not be read.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface SyntaxError {
@@ -65,7 +65,7 @@ export interface SyntaxError {
 /**
  * The deepest nesting {@link parse} accepts, so that a hostile `fields` value cannot exhaust the stack.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category constants
  */
 export const maxDepth = 8
@@ -73,7 +73,7 @@ export const maxDepth = 8
 /**
  * Reads a `fields` value. Modifiers other than `.limit(n)` are refused.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category parsing
  */
 export const parse = (text: string): Either.Either<ReadonlyArray<Selection>, SyntaxError> => {

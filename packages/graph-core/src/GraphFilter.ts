@@ -21,7 +21,7 @@
  * The module gathers four small ones: the clauses and their builders, the Schemas that check them, the
  * planner, and the wire form.
  *
- * @since 0.2.0
+ * @since 0.1.0
  */
 export * from "./internal/filterClause.js"
 export * from "./internal/filterPlan.js"

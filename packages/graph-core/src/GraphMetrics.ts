@@ -27,7 +27,7 @@
  * const report = Effect.map(okPages, (state) => `${state.count} pages read`)
  * ```
  *
- * @since 0.2.0
+ * @since 0.1.0
  */
 import * as Effect from "effect/Effect"
 import * as Metric from "effect/Metric"
@@ -35,7 +35,7 @@ import * as MetricBoundaries from "effect/MetricBoundaries"
 import * as MetricState from "effect/MetricState"
 
 /**
- * @since 0.2.0
+ * @since 0.1.0
  * @category metrics
  */
 export const requests = Metric.counter("effect_waba_graph_requests_total", {
@@ -44,7 +44,7 @@ export const requests = Metric.counter("effect_waba_graph_requests_total", {
 })
 
 /**
- * @since 0.2.0
+ * @since 0.1.0
  * @category metrics
  */
 export const requestDuration = Metric.histogram(
@@ -55,7 +55,7 @@ export const requestDuration = Metric.histogram(
 )
 
 /**
- * @since 0.2.0
+ * @since 0.1.0
  * @category metrics
  */
 export const retries = Metric.counter("effect_waba_graph_retries_total", {
@@ -64,7 +64,7 @@ export const retries = Metric.counter("effect_waba_graph_retries_total", {
 })
 
 /**
- * @since 0.2.0
+ * @since 0.1.0
  * @category metrics
  */
 export const errors = Metric.counter("effect_waba_graph_errors_total", {
@@ -73,7 +73,7 @@ export const errors = Metric.counter("effect_waba_graph_errors_total", {
 })
 
 /**
- * @since 0.2.0
+ * @since 0.1.0
  * @category metrics
  */
 export const rateLimitedResponses = Metric.counter("effect_waba_graph_rate_limited_responses_total", {
@@ -85,7 +85,7 @@ export const rateLimitedResponses = Metric.counter("effect_waba_graph_rate_limit
  * Batch requests (`POST /` with up to 50 calls, see `GraphBatch`) sent, by status class. Each call in a
  * batch is also counted in `requests`, as a call of its own.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category metrics
  */
 export const batches = Metric.counter("effect_waba_graph_batches_total", {
@@ -96,7 +96,7 @@ export const batches = Metric.counter("effect_waba_graph_batches_total", {
 /**
  * `2xx`, `4xx`, …, or `none` without a status.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category tags
  */
 export const statusClass = (status: number | undefined): string =>
@@ -107,7 +107,7 @@ export const statusClass = (status: number | undefined): string =>
 /**
  * Requests sent so far by this process, summed over every route and status class.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category getters
  */
 export const requestsSent: Effect.Effect<number> = Effect.map(Metric.snapshot, (pairs) => {

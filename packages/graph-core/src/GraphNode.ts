@@ -23,7 +23,7 @@
  * })
  * ```
  *
- * @since 0.2.0
+ * @since 0.1.0
  */
 import * as Schema from "effect/Schema"
 import type * as Declaration from "./internal/declaration.js"
@@ -33,7 +33,7 @@ export type { AnyNode as Any, Fields, GraphNode } from "./internal/declaration.j
 /**
  * The decoded type of a node with every field.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export type Type<N extends Declaration.AnyNode> = Schema.Struct.Type<N["fields"]>
@@ -41,7 +41,7 @@ export type Type<N extends Declaration.AnyNode> = Schema.Struct.Type<N["fields"]
 /**
  * The names of a node's fields.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export type FieldName<N extends Declaration.AnyNode> = keyof N["fields"] & string
@@ -50,7 +50,7 @@ export type FieldName<N extends Declaration.AnyNode> = keyof N["fields"] & strin
  * Declares a node. `expandable` is a function so that a node and the edges inside it can refer to each
  * other without an import cycle.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category constructors
  */
 export const make = <

@@ -6,14 +6,14 @@
  * enums are strings. A missing value satisfies no operator, `NOT_EQUAL` and `NOT_IN` included, as Graph
  * filters only what an item has.
  *
- * @since 0.2.0
+ * @since 0.1.0
  */
 import * as Schema from "effect/Schema"
 
 /**
  * The operators Graph's filtering knows (not every edge supports every one).
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category schemas
  */
 export const GraphOperator = Schema.Literal(
@@ -46,7 +46,7 @@ export const GraphOperator = Schema.Literal(
 )
 
 /**
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export type GraphOperator = typeof GraphOperator.Type
@@ -54,7 +54,7 @@ export type GraphOperator = typeof GraphOperator.Type
 /**
  * A value a clause compares: unix seconds, a string or a boolean.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export type Scalar = string | number | boolean
@@ -109,7 +109,7 @@ const meanings: Readonly<Record<string, (value: Scalar, operand: unknown) => boo
  * GraphOperator.holds("NOT_EQUAL", undefined, "SELF") // false: a missing value satisfies nothing
  * ```
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category semantics
  */
 export const holds = (operator: string, value: Scalar | null | undefined, operand: unknown): boolean =>

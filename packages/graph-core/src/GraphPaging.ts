@@ -7,7 +7,7 @@
  * server's `next` URL is never replayed: it drops `appsecret_proof` and may carry a token); and a cursor
  * seen before ends the read with a {@link GraphPagingError}, after each item was delivered at most once.
  *
- * @since 0.2.0
+ * @since 0.1.0
  */
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
@@ -18,7 +18,7 @@ import type * as GraphUsage from "./GraphUsage.js"
 /**
  * A cursor as Graph returns it: non-empty, at most 4096 characters, no whitespace or control characters.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category schemas
  */
 export const Cursor = Schema.String.pipe(
@@ -33,7 +33,7 @@ export const Cursor = Schema.String.pipe(
  * and skips those ids, so it neither loses nor repeats items, however long ago the checkpoint was taken
  * and whatever was added or deleted meanwhile.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category checkpoints
  */
 export const Checkpoint = Schema.Struct({
@@ -43,7 +43,7 @@ export const Checkpoint = Schema.Struct({
 }).annotations({ identifier: "Checkpoint" })
 
 /**
- * @since 0.2.0
+ * @since 0.1.0
  * @category checkpoints
  */
 export type Checkpoint = typeof Checkpoint.Type
@@ -51,7 +51,7 @@ export type Checkpoint = typeof Checkpoint.Type
 /**
  * A checkpoint as one printable token (for a command line, a log line, a database column).
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category checkpoints
  */
 export const CheckpointFromToken: Schema.Schema<Checkpoint, string> = Schema.compose(
@@ -62,7 +62,7 @@ export const CheckpointFromToken: Schema.Schema<Checkpoint, string> = Schema.com
 /**
  * A checkpoint as one token; `None` for a value that is not a checkpoint (it never throws).
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category checkpoints
  */
 export const checkpointToken: (checkpoint: Checkpoint) => Option.Option<string> = Option.liftThrowable(
@@ -72,7 +72,7 @@ export const checkpointToken: (checkpoint: Checkpoint) => Option.Option<string> 
 /**
  * Reads a token made by {@link checkpointToken}.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category checkpoints
  */
 export const parseCheckpointToken = (token: string): Option.Option<Checkpoint> =>
@@ -85,13 +85,13 @@ export const parseCheckpointToken = (token: string): Option.Option<Checkpoint> =
  * server handing back the cursor it was given), or a `next` link with no cursor (`MissingCursor`).
  * Every item delivered before it was new.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category errors
  */
 export const GraphPagingError = GraphError.GraphPagingError
 
 /**
- * @since 0.2.0
+ * @since 0.1.0
  * @category errors
  */
 export type GraphPagingError = GraphError.GraphPagingError
@@ -99,7 +99,7 @@ export type GraphPagingError = GraphError.GraphPagingError
 /**
  * One page of a read.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface Page<A> {
@@ -136,7 +136,7 @@ export interface Page<A> {
 /**
  * A page of edge `E`: its items are also under the edge's own name (`accounts`, `phoneNumbers`).
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export type PageOf<E extends GraphEdge.Any, A> = Page<A> & { readonly [K in E["itemsName"]]: ReadonlyArray<A> }

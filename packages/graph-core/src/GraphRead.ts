@@ -12,7 +12,7 @@
  * - on an edge that supports it, a read sorted ascending by creation time gives every page a data
  *   checkpoint, from which a later read resumes without a cursor.
  *
- * @since 0.2.0
+ * @since 0.1.0
  */
 import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
@@ -32,7 +32,7 @@ import type { InvalidRequestError } from "./InvalidRequestError.js"
 /**
  * What a read can fail with: the client's errors, bad input, and paging that cannot be followed.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export type ReadError = GraphClient.GraphClientError | GraphPaging.GraphPagingError
@@ -40,7 +40,7 @@ export type ReadError = GraphClient.GraphClientError | GraphPaging.GraphPagingEr
 /**
  * What is read: an edge's items or a node.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export type Target = GraphEdge.Any | GraphNode.Any
@@ -52,7 +52,7 @@ type NodeOf<T extends Target> = T extends GraphEdge.Any ? T["node"] : Extract<T,
 /**
  * An item narrowed to the selected fields, plus `id`, which Graph always returns.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export type Selected<T extends Target, F extends string> = Types.Simplify<
@@ -67,7 +67,7 @@ export type Selected<T extends Target, F extends string> = Types.Simplify<
  * - `pages`: `"all"` (default) follows the nested edge's paging until every nested item is read, so the
  *   array is complete; `"first"` keeps the first nested page and exposes its cursor.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface ExpandOptions<E extends GraphEdge.Any> {
@@ -79,7 +79,7 @@ export interface ExpandOptions<E extends GraphEdge.Any> {
 /**
  * The `expand` option of a read: one entry per edge that can be expanded inside the items.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export type Expand<T extends Target> = {
@@ -89,7 +89,7 @@ export type Expand<T extends Target> = {
 /**
  * The first page of an expanded edge, when `pages: "first"` was asked for.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface FirstPage<A> {
@@ -101,7 +101,7 @@ export interface FirstPage<A> {
 /**
  * The value an expanded edge takes in each item.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export type Expanded<E extends GraphEdge.Any, O> = O extends { readonly pages: "first" } ? FirstPage<ExpandedItem<E, O>>
@@ -115,7 +115,7 @@ type ExpandedItem<E extends GraphEdge.Any, O> = O extends { readonly fields: Rea
  * The element type of a read: the selected fields, `id`, fields Meta added that the library does not
  * know yet (`extraFields`, typed `unknown`), and the expanded edges.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export type Item<T extends Target, F extends string, X extends string = never, XP = {}> = Types.Simplify<
@@ -127,7 +127,7 @@ export type Item<T extends Target, F extends string, X extends string = never, X
 /**
  * The options of a node read, and the first three of an edge read.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface NodeOptions<F extends ReadonlyArray<string>, X extends string, XP> {
@@ -145,7 +145,7 @@ export interface NodeOptions<F extends ReadonlyArray<string>, X extends string, 
 /**
  * The options of a read of edge `E`.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface Options<E extends GraphEdge.Any, F extends ReadonlyArray<string>, X extends string, XP>
@@ -178,7 +178,7 @@ interface Reads<E extends GraphEdge.Any, F extends ReadonlyArray<string>, X exte
 /**
  * One read of an edge, typed by its options: `F` the fields, `X` the extra fields, `XP` the expansions.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export type Read<E extends GraphEdge.Any, K extends "pages" | "stream" | "all"> = <
@@ -190,7 +190,7 @@ export type Read<E extends GraphEdge.Any, K extends "pages" | "stream" | "all"> 
 /**
  * The typed reads of one edge: what a module such as `OwnedAccounts` exports.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface EdgeReader<E extends GraphEdge.Any> {
@@ -217,7 +217,7 @@ export interface EdgeReader<E extends GraphEdge.Any> {
  * const names = owned.stream("1234567890", { fields: ["name"] })
  * ```
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category constructors
  */
 export const edge = <E extends GraphEdge.Any>(edge: E): EdgeReader<E> => {
@@ -241,7 +241,7 @@ export const edge = <E extends GraphEdge.Any>(edge: E): EdgeReader<E> => {
 /**
  * The typed read of one node type.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface NodeReader<N extends GraphNode.Any> {
@@ -275,7 +275,7 @@ export interface NodeReader<N extends GraphNode.Any> {
  * const account = waba.get("102290129340398", { fields: ["name", "status"], expand: { phone_numbers: {} } })
  * ```
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category constructors
  */
 export const node = <N extends GraphNode.Any>(node: N, parent: GraphEdge.Parent): NodeReader<N> => ({

@@ -6,7 +6,7 @@
  * accept all of that, so a node declared with them never fails a page because Meta changed something
  * harmless.
  *
- * @since 0.2.0
+ * @since 0.1.0
  */
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
@@ -16,7 +16,7 @@ import * as nulls from "./internal/nulls.js"
  * A Graph id: a numeric string, sometimes sent as a bare JSON number. Kept a string either way, since
  * ids exceed `Number.MAX_SAFE_INTEGER` in places.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category schemas
  */
 export const GraphId = Schema.Union(
@@ -32,7 +32,7 @@ export const GraphId = Schema.Union(
 /**
  * Unix seconds (a number, or a numeric string) as a `Date`.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category schemas
  */
 export const UnixSeconds = Schema.transform(
@@ -57,7 +57,7 @@ export const UnixSeconds = Schema.transform(
  * // Schema<"GREEN" | "YELLOW" | "RED" | "UNKNOWN" | (string & {}), string>
  * ```
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category schemas
  */
 export const openEnum = <const Known extends ReadonlyArray<string>>(
@@ -71,7 +71,7 @@ export const openEnum = <const Known extends ReadonlyArray<string>>(
 /**
  * A schema made by {@link openEnum}: it remembers the values it knows.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface OpenEnum<Known extends ReadonlyArray<string>>
@@ -84,7 +84,7 @@ export interface OpenEnum<Known extends ReadonlyArray<string>>
  * An optional field of a node. Graph may also send `null` for it: decode through {@link tolerant} (the
  * client always does), which reads `null` as absent before the field is looked at.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category schemas
  */
 export const optional = <S extends Schema.Schema.All>(schema: S): Schema.optionalWith<S, { exact: true }> =>
@@ -94,7 +94,7 @@ export const optional = <S extends Schema.Schema.All>(schema: S): Schema.optiona
  * A list in a node. Through {@link tolerant}, `null` elements are dropped (Graph has sent `[null]` for an
  * empty list).
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category schemas
  */
 export const ArrayOf = <A, I, R>(item: Schema.Schema<A, I, R>): Schema.Array$<Schema.Schema<A, I, R>> =>
@@ -113,7 +113,7 @@ export const ArrayOf = <A, I, R>(item: Schema.Schema<A, I, R>): Schema.Array$<Sc
  * Schema.decodeUnknownSync(Account)({ id: "1", name: null }) // { id: "1" }
  * ```
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category schemas
  */
 export const tolerant = <A, I, R>(schema: Schema.Schema<A, I, R>): Schema.Schema<A, unknown, R> =>
@@ -131,7 +131,7 @@ export const tolerant = <A, I, R>(schema: Schema.Schema<A, I, R>): Schema.Schema
  * An edge's answer: `{ data: [...], paging: { cursors, next, previous } }`, with `summary` when one was
  * asked for.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category schemas
  */
 export const Connection = <A, I, R>(item: Schema.Schema<A, I, R>) =>
@@ -152,7 +152,7 @@ const graphOffset = /([+-]\d{2})(\d{2})$/
  * A point in time as Graph writes it in most nodes: ISO 8601 with a compact offset
  * (`2023-08-22T19:05:09+0000`), a standard ISO string, or unix seconds. Decoded to a `Date`.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category schemas
  */
 export const DateTime = Schema.transformOrFail(

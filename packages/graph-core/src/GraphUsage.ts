@@ -154,7 +154,7 @@ export const fromHeaders = (headers: Readonly<Record<string, string | undefined>
  * GraphUsage.forRequest(usage, "111").map((entry) => entry.businessId) // ["222"]
  * ```
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category getters
  */
 export const forRequest = (usage: GraphUsage, key?: string): ReadonlyArray<BusinessUseCaseUsage> => {

@@ -3,20 +3,20 @@
  * sent and fails at once: a caller (a command line, a job scheduler) can come back later instead of
  * hanging. Nothing was sent to Graph: this is the client's own decision. Also exported from `RateGovernor`.
  *
- * @since 0.2.0
+ * @since 0.1.0
  */
 import * as Duration from "effect/Duration"
 import * as Predicate from "effect/Predicate"
 import * as Schema from "effect/Schema"
 
 /**
- * @since 0.2.0
+ * @since 0.1.0
  * @category type ids
  */
 export const TypeId: unique symbol = Symbol.for("@effect-waba/graph-core/HoldTooLongError")
 
 /**
- * @since 0.2.0
+ * @since 0.1.0
  * @category type ids
  */
 export type TypeId = typeof TypeId
@@ -26,13 +26,13 @@ export type TypeId = typeof TypeId
  * its place in the schedule is ahead), `ceiling` (usage at or above the ceiling: it waits for a probe to
  * show usage dropped) or `regain` (Graph said when access returns). `GraphEvents.Held` carries it too.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export const HoldReason = Schema.Literal("pacing", "ceiling", "regain")
 
 /**
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export type HoldReason = typeof HoldReason.Type
@@ -62,7 +62,7 @@ const format = (duration: Duration.Duration) =>
  * })
  * ```
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category errors
  */
 export class HoldTooLongError extends Schema.TaggedError<HoldTooLongError>("@effect-waba/graph-core/HoldTooLongError")(
@@ -87,12 +87,12 @@ export class HoldTooLongError extends Schema.TaggedError<HoldTooLongError>("@eff
   }
 ) {
   /**
-   * @since 0.2.0
+   * @since 0.1.0
    */
   readonly [TypeId]: TypeId = TypeId
 
   /**
-   * @since 0.2.0
+   * @since 0.1.0
    */
   override get message(): string {
     const budget = this.scope === "app"
@@ -105,7 +105,7 @@ export class HoldTooLongError extends Schema.TaggedError<HoldTooLongError>("@eff
 }
 
 /**
- * @since 0.2.0
+ * @since 0.1.0
  * @category predicates
  */
 export const isHoldTooLongError = (u: unknown): u is HoldTooLongError => Predicate.hasProperty(u, TypeId)

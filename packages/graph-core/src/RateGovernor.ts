@@ -45,7 +45,7 @@ export const appScope: string = Decision.appScope
 /**
  * The store key of one budget, e.g. `budgetScope("123")` is `"123:whatsapp_business_management"`.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category constructors
  */
 export const budgetScope = (id: string, type = "whatsapp_business_management"): string => Decision.budgetScope(id, type)
@@ -136,7 +136,7 @@ export interface Facts {
 /**
  * A hold longer than the caller accepts, and why holds happen. See {@link HoldTooLongError}.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category errors
  */
 export { HoldReason, HoldTooLongError, isHoldTooLongError } from "./HoldTooLongError.js"

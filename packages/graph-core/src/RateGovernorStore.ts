@@ -56,7 +56,7 @@ export class RateGovernorStoreError extends Schema.TaggedError<RateGovernorStore
    * The store has logged the outage itself (the Redis store logs one line when the connection is lost
    * and one when it is back), so the governor does not log it again.
    *
-   * @since 0.2.0
+   * @since 0.1.0
    */
   reported: Schema.optional(Schema.Boolean)
 }) {}

@@ -26,7 +26,7 @@ export const secretParams: ReadonlySet<string> = new Set([
 /**
  * What a removed secret is replaced with.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category constants
  */
 export const mask = "<redacted>"
@@ -34,7 +34,7 @@ export const mask = "<redacted>"
 /**
  * A secret given to {@link makeScrubber}: a `Redacted`, an optional one, or a plain string.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export type Secret = Redacted.Redacted<string> | Option.Option<Redacted.Redacted<string>> | string
@@ -104,7 +104,7 @@ export const scrubUrl = (url: string): string => {
  * A URL reduced to what is safe to echo in any message: origin and path, without user info, query or
  * fragment. Text that is not a URL loses everything from the first `?` or `#`, and any `user@` part.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category constructors
  */
 export const safeUrl = (url: string): string => {

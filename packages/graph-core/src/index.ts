@@ -4,7 +4,7 @@
 export * as AppSecretProof from "./AppSecretProof.js"
 
 /**
- * @since 0.2.0
+ * @since 0.1.0
  */
 export * as GraphBatch from "./GraphBatch.js"
 
@@ -19,7 +19,7 @@ export * as GraphClient from "./GraphClient.js"
 export * as GraphConfig from "./GraphConfig.js"
 
 /**
- * @since 0.2.0
+ * @since 0.1.0
  */
 export * as GraphCredentials from "./GraphCredentials.js"
 
@@ -29,52 +29,52 @@ export * as GraphCredentials from "./GraphCredentials.js"
 export * as GraphError from "./GraphError.js"
 
 /**
- * @since 0.2.0
+ * @since 0.1.0
  */
 export * as GraphEdge from "./GraphEdge.js"
 
 /**
- * @since 0.2.0
+ * @since 0.1.0
  */
 export * as GraphFields from "./GraphFields.js"
 
 /**
- * @since 0.2.0
+ * @since 0.1.0
  */
 export * as GraphFilter from "./GraphFilter.js"
 
 /**
- * @since 0.2.0
+ * @since 0.1.0
  */
 export * as GraphNode from "./GraphNode.js"
 
 /**
- * @since 0.2.0
+ * @since 0.1.0
  */
 export * as GraphOperator from "./GraphOperator.js"
 
 /**
- * @since 0.2.0
+ * @since 0.1.0
  */
 export * as GraphPaging from "./GraphPaging.js"
 
 /**
- * @since 0.2.0
+ * @since 0.1.0
  */
 export * as GraphRead from "./GraphRead.js"
 
 /**
- * @since 0.2.0
+ * @since 0.1.0
  */
 export * as GraphSchema from "./GraphSchema.js"
 
 /**
- * @since 0.2.0
+ * @since 0.1.0
  */
 export * as GraphEvents from "./GraphEvents.js"
 
 /**
- * @since 0.2.0
+ * @since 0.1.0
  */
 export * as GraphMetrics from "./GraphMetrics.js"
 

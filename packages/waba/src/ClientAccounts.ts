@@ -9,7 +9,7 @@
  * Graph documents one filter here: `ownership_type` with `IN`; every other clause is evaluated by the
  * client. No sort is documented for this edge.
  *
- * @since 0.2.0
+ * @since 0.1.0
  */
 import type { GraphPaging } from "@effect-waba/graph-core"
 import { GraphEdge, GraphFilter, GraphRead, GraphSchema } from "@effect-waba/graph-core"
@@ -19,7 +19,7 @@ import * as Node from "./WhatsAppBusinessAccount.js"
  * What this business may do with a shared account, e.g. `MANAGE`, `DEVELOP`, `MANAGE_TEMPLATES`,
  * `VIEW_COST`, `MANAGE_PHONE`, `MANAGE_EXTENSIONS`, `VIEW_PHONE_ASSETS`, `VIEW_TEMPLATES`, `MESSAGING`.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category schemas
  */
 export const PermittedTask = GraphSchema.openEnum(
@@ -39,7 +39,7 @@ export const PermittedTask = GraphSchema.openEnum(
 /**
  * The edge's declaration.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category edges
  */
 export const edge = GraphEdge.make({
@@ -60,7 +60,7 @@ export const edge = GraphEdge.make({
 type Field = GraphEdge.FieldName<typeof edge>
 
 /**
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export type Options<F extends ReadonlyArray<Field> = ReadonlyArray<Field>, X extends string = never, XP = {}> =
@@ -69,13 +69,13 @@ export type Options<F extends ReadonlyArray<Field> = ReadonlyArray<Field>, X ext
 /**
  * A shared account with the requested fields.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export type Account<F extends Field, X extends string = never, XP = {}> = GraphRead.Item<typeof edge, F, X, XP>
 
 /**
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export type Page<A> = GraphPaging.PageOf<typeof edge, A>
@@ -85,7 +85,7 @@ const read = GraphRead.edge(edge)
 /**
  * Checks a business id and options the way a read would, without reading.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category validation
  */
 export const validate = read.validate
@@ -93,7 +93,7 @@ export const validate = read.validate
 /**
  * Every page of the accounts shared with a business, lazily.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category streams
  */
 export const pages = read.pages
@@ -111,7 +111,7 @@ export const pages = read.pages
  * })
  * ```
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category streams
  */
 export const stream = read.stream
@@ -119,7 +119,7 @@ export const stream = read.stream
 /**
  * Every shared account, collected.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category constructors
  */
 export const all = read.all

@@ -46,7 +46,7 @@ const allFields: GraphFilter.Declarations = { ...accountFields, ...phoneFields }
 /**
  * A clause on an account edge (`OwnedAccounts`, `ClientAccounts`).
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export type AccountFilter = GraphFilter.ClauseOf<typeof accountFields>
@@ -54,7 +54,7 @@ export type AccountFilter = GraphFilter.ClauseOf<typeof accountFields>
 /**
  * A clause on the phone-number edge.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export type PhoneNumberFilter = GraphFilter.ClauseOf<typeof phoneFields>
@@ -113,7 +113,7 @@ export const make = <const F extends AccountFilter | PhoneNumberFilter>(filter: 
  * Sends a clause exactly as written, for a field or operator no edge documents. Graph may refuse the
  * call (code 100) or ignore the clause and return everything; nothing here can tell which.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category constructors
  */
 export const unchecked = GraphFilter.unchecked
@@ -138,7 +138,7 @@ export const ownershipType = GraphFilter.stringBuilders("ownership_type", Node.O
 /**
  * `account_mode` of a phone number (`LIVE`, `SANDBOX`).
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category constructors
  */
 export const accountMode = GraphFilter.stringBuilders("account_mode", phoneFields.account_mode.values)
@@ -146,7 +146,7 @@ export const accountMode = GraphFilter.stringBuilders("account_mode", phoneField
 /**
  * `messaging_limit_tier` of a phone number.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category constructors
  */
 export const messagingLimitTier = GraphFilter.stringBuilders(
@@ -157,7 +157,7 @@ export const messagingLimitTier = GraphFilter.stringBuilders(
 /**
  * `is_official_business_account` of a phone number.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category constructors
  */
 export const isOfficialBusinessAccount = GraphFilter.booleanBuilders("is_official_business_account")
@@ -165,7 +165,7 @@ export const isOfficialBusinessAccount = GraphFilter.booleanBuilders("is_officia
 /**
  * `quality_rating` of a phone number (evaluated by the client).
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category constructors
  */
 export const qualityRating = GraphFilter.stringBuilders("quality_rating", phoneFields.quality_rating.values)
@@ -173,7 +173,7 @@ export const qualityRating = GraphFilter.stringBuilders("quality_rating", phoneF
 /**
  * `status` of a phone number (evaluated by the client).
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category constructors
  */
 export const phoneStatus = GraphFilter.stringBuilders("status", phoneFields.status.values)
@@ -181,7 +181,7 @@ export const phoneStatus = GraphFilter.stringBuilders("status", phoneFields.stat
 /**
  * `code_verification_status` of a phone number (evaluated by the client).
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category constructors
  */
 export const codeVerificationStatus = GraphFilter.stringBuilders(
@@ -220,7 +220,7 @@ export const validate = (input: unknown): Either.Either<ReadonlyArray<Filter>, I
 /**
  * Checks clauses against one edge's filterable fields.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category validation
  */
 export const validateFor = <E extends GraphEdge.Any>(
@@ -235,7 +235,7 @@ const show = (value: unknown): string =>
  * What a read of `edge` with these clauses sends and evaluates: the `filtering` query value (absent when
  * nothing is sent) and, in words, the clauses the client evaluates itself.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category planning
  */
 export const toWire = (

@@ -33,7 +33,7 @@ import * as Node from "./WhatsAppBusinessAccount.js"
  * The edge's declaration. Graph documents one filter here: `creation_time` with `LESS_THAN`,
  * `GREATER_THAN` and `IN_RANGE`; every other clause is evaluated by the client.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category edges
  */
 export const edge = GraphEdge.make({
@@ -81,7 +81,7 @@ export type Options<
 /**
  * What `expand` accepts on this edge.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export type Expand = GraphRead.Expand<typeof edge>

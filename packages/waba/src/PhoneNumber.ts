@@ -6,13 +6,13 @@
  * Every enum is open: the values Meta documents today type the common case, and a value Meta adds later
  * still decodes. `null` in any field reads as absent.
  *
- * @since 0.2.0
+ * @since 0.1.0
  */
 import { GraphNode, GraphSchema } from "@effect-waba/graph-core"
 import * as Schema from "effect/Schema"
 
 /**
- * @since 0.2.0
+ * @since 0.1.0
  * @category schemas
  */
 export const Status = GraphSchema.openEnum(
@@ -33,19 +33,19 @@ export const Status = GraphSchema.openEnum(
 /**
  * `UNKNOWN` (and `NA` in Meta's spec) for numbers without enough traffic to rate.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category schemas
  */
 export const QualityRating = GraphSchema.openEnum("GREEN", "YELLOW", "RED", "UNKNOWN", "NA")
 
 /**
- * @since 0.2.0
+ * @since 0.1.0
  * @category schemas
  */
 export const CodeVerificationStatus = GraphSchema.openEnum("VERIFIED", "NOT_VERIFIED", "UNVERIFIED", "EXPIRED")
 
 /**
- * @since 0.2.0
+ * @since 0.1.0
  * @category schemas
  */
 export const UnifiedCertStatus = GraphSchema.openEnum(
@@ -57,7 +57,7 @@ export const UnifiedCertStatus = GraphSchema.openEnum(
 )
 
 /**
- * @since 0.2.0
+ * @since 0.1.0
  * @category schemas
  */
 export const NameStatus = GraphSchema.openEnum(
@@ -70,13 +70,13 @@ export const NameStatus = GraphSchema.openEnum(
 )
 
 /**
- * @since 0.2.0
+ * @since 0.1.0
  * @category schemas
  */
 export const AccountMode = GraphSchema.openEnum("LIVE", "SANDBOX")
 
 /**
- * @since 0.2.0
+ * @since 0.1.0
  * @category schemas
  */
 export const HostPlatform = GraphSchema.openEnum("CLOUD_API", "ON_PREMISE", "NOT_APPLICABLE")
@@ -84,7 +84,7 @@ export const HostPlatform = GraphSchema.openEnum("CLOUD_API", "ON_PREMISE", "NOT
 /**
  * The messaging tier of one number. Meta's spec still lists `TIER_1K` here; current material names `TIER_2K`.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category schemas
  */
 export const MessagingLimitTier = GraphSchema.openEnum(
@@ -99,7 +99,7 @@ export const MessagingLimitTier = GraphSchema.openEnum(
 )
 
 /**
- * @since 0.2.0
+ * @since 0.1.0
  * @category schemas
  */
 export const ThroughputLevel = GraphSchema.openEnum("STANDARD", "HIGH", "NOT_APPLICABLE")
@@ -107,7 +107,7 @@ export const ThroughputLevel = GraphSchema.openEnum("STANDARD", "HIGH", "NOT_APP
 /**
  * Where the number's webhooks go.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category schemas
  */
 export const WebhookConfiguration = Schema.Struct({
@@ -119,7 +119,7 @@ export const WebhookConfiguration = Schema.Struct({
 /**
  * The PhoneNumber node: every field Meta's spec and reference list.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category nodes
  */
 export const node = GraphNode.make({
@@ -163,7 +163,7 @@ export const node = GraphNode.make({
 /**
  * A phone number with every field.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export type PhoneNumber = GraphNode.Type<typeof node>
@@ -171,7 +171,7 @@ export type PhoneNumber = GraphNode.Type<typeof node>
 /**
  * A field of the node.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export type Field = GraphNode.FieldName<typeof node>
@@ -179,13 +179,13 @@ export type Field = GraphNode.FieldName<typeof node>
 /**
  * Every field, in declaration order.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category constants
  */
 export const fields: ReadonlyArray<Field> = node.fieldNames
 
 /**
- * @since 0.2.0
+ * @since 0.1.0
  * @category constants
  */
 export const defaultFields = node.defaultFields

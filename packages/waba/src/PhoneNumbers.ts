@@ -6,7 +6,7 @@
  * (`quality_rating`, `status`, `code_verification_status`) are evaluated by the client on the numbers it
  * reads. Sorting uses the spec's `field.asc` / `field.desc` form.
  *
- * @since 0.2.0
+ * @since 0.1.0
  */
 import type { GraphPaging } from "@effect-waba/graph-core"
 import { GraphEdge, GraphFilter, GraphRead } from "@effect-waba/graph-core"
@@ -15,7 +15,7 @@ import * as PhoneNumber from "./PhoneNumber.js"
 /**
  * The edge's declaration.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category edges
  */
 export const edge = GraphEdge.make({
@@ -37,13 +37,13 @@ export const edge = GraphEdge.make({
 })
 
 /**
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export type Sort = GraphEdge.SortOf<typeof edge>
 
 /**
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export type Options<
@@ -54,13 +54,13 @@ export type Options<
 /**
  * A phone number with the requested fields.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export type Selected<F extends PhoneNumber.Field, X extends string = never> = GraphRead.Item<typeof edge, F, X>
 
 /**
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export type Page<A> = GraphPaging.PageOf<typeof edge, A>
@@ -70,7 +70,7 @@ const read = GraphRead.edge(edge)
 /**
  * Checks a WABA id and options the way a read would, without reading.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category validation
  */
 export const validate = read.validate
@@ -78,7 +78,7 @@ export const validate = read.validate
 /**
  * Every page of a WABA's phone numbers, lazily.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category streams
  */
 export const pages = read.pages
@@ -96,7 +96,7 @@ export const pages = read.pages
  * })
  * ```
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category streams
  */
 export const stream = read.stream
@@ -104,7 +104,7 @@ export const stream = read.stream
 /**
  * Every phone number, collected.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category constructors
  */
 export const all = read.all

@@ -21,7 +21,7 @@
  * })
  * ```
  *
- * @since 0.2.0
+ * @since 0.1.0
  */
 import { GraphClient, GraphCredentials, GraphError, GraphSchema } from "@effect-waba/graph-core"
 import * as Clock from "effect/Clock"
@@ -50,7 +50,7 @@ const expiry = <const K extends string>(key: K) =>
 /**
  * A granular scope: a scope and the objects it is limited to (absent: every object of its kind).
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category schemas
  */
 export const GranularScope = Schema.Struct({
@@ -59,7 +59,7 @@ export const GranularScope = Schema.Struct({
 })
 
 /**
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export type GranularScope = typeof GranularScope.Type
@@ -68,7 +68,7 @@ export type GranularScope = typeof GranularScope.Type
  * The `data` of a `debug_token` answer. `expiresAt` and `dataAccessExpiresAt` are absent when Graph says
  * 0: never. `error` says why an invalid token is invalid (code 190 and a subcode, e.g. 463 for expired).
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category schemas
  */
 export const TokenInfo = Schema.Struct({
@@ -97,7 +97,7 @@ export const TokenInfo = Schema.Struct({
 })
 
 /**
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export type TokenInfo = typeof TokenInfo.Type
@@ -108,7 +108,7 @@ const Answer = Schema.Struct({ data: TokenInfo })
  * What Graph says of `token`. The call is made as whoever the context says (`GraphConfig`'s token, or a
  * business's inside `GraphCredentials.asBusiness`): a token may inspect itself.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category reads
  */
 export const inspect = (
@@ -123,7 +123,7 @@ export const inspect = (
  * The objects a token's `scope` is limited to, or `undefined` when it is not limited (or Graph did not
  * say). For `whatsapp_business_management`: the WhatsApp Business Account ids the token may read.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category getters
  */
 export const targetsOf = (info: TokenInfo, scope: string): ReadonlyArray<string> | undefined => {
@@ -137,7 +137,7 @@ export const targetsOf = (info: TokenInfo, scope: string): ReadonlyArray<string>
  * Whether the token has `scope`, for `targetId` when one is given (by membership: Graph's order of target
  * ids is not stable).
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category getters
  */
 export const grants = (info: TokenInfo, scope: string, targetId?: string | undefined): boolean =>
@@ -148,13 +148,13 @@ export const grants = (info: TokenInfo, scope: string, targetId?: string | undef
  * required scope is missing), `Expiring` (it, or its data access, expires within the window), `Valid`,
  * or `Unchecked` (no credentials for the business, or the check itself failed: see `error`).
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export type Status = "Valid" | "Expiring" | "Invalid" | "MissingScope" | "Unchecked"
 
 /**
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface Report {
@@ -175,7 +175,7 @@ export interface Report {
 }
 
 /**
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface CheckOptions {
@@ -227,7 +227,7 @@ const failed = (businessId: string, error: GraphClient.GraphClientError): Report
  * Checks the token of each business (from `GraphCredentials`) with `debug_token`, each token inspecting
  * itself, and reports on every business in the order given: one bad token never fails the check.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category reads
  */
 export const check = (

@@ -50,7 +50,7 @@ export const OwnershipType = openEnum("SELF", "CLIENT_OWNED", "ON_BEHALF_OF", "S
 /**
  * An ownership type as a filter takes it: in capitals, as Graph spells them.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category schemas
  */
 export const OwnershipTypeValue = OwnershipType.pipe(
@@ -83,25 +83,25 @@ export const MessagingLimit = openEnum(
 export const CanSendMessage = openEnum("AVAILABLE", "LIMITED", "BLOCKED")
 
 /**
- * @since 0.2.0
+ * @since 0.1.0
  * @category schemas
  */
 export const Status = openEnum("ACTIVE", "DISABLED", "PENDING_DELETION")
 
 /**
- * @since 0.2.0
+ * @since 0.1.0
  * @category schemas
  */
 export const MarketingMessagesLiteApiStatus = openEnum("ELIGIBLE", "INELIGIBLE", "ONBOARDED")
 
 /**
- * @since 0.2.0
+ * @since 0.1.0
  * @category schemas
  */
 export const MarketingMessagesOnboardingStatus = openEnum("ONBOARDED", "NOT_ONBOARDED", "PENDING")
 
 /**
- * @since 0.2.0
+ * @since 0.1.0
  * @category schemas
  */
 export const MarketingMessagesMaxPriceEnrollStatus = openEnum("ENROLLED", "NOT_ENROLLED", "PENDING")
@@ -157,7 +157,7 @@ export const BusinessInfo = Schema.Struct({
 /**
  * An object Graph refers to by id (a commerce account, an ad account), with whatever else it sends.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category schemas
  */
 export const Reference = Schema.Union(
@@ -172,7 +172,7 @@ export const Reference = Schema.Union(
 /**
  * A JSON object whose shape Meta does not document; kept as sent.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category schemas
  */
 export const Opaque = Schema.Record({ key: Schema.String, value: Schema.Unknown })
@@ -181,7 +181,7 @@ export const Opaque = Schema.Record({ key: Schema.String, value: Schema.Unknown 
  * The node's declaration: every current field of the reference, the default fields, and the edges
  * that can be expanded inside it.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category nodes
  */
 export const node = GraphNode.make({
@@ -284,7 +284,7 @@ export type Selected<F extends Field> = GraphRead.Selected<typeof node, F>
 /**
  * The options of a node read: `fields`, `extraFields`, `expand`.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export type GetOptions<F extends ReadonlyArray<Field> = ReadonlyArray<Field>, X extends string = never, XP = {}> =
@@ -308,7 +308,7 @@ const read = GraphRead.node(node, PhoneNumbers.edge.parent)
  * // Effect<{ id; name?; status?; whatsapp_business_manager_messaging_limit?; phone_numbers: ReadonlyArray<...> }, ...>
  * ```
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category reads
  */
 export const get = read.get
@@ -316,7 +316,7 @@ export const get = read.get
 /**
  * The `InvalidRequestError` a {@link get} would fail with, or nothing.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category validation
  */
 export const validate = read.validate

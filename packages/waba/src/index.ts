@@ -1,5 +1,5 @@
 /**
- * @since 0.2.0
+ * @since 0.1.0
  */
 export * as ClientAccounts from "./ClientAccounts.js"
 
@@ -9,7 +9,7 @@ export * as ClientAccounts from "./ClientAccounts.js"
 export * as Filter from "./Filter.js"
 
 /**
- * @since 0.2.0
+ * @since 0.1.0
  */
 export * as ManagedAccounts from "./ManagedAccounts.js"
 
@@ -19,17 +19,17 @@ export * as ManagedAccounts from "./ManagedAccounts.js"
 export * as OwnedAccounts from "./OwnedAccounts.js"
 
 /**
- * @since 0.2.0
+ * @since 0.1.0
  */
 export * as PhoneNumber from "./PhoneNumber.js"
 
 /**
- * @since 0.2.0
+ * @since 0.1.0
  */
 export * as PhoneNumbers from "./PhoneNumbers.js"
 
 /**
- * @since 0.2.0
+ * @since 0.1.0
  */
 export * as TokenHealth from "./TokenHealth.js"
 

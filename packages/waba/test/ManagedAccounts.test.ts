@@ -269,6 +269,37 @@ describe("ManagedAccounts.stream, scripted", () => {
     }).pipe(Effect.provide(graph.layer))
   })
 
+  it.effect("two businesses sharing accounts in opposite order, each completing one: both finish, each account once", () => {
+    const slow = (id: string): Route => () =>
+      Effect.as(Effect.sleep("1 second"), [200, { data: numbers(`${id}9`) }] as const)
+    const graph = server({
+      "/666/owned_whatsapp_business_accounts": () => [200, { data: [paged("906"), paged("907")] }],
+      "/777/owned_whatsapp_business_accounts": () => [200, { data: [paged("907"), paged("906")] }],
+      "/906/phone_numbers": slow("906"),
+      "/907/phone_numbers": slow("907")
+    })
+    return Effect.gen(function*() {
+      const fiber = yield* Effect.fork(collect(ManagedAccounts.sightings(["666", "777"], {
+        edges: ["owned"],
+        expand: { phone_numbers: {} },
+        concurrency: 2
+      })))
+      yield* TestClock.adjust("1 second")
+      yield* TestClock.adjust("1 second")
+      const results = yield* Fiber.join(fiber)
+      const accounts = results.filter(ManagedAccounts.isAccount)
+      expect(accounts.map((a) => a.account.id).sort()).toEqual(["906", "907"])
+      expect(accounts.every((a) => a.account.phone_numbers.length === 2)).toBe(true)
+      expect(results.filter((r) => r._tag === "SeenAgain")).toHaveLength(2)
+      expect(results.filter((r) => r._tag === "BusinessDone").map(label).sort()).toEqual([
+        "BusinessDone 666",
+        "BusinessDone 777"
+      ])
+      // Each account's numbers were read past the nested page once, by the business that emitted it.
+      expect(graph.seen.filter((url) => url.pathname.endsWith("/phone_numbers"))).toHaveLength(2)
+    }).pipe(Effect.provide(graph.layer))
+  })
+
   it.effect("bad resume and progress options are refused before any request", () => {
     const graph = server()
     return Effect.gen(function*() {

@@ -26,7 +26,9 @@ const emulator = {
     { token: tokenOf(B), businesses: [B], expiresAt: start - day },
     { token: tokenOf(C), businesses: [C] },
     { token: tokenOf(D), businesses: [D], scopes: ["business_management"] },
-    { token: tokenOf(E), businesses: [E], expiresAt: start + 3 * day }
+    { token: tokenOf(E), businesses: [E], expiresAt: start + 3 * day },
+    // The partner's token, for every business: the accounts shared among them are one target each.
+    { token: "EAAGpartnerEveryBusiness0000000", businesses: [A, B, C, D, E, F] }
   ]
 }
 
@@ -148,6 +150,17 @@ describe("TokenHealth", () => {
         expect([...targets].sort()).toEqual(yield* accountIdsOf(A))
       }
       expect(orders.size).toBeGreaterThan(1)
+    }).pipe(Effect.provide(agency)))
+
+  it.effect("an account owned by one of a token's businesses and shared with another is listed once", () =>
+    Effect.gen(function*() {
+      const info = yield* TokenHealth.inspect(Redacted.make("EAAGpartnerEveryBusiness0000000"))
+      const targets = TokenHealth.targetsOf(info, "whatsapp_business_management")!
+      const every = new Set<string>()
+      for (const id of [A, B, C, D, E, F]) for (const account of yield* accountIdsOf(id)) every.add(account)
+      // Shared accounts are owned within the set, so the union is smaller than the sum of the lists.
+      expect(every.size).toBeLessThan(6 * 5)
+      expect([...targets].sort()).toEqual([...every].sort())
     }).pipe(Effect.provide(agency)))
 })
 

@@ -6,6 +6,7 @@
  * @internal
  */
 import type { GraphEdge } from "@effect-waba/graph-core"
+import { GraphConfig } from "@effect-waba/graph-core"
 import { ClientAccounts, OwnedAccounts, PhoneNumbers, WhatsAppBusinessAccount } from "@effect-waba/waba"
 import type * as HttpApp from "@effect/platform/HttpApp"
 import * as HttpRouter from "@effect/platform/HttpRouter"
@@ -156,13 +157,16 @@ export const make = (options: Emulator.Options): Emulator.EmulatorService => {
     const request = yield* HttpServerRequest.HttpServerRequest
     const url = urlOf(request)
     yield* authenticate(request.headers.authorization, url)
+    // An account owned by one of the token's businesses and shared with another is one target.
     const wabaIdsOf = (ids: ReadonlyArray<string>) =>
-      ids.flatMap((id) => {
-        const business = dataset.findBusiness(id)
-        if (business === undefined) return []
-        const lists = [world.ownedList(business), world.clientList(business)]
-        return lists.flatMap((list) => Array.from({ length: list.size }, (_, p) => list.id(list.itemAt(p))))
-      })
+      Array.from(
+        new Set(ids.flatMap((id) => {
+          const business = dataset.findBusiness(id)
+          if (business === undefined) return []
+          const lists = [world.ownedList(business), world.clientList(business)]
+          return lists.flatMap((list) => Array.from({ length: list.size }, (_, p) => list.id(list.itemAt(p))))
+        }))
+      )
     const data = DebugToken.inspect(tokens, url.searchParams.get("input_token"), {
       now: clock.now(),
       seed,
@@ -262,8 +266,8 @@ export const make = (options: Emulator.Options): Emulator.EmulatorService => {
       )
     }
     const { "content-length": _, ...headers }: Record<string, string> = {
-      // An unversioned path gets the version Meta's spec is written for.
-      "facebook-api-version": version ?? "v23.0",
+      // An unversioned path gets the version the client asks for by default (Graph gives the app's default).
+      "facebook-api-version": version ?? GraphConfig.defaultApiVersion,
       "x-fb-trace-id": traceId,
       "x-fb-request-id": traceIdOf(number, 0x4e9),
       "cache-control": "private, no-cache, no-store, must-revalidate",

@@ -11,7 +11,7 @@ import type { GraphId } from "../GraphSchema.js"
 /**
  * The fields every node has: an `id`.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export type Fields = Schema.Struct.Fields & { readonly id: typeof GraphId }
@@ -19,7 +19,7 @@ export type Fields = Schema.Struct.Fields & { readonly id: typeof GraphId }
 /**
  * A node type (see `GraphNode.make`).
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface GraphNode<
@@ -45,7 +45,7 @@ export interface GraphNode<
 /**
  * The object an edge hangs off: the path's one placeholder.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface Parent {
@@ -61,7 +61,7 @@ export interface Parent {
  * How a read resumes from the data instead of a cursor: sorted ascending by `field` (unix seconds),
  * continuing at the last second seen and skipping the ids already delivered in that second.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface Resume<Sort extends string = string> {
@@ -73,7 +73,7 @@ export interface Resume<Sort extends string = string> {
 /**
  * An edge (see `GraphEdge.make`).
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface GraphEdge<
@@ -111,7 +111,7 @@ export interface GraphEdge<
 /**
  * Any node.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface AnyNode extends GraphNode {}
@@ -119,7 +119,7 @@ export interface AnyNode extends GraphNode {}
 /**
  * Any edge.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface AnyEdge extends GraphEdge {}

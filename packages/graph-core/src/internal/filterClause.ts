@@ -12,7 +12,7 @@ import type { GraphOperator } from "../GraphOperator.js"
  * What a filterable field holds: unix seconds (`time`), a string such as an enum value (`string`), or a
  * `boolean`.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export type Kind = "time" | "string" | "boolean"
@@ -20,7 +20,7 @@ export type Kind = "time" | "string" | "boolean"
 /**
  * A filterable field of an edge.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface FieldDeclaration<K extends Kind = Kind, V extends string = string> {
@@ -41,7 +41,7 @@ type Pushdown = ReadonlyArray<GraphOperator>
 /**
  * A `time` field (unix seconds on the wire, `Date` here).
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category declarations
  */
 export const time = (pushdown: Pushdown = []): FieldDeclaration<"time", never> => ({ kind: "time", pushdown })
@@ -49,7 +49,7 @@ export const time = (pushdown: Pushdown = []): FieldDeclaration<"time", never> =
 /**
  * A `string` field whose values `values` describes (an open enum keeps unknown values possible).
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category declarations
  */
 export const string = <V extends string>(
@@ -60,7 +60,7 @@ export const string = <V extends string>(
 /**
  * A `boolean` field.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category declarations
  */
 export const boolean = (pushdown: Pushdown = []): FieldDeclaration<"boolean", never> => ({ kind: "boolean", pushdown })
@@ -68,7 +68,7 @@ export const boolean = (pushdown: Pushdown = []): FieldDeclaration<"boolean", ne
 /**
  * The filterable fields of an edge, by name.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export type Declarations = Readonly<Record<string, FieldDeclaration>>
@@ -78,7 +78,7 @@ const order = ["GREATER_THAN", "GREATER_THAN_OR_EQUAL", "LESS_THAN", "LESS_THAN_
 const comparisons = [...equality, ...order] as const
 
 /**
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export type TimeComparison = typeof comparisons[number]
@@ -87,7 +87,7 @@ export type TimeComparison = typeof comparisons[number]
  * The operators a caller may use on a field of each kind. They are this library's vocabulary; which of
  * them reach Graph depends on what the edge documents.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category constants
  */
 export const operatorsByKind = {
@@ -99,7 +99,7 @@ export const operatorsByKind = {
 /**
  * A clause on a `time` field; ranges are inclusive at both ends.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export type TimeClause<F extends string = string> =
@@ -109,7 +109,7 @@ export type TimeClause<F extends string = string> =
 /**
  * A clause on a `string` field.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export type StringClause<F extends string = string, V extends string = string> =
@@ -119,7 +119,7 @@ export type StringClause<F extends string = string, V extends string = string> =
 /**
  * A clause on a `boolean` field.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export type BooleanClause<F extends string = string> = {
@@ -132,7 +132,7 @@ export type BooleanClause<F extends string = string> = {
  * A raw clause sent as written, never checked against the edge and never evaluated by the client. See
  * {@link unchecked}.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface Unchecked {
@@ -145,7 +145,7 @@ export interface Unchecked {
 /**
  * Every clause an edge with these declarations accepts.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export type ClauseOf<D extends Declarations> = {
@@ -158,7 +158,7 @@ export type ClauseOf<D extends Declarations> = {
 /**
  * Any checked clause.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export type Clause = TimeClause | StringClause | BooleanClause
@@ -175,7 +175,7 @@ export type Clause = TimeClause | StringClause | BooleanClause
  * GraphFilter.unchecked({ field: "business_type", operator: "EQUAL", value: "ENTERPRISE" })
  * ```
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category constructors
  */
 export const unchecked = ({ field, operator, value }: Omit<Unchecked, "_tag">): Unchecked => ({
@@ -186,7 +186,7 @@ export const unchecked = ({ field, operator, value }: Omit<Unchecked, "_tag">): 
 })
 
 /**
- * @since 0.2.0
+ * @since 0.1.0
  * @category predicates
  */
 export const isUnchecked = (u: unknown): u is Unchecked =>
@@ -195,7 +195,7 @@ export const isUnchecked = (u: unknown): u is Unchecked =>
 /**
  * A date as the builders take it: a `Date`, or anything with `epochMillis` (an Effect `DateTime`).
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export type DateInput = Date | { readonly epochMillis: number }
@@ -213,7 +213,7 @@ const toDate = (input: DateInput): Date => {
  * The builders for a `time` field. Bounds may carry milliseconds: they are rounded to the whole seconds
  * Graph stores so that no item is lost or added. `between` and `inRange` (the same) include both ends.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category constructors
  */
 export const timeBuilders = <F extends string>(field: F) => {
@@ -243,7 +243,7 @@ export const timeBuilders = <F extends string>(field: F) => {
 /**
  * The builders for a `string` field.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category constructors
  */
 export const stringBuilders = <F extends string, V extends string>(field: F, _values?: Schema.Schema<V, string>) => ({
@@ -256,7 +256,7 @@ export const stringBuilders = <F extends string, V extends string>(field: F, _va
 /**
  * The builders for a `boolean` field.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category constructors
  */
 export const booleanBuilders = <F extends string>(field: F) => ({

@@ -12,7 +12,7 @@ import type { WireClause } from "./filterWire.js"
 /**
  * A test the client applies to each decoded item, for a clause that cannot be sent.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface LocalPredicate {
@@ -25,7 +25,7 @@ export interface LocalPredicate {
 /**
  * What {@link plan} decided.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface Plan {
@@ -95,7 +95,7 @@ const scalar = (value: unknown): unknown =>
  * plan.local.length // 1: the NOT_EQUAL is evaluated on the items
  * ```
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category planning
  */
 export const plan = (declarations: Declarations, clauses: ReadonlyArray<Clause | Unchecked>): Plan => {

@@ -15,7 +15,7 @@ import { isUnchecked, operatorsByKind, unchecked } from "./filterClause.js"
 /**
  * The most clauses one read may carry.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category constants
  */
 export const maxClauses = 20
@@ -23,7 +23,7 @@ export const maxClauses = 20
 /**
  * The most values one `IN` / `NOT_IN` clause may list.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category constants
  */
 export const maxListLength = 50
@@ -31,7 +31,7 @@ export const maxListLength = 50
 /**
  * A point in time a filter can name: a valid `Date` between 1970 and 9999.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category schemas
  */
 export const FilterDate = Schema.ValidDateFromSelf.pipe(
@@ -126,7 +126,7 @@ const check = (
  * operator one its kind supports, the value of the right shape (dates valid, range bounds in order, at
  * least one whole second where one is needed). Failures point at `field`, `operator` or `value`.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category schemas
  */
 export const clauseSchema = <D extends Declarations>(
@@ -142,7 +142,7 @@ export const clauseSchema = <D extends Declarations>(
  * The schema of an edge's `filtering` option: one clause or a list of at most {@link maxClauses}, all of
  * which must hold; always decoded to a list.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category schemas
  */
 export const filteringSchema = <D extends Declarations>(

@@ -13,7 +13,7 @@ import type { Declarations } from "./filterClause.js"
 /**
  * A clause as Graph receives it.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface WireClause {
@@ -25,7 +25,7 @@ export interface WireClause {
 /**
  * The `filtering` query value: real JSON (URL encoding is the transport's job).
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category encoding
  */
 export const encodeWire = (clauses: ReadonlyArray<WireClause>): string =>
@@ -34,7 +34,7 @@ export const encodeWire = (clauses: ReadonlyArray<WireClause>): string =>
 /**
  * Why a strict server refuses a `filtering` value.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export type WireRefusal = Data.TaggedEnum<{
@@ -70,7 +70,7 @@ const isOperator = Schema.is(GraphOperator.GraphOperator)
  * `acceptUndocumented`, clauses on undeclared fields or with undocumented operators are dropped instead
  * of refused (the other behaviour Graph may have: ignoring them).
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category server
  */
 export const parseWire = (
