@@ -8,8 +8,7 @@
  *    (`npm init -y`, `npm pkg set type=module`, then the installs: no `--legacy-peer-deps`, no `--force`),
  *    except for the `@effect-waba/…` packages, which the registry does not have yet: their names become the
  *    tarballs, and the project's `overrides` (added once `npm init` has made package.json) map each name
- *    to its tarball wherever it is asked for, so that the CLI's own `@effect-waba/…` dependencies resolve
- *    too. Everything else comes from the registry, as for a user. For the same reason an `npm install -g`
+ *    to its tarball wherever it is asked for (the library packages ask for each other as peers). Everything else comes from the registry, as for a user. For the same reason an `npm install -g`
  *    line (the CLI) installs into the project instead (a global install reads no overrides), and `waba`
  *    runs from `node_modules/.bin`. Then `npm ls --all` must find no missing or invalid peer, and there must
  *    be one copy of `effect` and of each library package.

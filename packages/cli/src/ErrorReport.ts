@@ -136,8 +136,11 @@ const staleCursor: Words = [
 
 const transport = (error: GraphError.GraphTransportError, context: Context): Words => {
   const baseUrl = context.baseUrl ?? "the Graph API"
-  const checkUrl = `Check the base URL (--base-url or GRAPH_BASE_URL; now ${baseUrl}, Meta's is ` +
-    "https://graph.facebook.com)"
+  const meta = "https://graph.facebook.com"
+  // Naming Meta's address only helps when the base URL is something else.
+  const checkUrl = context.baseUrl === undefined || context.baseUrl.replace(/\/+$/, "") === meta
+    ? `Check the base URL (--base-url or GRAPH_BASE_URL; it is Meta's, ${meta})`
+    : `Check the base URL (--base-url or GRAPH_BASE_URL; it is ${baseUrl}, Meta's is ${meta})`
   const checkNetwork = `Check your network connection and ${
     context.proxy === undefined
       ? "proxy"

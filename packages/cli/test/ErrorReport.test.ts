@@ -132,6 +132,11 @@ describe("ErrorReport: Graph errors", () => {
     expect(text).toContain("Could not reach http://127.0.0.1:9.")
     expect(text).toContain("ECONNREFUSED")
     expect(text).toContain("Check your network connection and proxy. Check the base URL")
+    expect(text).toContain("it is http://127.0.0.1:9, Meta's is https://graph.facebook.com")
+    // At Meta's own address the hint does not tell the reader to use what they already use.
+    const atMeta = render(network, { baseUrl: "https://graph.facebook.com" }).text
+    expect(atMeta).toContain("(--base-url or GRAPH_BASE_URL; it is Meta's, https://graph.facebook.com)")
+    expect(atMeta).not.toContain("Meta's is")
     const body = new GraphError.GraphTransportError({
       reason: "InvalidBody",
       message: "not JSON",
