@@ -33,6 +33,8 @@ export interface Request {
     "fields" | "expand" | "filtering" | "limit"
   >
   readonly concurrency: number | undefined
+  /** `--batch`: the reads go in Graph batch requests of up to 50. */
+  readonly batch: boolean
   /** `--done FILE`, and the ids it listed at the start ({@link readDone}). */
   readonly doneFile: string | undefined
   readonly done: ReadonlyArray<string>
@@ -100,6 +102,7 @@ export const run = (request: Request, target: GraphTarget.Target) =>
       ...request.options,
       edges,
       concurrency: request.concurrency,
+      batch: request.batch,
       done: before,
       onProgress: progress.fanOut
     }

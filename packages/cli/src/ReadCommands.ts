@@ -120,7 +120,8 @@ const accountsRequest = (input: AccountsInput, businessIds: ReadonlyArray<string
     const fanOnly = [
       ["--concurrency", input.concurrency !== undefined],
       ["--done", input.done !== undefined],
-      ["--sources", input.sources]
+      ["--sources", input.sources],
+      ["--batch", input.batch]
     ].filter(([, given]) => given).map(([name]) => name)
     if (!fanOut && fanOnly.length > 0) {
       return yield* refuse(
@@ -239,6 +240,7 @@ export const accounts = (input: AccountsInput): Effect.Effect<void, CommandError
       edges,
       options: { fields, expand, filtering, limit },
       concurrency: input.concurrency,
+      batch: input.batch,
       doneFile: input.done,
       done,
       sources: input.sources,

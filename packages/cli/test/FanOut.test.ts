@@ -112,6 +112,23 @@ describe("waba accounts over several businesses", () => {
       expect(output.written.stderr).toBe("")
     }))
 
+  it.live("--batch: the same accounts, each once, in batch requests of up to 50 reads", () =>
+    Effect.gen(function*() {
+      emu.resetRequests()
+      const { main, output } = run(["accounts", ...ids, "--edge", "all", "--batch", "--format", "jsonl"])
+      expect(yield* main).toBe(0)
+      const rowIds = jsonLines(output.written.stdout).map((row) => row.id)
+      expect(new Set(rowIds).size).toBe(rowIds.length)
+      expect(new Set(rowIds)).toEqual(everyAccount(ids))
+      const log = emu.requests()
+      // Every read of every business was made, but inside batches: 60 reads in at most a few round trips.
+      expect(log.filter((entry) => entry.method === "GET")).toHaveLength(ids.length * 2)
+      const roundTrips = log.filter((entry) => entry.transport !== "batch")
+      expect(roundTrips.every((entry) => entry.method === "POST")).toBe(true)
+      expect(roundTrips.length).toBeLessThanOrEqual(Math.ceil((ids.length * 2) / 8))
+      expect(output.written.stderr).toBe("")
+    }))
+
   it.live("each row says where the account was first found; an account owned by one business comes once", () =>
     Effect.gen(function*() {
       const { main, output } = run([
@@ -249,6 +266,7 @@ describe("fan-out options refused before anything is sent", () => {
     ["--concurrency 65", ["1", "2", "--concurrency", "65"], "got 65"],
     ["--concurrency on one read", ["1", "--concurrency", "4"], "--concurrency applies to a read of several"],
     ["--sources on one read", ["1", "--sources"], "--sources applies to a read of several"],
+    ["--batch on one read", ["1", "--batch"], "--batch applies to a read of several"],
     ["--done with --sources", ["1", "2", "--sources", "--done", "x.txt"], "nothing to resume from"],
     ["a --done file that is not ids", ["1", "2", "--done", notIds], `--done ${notIds}, line 2: not a business id.`]
   ]
