@@ -223,10 +223,13 @@ type CheckedClause<E extends GraphEdge.Any, C> = C extends GraphEdge.FilterOf<E>
   : GraphEdge.FilterOf<E>
 
 /**
- * The options of a call, as the compiler checks them: `fields` (and `filtering`, on an edge) are the
- * caller's own when valid, and a sentence naming the mistake when not.
+ * The options `O` of a call on `T`, as the compiler checks them: `fields`, `expand` and (on an edge)
+ * `filtering` are the caller's own (`F`, `XP`, `C`) when valid, and a sentence naming the mistake when not.
+ *
+ * @since 0.2.0
+ * @category models
  */
-type CheckedOptions<T extends Target, O, F, XP, C> = {
+export type CheckedOptions<T extends Target, O, F, XP, C> = {
   readonly [K in keyof O]: K extends "fields" ? CheckedFields<T, F> | undefined
     : K extends "expand" ? CheckedExpand<T, XP> | undefined
     : K extends "filtering" ? T extends GraphEdge.Any ? CheckedFiltering<T, C> | undefined : never
