@@ -96,7 +96,8 @@ export interface Options {
   readonly seed?: number | string | undefined
   /**
    * A number of businesses (each owning `accountsPerBusiness` accounts), or one entry per business:
-   * an account count or a {@link BusinessSpec}. Default {@link defaultBusinesses}.
+   * an account count or a {@link BusinessSpec}. Default {@link defaultBusinesses}. Either way the first
+   * business is {@link defaultBusinessId}, unless its spec gives another id or another spec takes that one.
    */
   readonly businesses?: number | ReadonlyArray<number | BusinessSpec> | undefined
   /** Accounts per business when `businesses` is a count (each with up to 10 client accounts). Default 25. */
@@ -186,6 +187,15 @@ export const maxPhoneNumbersPerAccount = 1000
 export const creationTimeRange: readonly [number, number] = [1546300800, 1756684800]
 
 /**
+ * The id of the first business of every data set, unless a {@link BusinessSpec} gives it another (or gives
+ * this one to another business): the demo business of the documentation.
+ *
+ * @since 0.2.0
+ * @category constants
+ */
+export const defaultBusinessId = "1234567890"
+
+/**
  * The default data set: a partner business (id `1234567890`) owning 137 accounts, with accounts shared
  * by the second business and two accounts of more than 100 phone numbers; a second business owning 12;
  * an empty one.
@@ -194,7 +204,7 @@ export const creationTimeRange: readonly [number, number] = [1546300800, 1756684
  * @category constants
  */
 export const defaultBusinesses: ReadonlyArray<BusinessSpec> = [
-  { id: "1234567890", accounts: 137, clientAccounts: 24, manyPhoneNumbers: { 0: 150, 2: 101 } },
+  { id: defaultBusinessId, accounts: 137, clientAccounts: 24, manyPhoneNumbers: { 0: 150, 2: 101 } },
   { accounts: 12, clientAccounts: 6 },
   { accounts: 0 }
 ]
@@ -482,13 +492,17 @@ export const make = (options: Options = {}) => {
   const seed = seedOf(options.seed ?? "effect-waba")
   const [t0, t1] = creationTimeRange
   const specs = specsOf(options)
+  // The first business keeps the demo id the documentation uses, whatever the data set, so that a test
+  // written from the docs finds it; only an id given in a spec takes its place.
+  const demoId = specs.some((spec) => spec.id === defaultBusinessId) ? undefined : defaultBusinessId
   const businesses: ReadonlyArray<Business> = specs.map((spec, index) => {
     const h = hash(seed, index, 22)
     return {
       index,
       accounts: spec.accounts,
       clientAccounts: spec.clientAccounts ?? 0,
-      id: spec.id ?? String(100_000_000_000_000 + index * 1_000_000_000_000 + (hash(seed, index, 21) % 999_999_999)),
+      id: spec.id ?? (index === 0 ? demoId : undefined) ??
+        String(100_000_000_000_000 + index * 1_000_000_000_000 + (hash(seed, index, 21) % 999_999_999)),
       name: spec.name ?? `${pick(brandFirst, h)} ${pick(brandSecond, h >>> 8)} ${pick(businessSuffix, h >>> 16)}`
     }
   })

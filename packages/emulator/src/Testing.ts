@@ -8,8 +8,11 @@
  * - {@link inProcess} and {@link overTheWire}: a `GraphClient` wired to a fresh emulator, in-process
  *   (no sockets) or over a loopback server with `fetch`; the emulator is in context too. {@link emulated}
  *   is the bare `HttpClient` over an emulator, for raw HTTP.
- * - Oracles: {@link ownedOracle}, {@link clientOracle}, {@link phoneNumbersOracle} read the emulator's data
- *   as it is now, to compare a read against.
+ * - {@link mockClient}: a `GraphClient` with nothing under it, answering each request with a body (decoded
+ *   by the request's own Schema, see {@link respond}) or an error.
+ * - Oracles: {@link ownedOracle}, {@link clientOracle}, {@link phoneNumbersOracle}, {@link managedOracle}
+ *   read the emulator's data as it is now, decoded as a read decodes it (and as served, `wire`), to compare
+ *   a read against.
  * - Telemetry and time: {@link recorder} keeps every span and log line, {@link everyRendering} prints an
  *   error every way it can be printed (to look for secrets), {@link eventually} waits in real time for a
  *   socket-side condition, and {@link timeMachine} moves the emulator's clock and the `TestClock`
@@ -31,7 +34,9 @@
  *
  * @since 0.2.0
  */
-import { GraphClient, GraphConfig, RateGovernor } from "@effect-waba/graph-core"
+import type { GraphEdge, GraphRead } from "@effect-waba/graph-core"
+import { GraphClient, GraphConfig, GraphError, GraphUsage, RateGovernor } from "@effect-waba/graph-core"
+import { ClientAccounts, OwnedAccounts, PhoneNumbers } from "@effect-waba/waba"
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientError from "@effect/platform/HttpClientError"
@@ -45,6 +50,7 @@ import * as Inspectable from "effect/Inspectable"
 import * as Layer from "effect/Layer"
 import * as Logger from "effect/Logger"
 import * as LogLevel from "effect/LogLevel"
+import * as Schema from "effect/Schema"
 import * as TestClock from "effect/TestClock"
 import * as Tracer from "effect/Tracer"
 import type * as Types from "effect/Types"
@@ -242,6 +248,99 @@ export const page = (ids: ReadonlyArray<string>, next?: string): Reply => ({
   }
 })
 
+/**
+ * A `GraphClient` answer to `request` with this body, as the real client would give it: the body decoded with
+ * the request's own Schema (a body that does not fit fails with the client's `GraphDecodeError`), status 200,
+ * no usage figures, no trace id, the client's default API version, one attempt. For a `GraphClient` of your
+ * own; {@link mockClient} uses it.
+ *
+ * @since 0.2.0
+ * @category mocks
+ */
+export const respond = <A, I, R>(
+  request: GraphClient.GraphRequest<A, I, R>,
+  body: unknown
+): Effect.Effect<GraphClient.GraphResponse<A>, GraphError.GraphDecodeError, R> =>
+  Schema.decodeUnknown(request.schema)(body).pipe(
+    Effect.mapError((error) =>
+      new GraphError.GraphDecodeError({
+        message: `The response of ${request.route} did not match the expected shape: ${
+          GraphError.describeParseError(error)
+        }.`,
+        route: request.route,
+        httpStatus: 200,
+        attempts: 1
+      })
+    ),
+    Effect.map((decoded) => ({
+      body: decoded,
+      status: 200,
+      usage: GraphUsage.unknown,
+      fbtraceId: undefined,
+      apiVersion: GraphConfig.defaultApiVersion,
+      attempts: 1
+    }))
+  )
+
+/**
+ * A request a {@link mockClient} received: what the caller asked for, without its Schema.
+ *
+ * @since 0.2.0
+ * @category mocks
+ */
+export type MockRequest = Omit<GraphClient.GraphRequest<unknown, unknown, never>, "schema">
+
+/**
+ * What a {@link mockClient} answers: Graph's JSON body, or an `Effect` of one, or one that fails as the
+ * client fails (a `GraphError`, e.g. `GraphAuthError` for an expired token).
+ *
+ * @since 0.2.0
+ * @category mocks
+ */
+export type MockAnswer =
+  | Effect.Effect<unknown, GraphClient.GraphClientError>
+  | { readonly [key: string]: unknown }
+  | ReadonlyArray<unknown>
+  | string
+  | number
+  | boolean
+  | null
+
+/**
+ * A `GraphClient` with nothing under it: each request is recorded in `seen`, then answered by
+ * `answer(request, index)` with a body, which {@link respond} decodes with the request's Schema, or with an
+ * `Effect`. No retries, paging rules or HTTP: for what your code does with a result or an error.
+ *
+ * @example
+ * ```ts
+ * import { Testing } from "@effect-waba/emulator"
+ *
+ * const TwoAccounts = Testing.mockClient(() => ({ data: [{ id: "1", name: "Support" }, { id: "2", name: "Sales" }] })).layer
+ * ```
+ *
+ * @since 0.2.0
+ * @category mocks
+ */
+export const mockClient = (
+  answer: (request: MockRequest, index: number) => MockAnswer
+): { readonly seen: ReadonlyArray<MockRequest>; readonly layer: Layer.Layer<GraphClient.GraphClient> } => {
+  const seen: Array<MockRequest> = []
+  const layer = Layer.succeed(GraphClient.GraphClient, {
+    apiVersion: GraphConfig.defaultApiVersion,
+    baseUrl: GraphConfig.defaultBaseUrl,
+    get: (request) =>
+      Effect.suspend(() => {
+        seen.push(request)
+        const answered = answer(request, seen.length - 1)
+        return Effect.flatMap(
+          Effect.isEffect(answered) ? answered : Effect.succeed(answered),
+          (body) => respond(request, body)
+        )
+      })
+  })
+  return { seen, layer }
+}
+
 // -----------------------------------------------------------------------------
 // the emulator behind a GraphClient
 // -----------------------------------------------------------------------------
@@ -310,64 +409,184 @@ export const overTheWireUngoverned = (options: Emulator.Options = {}, config: Co
 // oracles
 // -----------------------------------------------------------------------------
 
-const oracle = <A>(
-  businessId: string | undefined,
-  read: (emulator: Emulator.EmulatorService, id: string) => Effect.Effect<A>
-) =>
+/**
+ * What an oracle of accounts gives: `accounts`, what a read of the edge with the same `fields` gives
+ * (decoded by the edge's own Schema: `creation_time` a `Date`, only the fields asked for plus `id`), and
+ * `wire`, the same accounts as the emulator holds and serves them (every field, Graph's JSON values,
+ * `creation_time` in unix seconds).
+ *
+ * @since 0.2.0
+ * @category oracles
+ */
+export interface AccountsOracle<A, W> {
+  readonly emulator: Emulator.EmulatorService
+  readonly businessId: string
+  readonly accounts: ReadonlyArray<A>
+  readonly wire: ReadonlyArray<W>
+}
+
+/**
+ * What {@link phoneNumbersOracle} gives: `phoneNumbers` as a read with the same `fields` gives them, and
+ * `wire` as the emulator serves them.
+ *
+ * @since 0.2.0
+ * @category oracles
+ */
+export interface PhoneNumbersOracle<A> {
+  readonly emulator: Emulator.EmulatorService
+  readonly accountId: string
+  readonly phoneNumbers: ReadonlyArray<A>
+  readonly wire: ReadonlyArray<Dataset.PhoneNumber>
+}
+
+type Fields<E extends GraphEdge.Any> = ReadonlyArray<GraphEdge.FieldName<E>>
+
+// The wire records decoded as a read of these fields decodes its items: the edge's item Schema, narrowed to
+// the fields asked for and `id` (Graph's default fields when none are). The emulator's records always fit
+// it: a mismatch is a defect of the emulator.
+const decodeAs = <E extends GraphEdge.Any, F extends Fields<E>>(edge: E, fields: F | undefined) => {
+  const decode = Schema.decodeUnknown(Schema.Array(edge.itemSchema.pick("id", ...(fields ?? edge.node.defaultFields))))
+  return (wire: ReadonlyArray<unknown>) =>
+    Effect.orDie(decode(wire)) as Effect.Effect<ReadonlyArray<GraphRead.Item<E, F[number]>>>
+}
+
+const accountsOracle = <E extends GraphEdge.Any, F extends Fields<E>, W>(
+  edge: E,
+  options: { readonly businessId?: string | undefined; readonly fields?: F | undefined },
+  read: (emulator: Emulator.EmulatorService, businessId: string) => Effect.Effect<ReadonlyArray<W>>
+): Effect.Effect<AccountsOracle<GraphRead.Item<E, F[number]>, W>, never, Emulator.Emulator> =>
   Effect.gen(function*() {
     const emulator = yield* Emulator.Emulator
-    const id = businessId ?? emulator.businessIds[0]!
-    return { emulator, businessId: id, accounts: yield* read(emulator, id) }
+    const businessId = options.businessId ?? emulator.businessIds[0]!
+    const wire = yield* read(emulator, businessId)
+    return { emulator, businessId, accounts: yield* decodeAs(edge, options.fields)(wire), wire }
   })
 
 /**
- * A business's owned accounts as the emulator holds them now (the first business by default).
+ * A business's owned accounts as the emulator holds them now (the first business by default): `accounts`
+ * is what `OwnedAccounts.all(businessId, { fields })` gives (`fields` as in the read: Graph's default
+ * fields when omitted; `descending` for `sort: "creation_time_descending"`), `wire` the same accounts as
+ * served.
+ *
+ * @example
+ * ```ts
+ * import { Testing } from "@effect-waba/emulator"
+ * import { OwnedAccounts } from "@effect-waba/waba"
+ * import * as Effect from "effect/Effect"
+ *
+ * const sameAsRead = Effect.gen(function*() {
+ *   const { accounts, businessId } = yield* Testing.ownedOracle({ fields: ["name", "creation_time"] })
+ *   const read = yield* OwnedAccounts.all(businessId, { fields: ["name", "creation_time"] })
+ *   return read[0]?.creation_time?.getTime() === accounts[0]?.creation_time?.getTime() // both Dates
+ * }).pipe(Effect.provide(Testing.inProcess()))
+ * ```
  *
  * @since 0.2.0
  * @category oracles
  */
-export const ownedOracle = (
-  options: { readonly businessId?: string | undefined; readonly descending?: boolean | undefined } = {}
-) => oracle(options.businessId, (emulator, id) => emulator.accounts(id, { descending: options.descending }))
+export const ownedOracle = <
+  const F extends Fields<typeof OwnedAccounts.edge> = typeof OwnedAccounts.edge.node.defaultFields
+>(
+  options: {
+    readonly businessId?: string | undefined
+    readonly descending?: boolean | undefined
+    readonly fields?: F | undefined
+  } = {}
+): Effect.Effect<
+  AccountsOracle<GraphRead.Item<typeof OwnedAccounts.edge, F[number]>, Dataset.Account>,
+  never,
+  Emulator.Emulator
+> =>
+  accountsOracle(
+    OwnedAccounts.edge,
+    options,
+    (emulator, id) => emulator.accounts(id, { descending: options.descending })
+  )
 
 /**
- * A business's client accounts (shared with it) as the emulator holds them now.
+ * A business's client accounts (shared with it) as the emulator holds them now: `accounts` is what
+ * `ClientAccounts.all(businessId, { fields })` gives, `wire` the same accounts as served.
  *
  * @since 0.2.0
  * @category oracles
  */
-export const clientOracle = (options: { readonly businessId?: string | undefined } = {}) =>
-  oracle(options.businessId, (emulator, id) => emulator.clientAccounts(id))
+export const clientOracle = <
+  const F extends Fields<typeof ClientAccounts.edge> = typeof ClientAccounts.edge.node.defaultFields
+>(
+  options: { readonly businessId?: string | undefined; readonly fields?: F | undefined } = {}
+): Effect.Effect<
+  AccountsOracle<GraphRead.Item<typeof ClientAccounts.edge, F[number]>, Dataset.ClientAccount>,
+  never,
+  Emulator.Emulator
+> => accountsOracle(ClientAccounts.edge, options, (emulator, id) => emulator.clientAccounts(id))
+
+/**
+ * An account's phone numbers as the emulator holds them now: `phoneNumbers` is what
+ * `PhoneNumbers.all(accountId, { fields })` gives, `wire` the same numbers as served.
+ *
+ * @since 0.2.0
+ * @category oracles
+ */
+export const phoneNumbersOracle = <
+  const F extends Fields<typeof PhoneNumbers.edge> = typeof PhoneNumbers.edge.node.defaultFields
+>(
+  accountId: string,
+  options: { readonly fields?: F | undefined } = {}
+): Effect.Effect<
+  PhoneNumbersOracle<GraphRead.Item<typeof PhoneNumbers.edge, F[number]>>,
+  never,
+  Emulator.Emulator
+> =>
+  Effect.gen(function*() {
+    const emulator = yield* Emulator.Emulator
+    const wire = yield* emulator.phoneNumbers(accountId)
+    return { emulator, accountId, phoneNumbers: yield* decodeAs(PhoneNumbers.edge, options.fields)(wire), wire }
+  })
+
+/**
+ * One account of {@link managedOracle}: decoded as a read of every field decodes it, with its phone numbers
+ * likewise, and both as served (`wire`).
+ *
+ * @since 0.2.0
+ * @category oracles
+ */
+export interface ManagedEntry {
+  readonly account: Schema.Schema.Type<typeof OwnedAccounts.edge.itemSchema>
+  readonly phoneNumbers: ReadonlyArray<Schema.Schema.Type<typeof PhoneNumbers.edge.itemSchema>>
+  readonly wire: { readonly account: Dataset.Account; readonly phoneNumbers: ReadonlyArray<Dataset.PhoneNumber> }
+}
 
 /**
  * Every account a business manages — owned and shared, each once by id — with its phone numbers: what
- * a complete `--edge all --expand phone_numbers` read must return.
+ * a complete `--edge all --expand phone_numbers` read must return, by account id.
  *
  * @since 0.2.0
  * @category oracles
  */
-export const managedOracle = (businessId?: string | undefined) =>
+export const managedOracle = (
+  businessId?: string | undefined
+): Effect.Effect<ReadonlyMap<string, ManagedEntry>, never, Emulator.Emulator> =>
   Effect.gen(function*() {
-    const { accounts, emulator } = yield* oracle(businessId, (emulator, id) =>
-      Effect.map(
-        Effect.all([emulator.accounts(id), emulator.clientAccounts(id)]),
-        ([owned, shared]): ReadonlyArray<Dataset.Account> => [...owned, ...shared]
-      ))
-    const out = new Map<string, { account: Dataset.Account; phoneNumbers: ReadonlyArray<Dataset.PhoneNumber> }>()
-    for (const account of accounts) {
-      if (!out.has(account.id)) out.set(account.id, { account, phoneNumbers: yield* emulator.phoneNumbers(account.id) })
+    const emulator = yield* Emulator.Emulator
+    const id = businessId ?? emulator.businessIds[0]!
+    const wire: ReadonlyArray<Dataset.Account> = [
+      ...(yield* emulator.accounts(id)),
+      ...(yield* emulator.clientAccounts(id))
+    ]
+    const accounts = yield* decodeAs(OwnedAccounts.edge, OwnedAccounts.edge.node.fieldNames)(wire)
+    const decodeNumbers = decodeAs(PhoneNumbers.edge, PhoneNumbers.edge.node.fieldNames)
+    const out = new Map<string, ManagedEntry>()
+    for (const [index, account] of accounts.entries()) {
+      if (out.has(account.id)) continue
+      const numbers = yield* emulator.phoneNumbers(account.id)
+      out.set(account.id, {
+        account,
+        phoneNumbers: yield* decodeNumbers(numbers),
+        wire: { account: wire[index]!, phoneNumbers: numbers }
+      })
     }
     return out
   })
-
-/**
- * An account's phone numbers as the emulator holds them now.
- *
- * @since 0.2.0
- * @category oracles
- */
-export const phoneNumbersOracle = (accountId: string) =>
-  Effect.flatMap(Emulator.Emulator, (emulator) => emulator.phoneNumbers(accountId))
 
 // -----------------------------------------------------------------------------
 // telemetry and time
