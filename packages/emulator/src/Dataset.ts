@@ -96,10 +96,15 @@ export interface Options {
   readonly seed?: number | string | undefined
   /**
    * A number of businesses (each owning `accountsPerBusiness` accounts), or one entry per business:
-   * an account count or a {@link BusinessSpec}. Default {@link defaultBusinesses}. Either way the first
-   * business is {@link defaultBusinessId}, unless its spec gives another id or another spec takes that one.
+   * an account count or a {@link BusinessSpec}. Default {@link defaultBusinesses}.
    */
   readonly businesses?: number | ReadonlyArray<number | BusinessSpec> | undefined
+  /**
+   * The first business's id when its spec gives none (and no other spec takes it). Default: generated from
+   * the seed, like the others'; the emulator's default is {@link defaultBusinessId}, the documentation's
+   * demo business, so that `{ businesses: [120] }` is business `1234567890` owning 120 accounts.
+   */
+  readonly firstBusinessId?: string | undefined
   /** Accounts per business when `businesses` is a count (each with up to 10 client accounts). Default 25. */
   readonly accountsPerBusiness?: number | undefined
 }
@@ -187,8 +192,8 @@ export const maxPhoneNumbersPerAccount = 1000
 export const creationTimeRange: readonly [number, number] = [1546300800, 1756684800]
 
 /**
- * The id of the first business of every data set, unless a {@link BusinessSpec} gives it another (or gives
- * this one to another business): the demo business of the documentation.
+ * The documentation's demo business: the first business of the default data set, and of every emulator's
+ * unless told otherwise (see {@link Options.firstBusinessId}).
  *
  * @since 0.2.0
  * @category constants
@@ -492,16 +497,16 @@ export const make = (options: Options = {}) => {
   const seed = seedOf(options.seed ?? "effect-waba")
   const [t0, t1] = creationTimeRange
   const specs = specsOf(options)
-  // The first business keeps the demo id the documentation uses, whatever the data set, so that a test
-  // written from the docs finds it; only an id given in a spec takes its place.
-  const demoId = specs.some((spec) => spec.id === defaultBusinessId) ? undefined : defaultBusinessId
+  // An id a spec gives wins over `firstBusinessId`, even another business's.
+  const { firstBusinessId } = options
+  const firstId = specs.some((spec) => spec.id === firstBusinessId) ? undefined : firstBusinessId
   const businesses: ReadonlyArray<Business> = specs.map((spec, index) => {
     const h = hash(seed, index, 22)
     return {
       index,
       accounts: spec.accounts,
       clientAccounts: spec.clientAccounts ?? 0,
-      id: spec.id ?? (index === 0 ? demoId : undefined) ??
+      id: spec.id ?? (index === 0 ? firstId : undefined) ??
         String(100_000_000_000_000 + index * 1_000_000_000_000 + (hash(seed, index, 21) % 999_999_999)),
       name: spec.name ?? `${pick(brandFirst, h)} ${pick(brandSecond, h >>> 8)} ${pick(businessSuffix, h >>> 16)}`
     }

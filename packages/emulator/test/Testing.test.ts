@@ -197,16 +197,20 @@ describe("Testing", () => {
         const emulator = yield* Emulator.Emulator
         expect(emulator.businessIds).toHaveLength(3)
         expect(emulator.businessIds[0]).toBe("1234567890")
-        expect(emulator.businessIds.slice(1)).toEqual(Dataset.make({ seed: 1 }).businesses.slice(1).map((b) => b.id))
+        const generated = Dataset.make({ seed: 1, businesses: 3, accountsPerBusiness: 7 }).businesses.map((b) => b.id)
+        expect(emulator.businessIds.slice(1)).toEqual(generated.slice(1))
         expect(yield* OwnedAccounts.all("1234567890", { limit: 100 })).toHaveLength(7)
       }).pipe(Effect.provide(Testing.inProcess({ seed: 1, businesses: 3, accountsPerBusiness: 7 }))))
 
-    it("an id given in a spec takes its place, wherever that id is given", () => {
-      expect(Dataset.make({ businesses: [{ id: "42", accounts: 1 }] }).businesses[0]!.id).toBe("42")
-      const moved = Dataset.make({ businesses: [3, { id: "1234567890", accounts: 2 }] }).businesses
-      expect(moved[1]!.id).toBe("1234567890")
-      expect(moved[0]!.id).not.toBe("1234567890")
-      expect(moved[0]!.id).toMatch(/^[0-9]+$/)
+    it("an id given in a spec, or firstBusinessId, takes its place", () => {
+      expect(Emulator.unsafeMake({ businesses: [{ id: "42", accounts: 1 }] }).businessIds[0]).toBe("42")
+      expect(Emulator.unsafeMake({ businesses: [5], firstBusinessId: "77" }).businessIds[0]).toBe("77")
+      const moved = Emulator.unsafeMake({ businesses: [3, { id: "1234567890", accounts: 2 }] }).businessIds
+      expect(moved[1]).toBe("1234567890")
+      expect(moved[0]).toMatch(/^[0-9]+$/)
+      expect(moved[0]).not.toBe("1234567890")
+      // The data set alone still generates every id it is not given.
+      expect(Dataset.make({ seed: 1, businesses: [5] }).businesses[0]!.id).not.toBe("1234567890")
     })
   })
 
@@ -317,7 +321,9 @@ describe("Testing", () => {
         const bad = yield* Effect.flip(OwnedAccounts.all("1234567890"))
         expect(bad._tag).toBe("GraphDecodeError")
         expect(bad.message).toContain("/{business-id}/owned_whatsapp_business_accounts did not match")
-        expect(yield* Effect.flip(WhatsAppBusinessAccount.get("102290129340398"))).toBe(expired)
+        const denied = yield* Effect.flip(WhatsAppBusinessAccount.get("102290129340398"))
+        expect(denied._tag).toBe("GraphAuthError")
+        expect(denied.message).toBe(expired.message)
         expect(mock.seen.map((request) => request.route)).toEqual([
           "/{business-id}/owned_whatsapp_business_accounts",
           "/{waba-id}"
