@@ -38,7 +38,7 @@ const TestGraph = Testing.inProcess({ seed: 1, businesses: [120] })
 const SameByHand = GraphClient.layer.pipe(
   Layer.provide(GraphConfig.layer({ accessToken: Emulator.defaultToken })),
   Layer.provide(EmulatorHttpClient.layer),
-  Layer.provideMerge(Emulator.layer({ seed: 1, businesses: [120] }))
+  Layer.provideMerge(Emulator.layer({ seed: 1, businesses: [120], firstBusinessId: "1234567890" }))
 )
 
 // 4. The emulator server, over real HTTP.
@@ -87,6 +87,7 @@ describe("the testing guide", () => {
     Effect.gen(function*() {
       const emulator = yield* Emulator.Emulator
       expect(yield* OwnedAccounts.all(emulator.businessIds[0]!, { limit: 100 })).toHaveLength(120)
+      expect(emulator.businessIds[0]).toBe("1234567890")
     }).pipe(Effect.provide(SameByHand)))
   it.live("the emulator server over real HTTP", () =>
     Effect.gen(function*() {

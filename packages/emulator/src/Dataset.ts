@@ -101,8 +101,8 @@ export interface Options {
   readonly businesses?: number | ReadonlyArray<number | BusinessSpec> | undefined
   /**
    * The first business's id when its spec gives none (and no other spec takes it). Default: generated from
-   * the seed, like the others'; the emulator's default is {@link defaultBusinessId}, the documentation's
-   * demo business, so that `{ businesses: [120] }` is business `1234567890` owning 120 accounts.
+   * the seed, like the others'. The testing kit's emulators set it to {@link defaultBusinessId}, the
+   * documentation's demo business, so that `{ businesses: [120] }` is business `1234567890` there.
    */
   readonly firstBusinessId?: string | undefined
   /** Accounts per business when `businesses` is a count (each with up to 10 client accounts). Default 25. */
@@ -192,8 +192,8 @@ export const maxPhoneNumbersPerAccount = 1000
 export const creationTimeRange: readonly [number, number] = [1546300800, 1756684800]
 
 /**
- * The documentation's demo business: the first business of the default data set, and of every emulator's
- * unless told otherwise (see {@link Options.firstBusinessId}).
+ * The documentation's demo business: the first business of the default data set, and of the testing kit's
+ * emulators whatever their data set (see {@link Options.firstBusinessId}).
  *
  * @since 0.2.0
  * @category constants

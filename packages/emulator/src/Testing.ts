@@ -54,7 +54,7 @@ import * as Schema from "effect/Schema"
 import * as TestClock from "effect/TestClock"
 import * as Tracer from "effect/Tracer"
 import type * as Types from "effect/Types"
-import type * as Dataset from "./Dataset.js"
+import * as Dataset from "./Dataset.js"
 import * as Emulator from "./Emulator.js"
 import * as EmulatorHttpClient from "./EmulatorHttpClient.js"
 import * as EmulatorServer from "./EmulatorServer.js"
@@ -345,6 +345,13 @@ export const mockClient = (
 // the emulator behind a GraphClient
 // -----------------------------------------------------------------------------
 
+// The kit's emulators keep the documentation's demo id for their first business, whatever the data set, so
+// that a test written from the docs finds business 1234567890; a spec's id or `firstBusinessId` says otherwise.
+const demo = (options: Emulator.Options): Emulator.Options => ({
+  ...options,
+  firstBusinessId: options.firstBusinessId ?? Dataset.defaultBusinessId
+})
+
 /**
  * A bare `HttpClient` answered in-process by a fresh emulator, which is in context too: for tests that
  * speak raw HTTP to the emulator (any origin works; `paging.next` links keep it).
@@ -353,11 +360,13 @@ export const mockClient = (
  * @category emulator
  */
 export const emulated = (options: Emulator.Options = {}): Layer.Layer<HttpClient.HttpClient | Emulator.Emulator> =>
-  EmulatorHttpClient.layer.pipe(Layer.provideMerge(Emulator.layer(options)))
+  EmulatorHttpClient.layer.pipe(Layer.provideMerge(Emulator.layer(demo(options))))
 
 /**
  * A `GraphClient` answered in-process by a fresh emulator (Graph's real origin, no sockets), with the
- * emulator's token. The `Emulator` is in context too.
+ * emulator's token. The `Emulator` is in context too. As in every emulator of this kit, the first business
+ * is `1234567890` (the documentation's demo business) unless a spec gives it an id or `firstBusinessId`
+ * another.
  *
  * @since 0.2.0
  * @category emulator
@@ -368,7 +377,7 @@ export const inProcess = (
 ): Layer.Layer<GraphClient.GraphClient | Emulator.Emulator, GraphConfig.GraphConfigError> =>
   Layer.unwrapEffect(
     Effect.map(Emulator.Emulator, (emulator) => graphClient(config, emulator.token, EmulatorHttpClient.layer))
-  ).pipe(Layer.provideMerge(Emulator.layer(options)))
+  ).pipe(Layer.provideMerge(Emulator.layer(demo(options))))
 
 /**
  * A fresh emulator as a real server on loopback (port 0) and a `GraphClient` talking to it with
@@ -393,7 +402,7 @@ export const overTheWire = (
       const client = graphClient({ ...config, baseUrl: url }, token, FetchHttpClient.layer)
       return governor === undefined ? client : Layer.provide(client, governor)
     })
-  ).pipe(Layer.provideMerge(EmulatorServer.layer({ port: 0 })), Layer.provideMerge(Emulator.layer(options)))
+  ).pipe(Layer.provideMerge(EmulatorServer.layer({ port: 0 })), Layer.provideMerge(Emulator.layer(demo(options))))
 
 /**
  * {@link overTheWire} with the rate governor off: for tests about what reaches the wire and how the

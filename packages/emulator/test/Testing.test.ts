@@ -202,15 +202,22 @@ describe("Testing", () => {
         expect(yield* OwnedAccounts.all("1234567890", { limit: 100 })).toHaveLength(7)
       }).pipe(Effect.provide(Testing.inProcess({ seed: 1, businesses: 3, accountsPerBusiness: 7 }))))
 
-    it("an id given in a spec, or firstBusinessId, takes its place", () => {
-      expect(Emulator.unsafeMake({ businesses: [{ id: "42", accounts: 1 }] }).businessIds[0]).toBe("42")
+    it.effect("an id a spec gives takes its place, wherever the spec is", () =>
+      Effect.gen(function*() {
+        const [first, second] = (yield* Emulator.Emulator).businessIds
+        expect(second).toBe("1234567890")
+        expect(first).toMatch(/^[0-9]+$/)
+        expect(first).not.toBe("1234567890")
+        expect(yield* OwnedAccounts.all("1234567890")).toHaveLength(2)
+      }).pipe(Effect.provide(Testing.inProcess({ businesses: [3, { id: "1234567890", accounts: 2 }] }))))
+
+    it("firstBusinessId names it otherwise; the emulator and the data set alone generate it", () => {
       expect(Emulator.unsafeMake({ businesses: [5], firstBusinessId: "77" }).businessIds[0]).toBe("77")
-      const moved = Emulator.unsafeMake({ businesses: [3, { id: "1234567890", accounts: 2 }] }).businessIds
-      expect(moved[1]).toBe("1234567890")
-      expect(moved[0]).toMatch(/^[0-9]+$/)
-      expect(moved[0]).not.toBe("1234567890")
-      // The data set alone still generates every id it is not given.
-      expect(Dataset.make({ seed: 1, businesses: [5] }).businesses[0]!.id).not.toBe("1234567890")
+      expect(Emulator.unsafeMake({ businesses: [{ id: "42", accounts: 1 }], firstBusinessId: "77" }).businessIds)
+        .toEqual(["42"])
+      const generated = Dataset.make({ seed: 1, businesses: [5] }).businesses[0]!.id
+      expect(generated).not.toBe("1234567890")
+      expect(Emulator.unsafeMake({ seed: 1, businesses: [5] }).businessIds[0]).toBe(generated)
     })
   })
 

@@ -71,9 +71,7 @@ const cutAt = (requested: number | undefined, length: number) =>
 
 /** @internal */
 export const make = (options: Emulator.Options): Emulator.EmulatorService => {
-  // The documented demo id for the first business, whatever the data set, so that a test written from the
-  // docs finds it.
-  const dataset = Dataset.make({ ...options, firstBusinessId: options.firstBusinessId ?? Dataset.defaultBusinessId })
+  const dataset = Dataset.make(options)
   const clock = EmulatorClock.make(options.clock)
   const seed = dataset.seed
   const world = new World(dataset)
