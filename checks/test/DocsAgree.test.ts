@@ -57,8 +57,6 @@ describe("the documentation agrees with the code", () => {
         readonly version: string
       }
       return sourceFiles(Path.join(root, "packages", name, "src"))
-        // Being reworked on another branch at the time of writing; its tags are corrected when that lands.
-        .filter((file) => relative(file) !== "packages/emulator/src/Testing.ts")
         .flatMap((file) =>
           [...Fs.readFileSync(file, "utf8").matchAll(/@since (\d+\.\d+\.\d+)/g)]
             .filter((match) => later(match[1]!, version))

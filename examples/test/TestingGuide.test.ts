@@ -6,7 +6,7 @@ import { startEmulator } from "@effect-waba/emulator/PromiseApi"
 import { GraphClient, GraphConfig, GraphError, GraphUsage } from "@effect-waba/graph-core"
 import { OwnedAccounts } from "@effect-waba/waba"
 import { describe, expect, it } from "@effect/vitest"
-import { Effect, Fiber, Layer, Schema, Stream, TestClock } from "effect"
+import { Effect, Fiber, Layer, Stream, TestClock } from "effect"
 
 // 1. A scripted HttpClient.
 const onePage = { data: [{ id: "1", name: "Shrub Support" }, { id: "2", name: "Shrub Sales" }] }
@@ -17,46 +17,28 @@ const scripted = Testing.scriptedClient((_seen, index) =>
 )
 
 // 2. A GraphClient mock.
-const FakeGraph = Layer.succeed(GraphClient.GraphClient, {
-  apiVersion: "v26.0",
-  baseUrl: "https://graph.facebook.com",
-  get: (request) =>
-    Schema.decodeUnknown(request.schema)(onePage).pipe(
-      Effect.map((body) => ({
-        body,
-        status: 200,
-        usage: GraphUsage.unknown,
-        fbtraceId: undefined,
-        apiVersion: "v26.0",
-        attempts: 1
-      })),
-      Effect.orDie
-    )
-})
-const ExpiredToken = Layer.succeed(GraphClient.GraphClient, {
-  apiVersion: "v26.0",
-  baseUrl: "https://graph.facebook.com",
-  get: (request) =>
-    Effect.fail(
-      new GraphError.GraphAuthError({
-        code: 190,
-        subcode: 463,
-        message: "Error validating access token: Session has expired",
-        isTransient: false,
-        httpStatus: 400,
-        route: request.route,
-        usage: GraphUsage.unknown,
-        attempts: 1
-      })
-    )
-})
+const FakeGraph = Testing.mockClient(() => onePage).layer
+const ExpiredToken = Testing.mockClient((request) =>
+  Effect.fail(
+    new GraphError.GraphAuthError({
+      code: 190,
+      subcode: 463,
+      message: "Error validating access token: Session has expired",
+      isTransient: false,
+      httpStatus: 400,
+      route: request.route,
+      usage: GraphUsage.unknown,
+      attempts: 1
+    })
+  )
+).layer
 
 // 3. The emulator in-process.
 const TestGraph = Testing.inProcess({ seed: 1, businesses: [120] })
 const SameByHand = GraphClient.layer.pipe(
   Layer.provide(GraphConfig.layer({ accessToken: Emulator.defaultToken })),
   Layer.provide(EmulatorHttpClient.layer),
-  Layer.provideMerge(Emulator.layer({ seed: 1, businesses: [120] }))
+  Layer.provideMerge(Emulator.layer({ seed: 1, businesses: [120], firstBusinessId: "1234567890" }))
 )
 
 // 4. The emulator server, over real HTTP.
@@ -87,16 +69,25 @@ describe("the testing guide", () => {
     Effect.gen(function*() {
       const emulator = yield* Emulator.Emulator
       yield* emulator.setFaults([{ kind: "httpError", status: 503, when: { requests: [2] } }])
-      const fiber = yield* Effect.fork(OwnedAccounts.all(emulator.businessIds[0]!, { limit: 50 }))
+      const fiber = yield* Effect.fork(OwnedAccounts.all("1234567890", { limit: 50 }))
       yield* TestClock.adjust("1 minute")
       const accounts = yield* Fiber.join(fiber)
       expect(accounts).toHaveLength(120)
       expect(yield* emulator.requestCount).toBe(4)
     }).pipe(Effect.provide(TestGraph)))
+  it.effect("the oracles give what a read gives", () =>
+    Effect.gen(function*() {
+      const { accounts, businessId, wire } = yield* Testing.ownedOracle({ fields: ["name", "creation_time"] })
+      expect(businessId).toBe("1234567890")
+      expect(yield* OwnedAccounts.all(businessId, { fields: ["name", "creation_time"] })).toEqual(accounts)
+      expect(accounts).toHaveLength(120)
+      expect(accounts[0]?.creation_time?.getTime()).toBe(wire[0]!.creation_time * 1000)
+    }).pipe(Effect.provide(TestGraph)))
   it.effect("the in-process layer by hand is the same", () =>
     Effect.gen(function*() {
       const emulator = yield* Emulator.Emulator
       expect(yield* OwnedAccounts.all(emulator.businessIds[0]!, { limit: 100 })).toHaveLength(120)
+      expect(emulator.businessIds[0]).toBe("1234567890")
     }).pipe(Effect.provide(SameByHand)))
   it.live("the emulator server over real HTTP", () =>
     Effect.gen(function*() {

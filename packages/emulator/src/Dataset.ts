@@ -99,6 +99,12 @@ export interface Options {
    * an account count or a {@link BusinessSpec}. Default {@link defaultBusinesses}.
    */
   readonly businesses?: number | ReadonlyArray<number | BusinessSpec> | undefined
+  /**
+   * The first business's id when its spec gives none (and no other spec takes it). Default: generated from
+   * the seed, like the others'. The testing kit's emulators set it to {@link defaultBusinessId}, the
+   * documentation's demo business, so that `{ businesses: [120] }` is business `1234567890` there.
+   */
+  readonly firstBusinessId?: string | undefined
   /** Accounts per business when `businesses` is a count (each with up to 10 client accounts). Default 25. */
   readonly accountsPerBusiness?: number | undefined
 }
@@ -186,6 +192,15 @@ export const maxPhoneNumbersPerAccount = 1000
 export const creationTimeRange: readonly [number, number] = [1546300800, 1756684800]
 
 /**
+ * The documentation's demo business: the first business of the default data set, and of the testing kit's
+ * emulators whatever their data set (see {@link Options.firstBusinessId}).
+ *
+ * @since 0.1.0
+ * @category constants
+ */
+export const defaultBusinessId = "1234567890"
+
+/**
  * The default data set: a partner business (id `1234567890`) owning 137 accounts, with accounts shared
  * by the second business and two accounts of more than 100 phone numbers; a second business owning 12;
  * an empty one.
@@ -194,7 +209,7 @@ export const creationTimeRange: readonly [number, number] = [1546300800, 1756684
  * @category constants
  */
 export const defaultBusinesses: ReadonlyArray<BusinessSpec> = [
-  { id: "1234567890", accounts: 137, clientAccounts: 24, manyPhoneNumbers: { 0: 150, 2: 101 } },
+  { id: defaultBusinessId, accounts: 137, clientAccounts: 24, manyPhoneNumbers: { 0: 150, 2: 101 } },
   { accounts: 12, clientAccounts: 6 },
   { accounts: 0 }
 ]
@@ -482,13 +497,17 @@ export const make = (options: Options = {}) => {
   const seed = seedOf(options.seed ?? "effect-waba")
   const [t0, t1] = creationTimeRange
   const specs = specsOf(options)
+  // An id a spec gives wins over `firstBusinessId`, even another business's.
+  const { firstBusinessId } = options
+  const firstId = specs.some((spec) => spec.id === firstBusinessId) ? undefined : firstBusinessId
   const businesses: ReadonlyArray<Business> = specs.map((spec, index) => {
     const h = hash(seed, index, 22)
     return {
       index,
       accounts: spec.accounts,
       clientAccounts: spec.clientAccounts ?? 0,
-      id: spec.id ?? String(100_000_000_000_000 + index * 1_000_000_000_000 + (hash(seed, index, 21) % 999_999_999)),
+      id: spec.id ?? (index === 0 ? firstId : undefined) ??
+        String(100_000_000_000_000 + index * 1_000_000_000_000 + (hash(seed, index, 21) % 999_999_999)),
       name: spec.name ?? `${pick(brandFirst, h)} ${pick(brandSecond, h >>> 8)} ${pick(businessSuffix, h >>> 16)}`
     }
   })

@@ -8,8 +8,11 @@
  * - {@link inProcess} and {@link overTheWire}: a `GraphClient` wired to a fresh emulator, in-process
  *   (no sockets) or over a loopback server with `fetch`; the emulator is in context too. {@link emulated}
  *   is the bare `HttpClient` over an emulator, for raw HTTP.
- * - Oracles: {@link ownedOracle}, {@link clientOracle}, {@link phoneNumbersOracle} read the emulator's data
- *   as it is now, to compare a read against.
+ * - {@link mockClient}: a `GraphClient` with nothing under it, answering each request with a body (decoded
+ *   by the request's own Schema, see {@link respond}) or an error.
+ * - Oracles: {@link ownedOracle}, {@link clientOracle}, {@link phoneNumbersOracle}, {@link managedOracle}
+ *   read the emulator's data as it is now, decoded as a read decodes it (and as served, `wire`), to compare
+ *   a read against.
  * - Telemetry and time: {@link recorder} keeps every span and log line, {@link everyRendering} prints an
  *   error every way it can be printed (to look for secrets), {@link eventually} waits in real time for a
  *   socket-side condition, and {@link timeMachine} moves the emulator's clock and the `TestClock`
@@ -29,9 +32,11 @@
  * }).pipe(Effect.provide(Testing.inProcess()))
  * ```
  *
- * @since 0.2.0
+ * @since 0.1.0
  */
-import { GraphClient, GraphConfig, RateGovernor } from "@effect-waba/graph-core"
+import type { GraphEdge, GraphRead } from "@effect-waba/graph-core"
+import { GraphClient, GraphConfig, GraphError, GraphUsage, RateGovernor } from "@effect-waba/graph-core"
+import { ClientAccounts, OwnedAccounts, PhoneNumbers } from "@effect-waba/waba"
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientError from "@effect/platform/HttpClientError"
@@ -45,10 +50,11 @@ import * as Inspectable from "effect/Inspectable"
 import * as Layer from "effect/Layer"
 import * as Logger from "effect/Logger"
 import * as LogLevel from "effect/LogLevel"
+import * as Schema from "effect/Schema"
 import * as TestClock from "effect/TestClock"
 import * as Tracer from "effect/Tracer"
 import type * as Types from "effect/Types"
-import type * as Dataset from "./Dataset.js"
+import * as Dataset from "./Dataset.js"
 import * as Emulator from "./Emulator.js"
 import * as EmulatorHttpClient from "./EmulatorHttpClient.js"
 import * as EmulatorServer from "./EmulatorServer.js"
@@ -66,7 +72,7 @@ import * as EmulatorServer from "./EmulatorServer.js"
  * - `{ network }`: the request fails as a dropped connection would, with this message;
  * - `{ hang: true }`: no answer, ever (for timeouts and interruption).
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export type Reply =
@@ -82,7 +88,7 @@ export type Reply =
 /**
  * A request the scripted server received.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface Seen {
@@ -95,7 +101,7 @@ export interface Seen {
 }
 
 /**
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export interface Scripted {
@@ -121,7 +127,7 @@ export interface Scripted {
  * // provide server.layer under GraphClient.layer, then assert on server.seen
  * ```
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category scripted
  */
 export const scripted = (reply: (seen: Seen, index: number) => Reply): Scripted => {
@@ -165,7 +171,7 @@ export const scripted = (reply: (seen: Seen, index: number) => Reply): Scripted 
 /**
  * A clearly fake token for scripted tests (long enough to be recognised and scrubbed).
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category constants
  */
 export const token = "EAAGtestTOKENvalue1234567890abcdef"
@@ -173,7 +179,7 @@ export const token = "EAAGtestTOKENvalue1234567890abcdef"
 /**
  * A fake app secret for scripted tests.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category constants
  */
 export const appSecret = "app-secret-0123456789abcdef"
@@ -181,7 +187,7 @@ export const appSecret = "app-secret-0123456789abcdef"
 /**
  * GraphClient settings a test may set (the token and origin come from the harness).
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category models
  */
 export type ConfigOverrides = Omit<GraphConfig.Options, "accessToken" | "baseUrl"> & {
@@ -205,7 +211,7 @@ const graphClient = <R>(
  * the client built with `clientOptions` (e.g. a `transformClient` step). The returned `seen` is the
  * server's request log and `abandoned` counts the hung requests given up on.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category scripted
  */
 export const scriptedClient = (
@@ -220,7 +226,7 @@ export const scriptedClient = (
 /**
  * A Graph error answer: `{ error }` with the given status (400 by default) and headers.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category scripted
  */
 export const graphError = (
@@ -232,7 +238,7 @@ export const graphError = (
 /**
  * A page of items with just these ids; `next` continues when given.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category scripted
  */
 export const page = (ids: ReadonlyArray<string>, next?: string): Reply => ({
@@ -242,25 +248,127 @@ export const page = (ids: ReadonlyArray<string>, next?: string): Reply => ({
   }
 })
 
+/**
+ * A `GraphClient` answer to `request` with this body, as the real client would give it: the body decoded with
+ * the request's own Schema (a body that does not fit fails with the client's `GraphDecodeError`), status 200,
+ * no usage figures, no trace id, the client's default API version, one attempt. For a `GraphClient` of your
+ * own; {@link mockClient} uses it.
+ *
+ * @since 0.1.0
+ * @category mocks
+ */
+export const respond = <A, I, R>(
+  request: GraphClient.GraphRequest<A, I, R>,
+  body: unknown
+): Effect.Effect<GraphClient.GraphResponse<A>, GraphError.GraphDecodeError, R> =>
+  Schema.decodeUnknown(request.schema)(body).pipe(
+    Effect.mapError((error) =>
+      new GraphError.GraphDecodeError({
+        message: `The response of ${request.route} did not match the expected shape: ${
+          GraphError.describeParseError(error)
+        }.`,
+        route: request.route,
+        httpStatus: 200,
+        attempts: 1
+      })
+    ),
+    Effect.map((decoded) => ({
+      body: decoded,
+      status: 200,
+      usage: GraphUsage.unknown,
+      fbtraceId: undefined,
+      apiVersion: GraphConfig.defaultApiVersion,
+      attempts: 1
+    }))
+  )
+
+/**
+ * A request a {@link mockClient} received: what the caller asked for, without its Schema.
+ *
+ * @since 0.1.0
+ * @category mocks
+ */
+export type MockRequest = Omit<GraphClient.GraphRequest<unknown, unknown, never>, "schema">
+
+/**
+ * What a {@link mockClient} answers: Graph's JSON body, or an `Effect` of one, or one that fails as the
+ * client fails (a `GraphError`, e.g. `GraphAuthError` for an expired token).
+ *
+ * @since 0.1.0
+ * @category mocks
+ */
+export type MockAnswer =
+  | Effect.Effect<unknown, GraphClient.GraphClientError>
+  | { readonly [key: string]: unknown }
+  | ReadonlyArray<unknown>
+  | string
+  | number
+  | boolean
+  | null
+
+/**
+ * A `GraphClient` with nothing under it: each request is recorded in `seen`, then answered by
+ * `answer(request, index)` with a body, which {@link respond} decodes with the request's Schema, or with an
+ * `Effect`. No retries, paging rules or HTTP: for what your code does with a result or an error.
+ *
+ * @example
+ * ```ts
+ * import { Testing } from "@effect-waba/emulator"
+ *
+ * const TwoAccounts = Testing.mockClient(() => ({ data: [{ id: "1", name: "Support" }, { id: "2", name: "Sales" }] })).layer
+ * ```
+ *
+ * @since 0.1.0
+ * @category mocks
+ */
+export const mockClient = (
+  answer: (request: MockRequest, index: number) => MockAnswer
+): { readonly seen: ReadonlyArray<MockRequest>; readonly layer: Layer.Layer<GraphClient.GraphClient> } => {
+  const seen: Array<MockRequest> = []
+  const layer = Layer.succeed(GraphClient.GraphClient, {
+    apiVersion: GraphConfig.defaultApiVersion,
+    baseUrl: GraphConfig.defaultBaseUrl,
+    get: (request) =>
+      Effect.suspend(() => {
+        seen.push(request)
+        const answered = answer(request, seen.length - 1)
+        return Effect.flatMap(
+          Effect.isEffect(answered) ? answered : Effect.succeed(answered),
+          (body) => respond(request, body)
+        )
+      })
+  })
+  return { seen, layer }
+}
+
 // -----------------------------------------------------------------------------
 // the emulator behind a GraphClient
 // -----------------------------------------------------------------------------
+
+// The kit's emulators keep the documentation's demo id for their first business, whatever the data set, so
+// that a test written from the docs finds business 1234567890; a spec's id or `firstBusinessId` says otherwise.
+const demo = (options: Emulator.Options): Emulator.Options => ({
+  ...options,
+  firstBusinessId: options.firstBusinessId ?? Dataset.defaultBusinessId
+})
 
 /**
  * A bare `HttpClient` answered in-process by a fresh emulator, which is in context too: for tests that
  * speak raw HTTP to the emulator (any origin works; `paging.next` links keep it).
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category emulator
  */
 export const emulated = (options: Emulator.Options = {}): Layer.Layer<HttpClient.HttpClient | Emulator.Emulator> =>
-  EmulatorHttpClient.layer.pipe(Layer.provideMerge(Emulator.layer(options)))
+  EmulatorHttpClient.layer.pipe(Layer.provideMerge(Emulator.layer(demo(options))))
 
 /**
  * A `GraphClient` answered in-process by a fresh emulator (Graph's real origin, no sockets), with the
- * emulator's token. The `Emulator` is in context too.
+ * emulator's token. The `Emulator` is in context too. As in every emulator of this kit, the first business
+ * is `1234567890` (the documentation's demo business) unless a spec gives it an id or `firstBusinessId`
+ * another.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category emulator
  */
 export const inProcess = (
@@ -269,14 +377,14 @@ export const inProcess = (
 ): Layer.Layer<GraphClient.GraphClient | Emulator.Emulator, GraphConfig.GraphConfigError> =>
   Layer.unwrapEffect(
     Effect.map(Emulator.Emulator, (emulator) => graphClient(config, emulator.token, EmulatorHttpClient.layer))
-  ).pipe(Layer.provideMerge(Emulator.layer(options)))
+  ).pipe(Layer.provideMerge(Emulator.layer(demo(options))))
 
 /**
  * A fresh emulator as a real server on loopback (port 0) and a `GraphClient` talking to it with
  * `fetch`. The rate governor is the client's default unless `governor` is given (e.g.
  * `RateGovernor.disabled`). The `Emulator` and the server's address are in context too.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category emulator
  */
 export const overTheWire = (
@@ -294,13 +402,13 @@ export const overTheWire = (
       const client = graphClient({ ...config, baseUrl: url }, token, FetchHttpClient.layer)
       return governor === undefined ? client : Layer.provide(client, governor)
     })
-  ).pipe(Layer.provideMerge(EmulatorServer.layer({ port: 0 })), Layer.provideMerge(Emulator.layer(options)))
+  ).pipe(Layer.provideMerge(EmulatorServer.layer({ port: 0 })), Layer.provideMerge(Emulator.layer(demo(options))))
 
 /**
  * {@link overTheWire} with the rate governor off: for tests about what reaches the wire and how the
  * client answers Graph's refusals.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category emulator
  */
 export const overTheWireUngoverned = (options: Emulator.Options = {}, config: ConfigOverrides = {}) =>
@@ -310,64 +418,184 @@ export const overTheWireUngoverned = (options: Emulator.Options = {}, config: Co
 // oracles
 // -----------------------------------------------------------------------------
 
-const oracle = <A>(
-  businessId: string | undefined,
-  read: (emulator: Emulator.EmulatorService, id: string) => Effect.Effect<A>
-) =>
+/**
+ * What an oracle of accounts gives: `accounts`, what a read of the edge with the same `fields` gives
+ * (decoded by the edge's own Schema: `creation_time` a `Date`, only the fields asked for plus `id`), and
+ * `wire`, the same accounts as the emulator holds and serves them (every field, Graph's JSON values,
+ * `creation_time` in unix seconds).
+ *
+ * @since 0.1.0
+ * @category oracles
+ */
+export interface AccountsOracle<A, W> {
+  readonly emulator: Emulator.EmulatorService
+  readonly businessId: string
+  readonly accounts: ReadonlyArray<A>
+  readonly wire: ReadonlyArray<W>
+}
+
+/**
+ * What {@link phoneNumbersOracle} gives: `phoneNumbers` as a read with the same `fields` gives them, and
+ * `wire` as the emulator serves them.
+ *
+ * @since 0.1.0
+ * @category oracles
+ */
+export interface PhoneNumbersOracle<A> {
+  readonly emulator: Emulator.EmulatorService
+  readonly accountId: string
+  readonly phoneNumbers: ReadonlyArray<A>
+  readonly wire: ReadonlyArray<Dataset.PhoneNumber>
+}
+
+type Fields<E extends GraphEdge.Any> = ReadonlyArray<GraphEdge.FieldName<E>>
+
+// The wire records decoded as a read of these fields decodes its items: the edge's item Schema, narrowed to
+// the fields asked for and `id` (Graph's default fields when none are). The emulator's records always fit
+// it: a mismatch is a defect of the emulator.
+const decodeAs = <E extends GraphEdge.Any, F extends Fields<E>>(edge: E, fields: F | undefined) => {
+  const decode = Schema.decodeUnknown(Schema.Array(edge.itemSchema.pick("id", ...(fields ?? edge.node.defaultFields))))
+  return (wire: ReadonlyArray<unknown>) =>
+    Effect.orDie(decode(wire)) as Effect.Effect<ReadonlyArray<GraphRead.Item<E, F[number]>>>
+}
+
+const accountsOracle = <E extends GraphEdge.Any, F extends Fields<E>, W>(
+  edge: E,
+  options: { readonly businessId?: string | undefined; readonly fields?: F | undefined },
+  read: (emulator: Emulator.EmulatorService, businessId: string) => Effect.Effect<ReadonlyArray<W>>
+): Effect.Effect<AccountsOracle<GraphRead.Item<E, F[number]>, W>, never, Emulator.Emulator> =>
   Effect.gen(function*() {
     const emulator = yield* Emulator.Emulator
-    const id = businessId ?? emulator.businessIds[0]!
-    return { emulator, businessId: id, accounts: yield* read(emulator, id) }
+    const businessId = options.businessId ?? emulator.businessIds[0]!
+    const wire = yield* read(emulator, businessId)
+    return { emulator, businessId, accounts: yield* decodeAs(edge, options.fields)(wire), wire }
   })
 
 /**
- * A business's owned accounts as the emulator holds them now (the first business by default).
+ * A business's owned accounts as the emulator holds them now (the first business by default): `accounts`
+ * is what `OwnedAccounts.all(businessId, { fields })` gives (`fields` as in the read: Graph's default
+ * fields when omitted; `descending` for `sort: "creation_time_descending"`), `wire` the same accounts as
+ * served.
  *
- * @since 0.2.0
+ * @example
+ * ```ts
+ * import { Testing } from "@effect-waba/emulator"
+ * import { OwnedAccounts } from "@effect-waba/waba"
+ * import * as Effect from "effect/Effect"
+ *
+ * const sameAsRead = Effect.gen(function*() {
+ *   const { accounts, businessId } = yield* Testing.ownedOracle({ fields: ["name", "creation_time"] })
+ *   const read = yield* OwnedAccounts.all(businessId, { fields: ["name", "creation_time"] })
+ *   return read[0]?.creation_time?.getTime() === accounts[0]?.creation_time?.getTime() // both Dates
+ * }).pipe(Effect.provide(Testing.inProcess()))
+ * ```
+ *
+ * @since 0.1.0
  * @category oracles
  */
-export const ownedOracle = (
-  options: { readonly businessId?: string | undefined; readonly descending?: boolean | undefined } = {}
-) => oracle(options.businessId, (emulator, id) => emulator.accounts(id, { descending: options.descending }))
+export const ownedOracle = <
+  const F extends Fields<typeof OwnedAccounts.edge> = typeof OwnedAccounts.edge.node.defaultFields
+>(
+  options: {
+    readonly businessId?: string | undefined
+    readonly descending?: boolean | undefined
+    readonly fields?: F | undefined
+  } = {}
+): Effect.Effect<
+  AccountsOracle<GraphRead.Item<typeof OwnedAccounts.edge, F[number]>, Dataset.Account>,
+  never,
+  Emulator.Emulator
+> =>
+  accountsOracle(
+    OwnedAccounts.edge,
+    options,
+    (emulator, id) => emulator.accounts(id, { descending: options.descending })
+  )
 
 /**
- * A business's client accounts (shared with it) as the emulator holds them now.
+ * A business's client accounts (shared with it) as the emulator holds them now: `accounts` is what
+ * `ClientAccounts.all(businessId, { fields })` gives, `wire` the same accounts as served.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category oracles
  */
-export const clientOracle = (options: { readonly businessId?: string | undefined } = {}) =>
-  oracle(options.businessId, (emulator, id) => emulator.clientAccounts(id))
+export const clientOracle = <
+  const F extends Fields<typeof ClientAccounts.edge> = typeof ClientAccounts.edge.node.defaultFields
+>(
+  options: { readonly businessId?: string | undefined; readonly fields?: F | undefined } = {}
+): Effect.Effect<
+  AccountsOracle<GraphRead.Item<typeof ClientAccounts.edge, F[number]>, Dataset.ClientAccount>,
+  never,
+  Emulator.Emulator
+> => accountsOracle(ClientAccounts.edge, options, (emulator, id) => emulator.clientAccounts(id))
+
+/**
+ * An account's phone numbers as the emulator holds them now: `phoneNumbers` is what
+ * `PhoneNumbers.all(accountId, { fields })` gives, `wire` the same numbers as served.
+ *
+ * @since 0.1.0
+ * @category oracles
+ */
+export const phoneNumbersOracle = <
+  const F extends Fields<typeof PhoneNumbers.edge> = typeof PhoneNumbers.edge.node.defaultFields
+>(
+  accountId: string,
+  options: { readonly fields?: F | undefined } = {}
+): Effect.Effect<
+  PhoneNumbersOracle<GraphRead.Item<typeof PhoneNumbers.edge, F[number]>>,
+  never,
+  Emulator.Emulator
+> =>
+  Effect.gen(function*() {
+    const emulator = yield* Emulator.Emulator
+    const wire = yield* emulator.phoneNumbers(accountId)
+    return { emulator, accountId, phoneNumbers: yield* decodeAs(PhoneNumbers.edge, options.fields)(wire), wire }
+  })
+
+/**
+ * One account of {@link managedOracle}: decoded as a read of every field decodes it, with its phone numbers
+ * likewise, and both as served (`wire`).
+ *
+ * @since 0.1.0
+ * @category oracles
+ */
+export interface ManagedEntry {
+  readonly account: Schema.Schema.Type<typeof OwnedAccounts.edge.itemSchema>
+  readonly phoneNumbers: ReadonlyArray<Schema.Schema.Type<typeof PhoneNumbers.edge.itemSchema>>
+  readonly wire: { readonly account: Dataset.Account; readonly phoneNumbers: ReadonlyArray<Dataset.PhoneNumber> }
+}
 
 /**
  * Every account a business manages — owned and shared, each once by id — with its phone numbers: what
- * a complete `--edge all --expand phone_numbers` read must return.
+ * a complete `--edge all --expand phone_numbers` read must return, by account id.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category oracles
  */
-export const managedOracle = (businessId?: string | undefined) =>
+export const managedOracle = (
+  businessId?: string | undefined
+): Effect.Effect<ReadonlyMap<string, ManagedEntry>, never, Emulator.Emulator> =>
   Effect.gen(function*() {
-    const { accounts, emulator } = yield* oracle(businessId, (emulator, id) =>
-      Effect.map(
-        Effect.all([emulator.accounts(id), emulator.clientAccounts(id)]),
-        ([owned, shared]): ReadonlyArray<Dataset.Account> => [...owned, ...shared]
-      ))
-    const out = new Map<string, { account: Dataset.Account; phoneNumbers: ReadonlyArray<Dataset.PhoneNumber> }>()
-    for (const account of accounts) {
-      if (!out.has(account.id)) out.set(account.id, { account, phoneNumbers: yield* emulator.phoneNumbers(account.id) })
+    const emulator = yield* Emulator.Emulator
+    const id = businessId ?? emulator.businessIds[0]!
+    const wire: ReadonlyArray<Dataset.Account> = [
+      ...(yield* emulator.accounts(id)),
+      ...(yield* emulator.clientAccounts(id))
+    ]
+    const accounts = yield* decodeAs(OwnedAccounts.edge, OwnedAccounts.edge.node.fieldNames)(wire)
+    const decodeNumbers = decodeAs(PhoneNumbers.edge, PhoneNumbers.edge.node.fieldNames)
+    const out = new Map<string, ManagedEntry>()
+    for (const [index, account] of accounts.entries()) {
+      if (out.has(account.id)) continue
+      const numbers = yield* emulator.phoneNumbers(account.id)
+      out.set(account.id, {
+        account,
+        phoneNumbers: yield* decodeNumbers(numbers),
+        wire: { account: wire[index]!, phoneNumbers: numbers }
+      })
     }
     return out
   })
-
-/**
- * An account's phone numbers as the emulator holds them now.
- *
- * @since 0.2.0
- * @category oracles
- */
-export const phoneNumbersOracle = (accountId: string) =>
-  Effect.flatMap(Emulator.Emulator, (emulator) => emulator.phoneNumbers(accountId))
 
 // -----------------------------------------------------------------------------
 // telemetry and time
@@ -376,7 +604,7 @@ export const phoneNumbersOracle = (accountId: string) =>
 /**
  * A span the {@link recorder} kept: its name, attributes, events and, once ended, its exit.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category telemetry
  */
 export interface RecordedSpan {
@@ -389,7 +617,7 @@ export interface RecordedSpan {
 /**
  * A log line the {@link recorder} kept, with its annotations.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category telemetry
  */
 export interface RecordedLog {
@@ -399,7 +627,7 @@ export interface RecordedLog {
 }
 
 /**
- * @since 0.2.0
+ * @since 0.1.0
  * @category telemetry
  */
 export interface Recorder {
@@ -429,7 +657,7 @@ export interface Recorder {
  * // after running it: recorder.spans[0].name === "greet", recorder.logs[0].message === "hello"
  * ```
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category telemetry
  */
 export const recorder = (): Recorder => {
@@ -490,7 +718,7 @@ export const recorder = (): Recorder => {
  * Every way an error gets printed — `String`, message, stack, JSON, `Inspectable.format` and a pretty
  * `Cause` — joined into one string: where a test looks for a secret that must not be there.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category telemetry
  */
 export const everyRendering = (error: unknown): string =>
@@ -510,7 +738,7 @@ const realPause = (millis: number) => Effect.promise(() => new Promise<void>((re
  * about five seconds. For conditions reached over real sockets (a loopback emulator), where the test
  * clock has no say; not for anything a `TestClock` can drive.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category time
  */
 export const eventually = (predicate: Effect.Effect<boolean>, what: string): Effect.Effect<void> =>
@@ -529,7 +757,7 @@ export const eventually = (predicate: Effect.Effect<boolean>, what: string): Eff
  * seconds by default). Keep `step` below the client's request timeout, so a request in flight is not
  * timed out by a jump. Fork it beside the work and interrupt it when the work is done.
  *
- * @since 0.2.0
+ * @since 0.1.0
  * @category time
  */
 export const timeMachine = (

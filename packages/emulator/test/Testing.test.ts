@@ -1,4 +1,11 @@
-import { GraphClient, GraphError } from "@effect-waba/graph-core"
+import { GraphClient, GraphConfig, GraphError, GraphUsage } from "@effect-waba/graph-core"
+import {
+  ClientAccounts,
+  ManagedAccounts,
+  OwnedAccounts,
+  PhoneNumbers,
+  WhatsAppBusinessAccount
+} from "@effect-waba/waba"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientRequest from "@effect/platform/HttpClientRequest"
 import { describe, expect, it } from "@effect/vitest"
@@ -8,6 +15,8 @@ import * as Fiber from "effect/Fiber"
 import * as Ref from "effect/Ref"
 import * as Schema from "effect/Schema"
 import * as TestClock from "effect/TestClock"
+import * as Dataset from "../src/Dataset.js"
+import * as Emulator from "../src/Emulator.js"
 import * as Testing from "../src/Testing.js"
 
 const Page = Schema.Struct({
@@ -77,7 +86,7 @@ describe("Testing", () => {
       const clients = (yield* Testing.clientOracle()).accounts
       expect(managed.size).toBe(new Set([...accounts, ...clients].map((a) => a.id)).size)
       const [first] = managed.values()
-      expect(first!.phoneNumbers).toEqual(yield* Testing.phoneNumbersOracle(first!.account.id))
+      expect(first!.wire.phoneNumbers).toEqual((yield* Testing.phoneNumbersOracle(first!.account.id)).wire)
     }).pipe(Effect.provide(Testing.inProcess({ seed: "testing" }))))
 
   it.effect("overTheWire: the same read through a loopback server and fetch", () =>
@@ -174,4 +183,175 @@ describe("Testing", () => {
       ))),
     { timeout: 20_000 }
   )
+
+  describe("the documented demo business", () => {
+    it.effect("inProcess({ businesses: [120] }) is business 1234567890 owning 120 accounts", () =>
+      Effect.gen(function*() {
+        const emulator = yield* Emulator.Emulator
+        expect(emulator.businessIds[0]).toBe("1234567890")
+        expect(yield* OwnedAccounts.all("1234567890", { limit: 100 })).toHaveLength(120)
+      }).pipe(Effect.provide(Testing.inProcess({ seed: 1, businesses: [120] }))))
+
+    it.effect("a count of businesses keeps it too, with the other ids as before", () =>
+      Effect.gen(function*() {
+        const emulator = yield* Emulator.Emulator
+        expect(emulator.businessIds).toHaveLength(3)
+        expect(emulator.businessIds[0]).toBe("1234567890")
+        const generated = Dataset.make({ seed: 1, businesses: 3, accountsPerBusiness: 7 }).businesses.map((b) => b.id)
+        expect(emulator.businessIds.slice(1)).toEqual(generated.slice(1))
+        expect(yield* OwnedAccounts.all("1234567890", { limit: 100 })).toHaveLength(7)
+      }).pipe(Effect.provide(Testing.inProcess({ seed: 1, businesses: 3, accountsPerBusiness: 7 }))))
+
+    it.effect("an id a spec gives takes its place, wherever the spec is", () =>
+      Effect.gen(function*() {
+        const [first, second] = (yield* Emulator.Emulator).businessIds
+        expect(second).toBe("1234567890")
+        expect(first).toMatch(/^[0-9]+$/)
+        expect(first).not.toBe("1234567890")
+        expect(yield* OwnedAccounts.all("1234567890")).toHaveLength(2)
+      }).pipe(Effect.provide(Testing.inProcess({ businesses: [3, { id: "1234567890", accounts: 2 }] }))))
+
+    it("firstBusinessId names it otherwise; the emulator and the data set alone generate it", () => {
+      expect(Emulator.unsafeMake({ businesses: [5], firstBusinessId: "77" }).businessIds[0]).toBe("77")
+      expect(Emulator.unsafeMake({ businesses: [{ id: "42", accounts: 1 }], firstBusinessId: "77" }).businessIds)
+        .toEqual(["42"])
+      const generated = Dataset.make({ seed: 1, businesses: [5] }).businesses[0]!.id
+      expect(generated).not.toBe("1234567890")
+      expect(Emulator.unsafeMake({ seed: 1, businesses: [5] }).businessIds[0]).toBe(generated)
+    })
+  })
+
+  describe("oracles give what a read gives", () => {
+    const everyAccountField = OwnedAccounts.edge.node.fieldNames
+
+    it.effect("owned: Graph's default fields as a read without fields, decoded; the wire form beside them", () =>
+      Effect.gen(function*() {
+        const { accounts, businessId, wire } = yield* Testing.ownedOracle()
+        expect(yield* OwnedAccounts.all(businessId, { limit: 100 })).toEqual(accounts)
+        expect(accounts).toHaveLength(137)
+        expect(wire.map((a) => a.id)).toEqual(accounts.map((a) => a.id))
+        expect(typeof wire[0]!.creation_time).toBe("number")
+      }).pipe(Effect.provide(Testing.inProcess())))
+
+    it.effect("owned, every field: dates are Dates, nulls absent, equal to the read of every field", () =>
+      Effect.gen(function*() {
+        const emulator = yield* Emulator.Emulator
+        // Nulls and numeric strings on the wire: the read decodes them, and the oracle decodes as the read does.
+        yield* emulator.setQuirks({ nullForAbsent: true, creationTimeAsString: true })
+        const { accounts, businessId, wire } = yield* Testing.ownedOracle({ fields: everyAccountField })
+        const read = yield* OwnedAccounts.all(businessId, { fields: everyAccountField, limit: 100 })
+        expect(read).toEqual(accounts)
+        expect(accounts[0]!.creation_time).toBeInstanceOf(Date)
+        expect(accounts[0]!.creation_time!.getTime()).toBe(wire[0]!.creation_time * 1000)
+        expect(accounts.some((a) => !("purchase_order_number" in a))).toBe(true)
+      }).pipe(Effect.provide(Testing.inProcess({ businesses: [60] }))))
+
+    it.effect("newest first, as the descending sort reads them", () =>
+      Effect.gen(function*() {
+        const { accounts, businessId } = yield* Testing.ownedOracle({ descending: true, fields: ["creation_time"] })
+        const read = yield* OwnedAccounts.all(businessId, {
+          sort: "creation_time_descending",
+          fields: ["creation_time"]
+        })
+        expect(read).toEqual(accounts)
+      }).pipe(Effect.provide(Testing.inProcess({ businesses: [60] }))))
+
+    it.effect("client accounts and phone numbers the same way", () =>
+      Effect.gen(function*() {
+        const clients = yield* Testing.clientOracle({ fields: ["permitted_tasks", "creation_time", "name"] })
+        expect(clients.accounts.length).toBeGreaterThan(5)
+        expect(
+          yield* ClientAccounts.all(clients.businessId, { fields: ["permitted_tasks", "creation_time", "name"] })
+        ).toEqual(clients.accounts)
+        const accountId = clients.accounts[0]!.id
+        const numbers = yield* Testing.phoneNumbersOracle(accountId, { fields: ["last_onboarded_time", "status"] })
+        expect(numbers.phoneNumbers.length).toBeGreaterThan(0)
+        expect(numbers.phoneNumbers.length).toBe(numbers.wire.length)
+        expect(yield* PhoneNumbers.all(accountId, { fields: ["last_onboarded_time", "status"] })).toEqual(
+          numbers.phoneNumbers
+        )
+        expect(yield* PhoneNumbers.all(accountId)).toEqual((yield* Testing.phoneNumbersOracle(accountId)).phoneNumbers)
+      }).pipe(Effect.provide(Testing.inProcess())))
+
+    it.effect("managed: each account once, with every field and its phone numbers, as the fan-out reads them", () =>
+      Effect.gen(function*() {
+        const oracle = yield* Testing.managedOracle("1234567890")
+        const { accounts, failures } = yield* ManagedAccounts.all(["1234567890"], {
+          fields: everyAccountField,
+          expand: { phone_numbers: { fields: PhoneNumbers.edge.node.fieldNames } }
+        })
+        expect(failures).toEqual([])
+        expect(accounts).toHaveLength(oracle.size)
+        for (const { account } of accounts) {
+          const { phone_numbers, ...fields } = account
+          expect(fields).toEqual(oracle.get(account.id)!.account)
+          expect(phone_numbers).toEqual(oracle.get(account.id)!.phoneNumbers)
+        }
+      }).pipe(Effect.provide(Testing.inProcess({ rateLimit: false }))))
+  })
+
+  describe("mockClient: a GraphClient answered with a body in one line", () => {
+    it.effect("the body is decoded with the read's own Schema, and each request is kept", () => {
+      const mock = Testing.mockClient(() => ({
+        data: [{ id: "1", name: "Support", creation_time: 1_700_000_000 }, { id: "2", name: null }]
+      }))
+      return Effect.gen(function*() {
+        const accounts = yield* OwnedAccounts.all("1234567890", { fields: ["name", "creation_time"] })
+        expect(accounts).toEqual([
+          { id: "1", name: "Support", creation_time: new Date(1_700_000_000_000) },
+          { id: "2" }
+        ])
+        expect(mock.seen).toHaveLength(1)
+        expect(mock.seen[0]).toMatchObject({
+          route: "/{business-id}/owned_whatsapp_business_accounts",
+          params: { "business-id": "1234567890" },
+          query: { fields: "id,name,creation_time" }
+        })
+      }).pipe(Effect.provide(mock.layer))
+    })
+
+    it.effect("a body that does not fit fails as the real client fails; an answer can fail with a Graph error", () => {
+      const expired = new GraphError.GraphAuthError({
+        code: 190,
+        subcode: 463,
+        message: "Error validating access token: Session has expired",
+        isTransient: false,
+        httpStatus: 400,
+        route: "/{waba-id}",
+        usage: GraphUsage.unknown,
+        attempts: 1
+      })
+      const mock = Testing.mockClient((request) =>
+        request.route === "/{waba-id}" ? Effect.fail(expired) : { data: [{ name: "no id" }] }
+      )
+      return Effect.gen(function*() {
+        const bad = yield* Effect.flip(OwnedAccounts.all("1234567890"))
+        expect(bad._tag).toBe("GraphDecodeError")
+        expect(bad.message).toContain("/{business-id}/owned_whatsapp_business_accounts did not match")
+        const denied = yield* Effect.flip(WhatsAppBusinessAccount.get("102290129340398"))
+        expect(denied._tag).toBe("GraphAuthError")
+        expect(denied.message).toBe(expired.message)
+        expect(mock.seen.map((request) => request.route)).toEqual([
+          "/{business-id}/owned_whatsapp_business_accounts",
+          "/{waba-id}"
+        ])
+      }).pipe(Effect.provide(mock.layer))
+    })
+
+    it.effect("respond: the same answer for a GraphClient of one's own", () =>
+      Effect.gen(function*() {
+        const response = yield* Testing.respond(
+          { route: "/{business-id}/owned_whatsapp_business_accounts", schema: Page },
+          { data: [{ id: "7" }] }
+        )
+        expect(response).toEqual({
+          body: { data: [{ id: "7" }] },
+          status: 200,
+          usage: GraphUsage.unknown,
+          fbtraceId: undefined,
+          apiVersion: GraphConfig.defaultApiVersion,
+          attempts: 1
+        })
+      }))
+  })
 })

@@ -153,7 +153,8 @@ export interface Options<E extends GraphEdge.Any, F extends ReadonlyArray<string
 {
   /** One clause or several, all of which must hold. */
   readonly filtering?: GraphEdge.FilterOf<E> | ReadonlyArray<GraphEdge.FilterOf<E>> | undefined
-  readonly sort?: GraphEdge.SortOf<E> | undefined
+  /** The order, among those the edge documents. */
+  readonly sort?: SortOption<E> | undefined
   /** Page size, 1 to the edge's maximum. Graph's default (25) when omitted. */
   readonly limit?: number | undefined
   /** Continue after this cursor (a page's `nextAfter`, taken moments ago). */
@@ -167,6 +168,74 @@ export interface Options<E extends GraphEdge.Any, F extends ReadonlyArray<string
   readonly prefetch?: boolean | number | undefined
 }
 
+/**
+ * The `sort` an edge takes: one of those it documents, or, on an edge that documents none, a sentence
+ * saying so (no value can be that sentence by accident, and the compiler prints it).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type SortOption<E extends GraphEdge.Any> = [GraphEdge.SortOf<E>] extends [never]
+  ? `sort is not an option of ${E["name"]}: Graph documents no order for it`
+  : GraphEdge.SortOf<E>
+
+// What the compiler checks a call's options against. A valid input is accepted as written, so inference and
+// the element type are as they would be without the check (the valid branch also offers every known name, for
+// the editor's completions); a mistake becomes a string literal type that says what is wrong in words, which
+// the compiler prints instead of a structure it could not match. The type parameters are inferred from the
+// valid branch only (`NoInfer` on the other).
+
+type CheckedFields<T extends Target, F> = [F] extends [ReadonlyArray<FieldName<T>>] ? F | ReadonlyArray<FieldName<T>>
+  : NoInfer<{ readonly [I in keyof F]: F[I] extends FieldName<T> ? F[I] : NotAField<T, F[I]> }>
+
+type NotAField<T extends Target, F> = `${F & string} is not a field of ${NameOf<T>}`
+
+type FieldName<T extends Target> = keyof FieldsOf<T> & string
+
+type NameOf<T extends Target> = T extends GraphEdge.Any ? T["name"] : NodeOf<T>["name"]
+
+type CheckedExpand<T extends Target, XP> = [XP] extends [Expand<T>] ? XP | Expand<T> : NoInfer<
+  {
+    readonly [K in keyof XP]: K extends keyof NodeOf<T>["expandable"]
+      ? CheckedExpandOptions<NodeOf<T>["expandable"][K], XP[K]>
+      : `${K & string} cannot be expanded in ${NameOf<T>}`
+  }
+>
+
+type CheckedExpandOptions<E extends GraphEdge.Any, O> = {
+  readonly [K in keyof O]: K extends "fields" ? CheckedFields<E, O[K]>
+    : K extends keyof ExpandOptions<E> ? ExpandOptions<E>[K]
+    : `${K & string} is not an option of an expansion`
+}
+
+type Filtering<E extends GraphEdge.Any> = GraphEdge.FilterOf<E> | ReadonlyArray<GraphEdge.FilterOf<E>>
+
+type CheckedFiltering<E extends GraphEdge.Any, C> = [C] extends [Filtering<E>] ? C | Filtering<E> : NoInfer<
+  C extends ReadonlyArray<unknown> ? { readonly [I in keyof C]: CheckedClause<E, C[I]> } : CheckedClause<E, C>
+>
+
+// Only the field is worded: a clause on a field of the edge that does not fit is left to the compiler's own
+// message, which names the operator or value it could not match.
+type CheckedClause<E extends GraphEdge.Any, C> = C extends GraphEdge.FilterOf<E> ? C
+  : C extends { readonly field: infer F extends string } ? string extends F ? GraphEdge.FilterOf<E>
+    : F extends keyof E["filters"] ? GraphEdge.FilterOf<E>
+    : `${F} is not a filter of ${E["name"]}`
+  : GraphEdge.FilterOf<E>
+
+/**
+ * The options `O` of a call on `T`, as the compiler checks them: `fields`, `expand` and (on an edge)
+ * `filtering` are the caller's own (`F`, `XP`, `C`) when valid, and a sentence naming the mistake when not.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type CheckedOptions<T extends Target, O, F, XP, C> = {
+  readonly [K in keyof O]: K extends "fields" ? CheckedFields<T, F> | undefined
+    : K extends "expand" ? CheckedExpand<T, XP> | undefined
+    : K extends "filtering" ? T extends GraphEdge.Any ? CheckedFiltering<T, C> | undefined : never
+    : O[K]
+}
+
 type Invalid = Option.Option<InvalidRequestError>
 
 interface Reads<E extends GraphEdge.Any, F extends ReadonlyArray<string>, X extends string, XP> {
@@ -176,16 +245,18 @@ interface Reads<E extends GraphEdge.Any, F extends ReadonlyArray<string>, X exte
 }
 
 /**
- * One read of an edge, typed by its options: `F` the fields, `X` the extra fields, `XP` the expansions.
+ * One read of an edge, typed by its options: `F` the fields, `X` the extra fields, `XP` the expansions, `C`
+ * the filtering (checked, so that a clause of another edge is named in the compiler's error).
  *
  * @since 0.1.0
  * @category models
  */
 export type Read<E extends GraphEdge.Any, K extends "pages" | "stream" | "all"> = <
-  const F extends ReadonlyArray<GraphEdge.FieldName<E>> = E["node"]["defaultFields"],
+  const F extends ReadonlyArray<string> = E["node"]["defaultFields"],
   const X extends string = never,
-  const XP extends Expand<E> = {}
->(parentId: string, options?: Options<E, F, X, XP> | undefined) => Reads<E, F, X, XP>[K]
+  const XP = {},
+  const C = never
+>(parentId: string, options?: CheckedOptions<E, Options<E, F, X, XP>, F, XP, C> | undefined) => Reads<E, F, X, XP>[K]
 
 /**
  * The typed reads of one edge: what a module such as `OwnedAccounts` exports.
@@ -247,12 +318,12 @@ export const edge = <E extends GraphEdge.Any>(edge: E): EdgeReader<E> => {
 export interface NodeReader<N extends GraphNode.Any> {
   readonly node: N
   readonly get: <
-    const F extends ReadonlyArray<GraphNode.FieldName<N>> = N["defaultFields"],
+    const F extends ReadonlyArray<string> = N["defaultFields"],
     const X extends string = never,
-    const XP extends Expand<N> = {}
+    const XP = {}
   >(
     id: string,
-    options?: NodeOptions<F, X, XP> | undefined
+    options?: CheckedOptions<N, NodeOptions<F, X, XP>, F, XP, never> | undefined
   ) => Effect.Effect<Item<N, F[number], X, XP>, ReadError, GraphClient.GraphClient>
   /** The `InvalidRequestError` a read would fail with, or nothing. */
   readonly validate: (id: string, options?: NodeOptions<ReadonlyArray<string>, string, any>) => Invalid

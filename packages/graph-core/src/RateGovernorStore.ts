@@ -91,13 +91,23 @@ export interface Store {
 }
 
 /**
+ * The store in context, which `RateGovernor.layer` requires. Its type is a sentence rather than a class:
+ * a program that forgets the store is then told by the compiler what to provide, where a class would only be
+ * named (`Type '"a RateGovernorStore: provide …"' is not assignable to type 'never'`).
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type RateGovernorStore =
+  "a RateGovernorStore: provide RateGovernorStore.layerMemory (one process) or RedisGovernorStore.layer (shared)"
+
+/**
  * @since 0.1.0
  * @category tags
  */
-export class RateGovernorStore extends Context.Tag("@effect-waba/graph-core/RateGovernorStore")<
-  RateGovernorStore,
-  Store
->() {}
+export const RateGovernorStore: Context.Tag<RateGovernorStore, Store> = Context.GenericTag<RateGovernorStore, Store>(
+  "@effect-waba/graph-core/RateGovernorStore"
+)
 
 /**
  * A store in this process's memory (one budget per process), on Effect's `Clock` (so `TestClock` drives

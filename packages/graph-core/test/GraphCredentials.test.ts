@@ -1,4 +1,4 @@
-import { Emulator, Testing } from "@effect-waba/emulator"
+import { Dataset, Emulator, Testing } from "@effect-waba/emulator"
 import { GraphClient, GraphConfig, GraphCredentials, GraphError, RateGovernor } from "@effect-waba/graph-core"
 import { describe, expect, it } from "@effect/vitest"
 import * as ConfigProvider from "effect/ConfigProvider"
@@ -148,7 +148,9 @@ describe("GraphCredentials", () => {
 
   it.effect("over the emulator, a wrong token for one business fails that business only, naming it", () => {
     const options = { seed: 7, businesses: [3, 3] }
-    const [first, second] = Emulator.unsafeMake(options).businessIds as [string, string]
+    // The ids Testing.inProcess gives these options: the demo id first, as in every emulator of the kit.
+    const [first, second] = Emulator.unsafeMake({ ...options, firstBusinessId: Dataset.defaultBusinessId })
+      .businessIds as [string, string]
     const tokens = [{ token: tokenA, businesses: [first] }, { token: tokenB, businesses: [second] }]
     const read = (businessId: string) => Effect.either(owned(businessId).pipe(GraphCredentials.asBusiness(businessId)))
     const run = (credentials: Record<string, string>) =>

@@ -223,19 +223,23 @@ interface Reads<A> {
 }
 
 /**
- * A fan-out read, typed by its options: `F` the fields, `X` the extra fields, `XP` the expansions.
+ * A fan-out read, typed by its options: `F` the fields, `X` the extra fields, `XP` the expansions, `C` the
+ * filtering (see `GraphRead.CheckedOptions`).
  *
  * @since 0.1.0
  * @category models
  */
 export type Read<K extends keyof Reads<unknown>> = <
-  const F extends ReadonlyArray<Node.Field> = typeof OwnedAccounts.edge.node.defaultFields,
+  const F extends ReadonlyArray<string> = typeof OwnedAccounts.edge.node.defaultFields,
   const X extends string = never,
-  const XP extends OwnedAccounts.Expand = {}
+  const XP = {},
+  const C = never
 >(
   businessIds: ReadonlyArray<string>,
-  options?: Options<F, X, XP> | undefined
-) => Reads<OwnedAccounts.Account<F[number], X, XP>>[K]
+  options?:
+    | GraphRead.CheckedOptions<typeof OwnedAccounts.edge, Options<ReadonlyArray<Node.Field>, X, {}>, F, XP, C>
+    | undefined
+) => Reads<OwnedAccounts.Account<Extract<F[number], Node.Field>, X, XP>>[K]
 
 /**
  * The most business ids one read takes.

@@ -38,7 +38,7 @@ describe("OwnedAccounts against the emulator", () => {
 
   it.effect("field selection returns exactly the requested fields with the emulator's values", () =>
     Effect.gen(function*() {
-      const { accounts, businessId, emulator } = yield* Testing.ownedOracle()
+      const { businessId, emulator, wire: accounts } = yield* Testing.ownedOracle()
       const got = yield* OwnedAccounts.all(businessId, {
         fields: ["name", "creation_time", "health_status", "ownership_type", "owner_business_info"]
       })
@@ -114,7 +114,7 @@ describe("OwnedAccounts against the emulator", () => {
     for (const [name, build, keep] of cases) {
       it.effect(name, () =>
         Effect.gen(function*() {
-          const { accounts, businessId } = yield* Testing.ownedOracle()
+          const { businessId, wire: accounts } = yield* Testing.ownedOracle()
           const times = accounts.map((a) => a.creation_time)
           const expected = accounts.filter((a) => keep(a.creation_time, a.ownership_type, times)).map((a) => a.id)
           expect(expected.length).toBeGreaterThan(0)
@@ -125,7 +125,7 @@ describe("OwnedAccounts against the emulator", () => {
 
     it.effect("clauses combine with AND", () =>
       Effect.gen(function*() {
-        const { accounts, businessId } = yield* Testing.ownedOracle()
+        const { businessId, wire: accounts } = yield* Testing.ownedOracle()
         const pivot = accounts[250]!.creation_time
         const expected = accounts.filter((a) => a.creation_time > pivot && a.ownership_type !== "SELF").map((a) => a.id)
         const got = yield* OwnedAccounts.all(businessId, {
@@ -137,7 +137,7 @@ describe("OwnedAccounts against the emulator", () => {
 
   it.effect("Graph's filter-after-paging quirk: short and empty pages with next do not end the stream", () =>
     Effect.gen(function*() {
-      const { accounts, businessId, emulator } = yield* Testing.ownedOracle()
+      const { businessId, emulator, wire: accounts } = yield* Testing.ownedOracle()
       const pivot = accounts[940]!.creation_time
       const expected = accounts.filter((a) => a.creation_time > pivot).map((a) => a.id)
       const pages = yield* collect(OwnedAccounts.pages(businessId, {
