@@ -184,7 +184,10 @@ const validate = (businessIds: unknown, options: SyncOptions): Option.Option<Inv
     const known = new Set<string>(PhoneNumber.fields)
     const unknown = Array.isArray(phoneNumberFields) ? phoneNumberFields.find((f) => !known.has(f)) : 0
     if (unknown !== undefined) {
-      return invalid("phoneNumberFields", `phoneNumberFields holds ${JSON.stringify(unknown)}, not a phone-number field.`)
+      return invalid(
+        "phoneNumberFields",
+        `phoneNumberFields holds ${JSON.stringify(unknown)}, not a phone-number field.`
+      )
     }
   }
   return Option.none()
@@ -245,7 +248,12 @@ export const sync = (
       // The run's changes are the ones after this id (see `changes`).
       const [last] = yield* sql<{ readonly max: number | string | null }>`SELECT MAX(id) AS max FROM inventory_changes`
       const [created] = yield* sql<{ readonly id: number | string }>`INSERT INTO inventory_sync_runs ${
-        sql.insert({ started_at: startedAt, status: "running", businesses: ids.length, changes_after: Number(last?.max ?? 0) })
+        sql.insert({
+          started_at: startedAt,
+          status: "running",
+          businesses: ids.length,
+          changes_after: Number(last?.max ?? 0)
+        })
       } RETURNING id`
       const runId = Number(created!.id)
       const totals = { businessesDone: 0, businessesFailed: 0, accountsWritten: 0, phoneNumbersWritten: 0, changes: 0 }

@@ -195,10 +195,17 @@ export const signature = (
   body: string | Uint8Array,
   appSecret: Redacted.Redacted<string>
 ): Effect.Effect<string> =>
-  Effect.flatMap(hmacKey(appSecret, "sign"), (key) =>
-    Effect.promise(() =>
-      globalThis.crypto.subtle.sign("HMAC", key, typeof body === "string" ? encoder.encode(body) : new Uint8Array(body))
-    ).pipe(Effect.map((mac) => `sha256=${hex(mac)}`)))
+  Effect.flatMap(
+    hmacKey(appSecret, "sign"),
+    (key) =>
+      Effect.promise(() =>
+        globalThis.crypto.subtle.sign(
+          "HMAC",
+          key,
+          typeof body === "string" ? encoder.encode(body) : new Uint8Array(body)
+        )
+      ).pipe(Effect.map((mac) => `sha256=${hex(mac)}`))
+  )
 
 const parseSignature = (header: string | undefined): Uint8Array<ArrayBuffer> | undefined => {
   const match = header === undefined ? null : /^sha256=([0-9a-fA-F]{64})$/.exec(header.trim())
@@ -237,7 +244,8 @@ const updatesOf = (wabaId: string, field: string, value: unknown) =>
       Effect.map(
         sql<{ id: string; display_phone_number: string | null }>`SELECT id, display_phone_number
           FROM inventory_phone_numbers WHERE account_id = ${wabaId} AND removed_at IS NULL`,
-        (rows) => rows.find((row) => row.display_phone_number !== null && digits(row.display_phone_number) === digits(display))
+        (rows) =>
+          rows.find((row) => row.display_phone_number !== null && digits(row.display_phone_number) === digits(display))
       )
     switch (field) {
       case "account_review_update": {
@@ -260,7 +268,11 @@ const updatesOf = (wabaId: string, field: string, value: unknown) =>
         ) return []
         const number = yield* numberFor(decoded.value.display_phone_number)
         if (number === undefined) return []
-        return [{ entity: "phone_number", id: number.id, set: { verified_name: decoded.value.requested_verified_name } }]
+        return [{
+          entity: "phone_number",
+          id: number.id,
+          set: { verified_name: decoded.value.requested_verified_name }
+        }]
       }
       default:
         // account_update and business_capability_update carry events and limits, not fields the store

@@ -107,7 +107,9 @@ for (const store of stores) {
         const [numberNew] = yield* emu.addPhoneNumbers(owned!.id, 1)
         const [accountNew] = yield* emu.addAccounts(ids[1]!, 1)
         // The store remembers another rating than Graph now reports: the sync records the move.
-        const [row] = yield* sql<{ data: string }>`SELECT data FROM inventory_phone_numbers WHERE id = ${numberKept!.id}`
+        const [row] = yield* sql<{ data: string }>`SELECT data FROM inventory_phone_numbers WHERE id = ${
+          numberKept!.id
+        }`
         const now = JSON.parse(row!.data).quality_rating as string
         const before = now === "RED" ? "GREEN" : "RED"
         yield* sql`UPDATE inventory_phone_numbers SET data = ${
@@ -128,7 +130,14 @@ for (const store of stores) {
           { entity: "phone_number", id: numberNew!.id, kind: "added", field: null, old: null, new: null },
           { entity: "account", id: accountNew!.id, kind: "added", field: null, old: null, new: null },
           { entity: "sighting", id: accountNew!.id, kind: "added", field: null, old: null, new: null },
-          { entity: "phone_number", id: numberKept!.id, kind: "changed", field: "quality_rating", old: before, new: now }
+          {
+            entity: "phone_number",
+            id: numberKept!.id,
+            kind: "changed",
+            field: "quality_rating",
+            old: before,
+            new: now
+          }
         ]))
         expect(changes).toHaveLength(5)
         expect(run).toMatchObject({ accountsWritten: 1, phoneNumbersWritten: 3 })

@@ -15,7 +15,14 @@ const appSecret = Redacted.make("webhook-test-app-secret")
 const verifyToken = Redacted.make("verify-me-please")
 const app = Webhooks.app({ verifyToken, appSecret })
 
-const call = (init: { readonly method: string; readonly path?: string; readonly body?: string; readonly headers?: Record<string, string> }) =>
+const call = (
+  init: {
+    readonly method: string
+    readonly path?: string
+    readonly body?: string
+    readonly headers?: Record<string, string>
+  }
+) =>
   Effect.gen(function*() {
     const request = HttpServerRequest.fromWeb(
       new Request(`http://localhost${init.path ?? "/"}`, {
@@ -56,7 +63,10 @@ for (const store of stores) {
           Effect.flatMap(Emulator.Emulator, (emu) => Inventory.sync([emu.businessIds[0]!])),
           self
         ),
-        Layer.merge(store.layer(), Testing.inProcess({ businesses: [{ accounts: 2, phoneNumbers: 2 }], rateLimit: false }))
+        Layer.merge(
+          store.layer(),
+          Testing.inProcess({ businesses: [{ accounts: 2, phoneNumbers: 2 }], rateLimit: false })
+        )
       )
 
     it.live("answers the handshake with the challenge only for the right verify token", () =>

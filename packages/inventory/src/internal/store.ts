@@ -101,25 +101,29 @@ export const insertChanges = (
   context: { readonly runId: number | null; readonly source: "sync" | "webhook"; readonly at: string },
   rows: ReadonlyArray<ChangeRow>
 ) =>
-  Effect.flatMap(SqlClient.SqlClient, (sql) =>
-    Effect.forEach(chunks(rows, 50), (chunk) =>
-      sql`INSERT INTO inventory_changes ${
-        sql.insert(chunk.map((row) => ({
-          run_id: context.runId,
-          source: context.source,
-          at: context.at,
-          entity: row.entity,
-          entity_id: row.entityId,
-          account_id: row.accountId,
-          business_id: row.businessId,
-          field: row.field,
-          kind: row.kind,
-          old_value: jsonText(row.oldValue),
-          new_value: jsonText(row.newValue)
-        })))
-      }`, { discard: true }))
+  Effect.flatMap(
+    SqlClient.SqlClient,
+    (sql) =>
+      Effect.forEach(chunks(rows, 50), (chunk) =>
+        sql`INSERT INTO inventory_changes ${
+          sql.insert(chunk.map((row) => ({
+            run_id: context.runId,
+            source: context.source,
+            at: context.at,
+            entity: row.entity,
+            entity_id: row.entityId,
+            account_id: row.accountId,
+            business_id: row.businessId,
+            field: row.field,
+            kind: row.kind,
+            old_value: jsonText(row.oldValue),
+            new_value: jsonText(row.newValue)
+          })))
+        }`, { discard: true })
+  )
 
-const sightingValue = (edge: string, tasks: Json | null): Json => tasks === null ? { edge } : { edge, permitted_tasks: tasks }
+const sightingValue = (edge: string, tasks: Json | null): Json =>
+  tasks === null ? { edge } : { edge, permitted_tasks: tasks }
 
 /**
  * Applies one business's read. Runs in a transaction of its own: a sync killed midway leaves every business
@@ -145,7 +149,9 @@ export const writeBusiness = (
           sql<AccountRow>`SELECT id, data, removed_at FROM inventory_accounts WHERE ${sql.in("id", chunk)}`))
           .map((row) => [row.id, row])
       )
-      const numberIds = batch.flatMap((account) => account.phoneNumbers.map((number) => number.id))
+      const numberIds = batch.flatMap((account) =>
+        account.phoneNumbers.map((number) => number.id)
+      )
       const storedNumbers = new Map<string, NumberRow>()
       for (
         const row of [
@@ -157,7 +163,9 @@ export const writeBusiness = (
             sql<NumberRow>`SELECT id, account_id, data, removed_at FROM inventory_phone_numbers
               WHERE ${sql.in("id", chunk)}`)
         ]
-      ) storedNumbers.set(row.id, row)
+      ) {
+        storedNumbers.set(row.id, row)
+      }
 
       for (const account of batch) {
         const row = stored.get(account.id)
@@ -180,7 +188,9 @@ export const writeBusiness = (
           if (row.removed_at !== null || fieldChanges.length > 0) {
             yield* sql`UPDATE inventory_accounts SET ${sql.update(columns)} WHERE id = ${account.id}`
             accountsWritten++
-            if (row.removed_at !== null) changes.push(added("account", account.id, account.id, businessId, account.fields))
+            if (row.removed_at !== null) {
+              changes.push(added("account", account.id, account.id, businessId, account.fields))
+            }
             for (const change of fieldChanges) {
               changes.push({ entity: "account", entityId: account.id, accountId: account.id, businessId, ...change })
             }
@@ -204,7 +214,9 @@ export const writeBusiness = (
             removed_at: null
           }
           if (existing === undefined) {
-            yield* sql`INSERT INTO inventory_phone_numbers ${sql.insert({ id: number.id, first_seen_at: at, ...columns })}`
+            yield* sql`INSERT INTO inventory_phone_numbers ${
+              sql.insert({ id: number.id, first_seen_at: at, ...columns })
+            }`
             changes.push(added("phone_number", number.id, account.id, businessId, number.fields))
             phoneNumbersWritten++
             continue
@@ -212,10 +224,14 @@ export const writeBusiness = (
           const revived = existing.removed_at !== null
           const fieldChanges = revived ? [] : diff(decode(existing.data) as Fields, number.fields)
           const moved = !revived && existing.account_id !== account.id
-          if (!revived && !moved && fieldChanges.length === 0) continue
+          if (!revived && !moved && fieldChanges.length === 0) {
+            continue
+          }
           yield* sql`UPDATE inventory_phone_numbers SET ${sql.update(columns)} WHERE id = ${number.id}`
           phoneNumbersWritten++
-          if (revived) changes.push(added("phone_number", number.id, account.id, businessId, number.fields))
+          if (revived) {
+            changes.push(added("phone_number", number.id, account.id, businessId, number.fields))
+          }
           if (moved) {
             changes.push({
               entity: "phone_number",
@@ -233,7 +249,9 @@ export const writeBusiness = (
           }
         }
         for (const existing of storedNumbers.values()) {
-          if (existing.account_id !== account.id || existing.removed_at !== null || readIds.has(existing.id)) continue
+          if (existing.account_id !== account.id || existing.removed_at !== null || readIds.has(existing.id)) {
+            continue
+          }
           yield* sql`UPDATE inventory_phone_numbers SET removed_at = ${at}, updated_at = ${at}, written_run_id = ${runId}
             WHERE id = ${existing.id}`
           phoneNumbersWritten++
@@ -250,7 +268,9 @@ export const writeBusiness = (
     const seen = new Set<string>()
     for (const sighting of read.sightings) {
       const key = `${sighting.edge}/${sighting.accountId}`
-      if (seen.has(key)) continue
+      if (seen.has(key)) {
+        continue
+      }
       seen.add(key)
       const tasks = sighting.permittedTasks === undefined ? null : [...sighting.permittedTasks].sort()
       const existing = storedSightings.get(key)
@@ -291,22 +311,38 @@ export const writeBusiness = (
 
     // Only a business read to the end shows what it no longer sees.
     if (read.complete) {
-      const gone = [...storedSightings.entries()].filter(([key, row]) => row.removed_at === null && !seen.has(key))
+      const gone = [...storedSightings.entries()].filter(([key, row]) =>
+        row.removed_at === null && !seen.has(key)
+      )
       for (const [, row] of gone) {
         yield* sql`UPDATE inventory_sightings SET removed_at = ${at}
           WHERE business_id = ${businessId} AND edge = ${row.edge} AND account_id = ${row.account_id}`
         changes.push(
-          removed("sighting", row.account_id, row.account_id, businessId, sightingValue(row.edge, decode(row.permitted_tasks)))
+          removed(
+            "sighting",
+            row.account_id,
+            row.account_id,
+            businessId,
+            sightingValue(row.edge, decode(row.permitted_tasks))
+          )
         )
       }
       // An account is gone once no business sees it any more.
-      for (const accountId of new Set(gone.map(([, row]) => row.account_id))) {
+      for (
+        const accountId of new Set(gone.map(([, row]) =>
+          row.account_id
+        ))
+      ) {
         const [left] = yield* sql<{ readonly n: number | string }>`SELECT COUNT(*) AS n FROM inventory_sightings
           WHERE account_id = ${accountId} AND removed_at IS NULL`
-        if (Number(left?.n ?? 0) > 0) continue
+        if (Number(left?.n ?? 0) > 0) {
+          continue
+        }
         const [account] = yield* sql<AccountRow>`SELECT id, data, removed_at FROM inventory_accounts
           WHERE id = ${accountId}`
-        if (account === undefined || account.removed_at !== null) continue
+        if (account === undefined || account.removed_at !== null) {
+          continue
+        }
         yield* sql`UPDATE inventory_accounts SET removed_at = ${at}, updated_at = ${at}, written_run_id = ${runId}
           WHERE id = ${accountId}`
         accountsWritten++
@@ -319,7 +355,9 @@ export const writeBusiness = (
     const business = {
       last_run_id: runId,
       last_status: read.complete ? "done" : "failed",
-      last_error: failure === undefined ? null : encode({ edge: failure.edge, tag: failure.errorTag, message: failure.message }),
+      last_error: failure === undefined
+        ? null
+        : encode({ edge: failure.edge, tag: failure.errorTag, message: failure.message }),
       last_read_at: at
     }
     const [known] = yield* sql<{ readonly id: string }>`SELECT id FROM inventory_businesses WHERE id = ${businessId}`
@@ -346,7 +384,9 @@ export const writeBusiness = (
     }
     yield* insertChanges({ runId, source: "sync", at }, changes)
     return { accountsWritten, phoneNumbersWritten, changes: changes.length }
-  }).pipe((apply) => Effect.flatMap(SqlClient.SqlClient, (sql) => sql.withTransaction(apply)))
+  }).pipe((apply) =>
+    Effect.flatMap(SqlClient.SqlClient, (sql) => sql.withTransaction(apply))
+  )
 
 const added = (
   entity: Entity,
@@ -354,7 +394,16 @@ const added = (
   accountId: string,
   businessId: string | null,
   value: Json
-): ChangeRow => ({ entity, entityId, accountId, businessId, field: null, kind: "added", oldValue: undefined, newValue: value })
+): ChangeRow => ({
+  entity,
+  entityId,
+  accountId,
+  businessId,
+  field: null,
+  kind: "added",
+  oldValue: undefined,
+  newValue: value
+})
 
 const removed = (
   entity: Entity,

@@ -2,8 +2,8 @@
 // always sets it, a local run without it skips those cases). Each test gets an empty, migrated store.
 import { Migrations } from "@effect-waba/inventory"
 import * as PgClient from "@effect/sql-pg/PgClient"
-import * as SqlClient from "@effect/sql/SqlClient"
 import * as SqliteClient from "@effect/sql-sqlite-node/SqliteClient"
+import * as SqlClient from "@effect/sql/SqlClient"
 import * as Context from "effect/Context"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
@@ -54,6 +54,8 @@ export const stores: ReadonlyArray<Store> = [sqlite, postgres(pgUrl)]
 export const count = (table: string, where = "") =>
   Effect.flatMap(SqlClient.SqlClient, (sql) =>
     Effect.map(
-      sql.unsafe<{ readonly n: number | string }>(`SELECT COUNT(*) AS n FROM ${table}${where === "" ? "" : ` WHERE ${where}`}`),
+      sql.unsafe<{ readonly n: number | string }>(
+        `SELECT COUNT(*) AS n FROM ${table}${where === "" ? "" : ` WHERE ${where}`}`
+      ),
       ([row]) => Number(row?.n ?? 0)
     ))
