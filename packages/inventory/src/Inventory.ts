@@ -363,7 +363,7 @@ export const sync = (
         Effect.onExit((exit) =>
           Exit.isSuccess(exit)
             ? Effect.void
-            : Effect.orDie(finish(Exit.isInterrupted(exit) ? "interrupted" : "failed")).pipe(Effect.ignore)
+            : Effect.ignore(finish(Exit.isInterrupted(exit) ? "interrupted" : "failed"))
         )
       )
       return yield* Effect.map(runRow(runId), (run) => ({ ...run!, failures }))

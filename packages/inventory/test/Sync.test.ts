@@ -6,6 +6,7 @@ import * as SqlClient from "@effect/sql/SqlClient"
 import { describe, expect, it } from "@effect/vitest"
 import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
+import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as Stream from "effect/Stream"
 import { count, stores } from "./utils/stores.js"
@@ -198,6 +199,23 @@ for (const store of stores) {
         expect(still?.sightings.map((s) => s.businessId)).toEqual([sharer])
         yield* Inventory.sync(ids)
         expect((yield* Inventory.accounts()).find((a) => a.id === shared.id)).toBeUndefined()
+      })))
+
+    it.live("an interrupted sync is recorded as interrupted, and the next one completes it", () =>
+      provide(Effect.gen(function*() {
+        const emu = yield* Emulator.Emulator
+        const ids = yield* businessIds
+        // Every request hangs until the sync is interrupted.
+        yield* emu.setFaults([{ kind: "latency", ms: 60_000, when: { rate: 1 } }])
+        const fiber = yield* Effect.fork(Inventory.sync(ids, { concurrency: 1 }))
+        yield* Effect.sleep("200 millis")
+        yield* Fiber.interrupt(fiber)
+        const [interrupted] = yield* Inventory.runs()
+        expect(interrupted?.status).toBe("interrupted")
+        yield* emu.clearFaults
+        const run = yield* Inventory.sync(ids)
+        expect(run.status).toBe("completed")
+        expect((yield* stored).accounts).toEqual((yield* expected).accounts)
       })))
 
     it.live("bad input fails before anything is read or written", () =>
