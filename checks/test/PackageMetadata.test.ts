@@ -12,7 +12,7 @@ import ts from "typescript"
 import * as DocFences from "../src/DocFences.js"
 
 const root = DocFences.repositoryRoot
-const libraries = ["graph-core", "waba", "emulator", "redis"] as const
+const libraries = ["graph-core", "waba", "emulator", "redis", "inventory"] as const
 const published = [...libraries, "cli"] as const
 
 interface Manifest {

@@ -1,5 +1,5 @@
 /**
- * Runs one example: `node dist/main.js pipeline|checkpoint|summary|agency|tokens|telemetry [business-id[,business-id...]]`.
+ * Runs one example: `node dist/main.js pipeline|checkpoint|summary|agency|tokens|quality|telemetry [business-id[,business-id...]]`.
  *
  * With GRAPH_ACCESS_TOKEN set it reads from Meta (the business id is then required; `tokens` reads each
  * business's token from GRAPH_ACCESS_TOKEN_<business id>); without it, from the emulator in-process with
@@ -7,10 +7,12 @@
  */
 import { Emulator } from "@effect-waba/emulator"
 import { type GraphClient, GraphCredentials } from "@effect-waba/graph-core"
+import { Migrations } from "@effect-waba/inventory"
 import * as NodeRuntime from "@effect/platform-node/NodeRuntime"
+import * as SqliteClient from "@effect/sql-sqlite-node/SqliteClient"
 import * as Console from "effect/Console"
 import * as Effect from "effect/Effect"
-import type * as Layer from "effect/Layer"
+import * as Layer from "effect/Layer"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
 import { summarize } from "./AccountSummary.js"
@@ -19,6 +21,7 @@ import * as AgencyTokens from "./AgencyTokens.js"
 import { inMemoryCheckpoints, readResuming, syncWithCheckpoints } from "./CheckpointResume.js"
 import { GraphEmulated, GraphLive } from "./Layers.js"
 import { exportersFromEnvironment, readAccounts, TelemetryLive } from "./Observability.js"
+import { syncAndAlert } from "./QualityAlerts.js"
 import { inMemoryWarehouse, syncToWarehouse } from "./StreamIntoPipeline.js"
 
 const [example = "pipeline", businessArg] = process.argv.slice(2)
@@ -85,6 +88,22 @@ const examples: Record<string, Effect.Effect<void, unknown, GraphClient.GraphCli
   summary: Effect.gen(function*() {
     const id = yield* businessId
     yield* Console.log(JSON.stringify(yield* summarize(id), null, 2))
+  }),
+  // Syncs into WABA_DB (a SQLite file; default in memory) and prints the numbers whose quality rating fell.
+  quality: Effect.gen(function*() {
+    const emulator = yield* Effect.serviceOption(Emulator.Emulator)
+    const ids = businessArg !== undefined
+      ? businessArg.split(",")
+      : Option.match(emulator, { onNone: () => [], onSome: (e) => e.businessIds })
+    const { alerts, run } = yield* syncAndAlert(ids).pipe(
+      Effect.provide(
+        Migrations.layer.pipe(Layer.provideMerge(SqliteClient.layer({ filename: process.env.WABA_DB ?? ":memory:" })))
+      )
+    )
+    yield* Console.log(`Sync run ${run.id}: ${run.status}, ${run.changes} changes.`)
+    for (const alert of alerts) {
+      yield* Console.log(`  number ${alert.phoneNumberId} (account ${alert.accountId}): ${alert.from} -> ${alert.to}`)
+    }
   }),
   // Spans and metrics to the console, or to OTEL_EXPORTER_OTLP_ENDPOINT; exported when the program ends.
   telemetry: Effect.gen(function*() {
