@@ -29,6 +29,7 @@ interface Manifest {
   readonly scripts?: Record<string, string>
   readonly dependencies?: Record<string, string>
   readonly peerDependencies?: Record<string, string>
+  readonly peerDependenciesMeta?: Record<string, { readonly optional?: boolean }>
   readonly devDependencies?: Record<string, string>
 }
 const manifest = (dir: string): Manifest => JSON.parse(Fs.readFileSync(Path.join(root, dir, "package.json"), "utf8"))
@@ -184,8 +185,15 @@ describe("install lines", () => {
     const words = installFences(`packages/${name}/README.md`).flatMap((fence) => fence.code.split("\n"))
       .filter((line) => line.startsWith("npm ")).flatMap(packagesOf)
     const unversioned = (word: string) => word.replace(/(.)@.*$/, "$1")
-    expect(words.map(unversioned).sort()).toEqual([pkg.name, ...Object.keys(pkg.peerDependencies ?? {})].sort())
-    for (const [peer, range] of Object.entries(pkg.peerDependencies ?? {})) {
+    // Every required peer, and optional ones (a database driver) only as the user's choice.
+    const optional = (peer: string) => pkg.peerDependenciesMeta?.[peer]?.optional === true
+    const peers = Object.entries(pkg.peerDependencies ?? {})
+    const required = peers.filter(([peer]) => !optional(peer)).map(([peer]) => peer)
+    const installed = words.map(unversioned)
+    expect(installed.filter((word) => !(optional(word) && word in (pkg.peerDependencies ?? {}))).sort())
+      .toEqual([pkg.name, ...required].sort())
+    for (const [peer, range] of peers) {
+      if (optional(peer) && !installed.includes(peer)) continue
       if (range === "workspace:^") expect(words).toContain(peer)
       else expect(words).toContain(`${peer}@${range.slice(1)}`)
     }
