@@ -388,7 +388,9 @@ export const writeBusiness = (
     Effect.flatMap(SqlClient.SqlClient, (sql) => sql.withTransaction(apply))
   )
 
-const added = (
+// A row's whole value appearing or going: one change with no field.
+const whole = (kind: "added" | "removed") =>
+(
   entity: Entity,
   entityId: string,
   accountId: string,
@@ -400,24 +402,11 @@ const added = (
   accountId,
   businessId,
   field: null,
-  kind: "added",
-  oldValue: undefined,
-  newValue: value
+  kind,
+  oldValue: kind === "removed" ? value ?? undefined : undefined,
+  newValue: kind === "added" ? value : undefined
 })
 
-const removed = (
-  entity: Entity,
-  entityId: string,
-  accountId: string,
-  businessId: string | null,
-  value: Json | null
-): ChangeRow => ({
-  entity,
-  entityId,
-  accountId,
-  businessId,
-  field: null,
-  kind: "removed",
-  oldValue: value ?? undefined,
-  newValue: undefined
-})
+const added = whole("added")
+
+const removed = whole("removed")
