@@ -80,6 +80,34 @@ const ours = async (): Promise<Omit<AgencyResult, "maxRssKiB">> => {
   return { accounts, phoneNumbers, failures, businessesDone, firstAccountMs, ms: performance.now() - start }
 }
 
+// What the baseline loops keep: each account counted once, its phone numbers, when the first arrived.
+const tally = () => {
+  const seen = new Set<string>()
+  let accounts = 0
+  let phoneNumbers = 0
+  let firstAccountMs = Number.NaN
+  const start = performance.now()
+  return {
+    isNew: (id: string) => {
+      const fresh = !seen.has(id)
+      seen.add(id)
+      return fresh
+    },
+    add: (numbers: number) => {
+      if (accounts++ === 0) firstAccountMs = performance.now() - start
+      phoneNumbers += numbers
+    },
+    result: (): Omit<AgencyResult, "maxRssKiB"> => ({
+      accounts,
+      phoneNumbers,
+      failures: 0,
+      businessesDone: ids.length,
+      firstAccountMs,
+      ms: performance.now() - start
+    })
+  }
+}
+
 // The baseline: the same requests as ours unbatched (both edges of each business, phone numbers expanded,
 // pages of 100), `concurrency` at a time with plain `fetch` and `JSON.parse`; no paging past the first page
 // (none is needed here), no retries, no checks. What the machine and the emulator allow a client at best.
@@ -88,12 +116,8 @@ const bare = async (): Promise<Omit<AgencyResult, "maxRssKiB">> => {
     fields: [...accountFields, `phone_numbers.limit(100){${phoneFields.join(",")}}`].join(","),
     limit: "100"
   })
-  const seen = new Set<string>()
-  let accounts = 0
-  let phoneNumbers = 0
-  let firstAccountMs = Number.NaN
   let next = 0
-  const start = performance.now()
+  const counted = tally()
   const worker = async () => {
     while (next < ids.length) {
       const id = ids[next++]!
@@ -105,23 +129,13 @@ const bare = async (): Promise<Omit<AgencyResult, "maxRssKiB">> => {
           data: Array<{ id: string; phone_numbers?: { data: Array<unknown> } }>
         }
         for (const account of page.data) {
-          if (seen.has(account.id)) continue
-          seen.add(account.id)
-          if (accounts++ === 0) firstAccountMs = performance.now() - start
-          phoneNumbers += account.phone_numbers?.data.length ?? 0
+          if (counted.isNew(account.id)) counted.add(account.phone_numbers?.data.length ?? 0)
         }
       }
     }
   }
   await Promise.all(Array.from({ length: job.concurrency }, worker))
-  return {
-    accounts,
-    phoneNumbers,
-    failures: 0,
-    businessesDone: ids.length,
-    firstAccountMs,
-    ms: performance.now() - start
-  }
+  return counted.result()
 }
 
 const sdk = async (): Promise<Omit<AgencyResult, "maxRssKiB">> => {
@@ -138,11 +152,7 @@ const sdk = async (): Promise<Omit<AgencyResult, "maxRssKiB">> => {
     }
     return items
   }
-  const seen = new Set<string>()
-  let accounts = 0
-  let phoneNumbers = 0
-  let firstAccountMs = Number.NaN
-  const start = performance.now()
+  const counted = tally()
   for (const id of ids) {
     // crash_log = false: otherwise the SDK installs a process-wide handler that reports to Meta.
     FacebookAdsApi.init(tokenOf(id), "en_US", false)
@@ -150,23 +160,14 @@ const sdk = async (): Promise<Omit<AgencyResult, "maxRssKiB">> => {
     const owned = await all(business.getOwnedWhatsAppBusinessAccounts([...accountFields], { limit: 100 }) as Cursor)
     const shared = await all(business.getClientWhatsAppBusinessAccounts([...accountFields], { limit: 100 }) as Cursor)
     for (const account of [...owned, ...shared]) {
-      if (seen.has(account.id)) continue
-      seen.add(account.id)
+      if (!counted.isNew(account.id)) continue
       const numbers = await all(
         new WhatsAppBusinessAccount(account.id).getPhoneNumbers([...phoneFields], { limit: 100 }) as Cursor
       )
-      if (accounts++ === 0) firstAccountMs = performance.now() - start
-      phoneNumbers += numbers.length
+      counted.add(numbers.length)
     }
   }
-  return {
-    accounts,
-    phoneNumbers,
-    failures: 0,
-    businessesDone: ids.length,
-    firstAccountMs,
-    ms: performance.now() - start
-  }
+  return counted.result()
 }
 
 const measured = await (job.client === "ours" ? ours() : job.client === "bare" ? bare() : sdk())
