@@ -442,7 +442,10 @@ const fanOut = (plan: Plan, seenAgain: boolean): Emitted =>
             if (seenAgain) elements.push(Element.SeenAgain({ accountId: account.id, seenOn: source }))
             return Effect.void
           }
-          if (state !== undefined) return Effect.sync(() => later.push(item))
+          if (state !== undefined) {
+            later.push(item)
+            return Effect.void
+          }
           const mine = own(account.id)
           return Effect.map(completed(account, source, mine), (element) => {
             claimed.push([account.id, mine])
