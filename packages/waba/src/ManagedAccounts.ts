@@ -42,8 +42,8 @@ import * as Data from "effect/Data"
 import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
-import * as Exit from "effect/Exit"
 import * as FiberId from "effect/FiberId"
+import * as Mailbox from "effect/Mailbox"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
 import * as ClientAccounts from "./ClientAccounts.js"
@@ -339,8 +339,15 @@ const planOf = (businessIds: unknown, options: unknown): Either.Either<Plan, Inv
 
 type Emitted = Stream.Stream<Elements<Item>, GraphRead.ReadError, GraphClient.GraphClient>
 
+type Reading<A = void> = Effect.Effect<A, GraphRead.ReadError, GraphClient.GraphClient>
+
+// Elements read but not yet taken by the consumer: a slow consumer holds the reads up once this many wait.
+const backlog = 4096
+
+// The businesses are read by plain effects that deliver into a mailbox, which the stream drains: a stream
+// per business, edge and page cost more CPU than the requests themselves in a fan-out of thousands.
 const fanOut = (plan: Plan, seenAgain: boolean): Emitted =>
-  Stream.suspend(() => {
+  Stream.unwrapScoped(Effect.gen(function*() {
     const todo = plan.businessIds.filter((id) => !plan.done.has(id))
     const progress = {
       businesses: plan.businessIds.length,
@@ -350,9 +357,8 @@ const fanOut = (plan: Plan, seenAgain: boolean): Emitted =>
       pages: 0
     }
     const { onProgress } = plan
-    const report = onProgress === undefined
-      ? Stream.empty
-      : Stream.execute(Effect.suspend(() => onProgress({ ...progress })))
+    const report = onProgress === undefined ? Effect.void : Effect.suspend(() => onProgress({ ...progress }))
+    const out = yield* Mailbox.make<Elements<Item>, GraphRead.ReadError>(backlog)
 
     // An id maps to `true` once its account was emitted, or to the pending claim of the read completing
     // it; that read may yet fail, so a read that meets the claim waits for it to be settled.
@@ -378,15 +384,14 @@ const fanOut = (plan: Plan, seenAgain: boolean): Emitted =>
       })
     const settleAll = (claimed: ReadonlyArray<Claimed>, emitted: boolean) =>
       Effect.forEach(claimed, (one) => settle(one, emitted), { discard: true })
-    // Claims are settled once the merge has taken the accounts, so a read that waited on a claim finds the
-    // account emitted; if the stream is cut off first, they are released for another read to emit.
-    const emit = (elements: ReadonlyArray<Elements<Item>>, claimed: ReadonlyArray<Claimed>): Emitted =>
-      Stream.fromIterable(elements).pipe(
-        Stream.concat(Stream.execute(settleAll(claimed, true))),
-        Stream.onError(() => settleAll(claimed, false))
+    // Claims are settled once the accounts are in the mailbox, so a read that waited on a claim finds the
+    // account emitted; if the read is cut off first, they are released for another read to emit.
+    const deliver = (elements: ReadonlyArray<Elements<Item>>, claimed: ReadonlyArray<Claimed>) =>
+      Effect.zipRight(out.offerAll(elements), settleAll(claimed, true)).pipe(
+        Effect.onInterrupt(() => settleAll(claimed, false))
       )
 
-    const complete = (account: Item): Effect.Effect<Item, GraphRead.ReadError, GraphClient.GraphClient> => {
+    const complete = (account: Item): Reading<Item> => {
       const nested = account.phone_numbers as GraphRead.FirstPage<unknown> | undefined
       if (plan.phoneNumbers === undefined || nested === undefined) return Effect.succeed(account)
       if (nested.nextAfter === undefined) return Effect.succeed({ ...account, phone_numbers: nested.data })
@@ -414,24 +419,21 @@ const fanOut = (plan: Plan, seenAgain: boolean): Emitted =>
       )
 
     // An account whose id another read has claimed: waits for that read to settle, holding no claim.
-    const sighting = (item: Item, businessId: string, edge: EdgeName): Emitted => {
+    const sighting = (item: Item, businessId: string, edge: EdgeName): Reading => {
       const { account, source } = sourced(item, businessId, edge)
-      return Stream.unwrap(Effect.map(claim(account.id), (mine): Emitted => {
+      return Effect.flatMap(claim(account.id), (mine) => {
         if (mine === undefined) {
-          return seenAgain ? Stream.make(Element.SeenAgain({ accountId: account.id, seenOn: source })) : Stream.empty
+          return seenAgain ? out.offer(Element.SeenAgain({ accountId: account.id, seenOn: source })) : Effect.void
         }
-        return Stream.unwrap(
-          Effect.map(completed(account, source, mine), (element) => emit([element], [[account.id, mine]]))
-        )
-      }))
+        return Effect.flatMap(completed(account, source, mine), (element) => deliver([element], [[account.id, mine]]))
+      })
     }
 
-    // A page's accounts are claimed and completed in one effect and emitted together (a stream per account
-    // cost more CPU than the requests themselves in a fan-out of thousands of businesses). It never waits
-    // on another read's claim while holding its own, so two reads sharing accounts cannot wait on each
-    // other: such accounts are taken one by one after the page.
-    const page = (items: ReadonlyArray<Item>, businessId: string, edge: EdgeName): Emitted =>
-      Stream.unwrap(Effect.suspend(() => {
+    // A page's accounts are claimed and completed, then delivered together. It never waits on another
+    // read's claim while holding its own, so two reads sharing accounts cannot wait on each other: such
+    // accounts are taken one by one after the page.
+    const page = (items: ReadonlyArray<Item>, businessId: string, edge: EdgeName): Reading =>
+      Effect.suspend(() => {
         const elements: Array<Elements<Item>> = []
         const claimed: Array<Claimed> = []
         const later: Array<Item> = []
@@ -455,53 +457,45 @@ const fanOut = (plan: Plan, seenAgain: boolean): Emitted =>
         return Effect.forEach(items, take, { discard: true }).pipe(
           Effect.onInterrupt(() => settleAll(claimed, false)),
           Effect.exit,
-          Effect.map((exit) => {
-            const emitted = emit(elements, claimed)
-            // The accounts completed before a failure are still emitted, then the read fails.
-            if (Exit.isFailure(exit)) return Stream.concat(emitted, Stream.failCause(exit.cause))
-            return later.length === 0
-              ? emitted
-              : Stream.concat(
-                emitted,
-                Stream.flatMap(Stream.fromIterable(later), (item) => sighting(item, businessId, edge))
-              )
-          })
+          // The accounts completed before a failure are still emitted, then the read fails.
+          Effect.flatMap((exit) => Effect.zipRight(deliver(elements, claimed), exit)),
+          Effect.zipRight(Effect.forEach(later, (item) => sighting(item, businessId, edge), { discard: true }))
         )
-      }))
+      })
 
-    const edgeRead = (businessId: string, edge: EdgeName) => {
+    const edgeRead = (businessId: string, edge: EdgeName): Reading => {
       const pages: Stream.Stream<
         { readonly items: ReadonlyArray<Item> },
         GraphRead.ReadError,
         GraphClient.GraphClient
       > = edge === "owned" ? OwnedAccounts.pages(businessId, plan.owned) : ClientAccounts.pages(businessId, plan.client)
-      return Stream.flatMap(pages, ({ items }) => {
-        progress.pages++
-        return Stream.concat(page(items, businessId, edge), report)
-      })
+      return Stream.runForEach(pages, ({ items }) =>
+        Effect.suspend(() => {
+          progress.pages++
+          return Effect.zipRight(page(items, businessId, edge), report)
+        }))
     }
 
-    // Every request made for one business runs inside this stream, as that business: with its credentials
+    // Every request made for one business runs inside this effect, as that business: with its credentials
     // when a `GraphCredentials` is provided.
-    const business = (businessId: string) =>
-      Stream.suspend(() => {
+    const business = (businessId: string): Reading =>
+      Effect.suspend(() => {
         let failed = false
-        const reads = Stream.flatMap(Stream.fromIterable(plan.edges), (edge) =>
-          plan.failFast ? edgeRead(businessId, edge) : Stream.catchAll(edgeRead(businessId, edge), (error) => {
+        const read = (edge: EdgeName) =>
+          plan.failFast ? edgeRead(businessId, edge) : Effect.catchAll(edgeRead(businessId, edge), (error) => {
             if (!failed) progress.businessesFailed++
             failed = true
-            return Stream.make(Element.Failure({ businessId, edge, error }))
-          }))
-        const end = Stream.suspend(() => {
-          if (failed) {
-            return report
-          }
+            return out.offer(Element.Failure({ businessId, edge, error }))
+          })
+        const end = Effect.suspend(() => {
+          if (failed) return report
           progress.businessesDone++
-          return Stream.concat(Stream.make(Element.BusinessDone({ businessId })), report)
+          return Effect.zipRight(out.offer(Element.BusinessDone({ businessId })), report)
         })
-        return Stream.concat(reads, end).pipe(
+        return Effect.forEach(plan.edges, read, { discard: true }).pipe(
+          Effect.zipRight(end),
           GraphCredentials.asBusiness(businessId),
-          Stream.withSpan("ManagedAccounts.business", { attributes: { "graph.business_id": businessId } })
+          Effect.withSpan("ManagedAccounts.business", { attributes: { "graph.business_id": businessId } })
         )
       })
 
@@ -509,11 +503,15 @@ const fanOut = (plan: Plan, seenAgain: boolean): Emitted =>
     // 50 times as many: each business in flight holds its page and its fibers, and on the emulator a 2,000
     // business run at 50 times peaked at 940 MB RSS against 396 MB at 10 times, for 12% less wall.
     const businesses = plan.batch ? plan.concurrency * businessesPerRoundTrip : plan.concurrency
-    return Stream.concat(report, Stream.flatMap(Stream.fromIterable(todo), business, { concurrency: businesses }))
-  }).pipe(
+    yield* report
+    // The reads end the mailbox when done, fail it when one fails (`failFast`), and stop with the stream.
+    yield* Effect.forkScoped(
+      Mailbox.into(Effect.forEach(todo, business, { concurrency: businesses, discard: true }), out)
+    )
+    return Mailbox.toStream(out)
+  })).pipe(
     // The concurrency was checked with the plan.
-    (reads) =>
-      plan.batch ? Stream.orDie(GraphBatch.batching({ concurrency: plan.concurrency })(reads)) : reads
+    (reads) => plan.batch ? Stream.orDie(GraphBatch.batching({ concurrency: plan.concurrency })(reads)) : reads
   )
 
 /**
