@@ -242,6 +242,9 @@ interface Reads<E extends GraphEdge.Any, F extends ReadonlyArray<string>, X exte
   readonly pages: Stream.Stream<GraphPaging.PageOf<E, Item<E, F[number], X, XP>>, ReadError, GraphClient.GraphClient>
   readonly stream: Stream.Stream<Item<E, F[number], X, XP>, ReadError, GraphClient.GraphClient>
   readonly all: Effect.Effect<ReadonlyArray<Item<E, F[number], X, XP>>, ReadError, GraphClient.GraphClient>
+  readonly forEachPage: <A, E2, R2>(
+    f: (page: GraphPaging.PageOf<E, Item<E, F[number], X, XP>>) => Effect.Effect<A, E2, R2>
+  ) => Effect.Effect<void, ReadError | E2, GraphClient.GraphClient | R2>
 }
 
 /**
@@ -251,7 +254,7 @@ interface Reads<E extends GraphEdge.Any, F extends ReadonlyArray<string>, X exte
  * @since 0.1.0
  * @category models
  */
-export type Read<E extends GraphEdge.Any, K extends "pages" | "stream" | "all"> = <
+export type Read<E extends GraphEdge.Any, K extends keyof Reads<E, [], never, {}>> = <
   const F extends ReadonlyArray<string> = E["node"]["defaultFields"],
   const X extends string = never,
   const XP = {},
@@ -272,6 +275,11 @@ export interface EdgeReader<E extends GraphEdge.Any> {
   readonly stream: Read<E, "stream">
   /** Every item, collected. */
   readonly all: Read<E, "all">
+  /**
+   * Every page handed to an effect in turn, the next page read once it is done: `Stream.runForEach` of
+   * `pages` in one effect, for consumers that make many short reads (no `prefetch`).
+   */
+  readonly forEachPage: Read<E, "forEachPage">
   /** The `InvalidRequestError` a read would fail with, or nothing. */
   readonly validate: (parentId: string, options?: Options<E, ReadonlyArray<string>, string, any>) => Invalid
 }
@@ -305,6 +313,12 @@ export const edge = <E extends GraphEdge.Any>(edge: E): EdgeReader<E> => {
     all:
       ((parentId: string, options?: unknown) =>
         Effect.map(Stream.runCollect(stream(parentId, options)), Chunk.toReadonlyArray)) as any,
+    forEachPage:
+      ((parentId: string, options?: unknown) => (f: (page: any) => Effect.Effect<unknown, unknown, unknown>) =>
+        Either.match(prepare.edgeRead(edge, parentId, options), {
+          onLeft: Effect.fail,
+          onRight: ({ parentId, plan }) => paging.forEachPage(plan, parentId, f)
+        })) as any,
     validate: (parentId, options) => Either.getLeft(prepare.edgeRead(edge, parentId, options))
   }
 }

@@ -464,16 +464,14 @@ const fanOut = (plan: Plan, seenAgain: boolean): Emitted =>
       })
 
     const edgeRead = (businessId: string, edge: EdgeName): Reading => {
-      const pages: Stream.Stream<
-        { readonly items: ReadonlyArray<Item> },
-        GraphRead.ReadError,
-        GraphClient.GraphClient
-      > = edge === "owned" ? OwnedAccounts.pages(businessId, plan.owned) : ClientAccounts.pages(businessId, plan.client)
-      return Stream.runForEach(pages, ({ items }) =>
+      const onPage = ({ items }: { readonly items: ReadonlyArray<Item> }) =>
         Effect.suspend(() => {
           progress.pages++
           return Effect.zipRight(page(items, businessId, edge), report)
-        }))
+        })
+      return edge === "owned"
+        ? OwnedAccounts.forEachPage(businessId, plan.owned)(onPage)
+        : ClientAccounts.forEachPage(businessId, plan.client)(onPage)
     }
 
     // Every request made for one business runs inside this effect, as that business: with its credentials

@@ -108,3 +108,13 @@ export const stream = read.stream
  * @category constructors
  */
 export const all = read.all
+
+/**
+ * Every page of an account's phone numbers handed to an effect in turn, the next read once it is done: the same
+ * reads as `Stream.runForEach(pages(...), f)`, without running a stream, for a job that makes many
+ * short reads (how `ManagedAccounts` reads each business).
+ *
+ * @since 0.1.0
+ * @category streams
+ */
+export const forEachPage = read.forEachPage

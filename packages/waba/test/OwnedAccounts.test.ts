@@ -204,6 +204,55 @@ describe("OwnedAccounts.stream paging", () => {
   })
 })
 
+describe("OwnedAccounts.forEachPage", () => {
+  it.effect("hands every page in order, each read once the one before was handled, as pages() would", () => {
+    const accounts = makeAccounts(23)
+    const fake = fakeGraph({ accounts })
+    return Effect.gen(function*() {
+      const handled: Array<
+        { readonly number: number; readonly ids: ReadonlyArray<string>; readonly requested: number }
+      > = []
+      yield* OwnedAccounts.forEachPage(businessId, { limit: 10 })((page) =>
+        Effect.sync(() =>
+          handled.push({ number: page.number, ids: page.accounts.map((a) => a.id), requested: fake.seen.length })
+        )
+      )
+      expect(handled.map((page) => page.number)).toEqual([1, 2, 3])
+      expect(handled.flatMap((page) => page.ids)).toEqual(accounts.map((a) => a.id))
+      // Page N is handled before page N+1 is requested: no read ahead.
+      expect(handled.map((page) => page.requested)).toEqual([1, 2, 3])
+      const streamed = fakeGraph({ accounts })
+      const viaStream = yield* OwnedAccounts.pages(businessId, { limit: 10 }).pipe(
+        Stream.map((page) => page.accounts.map((a) => a.id)),
+        Stream.runCollect,
+        Effect.provide(streamed.layer)
+      )
+      expect(Chunk.toReadonlyArray(viaStream)).toEqual(handled.map((page) => page.ids))
+      expect(streamed.seen.map((s) => s.url.search)).toEqual(fake.seen.map((s) => s.url.search))
+    }).pipe(Effect.provide(fake.layer))
+  })
+
+  it.effect("the handler's failure ends the read: no further page is requested", () => {
+    const fake = fakeGraph({ accounts: makeAccounts(50) })
+    return Effect.gen(function*() {
+      const error = yield* OwnedAccounts.forEachPage(businessId, { limit: 10 })((page) =>
+        page.number === 2 ? Effect.fail("stop here" as const) : Effect.void
+      ).pipe(Effect.flip)
+      expect(error).toBe("stop here")
+      expect(fake.seen).toHaveLength(2)
+    }).pipe(Effect.provide(fake.layer))
+  })
+
+  it.effect("bad options fail with InvalidRequestError before any request", () => {
+    const fake = fakeGraph({ accounts: makeAccounts(5) })
+    return Effect.gen(function*() {
+      const invalid = yield* OwnedAccounts.forEachPage(businessId, { limit: 1000 })(() => Effect.void).pipe(Effect.flip)
+      expect(invalid).toMatchObject({ _tag: "InvalidRequestError", parameter: "limit" })
+      expect(fake.seen).toHaveLength(0)
+    }).pipe(Effect.provide(fake.layer))
+  })
+})
+
 describe("OwnedAccounts decoding", () => {
   it.effect("ids sent as numbers stay strings; creation_time as a numeric string becomes a Date; unknown values pass", () => {
     const fake = fakeGraph({
