@@ -300,8 +300,11 @@ const prepare = (businessIds: unknown, options: Options<ReadonlyArray<Node.Field
   // The tasks a relationship permits belong to the source, so they are always read on the client edge.
   const client = { ...owned, fields: [...(options.fields ?? Node.defaultFields), "permitted_tasks" as const] }
   const ids: ReadonlyArray<string> = [...new Set(businessIds)]
-  for (const id of ids) {
-    const problem = Option.orElse(OwnedAccounts.validate(id, owned), () => ClientAccounts.validate(id, client))
+  // The options are the same for every business: checked once, with the first id; the others alone.
+  for (const [i, id] of ids.entries()) {
+    const problem = i > 0
+      ? OwnedAccounts.validate(id)
+      : Option.orElse(OwnedAccounts.validate(id, owned), () => ClientAccounts.validate(id, client))
     if (Option.isSome(problem)) {
       const { message, parameter } = problem.value
       return parameter === "businessId"

@@ -135,14 +135,16 @@ describe("ManagedAccounts", () => {
         yield* Effect.flip(ManagedAccounts.all(["111", "12ab"])),
         yield* Effect.flip(ManagedAccounts.all(["111"], { edges: ["mine" as any] })),
         yield* Effect.flip(ManagedAccounts.all(["111"], { concurrency: 0 })),
-        yield* Effect.flip(ManagedAccounts.all(["111"], { fields: ["nmae" as any] }))
+        yield* Effect.flip(ManagedAccounts.all(["111"], { fields: ["nmae" as any] })),
+        yield* Effect.flip(ManagedAccounts.all(["111", "222", "333"], { limit: 500 }))
       ]
       expect(refusals.map((e) => "parameter" in e && e.parameter)).toEqual([
         "businessIds",
         "businessIds",
         "edges",
         "concurrency",
-        "fields"
+        "fields",
+        "limit"
       ])
       expect(refusals[1]!.message).toContain("\"12ab\"")
       expect(graph.seen).toHaveLength(0)

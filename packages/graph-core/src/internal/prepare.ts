@@ -326,7 +326,9 @@ export const edgeRead = (edge: GraphEdge.Any, parentId: unknown, input: unknown)
     Either.gen(function*() {
       const id = yield* decode(idOf(edge.parent), parentId, edge.parent.label)
       const { names, schema } = optionsOf(edge)
-      return { plan: planOf(edge, yield* decode(schema, input ?? {}, "options", names)), parentId: id }
+      // No options are valid options: a fan-out checks thousands of ids this way, before its first request.
+      const options = input === undefined ? {} : yield* decode(schema, input, "options", names)
+      return { plan: planOf(edge, options), parentId: id }
     })
   )
 
