@@ -37,7 +37,7 @@ import * as ParseResult from "effect/ParseResult"
 import * as Predicate from "effect/Predicate"
 import * as Schema from "effect/Schema"
 import * as GraphUsage from "./GraphUsage.js"
-import { defined } from "./internal/defined.js"
+import { defined } from "./pure/defined.js"
 
 /**
  * The mark every member of the family carries.

@@ -15,7 +15,7 @@ import type * as GraphNode from "../GraphNode.js"
 import * as GraphPaging from "../GraphPaging.js"
 import * as GraphSchema from "../GraphSchema.js"
 import { InvalidRequestError } from "../InvalidRequestError.js"
-import { describe } from "./describe.js"
+import { describe } from "../pure/describe.js"
 
 type Target = GraphEdge.Any | GraphNode.Any
 
