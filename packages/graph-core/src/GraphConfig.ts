@@ -20,9 +20,9 @@ import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import * as GraphRetry from "./GraphRetry.js"
-import { defined } from "./pure/defined.js"
 import { secretProblem } from "./internal/secret.js"
 import { version } from "./internal/version.js"
+import { defined } from "./pure/defined.js"
 import { makeScrubber, safeUrl } from "./Redaction.js"
 
 /**

@@ -62,4 +62,5 @@ export const maxDepth: number = Fields.maxDepth
  * @since 0.1.0
  * @category parsing
  */
-export const parse = (text: string): Either.Either<ReadonlyArray<Selection>, SyntaxError> => toEither(Fields.parse(text))
+export const parse = (text: string): Either.Either<ReadonlyArray<Selection>, SyntaxError> =>
+  toEither(Fields.parse(text))

@@ -30,8 +30,8 @@ import * as Option from "effect/Option"
 import { GraphConfigError } from "./GraphConfig.js"
 import type * as GraphUsage from "./GraphUsage.js"
 import type { HoldTooLongError } from "./HoldTooLongError.js"
-import * as Decision from "./pure/governor.js"
 import * as internal from "./internal/rateGovernor.js"
+import * as Decision from "./pure/governor.js"
 import * as RateGovernorStore from "./RateGovernorStore.js"
 
 /**

@@ -13,10 +13,15 @@ const lists = Schema.decodeUnknownOption(
 const entry = Schema.decodeUnknownOption(GraphUsage.BusinessUseCaseEntry)
 
 const bySchemas = (business: string | undefined, appHeader: string | undefined) => {
-  const entries = business === undefined ? Option.none() : Option.map(lists(business), (record) =>
-    Object.entries(record).flatMap(([businessId, list]) =>
-      list.flatMap((item) => Option.match(entry(item), { onNone: () => [], onSome: (e) => [{ businessId, ...e }] }))
-    ))
+  const entries = business === undefined ?
+    Option.none() :
+    Option.map(
+      lists(business),
+      (record) =>
+        Object.entries(record).flatMap(([businessId, list]) =>
+          list.flatMap((item) => Option.match(entry(item), { onNone: () => [], onSome: (e) => [{ businessId, ...e }] }))
+        )
+    )
   const appUsage = appHeader === undefined ? Option.none() : app(appHeader)
   return {
     ...Option.match(entries, { onNone: () => ({}), onSome: (businessUseCase) => ({ businessUseCase }) }),
@@ -25,7 +30,9 @@ const bySchemas = (business: string | undefined, appHeader: string | undefined) 
 }
 
 const values: ReadonlyArray<string> = [
-  JSON.stringify({ "111": [{ type: "whatsapp_business_management", call_count: 40, total_cputime: 5, total_time: 7 }] }),
+  JSON.stringify({
+    "111": [{ type: "whatsapp_business_management", call_count: 40, total_cputime: 5, total_time: 7 }]
+  }),
   JSON.stringify({ "1": [{ call_count: "12" }, { call_count: " 7 " }, { call_count: "" }, { call_count: "x" }] }),
   JSON.stringify({ "1": [{ call_count: "NaN" }, { total_time: "Infinity" }, { total_time: "-Infinity" }] }),
   JSON.stringify({ "1": [{ call_count: "0x10" }, { call_count: "1e2" }, { call_count: true }, { call_count: [] }] }),

@@ -9,13 +9,7 @@ import type { GraphOperator } from "../GraphOperator.js"
 import * as Clauses from "../pure/filterClause.js"
 import type { Kind, StringClause } from "../pure/filterClause.js"
 
-export {
-  booleanBuilders,
-  isUnchecked,
-  operatorsByKind,
-  timeBuilders,
-  unchecked
-} from "../pure/filterClause.js"
+export { booleanBuilders, isUnchecked, operatorsByKind, timeBuilders, unchecked } from "../pure/filterClause.js"
 export type {
   BooleanClause,
   Clause,

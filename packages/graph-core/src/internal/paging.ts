@@ -12,8 +12,8 @@ import * as Stream from "effect/Stream"
 import * as GraphClient from "../GraphClient.js"
 import { GraphPagingError } from "../GraphError.js"
 import type { Checkpoint, Page } from "../GraphPaging.js"
-import * as Redaction from "../Redaction.js"
 import { advance, brokenPaging as pagingBreak, isStaleCursor, nextCursor, visible } from "../pure/paging.js"
+import * as Redaction from "../Redaction.js"
 import type { Expansion, PageBody, Plan } from "./prepare.js"
 
 export { nextCursor }

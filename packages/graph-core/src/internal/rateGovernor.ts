@@ -12,9 +12,9 @@ import * as GraphError from "../GraphError.js"
 import * as GraphEvents from "../GraphEvents.js"
 import * as GraphMetrics from "../GraphMetrics.js"
 import { HoldTooLongError } from "../HoldTooLongError.js"
+import * as Decision from "../pure/governor.js"
 import type * as RateGovernor from "../RateGovernor.js"
 import * as RateGovernorStore from "../RateGovernorStore.js"
-import * as Decision from "../pure/governor.js"
 
 /** @internal */
 export const metrics = {

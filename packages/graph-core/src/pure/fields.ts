@@ -9,8 +9,7 @@ import * as Result from "./result.js"
 /**
  * One entry of a selection.
  *
- * @since 0.1.0
- * @category models
+ * @internal
  */
 export interface Selection {
   readonly name: string
@@ -35,8 +34,7 @@ export interface Selection {
  * // "id,name,phone_numbers.limit(50){id,display_phone_number}"
  * ```
  *
- * @since 0.1.0
- * @category rendering
+ * @internal
  */
 export const render = (selections: ReadonlyArray<Selection>): string =>
   selections.map((selection) => {
@@ -48,8 +46,7 @@ export const render = (selections: ReadonlyArray<Selection>): string =>
 /**
  * Why a selection could not be read.
  *
- * @since 0.1.0
- * @category models
+ * @internal
  */
 export interface SyntaxError {
   readonly _tag: "SyntaxError"
@@ -61,16 +58,14 @@ export interface SyntaxError {
 /**
  * The deepest nesting {@link parse} accepts, so that a hostile `fields` value cannot exhaust the stack.
  *
- * @since 0.1.0
- * @category constants
+ * @internal
  */
 export const maxDepth = 8
 
 /**
  * Reads a `fields` value. Modifiers other than `.limit(n)` are refused.
  *
- * @since 0.1.0
- * @category parsing
+ * @internal
  */
 export const parse = (text: string): Result.Result<ReadonlyArray<Selection>, SyntaxError> => {
   let position = 0

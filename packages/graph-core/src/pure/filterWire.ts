@@ -61,8 +61,7 @@ export type WireRefusal =
 // lower bound only when both bounds are times, in order.
 const expectedValue = (kind: string, operator: string, value: unknown): string | undefined => {
   const list: ReadonlyArray<unknown> = Array.isArray(value) ? value : []
-  const within = (v: unknown, range: ReadonlyArray<unknown>) =>
-    holds("IN_RANGE", v as Scalar, range)
+  const within = (v: unknown, range: ReadonlyArray<unknown>) => holds("IN_RANGE", v as Scalar, range)
   if (kind === "time" && operator.endsWith("IN_RANGE")) {
     return list.length === 2 && within(list[0], list) ? undefined : "[min, max]: two unix timestamps with min <= max"
   }
@@ -78,8 +77,7 @@ const expectedValue = (kind: string, operator: string, value: unknown): string |
  * `acceptUndocumented`, clauses on undeclared fields or with undocumented operators are dropped instead
  * of refused (the other behaviour Graph may have: ignoring them).
  *
- * @since 0.1.0
- * @category server
+ * @internal
  */
 export const parseWire = (
   declarations: Filterables,

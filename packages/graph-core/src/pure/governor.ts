@@ -57,8 +57,7 @@ export interface Settings {
 export const longestHoldMillis = 86_400_000
 
 /** The gap at which calls can go on for ever without usage passing the ceiling. */
-const sustainableMillis = (settings: Settings) =>
-  settings.windowMillis / (settings.calls * settings.ceiling / 100)
+const sustainableMillis = (settings: Settings) => settings.windowMillis / (settings.calls * settings.ceiling / 100)
 
 /** The gap between sends, growing from nothing at `paceFrom` to the sustainable gap at the ceiling. */
 export const pacingMillis = (settings: Settings, usage: number): number =>
