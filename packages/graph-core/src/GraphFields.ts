@@ -54,7 +54,7 @@ export type SyntaxError = Fields.SyntaxError
  * @since 0.1.0
  * @category constants
  */
-export const maxDepth: number = Fields.maxDepth
+export const maxDepth: typeof Fields.maxDepth = Fields.maxDepth
 
 /**
  * Reads a `fields` value. Modifiers other than `.limit(n)` are refused.
