@@ -48,5 +48,18 @@ export default tseslint.config(
     rules: {
       "@effect/no-import-from-barrel-package": ["error", { packageNames: ["effect", "@effect/platform"] }]
     }
+  },
+  {
+    // The pure centre: plain functions over plain data, shared as is by every Effect line. It imports nothing
+    // of Effect's, and nothing from outside its folder.
+    files: ["packages/*/src/pure/**/*.ts"],
+    rules: {
+      "no-restricted-imports": ["error", {
+        patterns: [
+          { group: ["effect", "effect/*", "@effect/*"], message: "The pure centre imports nothing of Effect's." },
+          { group: ["../*", "node:*"], message: "The pure centre imports only from its own folder." }
+        ]
+      }]
+    }
   }
 )

@@ -8,8 +8,7 @@
  */
 import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
-
-const encoder = new TextEncoder()
+import * as Proof from "./pure/appSecretProof.js"
 
 /**
  * The lower-case hex HMAC-SHA256 of `message` keyed by `key`.
@@ -18,17 +17,7 @@ const encoder = new TextEncoder()
  * @category crypto
  */
 export const hmacSha256Hex = (key: string, message: string): Effect.Effect<string> =>
-  Effect.promise(async () => {
-    const cryptoKey = await globalThis.crypto.subtle.importKey(
-      "raw",
-      encoder.encode(key),
-      { name: "HMAC", hash: "SHA-256" },
-      false,
-      ["sign"]
-    )
-    const signature = await globalThis.crypto.subtle.sign("HMAC", cryptoKey, encoder.encode(message))
-    return Array.from(new Uint8Array(signature), (byte) => byte.toString(16).padStart(2, "0")).join("")
-  })
+  Effect.promise(() => Proof.hmacSha256Hex(key, message))
 
 /**
  * The plain proof: HMAC-SHA256 of the token.
@@ -49,7 +38,7 @@ export const make = (
   accessToken: Redacted.Redacted<string>,
   appSecret: Redacted.Redacted<string>
 ): Effect.Effect<Redacted.Redacted<string>> =>
-  Effect.map(hmacSha256Hex(Redacted.value(appSecret), Redacted.value(accessToken)), Redacted.make)
+  Effect.map(hmacSha256Hex(Redacted.value(appSecret), Proof.signed(Redacted.value(accessToken))), Redacted.make)
 
 /**
  * The timed proof Meta also accepts: HMAC-SHA256 of `token|time`, sent together with
@@ -64,6 +53,6 @@ export const makeTimed = (
   unixSeconds: number
 ): Effect.Effect<Redacted.Redacted<string>> =>
   Effect.map(
-    hmacSha256Hex(Redacted.value(appSecret), `${Redacted.value(accessToken)}|${unixSeconds}`),
+    hmacSha256Hex(Redacted.value(appSecret), Proof.signed(Redacted.value(accessToken), unixSeconds)),
     Redacted.make
   )

@@ -20,10 +20,10 @@ import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import * as GraphRetry from "./GraphRetry.js"
-import { defined } from "./internal/defined.js"
-import { secretProblem } from "./internal/secret.js"
 import { version } from "./internal/version.js"
-import { makeScrubber, safeUrl } from "./Redaction.js"
+import * as Workable from "./pure/config.js"
+import { defined } from "./pure/defined.js"
+import { makeScrubber } from "./Redaction.js"
 
 /**
  * The API version requests are pinned to unless told otherwise: the newest version this library is
@@ -74,8 +74,7 @@ export const defaultUserAgent = `effect-waba/${version}`
  * @since 0.1.0
  * @category constants
  */
-export const userAgentPattern: RegExp =
-  /^[a-zA-Z0-9\-_]+\/[0-9]+\.[0-9]+\.[0-9]+(;[a-zA-Z0-9\-=.]+)?(\s+[a-zA-Z0-9\-_]+\/[0-9\-.]+)?$/
+export const userAgentPattern: RegExp = Workable.userAgentPattern
 
 /**
  * A setting that cannot work. `setting` names it; the message says what is wrong with it and never
@@ -152,13 +151,6 @@ export interface Options {
  */
 export class GraphConfig extends Context.Tag("@effect-waba/graph-core/GraphConfig")<GraphConfig, Settings>() {}
 
-const versionPattern = /^v\d{1,3}\.\d{1,2}$/
-
-const isLoopback = (hostname: string) =>
-  ["localhost", "[::1]", "::1"].includes(hostname) || /^127(\.\d{1,3}){3}$/.test(hostname)
-
-const maxBytes = 2 ** 31 - 1
-
 const validate = (
   options: Options,
   accessToken: Redacted.Redacted<string>,
@@ -166,51 +158,23 @@ const validate = (
 ): Effect.Effect<Settings, GraphConfigError> => {
   const { apiVersion = defaultApiVersion, appSecretProof = "plain", baseUrl = defaultBaseUrl } = options
   const { maxResponseBytes = defaultMaxResponseBytes, userAgent = defaultUserAgent } = options
-  const url = URL.canParse(baseUrl) ? new URL(baseUrl) : undefined
   const timeout = Option.filter(
     Duration.decodeUnknown(options.timeout ?? defaultTimeout),
     (timeout) => Duration.isFinite(timeout) && Duration.toMillis(timeout) > 0
   )
-  const secrets = [
-    ["accessToken", "access token", accessToken],
-    ...Option.toArray(Option.map(appSecret, (secret) => ["appSecret", "app secret", secret] as const))
-  ] as const
-  // The first setting that cannot work, and what is wrong with it.
-  const problem = ((): readonly [setting: string, message: string] | undefined => {
-    for (const [setting, name, secret] of secrets) {
-      const problem = secretProblem(name, secret)
-      if (problem !== undefined) return [setting, problem]
-    }
-    const version = String(apiVersion)
-    const example = `for example ${defaultApiVersion}`
-    if (!versionPattern.test(version)) {
-      return ["apiVersion", `The API version "${version.slice(0, 40)}" is not vNN.N (${example}).`]
-    }
-    // Only ever echoed without query, fragment or user info: that is where credentials hide.
-    const base = `The base URL "${safeUrl(baseUrl)}"`
-    if (url === undefined) return ["baseUrl", `${base} is not an absolute URL.`]
-    if (url.username !== "" || url.password !== "") return ["baseUrl", `${base} must not contain credentials.`]
-    if (url.search !== "" || url.hash !== "") return ["baseUrl", `${base} must not have a query string or fragment.`]
-    if (url.protocol !== "https:" && url.protocol !== "http:") {
-      return ["baseUrl", `${base} must use https (or http on loopback).`]
-    }
-    if (url.protocol === "http:" && !isLoopback(url.hostname)) {
-      return ["baseUrl", `${base} uses plain HTTP on a non-loopback host; tokens must only travel over HTTPS.`]
-    }
-    if (Option.isNone(timeout)) return ["timeout", "The request timeout must be a positive, finite duration."]
-    if (appSecretProof !== "plain" && appSecretProof !== "timed") {
-      return ["appSecretProof", `The appsecret_proof mode must be "plain" or "timed".`]
-    }
-    const agent = String(userAgent).slice(0, 100)
-    if (!userAgentPattern.test(String(userAgent))) {
-      const form = `name/1.2.3, optionally followed by ";key=value" and one more "product/version"`
-      return ["userAgent", `The User-Agent "${agent}" is not of the form of Meta's API specification: ${form}.`]
-    }
-    const bytes = maxResponseBytes
-    if (!Number.isInteger(bytes) || bytes < 1 || bytes > maxBytes) {
-      return ["maxResponseBytes", `maxResponseBytes must be a whole number of bytes from 1 to ${maxBytes}.`]
-    }
-  })()
+  const problem = Workable.problem({
+    secrets: [
+      ["accessToken", "access token", Redacted.value(accessToken)],
+      ...Option.toArray(Option.map(appSecret, (secret) => ["appSecret", "app secret", Redacted.value(secret)] as const))
+    ],
+    apiVersion,
+    exampleVersion: defaultApiVersion,
+    baseUrl,
+    timeoutIsValid: Option.isSome(timeout),
+    appSecretProof,
+    userAgent,
+    maxResponseBytes
+  })
   if (problem !== undefined) return Effect.fail(new GraphConfigError({ setting: problem[0], message: problem[1] }))
   const retry = options.retry === false
     ? Effect.succeed(Option.none())
@@ -222,7 +186,7 @@ const validate = (
       appSecret,
       appSecretProof,
       apiVersion,
-      baseUrl: `${url!.origin}${url!.pathname.replace(/\/+$/, "")}`,
+      baseUrl: Workable.baseUrlOf(baseUrl),
       timeout: Option.getOrThrow(timeout),
       retry,
       userAgent,

@@ -37,7 +37,8 @@ import * as ParseResult from "effect/ParseResult"
 import * as Predicate from "effect/Predicate"
 import * as Schema from "effect/Schema"
 import * as GraphUsage from "./GraphUsage.js"
-import { defined } from "./internal/defined.js"
+import { defined } from "./pure/defined.js"
+import * as Errors from "./pure/errors.js"
 
 /**
  * The mark every member of the family carries.
@@ -171,7 +172,7 @@ export class GraphRateLimitError extends member<GraphRateLimitError>()("GraphRat
  * @since 0.1.0
  * @category constants
  */
-export const reauthorizeSubcodes: ReadonlySet<number> = new Set([458, 460, 463, 467])
+export const reauthorizeSubcodes: ReadonlySet<number> = Errors.reauthorizeSubcodes
 
 /**
  * The token is invalid, expired or revoked (0 `AuthException`, 102, 190 and its subcodes): get a new token.
@@ -188,7 +189,7 @@ export class GraphAuthError extends member<GraphAuthError>()("GraphAuthError", r
    * @since 0.1.0
    */
   get reauthorize(): boolean {
-    return this.code === 190 && this.subcode !== undefined && reauthorizeSubcodes.has(this.subcode)
+    return Errors.needsReauthorization(this.code, this.subcode)
   }
 }
 
@@ -372,8 +373,6 @@ export const isGraphError = (u: unknown): u is GraphError => Predicate.hasProper
 export const isGraphResponseError = (u: unknown): u is GraphResponseError =>
   isGraphError(u) && Object.hasOwn(responseClasses, u._tag)
 
-const rateLimitCodes: ReadonlySet<number> = new Set([4, 17, 32, 341, 613])
-
 /**
  * The `_tag` Graph's code, transience and subcode call for. Without a code, the error is a
  * `GraphApiError`.
@@ -381,22 +380,11 @@ const rateLimitCodes: ReadonlySet<number> = new Set([4, 17, 32, 341, 613])
  * @since 0.1.0
  * @category classification
  */
-export const classify = (
+export const classify: (
   code: number | undefined,
   isTransient: boolean,
   subcode?: number | undefined
-): GraphResponseError["_tag"] => {
-  if (code === undefined) return "GraphApiError"
-  if (rateLimitCodes.has(code) || (code >= 80000 && code <= 80014)) return "GraphRateLimitError"
-  if (code === 0 || code === 102 || code === 190) return "GraphAuthError"
-  if (code === 3 || code === 10 || (code >= 200 && code <= 299)) return "GraphPermissionError"
-  if (code === 104) return "GraphSignatureError"
-  if (code === 368) return "GraphPolicyError"
-  if (code === 803 || (code === 100 && subcode === 33)) return "GraphNotFoundError"
-  if (code === 100) return "GraphInvalidParameterError"
-  if (code === 1 || code === 2 || isTransient) return "GraphTransientError"
-  return "GraphApiError"
-}
+) => GraphResponseError["_tag"] = Errors.classify
 
 const responseClasses = {
   GraphRateLimitError,
@@ -431,31 +419,6 @@ export interface ResponseContext {
   readonly fbtraceId?: string | undefined
 }
 
-const maxTextChars = 2_000
-const maxDataChars = 16_384
-const maxDataDepth = 32
-
-// Server text kept in an error: scrubbed, and cut short so that a hostile server cannot make errors huge.
-const serverText = (text: string, scrub: (text: string) => string): string => {
-  const clean = scrub(text)
-  return clean.length <= maxTextChars ? clean : `${clean.slice(0, maxTextChars)}… (${clean.length} characters)`
-}
-
-// Looks no deeper than `depth`, so that no nesting can overflow the stack.
-const shallow = (u: unknown, depth: number): boolean =>
-  typeof u !== "object" || u === null || (depth > 0 && Object.values(u).every((v) => shallow(v, depth - 1)))
-
-const parsed = (text: string): unknown => Either.getOrElse(Either.try(() => JSON.parse(text) as unknown), () => text)
-
-// `error_data` as data (parsed when it is a JSON string), its text scrubbed, within a depth and size budget.
-const errorData = (data: unknown, scrub: (text: string) => string): unknown => {
-  const value = typeof data === "string" && data.length <= maxDataChars ? parsed(data) : data
-  const text = shallow(value, maxDataDepth) ? JSON.stringify(value) : undefined
-  return text !== undefined && text.length <= maxDataChars
-    ? parsed(scrub(text))
-    : `<error_data omitted: larger than ${maxDataChars} characters or nested deeper than ${maxDataDepth}>`
-}
-
 /**
  * Builds the typed error for a Graph error body.
  *
@@ -463,23 +426,12 @@ const errorData = (data: unknown, scrub: (text: string) => string): unknown => {
  * @category constructors
  */
 export const fromErrorBody = (body: ErrorBody, context: ResponseContext): GraphResponseError => {
-  const { code, error_subcode: subcode } = body
-  const isTransient = body.is_transient === true
-  const tag = classify(code, isTransient, subcode)
+  const { code, fields: read, tag } = Errors.fromErrorBody(body, context.scrub, context.fbtraceId)
   const retryAfter = tag === "GraphRateLimitError" && context.regainAccess !== undefined
     ? Duration.max(context.regainAccess, context.retryAfter ?? Duration.zero)
     : context.retryAfter
-  const text = (value: string | undefined) => value === undefined ? undefined : serverText(value, context.scrub)
   const fields = defined({
-    subcode,
-    message: text(body.message) ??
-      (code === undefined ? "Graph sent an error without a code or message." : `Graph error ${code}.`),
-    type: text(body.type),
-    fbtraceId: text(body.fbtrace_id ?? context.fbtraceId),
-    userTitle: text(body.error_user_title),
-    userMessage: text(body.error_user_msg),
-    isTransient,
-    errorData: body.error_data === undefined ? undefined : errorData(body.error_data, context.scrub),
+    ...read,
     httpStatus: context.httpStatus,
     route: context.route,
     usage: context.usage,

@@ -24,6 +24,6 @@
  * @since 0.1.0
  */
 export * from "./internal/filterClause.js"
-export * from "./internal/filterPlan.js"
 export * from "./internal/filterSchema.js"
 export * from "./internal/filterWire.js"
+export * from "./pure/filterPlan.js"

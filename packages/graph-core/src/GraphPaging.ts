@@ -14,6 +14,7 @@ import * as Schema from "effect/Schema"
 import type * as GraphEdge from "./GraphEdge.js"
 import * as GraphError from "./GraphError.js"
 import type * as GraphUsage from "./GraphUsage.js"
+import { isCursor } from "./pure/paging.js"
 
 /**
  * A cursor as Graph returns it: non-empty, at most 4096 characters, no whitespace or control characters.
@@ -21,10 +22,7 @@ import type * as GraphUsage from "./GraphUsage.js"
  * @since 0.1.0
  * @category schemas
  */
-export const Cursor = Schema.String.pipe(
-  // eslint-disable-next-line no-control-regex
-  Schema.filter((cursor) => cursor.length > 0 && cursor.length <= 4096 && !/[\s\u0000-\u001f\u007f]/.test(cursor))
-)
+export const Cursor = Schema.String.pipe(Schema.filter(isCursor))
 
 /**
  * Where a read stands, in terms of the data rather than a cursor: the creation second reached (`at`,

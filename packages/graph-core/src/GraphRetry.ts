@@ -14,6 +14,7 @@ import { identity } from "effect/Function"
 import * as Option from "effect/Option"
 import * as Schedule from "effect/Schedule"
 import * as GraphError from "./GraphError.js"
+import * as Errors from "./pure/errors.js"
 
 /**
  * @since 0.1.0
@@ -90,12 +91,7 @@ export const makePolicy = (input: Partial<RetryPolicyInput>): Effect.Effect<Retr
  * @since 0.1.0
  * @category predicates
  */
-export const isRetryable = (error: GraphError.GraphError): boolean =>
-  error._tag === "GraphRateLimitError" || error._tag === "GraphTransientError" ||
-  (error._tag === "GraphTransportError" && error.retryable) ||
-  // Only an error body without a code is a GraphApiError marked transient (a code would have made it a
-  // GraphTransientError): Graph said another try may work.
-  (error._tag === "GraphApiError" && error.isTransient)
+export const isRetryable: (error: GraphError.GraphError) => boolean = Errors.isRetryable
 
 /**
  * The minimum wait the server asked for, if it asked.

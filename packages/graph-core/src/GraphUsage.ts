@@ -10,15 +10,14 @@
  * - `X-App-Usage`: `{ call_count, total_cputime, total_time }`, percentages for the whole app.
  *
  * Meta sends them only once enough calls have been made, so an absent or malformed header means
- * "unknown", never zero and never a failure.
+ * "unknown", never zero and never a failure. The Schemas here describe the headers; reading them is the
+ * pure centre's (`pure/usage.ts`), which a test holds to these Schemas.
  *
  * @since 0.1.0
  */
-import * as Arr from "effect/Array"
 import * as Duration from "effect/Duration"
-import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
-import { defined } from "./internal/defined.js"
+import * as Usage from "./pure/usage.js"
 
 // Meta documents numbers; tolerate numeric strings too rather than losing the whole header.
 const Figure = Schema.Union(Schema.Number, Schema.NumberFromString)
@@ -102,13 +101,6 @@ export type GraphUsage = typeof GraphUsage.Type
  */
 export const unknown: GraphUsage = {}
 
-const decodeAppHeader = Schema.decodeUnknownOption(Schema.parseJson(AppUsage))
-const decodeBusinessEntry = Schema.decodeUnknownOption(BusinessUseCaseEntry)
-// Entries are decoded one by one, so one malformed entry does not hide the others.
-const decodeBusinessHeader = Schema.decodeUnknownOption(
-  Schema.parseJson(Schema.Record({ key: Schema.String, value: Schema.Array(Schema.Unknown) }))
-)
-
 /**
  * Reads the usage headers from a header lookup (lower-case names). Never fails.
  *
@@ -125,18 +117,7 @@ const decodeBusinessHeader = Schema.decodeUnknownOption(
  * @since 0.1.0
  * @category constructors
  */
-export const fromHeaders = (headers: Readonly<Record<string, string | undefined>>): GraphUsage => {
-  const business = Option.fromNullable(headers["x-business-use-case-usage"]).pipe(
-    Option.flatMap(decodeBusinessHeader),
-    Option.map((record) =>
-      Object.entries(record).flatMap(([businessId, list]) =>
-        Arr.filterMap(list, (item) => Option.map(decodeBusinessEntry(item), (entry) => ({ businessId, ...entry })))
-      )
-    )
-  )
-  const app = Option.flatMap(Option.fromNullable(headers["x-app-usage"]), decodeAppHeader)
-  return defined({ businessUseCase: Option.getOrUndefined(business), app: Option.getOrUndefined(app) })
-}
+export const fromHeaders: (headers: Readonly<Record<string, string | undefined>>) => GraphUsage = Usage.fromHeaders
 
 /**
  * The entries that speak for a request counted against `key`: those keyed by `key`, or — when the header
@@ -157,15 +138,7 @@ export const fromHeaders = (headers: Readonly<Record<string, string | undefined>
  * @since 0.1.0
  * @category getters
  */
-export const forRequest = (usage: GraphUsage, key?: string): ReadonlyArray<BusinessUseCaseUsage> => {
-  const all = usage.businessUseCase ?? []
-  if (key === undefined) return all
-  const own = all.filter((entry) => entry.businessId === key)
-  return own.length > 0 ? own : all
-}
-
-const percentage = (value: number | undefined): value is number =>
-  value !== undefined && Number.isFinite(value) && value >= 0
+export const forRequest: (usage: GraphUsage, key?: string) => ReadonlyArray<BusinessUseCaseUsage> = Usage.forRequest
 
 /**
  * The highest of all usage percentages reported (business and app), if any was. With `key`, the business
@@ -174,12 +147,7 @@ const percentage = (value: number | undefined): value is number =>
  * @since 0.1.0
  * @category getters
  */
-export const highestPercentage = (usage: GraphUsage, key?: string): number | undefined => {
-  const figures = [...forRequest(usage, key), ...(usage.app === undefined ? [] : [usage.app])]
-    .flatMap((entry) => [entry.callCount, entry.totalCputime, entry.totalTime])
-    .filter(percentage)
-  return figures.length === 0 ? undefined : Math.max(...figures)
-}
+export const highestPercentage: (usage: GraphUsage, key?: string) => number | undefined = Usage.highestPercentage
 
 /**
  * How long until Meta accepts calls again, from `estimated_time_to_regain_access` (minutes): the
@@ -190,9 +158,6 @@ export const highestPercentage = (usage: GraphUsage, key?: string): number | und
  * @category getters
  */
 export const regainAccessIn = (usage: GraphUsage, key?: string): Duration.Duration | undefined => {
-  const minutes = Math.max(
-    0,
-    ...forRequest(usage, key).map((entry) => entry.estimatedTimeToRegainAccess).filter(percentage)
-  )
-  return minutes > 0 ? Duration.minutes(minutes) : undefined
+  const millis = Usage.regainAccessMillis(usage, key)
+  return millis === undefined ? undefined : Duration.millis(millis)
 }

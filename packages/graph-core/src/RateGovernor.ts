@@ -30,8 +30,8 @@ import * as Option from "effect/Option"
 import { GraphConfigError } from "./GraphConfig.js"
 import type * as GraphUsage from "./GraphUsage.js"
 import type { HoldTooLongError } from "./HoldTooLongError.js"
-import * as Decision from "./internal/governorDecision.js"
 import * as internal from "./internal/rateGovernor.js"
+import * as Decision from "./pure/governor.js"
 import * as RateGovernorStore from "./RateGovernorStore.js"
 
 /**
@@ -82,7 +82,15 @@ export interface Options {
  * @since 0.1.0
  * @category models
  */
-export type Settings = Decision.Settings
+export interface Settings {
+  readonly ceiling: number
+  readonly paceFrom: number
+  readonly calls: number
+  readonly window: Duration.Duration
+  readonly maxProbeInterval: Duration.Duration
+  /** The usage types that govern requests; entries without a type count as the first. */
+  readonly types: ReadonlyArray<string>
+}
 
 const positive = (input: Duration.DurationInput) =>
   Duration.decodeUnknown(input).pipe(

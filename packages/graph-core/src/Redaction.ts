@@ -9,6 +9,7 @@
  */
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
+import * as Pure from "./pure/redaction.js"
 
 /**
  * Query parameters that carry a credential or something derived from one.
@@ -16,12 +17,7 @@ import * as Redacted from "effect/Redacted"
  * @since 0.1.0
  * @category constants
  */
-export const secretParams: ReadonlySet<string> = new Set([
-  "access_token",
-  "appsecret_proof",
-  "client_secret",
-  "input_token"
-])
+export const secretParams: ReadonlySet<string> = Pure.secretParams
 
 /**
  * What a removed secret is replaced with.
@@ -29,7 +25,7 @@ export const secretParams: ReadonlySet<string> = new Set([
  * @since 0.1.0
  * @category constants
  */
-export const mask = "<redacted>"
+export const mask: typeof Pure.mask = Pure.mask
 
 /**
  * A secret given to {@link makeScrubber}: a `Redacted`, an optional one, or a plain string.
@@ -62,13 +58,7 @@ export const makeScrubber = (secrets: ReadonlyArray<Secret>): (text: string) => 
       ? [Redacted.isRedacted(secret) ? Redacted.value(secret) : secret]
       : Option.toArray(Option.map(secret, Redacted.value))
   )
-  // Short values would mangle ordinary words; real tokens, secrets and proofs are long. An echo may be
-  // plain, inside a URL (percent-encoded) or inside a JSON string; the longest go first, so that a secret
-  // containing another is masked whole.
-  const forms = plain.filter((value) => value.length >= 8)
-    .flatMap((value) => [value, encodeURIComponent(value), JSON.stringify(value).slice(1, -1)])
-  const values = Array.from(new Set(forms)).sort((a, b) => b.length - a.length)
-  return (text) => values.reduce((out, value) => out.split(value).join(mask), text)
+  return Pure.scrubberOf(plain)
 }
 
 /**
@@ -85,20 +75,7 @@ export const makeScrubber = (secrets: ReadonlyArray<Secret>): (text: string) => 
  * @since 0.1.0
  * @category constructors
  */
-export const scrubUrl = (url: string): string => {
-  if (!URL.canParse(url)) {
-    return url
-      .replace(/([?&](?:access_token|appsecret_proof|client_secret|input_token)=)[^&#]*/gi, `$1${mask}`)
-      .replace(/\/\/[^/?#@]*@/, "//")
-  }
-  const parsed = new URL(url)
-  const secret = Array.from(parsed.searchParams.keys()).filter((key) => secretParams.has(key.toLowerCase()))
-  if (secret.length === 0 && parsed.username === "" && parsed.password === "") return url
-  for (const key of secret) parsed.searchParams.set(key, mask)
-  parsed.username = ""
-  parsed.password = ""
-  return parsed.toString()
-}
+export const scrubUrl: (url: string) => string = Pure.scrubUrl
 
 /**
  * A URL reduced to what is safe to echo in any message: origin and path, without user info, query or
@@ -107,8 +84,4 @@ export const scrubUrl = (url: string): string => {
  * @since 0.1.0
  * @category constructors
  */
-export const safeUrl = (url: string): string => {
-  if (!URL.canParse(url)) return url.replace(/[?#].*$/s, "").replace(/^([^/]*\/\/)?[^/]*@/, "$1")
-  const parsed = new URL(url)
-  return `${parsed.origin === "null" ? `${parsed.protocol}//${parsed.host}` : parsed.origin}${parsed.pathname}`
-}
+export const safeUrl: (url: string) => string = Pure.safeUrl

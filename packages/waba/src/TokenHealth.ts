@@ -30,6 +30,7 @@ import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import type * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
+import * as Health from "./pure/tokenHealth.js"
 
 // The key is a literal type, so the encoded side names it (a plain `string` would be an index signature,
 // which users' compilers refuse beside the struct's other keys).
@@ -126,12 +127,7 @@ export const inspect = (
  * @since 0.1.0
  * @category getters
  */
-export const targetsOf = (info: TokenInfo, scope: string): ReadonlyArray<string> | undefined => {
-  const granted = info.granularScopes.filter((granular) => granular.scope === scope)
-  return granted.length === 0 || granted.some((granular) => granular.targetIds === undefined)
-    ? undefined
-    : granted.flatMap((granular) => granular.targetIds ?? [])
-}
+export const targetsOf: (info: TokenInfo, scope: string) => ReadonlyArray<string> | undefined = Health.targetsOf
 
 /**
  * Whether the token has `scope`, for `targetId` when one is given (by membership: Graph's order of target
@@ -140,8 +136,7 @@ export const targetsOf = (info: TokenInfo, scope: string): ReadonlyArray<string>
  * @since 0.1.0
  * @category getters
  */
-export const grants = (info: TokenInfo, scope: string, targetId?: string | undefined): boolean =>
-  info.scopes.includes(scope) && (targetId === undefined || (targetsOf(info, scope)?.includes(targetId) ?? true))
+export const grants: (info: TokenInfo, scope: string, targetId?: string | undefined) => boolean = Health.grants
 
 /**
  * A business's token, judged: `Invalid` (Graph refuses it, or calls it invalid), `MissingScope` (a
@@ -151,7 +146,7 @@ export const grants = (info: TokenInfo, scope: string, targetId?: string | undef
  * @since 0.1.0
  * @category models
  */
-export type Status = "Valid" | "Expiring" | "Invalid" | "MissingScope" | "Unchecked"
+export type Status = Health.Status
 
 /**
  * @since 0.1.0
@@ -188,17 +183,8 @@ export interface CheckOptions {
 }
 
 const judge = (businessId: string, info: TokenInfo, deadline: number, required: ReadonlyArray<string>): Report => {
-  const expiries = [info.expiresAt, info.dataAccessExpiresAt].filter((date) => date !== undefined)
-  const expiresAt = expiries.length === 0 ? undefined : new Date(Math.min(...expiries.map((date) => date.getTime())))
-  const missingScopes = required.filter((scope) => !info.scopes.includes(scope))
+  const { accountIds, expiresAt, missingScopes, status } = Health.judge(info, deadline, required)
   const { code, subcode } = info.error ?? {}
-  const status: Status = !info.isValid
-    ? "Invalid"
-    : missingScopes.length > 0
-    ? "MissingScope"
-    : expiresAt !== undefined && expiresAt.getTime() <= deadline
-    ? "Expiring"
-    : "Valid"
   return {
     businessId,
     status,
@@ -206,7 +192,7 @@ const judge = (businessId: string, info: TokenInfo, deadline: number, required: 
       GraphError.reauthorizeSubcodes.has(subcode),
     expiresAt,
     missingScopes,
-    accountIds: targetsOf(info, "whatsapp_business_management"),
+    accountIds,
     token: info,
     error: undefined
   }

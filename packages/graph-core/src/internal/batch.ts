@@ -22,12 +22,13 @@ import * as Redacted from "effect/Redacted"
 import type * as Scope from "effect/Scope"
 import type * as GraphConfig from "../GraphConfig.js"
 import * as GraphMetrics from "../GraphMetrics.js"
+import * as Batch from "../pure/batch.js"
 import { makeScrubber } from "../Redaction.js"
 import * as Auth from "./client/auth.js"
 import * as Exchange from "./client/exchange.js"
 
 /** @internal */
-export const maxSize = 50
+export const maxSize = Batch.maxSize
 
 // A turn of the event loop, for the calls other fibers are still preparing (a proof is signed
 // asynchronously) to reach the transport. Outside Effect's clock on purpose: it measures no time, and a
@@ -50,24 +51,15 @@ interface Call {
 const bearer = (request: HttpClientRequest.HttpClientRequest) =>
   /^Bearer (\S+)$/.exec(request.headers.authorization ?? "")?.[1]
 
-// The headers that described the original body, not the one handed over.
-const framing = ["content-length", "content-encoding", "transfer-encoding"]
-
 // One part of the answer as a response to `request` (the call's own steps scrub it of the call's secrets);
 // anything Graph would not send is no answer.
 const part = (request: HttpClientRequest.HttpClientRequest, entry: unknown) =>
   Either.try(() => {
-    const { body, code, headers } = entry as { code: unknown; headers: unknown; body: unknown }
-    if (typeof code !== "number" || !Number.isInteger(code) || code < 200 || code > 599) throw new Error()
-    const pairs = Array.isArray(headers) ? headers as Array<{ name?: unknown; value?: unknown }> : []
+    const read = Batch.part(entry)
+    if (read === undefined) throw new Error()
     const init = new globalThis.Headers()
-    for (const { name, value } of pairs) {
-      if (typeof name === "string" && typeof value === "string" && !framing.includes(name.toLowerCase())) {
-        init.append(name, value)
-      }
-    }
-    const text = typeof body === "string" && ![204, 205, 304].includes(code) ? body : null
-    return HttpClientResponse.fromWeb(request, new Response(text, { status: code, headers: init }))
+    for (const [name, value] of read.headers) init.append(name, value)
+    return HttpClientResponse.fromWeb(request, new Response(read.body, { status: read.status, headers: init }))
   })
 
 const failure = (call: Call, message: string) =>
@@ -102,7 +94,7 @@ export const make = (
               ["access_token", Redacted.value(settings.accessToken)],
               ...proof,
               ["include_headers", "true"],
-              ["batch", JSON.stringify(calls.map(({ relativeUrl }) => ({ method: "GET", relative_url: relativeUrl })))]
+              ["batch", Batch.batchField(calls.map(({ relativeUrl }) => relativeUrl))]
             ])
           )
       )
@@ -144,8 +136,7 @@ export const make = (
                 const whole = { code: status, headers: pairs, body: scrub(text) }
                 return Effect.forEach(calls, (call) => deliver(call, whole), { discard: true })
               }
-              const answers = Either.getOrUndefined(Either.try(() => JSON.parse(text) as unknown))
-              const entries = Array.isArray(answers) && answers.length === calls.length ? answers : []
+              const entries = Batch.entries(text, calls.length)
               return Effect.forEach(calls, (call, i) => deliver(call, entries[i]), { discard: true })
             }
           }),
@@ -182,15 +173,15 @@ export const make = (
     return HttpClient.transform(http, (alone, request) => {
       if (request.method !== "GET" || !request.url.startsWith(prefix) || request.body._tag !== "Empty") return alone
       const query = UrlParams.toString(request.urlParams)
-      const relativeUrl = request.url.slice(prefix.length) + (query === "" ? "" : `?${query}`)
-      const own = bearer(request)
       const call: Call = {
         request,
         outcome: Deferred.unsafeMake(FiberId.none),
-        // A call made with another token than the config's carries it: a batch can mix businesses.
-        relativeUrl: own === undefined || own === Redacted.value(settings.accessToken)
-          ? relativeUrl
-          : `${relativeUrl}${query === "" ? "?" : "&"}access_token=${encodeURIComponent(own)}`
+        relativeUrl: Batch.relativeUrl(
+          request.url.slice(prefix.length),
+          query,
+          bearer(request),
+          Redacted.value(settings.accessToken)
+        )
       }
       return Effect.suspend(() => {
         const joined = open

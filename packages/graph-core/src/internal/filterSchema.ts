@@ -8,7 +8,7 @@ import * as Either from "effect/Either"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import { GraphOperator } from "../GraphOperator.js"
-import { describe } from "./describe.js"
+import { describe } from "../pure/describe.js"
 import type { Clause, ClauseOf, Declarations, FieldDeclaration, Unchecked } from "./filterClause.js"
 import { isUnchecked, operatorsByKind, unchecked } from "./filterClause.js"
 

@@ -1,68 +1,17 @@
 /**
  * The `filtering` parameter as Graph receives it, and how a strict server reads it (the emulator does).
- * Published as part of `GraphFilter`.
+ * Published as part of `GraphFilter`; the reading is the pure centre's.
  *
  * @internal
  */
-import type * as Data from "effect/Data"
-import * as Either from "effect/Either"
-import * as Schema from "effect/Schema"
-import * as GraphOperator from "../GraphOperator.js"
+import type * as Either from "effect/Either"
+import * as Wire from "../pure/filterWire.js"
+import type { WireClause, WireRefusal } from "../pure/filterWire.js"
 import type { Declarations } from "./filterClause.js"
+import { toEither } from "./result.js"
 
-/**
- * A clause as Graph receives it.
- *
- * @since 0.1.0
- * @category models
- */
-export interface WireClause {
-  readonly field: string
-  readonly operator: string
-  readonly value: unknown
-}
-
-/**
- * The `filtering` query value: real JSON (URL encoding is the transport's job).
- *
- * @since 0.1.0
- * @category encoding
- */
-export const encodeWire = (clauses: ReadonlyArray<WireClause>): string =>
-  JSON.stringify(clauses.map(({ field, operator, value }) => ({ field, operator, value })))
-
-/**
- * Why a strict server refuses a `filtering` value.
- *
- * @since 0.1.0
- * @category models
- */
-export type WireRefusal = Data.TaggedEnum<{
-  NotAnArray: {}
-  BadClause: { index: number }
-  UnknownOperator: { index: number; operator: string }
-  UnknownField: { index: number; field: string }
-  UnsupportedOperator: { index: number; field: string; operator: string; supported: ReadonlyArray<string> }
-  BadValue: { index: number; field: string; operator: string; expected: string }
-}>
-
-// What a value must be for the operator, or `undefined` when it is. Unix times are read as the operators
-// read them (numbers or numeric strings): `v` lies in [v, v] only when it is one, and a range holds its
-// lower bound only when both bounds are times, in order.
-const expectedValue = (kind: string, operator: string, value: unknown): string | undefined => {
-  const list: ReadonlyArray<unknown> = Array.isArray(value) ? value : []
-  const within = (v: unknown, range: ReadonlyArray<unknown>) =>
-    GraphOperator.holds("IN_RANGE", v as GraphOperator.Scalar, range)
-  if (kind === "time" && operator.endsWith("IN_RANGE")) {
-    return list.length === 2 && within(list[0], list) ? undefined : "[min, max]: two unix timestamps with min <= max"
-  }
-  if (kind === "time") return within(value, [value, value]) ? undefined : "a unix timestamp"
-  if (kind === "boolean") return typeof value === "boolean" ? undefined : "true or false"
-  if (operator !== "IN" && operator !== "NOT_IN") return typeof value === "string" ? undefined : "a string"
-  return list.length > 0 && list.every((v) => typeof v === "string") ? undefined : "a non-empty array of strings"
-}
-
-const isOperator = Schema.is(GraphOperator.GraphOperator)
+export { encodeWire } from "../pure/filterWire.js"
+export type { WireClause, WireRefusal } from "../pure/filterWire.js"
 
 /**
  * Reads a raw `filtering` value the way a strict Graph does: a JSON array of `{ field, operator, value }`
@@ -77,29 +26,4 @@ export const parseWire = (
   declarations: Declarations,
   raw: string,
   options?: { readonly acceptUndocumented?: boolean | undefined }
-): Either.Either<ReadonlyArray<WireClause>, WireRefusal> => {
-  const json = Either.getOrUndefined(Either.try(() => JSON.parse(raw) as unknown))
-  if (!Array.isArray(json)) return Either.left({ _tag: "NotAnArray" })
-  const out: Array<WireClause> = []
-  for (const [index, element] of json.entries()) {
-    const { field, operator, value } = typeof element === "object" && element !== null ? element : {}
-    if (typeof field !== "string" || typeof operator !== "string" || !Object.hasOwn(element, "value")) {
-      return Either.left({ _tag: "BadClause", index })
-    }
-    if (!isOperator(operator)) return Either.left({ _tag: "UnknownOperator", index, operator })
-    const declaration = Object.hasOwn(declarations, field) ? declarations[field]! : undefined
-    const refusal: WireRefusal | undefined = declaration === undefined || declaration.pushdown.length === 0
-      ? { _tag: "UnknownField", index, field }
-      : !declaration.pushdown.includes(operator)
-      ? { _tag: "UnsupportedOperator", index, field, operator, supported: declaration.pushdown }
-      : undefined
-    if (refusal !== undefined) {
-      if (options?.acceptUndocumented === true) continue
-      return Either.left(refusal)
-    }
-    const expected = expectedValue(declaration!.kind, operator, value)
-    if (expected !== undefined) return Either.left({ _tag: "BadValue", index, field, operator, expected })
-    out.push({ field, operator, value })
-  }
-  return Either.right(out)
-}
+): Either.Either<ReadonlyArray<WireClause>, WireRefusal> => toEither(Wire.parseWire(declarations, raw, options))

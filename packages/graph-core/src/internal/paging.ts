@@ -12,21 +12,23 @@ import * as Stream from "effect/Stream"
 import * as GraphClient from "../GraphClient.js"
 import { GraphPagingError } from "../GraphError.js"
 import type { Checkpoint, Page } from "../GraphPaging.js"
+import { advance, brokenPaging as pagingBreak, isStaleCursor, nextCursor, visible } from "../pure/paging.js"
 import * as Redaction from "../Redaction.js"
 import type { Expansion, PageBody, Plan } from "./prepare.js"
+
+export { nextCursor }
+
+// Why paging cannot go on after page `page`, as the error a read fails with.
+const brokenPaging = (route: string, page: number, seen: ReadonlyMap<string, number>, after: string | undefined) => {
+  const broken = pagingBreak(route, page, seen, after)
+  return broken === undefined ? undefined : new GraphPagingError(broken)
+}
 
 type Item = Record<string, unknown>
 
 type ReadError = GraphClient.GraphClientError | GraphPagingError
 
 type Read<A> = Effect.Effect<A, ReadError, GraphClient.GraphClient>
-
-/** The cursor a `next` link continues with (its `after` parameter), else `cursors.after`. @internal */
-export const nextCursor = (next: string, after: string | undefined): string | undefined => {
-  const query = next.indexOf("?")
-  const fromLink = query === -1 ? null : new URLSearchParams(next.slice(query + 1)).get("after")
-  return fromLink !== null && fromLink !== "" ? fromLink : after
-}
 
 interface State {
   readonly plan: Plan
@@ -47,47 +49,6 @@ const start = (plan: Plan, parentId: string): State => ({
   number: 1,
   seen: new Map(plan.after === undefined ? [] : [[plan.after, 0]])
 })
-
-// Why paging cannot go on after page `page`, if it cannot.
-const brokenPaging = (route: string, page: number, seen: ReadonlyMap<string, number>, after: string | undefined) => {
-  if (after === undefined) {
-    const message = `${route} page ${page} has paging.next but no cursor to continue with.`
-    return new GraphPagingError({ reason: "MissingCursor", message, route, page })
-  }
-  const first = seen.get(after)
-  if (first === undefined) return undefined
-  const cycleLength = page - first
-  const message = cycleLength <= 1
-    ? `${route} page ${page} pointed next at the cursor it was fetched with; paging would never end.`
-    : `${route} page ${page} pointed next at the cursor of page ${
-      first + 1
-    }: a cycle of ${cycleLength} pages; paging would never end.`
-  return new GraphPagingError({ reason: "CursorCycle", message, route, page, cycleLength })
-}
-
-const secondsOf = (value: unknown): number | undefined =>
-  value instanceof Date ? Math.floor(value.getTime() / 1000) : typeof value === "number" ? value : undefined
-
-// The checkpoint after a page: the last creation second reached, with every id delivered in it, and the
-// cursor, which continues cheaply while it is fresh (the data takes over when it is not).
-const advance = (field: string, checkpoint: Checkpoint, data: ReadonlyArray<Item>, after?: string): Checkpoint => {
-  const last = data.length === 0 ? undefined : secondsOf(data[data.length - 1]![field])
-  const inLast = data.filter((item) => secondsOf(item[field]) === last).map((item) => String(item.id))
-  const at = last ?? checkpoint.at
-  const ids = last === undefined ? checkpoint.ids : last === checkpoint.at ? [...checkpoint.ids, ...inLast] : inLast
-  return { ...(at !== undefined ? { at } : {}), ids, ...(after !== undefined ? { after } : {}) }
-}
-
-// What the caller sees of the page's items: not what an earlier read delivered (resuming from a
-// checkpoint), only what the local clauses let through, without the fields requested for the client's use.
-const visible = ({ checkpointField, local, resumeFrom: from, strip }: Plan, data: ReadonlyArray<Item>) =>
-  data.filter((item) => {
-    const t = from === undefined || checkpointField === undefined ? undefined : secondsOf(item[checkpointField])
-    const fresh = t === undefined || t > from!.at || (t === from!.at && !from!.ids.has(String(item.id)))
-    return fresh && local.every((predicate) => predicate.test(item))
-  }).map((item) =>
-    strip.length === 0 ? item : Object.fromEntries(Object.entries(item).filter(([key]) => !strip.includes(key)))
-  )
 
 const scrub = (url: string | undefined) => url === undefined ? undefined : Redaction.scrubUrl(url)
 
@@ -131,12 +92,8 @@ const fetchPage = (state: State): Read<readonly [Page<Item>, Option.Option<State
   )
 }
 
-// Graph's answers to a cursor that went stale: 2642 "Invalid cursors values", or 100 "The After Cursor
-// specified exceeds the max limit...".
-const isStale = (error: { readonly message: string }): boolean => {
-  const code = (error as { readonly code?: unknown }).code
-  return code === 2642 || (code === 100 && /cursor/i.test(error.message))
-}
+const isStale = (error: { readonly message: string }): boolean =>
+  isStaleCursor((error as { readonly code?: unknown }).code, error.message)
 
 const step = (state: State) => {
   if (state.broken !== undefined) return Effect.fail(state.broken)

@@ -15,7 +15,8 @@ import type * as GraphNode from "../GraphNode.js"
 import * as GraphPaging from "../GraphPaging.js"
 import * as GraphSchema from "../GraphSchema.js"
 import { InvalidRequestError } from "../InvalidRequestError.js"
-import { describe } from "./describe.js"
+import { describe } from "../pure/describe.js"
+import * as ReadPlan from "../pure/readPlan.js"
 
 type Target = GraphEdge.Any | GraphNode.Any
 
@@ -156,16 +157,8 @@ const edgeOptions = ({ filters, maxLimit, name, sorts }: GraphEdge.Any) => ({
 })
 
 // A checkpoint resumes an ascending read by creation time: it needs the edge's resume field and that sort.
-const checkpointProblem = ({ name, resume }: GraphEdge.Any, options: Options) => {
-  const problem = options.checkpoint === undefined
-    ? undefined
-    : resume === undefined
-    ? `${name} reads cannot resume from a checkpoint; use after (a cursor).`
-    : options.after !== undefined
-    ? "Give checkpoint or after, not both."
-    : options.sort !== undefined && options.sort !== resume.ascending
-    ? `A read resumed from a checkpoint is sorted ${resume.ascending}.`
-    : undefined
+const checkpointProblem = (edge: GraphEdge.Any, options: Options) => {
+  const problem = ReadPlan.checkpointProblem(edge, options)
   return problem === undefined || { path: ["checkpoint"], message: problem }
 }
 
@@ -253,9 +246,7 @@ const selections = memo((_: Target) => new Map<string, ReturnType<typeof selectN
 const selectNew = (target: Target, options: Options, needed: ReadonlyArray<string>) => {
   const { fields, node } = shapeOf(target)
   const extra = options.extraFields ?? []
-  const names = [...new Set(["id", ...(options.fields ?? node.defaultFields), ...extra])]
-  const strip = [...new Set(needed)].filter((name) => !names.includes(name))
-  names.push(...strip)
+  const { names, strip } = ReadPlan.fieldNames(node.defaultFields, options.fields, extra, needed)
   const expand = Object.entries(options.expand ?? {}).filter((entry): entry is [string, Nested] => !!entry[1])
   const expansions = expand.map(([key, nested]): Expansion => {
     const edge = node.expandable[key]!
@@ -283,40 +274,14 @@ const selectNew = (target: Target, options: Options, needed: ReadonlyArray<strin
 }
 
 const planOf = (edge: GraphEdge.Any, options: Options): Plan => {
-  const { checkpoint, limit } = options
-  const resume = edge.resume
-  const sort = checkpoint === undefined ? options.sort : resume?.ascending
-  const checkpointField = resume !== undefined && sort === resume.ascending ? resume.field : undefined
-  const clauses = options.filtering ?? []
-  const filter = GraphFilter.plan(edge.filters, clauses)
-  const selection = select(edge, options, [...filter.localFields, ...(checkpointField ? [checkpointField] : [])])
-  // `undefined` parameters are left out of the request.
-  const queryWith = (wire: ReadonlyArray<GraphFilter.WireClause>) => ({
-    ...selection.query,
-    filtering: wire.length > 0 ? GraphFilter.encodeWire(wire) : undefined,
-    sort,
-    limit: limit?.toString()
-  })
-  const query = queryWith(filter.wire)
-  // From the checkpoint's data: everything from its second on (the ids read in that second are skipped as
-  // pages arrive). Used at once when the checkpoint has no cursor, or when its cursor went stale.
-  const fromData = checkpoint?.at === undefined ? query : queryWith(
-    GraphFilter.plan(edge.filters, [
-      ...clauses,
-      { field: resume!.field, operator: "GREATER_THAN_OR_EQUAL", value: new Date(checkpoint.at * 1000) }
-    ]).wire
-  )
-  const byCursor = checkpoint?.after !== undefined
+  const filtering = ReadPlan.filtering(edge, options)
+  const selection = select(edge, options, filtering.needed)
   return {
     ...selection,
+    ...ReadPlan.start(edge, options, filtering, selection.query),
     edge,
-    query: byCursor ? query : fromData,
-    after: byCursor ? checkpoint.after : options.after,
-    prefetch: Number(options.prefetch ?? false),
-    local: filter.local,
-    resumeFrom: checkpoint?.at === undefined ? undefined : { at: checkpoint.at, ids: new Set(checkpoint.ids) },
-    fallback: byCursor ? fromData : undefined,
-    checkpointField
+    local: filtering.local,
+    checkpointField: filtering.checkpointField
   }
 }
 

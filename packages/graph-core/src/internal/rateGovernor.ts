@@ -12,9 +12,9 @@ import * as GraphError from "../GraphError.js"
 import * as GraphEvents from "../GraphEvents.js"
 import * as GraphMetrics from "../GraphMetrics.js"
 import { HoldTooLongError } from "../HoldTooLongError.js"
+import * as Decision from "../pure/governor.js"
 import type * as RateGovernor from "../RateGovernor.js"
 import * as RateGovernorStore from "../RateGovernorStore.js"
-import * as Decision from "./governorDecision.js"
 
 /** @internal */
 export const metrics = {
@@ -43,8 +43,13 @@ const maxKeys = 10_000
 const maxAliases = 16
 
 /** @internal */
-export const make = (settings: RateGovernor.Settings) =>
+export const make = (options: RateGovernor.Settings) =>
   Effect.map(RateGovernorStore.RateGovernorStore, (store) => {
+    const settings: Decision.Settings = {
+      ...options,
+      windowMillis: Duration.toMillis(options.window),
+      maxProbeIntervalMillis: Duration.toMillis(options.maxProbeInterval)
+    }
     // The other ids each key's responses reported, with when they were last seen: for a window, their
     // budgets are the key's too.
     const aliases = new Map<string, Map<string, number>>()
@@ -54,7 +59,7 @@ export const make = (settings: RateGovernor.Settings) =>
       return ids.flatMap((id) => settings.types.map((type) => Decision.budgetScope(id, type)))
     }
     const remember = (key: string, reported: ReadonlyArray<string>, now: number) => {
-      const window = Duration.toMillis(settings.window)
+      const window = settings.windowMillis
       const kept = Array.from(aliases.get(key) ?? []).filter(([id, at]) => at + window > now && !reported.includes(id))
       // The least recently seen first, so that the cap drops them.
       const seen = new Map([...kept, ...reported.map((id) => [id, now] as const)].slice(-maxAliases))

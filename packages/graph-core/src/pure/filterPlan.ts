@@ -4,10 +4,10 @@
  *
  * @internal
  */
-import * as GraphOperator from "../GraphOperator.js"
-import type { Clause, Declarations, FieldDeclaration, Unchecked } from "./filterClause.js"
+import type { Clause, Filterable, Filterables, Unchecked } from "./filterClause.js"
 import { isUnchecked } from "./filterClause.js"
 import type { WireClause } from "./filterWire.js"
+import { holds, type Operator, type Scalar } from "./operator.js"
 
 /**
  * A test the client applies to each decoded item, for a clause that cannot be sent.
@@ -52,9 +52,9 @@ const timeOnWire: Readonly<Record<string, (from: number, to: number) => readonly
 }
 
 // A clause in a form the edge documents, or `undefined`.
-const compile = (declaration: FieldDeclaration, { field, operator, value }: Clause): WireClause | undefined => {
+const compile = (declaration: Filterable, { field, operator, value }: Clause): WireClause | undefined => {
   const send = (operator: string, value: unknown) =>
-    declaration.pushdown.includes(operator as GraphOperator.GraphOperator) ? { field, operator, value } : undefined
+    declaration.pushdown.includes(operator as Operator) ? { field, operator, value } : undefined
   if (declaration.kind === "time") {
     const [from, to] = Array.isArray(value) ? value as readonly [Date, Date] : [value as Date, value as Date]
     const wire = Object.hasOwn(timeOnWire, operator) ? timeOnWire[operator]!(seconds(from), seconds(to)) : undefined
@@ -73,7 +73,7 @@ const compile = (declaration: FieldDeclaration, { field, operator, value }: Clau
   }
 }
 
-// What `GraphOperator.holds` compares: times as unix seconds.
+// What `holds` compares: times as unix seconds.
 const scalar = (value: unknown): unknown =>
   value instanceof Date ? seconds(value) : Array.isArray(value) ? value.map(scalar) : value
 
@@ -98,7 +98,7 @@ const scalar = (value: unknown): unknown =>
  * @since 0.1.0
  * @category planning
  */
-export const plan = (declarations: Declarations, clauses: ReadonlyArray<Clause | Unchecked>): Plan => {
+export const plan = (declarations: Filterables, clauses: ReadonlyArray<Clause | Unchecked>): Plan => {
   const wire: Array<WireClause> = []
   const local: Array<LocalPredicate> = []
   for (const clause of clauses) {
@@ -109,7 +109,7 @@ export const plan = (declarations: Declarations, clauses: ReadonlyArray<Clause |
     } else if (!isUnchecked(clause)) {
       const operand = scalar(clause.value)
       const test = (item: Readonly<Record<string, unknown>>) =>
-        GraphOperator.holds(clause.operator, scalar(item[clause.field]) as GraphOperator.Scalar, operand)
+        holds(clause.operator, scalar(item[clause.field]) as Scalar, operand)
       local.push({ field: clause.field, clause, test })
     }
   }

@@ -1,7 +1,6 @@
-import { GraphUsage } from "@effect-waba/graph-core"
-import { describe, expect, it } from "@effect/vitest"
-import * as Duration from "effect/Duration"
-import * as Decision from "../src/internal/governorDecision.js"
+import { describe, expect, it } from "vitest"
+import * as Decision from "../../src/pure/governor.js"
+import * as GraphUsage from "../../src/pure/usage.js"
 
 // The governor's decisions as plain data in, plain data out: no clock, no store, no fibers.
 
@@ -10,8 +9,8 @@ const settings: Decision.Settings = {
   ceiling: 90,
   paceFrom: 50,
   calls: 200,
-  window: Duration.hours(1),
-  maxProbeInterval: Duration.minutes(6),
+  windowMillis: 3_600_000,
+  maxProbeIntervalMillis: 360_000,
   types: [wbm]
 }
 const biz = Decision.budgetScope("111", wbm)
@@ -305,7 +304,7 @@ describe("governorDecision.read: which budgets a response speaks for", () => {
     const scoped = Decision.read(
       settings,
       undefined,
-      GraphUsage.unknown,
+      {},
       { app: true, retryAfterMillis: 0 },
       [],
       "app/7"

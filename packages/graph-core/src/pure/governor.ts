@@ -2,11 +2,25 @@
  * The rate governor's decisions as plain functions of plain data: what a response says about each
  * budget, what to store after it, and — from what is stored and the time — whether a request goes,
  * waits or is refused. No clock, no store, no fibers: `rateGovernor.ts` carries out what these say.
+ *
+ * @internal
  */
-import * as Duration from "effect/Duration"
-import type * as GraphUsage from "../GraphUsage.js"
-import type { HoldReason } from "../HoldTooLongError.js"
-import type { Observation } from "../RateGovernorStore.js"
+import type { AppUsage, Usage } from "./usage.js"
+
+/** What the store keeps of a budget (see `RateGovernorStore.Observation`). */
+export interface Observation {
+  /** The highest usage percentage the last response reported. */
+  readonly usage: number
+  /** When that response arrived (epoch milliseconds). */
+  readonly observedAt: number
+  /** No request for this scope may be sent before this time (epoch milliseconds; 0 when free). */
+  readonly holdUntil: number
+  /** How many responses in a row reported usage at or above the ceiling. */
+  readonly streak: number
+}
+
+/** Why a request is held (see `RateGovernor.HoldTooLongError`). */
+export type HoldReason = "pacing" | "ceiling" | "regain"
 
 /** The scope `X-App-Usage` is kept under (business ids are numeric, so it cannot clash with one). */
 export const appScope = "app"
@@ -28,13 +42,13 @@ export const budgetOf = (scope: string): { readonly scope: string; readonly usag
   return type === undefined ? { scope: id! } : { scope: id!, usageType: type }
 }
 
-/** The validated options every decision is made with (`RateGovernor.Settings`). */
+/** The validated options every decision is made with (`RateGovernor.Settings`, durations in milliseconds). */
 export interface Settings {
   readonly ceiling: number
   readonly paceFrom: number
   readonly calls: number
-  readonly window: Duration.Duration
-  readonly maxProbeInterval: Duration.Duration
+  readonly windowMillis: number
+  readonly maxProbeIntervalMillis: number
   /** The usage types that govern requests; entries without a type count as the first. */
   readonly types: ReadonlyArray<string>
 }
@@ -43,8 +57,7 @@ export interface Settings {
 export const longestHoldMillis = 86_400_000
 
 /** The gap at which calls can go on for ever without usage passing the ceiling. */
-const sustainableMillis = (settings: Settings) =>
-  Duration.toMillis(settings.window) / (settings.calls * settings.ceiling / 100)
+const sustainableMillis = (settings: Settings) => settings.windowMillis / (settings.calls * settings.ceiling / 100)
 
 /** The gap between sends, growing from nothing at `paceFrom` to the sustainable gap at the ceiling. */
 export const pacingMillis = (settings: Settings, usage: number): number =>
@@ -58,10 +71,10 @@ export const pacingMillis = (settings: Settings, usage: number): number =>
  * the ceiling doubles the gap, up to `maxProbeInterval`. Near 100% the spread wins (up to a quarter window).
  */
 export const probeMillis = (settings: Settings, usage: number, streak: number): number => {
-  const window = Duration.toMillis(settings.window)
+  const window = settings.windowMillis
   const spread = Math.min(window / 4, window / Math.max(1, (100 - usage) / 100 * settings.calls / 2))
   const doubling = sustainableMillis(settings) * 2 ** Math.min(30, Math.max(0, streak - 1))
-  return Math.max(spread, Math.min(Duration.toMillis(settings.maxProbeInterval), doubling))
+  return Math.max(spread, Math.min(settings.maxProbeIntervalMillis, doubling))
 }
 
 /** What one response said about one budget. */
@@ -79,7 +92,7 @@ const highest = (...values: ReadonlyArray<number | undefined>): number | undefin
   return usable.length === 0 ? undefined : Math.max(...usable)
 }
 
-const level = (figures: GraphUsage.AppUsage) => highest(figures.callCount, figures.totalCputime, figures.totalTime)
+const level = (figures: AppUsage) => highest(figures.callCount, figures.totalCputime, figures.totalTime)
 
 /**
  * The budgets one response to a request counted against `key` reports on, and the other ids it reported
@@ -92,7 +105,7 @@ const level = (figures: GraphUsage.AppUsage) => highest(figures.callCount, figur
 export const read = (
   settings: Settings,
   key: string | undefined,
-  usage: GraphUsage.GraphUsage,
+  usage: Usage,
   refusal: { readonly app: boolean; readonly retryAfterMillis: number | undefined } | undefined,
   fallback: ReadonlyArray<string>,
   app: string = appScope
@@ -150,7 +163,7 @@ export const update = (settings: Settings, before: Observation | undefined, read
       streak: usage >= settings.ceiling ? (before?.streak ?? 0) + 1 : 0
     },
     // A window: older usage has rolled out of Graph's count. Or as long as the hold lasts.
-    timeToLiveMillis: Math.max(Duration.toMillis(settings.window), holdUntil - now),
+    timeToLiveMillis: Math.max(settings.windowMillis, holdUntil - now),
     // The request just answered went out unbooked (nothing near a limit was known): book it, to space the next.
     book: quietBefore && usage > settings.paceFrom
   }

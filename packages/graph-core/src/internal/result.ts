@@ -1,0 +1,11 @@
+/**
+ * The pure centre's outcomes as Effect 3's `Either`.
+ *
+ * @internal
+ */
+import * as Either from "effect/Either"
+import type { Result } from "../pure/result.js"
+
+/** @internal */
+export const toEither = <A, E>(result: Result<A, E>): Either.Either<A, E> =>
+  result._tag === "Success" ? Either.right(result.success) : Either.left(result.failure)
