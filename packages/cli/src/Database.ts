@@ -65,8 +65,9 @@ export const parse = (text: string): Either.Either<Location, UsageError> => {
     return refuse("--db is not a PostgreSQL URL waba can read.")
   }
   const password = url.password === "" ? undefined : Redacted.make(decodeURIComponent(url.password))
-  if (url.password !== "") url.password = "<redacted>"
-  return Either.right({ _tag: "Postgres", url: Redacted.make(value), shown: url.toString(), password })
+  const user = url.username === "" ? "" : `${url.username}${password === undefined ? "" : ":<redacted>"}@`
+  const shown = `${url.protocol}//${user}${url.host}${url.pathname}${url.search}`
+  return Either.right({ _tag: "Postgres", url: Redacted.make(value), shown, password })
 }
 
 /** The location as messages show it: a PostgreSQL URL without its password. */
