@@ -225,7 +225,8 @@ export const program = {
   name: "waba",
   version: "0.1.0",
   description: "Read a business's WhatsApp Business Accounts and their phone numbers from Meta's Graph API, " +
-    "check the tokens of the businesses you manage, and run a local Graph emulator.",
+    "check the tokens of the businesses you manage, keep an inventory of them with what changed, and run a " +
+    "local Graph emulator.",
   manual: Guide.url
 } as const
 
