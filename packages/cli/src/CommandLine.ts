@@ -232,7 +232,7 @@ export const program = {
 
 export const accounts = {
   name: "accounts",
-  summary: "List the WhatsApp Business Accounts of one business or many",
+  summary: "List WhatsApp Business Accounts: one business or many",
   description: "List the WhatsApp Business Accounts a business owns, those its clients share with it, or " +
     "both. Several businesses (or a --tokens file, a token per business) are read concurrently, each account " +
     "written once as it arrives. Without a token, lists a demo business from an embedded emulator.",
@@ -444,7 +444,7 @@ const db = setting(
 
 export const sync = {
   name: "sync",
-  summary: "Bring the inventory up to date with Graph, recording what changed",
+  summary: "Read businesses into the inventory, recording changes",
   description: "Read the WhatsApp Business Accounts of one business or many (owned, and shared by clients), with " +
     "their phone numbers, into the inventory (--db), recording what changed since the last sync, field by field. " +
     "A business whose read fails keeps what it had: the run is then partial, and the exit code says so. Without " +
@@ -551,7 +551,7 @@ export const webhooksGroup: Group = { name: "webhooks", summary: "Receive Meta's
 export const webhooksServe = {
   name: "serve",
   parent: "webhooks",
-  summary: "Serve the webhook endpoint that applies Meta's deliveries to the inventory",
+  summary: "Apply Meta's webhook deliveries to the inventory",
   description: "Serve Meta's webhook callback on / until interrupted: the subscription handshake with your verify " +
     "token, and each delivery, signed with the app secret (GRAPH_APP_SECRET), checked and applied to the " +
     "inventory (--db) once. Prints one JSON line with the URL it listens on.",

@@ -90,6 +90,14 @@ export const run = (input: SyncInput) =>
       if (uncovered !== undefined) return yield* usage(uncovered)
     }
     const businessIds = named.length === 0 && tokens !== undefined ? tokens.map((entry) => entry.businessId) : named
+    const missingId = new UsageError({
+      message: "Name the businesses to sync: waba sync <business-id>..., or give a tokens file: --tokens FILE.",
+      hint: "Business ids are numeric; find them in Business Settings > Business info."
+    })
+    // Checked before the store is opened, which would create it.
+    const badId = Option.firstSomeOf(businessIds.map((id) => OwnedAccounts.validate(id)))
+    if (Option.isSome(badId)) return yield* CommandError.make(badId.value)
+    if (businessIds.length === 0 && input.token !== undefined) return yield* usage(missingId)
     const store = Database.describe(location)
     const secrets = [
       ...Database.secrets(location),
@@ -102,12 +110,8 @@ export const run = (input: SyncInput) =>
     )
     const target = yield* GraphTarget.resolve(input, {
       id: Option.fromNullable(businessIds[0]),
-      missingId: new UsageError({
-        message: "Name the businesses to sync: waba sync <business-id>..., or give a tokens file: --tokens FILE.",
-        hint: "Business ids are numeric; find them in Business Settings > Business info."
-      }),
-      check: (first) =>
-        Option.firstSomeOf((businessIds.length === 0 ? [first] : businessIds).map((id) => OwnedAccounts.validate(id))),
+      missingId,
+      check: (first) => OwnedAccounts.validate(first),
       demo: demo(named.length > 0),
       tokens
     })

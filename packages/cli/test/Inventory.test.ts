@@ -297,6 +297,8 @@ describe("bad input: refused before a request or a store", () => {
         ],
         [["sync", owned, "--db", `sqlite:${Path.join(folder, "no-folder", "waba.db")}`], /cannot be opened/],
         [["sync", owned, "--db", db, "--concurrency", "0"], /--concurrency must be a whole number from 1 to 64/],
+        [["sync", owned, "12ab", "--db", db], /business id/i],
+        [["sync", "--db", db], /Name the businesses to sync/],
         [["changes", "--db", db, "--since", "last tuesday"], /--since takes a sync run id or a time/],
         [["changes", "--db", db, "--since", "1", "--after", "4"], /--since and --after both/],
         [["changes", "--db", db, "--follow"], /--follow writes each change as it is recorded/],
