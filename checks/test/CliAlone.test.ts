@@ -2,14 +2,22 @@
  * `npm install -g @effect-waba/cli` on its own, as a user without this repository gets it: the packed CLI,
  * installed offline into a new global prefix (see `checks/src/CliAlone.ts`), must need no other package,
  * stay small, and run `waba --help`, the embedded demo and `waba emulator` from that prefix, in a folder
- * with no node_modules above it.
+ * with no node_modules above it. Its inventory runs on PostgreSQL as installed (the driver is bundled); on
+ * SQLite it names the driver to install beside it (better-sqlite3 is native, and not bundled).
  */
 import * as Dataset from "@effect-waba/emulator/Dataset"
+import * as PgClient from "@effect/sql-pg/PgClient"
+import * as SqlClient from "@effect/sql/SqlClient"
 import { afterAll, beforeAll, describe, expect, it } from "@effect/vitest"
+import * as Effect from "effect/Effect"
+import * as Redacted from "effect/Redacted"
 import * as Fs from "node:fs"
 import * as Path from "node:path"
 import * as CliAlone from "../src/CliAlone.js"
 import { background, jsonObjects, requireBuild, sh } from "./utils/Shell.js"
+
+// A PostgreSQL server (`.ci/run` starts one); without it, the PostgreSQL case is skipped.
+const pgUrl = process.env.PG_URL
 
 let installed: CliAlone.Installed
 let cwd: string
@@ -93,4 +101,46 @@ describe("the CLI installed alone", () => {
       await emulator.stop()
     }
   })
+
+  it("waba sync on SQLite names the driver to install, before reading anything or creating the file", async () => {
+    const result = await sh("waba sync --db sqlite:inventory.db", { cwd, env })
+    expect(result.code).toBe(1)
+    expect(result.stderr).toMatch(/^waba: error: A SQLite store needs the better-sqlite3 package/)
+    expect(result.stderr).toContain("npm install -g better-sqlite3@12")
+    // The store is opened first: no demo started, nothing written.
+    expect(result.stderr).not.toContain("demo")
+    expect(result.stdout).toBe("")
+    expect(Fs.existsSync(Path.join(cwd, "inventory.db"))).toBe(false)
+  })
+
+  it.skipIf(pgUrl === undefined)(
+    "waba sync keeps the demo in PostgreSQL, and waba inventory reads it back",
+    async () => {
+      const name = `waba_cli_alone_${process.pid}_${Math.random().toString(36).slice(2, 8)}`
+      const admin = (statement: string) =>
+        Effect.runPromise(
+          Effect.flatMap(SqlClient.SqlClient, (sql) => sql.unsafe(statement)).pipe(
+            Effect.provide(PgClient.layer({ url: Redacted.make(pgUrl!), maxConnections: 1 })),
+            Effect.orDie
+          )
+        )
+      await admin(`CREATE DATABASE ${name}`)
+      try {
+        const url = new URL(pgUrl!)
+        url.pathname = `/${name}`
+        const synced = await sh(`waba sync --db '${url}' --format jsonl`, { cwd, env })
+        expect(synced.code, synced.stderr).toBe(0)
+        expect(jsonObjects(synced.stdout)[0]).toMatchObject({ status: "completed", businesses: 3, businesses_done: 3 })
+        const listed = await sh(`waba inventory accounts --db '${url}' --format jsonl`, { cwd, env })
+        expect(listed.code, listed.stderr).toBe(0)
+        const dataset = Dataset.make({})
+        const every = dataset.businesses.flatMap((business) =>
+          Array.from({ length: business.accounts }, (_, index) => dataset.account(business, index).id)
+        )
+        expect(jsonObjects(listed.stdout).map((account) => account.id).sort()).toEqual(every.sort())
+      } finally {
+        await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
+      }
+    }
+  )
 })

@@ -45,6 +45,7 @@ const readmeDemo = fence("README.md", "pnpm waba accounts --edge all")
 const cliEdges = fence("docs/cli.md", "waba accounts --edge all")
 const cliPhoneNumbers = fence("docs/cli.md", "waba phone-numbers")
 const cliAccount = fence("docs/cli.md", "waba account --fields")
+const cliInventory = fence("docs/cli.md", "waba sync ")
 const cliReadme = fence("packages/cli/README.md", "waba accounts 1234567890")
 // `$ waba …` then its output; a line `...` stands for any number of lines.
 const transcripts = fences.filter((f) => f.lang === "text" && /^\$ (pnpm )?waba\b/.test(f.code))
@@ -265,6 +266,44 @@ describe("docs/cli.md, the other reads on the demo", () => {
     const numbers = read[0]!.phone_numbers as Array<Record<string, unknown>>
     expect(numbers.map((p) => p.id)).toEqual(phones(0).map((p) => p.id))
     expect(numbers).toHaveLength(150)
+  })
+})
+
+describe("docs/cli.md, the inventory on the demo", () => {
+  it("a sync into ./waba.db, the red numbers read back offline, and a second sync that records nothing", async () => {
+    expect(linesOf(cliInventory).map((line) => line.replace(/ +#.*$/, ""))).toEqual([
+      "waba sync",
+      "waba inventory phone-numbers --filter quality_rating=RED",
+      "waba sync --format jsonl"
+    ])
+    const cwd = Fs.mkdtempSync(Path.join(Os.tmpdir(), "effect-waba-docs-inventory-"))
+    try {
+      const result = await sh(cliInventory.code, { cwd, env: environment(binDir) })
+      expect(result.code, result.stderr).toBe(0)
+      expect(Fs.readdirSync(cwd)).toContain("waba.db")
+      const lines = result.stdout.trimEnd().split("\n")
+      expect(lines[0]).toMatch(/^run_id +status +businesses +businesses_done +businesses_failed +changes$/)
+      expect(lines[2]).toMatch(/^1 +completed +3 +3 +0 +[1-9]\d*$/)
+      expect(lines[3]).toBe("1 sync run")
+      // Every red number of the demo's accounts, owned or shared, once.
+      const dataset = Dataset.make({})
+      const red = dataset.businesses.flatMap((business) =>
+        Array.from(
+          { length: business.accounts },
+          (_, i) =>
+            Array.from({ length: dataset.phoneCount(business, i) }, (_, j) => dataset.phoneNumber(business, i, j))
+        )
+          .flat()
+      ).filter((phone) => phone.quality_rating === "RED")
+      expect(red.length).toBeGreaterThan(0)
+      const numbers = table(lines.slice(4, -1).join("\n"))
+      expect(numbers.rows.map((row) => row[0]).sort()).toEqual(red.map((phone) => phone.id).sort())
+      expect(numbers.rows.every((row) => row[4] === "RED")).toBe(true)
+      expect(numbers.count).toBe(`${red.length} phone numbers`)
+      expect(JSON.parse(lines.at(-1)!)).toMatchObject({ run_id: 2, status: "completed", changes: 0 })
+    } finally {
+      Fs.rmSync(cwd, { recursive: true, force: true })
+    }
   })
 })
 

@@ -1,8 +1,12 @@
 // Bundles the `waba` program (src/main.ts) into one file, dist/waba.cjs, so that starting it reads one
 // file instead of resolving hundreds of modules, and records V8's code cache for it (dist/waba.cjs.cache)
 // by running the demo and `--help`. dist/bin.js (src/bin.ts) starts the program with the cache. Inside the
-// bundle, the emulator, the Graph client and undici stay behind `import()`: their code is only evaluated when
-// a command uses them.
+// bundle, the emulator, the Graph client, undici and the inventory's SQL clients stay behind `import()`: their
+// code is only evaluated when a command uses them.
+//
+// better-sqlite3 is a native module built for one Node.js: it stays outside, required from where waba is
+// installed when a command opens a SQLite store (see src/Database.ts). pg's optional native binding
+// (pg-native) is never used.
 //
 // `node scripts/bundle.mjs --if-stale` does nothing when dist/waba.cjs is newer than everything it is made
 // from (the root `pnpm start` uses it, so that it does not rebuild when dist is up to date).
@@ -23,7 +27,7 @@ const bin = Path.join(dist, "bin.js")
 // Everything the bundle is made from: the sources of the packages it bundles (read through their
 // `@effect-waba/source` condition), their manifests, the lockfile (the versions of the rest) and this file.
 const inputs = () => [
-  ...["cli", "graph-core", "waba", "emulator"].flatMap((name) => [
+  ...["cli", "graph-core", "waba", "emulator", "inventory"].flatMap((name) => [
     Path.join(root, "packages", name, "src"),
     Path.join(root, "packages", name, "package.json")
   ]),
@@ -76,6 +80,7 @@ await esbuild.build({
   format: "cjs",
   conditions: ["@effect-waba/source"],
   plugins: [lazyStringWidth],
+  external: ["better-sqlite3", "pg-native"],
   minify: true,
   legalComments: "none",
   charset: "ascii",

@@ -225,13 +225,14 @@ export const program = {
   name: "waba",
   version: "0.1.0",
   description: "Read a business's WhatsApp Business Accounts and their phone numbers from Meta's Graph API, " +
-    "check the tokens of the businesses you manage, and run a local Graph emulator.",
+    "check the tokens of the businesses you manage, keep an inventory of them with what changed, and run a " +
+    "local Graph emulator.",
   manual: Guide.url
 } as const
 
 export const accounts = {
   name: "accounts",
-  summary: "List the WhatsApp Business Accounts of one business or many",
+  summary: "List WhatsApp Business Accounts: one business or many",
   description: "List the WhatsApp Business Accounts a business owns, those its clients share with it, or " +
     "both. Several businesses (or a --tokens file, a token per business) are read concurrently, each account " +
     "written once as it arrives. Without a token, lists a demo business from an embedded emulator.",
@@ -396,11 +397,14 @@ export const emulator = {
 
 export type EmulatorInput = Command.Command.ParseConfig<typeof emulator.options>
 
-/** `waba tokens`: only a group of commands. */
-export const tokensGroup = {
-  name: "tokens",
-  summary: "Check the tokens of the businesses you manage"
-} as const
+/** A word that only groups commands: `waba tokens`, `waba inventory`, `waba webhooks`. */
+export interface Group {
+  readonly name: string
+  readonly summary: string
+}
+
+/** `waba tokens`. */
+export const tokensGroup: Group = { name: "tokens", summary: "Check the tokens of the businesses you manage" }
 
 /** `waba tokens check`, under `waba tokens`. */
 export const tokensCheck = {
@@ -424,8 +428,171 @@ export const tokensCheck = {
 
 export type TokensCheckInput = Command.Command.ParseConfig<typeof tokensCheck.options>
 
+/** What `--db` is when neither it nor `WABA_DB` is given. */
+export const defaultDb = "sqlite:waba.db"
+
+const db = setting(
+  text(
+    "db",
+    "URL",
+    "The inventory: sqlite:PATH (a file) or postgres://user@host:5432/database (password best in PGPASSWORD)"
+  ),
+  "WABA_DB",
+  String,
+  defaultDb
+)
+
+export const sync = {
+  name: "sync",
+  summary: "Read businesses into the inventory, recording changes",
+  description: "Read the WhatsApp Business Accounts of one business or many (owned, and shared by clients), with " +
+    "their phone numbers, into the inventory (--db), recording what changed since the last sync, field by field. " +
+    "A business whose read fails keeps what it had: the run is then partial, and the exit code says so. Without " +
+    "a token, syncs the demo businesses of an embedded emulator.",
+  examples: [
+    ["waba sync", "the demo businesses into ./waba.db, without a token"],
+    ["waba sync --tokens tokens.csv --db postgres://waba@db.internal/waba", "every business of a tokens file"]
+  ],
+  options: {
+    businessIds: repeatedArg(id(
+      "business-id",
+      "Businesses to sync (numeric); optional in demo mode and with --tokens"
+    )),
+    db,
+    tokens: tokens(
+      "A token per business, in CSV (business_id,token[,app_secret]) or JSON lines; without ids, its businesses " +
+        "are synced"
+    ),
+    concurrency: optional(integer("concurrency", "How many businesses are read at once, 1 to 64"), "8"),
+    batch: flag("batch", "Send up to 50 reads in one request (Graph's batch API), for fewer round trips"),
+    format,
+    ...connection
+  }
+} satisfies Declaration
+
+export type SyncInput = Command.Command.ParseConfig<typeof sync.options>
+
+/** `waba inventory`. */
+export const inventoryGroup: Group = { name: "inventory", summary: "List what the inventory holds, offline" }
+
+const includeRemoved = (what: string) =>
+  flag("include-removed", `${what} that are gone too (marked removed by a sync), with removed_at`)
+
+const business = (what: string) => optional(text("business", "BUSINESS_ID", `Only the ${what} this business sees`))
+
+export const inventoryAccounts = {
+  name: "accounts",
+  parent: "inventory",
+  summary: "List the accounts in the inventory",
+  description: "List the WhatsApp Business Accounts the inventory (--db) holds, as the last sync and the " +
+    "webhooks since left them, each with the businesses that see it. Reads the store only: no token, no network.",
+  examples: [
+    ["waba inventory accounts --business 1234567890 --format csv", "the accounts one business sees"]
+  ],
+  options: {
+    db,
+    business: business("accounts"),
+    filter: filter("Keep the accounts that match, e.g. ownership_type=CLIENT_OWNED or creation_time>=2024-01-01"),
+    includeRemoved: includeRemoved("Accounts"),
+    format
+  }
+} satisfies Declaration
+
+export type InventoryAccountsInput = Command.Command.ParseConfig<typeof inventoryAccounts.options>
+
+export const inventoryPhoneNumbers = {
+  name: "phone-numbers",
+  parent: "inventory",
+  summary: "List the phone numbers in the inventory",
+  description: "List the phone numbers the inventory (--db) holds, with their quality rating, messaging limit " +
+    "tier and status as last seen. Reads the store only: no token, no network.",
+  examples: [
+    ["waba inventory phone-numbers --filter quality_rating=YELLOW,RED", "the numbers whose quality is not green"]
+  ],
+  options: {
+    db,
+    business: business("numbers of the accounts"),
+    account: optional(text("account", "WABA_ID", "Only the numbers of this WhatsApp Business Account")),
+    filter: filter("Keep the numbers that match, e.g. quality_rating=YELLOW,RED or status!=CONNECTED"),
+    includeRemoved: includeRemoved("Numbers"),
+    format
+  }
+} satisfies Declaration
+
+export type InventoryPhoneNumbersInput = Command.Command.ParseConfig<typeof inventoryPhoneNumbers.options>
+
+export const changes = {
+  name: "changes",
+  summary: "List what changed in the inventory, field by field",
+  description: "List the changes the inventory (--db) recorded, oldest first: accounts, numbers and sightings " +
+    "added, removed or changed by a sync (old and new value), and webhook events. Reads the store only.",
+  examples: [
+    ["waba changes --since 2024-06-01 --format jsonl", "everything since that day"],
+    ["waba changes --after 1200 --follow --format jsonl", "from change 1200 on, then each new one as it comes"]
+  ],
+  options: {
+    db,
+    since: optional(text(
+      "since",
+      "RUN|TIME",
+      "From this sync run (its id) or this time on (2024-06-01, 2024-06-01T09:30:00Z or @unixseconds)"
+    )),
+    after: optional(text("after", "CHANGE_ID", "After this change: the id of the last one a consumer handled")),
+    follow: flag("follow", "Keep going: check the store for new changes every 2 seconds until interrupted"),
+    format
+  }
+} satisfies Declaration
+
+export type ChangesInput = Command.Command.ParseConfig<typeof changes.options>
+
+/** `waba webhooks`. */
+export const webhooksGroup: Group = { name: "webhooks", summary: "Receive Meta's webhooks into the inventory" }
+
+export const webhooksServe = {
+  name: "serve",
+  parent: "webhooks",
+  summary: "Apply Meta's webhook deliveries to the inventory",
+  description: "Serve Meta's webhook callback on / until interrupted: the subscription handshake with your verify " +
+    "token, and each delivery, signed with the app secret (GRAPH_APP_SECRET), checked and applied to the " +
+    "inventory (--db) once. Prints one JSON line with the URL it listens on.",
+  examples: [
+    ["waba webhooks serve --port 8080 --db postgres://waba@db.internal/waba", "behind your HTTPS proxy"]
+  ],
+  options: {
+    db,
+    port: withDefault(integer("port", "Port to listen on; 0 picks a free one"), 8080),
+    host: withDefault(text("host", "ADDRESS", "Address to listen on; 0.0.0.0 for every interface"), "127.0.0.1"),
+    verifyToken: setting(
+      secret("verify-token", "TOKEN", "The verify token you gave Meta with the callback URL"),
+      "WEBHOOK_VERIFY_TOKEN",
+      Redacted.make
+    ),
+    appSecret: setting(
+      secret("app-secret", "SECRET", "The app secret Meta signs deliveries with. Prefer the variable"),
+      "GRAPH_APP_SECRET",
+      Redacted.make
+    )
+  }
+} satisfies Declaration
+
+export type WebhooksServeInput = Command.Command.ParseConfig<typeof webhooksServe.options>
+
+/** Every group, in the order `waba --help` lists their commands. */
+export const groups: ReadonlyArray<Group> = [tokensGroup, inventoryGroup, webhooksGroup]
+
 /** Every command, in the order `waba --help` lists them. */
-export const commands: ReadonlyArray<Declaration> = [accounts, account, phoneNumbers, tokensCheck, emulator]
+export const commands: ReadonlyArray<Declaration> = [
+  accounts,
+  account,
+  phoneNumbers,
+  tokensCheck,
+  sync,
+  inventoryAccounts,
+  inventoryPhoneNumbers,
+  changes,
+  webhooksServe,
+  emulator
+]
 
 /** The connection flags, which every read command takes: help lists them apart. */
 export const connectionFlags: ReadonlySet<unknown> = new Set(Object.values(connection))
@@ -454,12 +621,12 @@ export const refused = (
   said: ReadonlyArray<string>
 ): Effect.Effect<UsageError, never, CliApp.CliApp.Environment> =>
   Effect.gen(function*() {
-    const index = args.findIndex((arg, i) =>
-      commands.some((command) =>
-        command.name === arg && (command.parent === undefined || i > 0 && args[i - 1] === command.parent)
-      )
-    )
-    const command = commands.find((candidate) => candidate.name === args[index])
+    const at = (command: Declaration, i: number) =>
+      command.name === args[i] && (command.parent === undefined ?
+        !groups.some((group) => group.name === args[i - 1])
+        : i > 0 && args[i - 1] === command.parent)
+    const index = args.findIndex((_, i) => commands.some((command) => at(command, i)))
+    const command = commands.find((candidate) => index >= 0 && at(candidate, index))
     const explained = yield* Effect.forEach(
       Object.values(command?.options ?? {}),
       (option: unknown) => {

@@ -34,13 +34,24 @@ const make = <Name extends string, O extends Command.Command.Config, R>(
 
 const reads = () => import("./ReadCommands.js")
 
+const inventory = () => import("./InventoryCommands.js")
+
+// A word that only groups commands (`waba tokens`): its help is `Help`'s.
+const group = <
+  const Subcommands extends readonly [
+    Command.Command<any, any, any, any>,
+    ...Array<Command.Command<any, any, any, any>>
+  ]
+>(declared: CommandLine.Group, commands: Subcommands) =>
+  Command.make(declared.name).pipe(Command.withDescription(declared.summary), Command.withSubcommands(commands))
+
 const waba = Command.make("waba", {}, () =>
   Effect.fail(CommandError.make(
     new UsageError({
       message: "Name a command.",
       hint: "waba accounts [business-id] lists accounts, waba phone-numbers [waba-id] an account's numbers, " +
-        "waba account [waba-id] one account; waba tokens check --tokens FILE checks tokens; waba emulator runs " +
-        "the emulator; waba --help says more."
+        "waba account [waba-id] one account; waba tokens check --tokens FILE checks tokens; waba sync keeps an " +
+        "inventory; waba emulator runs the emulator; waba --help says more."
     })
   ))).pipe(
     Command.withDescription(CommandLine.program.description),
@@ -49,12 +60,18 @@ const waba = Command.make("waba", {}, () =>
       make(CommandLine.phoneNumbers, () => reads().then((commands) => commands.phoneNumbers)),
       make(CommandLine.account, () => reads().then((commands) => commands.account)),
       make(CommandLine.emulator, () => import("./EmulatorCommand.js").then((command) => command.run)),
-      Command.make(CommandLine.tokensGroup.name).pipe(
-        Command.withDescription(CommandLine.tokensGroup.summary),
-        Command.withSubcommands([
-          make(CommandLine.tokensCheck, () => import("./TokensCheck.js").then((command) => command.run))
-        ])
-      )
+      group(CommandLine.tokensGroup, [
+        make(CommandLine.tokensCheck, () => import("./TokensCheck.js").then((command) => command.run))
+      ]),
+      make(CommandLine.sync, () => import("./SyncCommand.js").then((command) => command.run)),
+      group(CommandLine.inventoryGroup, [
+        make(CommandLine.inventoryAccounts, () => inventory().then((commands) => commands.accounts)),
+        make(CommandLine.inventoryPhoneNumbers, () => inventory().then((commands) => commands.phoneNumbers))
+      ]),
+      make(CommandLine.changes, () => inventory().then((commands) => commands.changes)),
+      group(CommandLine.webhooksGroup, [
+        make(CommandLine.webhooksServe, () => import("./WebhooksCommand.js").then((command) => command.run))
+      ])
     ])
   )
 

@@ -12,10 +12,14 @@ import type * as GraphError from "@effect-waba/graph-core/GraphError"
 import type { InvalidRequestError } from "@effect-waba/graph-core/InvalidRequestError"
 import type * as RateGovernor from "@effect-waba/graph-core/RateGovernor"
 import type * as HttpServerError from "@effect/platform/HttpServerError"
+import type * as Migrator from "@effect/sql/Migrator"
+import type * as SqlError from "@effect/sql/SqlError"
 import * as Duration from "effect/Duration"
 import * as Redacted from "effect/Redacted"
 import type { BadTokens } from "./BadTokens.js"
+import type { SqliteDriverMissing } from "./Database.js"
 import * as FilterSyntax from "./FilterSyntax.js"
+import type { SyncIncomplete } from "./SyncIncomplete.js"
 import * as TerminalText from "./TerminalText.js"
 import type { UsageError } from "./UsageError.js"
 
@@ -39,6 +43,10 @@ export type CliError =
   | BadTokens
   | FilterSyntax.FilterSyntaxError
   | HttpServerError.ServeError
+  | SqlError.SqlError
+  | Migrator.MigrationError
+  | SqliteDriverMissing
+  | SyncIncomplete
 
 /** An error, explained. */
 export interface Report {
@@ -58,6 +66,8 @@ export interface Context {
   readonly businessId?: string | undefined
   /** The proxy in use, credentials removed. */
   readonly proxy?: string | undefined
+  /** The inventory's store (`--db`), its password removed. */
+  readonly store?: string | undefined
 }
 
 export const rateLimitDocs = "https://developers.facebook.com/docs/graph-api/overview/rate-limiting/"
@@ -75,7 +85,8 @@ const optionNames: Record<string, string> = {
   sort: "--sort",
   limit: "--limit",
   after: "--after",
-  prefetch: "--prefetch"
+  prefetch: "--prefetch",
+  since: "--since"
 }
 
 const settingNames: Record<string, string> = {
@@ -301,11 +312,57 @@ const words = (error: CliError, context: Context): Words => {
     case "ServeError":
       return [
         ExitCode.failure,
-        "The emulator server could not start.",
+        "The server could not start listening.",
         "Choose another --port, or --port 0 for any free one."
       ]
+    case "SqlError":
+      return [
+        ExitCode.failure,
+        `The inventory's store${context.store === undefined ? "" : ` (${context.store})`} could not be used.`,
+        "Check --db (or WABA_DB): that the database runs and accepts this user, or that the SQLite file may be " +
+        "written. A sync stopped here keeps every business it applied; run it again to finish."
+      ]
+    case "MigrationError":
+      return [
+        ExitCode.failure,
+        `The inventory's tables${context.store === undefined ? "" : ` in ${context.store}`} could not be created ` +
+        "or brought up to date.",
+        "Check that --db names a database for the inventory, which this user may change."
+      ]
+    case "SqliteDriverMissing":
+      return [
+        ExitCode.failure,
+        "A SQLite store needs the better-sqlite3 package, and waba could not load it.",
+        `Install it beside waba: npm install -g ${sqliteDriver} for a global waba, npm install ${sqliteDriver} ` +
+        "in a project that has waba; or keep the inventory in PostgreSQL (--db postgres://…)."
+      ]
+    case "SyncIncomplete": {
+      const failed = new Set(error.failures.map((failure) => failure.businessId)).size
+      const auth = error.failures.some((failure) => authTags.has(failure.errorTag))
+      return [
+        auth ? ExitCode.auth : ExitCode.failure,
+        error.status === "partial"
+          ? `Sync run ${error.runId} is partial: ${failed} of ${error.businesses} businesses could not be read, and ` +
+            "kept what the store had."
+          : `Sync run ${error.runId} ended ${error.status}.`,
+        auth
+          ? "Check the tokens (waba tokens check --tokens FILE), then sync again: only what differs is recorded."
+          : "Sync again once the cause is mended: only what differs is recorded."
+      ]
+    }
   }
 }
+
+// Failures a business's token must mend.
+const authTags: ReadonlySet<string> = new Set([
+  "GraphAuthError",
+  "GraphPermissionError",
+  "GraphSignatureError",
+  "GraphCredentialsError"
+])
+
+// better-sqlite3 as the install line names it (see `Database`).
+const sqliteDriver = "better-sqlite3@12"
 
 // The facts that back the words: Graph's codes and its own words, what was tried, the syntax accepted.
 const details = (error: CliError): ReadonlyArray<string> => {
@@ -326,6 +383,21 @@ const details = (error: CliError): ReadonlyArray<string> => {
       return error.parameter === "filtering" ? FilterSyntax.accounts.syntax.split("\n") : []
     case "ServeError":
       return [error.cause instanceof Error ? error.cause.message : error.message]
+    case "SqlError":
+    case "MigrationError":
+      return [
+        error.message,
+        ...(error.cause instanceof Error && error.cause.message !== error.message ? [error.cause.message] : [])
+      ]
+    case "SqliteDriverMissing":
+      return [TerminalText.truncate(error.reason.split("\n")[0]!, 300)]
+    case "SyncIncomplete":
+      return error.failures.slice(0, 5).map((failure) =>
+        TerminalText.truncate(
+          `business ${failure.businessId} (${failure.edge} edge): ${failure.errorTag}: ${failure.message}`,
+          300
+        )
+      ).concat(error.failures.length > 5 ? [`and ${error.failures.length - 5} more failed reads`] : [])
     case "GraphCredentialsError":
       return [error.message]
     case "BadTokens":

@@ -16,28 +16,29 @@ export interface Style {
   readonly colors: boolean
 }
 
-/** What help was asked for: `waba --help`, `waba tokens`, or a command's. */
+/** What help was asked for: `waba --help`, a group's (`waba tokens`), or a command's. */
 export type Topic =
   | { readonly _tag: "Program" }
-  | { readonly _tag: "Group" }
+  | { readonly _tag: "Group"; readonly group: CommandLine.Group }
   | { readonly _tag: "Command"; readonly command: CommandLine.Declaration }
 
 // Flags @effect/cli takes before the command name, with the value that follows them.
 const globalWithValue = new Set(["--log-level", "--completions"])
 
 /**
- * The help a command line (after `waba`) asks for, if it asks for help: `--help` or `-h` anywhere, or
- * `waba tokens` alone, which names a group and no command. `undefined` for anything else.
+ * The help a command line (after `waba`) asks for, if it asks for help: `--help` or `-h` anywhere, or a
+ * group alone (`waba tokens`), which names no command. `undefined` for anything else.
  */
 export const topicOf = (args: ReadonlyArray<string>): Topic | undefined => {
   const words = args.filter((arg, i) => !arg.startsWith("-") && !(i > 0 && globalWithValue.has(args[i - 1]!)))
   const asked = args.includes("--help") || args.includes("-h")
-  if (words[0] === CommandLine.tokensGroup.name) {
+  const group = CommandLine.groups.find((candidate) => candidate.name === words[0])
+  if (group !== undefined) {
     const command = CommandLine.commands.find((candidate) =>
-      candidate.parent === CommandLine.tokensGroup.name && candidate.name === words[1]
+      candidate.parent === group.name && candidate.name === words[1]
     )
     if (command !== undefined) return asked ? { _tag: "Command", command } : undefined
-    return words[1] === undefined ? { _tag: "Group" } : undefined
+    return words[1] === undefined ? { _tag: "Group", group } : undefined
   }
   if (!asked) return undefined
   const command = CommandLine.commands.find((candidate) =>
@@ -188,9 +189,8 @@ const programHelp = (style: Style): string =>
     { title: "LEARN MORE", lines: learnMore("waba <command>").map((line) => `  ${line}`) }
   ], style)
 
-const groupHelp = (style: Style): string => {
-  const group = CommandLine.tokensGroup
-  return render(`${group.summary}.`, [
+const groupHelp = (group: CommandLine.Group, style: Style): string =>
+  render(`${group.summary}.`, [
     { title: "USAGE", lines: [`  ${CommandLine.program.name} ${group.name} <command> [flags]`] },
     {
       title: "COMMANDS",
@@ -198,7 +198,6 @@ const groupHelp = (style: Style): string => {
     },
     { title: "LEARN MORE", lines: learnMore(`waba ${group.name} <command>`).map((line) => `  ${line}`) }
   ], style)
-}
 
 /** The help text of a topic, ending with a newline. */
 export const text = (topic: Topic, style: Style): string => {
@@ -206,7 +205,7 @@ export const text = (topic: Topic, style: Style): string => {
     case "Program":
       return programHelp(style)
     case "Group":
-      return groupHelp(style)
+      return groupHelp(topic.group, style)
     case "Command":
       return commandHelp(topic.command, style)
   }

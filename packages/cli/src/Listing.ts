@@ -13,12 +13,13 @@ import type { GraphClient } from "@effect-waba/graph-core/GraphClient"
 import * as GraphEvents from "@effect-waba/graph-core/GraphEvents"
 import type * as ManagedAccounts from "@effect-waba/waba/ManagedAccounts"
 import * as Effect from "effect/Effect"
+import type * as Layer from "effect/Layer"
+import type * as Redacted from "effect/Redacted"
 import * as Stream from "effect/Stream"
 import * as CommandError from "./CommandError.js"
 import type { OutputFormat } from "./CommandLine.js"
 import type * as ErrorReport from "./ErrorReport.js"
 import * as Format from "./Format.js"
-import type * as GraphTarget from "./GraphTarget.js"
 import * as Noun from "./Noun.js"
 import { Output } from "./Output.js"
 import * as Progress from "./Progress.js"
@@ -32,8 +33,20 @@ export interface Page {
   readonly nextAfter: string | undefined
 }
 
-export interface Options<P extends Page, E extends ErrorReport.CliError, R> {
-  readonly target: GraphTarget.Target
+/**
+ * Where the pages come from: the layer the read needs (Graph's client, or the inventory's store), and what
+ * the error report needs (the context, the secrets to scrub).
+ */
+export interface Source<S> {
+  readonly client: Layer.Layer<S, ErrorReport.CliError>
+  readonly context: ErrorReport.Context
+  readonly secrets: ReadonlyArray<Redacted.Redacted<string>>
+  /** Whether to print each retry and hold (`--verbose`). */
+  readonly verbose: boolean
+}
+
+export interface Options<P extends Page, E extends ErrorReport.CliError, R, S = GraphClient> {
+  readonly target: Source<S>
   readonly pages: Stream.Stream<P, E, R>
   readonly rows: (page: P) => ReadonlyArray<Format.Row>
   readonly format: OutputFormat
@@ -54,10 +67,26 @@ export interface Options<P extends Page, E extends ErrorReport.CliError, R> {
 
 export type Requires = Output | Progress.Progress
 
+/**
+ * graph-core's events for a read, fed to the progress line as they come (and, with `verbose`, as lines of
+ * their own) for the rest of the scope. Provide the service returned to the read.
+ */
+export const watch = (verbose: boolean) =>
+  Effect.gen(function*() {
+    const progress = yield* Progress.Progress
+    const events = yield* GraphEvents.make()
+    yield* Stream.runForEach(yield* events.subscribe, (event) =>
+      Effect.zipRight(
+        progress.event(event),
+        verbose ? Effect.sync(() => progress.note(Progress.line(event))) : progress.pause(event)
+      )).pipe(Effect.forkScoped)
+    return events
+  })
+
 /** Runs a read and writes it. */
-export const run = <P extends Page, E extends ErrorReport.CliError, R>(
-  options: Options<P, E, R>
-): Effect.Effect<void, CommandError.CommandError, Requires | Exclude<R, GraphClient>> =>
+export const run = <P extends Page, E extends ErrorReport.CliError, R, S = GraphClient>(
+  options: Options<P, E, R, S>
+): Effect.Effect<void, CommandError.CommandError, Requires | Exclude<R, S>> =>
   Effect.gen(function*() {
     const output = yield* Output
     const progress = yield* Progress.Progress
@@ -75,12 +104,7 @@ export const run = <P extends Page, E extends ErrorReport.CliError, R>(
       written.items === 0 ? Effect.void : Effect.ignore(write(renderer.end(false)))
     )
 
-    const events = yield* GraphEvents.make()
-    yield* Stream.runForEach(yield* events.subscribe, (event) =>
-      Effect.zipRight(
-        progress.event(event),
-        target.verbose ? Effect.sync(() => progress.note(Progress.line(event))) : progress.pause(event)
-      )).pipe(Effect.forkScoped)
+    const events = yield* watch(target.verbose)
     yield* progress.begin(noun, options.fanOut)
     yield* progress.ticking
 

@@ -174,19 +174,8 @@ export const accounts = (input: AccountsInput): Effect.Effect<void, CommandError
     ]
     const { columns, edges, fanOut, max, options } = yield* checked(accountsRequest(input, businessIds))
     if (tokens !== undefined && input.token === undefined) {
-      const known = new Set(tokens.map((entry) => entry.businessId))
-      const unknown = businessIds.filter((id) => !known.has(id))
-      if (unknown.length > 0) {
-        return yield* CommandError.make(
-          new UsageError({
-            message: `--tokens ${input.tokens} has no token for business ${unknown.slice(0, 3).join(", ")}${
-              unknown.length > 3 ? ` (and ${unknown.length - 3} more)` : ""
-            }.`,
-            hint: "Add a line for it, or give the token to use for the businesses not in the file with " +
-              "GRAPH_ACCESS_TOKEN or --token."
-          })
-        )
-      }
+      const uncovered = TokensFile.uncovered(tokens, businessIds, input.tokens!)
+      if (uncovered !== undefined) return yield* CommandError.make(uncovered)
     }
     const done = input.done === undefined ? [] : yield* checkedEffect(FanOut.readDone(input.done))
     const target = yield* GraphTarget.resolve(input, {

@@ -196,3 +196,23 @@ export const read = (path: string): Effect.Effect<Array<Entry>, UsageError> =>
 /** Every secret the entries hold, to scrub from anything printed. */
 export const secrets = (entries: ReadonlyArray<Entry>): Array<Redacted.Redacted<string>> =>
   entries.flatMap((entry) => entry.appSecret === undefined ? [entry.token] : [entry.token, entry.appSecret])
+
+/**
+ * The usage error for business ids that the entries (of the file at `path`) give no token for, naming the
+ * first three; `undefined` when every one has a line.
+ */
+export const uncovered = (
+  entries: ReadonlyArray<Entry>,
+  businessIds: ReadonlyArray<string>,
+  path: string
+): UsageError | undefined => {
+  const known = new Set(entries.map((entry) => entry.businessId))
+  const unknown = businessIds.filter((id) => !known.has(id))
+  return unknown.length === 0 ? undefined : new UsageError({
+    message: `--tokens ${path} has no token for business ${unknown.slice(0, 3).join(", ")}${
+      unknown.length > 3 ? ` (and ${unknown.length - 3} more)` : ""
+    }.`,
+    hint: "Add a line for it, or give the token to use for the businesses not in the file with " +
+      "GRAPH_ACCESS_TOKEN or --token."
+  })
+}

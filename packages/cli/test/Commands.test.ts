@@ -193,8 +193,32 @@ describe("help, read like gh's", () => {
         "  waba account [<waba-id>] [flags]",
         "  waba phone-numbers [<waba-id>] [flags]",
         "  waba tokens check [flags]",
+        "  waba sync [<business-id>...] [flags]",
+        "  waba inventory accounts [flags]",
+        "  waba inventory phone-numbers [flags]",
+        "  waba changes [flags]",
+        "  waba webhooks serve [flags]",
         "  waba emulator [flags]"
       ])
+    }))
+
+  it.live("a group alone lists its commands", () =>
+    Effect.gen(function*() {
+      for (const [group, names] of [["inventory", ["accounts", "phone-numbers"]], ["webhooks", ["serve"]]] as const) {
+        const text = yield* help([group])
+        expect(usageOf(text)).toBe(`  waba ${group} <command> [flags]`)
+        for (const name of names) expect(text).toMatch(new RegExp(`^ {2}${name} +[A-Z]`, "m"))
+      }
+    }))
+
+  it.live("a bad value of a command in a group is refused naming that command, not a namesake", () =>
+    Effect.gen(function*() {
+      const result = yield* run(["inventory", "accounts", "--format", "xml"], new Map(), false)
+      expect(result.code).toBe(2)
+      expect(result.stderr).toBe(
+        "waba: error: --format takes one of table, jsonl, json, csv; got \"xml\".\n" +
+          "  What to do: waba inventory accounts --help lists the options.\n"
+      )
     }))
 
   it.live("--filter reads as optional and repeatable, not as a required option", () =>

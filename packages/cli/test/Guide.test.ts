@@ -82,7 +82,16 @@ describe("docs/cli.md agrees with the commands", () => {
     }
   })
 
-  it.each<CommandLine.Declaration>([CommandLine.phoneNumbers, CommandLine.account, CommandLine.tokensCheck])(
+  it.each<CommandLine.Declaration>([
+    CommandLine.phoneNumbers,
+    CommandLine.account,
+    CommandLine.tokensCheck,
+    CommandLine.sync,
+    CommandLine.inventoryAccounts,
+    CommandLine.inventoryPhoneNumbers,
+    CommandLine.changes,
+    CommandLine.webhooksServe
+  ])(
     "the section of waba $name names every option it takes",
     (command) => {
       const text = section(`## \`waba ${command.parent === undefined ? "" : `${command.parent} `}${command.name}`)
