@@ -113,5 +113,8 @@ export const startEmulator = async (options: StartOptions = {}): Promise<Running
     change: (input) => Effect.runPromise(Effect.either(change(input))).then(orThrow),
     setWebhookTarget: (target) =>
       orThrow(Effect.runSync(Effect.either(Effect.provide(setWebhookTarget(target), FetchHttpClient.layer)))),
-    url: server.url, emulator, stop: () => Effect.runPromise(Scope.close(scope, Exit.void)) }
+    url: server.url,
+    emulator,
+    stop: () => Effect.runPromise(Scope.close(scope, Exit.void))
+  }
 }

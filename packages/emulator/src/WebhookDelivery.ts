@@ -167,7 +167,10 @@ export const deliver = (
     const url = yield* checkUrl(target.url)
     const client = yield* HttpClient.HttpClient
     const request = HttpClientRequest.post(target.url).pipe(
-      HttpClientRequest.setHeaders({ "user-agent": webhook.headers["user-agent"], "x-hub-signature-256": webhook.headers["x-hub-signature-256"] }),
+      HttpClientRequest.setHeaders({
+        "user-agent": webhook.headers["user-agent"],
+        "x-hub-signature-256": webhook.headers["x-hub-signature-256"]
+      }),
       HttpClientRequest.bodyText(webhook.body, webhook.headers["content-type"])
     )
     const timeout = Duration.decode(target.timeout ?? "10 seconds")

@@ -14,14 +14,20 @@ const options: Emulator.Options = {
   rateLimit: false
 }
 
-const numberFields = ["display_phone_number", "quality_rating", "messaging_limit_tier", "verified_name", "name_status"]
+const numberFields = [
+  "display_phone_number",
+  "quality_rating",
+  "messaging_limit_tier",
+  "verified_name",
+  "name_status"
+] as const
 const accountFields = ["account_review_status", "status", "whatsapp_business_manager_messaging_limit"] as const
 
 // What a client reads now, through the GraphClient in context (in-process or over a socket).
 const numberAsRead = (accountId: string, numberId: string) =>
   Effect.map(
-    PhoneNumbers.all(accountId, { fields: numberFields as Array<PhoneNumbers.Field> }),
-    (numbers) => numbers.find((number) => number.id === numberId) as Record<string, unknown> | undefined
+    PhoneNumbers.all(accountId, { fields: [...numberFields] }),
+    (numbers) => numbers.find((number) => number.id === numberId)
   )
 const nodeAsRead = (accountId: string) =>
   WhatsAppBusinessAccount.get(accountId, {

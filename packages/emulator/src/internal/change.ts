@@ -37,14 +37,20 @@ const digits = (display: unknown) => String(display ?? "").replace(/[^0-9]/g, ""
 
 const tiers = ["TIER_50", "TIER_250", "TIER_1K", "TIER_2K", "TIER_10K", "TIER_100K", "TIER_UNLIMITED"]
 
-const event = (wabaId: string, field: string, value: object): Outcome => ({ event: { wabaId, change: { field, value } } })
+const event = (wabaId: string, field: string, value: object): Outcome => ({
+  event: { wabaId, change: { field, value } }
+})
 
 type PhoneChange = Extract<Changes.Change, { readonly phoneNumberId: string }>
 
 const phoneChange = (world: World, change: PhoneChange): Either.Either<Outcome, Changes.ChangeError> => {
   const phone = world.phone(change.phoneNumberId)
   if (phone === undefined) {
-    return refuse("UnknownPhoneNumber", `The emulator has no phone number ${change.phoneNumberId}.`, change.phoneNumberId)
+    return refuse(
+      "UnknownPhoneNumber",
+      `The emulator has no phone number ${change.phoneNumberId}.`,
+      change.phoneNumberId
+    )
   }
   const read = (field: string) => phone.list.read(phone.item, field)
   const set = (fields: Readonly<Record<string, unknown>>) => {
@@ -178,7 +184,11 @@ export const apply = (
       const shared = world.clientList(target).find(account.id) !== undefined
       if (change.kind === "shareAdded") {
         if (shared) {
-          return refuse("AlreadyShared", `Account ${account.id} is shared with business ${target.id} already.`, account.id)
+          return refuse(
+            "AlreadyShared",
+            `Account ${account.id} is shared with business ${target.id} already.`,
+            account.id
+          )
         }
         world.share(target, account, change.permittedTasks ?? ["MANAGE", "DEVELOP"])
         return Either.right(partnerEvent(account, "PARTNER_ADDED"))

@@ -107,7 +107,12 @@ export const make = (options: Emulator.Options): Emulator.EmulatorService => {
     return true
   }
   let webhookTarget:
-    | { readonly url: string; readonly appSecret: string; readonly timeout: Duration.DurationInput; readonly client: HttpClient.HttpClient }
+    | {
+      readonly url: string
+      readonly appSecret: string
+      readonly timeout: Duration.DurationInput
+      readonly client: HttpClient.HttpClient
+    }
     | undefined
   const nowSeconds = () => Math.floor(clock.now() / 1000)
   let quirks = withQuirks(defaultQuirks, options.quirks)
