@@ -195,7 +195,6 @@ const validate = (businessIds: unknown, options: SyncOptions): Option.Option<Inv
 
 const now = Effect.map(Clock.currentTimeMillis, (millis) => new Date(millis).toISOString())
 
-
 interface Buffer {
   readonly accounts: Set<string>
   readonly sightings: Array<ReadSighting>

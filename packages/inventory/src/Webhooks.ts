@@ -72,11 +72,11 @@ import * as Either from "effect/Either"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
-import { defaultAccountFields, defaultPhoneNumberFields } from "./Inventory.js"
 import type { Fields } from "./internal/fields.js"
 import { decode, diff, encode, toJson } from "./internal/fields.js"
 import type { ChangeRow, Item, ReadAccount } from "./internal/store.js"
 import { insertChanges, readAccountOf, writeAccounts } from "./internal/store.js"
+import { defaultAccountFields, defaultPhoneNumberFields } from "./Inventory.js"
 
 // -----------------------------------------------------------------------------
 // schemas
@@ -438,7 +438,10 @@ const rereadAll = (envelope: Envelope, options: RereadOptions, client: GraphClie
           Effect.provideService(GraphClient.GraphClient, client),
           Effect.timeoutFail({
             duration: timeout,
-            onTimeout: (): ReadFailure => ({ _tag: "Timeout", message: `No answer within ${Duration.format(timeout)}.` })
+            onTimeout: (): ReadFailure => ({
+              _tag: "Timeout",
+              message: `No answer within ${Duration.format(timeout)}.`
+            })
           }),
           Effect.either
         )

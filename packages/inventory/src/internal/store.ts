@@ -351,9 +351,7 @@ export const writeBusiness = (
 
     // Only a business read to the end shows what it no longer sees.
     if (read.complete) {
-      const gone = [...storedSightings.entries()].filter(([key, row]) =>
-        row.removed_at === null && !seen.has(key)
-      )
+      const gone = [...storedSightings.entries()].filter(([key, row]) => row.removed_at === null && !seen.has(key))
       for (const [, row] of gone) {
         yield* sql`UPDATE inventory_sightings SET removed_at = ${at}
           WHERE business_id = ${businessId} AND edge = ${row.edge} AND account_id = ${row.account_id}`
@@ -369,9 +367,7 @@ export const writeBusiness = (
       }
       // An account is gone once no business sees it any more.
       for (
-        const accountId of new Set(gone.map(([, row]) =>
-          row.account_id
-        ))
+        const accountId of new Set(gone.map(([, row]) => row.account_id))
       ) {
         const [left] = yield* sql<{ readonly n: number | string }>`SELECT COUNT(*) AS n FROM inventory_sightings
           WHERE account_id = ${accountId} AND removed_at IS NULL`
@@ -424,9 +420,7 @@ export const writeBusiness = (
     }
     yield* insertChanges({ runId, source: "sync", at }, changes)
     return { accountsWritten, phoneNumbersWritten, changes: changes.length }
-  }).pipe((apply) =>
-    Effect.flatMap(SqlClient.SqlClient, (sql) => sql.withTransaction(apply))
-  )
+  }).pipe((apply) => Effect.flatMap(SqlClient.SqlClient, (sql) => sql.withTransaction(apply)))
 
 // A row's whole value appearing or going: one change with no field.
 const whole = (kind: "added" | "removed") =>
