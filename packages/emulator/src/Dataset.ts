@@ -592,8 +592,10 @@ export const make = (options: Options = {}) => {
     h: (salt: number) => hash(key, seed, salt)
   })
   // Numbers join an account one after another between its creation and a month after the time range.
+  const phoneBase = 400_000_000_000_000 + (seed % 50) * 1_000_000_000_000
+  const phoneIdSpan = 10_000_000_000
   const phones = (business: Business, index: number): Generated<PhoneNumber> => {
-    const base = 400_000_000_000_000 + (seed % 50) * 1_000_000_000_000 + business.index * 10_000_000_000 + index * 1000
+    const base = phoneBase + business.index * phoneIdSpan + index * 1000
     const count = phoneCount(business, index)
     const start = creationTime(business, index)
     const key = hash(seed, business.index, index, Salt.Phone)
@@ -646,6 +648,15 @@ export const make = (options: Options = {}) => {
     phones,
     /** How many phone numbers generated account `index` has. */
     phoneCount,
+    /** The generated account whose generated phone numbers include this id, if any. */
+    phoneOwner: (id: string): { readonly business: Business; readonly index: number } | undefined => {
+      const offset = /^[0-9]{1,16}$/.test(id) ? Number(id) - phoneBase : -1
+      const business = offset < 0 ? undefined : businesses[Math.floor(offset / phoneIdSpan)]
+      const index = Math.floor((offset % phoneIdSpan) / 1000)
+      return business !== undefined && index < business.accounts && offset % 1000 < phoneCount(business, index)
+        ? { business, index }
+        : undefined
+    },
     /** Every field of phone number `j` of generated account `index`. */
     phoneNumber: (business: Business, index: number, j: number): PhoneNumber => phones(business, index).record(j),
     /** The `serial`-th phone number added at runtime to account `accountId`, in its country. */

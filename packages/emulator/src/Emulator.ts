@@ -11,15 +11,18 @@
  * @since 0.1.0
  */
 import type * as HttpApp from "@effect/platform/HttpApp"
+import type * as HttpClient from "@effect/platform/HttpClient"
 import * as Context from "effect/Context"
 import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Layer from "effect/Layer"
+import type * as Changes from "./Changes.js"
 import type * as Dataset from "./Dataset.js"
 import type * as EmulatorClock from "./EmulatorClock.js"
 import type * as Faults from "./Faults.js"
 import * as internal from "./internal/emulator.js"
 import type * as RequestLog from "./RequestLog.js"
+import type * as WebhookDelivery from "./WebhookDelivery.js"
 
 /**
  * A token the emulator accepts.
@@ -205,6 +208,23 @@ export interface EmulatorService {
   readonly addPhoneNumbers: (accountId: string, count: number) => Effect.Effect<ReadonlyArray<Dataset.PhoneNumber>>
   /** Deletes phone numbers by id (all or none). A cursor that points at a deleted number goes stale. */
   readonly deletePhoneNumbers: (accountId: string, ids: ReadonlyArray<string>) => Effect.Effect<void>
+  /**
+   * Applies a change to the data (see {@link Changes} for each kind): every later read sees it, over every
+   * transport. Answers with the webhook Graph sends for it, signed, and its delivery when a target is set
+   * (a failed delivery is reported there: the change stands). A malformed change or an unknown business,
+   * account, number or token fails with a `ChangeError`, and nothing changes.
+   */
+  readonly change: (change: Changes.Change) => Effect.Effect<Changes.Applied, Changes.ChangeError>
+  /**
+   * Delivers the webhooks of later changes to `target.url`, signed with `target.appSecret` (default the
+   * emulator's app secret), through the `HttpClient` in context. A URL that is not absolute `http(s)` fails
+   * with a `WebhookDeliveryError` (`InvalidUrl`).
+   */
+  readonly setWebhookTarget: (
+    target: WebhookDelivery.Target
+  ) => Effect.Effect<void, WebhookDelivery.DeliveryError, HttpClient.HttpClient>
+  /** Stops delivering webhooks; changes still answer with them. */
+  readonly clearWebhookTarget: Effect.Effect<void>
 }
 
 /**

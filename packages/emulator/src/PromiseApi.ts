@@ -4,11 +4,15 @@
  *
  * @since 0.1.0
  */
+import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as Effect from "effect/Effect"
+import * as Either from "effect/Either"
 import * as Exit from "effect/Exit"
 import * as Scope from "effect/Scope"
+import type * as Changes from "./Changes.js"
 import * as Emulator from "./Emulator.js"
 import * as EmulatorServer from "./EmulatorServer.js"
+import type * as WebhookDelivery from "./WebhookDelivery.js"
 
 /**
  * Emulator options plus where to listen.
@@ -20,19 +24,29 @@ export interface StartOptions extends Emulator.Options, EmulatorServer.Options {
 
 type Service = Emulator.EmulatorService
 
+// Members that may wait on the network, or need a client: not plain synchronous calls.
+type Special = "app" | "change" | "setWebhookTarget"
+
 /**
  * The service's members as plain values and functions: each `Effect` becomes a call that runs it (see
  * {@link Emulator.EmulatorService} for what each does), e.g. `requests()`, `setFaults(rules)`,
- * `advanceClock("1 hour")`, `accounts(businessId)`.
+ * `advanceClock("1 hour")`, `accounts(businessId)`. `change` returns a promise (it may deliver a webhook),
+ * rejected with the `ChangeError` itself; `setWebhookTarget` delivers with `fetch` and throws the
+ * `WebhookDeliveryError` of a bad URL.
  *
  * @since 0.1.0
  * @category models
  */
-export type Controls = {
-  readonly [K in Exclude<keyof Service, "app">]: Service[K] extends Effect.Effect<infer A> ? () => A
-    : Service[K] extends (...args: infer P) => Effect.Effect<infer A> ? (...args: P) => A
-    : Service[K]
-}
+export type Controls =
+  & {
+    readonly [K in Exclude<keyof Service, Special>]: Service[K] extends Effect.Effect<infer A> ? () => A
+      : Service[K] extends (...args: infer P) => Effect.Effect<infer A> ? (...args: P) => A
+      : Service[K]
+  }
+  & {
+    readonly change: (change: Changes.Change) => Promise<Changes.Applied>
+    readonly setWebhookTarget: (target: WebhookDelivery.Target) => void
+  }
 
 /**
  * A running emulator.
@@ -77,8 +91,13 @@ export const startEmulator = async (options: StartOptions = {}): Promise<Running
       Effect.onError((cause) => Scope.close(scope, Exit.failCause(cause)))
     )
   )
-  const { app: _, ...members } = emulator
+  const { app: _, change, setWebhookTarget, ...members } = emulator
   const run = (effect: Effect.Effect<unknown>) => Effect.runSync(effect)
+  // A typed failure is thrown (or rejected with) as itself, not wrapped.
+  const orThrow = <A, E>(result: Either.Either<A, E>): A => {
+    if (Either.isLeft(result)) throw result.left
+    return result.right
+  }
   const controls = Object.fromEntries(
     Object.entries(members).map(([key, member]) => [
       key,
@@ -88,6 +107,14 @@ export const startEmulator = async (options: StartOptions = {}): Promise<Running
         ? (...args: Array<never>) => run((member as (...args: Array<never>) => Effect.Effect<unknown>)(...args))
         : member
     ])
-  ) as Controls
-  return { ...controls, url: server.url, emulator, stop: () => Effect.runPromise(Scope.close(scope, Exit.void)) }
+  )
+  return {
+    ...controls as Omit<Controls, "change" | "setWebhookTarget">,
+    change: (input) => Effect.runPromise(Effect.either(change(input))).then(orThrow),
+    setWebhookTarget: (target) =>
+      orThrow(Effect.runSync(Effect.either(Effect.provide(setWebhookTarget(target), FetchHttpClient.layer)))),
+    url: server.url,
+    emulator,
+    stop: () => Effect.runPromise(Scope.close(scope, Exit.void))
+  }
 }

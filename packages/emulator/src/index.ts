@@ -49,6 +49,20 @@ export * as Dataset from "./Dataset.js"
 export * as Faults from "./Faults.js"
 
 /**
+ * Changes to the data at runtime, as values.
+ *
+ * @since 0.1.0
+ */
+export * as Changes from "./Changes.js"
+
+/**
+ * Signed webhooks, as Meta sends them, and their delivery.
+ *
+ * @since 0.1.0
+ */
+export * as WebhookDelivery from "./WebhookDelivery.js"
+
+/**
  * The request log.
  *
  * @since 0.1.0

@@ -44,9 +44,9 @@ import * as Exit from "effect/Exit"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
 import type { Json } from "./internal/fields.js"
-import { decode, fieldsOf } from "./internal/fields.js"
-import type { BusinessRead, ReadAccount, ReadSighting, Written } from "./internal/store.js"
-import { writeBusiness } from "./internal/store.js"
+import { decode } from "./internal/fields.js"
+import type { BusinessRead, Item, ReadAccount, ReadSighting, Written } from "./internal/store.js"
+import { readAccountOf, writeBusiness } from "./internal/store.js"
 
 /**
  * The account fields a sync reads by default: the identity, review and verification states, the messaging
@@ -195,17 +195,6 @@ const validate = (businessIds: unknown, options: SyncOptions): Option.Option<Inv
 
 const now = Effect.map(Clock.currentTimeMillis, (millis) => new Date(millis).toISOString())
 
-type Item = Record<string, unknown> & { readonly id: string }
-
-const toRead = (account: Item): ReadAccount => {
-  const numbers = (account.phone_numbers ?? []) as ReadonlyArray<Item>
-  return {
-    id: account.id,
-    fields: fieldsOf(account, ["id", "phone_numbers"]),
-    phoneNumbers: numbers.map((number) => ({ id: number.id, fields: fieldsOf(number, ["id"]) }))
-  }
-}
-
 interface Buffer {
   readonly accounts: Set<string>
   readonly sightings: Array<ReadSighting>
@@ -332,7 +321,7 @@ export const sync = (
           switch (element._tag) {
             case "Account": {
               const { businessId, edge, permittedTasks } = element.firstSeenOn
-              const account = toRead(element.account)
+              const account = readAccountOf(element.account)
               pending.set(account.id, account)
               bufferOf(businessId).sightings.push({ accountId: account.id, edge, permittedTasks })
               return Effect.void
@@ -442,6 +431,9 @@ export const runs = (options: { readonly limit?: number | undefined } = {}): Eff
  * seen, or no longer seen, by `businessId`; `entityId` is the account's id and the value holds the edge and
  * permitted tasks), or a `webhook` event as delivered (`kind` `event`, `field` the webhook field, the value
  * as sent). `field` is null for a whole record added (`newValue` all of it) or removed (`oldValue` all of it).
+ * A webhook's re-read of an account that failed (see `Webhooks`) is a `webhook` change of `kind` `failed`,
+ * `field` `reread`, `entityId` the account, with `{ error, message, fields }` as `newValue`: the error's tag
+ * and message, and the webhook fields that asked for the re-read.
  *
  * @since 0.1.0
  * @category models
@@ -458,7 +450,7 @@ export interface Change {
   readonly accountId: string | null
   readonly businessId: string | null
   readonly field: string | null
-  readonly kind: "added" | "removed" | "changed" | "event"
+  readonly kind: "added" | "removed" | "changed" | "event" | "failed"
   readonly oldValue: Json | null
   readonly newValue: Json | null
 }

@@ -9,11 +9,28 @@
  *   nothing is applied. A body that is not the webhook envelope is a 400. A delivery Meta sends again (it
  *   retries) is applied once: the body's digest is stored with it.
  * - Every change of the envelope is recorded as a `webhook` change (`kind: "event"`, `field` the webhook
- *   field, the value as sent), unknown fields and events included. Where the value carries a field the
- *   store keeps, that field is updated and the difference recorded as an `account` or `phone_number`
- *   change: `account_review_update` sets `account_review_status`; `phone_number_quality_update` sets the
- *   number's `messaging_limit_tier` from `current_limit`; an approved `phone_number_name_update` sets its
- *   `verified_name`. The next sync reads the rest.
+ *   field, the value as sent), unknown fields and events included.
+ * - An event that carries the new state is applied as it is: `account_review_update` sets the account's
+ *   `account_review_status`.
+ * - An event that does not is followed by a targeted re-read of its account, when a `GraphClient` is in
+ *   context: `phone_number_quality_update` (it names the number and maybe its tier, not its quality
+ *   rating), `phone_number_name_update` (the decision, not the number's name and status as they end up),
+ *   `business_capability_update` (a limit, not the account's fields) and `account_update` (an event), except
+ *   `ACCOUNT_DELETED`, `PARTNER_REMOVED` and `ACCOUNT_OFFBOARDED`: an account that left may no longer be
+ *   readable, and whether a business still sees it is for a sync to say. The account is read once per
+ *   delivery (`GET /{waba-id}` with its phone numbers, the fields a sync keeps), as a business that sees it
+ *   in the store (its owner first), with that business's credentials when a `GraphCredentials` is in
+ *   context, as a sync reads it; what differs from the store is written and recorded as `account` and
+ *   `phone_number` changes, as a sync would (a number missing from the read is removed). An account the
+ *   store does not hold is not read: the next sync finds it.
+ * - Without a `GraphClient` (or with `reread: false`), or when the re-read fails, the fields an event
+ *   carries are applied instead: a quality update's `current_limit` sets the number's
+ *   `messaging_limit_tier`, an approved name update its `verified_name`. A failed re-read is recorded too,
+ *   as a `webhook` change of `kind` `failed` naming the account and the error, and the delivery is still
+ *   answered 200: its events are stored and the next sync reads what the re-read could not. A 5xx would
+ *   have Meta send the same bytes again for hours, while what makes a re-read fail (a revoked token, a
+ *   withdrawn permission, an account gone, a business throttled for an hour) usually outlasts its retries,
+ *   each of which would spend the business's rate budget again.
  *
  * @example
  * ```ts
@@ -37,6 +54,10 @@
  *
  * @since 0.1.0
  */
+import type { GraphRead, InvalidRequestError } from "@effect-waba/graph-core"
+import { GraphClient, GraphCredentials } from "@effect-waba/graph-core"
+import type { PhoneNumber } from "@effect-waba/waba"
+import { WhatsAppBusinessAccount } from "@effect-waba/waba"
 import type * as HttpApp from "@effect/platform/HttpApp"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
@@ -45,6 +66,7 @@ import type { SqlError } from "@effect/sql/SqlError"
 import * as Clock from "effect/Clock"
 import * as Config from "effect/Config"
 import type * as ConfigError from "effect/ConfigError"
+import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
@@ -52,8 +74,9 @@ import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import type { Fields } from "./internal/fields.js"
 import { decode, diff, encode, toJson } from "./internal/fields.js"
-import type { ChangeRow } from "./internal/store.js"
-import { insertChanges } from "./internal/store.js"
+import type { ChangeRow, Item, ReadAccount } from "./internal/store.js"
+import { insertChanges, readAccountOf, writeAccounts } from "./internal/store.js"
+import { defaultAccountFields, defaultPhoneNumberFields } from "./Inventory.js"
 
 // -----------------------------------------------------------------------------
 // schemas
@@ -305,6 +328,58 @@ const applyUpdate = (update: Update, wabaId: string, at: string) =>
     }))
   })
 
+// The account_update events after which the account may no longer be readable.
+const accountLeft = new Set(["ACCOUNT_DELETED", "PARTNER_REMOVED", "ACCOUNT_OFFBOARDED"])
+
+/**
+ * Whether a change is followed by a re-read of its account: it does not carry the new state (see the
+ * module's documentation).
+ *
+ * @since 0.1.0
+ * @category applying
+ */
+export const needsReread = (change: typeof Change.Type): boolean => {
+  switch (change.field) {
+    case "phone_number_quality_update":
+    case "phone_number_name_update":
+    case "business_capability_update":
+      return true
+    case "account_update": {
+      const decoded = Schema.decodeUnknownOption(AccountUpdate)(change.value)
+      return Option.isSome(decoded) && !accountLeft.has(decoded.value.event)
+    }
+    default:
+      return false
+  }
+}
+
+/**
+ * How accounts are re-read. Give the fields your sync keeps, so that a re-read and the next sync agree.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface RereadOptions {
+  /** Default `Inventory.defaultAccountFields`. */
+  readonly accountFields?: ReadonlyArray<WhatsAppBusinessAccount.Field> | undefined
+  /** Default `Inventory.defaultPhoneNumberFields`. */
+  readonly phoneNumberFields?: ReadonlyArray<PhoneNumber.Field> | undefined
+  /** How long one account's re-read may take, retries included; beyond, it has failed. Default 10 seconds. */
+  readonly timeout?: Duration.DurationInput | undefined
+}
+
+/**
+ * @since 0.1.0
+ * @category models
+ */
+export interface ApplyOptions {
+  /**
+   * How accounts are re-read when a `GraphClient` is in context; `false`: never, the fields events carry
+   * are applied instead.
+   */
+  readonly reread?: RereadOptions | false | undefined
+}
+
 /**
  * What applying one delivery did.
  *
@@ -316,11 +391,81 @@ export interface Applied {
   readonly applied: boolean
   /** Change rows recorded. */
   readonly changes: number
+  /** The accounts re-read and brought up to date. */
+  readonly reread: ReadonlyArray<string>
+  /** The accounts whose re-read failed (each recorded as a `failed` change). */
+  readonly rereadFailed: ReadonlyArray<string>
 }
+
+// One account's re-read: what it found, or why it found nothing.
+type Reread =
+  | { readonly _tag: "Read"; readonly account: ReadAccount }
+  | {
+    readonly _tag: "Failed"
+    readonly businessId: string
+    readonly fields: ReadonlyArray<string>
+    readonly error: string
+    readonly message: string
+  }
+
+type ReadFailure = GraphRead.ReadError | InvalidRequestError | { readonly _tag: "Timeout"; readonly message: string }
+
+// The accounts of a delivery that need a re-read and that the store holds, each read once, as a business that
+// sees it (its owner first). Outside any transaction: a read may take seconds.
+const rereadAll = (envelope: Envelope, options: RereadOptions, client: GraphClient.GraphClient["Type"]) =>
+  Effect.gen(function*() {
+    const sql = yield* SqlClient.SqlClient
+    const wanted = new Map<string, Set<string>>()
+    for (const entry of envelope.entry) {
+      for (const change of entry.changes.filter(needsReread)) {
+        wanted.set(entry.id, (wanted.get(entry.id) ?? new Set()).add(change.field))
+      }
+    }
+    const timeout = Duration.decode(options.timeout ?? "10 seconds")
+    const read = (accountId: string) =>
+      WhatsAppBusinessAccount.get(accountId, {
+        fields: [...(options.accountFields ?? defaultAccountFields)],
+        expand: { phone_numbers: { fields: [...(options.phoneNumberFields ?? defaultPhoneNumberFields)] } }
+      }) as unknown as Effect.Effect<Item, ReadFailure, GraphClient.GraphClient>
+    const found = yield* Effect.forEach(wanted, ([accountId, fields]) =>
+      Effect.gen(function*() {
+        const [seer] = yield* sql<{ business_id: string }>`SELECT business_id FROM inventory_sightings
+          WHERE account_id = ${accountId} AND removed_at IS NULL
+          ORDER BY CASE WHEN edge = 'owned' THEN 0 ELSE 1 END, business_id LIMIT 1`
+        if (seer === undefined) return []
+        const outcome = yield* read(accountId).pipe(
+          GraphCredentials.asBusiness(seer.business_id),
+          Effect.provideService(GraphClient.GraphClient, client),
+          Effect.timeoutFail({
+            duration: timeout,
+            onTimeout: (): ReadFailure => ({
+              _tag: "Timeout",
+              message: `No answer within ${Duration.format(timeout)}.`
+            })
+          }),
+          Effect.either
+        )
+        const reread: Reread = Either.isRight(outcome)
+          ? { _tag: "Read", account: readAccountOf(outcome.right) }
+          : {
+            _tag: "Failed",
+            businessId: seer.business_id,
+            fields: [...fields],
+            error: outcome.left._tag,
+            message: outcome.left.message
+          }
+        return [[accountId, reread] as const]
+      }), { concurrency: 4 })
+    return new Map(found.flat())
+  })
+
+const replayed: Applied = { applied: false, changes: 0, reread: [], rereadFailed: [] }
 
 /**
  * Applies one verified delivery to the store in one transaction, unless a delivery with the same `key` was
- * applied before. `app` calls it with the digest of the raw body; call it yourself for deliveries that
+ * applied before: its events recorded, the fields they carry applied, and the accounts that need it re-read
+ * first when a `GraphClient` is in context (see the module's documentation). A failed re-read is recorded,
+ * never an error. `app` calls it with the digest of the raw body; call it yourself for deliveries that
  * reach you another way (a queue).
  *
  * @since 0.1.0
@@ -328,35 +473,73 @@ export interface Applied {
  */
 export const apply = (
   envelope: Envelope,
-  key: string
+  key: string,
+  options: ApplyOptions = {}
 ): Effect.Effect<Applied, SqlError, SqlClient.SqlClient> =>
   Effect.gen(function*() {
     const sql = yield* SqlClient.SqlClient
-    const at = new Date(yield* Clock.currentTimeMillis).toISOString()
-    const [seen] = yield* sql<{ key: string }>`SELECT key FROM inventory_webhook_deliveries WHERE key = ${key}`
-    if (seen !== undefined) return { applied: false, changes: 0 }
-    yield* sql`INSERT INTO inventory_webhook_deliveries ${sql.insert({ key, received_at: at })}`
-    const changes: Array<ChangeRow> = []
-    for (const entry of envelope.entry) {
-      for (const change of entry.changes) {
-        changes.push({
-          entity: "webhook",
-          entityId: entry.id,
-          accountId: entry.id,
-          businessId: null,
-          field: change.field,
-          kind: "event",
-          oldValue: undefined,
-          newValue: toJson(change.value) ?? null
-        })
-        for (const update of yield* updatesOf(entry.id, change.field, change.value)) {
-          changes.push(...yield* applyUpdate(update, entry.id, at))
+    const seen = Effect.map(
+      sql<{ key: string }>`SELECT key FROM inventory_webhook_deliveries WHERE key = ${key}`,
+      (rows) => rows.length > 0
+    )
+    if (yield* seen) return replayed
+    const client = options.reread === false ? Option.none() : yield* Effect.serviceOption(GraphClient.GraphClient)
+    const rereads = Option.isSome(client)
+      ? yield* rereadAll(envelope, options.reread || {}, client.value)
+      : new Map<string, Reread>()
+    return yield* sql.withTransaction(Effect.gen(function*() {
+      // A copy of the delivery may have been applied while the accounts were read.
+      if (yield* seen) return replayed
+      const at = new Date(yield* Clock.currentTimeMillis).toISOString()
+      yield* sql`INSERT INTO inventory_webhook_deliveries ${sql.insert({ key, received_at: at })}`
+      const changes: Array<ChangeRow> = []
+      const done = new Set<string>()
+      for (const entry of envelope.entry) {
+        const reread = rereads.get(entry.id)
+        for (const change of entry.changes) {
+          changes.push({
+            entity: "webhook",
+            entityId: entry.id,
+            accountId: entry.id,
+            businessId: null,
+            field: change.field,
+            kind: "event",
+            oldValue: undefined,
+            newValue: toJson(change.value) ?? null
+          })
+          // What the account was re-read for is applied from the read, unless the read failed.
+          if (reread?._tag === "Read" && needsReread(change)) continue
+          for (const update of yield* updatesOf(entry.id, change.field, change.value)) {
+            changes.push(...yield* applyUpdate(update, entry.id, at))
+          }
+        }
+        if (reread === undefined || done.has(entry.id)) continue
+        done.add(entry.id)
+        if (reread._tag === "Read") {
+          changes.push(...(yield* writeAccounts({ runId: null, at, businessId: null }, [reread.account])).changes)
+        } else {
+          changes.push({
+            entity: "webhook",
+            entityId: entry.id,
+            accountId: entry.id,
+            businessId: reread.businessId,
+            field: "reread",
+            kind: "failed",
+            oldValue: undefined,
+            newValue: { error: reread.error, message: reread.message, fields: reread.fields }
+          })
         }
       }
-    }
-    yield* insertChanges({ runId: null, source: "webhook", at }, changes)
-    return { applied: true, changes: changes.length }
-  }).pipe((effect) => Effect.flatMap(SqlClient.SqlClient, (sql) => sql.withTransaction(effect)))
+      yield* insertChanges({ runId: null, source: "webhook", at }, changes)
+      const outcomes = [...rereads]
+      return {
+        applied: true,
+        changes: changes.length,
+        reread: outcomes.filter(([, reread]) => reread._tag === "Read").map(([id]) => id),
+        rereadFailed: outcomes.filter(([, reread]) => reread._tag === "Failed").map(([id]) => id)
+      }
+    }))
+  })
 
 // -----------------------------------------------------------------------------
 // the app
@@ -373,6 +556,11 @@ export interface Options {
   readonly appSecret: Redacted.Redacted<string> | Config.Config<Redacted.Redacted<string>>
   /** The largest body accepted (413 beyond). Default 1 MiB. */
   readonly maxBodyBytes?: number | undefined
+  /**
+   * How accounts are re-read after events that do not carry the new state, when a `GraphClient` (and, for
+   * a token per business, a `GraphCredentials`) is in the app's context; `false`: never. See {@link apply}.
+   */
+  readonly reread?: RereadOptions | false | undefined
 }
 
 const text = (body: string, status: number) => HttpServerResponse.text(body, { status })
@@ -382,8 +570,9 @@ const secretOf = (value: Redacted.Redacted<string> | Config.Config<Redacted.Reda
 
 /**
  * The webhook endpoint as an `HttpApp`: mount it at your callback URL (see the module's documentation).
- * Answers 200 to the handshake and to every delivery applied or replayed, 401 to a bad signature, 400 to
- * a malformed body, 403 to a bad handshake, 405 to other methods, 413 to a body over `maxBodyBytes`.
+ * Answers 200 to the handshake and to every delivery applied (a failed re-read included) or replayed, 401
+ * to a bad signature, 400 to a malformed body, 403 to a bad handshake, 405 to other methods, 413 to a body
+ * over `maxBodyBytes`.
  *
  * @since 0.1.0
  * @category apps
@@ -429,7 +618,7 @@ export const app = (
     const envelope = Schema.decodeUnknownOption(Envelope)(parsed)
     if (Option.isNone(envelope)) return text("Bad Request", 400)
     const digest = hex(yield* Effect.promise(() => globalThis.crypto.subtle.digest("SHA-256", body.right)))
-    const applied = yield* apply(envelope.value, digest)
+    const applied = yield* apply(envelope.value, digest, { reread: options.reread })
     return text(applied.applied ? "OK" : "OK (already applied)", 200)
   }).pipe(Effect.withSpan("Inventory.webhook"))
 

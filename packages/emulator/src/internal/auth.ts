@@ -1,6 +1,6 @@
 /**
  * Who a call is made by: the tokens the emulator accepts (each with the businesses it may read and its
- * expiry on the emulator's clock) and the `appsecret_proof` Graph checks against the app secret.
+ * expiry on the emulator's clock, unless revoked at runtime) and the `appsecret_proof` Graph checks against the app secret.
  *
  * @internal
  */
@@ -23,10 +23,12 @@ export interface Grant {
  */
 export const make = (
   tokens: ReadonlyArray<Grant>,
-  { appSecret, clock, requireProof }: {
+  { appSecret, clock, requireProof, revoked }: {
     readonly appSecret: string
     readonly requireProof: boolean
     readonly clock: EmulatorClock.EmulatorClock
+    /** Tokens revoked at runtime, with the subcode their calls get. */
+    readonly revoked: ReadonlyMap<string, GraphError.Revocation>
   }
 ) =>
 (authorization: string | undefined, url: URL): Either.Either<Grant, GraphError.GraphError> => {
@@ -37,6 +39,8 @@ export const make = (
   const expiresAt = grant?.expiresAt instanceof Date ? grant.expiresAt.getTime() : grant?.expiresAt
   if (token === null) return Either.left(GraphError.missingToken())
   if (grant === undefined) return Either.left(GraphError.invalidToken())
+  const revocation = revoked.get(grant.token)
+  if (revocation !== undefined) return Either.left(GraphError.revokedToken(revocation))
   if (expiresAt !== undefined && expiresAt <= now) return Either.left(GraphError.expiredToken(expiresAt, now))
   const [proof, time] = [url.searchParams.get("appsecret_proof"), url.searchParams.get("appsecret_time")]
   if (proof === null) return requireProof ? Either.left(GraphError.missingProof()) : Either.right(grant)

@@ -7,6 +7,7 @@
  * @internal
  */
 import type { Grant } from "./auth.js"
+import { type Revocation, revokedMessage } from "./graphError.js"
 import { hash } from "./hash.js"
 
 /** A token as `Emulator.TokenSpec` gives it. @internal */
@@ -43,6 +44,7 @@ export const inspect = (
     readonly seed: number
     readonly call: number
     readonly wabaIdsOf: (businessIds: ReadonlyArray<string>) => ReadonlyArray<string>
+    readonly revoked: ReadonlyMap<string, Revocation>
   }
 ) => {
   const spec = tokens.find((candidate) => candidate.token === input)
@@ -59,13 +61,14 @@ export const inspect = (
       ? shuffled(context.wabaIdsOf(businesses), context.seed, context.call)
       : undefined
   const expired = expiresAt !== undefined && expiresAt <= context.now
+  const revocation = context.revoked.get(spec.token)
   return {
     app_id: appId,
     type: "SYSTEM_USER",
     application: "effect-waba emulator",
     data_access_expires_at: 0,
     expires_at: expiresAt === undefined ? 0 : Math.floor(expiresAt / 1000),
-    is_valid: !expired,
+    is_valid: !expired && revocation === undefined,
     scopes,
     // Without target ids a granular scope covers every object of its kind.
     granular_scopes: scopes.filter((scope) => scope !== "public_profile").map((scope) => {
@@ -73,7 +76,9 @@ export const inspect = (
       return ids === undefined ? { scope } : { scope, target_ids: ids }
     }),
     user_id: String(1_000_000_000_000_000 + hash(context.seed, tokens.indexOf(spec))),
-    ...(expired
+    ...(revocation !== undefined
+      ? { error: { code: 190, message: revokedMessage(revocation), subcode: revocation } }
+      : expired
       ? { error: { code: 190, message: "Error validating access token: Session has expired.", subcode: 463 } }
       : {})
   }

@@ -9,21 +9,26 @@ import type { GraphEdge } from "@effect-waba/graph-core"
 import { GraphConfig } from "@effect-waba/graph-core"
 import { ClientAccounts, OwnedAccounts, PhoneNumbers, WhatsAppBusinessAccount } from "@effect-waba/waba"
 import type * as HttpApp from "@effect/platform/HttpApp"
+import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpRouter from "@effect/platform/HttpRouter"
 import type * as HttpServerError from "@effect/platform/HttpServerError"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as Context from "effect/Context"
+import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Stream from "effect/Stream"
+import * as Changes from "../Changes.js"
 import * as Dataset from "../Dataset.js"
 import * as Emulator from "../Emulator.js"
 import * as EmulatorClock from "../EmulatorClock.js"
 import * as Faults from "../Faults.js"
 import type * as RequestLog from "../RequestLog.js"
+import * as WebhookDelivery from "../WebhookDelivery.js"
 import * as Auth from "./auth.js"
 import * as Batch from "./batch.js"
+import * as Change from "./change.js"
 import * as DebugToken from "./debugToken.js"
 import * as GraphError from "./graphError.js"
 import { hash, hex8 } from "./hash.js"
@@ -89,7 +94,27 @@ export const make = (options: Emulator.Options): Emulator.EmulatorService => {
       { token: Emulator.limitedToken, businesses: dataset.businesses.slice(0, 1).map((business) => business.id) }
     ])
   ]
-  const authenticate = Auth.make(tokens, { appSecret, clock, requireProof: options.requireAppSecretProof === true })
+  const revoked = new Map<string, GraphError.Revocation>()
+  const authenticate = Auth.make(tokens, {
+    appSecret,
+    clock,
+    requireProof: options.requireAppSecretProof === true,
+    revoked
+  })
+  const revoke = (token: string, subcode: GraphError.Revocation) => {
+    if (!tokens.some((spec) => spec.token === token)) return false
+    revoked.set(token, subcode)
+    return true
+  }
+  let webhookTarget:
+    | {
+      readonly url: string
+      readonly appSecret: string
+      readonly timeout: Duration.DurationInput
+      readonly client: HttpClient.HttpClient
+    }
+    | undefined
+  const nowSeconds = () => Math.floor(clock.now() / 1000)
   let quirks = withQuirks(defaultQuirks, options.quirks)
   let counter = 0
   let rules = (options.faults ?? []).map((rule) => Faults.resolve(rule, 0))
@@ -171,7 +196,8 @@ export const make = (options: Emulator.Options): Emulator.EmulatorService => {
       now: clock.now(),
       seed,
       call: counter,
-      wabaIdsOf
+      wabaIdsOf,
+      revoked
     })
     return HttpServerResponse.text(encode({ data }), { contentType: json })
   })
@@ -291,7 +317,28 @@ export const make = (options: Emulator.Options): Emulator.EmulatorService => {
     return HttpServerResponse.uint8Array(bytes, sent)
   })
 
-  const nowSeconds = () => Math.floor(clock.now() / 1000)
+  // A change, then the webhook Graph sends for it: signed, and delivered when there is a target.
+  const change = (input: Changes.Change) =>
+    Effect.gen(function*() {
+      const outcome = yield* Change.apply(world, yield* Changes.decode(input), { now: nowSeconds(), revoke })
+      const target = webhookTarget
+      const webhook = outcome.event && WebhookDelivery.sign(
+        WebhookDelivery.envelope(outcome.event.wabaId, nowSeconds(), [outcome.event.change]),
+        target?.appSecret ?? appSecret
+      )
+      const delivery = webhook === undefined || target === undefined
+        ? undefined
+        : yield* Effect.either(
+          Effect.provideService(WebhookDelivery.deliver(webhook, target), HttpClient.HttpClient, target.client)
+        )
+      const applied: Changes.Applied = {
+        ...(webhook === undefined ? {} : { webhook }),
+        ...(delivery === undefined ? {} : { delivery }),
+        ...(outcome.account === undefined ? {} : { account: outcome.account })
+      }
+      return applied
+    })
+
   return {
     dataset,
     clock,
@@ -328,6 +375,18 @@ export const make = (options: Emulator.Options): Emulator.EmulatorService => {
       }),
     phoneNumbers: (id) => Effect.sync(() => world.phoneList(world.live(id)).records()),
     addPhoneNumbers: (id, n) => Effect.sync(() => world.addPhoneNumbers(id, n, nowSeconds())),
-    deletePhoneNumbers: (id, ids) => Effect.sync(() => world.deletePhoneNumbers(id, ids))
+    deletePhoneNumbers: (id, ids) => Effect.sync(() => world.deletePhoneNumbers(id, ids)),
+    change,
+    setWebhookTarget: (target) =>
+      Effect.gen(function*() {
+        yield* WebhookDelivery.checkUrl(target.url)
+        webhookTarget = {
+          url: target.url,
+          appSecret: target.appSecret ?? appSecret,
+          timeout: target.timeout ?? "10 seconds",
+          client: yield* HttpClient.HttpClient
+        }
+      }),
+    clearWebhookTarget: Effect.sync(() => webhookTarget = undefined)
   }
 }

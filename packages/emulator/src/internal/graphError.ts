@@ -59,6 +59,23 @@ export const expiredToken = (expiredAt: number, now: number) => {
   return tokenError(401, 190, `Error validating access token: ${expiry}`, { error_subcode: 463 })
 }
 
+/** The subcodes of a token revoked before it expired. @internal */
+export type Revocation = 458 | 460 | 467
+
+const revocations: Record<Revocation, string> = {
+  458: "The user has not authorized application.",
+  460: "The session has been invalidated because the user changed their password or Facebook has changed the " +
+    "session for security reasons.",
+  467: "The session is invalid because the user logged out."
+}
+
+/** @internal */
+export const revokedMessage = (subcode: Revocation) => `Error validating access token: ${revocations[subcode]}`
+
+/** @internal */
+export const revokedToken = (subcode: Revocation) =>
+  tokenError(401, 190, revokedMessage(subcode), { error_subcode: subcode })
+
 /** @internal */
 export const permissionDenied = () =>
   oauth(403, 200, "(#200) Permissions error", {

@@ -41,6 +41,8 @@ export class List {
   /** Added records in `(time, id)` order, and the position of each. */
   private added: Array<Added> = []
   private addedAt: Array<number> = []
+  /** Field values changed at runtime, by element id: they win over the generated or added record. */
+  private overrides = new Map<string, Readonly<Record<string, unknown>>>()
 
   constructor(
     /** Names the list in cursors: a lower-case letter and digits, e.g. `o1234`. */
@@ -59,12 +61,25 @@ export class List {
 
   /** A field's wire value, `undefined` when absent. */
   read(item: Item, field: string): unknown {
+    const changed = this.overrides.size === 0 ? undefined : this.overrides.get(this.id(item))
+    if (changed !== undefined && field in changed) return changed[field]
     return typeof item === "number" ? this.source.field(item, field) : item.record[field]
   }
 
   /** Every field of an element that has a value. */
   record<A>(item: Item): A {
-    return (typeof item === "number" ? this.source.record(item) : item.record) as A
+    const base = typeof item === "number" ? this.source.record(item) : item.record
+    const changed = this.overrides.size === 0 ? undefined : this.overrides.get(this.id(item))
+    return (changed === undefined ? base : { ...base, ...changed }) as A
+  }
+
+  /**
+   * Sets fields of an element in the list now. Its place is kept: the time and id it is ordered by are
+   * not fields to change.
+   */
+  update(item: Item, fields: Readonly<Record<string, unknown>>): void {
+    const id = this.id(item)
+    this.overrides.set(id, { ...this.overrides.get(id), ...fields })
   }
 
   /** Every element, every field, in order: for test oracles on modest sizes. */
@@ -98,8 +113,9 @@ export class List {
   /** The element with this id, if it is in the list now. */
   find(id: string): Item | undefined {
     const index = this.source.indexOf(id)
-    if (index === undefined) return this.added.find((added) => added.id === id)
-    return this.deleted.includes(index) ? undefined : index
+    // A generated element deleted and then added again (a share withdrawn and given back) is an added one.
+    if (index === undefined || this.deleted.includes(index)) return this.added.find((added) => added.id === id)
+    return index
   }
 
   add(records: ReadonlyArray<Added>): void {
@@ -114,6 +130,7 @@ export class List {
     const indices = ids.map((id) => this.source.indexOf(id)).filter((index) => index !== undefined)
     this.deleted = [...new Set([...this.deleted, ...indices])].sort((a, b) => a - b)
     this.added = this.added.filter((added) => !ids.includes(added.id))
+    for (const id of ids) this.overrides.delete(id)
     this.changed()
     return []
   }

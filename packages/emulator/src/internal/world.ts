@@ -41,6 +41,8 @@ export class World {
   // Only changed phone lists are kept: an expansion over millions of accounts must not grow memory.
   private readonly phones = new Map<string, List>()
   private readonly accountSerials = new Map<Dataset.Business, number>()
+  // The account each phone number added at runtime belongs to (generated ones say so by their id).
+  private readonly addedPhones = new Map<string, string>()
   private phoneSerial = 0
 
   constructor(readonly dataset: Dataset.Dataset) {}
@@ -79,7 +81,11 @@ export class World {
         field === "permitted_tasks" ? shares[k]!.permittedTasks : owner(k).read(shares[k]!.index, field),
       record: (k) => ({ ...owner(k).record(shares[k]!.index), permitted_tasks: shares[k]!.permittedTasks }),
       timeField: "creation_time"
-    }, (k, field) => owner(k as number).expand(shares[k as number]!.index, field))
+    }, (item, field) => {
+      if (typeof item === "number") return owner(item).expand(shares[item]!.index, field)
+      const account = this.account(item.id)
+      return account && this.ownedList(account.business).expand(account.item, field)
+    })
     // Accounts deleted before this list was first read are gone from it too.
     const gone = shares.filter((share) => this.ownedList(share.owner).find(share.id) === undefined)
     if (gone.length > 0) list.delete(gone.map((share) => share.id))
@@ -104,7 +110,8 @@ export class World {
   /** The businesses that may read an account: its owner and those it is shared with. */
   readers(account: Account): ReadonlyArray<string> {
     const shared = this.dataset.businesses.filter((business) =>
-      business.clientAccounts > 0 && this.clientList(business).find(account.id) !== undefined
+      (business.clientAccounts > 0 || this.clients.has(business)) &&
+      this.clientList(business).find(account.id) !== undefined
     )
     return [account.business.id, ...shared.map((business) => business.id)]
   }
@@ -156,7 +163,47 @@ export class World {
     const list = this.phoneList(account)
     list.add(numbers.map((record) => ({ id: record.id, time, record })))
     this.phones.set(accountId, list)
+    for (const number of numbers) this.addedPhones.set(number.id, accountId)
     return numbers
+  }
+
+  /** A live phone number by id: its account, and where it sits in the account's list. */
+  phone(id: string): { readonly account: Account; readonly list: List; readonly item: Item } | undefined {
+    const generated = this.dataset.phoneOwner(id)
+    const accountId = generated === undefined
+      ? this.addedPhones.get(id)
+      : this.dataset.accountId(generated.business, generated.index)
+    const account = accountId === undefined ? undefined : this.account(accountId)
+    if (account === undefined) return undefined
+    const list = this.phoneList(account)
+    const item = list.find(id)
+    return item === undefined ? undefined : { account, list, item }
+  }
+
+  /** Sets fields of a live phone number (its list is kept from then on). */
+  updatePhone(phone: { readonly account: Account; readonly list: List; readonly item: Item }, fields: object): void {
+    phone.list.update(phone.item, fields as Readonly<Record<string, unknown>>)
+    this.phones.set(phone.account.id, phone.list)
+  }
+
+  /**
+   * Shares an account with a business (its client edge), with what the business may do with it. The
+   * share reads the account as its owner's data has it now, as a generated share does.
+   */
+  share(business: Dataset.Business, account: Account, permittedTasks: ReadonlyArray<string>): void {
+    const owner = this.ownedList(account.business)
+    this.clientList(business).add([{
+      id: account.id,
+      time: owner.time(account.item),
+      get record() {
+        return { ...owner.record<object>(account.item), permitted_tasks: permittedTasks }
+      }
+    }])
+  }
+
+  /** Withdraws a share; false when the account was not shared with the business. */
+  unshare(business: Dataset.Business, accountId: string): boolean {
+    return this.clientList(business).delete([accountId]).length === 0
   }
 
   deletePhoneNumbers(accountId: string, ids: ReadonlyArray<string>): void {

@@ -5,10 +5,10 @@ import * as SqlClient from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
 import * as Effect from "effect/Effect"
 import type { Fields, Json } from "./fields.js"
-import { column, decode, diff, encode, equal } from "./fields.js"
+import { column, decode, diff, encode, equal, fieldsOf } from "./fields.js"
 
 export type Entity = "account" | "phone_number" | "sighting" | "webhook"
-export type Kind = "added" | "removed" | "changed" | "event"
+export type Kind = "added" | "removed" | "changed" | "event" | "failed"
 
 export interface ChangeRow {
   readonly entity: Entity
@@ -31,6 +31,19 @@ export interface ReadAccount {
   readonly fields: Fields
   /** Every phone number of the account: its read completed, so a number missing from it is gone. */
   readonly phoneNumbers: ReadonlyArray<ReadNumber>
+}
+
+/** An account as a read decodes it: its fields, and its phone numbers when expanded. */
+export type Item = Record<string, unknown> & { readonly id: string }
+
+/** An account read in full, as the store compares it: its fields, and every one of its numbers. */
+export const readAccountOf = (account: Item): ReadAccount => {
+  const numbers = (account.phone_numbers ?? []) as ReadonlyArray<Item>
+  return {
+    id: account.id,
+    fields: fieldsOf(account, ["id", "phone_numbers"]),
+    phoneNumbers: numbers.map((number) => ({ id: number.id, fields: fieldsOf(number, ["id"]) }))
+  }
 }
 
 export interface ReadSighting {
@@ -125,24 +138,31 @@ export const insertChanges = (
 const sightingValue = (edge: string, tasks: Json | null): Json =>
   tasks === null ? { edge } : { edge, permitted_tasks: tasks }
 
+/** What writing accounts did: the rows written and the changes to record. */
+export interface AccountsWritten {
+  readonly accountsWritten: number
+  readonly phoneNumbersWritten: number
+  readonly changes: ReadonlyArray<ChangeRow>
+}
+
 /**
- * Applies one business's read. Runs in a transaction of its own: a sync killed midway leaves every business
- * either applied whole or not at all.
+ * Writes accounts read in full — each with all of its numbers, so a stored number missing from the read is
+ * gone — where they differ from the store, and returns the changes that makes, for the caller to record
+ * in its own transaction. `runId` is null for a webhook's re-read, and so is `businessId` when no business
+ * is to be named.
  */
-export const writeBusiness = (
-  run: { readonly runId: number; readonly at: string },
-  read: BusinessRead
-): Effect.Effect<Written, SqlError, SqlClient.SqlClient> =>
+export const writeAccounts = (
+  context: { readonly runId: number | null; readonly at: string; readonly businessId: string | null },
+  accounts: ReadonlyArray<ReadAccount>
+): Effect.Effect<AccountsWritten, SqlError, SqlClient.SqlClient> =>
   Effect.gen(function*() {
     const sql = yield* SqlClient.SqlClient
-    const { at, runId } = run
-    const businessId = read.businessId
+    const { at, businessId, runId } = context
     const changes: Array<ChangeRow> = []
     let accountsWritten = 0
     let phoneNumbersWritten = 0
 
-    // Accounts, and the numbers of each (a read account comes with all of its numbers).
-    for (const batch of chunks(read.accounts)) {
+    for (const batch of chunks(accounts)) {
       const ids = batch.map((account) => account.id)
       const stored = new Map(
         (yield* selectIn(ids, (chunk) =>
@@ -260,6 +280,26 @@ export const writeBusiness = (
       }
     }
 
+    return { accountsWritten, phoneNumbersWritten, changes }
+  })
+
+/**
+ * Applies one business's read. Runs in a transaction of its own: a sync killed midway leaves every business
+ * either applied whole or not at all.
+ */
+export const writeBusiness = (
+  run: { readonly runId: number; readonly at: string },
+  read: BusinessRead
+): Effect.Effect<Written, SqlError, SqlClient.SqlClient> =>
+  Effect.gen(function*() {
+    const sql = yield* SqlClient.SqlClient
+    const { at, runId } = run
+    const businessId = read.businessId
+    const written = yield* writeAccounts({ runId, at, businessId }, read.accounts)
+    const changes: Array<ChangeRow> = [...written.changes]
+    let accountsWritten = written.accountsWritten
+    const phoneNumbersWritten = written.phoneNumbersWritten
+
     // Where the business sees its accounts.
     const storedSightings = new Map(
       (yield* sql<SightingRow>`SELECT account_id, edge, permitted_tasks, removed_at FROM inventory_sightings
@@ -311,9 +351,7 @@ export const writeBusiness = (
 
     // Only a business read to the end shows what it no longer sees.
     if (read.complete) {
-      const gone = [...storedSightings.entries()].filter(([key, row]) =>
-        row.removed_at === null && !seen.has(key)
-      )
+      const gone = [...storedSightings.entries()].filter(([key, row]) => row.removed_at === null && !seen.has(key))
       for (const [, row] of gone) {
         yield* sql`UPDATE inventory_sightings SET removed_at = ${at}
           WHERE business_id = ${businessId} AND edge = ${row.edge} AND account_id = ${row.account_id}`
@@ -329,9 +367,7 @@ export const writeBusiness = (
       }
       // An account is gone once no business sees it any more.
       for (
-        const accountId of new Set(gone.map(([, row]) =>
-          row.account_id
-        ))
+        const accountId of new Set(gone.map(([, row]) => row.account_id))
       ) {
         const [left] = yield* sql<{ readonly n: number | string }>`SELECT COUNT(*) AS n FROM inventory_sightings
           WHERE account_id = ${accountId} AND removed_at IS NULL`
@@ -384,9 +420,7 @@ export const writeBusiness = (
     }
     yield* insertChanges({ runId, source: "sync", at }, changes)
     return { accountsWritten, phoneNumbersWritten, changes: changes.length }
-  }).pipe((apply) =>
-    Effect.flatMap(SqlClient.SqlClient, (sql) => sql.withTransaction(apply))
-  )
+  }).pipe((apply) => Effect.flatMap(SqlClient.SqlClient, (sql) => sql.withTransaction(apply)))
 
 // A row's whole value appearing or going: one change with no field.
 const whole = (kind: "added" | "removed") =>
