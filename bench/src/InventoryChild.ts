@@ -8,6 +8,7 @@
  *   created), then, unless `once`, a second sync with nothing changed. Before the second, triggers are
  *   added that count every row inserted or updated in the inventory's tables, whatever statement did it:
  *   the store's own count of what the second sync wrote, independent of the figures the sync reports.
+ *   The SQL statements of each sync are counted too.
  *
  *   node dist/InventoryChild.js '{"kind":"sync","store":"sqlite","database":"/tmp/…/inventory.db","url":"…","businesses":2000,"concurrency":32,"once":false}'
  *
@@ -25,6 +26,7 @@ import * as Layer from "effect/Layer"
 import * as ManagedRuntime from "effect/ManagedRuntime"
 import * as Redacted from "effect/Redacted"
 import * as Stream from "effect/Stream"
+import * as Tracer from "effect/Tracer"
 import { performance } from "node:perf_hooks"
 import { businessId, partnerToken, tokenOf } from "./AgencyData.js"
 import { apiVersion } from "./Clients.js"
@@ -60,6 +62,8 @@ export interface SyncFigures {
   readonly accountsWritten: number
   readonly phoneNumbersWritten: number
   readonly changes: number
+  /** SQL statements the sync ran (`@effect/sql` spans each one as `sql.execute`). */
+  readonly statements: number
 }
 
 export interface InventoryResult {
@@ -69,8 +73,8 @@ export interface InventoryResult {
   readonly elements: number
   readonly first?: SyncFigures | undefined
   readonly second?: (SyncFigures & { readonly rowWrites: RowWrites }) | undefined
-  /** Current accounts and phone numbers in the store after the runs. */
-  readonly stored?: { readonly accounts: number; readonly phoneNumbers: number } | undefined
+  /** Current accounts, phone numbers and sightings in the store after the runs. */
+  readonly stored?: { readonly accounts: number; readonly phoneNumbers: number; readonly sightings: number } | undefined
   readonly cpuMs: number
   readonly maxRssKiB: number
 }
@@ -139,14 +143,33 @@ const stored = Effect.flatMap(SqlClient.SqlClient, (sql) =>
   Effect.map(
     Effect.all([
       sql<{ readonly n: number | string }>`SELECT COUNT(*) AS n FROM inventory_accounts WHERE removed_at IS NULL`,
-      sql<{ readonly n: number | string }>`SELECT COUNT(*) AS n FROM inventory_phone_numbers WHERE removed_at IS NULL`
+      sql<{ readonly n: number | string }>`SELECT COUNT(*) AS n FROM inventory_phone_numbers WHERE removed_at IS NULL`,
+      sql<{ readonly n: number | string }>`SELECT COUNT(*) AS n FROM inventory_sightings WHERE removed_at IS NULL`
     ]),
-    ([[accounts], [numbers]]) => ({ accounts: Number(accounts?.n ?? 0), phoneNumbers: Number(numbers?.n ?? 0) })
+    ([[accounts], [numbers], [sightings]]) => ({
+      accounts: Number(accounts?.n ?? 0),
+      phoneNumbers: Number(numbers?.n ?? 0),
+      sightings: Number(sightings?.n ?? 0)
+    })
   ))
+
+// Counts the statements an effect runs, by the span `@effect/sql` opens for each.
+const countingStatements = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
+  Effect.flatMap(Effect.tracer, (native) => {
+    let statements = 0
+    const tracer = Tracer.make({
+      span: (name, ...rest) => {
+        if (name === "sql.execute") statements++
+        return native.span(name, ...rest)
+      },
+      context: native.context
+    })
+    return Effect.map(Effect.withTracer(effect, tracer), (value) => [value, statements] as const)
+  })
 
 const timedSync = Effect.gen(function*() {
   const start = performance.now()
-  const run = yield* Inventory.sync(ids, { concurrency: job.concurrency })
+  const [run, statements] = yield* countingStatements(Inventory.sync(ids, { concurrency: job.concurrency }))
   const figures: SyncFigures = {
     ms: performance.now() - start,
     status: run.status,
@@ -154,7 +177,8 @@ const timedSync = Effect.gen(function*() {
     businessesFailed: run.businessesFailed,
     accountsWritten: run.accountsWritten,
     phoneNumbersWritten: run.phoneNumbersWritten,
-    changes: run.changes
+    changes: run.changes,
+    statements
   }
   return figures
 })

@@ -6,7 +6,7 @@
  *   node dist/WebhookServerChild.js '{"app":"inventory","database":"/tmp/…/inventory.db","appSecret":"…"}'
  *
  * Prints one line of JSON (`WebhookServerInfo`) once listening, and stays up until its stdin closes; then
- * prints its CPU time and peak RSS (`WebhookServerExit`) and exits.
+ * prints its peak RSS (`WebhookServerExit`) and exits.
  */
 import { Migrations, Webhooks } from "@effect-waba/inventory"
 import * as HttpServer from "@effect/platform/HttpServer"
@@ -33,7 +33,6 @@ export interface WebhookServerInfo {
 }
 
 export interface WebhookServerExit {
-  readonly cpuMs: number
   readonly maxRssKiB: number
 }
 
@@ -75,9 +74,7 @@ const main = Effect.gen(function*() {
   Effect.provide(Store)
 )
 
-const cpu = process.cpuUsage()
 await Effect.runPromise(main)
-const { system, user } = process.cpuUsage(cpu)
-const exit: WebhookServerExit = { cpuMs: (user + system) / 1000, maxRssKiB: process.resourceUsage().maxRSS }
+const exit: WebhookServerExit = { maxRssKiB: process.resourceUsage().maxRSS }
 process.stdout.write(`${JSON.stringify(exit)}\n`)
 process.exit(0)

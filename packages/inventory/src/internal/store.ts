@@ -80,7 +80,7 @@ interface SightingRow {
   readonly removed_at: string | null
 }
 
-// Well under both databases' limits on bound parameters per statement.
+// Rows per statement: at a dozen columns, well under both databases' limits on bound parameters.
 const chunkSize = 200
 
 export const chunks = <A>(items: ReadonlyArray<A>, size: number = chunkSize): Array<ReadonlyArray<A>> => {
@@ -96,30 +96,36 @@ const selectIn = <Row extends object>(
 
 const jsonText = (value: Json | undefined): string | null => value === undefined ? null : encode(value)
 
+type Row = Record<string, string | number | null>
+
+// New rows go in with a few statements, not one each: a business's first sync adds a hundred or so, and
+// every statement costs a round trip through the client (and to a PostgreSQL server).
+const insertRows = (table: string, rows: ReadonlyArray<Row>) =>
+  Effect.flatMap(
+    SqlClient.SqlClient,
+    (sql) => Effect.forEach(chunks(rows), (chunk) => sql`INSERT INTO ${sql(table)} ${sql.insert(chunk)}`, { discard: true })
+  )
+
 /** Inserts change rows, in chunks. */
 export const insertChanges = (
   context: { readonly runId: number | null; readonly source: "sync" | "webhook"; readonly at: string },
   rows: ReadonlyArray<ChangeRow>
 ) =>
-  Effect.flatMap(
-    SqlClient.SqlClient,
-    (sql) =>
-      Effect.forEach(chunks(rows, 50), (chunk) =>
-        sql`INSERT INTO inventory_changes ${
-          sql.insert(chunk.map((row) => ({
-            run_id: context.runId,
-            source: context.source,
-            at: context.at,
-            entity: row.entity,
-            entity_id: row.entityId,
-            account_id: row.accountId,
-            business_id: row.businessId,
-            field: row.field,
-            kind: row.kind,
-            old_value: jsonText(row.oldValue),
-            new_value: jsonText(row.newValue)
-          })))
-        }`, { discard: true })
+  insertRows(
+    "inventory_changes",
+    rows.map((row) => ({
+      run_id: context.runId,
+      source: context.source,
+      at: context.at,
+      entity: row.entity,
+      entity_id: row.entityId,
+      account_id: row.accountId,
+      business_id: row.businessId,
+      field: row.field,
+      kind: row.kind,
+      old_value: jsonText(row.oldValue),
+      new_value: jsonText(row.newValue)
+    }))
   )
 
 const sightingValue = (edge: string, tasks: Json | null): Json =>
@@ -140,6 +146,11 @@ export const writeBusiness = (
     const changes: Array<ChangeRow> = []
     let accountsWritten = 0
     let phoneNumbersWritten = 0
+
+    // Rows not stored yet, inserted together after the comparisons that need none of them.
+    const newAccounts: Array<Row> = []
+    const newNumbers: Array<Row> = []
+    const newSightings: Array<Row> = []
 
     // Accounts, and the numbers of each (a read account comes with all of its numbers).
     for (const batch of chunks(read.accounts)) {
@@ -179,7 +190,7 @@ export const writeBusiness = (
           removed_at: null
         }
         if (row === undefined) {
-          yield* sql`INSERT INTO inventory_accounts ${sql.insert({ id: account.id, first_seen_at: at, ...columns })}`
+          newAccounts.push({ id: account.id, first_seen_at: at, ...columns })
           changes.push(added("account", account.id, account.id, businessId, account.fields))
           accountsWritten++
         } else {
@@ -214,9 +225,7 @@ export const writeBusiness = (
             removed_at: null
           }
           if (existing === undefined) {
-            yield* sql`INSERT INTO inventory_phone_numbers ${
-              sql.insert({ id: number.id, first_seen_at: at, ...columns })
-            }`
+            newNumbers.push({ id: number.id, first_seen_at: at, ...columns })
             changes.push(added("phone_number", number.id, account.id, businessId, number.fields))
             phoneNumbersWritten++
             continue
@@ -258,6 +267,9 @@ export const writeBusiness = (
           changes.push(removed("phone_number", existing.id, account.id, businessId, decode(existing.data)))
         }
       }
+      // Before the next batch looks up its numbers: one may have moved there from this one.
+      yield* insertRows("inventory_accounts", newAccounts.splice(0))
+      yield* insertRows("inventory_phone_numbers", newNumbers.splice(0))
     }
 
     // Where the business sees its accounts.
@@ -276,16 +288,14 @@ export const writeBusiness = (
       const existing = storedSightings.get(key)
       const value = sightingValue(sighting.edge, tasks)
       if (existing === undefined) {
-        yield* sql`INSERT INTO inventory_sightings ${
-          sql.insert({
-            account_id: sighting.accountId,
-            business_id: businessId,
-            edge: sighting.edge,
-            permitted_tasks: tasks === null ? null : encode(tasks),
-            first_seen_at: at,
-            removed_at: null
-          })
-        }`
+        newSightings.push({
+          account_id: sighting.accountId,
+          business_id: businessId,
+          edge: sighting.edge,
+          permitted_tasks: tasks === null ? null : encode(tasks),
+          first_seen_at: at,
+          removed_at: null
+        })
         changes.push(added("sighting", sighting.accountId, sighting.accountId, businessId, value))
       } else if (existing.removed_at !== null) {
         yield* sql`UPDATE inventory_sightings SET removed_at = NULL, permitted_tasks = ${
@@ -308,6 +318,9 @@ export const writeBusiness = (
         })
       }
     }
+
+    // Before an account's remaining sightings are counted below.
+    yield* insertRows("inventory_sightings", newSightings)
 
     // Only a business read to the end shows what it no longer sees.
     if (read.complete) {
