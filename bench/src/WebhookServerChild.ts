@@ -9,10 +9,10 @@
  * prints its peak RSS (`WebhookServerExit`) and exits.
  */
 import { Migrations, Webhooks } from "@effect-waba/inventory"
+import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
 import * as HttpServer from "@effect/platform/HttpServer"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
-import * as NodeHttpServer from "@effect/platform-node/NodeHttpServer"
 import * as SqliteClient from "@effect/sql-sqlite-node/SqliteClient"
 import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"

@@ -301,9 +301,17 @@ export const run = async (context: ScenarioContext): Promise<Section> => {
     if (store === "sqlite") {
       const file = keep ?? path.join(directory, `sync-${++databases}.db`)
       try {
-        return await runChild({ kind: "sync", store, database: file, url: emulator.url, businesses: n, concurrency, once })
+        return await runChild({
+          kind: "sync",
+          store,
+          database: file,
+          url: emulator.url,
+          businesses: n,
+          concurrency,
+          once
+        })
       } finally {
-        if (keep === undefined) for (const suffix of ["", "-wal", "-shm"]) fs.rmSync(file + suffix, { force: true })
+        if (keep === undefined) { for (const suffix of ["", "-wal", "-shm"]) fs.rmSync(file + suffix, { force: true }) }
       }
     }
     const name = `inventory_bench_${process.pid}_${++databases}`
@@ -353,18 +361,22 @@ export const run = async (context: ScenarioContext): Promise<Section> => {
         // Every sighting the fan-out gives is stored (the emulator's data set is the same for every run).
         const sightings = runs.fanout[0]?.elements
         if (sightings !== undefined && result.stored !== undefined && result.stored.sightings !== sightings) {
-          throw new Error(`the ${variant} store holds ${result.stored.sightings} sightings, the fan-out gave ${sightings}`)
+          throw new Error(
+            `the ${variant} store holds ${result.stored.sightings} sightings, the fan-out gave ${sightings}`
+          )
         }
         const second = result.second
         context.log(
           `  ${variant}: ${ms(result.ms)} ms${
-            result.first === undefined ? ` (${count(result.elements)} sightings)` : ` first sync (${
-              count(result.stored!.accounts)
-            } accounts, ${count(result.stored!.phoneNumbers)} numbers stored), second ${ms(second!.ms)} ms writing ${
-              count(second!.rowWrites.inventory_accounts)
-            } account and ${count(second!.rowWrites.inventory_phone_numbers)} number rows; ${
-              (result.first.statements / businesses).toFixed(1)
-            } and ${(second!.statements / businesses).toFixed(1)} statements per business`
+            result.first === undefined ?
+              ` (${count(result.elements)} sightings)` :
+              ` first sync (${count(result.stored!.accounts)} accounts, ${
+                count(result.stored!.phoneNumbers)
+              } numbers stored), second ${ms(second!.ms)} ms writing ${
+                count(second!.rowWrites.inventory_accounts)
+              } account and ${count(second!.rowWrites.inventory_phone_numbers)} number rows; ${
+                (result.first.statements / businesses).toFixed(1)
+              } and ${(second!.statements / businesses).toFixed(1)} statements per business`
           }, CPU ${ms(result.cpuMs)} ms, peak RSS ${mib(result.maxRssKiB)} MiB`
         )
       }
@@ -432,9 +444,9 @@ export const run = async (context: ScenarioContext): Promise<Section> => {
       syncTargets.push({
         description: `first sync into ${label} ≤ ${limit}× the fan-out alone`,
         met: wall(variant) <= limit * wall("fanout"),
-        detail: `${ms(wall(variant))} ms against ${ms(wall("fanout"))} ms (${ratio(wall(variant) / wall("fanout"))}; per round ${
-          perRound(variant)
-        })`
+        detail: `${ms(wall(variant))} ms against ${ms(wall("fanout"))} ms (${
+          ratio(wall(variant) / wall("fanout"))
+        }; per round ${perRound(variant)})`
       })
     }
     for (const [variant, label] of stores) {
@@ -460,9 +472,11 @@ export const run = async (context: ScenarioContext): Promise<Section> => {
         variant === "fanout" ? "1.00×" : ratio(summary.median / wall("fanout")),
         variant === "fanout" ? "" : perRound(variant),
         variant === "fanout" ? "" : ms(median(list.map((r) => r.second!.ms))),
-        variant === "fanout" ? "" : `${(median(list.map((r) => r.first!.statements)) / businesses).toFixed(1)}, ${
-          (median(list.map((r) => r.second!.statements)) / businesses).toFixed(1)
-        }`,
+        variant === "fanout" ?
+          "" :
+          `${(median(list.map((r) => r.first!.statements)) / businesses).toFixed(1)}, ${
+            (median(list.map((r) => r.second!.statements)) / businesses).toFixed(1)
+          }`,
         ms(median(list.map((r) => r.cpuMs))),
         mib(median(list.map((r) => r.maxRssKiB)))
       ]
@@ -519,23 +533,34 @@ export const run = async (context: ScenarioContext): Promise<Section> => {
           ]
         },
         {
-          headers: ["webhook server", "deliveries/s", "range", "to the baseline", "server CPU µs per delivery", "peak RSS MiB"],
+          headers: [
+            "webhook server",
+            "deliveries/s",
+            "range",
+            "to the baseline",
+            "server CPU µs per delivery",
+            "peak RSS MiB"
+          ],
           rows: webhookVariants.map(webhookRow)
         }
       ],
       targets: [
         ...syncTargets,
         {
-          description: `peak RSS of a first sync of ${count(large)} businesses ≤ ${maxRssGrowth}× that of ${count(small)}`,
+          description: `peak RSS of a first sync of ${count(large)} businesses ≤ ${maxRssGrowth}× that of ${
+            count(small)
+          }`,
           met: rssGrowth <= maxRssGrowth,
           detail: `${mib(memory.large.maxRssKiB)} MiB against ${mib(memory.small.maxRssKiB)} MiB (${ratio(rssGrowth)})`
         },
         {
           description: `webhooks applied into a SQLite file at ≥ ${count(minDeliveriesPerSecond)} deliveries/s`,
           met: rate("sqlite-file") >= minDeliveriesPerSecond,
-          detail: `${count(rate("sqlite-file"))}/s against ${count(rate("baseline"))}/s for the same server applying nothing (${
-            ratio(rate("sqlite-file") / rate("baseline"))
-          }); in memory ${count(rate("sqlite-memory"))}/s`
+          detail: `${count(rate("sqlite-file"))}/s against ${
+            count(rate("baseline"))
+          }/s for the same server applying nothing (${ratio(rate("sqlite-file") / rate("baseline"))}); in memory ${
+            count(rate("sqlite-memory"))
+          }/s`
         }
       ],
       notes: pgUrl === undefined ? ["PostgreSQL was not measured: `PG_URL` was not set."] : [],

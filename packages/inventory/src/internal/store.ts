@@ -103,7 +103,8 @@ type Row = Record<string, string | number | null>
 const insertRows = (table: string, rows: ReadonlyArray<Row>) =>
   Effect.flatMap(
     SqlClient.SqlClient,
-    (sql) => Effect.forEach(chunks(rows), (chunk) => sql`INSERT INTO ${sql(table)} ${sql.insert(chunk)}`, { discard: true })
+    (sql) =>
+      Effect.forEach(chunks(rows), (chunk) => sql`INSERT INTO ${sql(table)} ${sql.insert(chunk)}`, { discard: true })
   )
 
 /** Inserts change rows, in chunks. */
