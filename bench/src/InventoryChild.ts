@@ -55,6 +55,8 @@ export type RowWrites = Readonly<Record<(typeof countedTables)[number], number>>
 
 export interface SyncFigures {
   readonly ms: number
+  /** This process's CPU time (user + system) during the sync. */
+  readonly cpuMs: number
   readonly status: string
   readonly businessesDone: number
   readonly businessesFailed: number
@@ -75,6 +77,7 @@ export interface InventoryResult {
   readonly second?: (SyncFigures & { readonly rowWrites: RowWrites }) | undefined
   /** Current accounts, phone numbers and sightings in the store after the runs. */
   readonly stored?: { readonly accounts: number; readonly phoneNumbers: number; readonly sightings: number } | undefined
+  /** This process's CPU time during the fan-out, or the first sync. */
   readonly cpuMs: number
   readonly maxRssKiB: number
 }
@@ -167,11 +170,18 @@ const countingStatements = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
     return Effect.map(Effect.withTracer(effect, tracer), (value) => [value, statements] as const)
   })
 
+const cpuSince = (start: NodeJS.CpuUsage) => {
+  const { system, user } = process.cpuUsage(start)
+  return (user + system) / 1000
+}
+
 const timedSync = Effect.gen(function*() {
+  const cpu = process.cpuUsage()
   const start = performance.now()
   const [run, statements] = yield* countingStatements(Inventory.sync(ids, { concurrency: job.concurrency }))
   const figures: SyncFigures = {
     ms: performance.now() - start,
+    cpuMs: cpuSince(cpu),
     status: run.status,
     businessesDone: run.businessesDone,
     businessesFailed: run.businessesFailed,
@@ -183,11 +193,12 @@ const timedSync = Effect.gen(function*() {
   return figures
 })
 
-const fanout = async (): Promise<Omit<InventoryResult, "cpuMs" | "maxRssKiB">> => {
+const fanout = async (): Promise<Omit<InventoryResult, "maxRssKiB">> => {
   const runtime = ManagedRuntime.make(GraphLive)
   // Built before the clock starts, as a service would have it built before a job.
   await runtime.runtime()
   let elements = 0
+  const cpu = process.cpuUsage()
   const start = performance.now()
   await runtime.runPromise(
     ManagedAccounts.sightings(ids, {
@@ -201,35 +212,29 @@ const fanout = async (): Promise<Omit<InventoryResult, "cpuMs" | "maxRssKiB">> =
       })
     ))
   )
-  return { ms: performance.now() - start, elements }
+  return { ms: performance.now() - start, cpuMs: cpuSince(cpu), elements }
 }
 
 const sync = async (
   store: "sqlite" | "postgres",
   database: string,
   once: boolean
-): Promise<Omit<InventoryResult, "cpuMs" | "maxRssKiB">> => {
+): Promise<Omit<InventoryResult, "maxRssKiB">> => {
   const runtime = ManagedRuntime.make(Layer.merge(GraphLive, storeLayer(store, database)))
   await runtime.runtime()
   const result = await runtime.runPromise(Effect.gen(function*() {
     const first = yield* timedSync
-    if (once) return { ms: first.ms, elements: 0, first }
+    if (once) return { ms: first.ms, cpuMs: first.cpuMs, elements: 0, first }
     yield* addCounters
     const secondSync = yield* timedSync
     const second = { ...secondSync, rowWrites: yield* rowWrites }
-    return { ms: first.ms, elements: 0, first, second, stored: yield* stored }
+    return { ms: first.ms, cpuMs: first.cpuMs, elements: 0, first, second, stored: yield* stored }
   }))
   await runtime.dispose()
   return result
 }
 
-const cpu = process.cpuUsage()
 const measured = await (job.kind === "fanout" ? fanout() : sync(job.store, job.database, job.once))
-const { system, user } = process.cpuUsage(cpu)
-const result: InventoryResult = {
-  ...measured,
-  cpuMs: (user + system) / 1000,
-  maxRssKiB: process.resourceUsage().maxRSS
-}
+const result: InventoryResult = { ...measured, maxRssKiB: process.resourceUsage().maxRSS }
 process.stdout.write(`${JSON.stringify(result)}\n`)
 process.exit(0)
