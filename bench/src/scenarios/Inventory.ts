@@ -6,7 +6,8 @@
  *
  * Knobs: `BENCH_INVENTORY_BUSINESSES` (default 2000; quick 200), `BENCH_INVENTORY_MEMORY` (the two sizes of
  * the memory comparison, default `2000,20000`; quick `200,2000`), `BENCH_INVENTORY_LATENCY_MS` (default
- * 100), `BENCH_INVENTORY_CONCURRENCY` (default 32), `BENCH_INVENTORY_DELIVERIES` (default 5000; quick 1000).
+ * 100), `BENCH_INVENTORY_CONCURRENCY` (default 32), `BENCH_INVENTORY_DELIVERIES` (default 5000; quick 1000),
+ * `BENCH_INVENTORY_ROUNDS` (default 3; quick 1).
  * The PostgreSQL runs need `PG_URL` (a server on which databases may be created; each run's is dropped).
  */
 import { startEmulator } from "@effect-waba/emulator/PromiseApi"
@@ -280,7 +281,7 @@ export const run = async (context: ScenarioContext): Promise<Section> => {
   const latencyMs = integer("BENCH_INVENTORY_LATENCY_MS", 100)
   const concurrency = integer("BENCH_INVENTORY_CONCURRENCY", 32)
   const deliveries = integer("BENCH_INVENTORY_DELIVERIES", quick ? 1000 : 5000)
-  const rounds = quick ? 1 : 3
+  const rounds = integer("BENCH_INVENTORY_ROUNDS", quick ? 1 : 3)
   const pgUrl = process.env.PG_URL !== undefined && process.env.PG_URL !== "" ? process.env.PG_URL : undefined
   const size = Math.max(businesses, large)
   const ids = Array.from({ length: size }, (_, i) => businessId(i))
@@ -506,7 +507,7 @@ export const run = async (context: ScenarioContext): Promise<Section> => {
         count(small)
       } and of ${count(large)} businesses. Webhooks: ${
         count(deliveries)
-      } signed deliveries (one change each, the five fields in turn; three of them update a stored account or number) POSTed ${deliveryConcurrency} at a time with \`fetch\` to a server in a process of its own, after ${warmupDeliveries} untimed ones; \`Webhooks.app\` over a copy of the synced SQLite file, against the same server (\`NodeHttpServer\` through \`@effect/platform\`) answering 200 once the body is read, applying nothing; every delivery must be answered 200 and, on the file, recorded once. Sizes: \`BENCH_INVENTORY_BUSINESSES\`, \`BENCH_INVENTORY_MEMORY\`, \`BENCH_INVENTORY_LATENCY_MS\`, \`BENCH_INVENTORY_CONCURRENCY\`, \`BENCH_INVENTORY_DELIVERIES\`.`,
+      } signed deliveries (one change each, the five fields in turn; three of them update a stored account or number) POSTed ${deliveryConcurrency} at a time with \`fetch\` to a server in a process of its own, after ${warmupDeliveries} untimed ones; \`Webhooks.app\` over a copy of the synced SQLite file, against the same server (\`NodeHttpServer\` through \`@effect/platform\`) answering 200 once the body is read, applying nothing; every delivery must be answered 200 and, on the file, recorded once. Sizes: \`BENCH_INVENTORY_BUSINESSES\`, \`BENCH_INVENTORY_MEMORY\`, \`BENCH_INVENTORY_LATENCY_MS\`, \`BENCH_INVENTORY_CONCURRENCY\`, \`BENCH_INVENTORY_DELIVERIES\`, \`BENCH_INVENTORY_ROUNDS\`.`,
       tables: [
         {
           headers: [
