@@ -30,14 +30,17 @@ BENCH_SCENARIOS=throughput,overhead BENCH_REPS=9 pnpm bench   # some scenarios, 
 | --- | --- |
 | \`BENCH_QUICK=1\` | 20,000 accounts for throughput, 20,000 vs 200,000 for memory (too short for V8's heap to settle: its memory ratio is not meaningful), 20 pages for latency hiding, 50 businesses for fan-out, one round of the fan-out at scale, 3 repetitions |
 | \`BENCH_REPS=n\` | repetitions per variant in the timed scenarios (default 7; each after one warm-up round) |
-| \`BENCH_SCENARIOS=a,b\` | only these of \`throughput\`, \`latency\`, \`memory\`, \`fanout\`, \`overhead\`, \`expansion\`, \`cli-start\` |
+| \`BENCH_SCENARIOS=a,b\` | only these of \`throughput\`, \`latency\`, \`memory\`, \`fanout\`, \`overhead\`, \`expansion\`, \`cli-start\`, \`agency\`, \`inventory\` |
+| \`PG_URL=postgres://…\` | the inventory scenario's PostgreSQL runs (a database is created per run and dropped); without it they are skipped, and the report says so |
 | \`BENCH_OUT=path\` | where the report goes (default: this file for a full run, \`bench/.results/benchmarks.md\` otherwise) |
 
 Raw samples of the last run are in \`bench/.results/raw.json\` (not committed). To profile one client on its
 own, against its own emulator process: \`node --cpu-prof bench/dist/Profile.js ours-undici 100000 3\` (or
 \`ours-fetch\`, \`ours-node-http\`, \`ours-node-http-keepalive\`, \`bare\`, \`sdk\`), which also prints client
 and server CPU per page; \`node --cpu-prof bench/dist/ProfileCanned.js stream\` profiles our CPU per page
-without a socket (modes \`parse\`, \`decode\`, \`platform\`, \`get\`, \`bare-loop\`, \`stream\`).
+without a socket (modes \`parse\`, \`decode\`, \`platform\`, \`get\`, \`bare-loop\`, \`stream\`);
+\`node bench/dist/ProfileInventory.js sqlite 500\` profiles one inventory run (\`fanout\`, \`sqlite\`, \`postgres\`)
+over the agency data set, its profile in \`bench/.results/profiles/\`.
 
 How it runs: each scenario starts the emulator (\`@effect-waba/emulator\`, \`rateLimit: false\`) as a server on
 loopback **in its own Node process** (\`bench/src/EmulatorProcess.ts\`), with the scenario's data size and
@@ -58,6 +61,9 @@ What each scenario measures:
   the page in hand.
 - **Fan-out** — many small businesses with server latency, one after another vs concurrently; then the
   agency job at scale (2,000 businesses × both edges, 100 ms, concurrency 32, Graph's budgets).
+- **Inventory** — \`Inventory.sync\` of the agency data set into SQLite and PostgreSQL against the fan-out
+  alone, the rows a second sync with nothing changed writes (counted by triggers), peak RSS at two sizes, and
+  signed webhook deliveries applied per second against the same HTTP server applying nothing.
 - **Overhead per request** — µs per request added by each layer (Effect platform, graph-core, waba)
   on a one-account page, over the socket and in-process, and per page of 100 in-process.
 - **Field expansion** — \`expand: { phone_numbers }\` against the flat read of the same bytes, and the

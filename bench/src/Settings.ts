@@ -4,8 +4,9 @@
  *
  * - `BENCH_QUICK=1`: fewer accounts and repetitions.
  * - `BENCH_REPS=n`: repetitions per variant (after one warm-up round) for the timed scenarios.
- * - `BENCH_SCENARIOS=throughput,latency,memory,fanout,overhead,expansion,cli-start,agency`: run only these
- *   (`agency` has knobs of its own: see `scenarios/Agency.ts`).
+ * - `BENCH_SCENARIOS=throughput,latency,memory,fanout,overhead,expansion,cli-start,agency,inventory`:
+ *   run only these (`agency` and `inventory` have knobs of their own: see `scenarios/Agency.ts` and
+ *   `scenarios/Inventory.ts`).
  * - `BENCH_OUT=path`: where to write the report. Default: `docs/benchmarks.md` for a full run of every
  *   scenario, `bench/.results/benchmarks.md` otherwise (so a quick run does not overwrite the record).
  */
@@ -21,6 +22,7 @@ export type ScenarioId =
   | "expansion"
   | "cli-start"
   | "agency"
+  | "inventory"
 
 export const scenarioIds: ReadonlyArray<ScenarioId> = [
   "throughput",
@@ -30,7 +32,8 @@ export const scenarioIds: ReadonlyArray<ScenarioId> = [
   "overhead",
   "expansion",
   "cli-start",
-  "agency"
+  "agency",
+  "inventory"
 ]
 
 export interface Settings {

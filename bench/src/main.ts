@@ -14,6 +14,7 @@ import * as CliStart from "./scenarios/CliStart.js"
 import type { ScenarioContext } from "./scenarios/Context.js"
 import * as Expansion from "./scenarios/Expansion.js"
 import * as FanOut from "./scenarios/FanOut.js"
+import * as Inventory from "./scenarios/Inventory.js"
 import * as LatencyHiding from "./scenarios/LatencyHiding.js"
 import * as Memory from "./scenarios/Memory.js"
 import * as Overhead from "./scenarios/Overhead.js"
@@ -28,7 +29,8 @@ const scenarios: Record<ScenarioId, (context: ScenarioContext) => Promise<Sectio
   overhead: Overhead.run,
   expansion: Expansion.run,
   "cli-start": CliStart.run,
-  agency: Agency.run
+  agency: Agency.run,
+  inventory: Inventory.run
 }
 
 const settings = fromEnvironment()

@@ -9,6 +9,7 @@ import * as Effect from "effect/Effect"
 import * as Fiber from "effect/Fiber"
 import * as Layer from "effect/Layer"
 import * as Stream from "effect/Stream"
+import * as Tracer from "effect/Tracer"
 import { count, stores } from "./utils/stores.js"
 
 // Three businesses; each has accounts of the others shared with it, so most accounts are seen twice.
@@ -54,6 +55,20 @@ const stored = Effect.gen(function*() {
 
 const businessIds = Effect.map(Emulator.Emulator, (emu) => [...emu.businessIds])
 
+// The SQL statements an effect runs, by the span `@effect/sql` opens for each one.
+const statementsOf = <A, E, R>(effect: Effect.Effect<A, E, R>) =>
+  Effect.flatMap(Effect.tracer, (native) => {
+    let statements = 0
+    const tracer = Tracer.make({
+      span: (name, ...rest) => {
+        if (name === "sql.execute") statements++
+        return native.span(name, ...rest)
+      },
+      context: native.context
+    })
+    return Effect.map(Effect.withTracer(effect, tracer), () => statements)
+  })
+
 for (const store of stores) {
   describe.skipIf(store.skip)(`Inventory.sync on ${store.name}`, () => {
     const provide = <A, E, R>(self: Effect.Effect<A, E, R>) =>
@@ -95,6 +110,29 @@ for (const store of stores) {
         expect(yield* count("inventory_phone_numbers", `written_run_id = ${second.id}`)).toBe(0)
         expect(yield* allChanges({ run: second.id })).toEqual([])
       })))
+
+    it.live("a business's new accounts, numbers and sightings go in with as many statements for 30 accounts as for 1", () =>
+      Effect.provide(
+        Effect.gen(function*() {
+          const [one, many] = yield* businessIds
+          const small = yield* statementsOf(Inventory.sync([one!]))
+          const large = yield* statementsOf(Inventory.sync([many!]))
+          // Each statement is a round trip to the database: a row each would make it 30 × 5 statements more.
+          expect(large).toBe(small)
+          expect((yield* Inventory.phoneNumbers()).length).toBe(1 + 30 * 3)
+          expect(yield* count("inventory_sightings")).toBe(31)
+        }),
+        Layer.merge(
+          store.layer(),
+          Testing.inProcess({
+            businesses: [
+              { accounts: 1, clientAccounts: 0, phoneNumbers: 1 },
+              { accounts: 30, clientAccounts: 0, phoneNumbers: 3 }
+            ],
+            rateLimit: false
+          })
+        )
+      ))
 
     it.live("changes in Graph are recorded field by field, with the old and the new value", () =>
       provide(Effect.gen(function*() {

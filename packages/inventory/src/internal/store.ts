@@ -93,7 +93,7 @@ interface SightingRow {
   readonly removed_at: string | null
 }
 
-// Well under both databases' limits on bound parameters per statement.
+// Rows per statement: at a dozen columns, well under both databases' limits on bound parameters.
 const chunkSize = 200
 
 export const chunks = <A>(items: ReadonlyArray<A>, size: number = chunkSize): Array<ReadonlyArray<A>> => {
@@ -109,30 +109,37 @@ const selectIn = <Row extends object>(
 
 const jsonText = (value: Json | undefined): string | null => value === undefined ? null : encode(value)
 
+type Row = Record<string, string | number | null>
+
+// New rows go in with a few statements, not one each: a business's first sync adds a hundred or so, and
+// every statement costs a round trip through the client (and to a PostgreSQL server).
+const insertRows = (table: string, rows: ReadonlyArray<Row>) =>
+  Effect.flatMap(
+    SqlClient.SqlClient,
+    (sql) =>
+      Effect.forEach(chunks(rows), (chunk) => sql`INSERT INTO ${sql(table)} ${sql.insert(chunk)}`, { discard: true })
+  )
+
 /** Inserts change rows, in chunks. */
 export const insertChanges = (
   context: { readonly runId: number | null; readonly source: "sync" | "webhook"; readonly at: string },
   rows: ReadonlyArray<ChangeRow>
 ) =>
-  Effect.flatMap(
-    SqlClient.SqlClient,
-    (sql) =>
-      Effect.forEach(chunks(rows, 50), (chunk) =>
-        sql`INSERT INTO inventory_changes ${
-          sql.insert(chunk.map((row) => ({
-            run_id: context.runId,
-            source: context.source,
-            at: context.at,
-            entity: row.entity,
-            entity_id: row.entityId,
-            account_id: row.accountId,
-            business_id: row.businessId,
-            field: row.field,
-            kind: row.kind,
-            old_value: jsonText(row.oldValue),
-            new_value: jsonText(row.newValue)
-          })))
-        }`, { discard: true })
+  insertRows(
+    "inventory_changes",
+    rows.map((row) => ({
+      run_id: context.runId,
+      source: context.source,
+      at: context.at,
+      entity: row.entity,
+      entity_id: row.entityId,
+      account_id: row.accountId,
+      business_id: row.businessId,
+      field: row.field,
+      kind: row.kind,
+      old_value: jsonText(row.oldValue),
+      new_value: jsonText(row.newValue)
+    }))
   )
 
 const sightingValue = (edge: string, tasks: Json | null): Json =>
@@ -161,6 +168,10 @@ export const writeAccounts = (
     const changes: Array<ChangeRow> = []
     let accountsWritten = 0
     let phoneNumbersWritten = 0
+
+    // Rows not stored yet, inserted together after the comparisons that need none of them.
+    const newAccounts: Array<Row> = []
+    const newNumbers: Array<Row> = []
 
     for (const batch of chunks(accounts)) {
       const ids = batch.map((account) => account.id)
@@ -199,7 +210,7 @@ export const writeAccounts = (
           removed_at: null
         }
         if (row === undefined) {
-          yield* sql`INSERT INTO inventory_accounts ${sql.insert({ id: account.id, first_seen_at: at, ...columns })}`
+          newAccounts.push({ id: account.id, first_seen_at: at, ...columns })
           changes.push(added("account", account.id, account.id, businessId, account.fields))
           accountsWritten++
         } else {
@@ -234,9 +245,7 @@ export const writeAccounts = (
             removed_at: null
           }
           if (existing === undefined) {
-            yield* sql`INSERT INTO inventory_phone_numbers ${
-              sql.insert({ id: number.id, first_seen_at: at, ...columns })
-            }`
+            newNumbers.push({ id: number.id, first_seen_at: at, ...columns })
             changes.push(added("phone_number", number.id, account.id, businessId, number.fields))
             phoneNumbersWritten++
             continue
@@ -278,6 +287,9 @@ export const writeAccounts = (
           changes.push(removed("phone_number", existing.id, account.id, businessId, decode(existing.data)))
         }
       }
+      // Before the next batch looks up its numbers: one may have moved there from this one.
+      yield* insertRows("inventory_accounts", newAccounts.splice(0))
+      yield* insertRows("inventory_phone_numbers", newNumbers.splice(0))
     }
 
     return { accountsWritten, phoneNumbersWritten, changes }
@@ -306,6 +318,7 @@ export const writeBusiness = (
         WHERE business_id = ${businessId}`).map((row) => [`${row.edge}/${row.account_id}`, row])
     )
     const seen = new Set<string>()
+    const newSightings: Array<Row> = []
     for (const sighting of read.sightings) {
       const key = `${sighting.edge}/${sighting.accountId}`
       if (seen.has(key)) {
@@ -316,16 +329,14 @@ export const writeBusiness = (
       const existing = storedSightings.get(key)
       const value = sightingValue(sighting.edge, tasks)
       if (existing === undefined) {
-        yield* sql`INSERT INTO inventory_sightings ${
-          sql.insert({
-            account_id: sighting.accountId,
-            business_id: businessId,
-            edge: sighting.edge,
-            permitted_tasks: tasks === null ? null : encode(tasks),
-            first_seen_at: at,
-            removed_at: null
-          })
-        }`
+        newSightings.push({
+          account_id: sighting.accountId,
+          business_id: businessId,
+          edge: sighting.edge,
+          permitted_tasks: tasks === null ? null : encode(tasks),
+          first_seen_at: at,
+          removed_at: null
+        })
         changes.push(added("sighting", sighting.accountId, sighting.accountId, businessId, value))
       } else if (existing.removed_at !== null) {
         yield* sql`UPDATE inventory_sightings SET removed_at = NULL, permitted_tasks = ${
@@ -348,6 +359,9 @@ export const writeBusiness = (
         })
       }
     }
+
+    // Before an account's remaining sightings are counted below.
+    yield* insertRows("inventory_sightings", newSightings)
 
     // Only a business read to the end shows what it no longer sees.
     if (read.complete) {
