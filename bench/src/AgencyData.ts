@@ -15,3 +15,15 @@ export const partnerToken = "EAA-bench-partner-token"
 
 export const accountFields = ["name", "currency", "timezone_id"] as const
 export const phoneFields = ["display_phone_number", "verified_name", "quality_rating"] as const
+
+/** Each business owns this many accounts, has this many more shared with it, with this many numbers each. */
+export const owned = 20
+export const shared = 5
+export const phones = 3
+
+/** A positive whole number from the environment variable `name`, else `fallback`: a scenario's knob. */
+export const integer = (name: string, fallback: number): number => {
+  const value = Number(process.env[name] ?? fallback)
+  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer`)
+  return value
+}

@@ -11,22 +11,13 @@ import { startEmulator } from "@effect-waba/emulator/PromiseApi"
 import { execFile } from "node:child_process"
 import { fileURLToPath } from "node:url"
 import type { AgencyJob, AgencyResult } from "../AgencyChild.js"
-import { businessId, partnerToken, tokenOf } from "../AgencyData.js"
+import { businessId, integer, owned, partnerToken, phones, shared, tokenOf } from "../AgencyData.js"
 import { count, ms, ratio, type Section } from "../Report.js"
 import { summarize } from "../Stats.js"
 import type { ScenarioContext } from "./Context.js"
 
 const childScript = fileURLToPath(new URL("../AgencyChild.js", import.meta.url))
 
-const integer = (name: string, fallback: number): number => {
-  const value = Number(process.env[name] ?? fallback)
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer`)
-  return value
-}
-
-const owned = 20
-const shared = 5
-const phones = 3
 const concurrency = 32
 
 // The issue's figures to reach.

@@ -24,7 +24,7 @@ import * as path from "node:path"
 import { performance } from "node:perf_hooks"
 import * as readline from "node:readline"
 import { fileURLToPath } from "node:url"
-import { businessId, partnerToken, tokenOf } from "../AgencyData.js"
+import { businessId, integer, owned, partnerToken, phones, shared, tokenOf } from "../AgencyData.js"
 import { processCpuMs } from "../Harness.js"
 import type { InventoryJob, InventoryResult } from "../InventoryChild.js"
 import { count, ms, range, ratio, type Section, type Target } from "../Report.js"
@@ -34,16 +34,6 @@ import type { ScenarioContext } from "./Context.js"
 
 const childScript = fileURLToPath(new URL("../InventoryChild.js", import.meta.url))
 const serverScript = fileURLToPath(new URL("../WebhookServerChild.js", import.meta.url))
-
-const integer = (name: string, fallback: number): number => {
-  const value = Number(process.env[name] ?? fallback)
-  if (!Number.isInteger(value) || value < 1) throw new Error(`${name} must be a positive integer`)
-  return value
-}
-
-const owned = 20
-const shared = 5
-const phones = 3
 
 // The issue's figures to reach.
 const maxSqliteRatio = 1.2
