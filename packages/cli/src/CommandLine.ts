@@ -554,9 +554,9 @@ export const webhooksServe = {
   summary: "Apply Meta's webhook deliveries to the inventory",
   description: "Serve Meta's webhook callback on / until interrupted: the subscription handshake with your verify " +
     "token, and each delivery, signed with the app secret (GRAPH_APP_SECRET), checked and applied to the " +
-    "inventory (--db) once. With a token (GRAPH_ACCESS_TOKEN, --token or --tokens FILE, as for waba sync), an " +
-    "account an event does not carry the new state of is re-read from Graph; without one, only what events " +
-    "carry is applied. Prints one JSON line with the URL it listens on.",
+    "inventory (--db) once. With a token (GRAPH_ACCESS_TOKEN, --token or --tokens FILE, as for waba sync), the " +
+    "account of an event that does not carry the new state is re-read from Graph; without one, only what " +
+    "events carry is applied. Prints one JSON line with the URL it listens on.",
   examples: [
     ["waba webhooks serve --port 8080 --db postgres://waba@db.internal/waba", "behind your HTTPS proxy"],
     ["waba webhooks serve --tokens tokens.csv --db postgres://waba@db.internal/waba", "re-reading accounts"]
@@ -578,7 +578,8 @@ export const webhooksServe = {
       secret(
         "token",
         "TOKEN",
-        "Access token to re-read accounts with; without one (or --tokens), events are applied as they come"
+        "Access token to re-read accounts with; without one (or --tokens), events are applied as they come. " +
+          "Prefer the variable"
       ),
       "GRAPH_ACCESS_TOKEN",
       Redacted.make

@@ -5,7 +5,7 @@
  * and the store must open, all before the server listens. One JSON line on stdout says where it listens.
  *
  * With credentials (a token, or a token per business from a tokens file, as `waba sync` takes them), the
- * app gets a Graph client, so an account an event does not carry the new state of is re-read, as each
+ * app gets a Graph client, so the account of an event that does not carry the new state is re-read, as a
  * business that sees it. Without any there is no client: events are applied as they come. Never the
  * demo's embedded emulator: its accounts are not the ones Meta sends events about, and a re-read from it
  * would write made-up data over the store's.
@@ -94,7 +94,7 @@ export const run = (
         ? "waba: no access token (GRAPH_ACCESS_TOKEN, --token or --tokens FILE), so accounts are not re-read: " +
           "each event is applied as it comes, and what an event does not carry (a number's quality rating, an " +
           "account's new state) waits for the next waba sync.\n"
-        : `waba: accounts that an event does not carry the new state of are re-read from ${
+        : `waba: the account of an event that does not carry the new state is re-read from ${
           connection.context.baseUrl ?? "Graph"
         }.\n`
       yield* Effect.ignore(output.stderr.write(
