@@ -1,7 +1,8 @@
 /**
  * The inventory commands, `Commands.main` in-process against the emulator's HTTP server on loopback: `waba
  * sync` into a SQLite file (and a PostgreSQL database when PG_URL is set), read back offline by `waba
- * inventory …` and `waba changes`; `waba webhooks serve` taking Meta's handshake and deliveries; bad input
+ * inventory …` and `waba changes`; `waba webhooks serve` taking Meta's handshake and deliveries (re-reading
+ * accounts at the emulator when given a token, applying what events carry when not); bad input
  * refused before a request is sent or a store is touched. One case runs the built bundle, whose SQLite
  * driver is loaded from outside it.
  */
@@ -435,6 +436,39 @@ describe("waba webhooks serve", () => {
       for (const text of [output.stdout(), output.stderr()]) {
         for (const secret of [token, appSecret, verifyToken]) expect(text).not.toContain(secret)
       }
+    }).pipe(Effect.scoped))
+
+  it.live("with GRAPH_ACCESS_TOKEN, an account_update has the account re-read", () =>
+    Effect.gen(function*() {
+      const db = yield* sqliteDb
+      expect((yield* waba(["sync", owned, "--db", db], graph())).code).toBe(0)
+      const stored = jsonLines((yield* waba(["inventory", "accounts", "--db", db, "--format", "jsonl"])).stdout)
+      const account = stored.find((row) => row.status !== "DISABLED")!
+      const applied = yield* Effect.promise(() =>
+        emu.change({ kind: "accountStatus", accountId: String(account.id), status: "DISABLED" })
+      )
+      expect(applied.webhook?.envelope.entry[0]?.changes[0]?.field).toBe("account_update")
+
+      const { fiber, output, post } = yield* serve(
+        ["--db", db, "--verify-token", verifyToken],
+        new Map([...graph(), ["GRAPH_APP_SECRET", appSecret]]),
+        { stderrIsTTY: true }
+      )
+      expect(output.stderr()).toContain(`re-read from ${emu.url}`)
+      expect(yield* post(applied.webhook!)).toBe(200)
+      const listed = jsonLines((yield* waba(["inventory", "accounts", "--db", db, "--format", "jsonl"])).stdout)
+      expect(listed.find((row) => row.id === account.id)?.status).toBe("DISABLED")
+      const recorded = jsonLines((yield* waba(["changes", "--db", db, "--format", "jsonl"])).stdout)
+      expect(recorded).toContainEqual(expect.objectContaining({
+        source: "webhook",
+        entity: "account",
+        entity_id: account.id,
+        field: "status",
+        old_value: account.status,
+        new_value: "DISABLED"
+      }))
+      yield* Fiber.interrupt(fiber)
+      expect(output.stderr()).not.toContain(token)
     }).pipe(Effect.scoped))
 
   it.live("without credentials, applies what the event carries only, and says so on a terminal", () =>
