@@ -108,7 +108,7 @@ export const run = (
     // Whoever was to read the address has gone: nobody can point Meta at the server.
     Effect.catchTag("BrokenPipe", () => Effect.void),
     Effect.mapError((error) => {
-      // The tokens file's and the connection's errors come with their own context and secrets.
+      // The connection's errors come with their own context and secrets.
       if (error instanceof CommandError.CommandError) return error
       const location = Database.parse(input.db ?? defaultDb)
       return location._tag === "Right"
