@@ -554,9 +554,12 @@ export const webhooksServe = {
   summary: "Apply Meta's webhook deliveries to the inventory",
   description: "Serve Meta's webhook callback on / until interrupted: the subscription handshake with your verify " +
     "token, and each delivery, signed with the app secret (GRAPH_APP_SECRET), checked and applied to the " +
-    "inventory (--db) once. Prints one JSON line with the URL it listens on.",
+    "inventory (--db) once. With a token (GRAPH_ACCESS_TOKEN, --token or --tokens FILE, as for waba sync), the " +
+    "account of an event that does not carry the new state is re-read from Graph; without one, only what " +
+    "events carry is applied. Prints one JSON line with the URL it listens on.",
   examples: [
-    ["waba webhooks serve --port 8080 --db postgres://waba@db.internal/waba", "behind your HTTPS proxy"]
+    ["waba webhooks serve --port 8080 --db postgres://waba@db.internal/waba", "behind your HTTPS proxy"],
+    ["waba webhooks serve --tokens tokens.csv --db postgres://waba@db.internal/waba", "re-reading accounts"]
   ],
   options: {
     db,
@@ -567,8 +570,27 @@ export const webhooksServe = {
       "WEBHOOK_VERIFY_TOKEN",
       Redacted.make
     ),
+    tokens: tokens(
+      "A token per business, in CSV (business_id,token[,app_secret]) or JSON lines, to re-read accounts with"
+    ),
+    ...connection,
+    token: setting(
+      secret(
+        "token",
+        "TOKEN",
+        "Access token to re-read accounts with; without one (or --tokens), events are applied as they come. " +
+          "Prefer the variable"
+      ),
+      "GRAPH_ACCESS_TOKEN",
+      Redacted.make
+    ),
+    // The same secret signs deliveries and, with a token, the re-reads' appsecret_proof: it is the app's.
     appSecret: setting(
-      secret("app-secret", "SECRET", "The app secret Meta signs deliveries with. Prefer the variable"),
+      secret(
+        "app-secret",
+        "SECRET",
+        "The app secret Meta signs deliveries with (and re-reads are signed with). Prefer the variable"
+      ),
       "GRAPH_APP_SECRET",
       Redacted.make
     )

@@ -46,9 +46,8 @@ export interface Request {
   readonly tokens?: ReadonlyArray<TokensFile.Entry> | undefined
 }
 
-export interface Target {
-  /** The id to read. */
-  readonly id: string
+/** A Graph client for the credentials given, and what the error report needs. */
+export interface Connection {
   readonly client: Layer.Layer<GraphClient.GraphClient, GraphConfig.GraphConfigError>
   readonly context: ErrorReport.Context
   readonly secrets: ReadonlyArray<Redacted.Redacted<string>>
@@ -56,6 +55,11 @@ export interface Target {
   readonly verbose: boolean
   /** A token per business (`--tokens`, or the demo's), which `client` sends for each business. */
   readonly tokens?: ReadonlyArray<TokensFile.Entry> | undefined
+}
+
+export interface Target extends Connection {
+  /** The id to read. */
+  readonly id: string
 }
 
 /**
@@ -123,6 +127,49 @@ const throughProxy = (settings: ProxySettings.ProxySettings): Layer.Layer<HttpCl
     })
   )))
 
+// The client over `http` with `config`, sending each business's own token when there is a tokens file.
+const clientOf = (
+  input: ConnectionInput,
+  http: Layer.Layer<HttpClient.HttpClient>,
+  config: GraphConfig.Options,
+  tokens: ReadonlyArray<TokensFile.Entry> | undefined
+) =>
+  GraphClient.layer.pipe(
+    Layer.provide(GraphConfig.layer({
+      ...config,
+      ...(input.maxRetries === undefined ? {} : { retry: { maxRetries: input.maxRetries } })
+    })),
+    Layer.provide(http),
+    Layer.provide(tokens === undefined ? Layer.empty : credentials(tokens, input.token))
+  )
+
+// The secrets given, the proxy settings checked; and how to fail with those secrets scrubbed.
+const prepare = (input: ConnectionInput, tokens: ReadonlyArray<TokensFile.Entry> | undefined) =>
+  Effect.gen(function*() {
+    const given = [input.token, input.appSecret, ...(tokens === undefined ? [] : TokensFile.secrets(tokens))]
+      .filter(Predicate.isNotUndefined)
+    const proxy = yield* Effect.mapError(ProxySettings.resolve(input.proxy), (e) => CommandError.make(e, {}, given))
+    const secrets = [...given, ...(proxy === undefined ? [] : ProxySettings.secrets(proxy))]
+    const fail = (error: ErrorReport.CliError, context: ErrorReport.Context = {}) =>
+      new CommandError.CommandError({ error, context, secrets })
+    return { proxy, secrets, fail }
+  })
+
+// Graph, or the server at `--base-url`, with `token`.
+const remote = (
+  input: ConnectionInput,
+  proxy: ProxySettings.ProxySettings | undefined,
+  token: Redacted.Redacted<string>
+) => {
+  const baseUrl = input.baseUrl ?? GraphConfig.defaultBaseUrl
+  return {
+    baseUrl,
+    proxy: proxy === undefined ? undefined : ProxySettings.describeFor(proxy, baseUrl),
+    http: proxy === undefined ? FetchHttpClient.layer : throughProxy(proxy),
+    config: { accessToken: token, appSecret: input.appSecret, baseUrl: input.baseUrl, apiVersion: input.apiVersion }
+  }
+}
+
 /**
  * The target for a command's connection options and request: checked (ids, proxy settings), with the demo
  * notice written when it is the demo. Fails with the error report's context already filled in.
@@ -132,15 +179,7 @@ export const resolve = (
   request: Request
 ): Effect.Effect<Target, CommandError.CommandError, Output> =>
   Effect.gen(function*() {
-    const given = [
-      input.token,
-      input.appSecret,
-      ...(request.tokens === undefined ? [] : TokensFile.secrets(request.tokens))
-    ].filter(Predicate.isNotUndefined)
-    const proxy = yield* Effect.mapError(ProxySettings.resolve(input.proxy), (e) => CommandError.make(e, {}, given))
-    const secrets = [...given, ...(proxy === undefined ? [] : ProxySettings.secrets(proxy))]
-    const fail = (error: ErrorReport.CliError, context: ErrorReport.Context = {}) =>
-      new CommandError.CommandError({ error, context, secrets })
+    const { fail, proxy, secrets } = yield* prepare(input, request.tokens)
     const target = (
       id: string,
       context: ErrorReport.Context,
@@ -153,14 +192,7 @@ export const resolve = (
         onNone: () =>
           Effect.succeed<Target>({
             id,
-            client: GraphClient.layer.pipe(
-              Layer.provide(GraphConfig.layer({
-                ...config,
-                ...(input.maxRetries === undefined ? {} : { retry: { maxRetries: input.maxRetries } })
-              })),
-              Layer.provide(http),
-              Layer.provide(tokens === undefined ? Layer.empty : credentials(tokens, input.token))
-            ),
+            client: clientOf(input, http, config, tokens),
             context,
             secrets,
             verbose: input.verbose,
@@ -197,15 +229,43 @@ export const resolve = (
       return demo
     }
     if (Option.isNone(request.id)) return yield* fail(request.missingId)
-    const baseUrl = input.baseUrl ?? GraphConfig.defaultBaseUrl
+    const server = remote(input, proxy, token)
     return yield* target(
       request.id.value,
-      {
-        baseUrl,
-        businessId: request.id.value,
-        proxy: proxy === undefined ? undefined : ProxySettings.describeFor(proxy, baseUrl)
-      },
-      proxy === undefined ? FetchHttpClient.layer : throughProxy(proxy),
-      { accessToken: token, appSecret: input.appSecret, baseUrl: input.baseUrl, apiVersion: input.apiVersion }
+      { baseUrl: server.baseUrl, businessId: request.id.value, proxy: server.proxy },
+      server.http,
+      server.config
     )
+  })
+
+/**
+ * The client for the credentials given (a token, a tokens file), for a command that reads nothing of its
+ * own but what it is asked to, later: none without credentials, and never the demo, whose data is not the
+ * caller's. A base URL without a token is refused, as `resolve` refuses it.
+ */
+export const connect = (
+  input: ConnectionInput,
+  tokens: ReadonlyArray<TokensFile.Entry> | undefined
+): Effect.Effect<Connection | undefined, CommandError.CommandError> =>
+  Effect.gen(function*() {
+    const token = input.token ?? tokens?.[0]?.token
+    if (token === undefined && input.baseUrl === undefined) return undefined
+    const { fail, proxy, secrets } = yield* prepare(input, tokens)
+    if (token === undefined) {
+      return yield* fail(
+        new UsageError({
+          message: `A base URL (${input.baseUrl}) was given, but no access token.`,
+          hint: "Set GRAPH_ACCESS_TOKEN, pass --token, or give a token per business: --tokens FILE (for an " +
+            "emulator server, the token `waba emulator` printed)."
+        })
+      )
+    }
+    const server = remote(input, proxy, token)
+    return {
+      client: clientOf(input, server.http, server.config, tokens),
+      context: { baseUrl: server.baseUrl, proxy: server.proxy },
+      secrets,
+      verbose: input.verbose,
+      tokens
+    }
   })

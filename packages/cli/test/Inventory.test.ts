@@ -1,7 +1,8 @@
 /**
  * The inventory commands, `Commands.main` in-process against the emulator's HTTP server on loopback: `waba
  * sync` into a SQLite file (and a PostgreSQL database when PG_URL is set), read back offline by `waba
- * inventory …` and `waba changes`; `waba webhooks serve` taking Meta's handshake and deliveries; bad input
+ * inventory …` and `waba changes`; `waba webhooks serve` taking Meta's handshake and deliveries (re-reading
+ * accounts at the emulator when given a token, applying what events carry when not); bad input
  * refused before a request is sent or a store is touched. One case runs the built bundle, whose SQLite
  * driver is loaded from outside it.
  */
@@ -37,7 +38,9 @@ beforeAll(async () => {
     seed: 11,
     businesses: [30, 12],
     token,
-    tokens: [{ token: expiredToken, expiresAt: 0 }]
+    tokens: [{ token: expiredToken, expiresAt: 0 }],
+    // The webhooks it builds are signed with it, and re-reads' appsecret_proof are checked against it.
+    appSecret
   })
   ;[owned, sharing] = emu.businessIds as [string, string]
 })
@@ -317,6 +320,16 @@ describe("bad input: refused before a request or a store", () => {
           ["webhooks", "serve", "--db", db, "--port", "0"],
           /Give the verify token/,
           new Map([["GRAPH_APP_SECRET", appSecret]])
+        ],
+        [
+          ["webhooks", "serve", "--db", db, "--port", "0", "--verify-token", verifyToken, "--tokens", folder],
+          /--tokens .* cannot be read/,
+          new Map([["GRAPH_APP_SECRET", appSecret]])
+        ],
+        [
+          ["webhooks", "serve", "--db", db, "--port", "0", "--verify-token", verifyToken],
+          /A base URL \(.*\) was given, but no access token/,
+          new Map([["GRAPH_APP_SECRET", appSecret], ["GRAPH_BASE_URL", emu.url]])
         ]
       ]
       for (const [args, message, env] of cases) {
@@ -346,6 +359,138 @@ describe("bad input: refused before a request or a store", () => {
 describe("waba webhooks serve", () => {
   const sign = (body: string, secret = appSecret) =>
     `sha256=${Crypto.createHmac("sha256", secret).update(body).digest("hex")}`
+
+  /** `waba webhooks serve` forked, once it says where it listens. */
+  const serve = (
+    args: ReadonlyArray<string>,
+    env: ReadonlyMap<string, string>,
+    options?: { readonly stderrIsTTY?: boolean }
+  ) =>
+    Effect.gen(function*() {
+      const output = memoryOutput(options)
+      const layer = Progress.layer.pipe(Layer.provideMerge(output.layer), Layer.merge(NodeContext.layer))
+      const fiber = yield* Commands.main(["node", "waba", "webhooks", "serve", "--port", "0", ...args]).pipe(
+        Effect.provide(layer),
+        Effect.withConfigProvider(ConfigProvider.fromMap(new Map(env))),
+        Effect.fork
+      )
+      yield* Effect.sync(() => output.stdout()).pipe(
+        Effect.repeat({ schedule: Schedule.spaced("20 millis"), until: (text) => text.endsWith("\n") }),
+        Effect.timeout("10 seconds")
+      )
+      const { url } = JSON.parse(output.stdout()) as { url: string }
+      const post = (delivery: { readonly body: string; readonly headers: Record<string, string> }) =>
+        Effect.promise(() => fetch(url, { method: "POST", headers: delivery.headers, body: delivery.body }))
+          .pipe(Effect.map((response) => response.status))
+      return { fiber, output, post }
+    })
+
+  /**
+   * A number of an account `db` holds, renamed at the emulator (an approved name: the webhook carries it)
+   * after its quality rating moved (no webhook: only a re-read finds it), with the delivery the emulator
+   * built for the name.
+   */
+  const renamed = (db: string, index: number) =>
+    Effect.gen(function*() {
+      const stored = jsonLines((yield* waba(["inventory", "phone-numbers", "--db", db, "--format", "jsonl"])).stdout)
+      const row = stored.filter((candidate) => candidate.quality_rating !== "RED")[index]!
+      const id = String(row.id)
+      const rating = row.quality_rating === "YELLOW" ? "GREEN" : "YELLOW"
+      const name = `Harbour Kitchen ${index}`
+      yield* Effect.promise(() => emu.change({ kind: "qualityRating", phoneNumberId: id, rating }))
+      const applied = yield* Effect.promise(() =>
+        emu.change({ kind: "phoneNumberName", phoneNumberId: id, name, decision: "APPROVED" })
+      )
+      expect(applied.webhook?.envelope.entry[0]?.changes[0]?.field).toBe("phone_number_name_update")
+      const number = () =>
+        Effect.map(
+          waba(["inventory", "phone-numbers", "--db", db, "--format", "jsonl"]),
+          (listed) => jsonLines(listed.stdout).find((candidate) => candidate.id === id)!
+        )
+      return { id, before: row, rating, name, delivery: applied.webhook!, number }
+    })
+
+  it.live("with a tokens file, re-reads the account an event does not carry the new state of", () =>
+    Effect.gen(function*() {
+      const db = yield* sqliteDb
+      expect((yield* waba(["sync", owned, "--db", db], graph())).code).toBe(0)
+      const folder = yield* temporaryFolder
+      const tokensFile = Path.join(folder, "tokens.csv")
+      yield* Effect.sync(() => Fs.writeFileSync(tokensFile, `business_id,token\n${owned},${token}\n`))
+      const { before, delivery, name, number, rating } = yield* renamed(db, 0)
+
+      const { fiber, output, post } = yield* serve(
+        ["--db", db, "--verify-token", verifyToken, "--tokens", tokensFile],
+        new Map([["GRAPH_APP_SECRET", appSecret], ["GRAPH_BASE_URL", emu.url]])
+      )
+      emu.resetRequests()
+      expect(yield* post(delivery)).toBe(200)
+      // Read at the emulator, with the business's token: the name, and the rating no event told of.
+      const after = yield* number()
+      expect(after).toMatchObject({ verified_name: name, quality_rating: rating, name_status: "APPROVED" })
+      expect(after.quality_rating).not.toBe(before.quality_rating)
+      const account = delivery.envelope.entry[0]!.id
+      expect(emu.requests().filter((request) => request.path.endsWith(`/${account}`))).toHaveLength(1)
+
+      yield* Fiber.interrupt(fiber)
+      for (const text of [output.stdout(), output.stderr()]) {
+        for (const secret of [token, appSecret, verifyToken]) expect(text).not.toContain(secret)
+      }
+    }).pipe(Effect.scoped))
+
+  it.live("with GRAPH_ACCESS_TOKEN, an account_update has the account re-read", () =>
+    Effect.gen(function*() {
+      const db = yield* sqliteDb
+      expect((yield* waba(["sync", owned, "--db", db], graph())).code).toBe(0)
+      const stored = jsonLines((yield* waba(["inventory", "accounts", "--db", db, "--format", "jsonl"])).stdout)
+      const account = stored.find((row) => row.status !== "DISABLED")!
+      const applied = yield* Effect.promise(() =>
+        emu.change({ kind: "accountStatus", accountId: String(account.id), status: "DISABLED" })
+      )
+      expect(applied.webhook?.envelope.entry[0]?.changes[0]?.field).toBe("account_update")
+
+      const { fiber, output, post } = yield* serve(
+        ["--db", db, "--verify-token", verifyToken],
+        new Map([...graph(), ["GRAPH_APP_SECRET", appSecret]]),
+        { stderrIsTTY: true }
+      )
+      expect(output.stderr()).toContain(`re-read from ${emu.url}`)
+      expect(yield* post(applied.webhook!)).toBe(200)
+      const listed = jsonLines((yield* waba(["inventory", "accounts", "--db", db, "--format", "jsonl"])).stdout)
+      expect(listed.find((row) => row.id === account.id)?.status).toBe("DISABLED")
+      const recorded = jsonLines((yield* waba(["changes", "--db", db, "--format", "jsonl"])).stdout)
+      expect(recorded).toContainEqual(expect.objectContaining({
+        source: "webhook",
+        entity: "account",
+        entity_id: account.id,
+        field: "status",
+        old_value: account.status,
+        new_value: "DISABLED"
+      }))
+      yield* Fiber.interrupt(fiber)
+      expect(output.stderr()).not.toContain(token)
+    }).pipe(Effect.scoped))
+
+  it.live("without credentials, applies what the event carries only, and says so on a terminal", () =>
+    Effect.gen(function*() {
+      const db = yield* sqliteDb
+      expect((yield* waba(["sync", owned, "--db", db], graph())).code).toBe(0)
+      const { before, delivery, name, number } = yield* renamed(db, 1)
+
+      const { fiber, output, post } = yield* serve(
+        ["--db", db, "--verify-token", verifyToken],
+        new Map([["GRAPH_APP_SECRET", appSecret]]),
+        { stderrIsTTY: true }
+      )
+      expect(output.stderr()).toMatch(/no access token .* accounts are not re-read/)
+      emu.resetRequests()
+      expect(yield* post(delivery)).toBe(200)
+      const after = yield* number()
+      expect(after.verified_name).toBe(name)
+      expect(after.quality_rating).toBe(before.quality_rating)
+      expect(emu.requests()).toEqual([])
+      yield* Fiber.interrupt(fiber)
+    }).pipe(Effect.scoped))
 
   it.live("answers the handshake for its verify token only, applies signed deliveries, and refuses unsigned ones", () =>
     Effect.gen(function*() {
