@@ -44,8 +44,10 @@ const verboseEvents = Effect.gen(function*() {
 /** `waba webhooks serve`. */
 export const run = (
   input: WebhooksServeInput
-): Effect.Effect<void, CommandError.CommandError, Output | Progress.Progress> =>
-  Effect.gen(function*() {
+): Effect.Effect<void, CommandError.CommandError, Output | Progress.Progress> => {
+  // The tokens file's secrets, once read, are scrubbed from whatever fails after (the store, the server).
+  let entries: ReadonlyArray<TokensFile.Entry> = []
+  return Effect.gen(function*() {
     const output = yield* Output
     const { host, port } = input
     if (!(Number.isInteger(port) && port >= 0 && port <= 65535)) {
@@ -70,6 +72,7 @@ export const run = (
     )
     const location = yield* Database.parse(input.db ?? defaultDb)
     const tokens = input.tokens === undefined ? undefined : yield* TokensFile.read(input.tokens)
+    entries = tokens ?? []
     const connection = yield* GraphTarget.connect(input, tokens)
     const opened = yield* Database.open(location, { create: true })
     // Built before the server listens, and kept until it stops.
@@ -114,8 +117,10 @@ export const run = (
       return location._tag === "Right"
         ? CommandError.make(error, { store: Database.describe(location.right) }, [
           ...Database.secrets(location.right),
-          ...[input.verifyToken, input.appSecret, input.token].filter((secret) => secret !== undefined)
+          ...[input.verifyToken, input.appSecret, input.token].filter((secret) => secret !== undefined),
+          ...TokensFile.secrets(entries)
         ])
         : CommandError.make(error)
     })
   )
+}
