@@ -398,11 +398,14 @@ const fanOut = (plan: Plan, seenAgain: boolean): Emitted =>
       const nested = account.phone_numbers as GraphRead.FirstPage<unknown> | undefined
       if (plan.phoneNumbers === undefined || nested === undefined) return Effect.succeed(account)
       if (nested.nextAfter === undefined) return Effect.succeed({ ...account, phone_numbers: nested.data })
-      return PhoneNumbers.pages(account.id, { ...plan.phoneNumbers, after: nested.nextAfter }).pipe(
-        Stream.tap(() => Effect.sync(() => progress.pages++)),
-        Stream.runFold([...nested.data], (numbers, page) => [...numbers, ...page.items]),
-        Effect.map((numbers) => ({ ...account, phone_numbers: numbers }))
+      const numbers = [...nested.data]
+      const rest = PhoneNumbers.forEachPage(account.id, { ...plan.phoneNumbers, after: nested.nextAfter })((page) =>
+        Effect.sync(() => {
+          progress.pages++
+          numbers.push(...page.items)
+        })
       )
+      return Effect.as(rest, { ...account, phone_numbers: numbers })
     }
 
     const sourced = (item: Item, businessId: string, edge: EdgeName) => {

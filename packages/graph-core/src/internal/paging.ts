@@ -5,7 +5,6 @@
  *
  * @internal
  */
-import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
@@ -141,8 +140,11 @@ const expanded = ({ key, pages: which, plan }: Expansion, item: Item): Read<unkn
   const after = paging?.next === undefined ? undefined : nextCursor(paging.next, paging.cursors?.after)
   if (which === "first") return Effect.succeed({ data, nextAfter: after })
   if (paging?.next === undefined) return Effect.succeed(data)
-  const rest = Stream.runCollect(pages({ ...plan, after }, String(item.id)))
-  return Effect.map(rest, (chunk) => [...data, ...Chunk.toReadonlyArray(chunk).flatMap((page) => page.items)])
+  return Effect.suspend(() => {
+    const all = [...data]
+    const rest = forEachPage({ ...plan, after }, String(item.id), (page) => Effect.sync(() => all.push(...page.items)))
+    return Effect.as(rest, all)
+  })
 }
 
 /** The item with its expanded edges settled. @internal */
