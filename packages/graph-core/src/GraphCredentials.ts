@@ -45,7 +45,7 @@ import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import type * as GraphConfig from "./GraphConfig.js"
-import { secretProblem } from "./internal/secret.js"
+import { secretProblem } from "./pure/secret.js"
 
 /**
  * What is sent for one business. Left out, the app secret and the proof mode are `GraphConfig`'s: the
@@ -170,8 +170,8 @@ const normalize = (businessId: string, input: unknown): Effect.Effect<Credential
   const accessToken = redacted(given.accessToken)
   const appSecret = given.appSecret === undefined ? undefined : redacted(given.appSecret)
   const mode = given.appSecretProof as GraphConfig.AppSecretProofMode | undefined
-  const problem = secretProblem(`access token of business ${businessId}`, accessToken) ??
-    (appSecret && secretProblem(`app secret of business ${businessId}`, appSecret)) ??
+  const problem = secretProblem(`access token of business ${businessId}`, Redacted.value(accessToken)) ??
+    (appSecret && secretProblem(`app secret of business ${businessId}`, Redacted.value(appSecret))) ??
     (mode === undefined || mode === "plain" || mode === "timed"
       ? undefined
       : `The appsecret_proof mode of business ${businessId} must be "plain" or "timed".`)

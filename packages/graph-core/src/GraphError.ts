@@ -123,8 +123,19 @@ export type ErrorBody = typeof ErrorBody.Type
  */
 export const ErrorEnvelope = Schema.Struct({ error: ErrorBody })
 
+// Where a call failed: every member but `GraphPagingError` says it.
+const callFields = {
+  /** The route template, e.g. `/{business-id}/owned_whatsapp_business_accounts`. */
+  route: Schema.String,
+  /** Attempts made before giving up, retries included. */
+  attempts: Schema.Number,
+  /** The business the request was made as (`GraphCredentials.asBusiness`), if any. */
+  businessId: Schema.optional(Schema.String)
+}
+
 // What every error that came with a Graph error body carries.
 const responseFields = {
+  ...callFields,
   /** Graph's error code. */
   code: Schema.Number,
   subcode: Schema.optional(Schema.Number),
@@ -143,18 +154,12 @@ const responseFields = {
    */
   errorData: Schema.optional(Schema.Unknown),
   httpStatus: Schema.Number,
-  /** The route template, e.g. `/{business-id}/owned_whatsapp_business_accounts`. */
-  route: Schema.String,
   usage: GraphUsage.GraphUsage,
   /**
    * The wait the server asked for before trying again, when it said (`Retry-After`, or for a rate
    * limit `estimated_time_to_regain_access`).
    */
-  retryAfter: Schema.optional(Schema.DurationFromSelf),
-  /** Attempts made before giving up, retries included. */
-  attempts: Schema.Number,
-  /** The business the request was made as (`GraphCredentials.asBusiness`), if any. */
-  businessId: Schema.optional(Schema.String)
+  retryAfter: Schema.optional(Schema.DurationFromSelf)
 }
 
 /**
@@ -294,15 +299,13 @@ export type TransportReason = typeof TransportReason.Type
  * @category errors
  */
 export class GraphTransportError extends member<GraphTransportError>()("GraphTransportError", {
+  ...callFields,
   reason: TransportReason,
   message: Schema.String,
   retryable: Schema.Boolean,
-  route: Schema.String,
   httpStatus: Schema.optional(Schema.Number),
   usage: Schema.optional(GraphUsage.GraphUsage),
-  retryAfter: Schema.optional(Schema.DurationFromSelf),
-  attempts: Schema.Number,
-  businessId: Schema.optional(Schema.String)
+  retryAfter: Schema.optional(Schema.DurationFromSelf)
 }) {}
 
 /**
@@ -313,12 +316,10 @@ export class GraphTransportError extends member<GraphTransportError>()("GraphTra
  * @category errors
  */
 export class GraphDecodeError extends member<GraphDecodeError>()("GraphDecodeError", {
+  ...callFields,
   message: Schema.String,
-  route: Schema.String,
   httpStatus: Schema.Number,
-  fbtraceId: Schema.optional(Schema.String),
-  attempts: Schema.Number,
-  businessId: Schema.optional(Schema.String)
+  fbtraceId: Schema.optional(Schema.String)
 }) {}
 
 /**

@@ -122,8 +122,7 @@ export const tolerant = <A, I, R>(schema: Schema.Schema<A, I, R>): Schema.Schema
       strict: true,
       decode: (value) => nulls.dropNullsAt(value, 0),
       encode: (value) => value
-    })
-      .annotations({ [nulls.TolerantStep]: true }),
+    }),
     schema as unknown as Schema.Schema<A, unknown, R>
   ) as unknown as Schema.Schema<A, unknown, R>
 

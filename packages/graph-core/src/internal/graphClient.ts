@@ -15,14 +15,13 @@ import type * as GraphConfig from "../GraphConfig.js"
 import type * as GraphCredentials from "../GraphCredentials.js"
 import * as GraphError from "../GraphError.js"
 import * as GraphRetry from "../GraphRetry.js"
-import { isHoldTooLongError } from "../HoldTooLongError.js"
-import type * as RateGovernor from "../RateGovernor.js"
+import { defined } from "../pure/defined.js"
+import * as RateGovernor from "../RateGovernor.js"
 import * as Auth from "./client/auth.js"
 import * as Exchange from "./client/exchange.js"
 import { type Answer, interpret } from "./client/interpret.js"
 import * as Request from "./client/request.js"
 import * as Telemetry from "./client/telemetry.js"
-import { defined } from "./defined.js"
 
 // The caller's schema over a successful answer; a mismatch is a short `GraphDecodeError`.
 const decode = <A, I, R>(
@@ -67,7 +66,9 @@ const noRedirects = HttpClient.transformResponse(<E, R>(
 // The same error, naming the business whose credentials the call was made with: rebuilt from its schema's
 // fields, so it is the same class and passes the same checks.
 const inBusiness = (businessId: string | undefined) => <E>(error: E): E => {
-  if (businessId === undefined || !(GraphError.isGraphError(error) || isHoldTooLongError(error))) return error
+  if (businessId === undefined || !(GraphError.isGraphError(error) || RateGovernor.isHoldTooLongError(error))) {
+    return error
+  }
   const Class = error.constructor as unknown as { new(fields: object): E; readonly fields: object }
   const fields = Object.keys(Class.fields).map((key) => [key, (error as Record<string, unknown>)[key]])
   return new Class({ ...Object.fromEntries(fields), businessId })

@@ -232,13 +232,10 @@ const guarded = <A>(prepare: () => Either.Either<A, InvalidRequestError>): Eithe
 const select = (target: Target, options: Options, needed: ReadonlyArray<string>) => {
   const key = JSON.stringify([options.fields, options.extraFields, options.expand, needed])
   const cache = selections(target)
-  const known = cache.get(key)
-  if (known !== undefined) return known
   // Bounded: a program that builds selections at run time must not grow this without end.
-  if (cache.size >= 256) cache.clear()
-  const selected = selectNew(target, options, needed)
-  cache.set(key, selected)
-  return selected
+  if (!cache.has(key) && cache.size >= 256) cache.clear()
+  if (!cache.has(key)) cache.set(key, selectNew(target, options, needed))
+  return cache.get(key)!
 }
 
 const selections = memo((_: Target) => new Map<string, ReturnType<typeof selectNew>>())
@@ -285,25 +282,30 @@ const planOf = (edge: GraphEdge.Any, options: Options): Plan => {
   }
 }
 
-/** A read of `edge` under `parentId`, or what is wrong with the input. @internal */
-export const edgeRead = (edge: GraphEdge.Any, parentId: unknown, input: unknown) =>
-  guarded(() =>
-    Either.gen(function*() {
-      const id = yield* decode(idOf(edge.parent), parentId, edge.parent.label)
-      const { names, schema } = optionsOf(edge)
-      // No options are valid options: a fan-out checks thousands of ids this way, before its first request.
-      const options = input === undefined ? {} : yield* decode(schema, input, "options", names)
-      return { plan: planOf(edge, options), parentId: id }
-    })
-  )
-
-/** A read of node `id`, or what is wrong with the input. @internal */
-export const nodeRead = (node: GraphNode.Any, parent: GraphEdge.Parent, id: unknown, input: unknown) =>
+// A read of `target` under (or of) the id `id`, or what is wrong with the input. No options are valid
+// options: a fan-out checks thousands of ids this way, before its first request.
+const read = <A>(
+  target: Target,
+  parent: GraphEdge.Parent,
+  id: unknown,
+  input: unknown,
+  f: (id: string, options: Options) => A
+) =>
   guarded(() =>
     Either.gen(function*() {
       const checked = yield* decode(idOf(parent), id, parent.label)
-      const { names, schema } = optionsOf(node)
-      const { expansions, item, query } = select(node, yield* decode(schema, input ?? {}, "options", names), [])
-      return { id: checked, query, schema: GraphSchema.tolerant(item), expansions }
+      const { names, schema } = optionsOf(target)
+      return f(checked, input === undefined ? {} : yield* decode(schema, input, "options", names))
     })
   )
+
+/** A read of `edge` under `parentId`, or what is wrong with the input. @internal */
+export const edgeRead = (edge: GraphEdge.Any, parentId: unknown, input: unknown) =>
+  read(edge, edge.parent, parentId, input, (parentId, options) => ({ plan: planOf(edge, options), parentId }))
+
+/** A read of node `id`, or what is wrong with the input. @internal */
+export const nodeRead = (node: GraphNode.Any, parent: GraphEdge.Parent, id: unknown, input: unknown) =>
+  read(node, parent, id, input ?? {}, (id, options) => {
+    const { expansions, item, query } = select(node, options, [])
+    return { id, query, schema: GraphSchema.tolerant(item), expansions }
+  })

@@ -11,9 +11,8 @@ import * as GraphCredentials from "../GraphCredentials.js"
 import * as GraphError from "../GraphError.js"
 import * as GraphEvents from "../GraphEvents.js"
 import * as GraphMetrics from "../GraphMetrics.js"
-import { HoldTooLongError } from "../HoldTooLongError.js"
 import * as Decision from "../pure/governor.js"
-import type * as RateGovernor from "../RateGovernor.js"
+import * as RateGovernor from "../RateGovernor.js"
 import * as RateGovernorStore from "../RateGovernorStore.js"
 
 /** @internal */
@@ -141,16 +140,14 @@ export const make = (options: RateGovernor.Settings) =>
         )
       })
 
-    const refusal = ({ millis, reason, scope, usage }: Decision.Hold, maxWait: Duration.Duration) => {
-      const wait = Duration.millis(millis)
-      return new HoldTooLongError({
+    const refusal = ({ millis, reason, scope, usage }: Decision.Hold, maxWait: Duration.Duration) =>
+      new RateGovernor.HoldTooLongError({
         ...Decision.budgetOf(scope),
         reason,
-        wait,
+        wait: Duration.millis(millis),
         maxWait,
         usagePercent: Math.max(0, usage)
       })
-    }
 
     // Gates first, in order: a closed gate takes nothing and ends the claim.
     const take = (claims: ReadonlyArray<Decision.Claim>, limit: Duration.Duration | undefined) =>
@@ -176,7 +173,7 @@ export const make = (options: RateGovernor.Settings) =>
         const app = key === undefined || key === Decision.appScope
         const scopes = app ? [Decision.appScopeOf(Option.getOrUndefined(tenant))] : budgetsOf(key)
         const maxWaitMillis = maxWait && Duration.toMillis(maxWait)
-        type Failure = HoldTooLongError | RateGovernorStore.RateGovernorStoreError
+        type Failure = RateGovernor.HoldTooLongError | RateGovernorStore.RateGovernorStoreError
         const attempt = (bookedAt?: number): Effect.Effect<void, Failure> =>
           Effect.gen(function*() {
             const news = scopes.map((scope) => watches.get(scope)!.news)

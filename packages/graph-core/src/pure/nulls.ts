@@ -42,11 +42,3 @@ export const dropNullsAt = (value: unknown, depth: number): unknown => {
   }
   return out ?? record
 }
-
-/**
- * Marks the `null`-dropping step of `GraphSchema.tolerant`, so the fast decoder can fold it into the
- * decode of what follows instead of copying the body first.
- *
- * @internal
- */
-export const TolerantStep: unique symbol = Symbol.for("@effect-waba/graph-core/TolerantStep")

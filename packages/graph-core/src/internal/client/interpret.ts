@@ -10,8 +10,8 @@ import * as Predicate from "effect/Predicate"
 import * as Schema from "effect/Schema"
 import * as GraphError from "../../GraphError.js"
 import * as GraphUsage from "../../GraphUsage.js"
+import { defined } from "../../pure/defined.js"
 import { safeUrl } from "../../Redaction.js"
-import { defined } from "../defined.js"
 
 /** @internal */
 export interface Context {
