@@ -151,50 +151,6 @@ export interface Options {
  */
 export class GraphConfig extends Context.Tag("@effect-waba/graph-core/GraphConfig")<GraphConfig, Settings>() {}
 
-const validate = (
-  options: Options,
-  accessToken: Redacted.Redacted<string>,
-  appSecret: Option.Option<Redacted.Redacted<string>>
-): Effect.Effect<Settings, GraphConfigError> => {
-  const { apiVersion = defaultApiVersion, appSecretProof = "plain", baseUrl = defaultBaseUrl } = options
-  const { maxResponseBytes = defaultMaxResponseBytes, userAgent = defaultUserAgent } = options
-  const timeout = Option.filter(
-    Duration.decodeUnknown(options.timeout ?? defaultTimeout),
-    (timeout) => Duration.isFinite(timeout) && Duration.toMillis(timeout) > 0
-  )
-  const problem = Workable.problem({
-    secrets: [
-      ["accessToken", "access token", Redacted.value(accessToken)],
-      ...Option.toArray(Option.map(appSecret, (secret) => ["appSecret", "app secret", Redacted.value(secret)] as const))
-    ],
-    apiVersion,
-    exampleVersion: defaultApiVersion,
-    baseUrl,
-    timeoutIsValid: Option.isSome(timeout),
-    appSecretProof,
-    userAgent,
-    maxResponseBytes
-  })
-  if (problem !== undefined) return Effect.fail(new GraphConfigError({ setting: problem[0], message: problem[1] }))
-  const retry = options.retry === false
-    ? Effect.succeed(Option.none())
-    : Effect.map(GraphRetry.makePolicy(options.retry ?? {}), Option.some)
-  return Effect.map(
-    Effect.mapError(retry, (message) => new GraphConfigError({ setting: "retry", message })),
-    (retry): Settings => ({
-      accessToken,
-      appSecret,
-      appSecretProof,
-      apiVersion,
-      baseUrl: Workable.baseUrlOf(baseUrl),
-      timeout: Option.getOrThrow(timeout),
-      retry,
-      userAgent,
-      maxResponseBytes
-    })
-  )
-}
-
 /**
  * Validates options into {@link Settings}.
  *
@@ -209,10 +165,46 @@ export const make = (options: Options): Effect.Effect<Settings, GraphConfigError
     const appSecret = Option.map(Option.fromNullable(options.appSecret), redacted)
     // Whatever was typed may end up in a message (a token pasted as the version, say): scrub them all.
     const scrub = makeScrubber([accessToken, appSecret])
-    return Effect.mapError(
-      validate(options, accessToken, appSecret),
-      (error) => new GraphConfigError({ setting: error.setting, message: scrub(error.message) })
+    const invalid = (setting: string, message: string) => new GraphConfigError({ setting, message: scrub(message) })
+    const { apiVersion = defaultApiVersion, appSecretProof = "plain", baseUrl = defaultBaseUrl } = options
+    const { maxResponseBytes = defaultMaxResponseBytes, userAgent = defaultUserAgent } = options
+    const timeout = Option.filter(
+      Duration.decodeUnknown(options.timeout ?? defaultTimeout),
+      (timeout) => Duration.isFinite(timeout) && Duration.toMillis(timeout) > 0
     )
+    const problem = Workable.problem({
+      secrets: [
+        ["accessToken", "access token", Redacted.value(accessToken)],
+        ...Option.toArray(
+          Option.map(appSecret, (secret) => ["appSecret", "app secret", Redacted.value(secret)] as const)
+        )
+      ],
+      apiVersion,
+      exampleVersion: defaultApiVersion,
+      baseUrl,
+      timeoutIsValid: Option.isSome(timeout),
+      appSecretProof,
+      userAgent,
+      maxResponseBytes
+    })
+    if (problem !== undefined) return Effect.fail(invalid(...problem))
+    const retry = options.retry === false
+      ? Effect.succeed(Option.none())
+      : Effect.map(GraphRetry.makePolicy(options.retry ?? {}), Option.some)
+    return Effect.mapBoth(retry, {
+      onFailure: (message) => invalid("retry", message),
+      onSuccess: (retry): Settings => ({
+        accessToken,
+        appSecret,
+        appSecretProof,
+        apiVersion,
+        baseUrl: Workable.baseUrlOf(baseUrl),
+        timeout: Option.getOrThrow(timeout),
+        retry,
+        userAgent,
+        maxResponseBytes
+      })
+    })
   })
 
 /**

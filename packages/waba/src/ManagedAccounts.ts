@@ -42,6 +42,7 @@ import * as Data from "effect/Data"
 import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import * as Exit from "effect/Exit"
 import * as FiberId from "effect/FiberId"
 import * as Mailbox from "effect/Mailbox"
 import * as Option from "effect/Option"
@@ -378,21 +379,12 @@ const fanOut = (plan: Plan, seenAgain: boolean): Emitted =>
         if (state !== undefined) return Effect.zipRight(Deferred.await(state), claim(id))
         return Effect.succeed(own(id))
       })
-    type Claimed = readonly [id: string, mine: Deferred.Deferred<boolean>]
-    const settle = ([id, mine]: Claimed, emitted: boolean) =>
+    const settle = (id: string, mine: Deferred.Deferred<boolean>, emitted: boolean) =>
       Effect.suspend(() => {
         if (emitted) seen.set(id, true)
         else seen.delete(id)
         return Deferred.succeed(mine, emitted)
       })
-    const settleAll = (claimed: ReadonlyArray<Claimed>, emitted: boolean) =>
-      Effect.forEach(claimed, (one) => settle(one, emitted), { discard: true })
-    // Claims are settled once the accounts are in the mailbox, so a read that waited on a claim finds the
-    // account emitted; if the read is cut off first, they are released for another read to emit.
-    const deliver = (elements: ReadonlyArray<Elements<Item>>, claimed: ReadonlyArray<Claimed>) =>
-      Effect.zipRight(out.offerAll(elements), settleAll(claimed, true)).pipe(
-        Effect.onInterrupt(() => settleAll(claimed, false))
-      )
 
     const complete = (account: Item): Reading<Item> => {
       const nested = account.phone_numbers as GraphRead.FirstPage<unknown> | undefined
@@ -415,65 +407,35 @@ const fanOut = (plan: Plan, seenAgain: boolean): Emitted =>
         : { businessId, edge }
       return { account: edge === "client" ? rest as Item : item, source }
     }
-    const completed = (account: Item, source: Source, mine: Deferred.Deferred<boolean>) =>
-      complete(account).pipe(
-        Effect.onError(() => settle([account.id, mine], false)),
-        Effect.map((account) => {
-          progress.accounts++
-          return Element.Account({ account, firstSeenOn: source })
-        })
-      )
-
-    // An account whose id another read has claimed: waits for that read to settle, holding no claim.
+    // One sighting: an account already emitted is seen again; one another read is completing is waited for;
+    // a new one is claimed, completed and emitted. A read holds one claim at a time and waits on none while
+    // it holds it, so two reads sharing accounts cannot wait on each other.
     const sighting = (item: Item, businessId: string, edge: EdgeName): Reading => {
       const { account, source } = sourced(item, businessId, edge)
       return Effect.flatMap(claim(account.id), (mine) => {
         if (mine === undefined) {
           return seenAgain ? out.offer(Element.SeenAgain({ accountId: account.id, seenOn: source })) : Effect.void
         }
-        return Effect.flatMap(completed(account, source, mine), (element) => deliver([element], [[account.id, mine]]))
-      })
-    }
-
-    // A page's accounts are claimed and completed, then delivered together. It never waits on another
-    // read's claim while holding its own, so two reads sharing accounts cannot wait on each other: such
-    // accounts are taken one by one after the page.
-    const page = (items: ReadonlyArray<Item>, businessId: string, edge: EdgeName): Reading =>
-      Effect.suspend(() => {
-        const elements: Array<Elements<Item>> = []
-        const claimed: Array<Claimed> = []
-        const later: Array<Item> = []
-        const take = (item: Item) => {
-          const { account, source } = sourced(item, businessId, edge)
-          const state = seen.get(account.id)
-          if (state === true) {
-            if (seenAgain) elements.push(Element.SeenAgain({ accountId: account.id, seenOn: source }))
-            return Effect.void
-          }
-          if (state !== undefined) {
-            later.push(item)
-            return Effect.void
-          }
-          const mine = own(account.id)
-          return Effect.map(completed(account, source, mine), (element) => {
-            claimed.push([account.id, mine])
-            elements.push(element)
-          })
-        }
-        return Effect.forEach(items, take, { discard: true }).pipe(
-          Effect.onInterrupt(() => settleAll(claimed, false)),
-          Effect.exit,
-          // The accounts completed before a failure are still emitted, then the read fails.
-          Effect.flatMap((exit) => Effect.zipRight(deliver(elements, claimed), exit)),
-          Effect.zipRight(Effect.forEach(later, (item) => sighting(item, businessId, edge), { discard: true }))
+        // Settled once the account is in the mailbox, so a read that waited on the claim finds it emitted;
+        // released if this read fails or is cut off first, for another read to emit.
+        return complete(account).pipe(
+          Effect.flatMap((account) => {
+            progress.accounts++
+            return out.offer(Element.Account({ account, firstSeenOn: source }))
+          }),
+          Effect.onExit((exit) => settle(account.id, mine, Exit.isSuccess(exit)))
         )
       })
+    }
 
     const edgeRead = (businessId: string, edge: EdgeName): Reading => {
       const onPage = ({ items }: { readonly items: ReadonlyArray<Item> }) =>
         Effect.suspend(() => {
           progress.pages++
-          return Effect.zipRight(page(items, businessId, edge), report)
+          return Effect.zipRight(
+            Effect.forEach(items, (item) => sighting(item, businessId, edge), { discard: true }),
+            report
+          )
         })
       return edge === "owned"
         ? OwnedAccounts.forEachPage(businessId, plan.owned)(onPage)

@@ -52,14 +52,13 @@ const bearer = (request: HttpClientRequest.HttpClientRequest) =>
   /^Bearer (\S+)$/.exec(request.headers.authorization ?? "")?.[1]
 
 // One part of the answer as a response to `request` (the call's own steps scrub it of the call's secrets);
-// anything Graph would not send is no answer.
+// anything Graph would not send (headers `Response` refuses included) is no answer.
 const part = (request: HttpClientRequest.HttpClientRequest, entry: unknown) =>
   Either.try(() => {
     const read = Batch.part(entry)
-    if (read === undefined) throw new Error()
-    const init = new globalThis.Headers()
-    for (const [name, value] of read.headers) init.append(name, value)
-    return HttpClientResponse.fromWeb(request, new Response(read.body, { status: read.status, headers: init }))
+    if (read === undefined) throw new Error("not an answer")
+    const init = { status: read.status, headers: read.headers as Array<[string, string]> }
+    return HttpClientResponse.fromWeb(request, new Response(read.body, init))
   })
 
 const failure = (call: Call, message: string) =>

@@ -11,17 +11,11 @@ import * as Stream from "effect/Stream"
 import * as GraphClient from "../GraphClient.js"
 import { GraphPagingError } from "../GraphError.js"
 import type { Checkpoint, Page } from "../GraphPaging.js"
-import { advance, brokenPaging as pagingBreak, isStaleCursor, nextCursor, visible } from "../pure/paging.js"
+import { advance, brokenPaging, isStaleCursor, nextCursor, visible } from "../pure/paging.js"
 import * as Redaction from "../Redaction.js"
 import type { Expansion, PageBody, Plan } from "./prepare.js"
 
 export { nextCursor }
-
-// Why paging cannot go on after page `page`, as the error a read fails with.
-const brokenPaging = (route: string, page: number, seen: ReadonlyMap<string, number>, after: string | undefined) => {
-  const broken = pagingBreak(route, page, seen, after)
-  return broken === undefined ? undefined : new GraphPagingError(broken)
-}
 
 type Item = Record<string, unknown>
 
@@ -49,8 +43,6 @@ const start = (plan: Plan, parentId: string): State => ({
   seen: new Map(plan.after === undefined ? [] : [[plan.after, 0]])
 })
 
-const scrub = (url: string | undefined) => url === undefined ? undefined : Redaction.scrubUrl(url)
-
 const fetchPage = (state: State): Read<readonly [Page<Item>, Option.Option<State>]> => {
   const { parentId, plan } = state
   const edge = plan.edge
@@ -67,7 +59,7 @@ const fetchPage = (state: State): Read<readonly [Page<Item>, Option.Option<State
         : advance(field, state.checkpoint ?? { ids: [] }, data, nextAfter)
       if (broken === undefined && nextAfter !== undefined) state.seen.set(nextAfter, state.number)
       const following: Option.Option<State> = broken !== undefined
-        ? Option.some({ ...state, broken })
+        ? Option.some({ ...state, broken: new GraphPagingError(broken) })
         : nextAfter === undefined
         ? Option.none()
         : Option.some({ ...state, after: nextAfter, number: state.number + 1, ...(checkpoint && { checkpoint }) })
@@ -79,7 +71,10 @@ const fetchPage = (state: State): Read<readonly [Page<Item>, Option.Option<State
           hasNext: next !== undefined,
           nextAfter,
           checkpoint,
-          links: { next: scrub(next), previous: scrub(paging?.previous) },
+          links: {
+            next: next && Redaction.scrubUrl(next),
+            previous: paging?.previous && Redaction.scrubUrl(paging.previous)
+          },
           totalCount: summary?.total_count,
           usage,
           fbtraceId,
@@ -91,9 +86,6 @@ const fetchPage = (state: State): Read<readonly [Page<Item>, Option.Option<State
   )
 }
 
-const isStale = (error: { readonly message: string }): boolean =>
-  isStaleCursor((error as { readonly code?: unknown }).code, error.message)
-
 const step = (state: State) => {
   if (state.broken !== undefined) return Effect.fail(state.broken)
   const { fallback, ...plan } = state.plan
@@ -101,11 +93,15 @@ const step = (state: State) => {
   // checkpoint's data, which neither loses nor repeats anything.
   return state.number > 1 || fallback === undefined ?
     fetchPage(state) :
-    Effect.catchIf(fetchPage(state), isStale, () =>
-      Effect.zipRight(
-        Effect.logInfo(`${plan.edge.path}: the checkpoint's cursor went stale; resuming from its data instead`),
-        fetchPage(start({ ...plan, query: fallback, after: undefined, fallback: undefined }, state.parentId))
-      ))
+    Effect.catchIf(
+      fetchPage(state),
+      (error) => isStaleCursor((error as { readonly code?: unknown }).code, error.message),
+      () =>
+        Effect.zipRight(
+          Effect.logInfo(`${plan.edge.path}: the checkpoint's cursor went stale; resuming from its data instead`),
+          fetchPage(start({ ...plan, query: fallback, after: undefined, fallback: undefined }, state.parentId))
+        )
+    )
 }
 
 /**

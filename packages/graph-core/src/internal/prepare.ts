@@ -27,16 +27,10 @@ const shapeOf = (target: Target) =>
   isEdge(target) ? { node: target.node, fields: target.itemFields } : { node: target, fields: target.fields }
 
 /** A read's options, decoded. @internal */
-export interface Options {
+export interface Options extends ReadPlan.Options {
   readonly fields?: ReadonlyArray<string> | undefined
   readonly extraFields?: ReadonlyArray<string> | undefined
   readonly expand?: Readonly<Record<string, Nested | undefined>> | undefined
-  readonly filtering?: ReadonlyArray<GraphFilter.Clause | GraphFilter.Unchecked> | undefined
-  readonly sort?: string | undefined
-  readonly limit?: number | undefined
-  readonly after?: string | undefined
-  readonly checkpoint?: GraphPaging.Checkpoint | undefined
-  readonly prefetch?: boolean | number | undefined
 }
 
 type Nested = Pick<Options, "fields" | "limit"> & { readonly pages?: "all" | "first" | undefined }

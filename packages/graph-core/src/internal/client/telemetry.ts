@@ -100,24 +100,19 @@ export const make = (settings: GraphConfig.Settings) => {
    * Warns once per client (a log line and `GraphEvents.VersionMismatch`) when Graph serves another
    * version than the one asked for: an expired version silently falls forward.
    */
-  const served = (route: string, served: string | undefined) => {
-    const requested = settings.apiVersion
-    if (served === undefined || served === requested) {
-      return Effect.void
-    }
-    const warning = Effect.logWarning(
-      `Graph served ${route} with API version ${served}, not the requested ${requested} ` +
-        "(an expired version falls forward); pin a current version. Said once per client."
-    ).pipe(
-      Effect.annotateLogs({ "graph.route": route, "graph.api_version": requested, "graph.served_version": served }),
-      Effect.zipRight(GraphEvents.publish(GraphEvents.VersionMismatch({ route, requested, served })))
-    )
-    return Effect.suspend(() => {
+  const served = (route: string, served: string | undefined) =>
+    served === undefined || served === settings.apiVersion ? Effect.void : Effect.suspend(() => {
       if (warned) return Effect.void
       warned = true
-      return warning
+      const requested = settings.apiVersion
+      return Effect.logWarning(
+        `Graph served ${route} with API version ${served}, not the requested ${requested} ` +
+          "(an expired version falls forward); pin a current version. Said once per client."
+      ).pipe(
+        Effect.annotateLogs({ "graph.route": route, "graph.api_version": requested, "graph.served_version": served }),
+        Effect.zipRight(GraphEvents.publish(GraphEvents.VersionMismatch({ route, requested, served })))
+      )
     })
-  }
 
   /** The span of one call (all its attempts), named after the route template, and the error counter. */
   const traced =
