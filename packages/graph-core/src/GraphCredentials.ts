@@ -158,6 +158,9 @@ const failure = (businessId: string, reason: GraphCredentialsError["reason"], me
 
 // The credentials as given, checked as `GraphConfig` checks its own; a problem names the business only.
 const normalize = (businessId: string, input: unknown): Effect.Effect<Credentials, GraphCredentialsError> => {
+  if (input === undefined) {
+    return Effect.fail(failure(businessId, "Missing", `No credentials are known for business ${businessId}.`))
+  }
   const given = typeof input === "string" || Redacted.isRedacted(input) ? { accessToken: input } : input
   const valid = (value: unknown): value is Redacted.Redacted<string> | string =>
     typeof value === "string" || (Redacted.isRedacted(value) && typeof Redacted.value(value) === "string")
@@ -180,9 +183,6 @@ const normalize = (businessId: string, input: unknown): Effect.Effect<Credential
     : Effect.succeed({ accessToken, appSecret, appSecretProof: mode })
 }
 
-const missing = (businessId: string) =>
-  failure(businessId, "Missing", `No credentials are known for business ${businessId}.`)
-
 /**
  * Credentials from a map of business id to token (or token and app secret). A business not in it fails
  * with `GraphCredentialsError` (`Missing`).
@@ -194,12 +194,7 @@ export const fromRecord = (credentials: Readonly<Record<string, Input>> | Readon
   const entries: ReadonlyMap<string, Input> = credentials instanceof Map
     ? credentials
     : new Map(Object.entries(credentials))
-  return {
-    get: (businessId) => {
-      const input = entries.get(businessId)
-      return input === undefined ? Effect.fail(missing(businessId)) : normalize(businessId, input)
-    }
-  }
+  return { get: (businessId) => normalize(businessId, entries.get(businessId)) }
 }
 
 /**
@@ -261,9 +256,7 @@ export const make = <E, R>(
           Effect.mapError((cause) =>
             failure(businessId, "Unavailable", `The credentials of business ${businessId} could not be read.`, cause)
           ),
-          Effect.flatMap((input) =>
-            input === undefined ? Effect.fail(missing(businessId)) : normalize(businessId, input)
-          )
+          Effect.flatMap((input) => normalize(businessId, input))
         )
     }),
     // A failure is shared by the requests that waited for it, and forgotten: the next request asks again.

@@ -80,26 +80,9 @@ export type Account<F extends Field, X extends string = never, XP = {}> = GraphR
  */
 export type Page<A> = GraphPaging.PageOf<typeof edge, A>
 
-const read = GraphRead.edge(edge)
-
 /**
- * Checks a business id and options the way a read would, without reading.
- *
- * @since 0.1.0
- * @category validation
- */
-export const validate = read.validate
-
-/**
- * Every page of the accounts shared with a business, lazily.
- *
- * @since 0.1.0
- * @category streams
- */
-export const pages = read.pages
-
-/**
- * Every account shared with a business, lazily, each with `permitted_tasks` when asked for.
+ * The reads of the accounts shared with a business (see `OwnedAccounts` for what each does): `pages`,
+ * `stream` (each account with `permitted_tasks` when asked for), `all`, `forEachPage` and `validate`.
  *
  * @example
  * ```ts
@@ -114,22 +97,4 @@ export const pages = read.pages
  * @since 0.1.0
  * @category streams
  */
-export const stream = read.stream
-
-/**
- * Every shared account, collected.
- *
- * @since 0.1.0
- * @category constructors
- */
-export const all = read.all
-
-/**
- * Every page of the accounts shared with a business handed to an effect in turn, the next read once it is done: the same
- * reads as `Stream.runForEach(pages(...), f)`, without running a stream, for a job that makes many
- * short reads (how `ManagedAccounts` reads each business).
- *
- * @since 0.1.0
- * @category streams
- */
-export const forEachPage = read.forEachPage
+export const { all, forEachPage, pages, stream, validate } = GraphRead.edge(edge)

@@ -367,17 +367,14 @@ const fanOut = (plan: Plan, seenAgain: boolean): Emitted =>
     // An id maps to `true` once its account was emitted, or to the pending claim of the read completing
     // it; that read may yet fail, so a read that meets the claim waits for it to be settled.
     const seen = new Map<string, true | Deferred.Deferred<boolean>>()
-    const own = (id: string) => {
-      const mine = Deferred.unsafeMake<boolean>(FiberId.none)
-      seen.set(id, mine)
-      return mine
-    }
     const claim = (id: string): Effect.Effect<Deferred.Deferred<boolean> | undefined> =>
       Effect.suspend(() => {
         const state = seen.get(id)
         if (state === true) return Effect.succeed(undefined)
         if (state !== undefined) return Effect.zipRight(Deferred.await(state), claim(id))
-        return Effect.succeed(own(id))
+        const mine = Deferred.unsafeMake<boolean>(FiberId.none)
+        seen.set(id, mine)
+        return Effect.succeed(mine)
       })
     const settle = (id: string, mine: Deferred.Deferred<boolean>, emitted: boolean) =>
       Effect.suspend(() => {
@@ -389,29 +386,27 @@ const fanOut = (plan: Plan, seenAgain: boolean): Emitted =>
     const complete = (account: Item): Reading<Item> => {
       const nested = account.phone_numbers as GraphRead.FirstPage<unknown> | undefined
       if (plan.phoneNumbers === undefined || nested === undefined) return Effect.succeed(account)
-      if (nested.nextAfter === undefined) return Effect.succeed({ ...account, phone_numbers: nested.data })
       const numbers = [...nested.data]
-      const rest = PhoneNumbers.forEachPage(account.id, { ...plan.phoneNumbers, after: nested.nextAfter })((page) =>
-        Effect.sync(() => {
-          progress.pages++
-          numbers.push(...page.items)
-        })
-      )
+      const rest = nested.nextAfter === undefined
+        ? Effect.void
+        : PhoneNumbers.forEachPage(account.id, { ...plan.phoneNumbers, after: nested.nextAfter })((page) =>
+          Effect.sync(() => {
+            progress.pages++
+            numbers.push(...page.items)
+          })
+        )
       return Effect.as(rest, { ...account, phone_numbers: numbers })
     }
 
-    const sourced = (item: Item, businessId: string, edge: EdgeName) => {
-      const { permitted_tasks: tasks, ...rest } = item as Item & { readonly permitted_tasks?: ReadonlyArray<string> }
-      const source: Source = edge === "client" && tasks !== undefined
-        ? { businessId, edge, permittedTasks: tasks }
-        : { businessId, edge }
-      return { account: edge === "client" ? rest as Item : item, source }
-    }
     // One sighting: an account already emitted is seen again; one another read is completing is waited for;
     // a new one is claimed, completed and emitted. A read holds one claim at a time and waits on none while
     // it holds it, so two reads sharing accounts cannot wait on each other.
     const sighting = (item: Item, businessId: string, edge: EdgeName): Reading => {
-      const { account, source } = sourced(item, businessId, edge)
+      const { permitted_tasks: tasks, ...rest } = item as Item & { readonly permitted_tasks?: ReadonlyArray<string> }
+      const source: Source = edge === "client" && tasks !== undefined
+        ? { businessId, edge, permittedTasks: tasks }
+        : { businessId, edge }
+      const account = edge === "client" ? rest as Item : item
       return Effect.flatMap(claim(account.id), (mine) => {
         if (mine === undefined) {
           return seenAgain ? out.offer(Element.SeenAgain({ accountId: account.id, seenOn: source })) : Effect.void

@@ -110,50 +110,22 @@ export type Page<A> = GraphPaging.PageOf<typeof edge, A>
  */
 export type OwnedAccountsError = GraphRead.ReadError
 
-const read = GraphRead.edge(edge)
-
 /**
- * Checks a business id and options the way a read would, without reading: the `InvalidRequestError` a
- * read would fail with, or nothing.
+ * The reads of a business's owned accounts:
  *
- * @since 0.1.0
- * @category validation
- */
-export const validate = read.validate
-
-/**
- * Every page of a business's owned accounts, lazily. Use it to checkpoint: with
- * `sort: "creation_time_ascending"`, store a page's `checkpoint` once its accounts are handled and pass
- * it as `checkpoint` to resume — hours later, after deletions, with nothing lost or repeated.
- *
- * @since 0.1.0
- * @category streams
- */
-export const pages = read.pages
-
-/**
- * Every account a business owns, lazily, in the order Graph returns them. Taking the first N
- * (`Stream.take`) requests no page beyond the one holding the Nth account (without `prefetch`).
+ * - `pages`: every page, lazily. Use it to checkpoint: with `sort: "creation_time_ascending"`, store a
+ *   page's `checkpoint` once its accounts are handled and pass it as `checkpoint` to resume — hours later,
+ *   after deletions, with nothing lost or repeated.
+ * - `stream`: every account, lazily, in the order Graph returns them. Taking the first N (`Stream.take`)
+ *   requests no page beyond the one holding the Nth account (without `prefetch`).
+ * - `all`: every account, collected. Convenient for small businesses; prefer `stream` for large ones.
+ * - `forEachPage`: every page handed to an effect in turn, the next read once it is done: the reads of
+ *   `Stream.runForEach(pages(...), f)` without running a stream, for a job that makes many short reads
+ *   (how `ManagedAccounts` reads each business).
+ * - `validate`: checks a business id and options the way a read would, without reading: the
+ *   `InvalidRequestError` a read would fail with, or nothing.
  *
  * @since 0.1.0
  * @category streams
  */
-export const stream = read.stream
-
-/**
- * Every account, collected. Convenient for small businesses; prefer {@link stream} for large ones.
- *
- * @since 0.1.0
- * @category constructors
- */
-export const all = read.all
-
-/**
- * Every page of a business's owned accounts handed to an effect in turn, the next read once it is done: the same
- * reads as `Stream.runForEach(pages(...), f)`, without running a stream, for a job that makes many
- * short reads (how `ManagedAccounts` reads each business).
- *
- * @since 0.1.0
- * @category streams
- */
-export const forEachPage = read.forEachPage
+export const { all, forEachPage, pages, stream, validate } = GraphRead.edge(edge)

@@ -65,26 +65,9 @@ export type Selected<F extends PhoneNumber.Field, X extends string = never> = Gr
  */
 export type Page<A> = GraphPaging.PageOf<typeof edge, A>
 
-const read = GraphRead.edge(edge)
-
 /**
- * Checks a WABA id and options the way a read would, without reading.
- *
- * @since 0.1.0
- * @category validation
- */
-export const validate = read.validate
-
-/**
- * Every page of a WABA's phone numbers, lazily.
- *
- * @since 0.1.0
- * @category streams
- */
-export const pages = read.pages
-
-/**
- * Every phone number of a WhatsApp Business Account, lazily.
+ * The reads of a WABA's phone numbers (see `OwnedAccounts` for what each does): `pages`, `stream`, `all`,
+ * `forEachPage` and `validate` (of a WABA id and options).
  *
  * @example
  * ```ts
@@ -99,22 +82,4 @@ export const pages = read.pages
  * @since 0.1.0
  * @category streams
  */
-export const stream = read.stream
-
-/**
- * Every phone number, collected.
- *
- * @since 0.1.0
- * @category constructors
- */
-export const all = read.all
-
-/**
- * Every page of an account's phone numbers handed to an effect in turn, the next read once it is done: the same
- * reads as `Stream.runForEach(pages(...), f)`, without running a stream, for a job that makes many
- * short reads (how `ManagedAccounts` reads each business).
- *
- * @since 0.1.0
- * @category streams
- */
-export const forEachPage = read.forEachPage
+export const { all, forEachPage, pages, stream, validate } = GraphRead.edge(edge)

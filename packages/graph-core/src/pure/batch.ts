@@ -4,6 +4,7 @@
  *
  * @internal
  */
+import { parseJson } from "./json.js"
 
 /** The most calls one batch may carry. @internal */
 export const maxSize = 50
@@ -27,12 +28,7 @@ export const relativeUrl = (path: string, query: string, ownToken: string | unde
 
 /** The entries of a batch's answer, one per call in order; none when the answer is not such a list. @internal */
 export const entries = (text: string, calls: number): ReadonlyArray<unknown> => {
-  let answers: unknown
-  try {
-    answers = JSON.parse(text)
-  } catch {
-    return []
-  }
+  const answers = parseJson(text)
   return Array.isArray(answers) && answers.length === calls ? answers : []
 }
 

@@ -7,6 +7,7 @@
  * @internal
  */
 import { defined } from "./defined.js"
+import { parseJson } from "./json.js"
 
 /** The kinds of failure that come with a Graph error body (the `_tag`s of `GraphError`'s members). @internal */
 export type ResponseTag =
@@ -100,11 +101,8 @@ const shallow = (u: unknown, depth: number): boolean =>
   typeof u !== "object" || u === null || (depth > 0 && Object.values(u).every((v) => shallow(v, depth - 1)))
 
 const parsed = (text: string): unknown => {
-  try {
-    return JSON.parse(text)
-  } catch {
-    return text
-  }
+  const value = parseJson(text)
+  return value === undefined ? text : value
 }
 
 // `error_data` as data (parsed when it is a JSON string), its text scrubbed, within a depth and size budget.

@@ -5,6 +5,7 @@
  * @internal
  */
 import type { Filterables } from "./filterClause.js"
+import { parseJson } from "./json.js"
 import { holds, isOperator } from "./operator.js"
 import type { Scalar } from "./operator.js"
 import * as Result from "./result.js"
@@ -84,12 +85,7 @@ export const parseWire = (
   raw: string,
   options?: { readonly acceptUndocumented?: boolean | undefined }
 ): Result.Result<ReadonlyArray<WireClause>, WireRefusal> => {
-  let json: unknown
-  try {
-    json = JSON.parse(raw)
-  } catch {
-    json = undefined
-  }
+  const json = parseJson(raw)
   if (!Array.isArray(json)) return Result.fail({ _tag: "NotAnArray" })
   const out: Array<WireClause> = []
   for (const [index, element] of json.entries()) {

@@ -7,6 +7,7 @@
  *
  * @internal
  */
+import { parseJson } from "./json.js"
 
 /** The three usage figures, percentages of a budget. @internal */
 export interface AppUsage {
@@ -64,14 +65,6 @@ const entryNames = [...appNames, ["estimated_time_to_regain_access", "estimatedT
 const isRecord = (u: unknown): u is Readonly<Record<string, unknown>> =>
   typeof u === "object" && u !== null && !Array.isArray(u)
 
-const json = (text: string): unknown => {
-  try {
-    return JSON.parse(text)
-  } catch {
-    return undefined
-  }
-}
-
 const appUsage = (u: unknown): AppUsage | undefined => {
   if (!isRecord(u)) return undefined
   const read = figures(u, appNames)
@@ -104,8 +97,8 @@ const businessUsage = (u: unknown): ReadonlyArray<BusinessUseCaseUsage> | undefi
 export const fromHeaders = (headers: Readonly<Record<string, string | undefined>>): Usage => {
   const businessHeader = headers["x-business-use-case-usage"]
   const appHeader = headers["x-app-usage"]
-  const businessUseCase = businessHeader == null ? undefined : businessUsage(json(businessHeader))
-  const app = appHeader == null ? undefined : appUsage(json(appHeader))
+  const businessUseCase = businessHeader == null ? undefined : businessUsage(parseJson(businessHeader))
+  const app = appHeader == null ? undefined : appUsage(parseJson(appHeader))
   return { ...(businessUseCase !== undefined ? { businessUseCase } : {}), ...(app !== undefined ? { app } : {}) }
 }
 

@@ -11,6 +11,7 @@ import * as Schema from "effect/Schema"
 import * as GraphError from "../../GraphError.js"
 import * as GraphUsage from "../../GraphUsage.js"
 import { defined } from "../../pure/defined.js"
+import { parseJson } from "../../pure/json.js"
 import { safeUrl } from "../../Redaction.js"
 
 /** @internal */
@@ -95,8 +96,8 @@ export const interpret = (
     // By value, before parsing: a secret echoed anywhere in the body (a message, a `paging.next` link, a
     // field) is gone before anything can copy it.
     const body = scrub(reply.text)
-    const json = Either.try(() => JSON.parse(body) as unknown)
-    if (Either.isLeft(json)) {
+    const json = parseJson(body)
+    if (json === undefined) {
       const what = body.trim() === "" ? "an empty body" : "a body that is not JSON"
       return Either.left(
         status >= 400
@@ -109,9 +110,9 @@ export const interpret = (
           )
       )
     }
-    if (Predicate.isRecord(json.right) && "error" in json.right) {
+    if (Predicate.isRecord(json) && "error" in json) {
       const errorBody = Option.getOrElse(
-        Option.map(decodeEnvelope(json.right), (envelope) => envelope.error),
+        Option.map(decodeEnvelope(json), (envelope) => envelope.error),
         () => unreadable
       )
       const regainAccess = GraphUsage.regainAccessIn(usage, context.usageKey)
@@ -125,7 +126,7 @@ export const interpret = (
       )
     }
     const apiVersion = header("facebook-api-version")
-    return Either.right({ json: json.right, status, usage, fbtraceId, apiVersion, attempts: context.attempt })
+    return Either.right({ json, status, usage, fbtraceId, apiVersion, attempts: context.attempt })
   }
   return { usage, result: meaning() }
 }
