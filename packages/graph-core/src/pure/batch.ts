@@ -46,11 +46,7 @@ const framing = ["content-length", "content-encoding", "transfer-encoding"]
 /** An entry of a batch's answer as one call's answer; `undefined` for anything Graph would not send. @internal */
 export const part = (entry: unknown): Part | undefined => {
   if (typeof entry !== "object" || entry === null) return undefined
-  const { body, code, headers } = entry as {
-    readonly code?: unknown
-    readonly headers?: unknown
-    readonly body?: unknown
-  }
+  const { body, code, headers } = entry as Readonly<Record<string, unknown>>
   if (typeof code !== "number" || !Number.isInteger(code) || code < 200 || code > 599) return undefined
   const pairs: ReadonlyArray<unknown> = Array.isArray(headers) ? headers : []
   // A header list with holes is not Graph's.

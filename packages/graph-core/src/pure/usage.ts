@@ -33,12 +33,8 @@ export interface Usage {
 // Meta documents numbers; numeric strings are read too ("NaN" and "±Infinity" as such, blank as nothing)
 // rather than losing the whole entry. `null` or no value: absent. Anything else spoils the entry.
 const figure = (value: unknown): number | undefined => {
-  if (typeof value === "number") return value
-  if (typeof value !== "string") return undefined
-  if (value === "NaN") return NaN
-  if (value === "Infinity") return Infinity
-  if (value === "-Infinity") return -Infinity
-  const n = value.trim() === "" ? NaN : Number(value)
+  if (typeof value === "number" || value === "NaN") return Number(value)
+  const n = typeof value === "string" && value.trim() !== "" ? Number(value) : NaN
   return Number.isNaN(n) ? undefined : n
 }
 
