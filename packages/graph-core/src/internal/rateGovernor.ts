@@ -169,9 +169,9 @@ export const make = (options: RateGovernor.Settings) =>
     // never by app usage figures: those belong to other limits (and, in a business scope, to another
     // token). A request without a key is governed by the app's budget as its business scope sees it.
     const acquire = (key: string | undefined, maxWait?: Duration.Duration | undefined) =>
-      Effect.flatMap(GraphCredentials.currentBusiness, (tenant) => {
+      Effect.flatMap(GraphCredentials.currentBusiness, (business) => {
         const app = key === undefined || key === Decision.appScope
-        const scopes = app ? [Decision.appScopeOf(Option.getOrUndefined(tenant))] : budgetsOf(key)
+        const scopes = app ? [Decision.appScopeOf(Option.getOrUndefined(business))] : budgetsOf(key)
         const maxWaitMillis = maxWait && Duration.toMillis(maxWait)
         type Failure = RateGovernor.HoldTooLongError | RateGovernorStore.RateGovernorStoreError
         const attempt = (bookedAt?: number): Effect.Effect<void, Failure> =>
@@ -224,8 +224,8 @@ export const make = (options: RateGovernor.Settings) =>
       const refusal = throttled
         ? { app: errorCode === 4, retryAfterMillis: retryAfter && Duration.toMillis(retryAfter) }
         : undefined
-      return Effect.flatMap(Effect.zip(Clock.currentTimeMillis, GraphCredentials.currentBusiness), ([now, tenant]) => {
-        const app = Decision.appScopeOf(Option.getOrUndefined(tenant))
+      return Effect.flatMap(Effect.zip(Clock.currentTimeMillis, GraphCredentials.currentBusiness), ([now, who]) => {
+        const app = Decision.appScopeOf(Option.getOrUndefined(who))
         const found = Decision.read(settings, key, usage, refusal, throttled ? budgetsOf(key) : [], app)
         if (key !== undefined) remember(key, found.aliases, now)
         return found.readings.length === 0 ? Effect.void : record(found.readings, now)

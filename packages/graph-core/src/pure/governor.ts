@@ -26,11 +26,11 @@ export type HoldReason = "pacing" | "ceiling" | "regain"
 export const appScope = "app"
 
 /**
- * The app's budget as seen by requests made as `tenant` (a business scope, with its own token), or by
+ * The app's budget as seen by requests made as `business` (a business scope, with its own token), or by
  * requests made with the config's token: what one token learns of the app's usage says nothing of another's.
  */
-export const appScopeOf = (tenant: string | undefined): string =>
-  tenant === undefined ? appScope : `${appScope}/${tenant}`
+export const appScopeOf = (business: string | undefined): string =>
+  business === undefined ? appScope : `${appScope}/${business}`
 
 /** The store key of one budget: a business-object id and a usage type. */
 export const budgetScope = (id: string, type: string): string => `${id}:${type}`
