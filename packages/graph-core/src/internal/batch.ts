@@ -14,7 +14,6 @@ import * as UrlParams from "@effect/platform/UrlParams"
 import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
-import * as Exit from "effect/Exit"
 import * as FiberId from "effect/FiberId"
 import * as Metric from "effect/Metric"
 import * as Option from "effect/Option"
@@ -162,11 +161,7 @@ export const make = (
         }))
       }).pipe(
         // Whatever happened, no call is left waiting.
-        Effect.onExit((exit) =>
-          Exit.isSuccess(exit)
-            ? Effect.void
-            : Effect.forEach(calls, (call) => failure(call, "The batch request failed."))
-        )
+        Effect.onError(() => Effect.forEach(calls, (call) => failure(call, "The batch request failed.")))
       )
 
     return HttpClient.transform(http, (alone, request) => {
