@@ -105,22 +105,20 @@ const step = (state: State) => {
 }
 
 /**
- * Every page of a read handed to `f` in turn, as one effect: the loop of {@link pages} without a stream,
- * whose running alone costs about as much CPU as a request; a fan-out makes thousands of reads of a page
- * or two. @internal
+ * Every page of a read handed to `f` in turn, as one effect: the loop of {@link pages} without a stream, for
+ * a fan-out's thousands of reads of a page or two. @internal
  */
 export const forEachPage = <A, E, R>(
   plan: Plan,
   parentId: string,
   f: (page: Page<Item>) => Effect.Effect<A, E, R>
-): Effect.Effect<void, ReadError | E, GraphClient.GraphClient | R> => {
-  const loop = (state: State): Effect.Effect<void, ReadError | E, GraphClient.GraphClient | R> =>
-    Effect.flatMap(
-      step(state),
-      ([page, next]) => Effect.zipRight(f(page), Option.match(next, { onNone: () => Effect.void, onSome: loop }))
-    )
-  return Effect.suspend(() => loop(start(plan, parentId)))
-}
+): Effect.Effect<void, ReadError | E, GraphClient.GraphClient | R> =>
+  Effect.suspend(() =>
+    Effect.iterate(Option.some(start(plan, parentId)), {
+      while: Option.isSome,
+      body: (state: Option.Some<State>) => Effect.flatMap(step(state.value), ([page, next]) => Effect.as(f(page), next))
+    })
+  )
 
 /** Every page of a read, lazily. @internal */
 export const pages = (plan: Plan, parentId: string): Stream.Stream<Page<Item>, ReadError, GraphClient.GraphClient> => {
