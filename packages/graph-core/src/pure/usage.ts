@@ -38,18 +38,16 @@ const figure = (value: unknown): number | undefined => {
   return Number.isNaN(n) ? undefined : n
 }
 
-const bad = Symbol("bad")
-
-// The figures of an entry as named here, or `bad` when one of them is neither absent, null nor a figure.
+// The figures of an entry as named here; none when one of them is neither absent, null nor a figure.
 const figures = (
   record: Readonly<Record<string, unknown>>,
   names: ReadonlyArray<readonly [wire: string, name: string]>
-): Record<string, number> | typeof bad => {
+): Record<string, number> | undefined => {
   const out: Record<string, number> = {}
   for (const [wire, name] of names) {
     if (!Object.hasOwn(record, wire) || record[wire] === null) continue
     const value = figure(record[wire])
-    if (value === undefined) return bad
+    if (value === undefined) return undefined
     out[name] = value
   }
   return out
@@ -61,18 +59,14 @@ const entryNames = [...appNames, ["estimated_time_to_regain_access", "estimatedT
 const isRecord = (u: unknown): u is Readonly<Record<string, unknown>> =>
   typeof u === "object" && u !== null && !Array.isArray(u)
 
-const appUsage = (u: unknown): AppUsage | undefined => {
-  if (!isRecord(u)) return undefined
-  const read = figures(u, appNames)
-  return read === bad ? undefined : read
-}
+const appUsage = (u: unknown): AppUsage | undefined => isRecord(u) ? figures(u, appNames) : undefined
 
 const entry = (businessId: string, u: unknown): BusinessUseCaseUsage | undefined => {
   if (!isRecord(u)) return undefined
   const type = Object.hasOwn(u, "type") ? u.type : null
   if (type !== null && typeof type !== "string") return undefined
   const read = figures(u, entryNames)
-  return read === bad ? undefined : { businessId, ...(type !== null ? { type } : {}), ...read }
+  return read && { businessId, ...(type !== null ? { type } : {}), ...read }
 }
 
 const businessUsage = (u: unknown): ReadonlyArray<BusinessUseCaseUsage> | undefined => {
