@@ -209,16 +209,13 @@ export interface Options<F extends ReadonlyArray<Node.Field>, X extends string, 
   readonly onProgress?: ((progress: Progress) => Effect.Effect<void>) | undefined
 }
 
+// `GraphRead.ReadError` holds the `InvalidRequestError` of bad input.
 interface Reads<A> {
-  readonly stream: Stream.Stream<Result<A>, InvalidRequestError | GraphRead.ReadError, GraphClient.GraphClient>
-  readonly sightings: Stream.Stream<
-    Result<A> | SeenAgain,
-    InvalidRequestError | GraphRead.ReadError,
-    GraphClient.GraphClient
-  >
+  readonly stream: Stream.Stream<Result<A>, GraphRead.ReadError, GraphClient.GraphClient>
+  readonly sightings: Stream.Stream<Result<A> | SeenAgain, GraphRead.ReadError, GraphClient.GraphClient>
   readonly all: Effect.Effect<
     { readonly accounts: ReadonlyArray<ManagedAccount<A>>; readonly failures: ReadonlyArray<Failure> },
-    InvalidRequestError | GraphRead.ReadError,
+    GraphRead.ReadError,
     GraphClient.GraphClient
   >
 }
