@@ -501,16 +501,7 @@ export const ownedOracle = <
     readonly descending?: boolean | undefined
     readonly fields?: F | undefined
   } = {}
-): Effect.Effect<
-  AccountsOracle<GraphRead.Item<typeof OwnedAccounts.edge, F[number]>, Dataset.Account>,
-  never,
-  Emulator.Emulator
-> =>
-  accountsOracle(
-    OwnedAccounts.edge,
-    options,
-    (emulator, id) => emulator.accounts(id, { descending: options.descending })
-  )
+) => accountsOracle(OwnedAccounts.edge, options, (emulator, id) => emulator.accounts(id, options))
 
 /**
  * A business's client accounts (shared with it) as the emulator holds them now: `accounts` is what
@@ -523,11 +514,7 @@ export const clientOracle = <
   const F extends Fields<typeof ClientAccounts.edge> = typeof ClientAccounts.edge.node.defaultFields
 >(
   options: { readonly businessId?: string | undefined; readonly fields?: F | undefined } = {}
-): Effect.Effect<
-  AccountsOracle<GraphRead.Item<typeof ClientAccounts.edge, F[number]>, Dataset.ClientAccount>,
-  never,
-  Emulator.Emulator
-> => accountsOracle(ClientAccounts.edge, options, (emulator, id) => emulator.clientAccounts(id))
+) => accountsOracle(ClientAccounts.edge, options, (emulator, id) => emulator.clientAccounts(id))
 
 /**
  * An account's phone numbers as the emulator holds them now: `phoneNumbers` is what
@@ -541,11 +528,7 @@ export const phoneNumbersOracle = <
 >(
   accountId: string,
   options: { readonly fields?: F | undefined } = {}
-): Effect.Effect<
-  PhoneNumbersOracle<GraphRead.Item<typeof PhoneNumbers.edge, F[number]>>,
-  never,
-  Emulator.Emulator
-> =>
+): Effect.Effect<PhoneNumbersOracle<GraphRead.Item<typeof PhoneNumbers.edge, F[number]>>, never, Emulator.Emulator> =>
   Effect.gen(function*() {
     const emulator = yield* Emulator.Emulator
     const wire = yield* emulator.phoneNumbers(accountId)
