@@ -51,11 +51,7 @@ export const make = (options: Options = {}) => {
   const usageHeadersFrom = positive("rateLimit.usageHeadersFrom", options.usageHeadersFrom ?? 3)
   const windowMs = Duration.toMillis(options.window ?? "1 hour")
   const windows = new Map<string, Array<number>>()
-  const window = (key: string) => {
-    const times = windows.get(key) ?? []
-    windows.set(key, times)
-    return times
-  }
+  const window = (key: string) => windows.get(key) ?? windows.set(key, []).get(key)!
   return {
     reset: () => windows.clear(),
     /**
@@ -72,10 +68,7 @@ export const make = (options: Options = {}) => {
         : app !== undefined && usage(app, appCalls!, windowMs, now).regainMs > 0
         ? GraphError.tooManyAppCalls()
         : undefined
-      if (error === undefined) {
-        own.push(now)
-        app?.push(now)
-      }
+      if (error === undefined) { for (const times of app ? [own, app] : [own]) times.push(now) }
       const mine = usage(own, budget, windowMs, now)
       const headers: Record<string, string> = {}
       // Meta sends the usage headers only once enough calls have been made; a refusal always carries them.
