@@ -484,9 +484,9 @@ const specsOf = (options: Options): ReadonlyArray<BusinessSpec> => {
   for (const spec of specs) {
     integer("A business's account count", spec.accounts, maxAccountsPerBusiness)
     integer("clientAccounts", spec.clientAccounts ?? 0, maxAccountsPerBusiness)
-    const phones = Object.entries({ phoneNumbers: spec.phoneNumbers ?? 0, ...spec.manyPhoneNumbers })
-    for (const [at, count] of phones) {
-      integer(at === "phoneNumbers" ? at : `manyPhoneNumbers[${at}]`, count, maxPhoneNumbersPerAccount)
+    if (spec.phoneNumbers !== undefined) integer("phoneNumbers", spec.phoneNumbers, maxPhoneNumbersPerAccount)
+    for (const [at, count] of Object.entries(spec.manyPhoneNumbers ?? {})) {
+      integer(`manyPhoneNumbers[${at}]`, count, maxPhoneNumbersPerAccount)
     }
     if (spec.id !== undefined && !/^[0-9]+$/.test(spec.id)) {
       throw new RangeError(`Business ids are numeric strings, got "${spec.id}"`)

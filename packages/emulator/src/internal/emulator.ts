@@ -94,12 +94,8 @@ export const make = (options: Emulator.Options): Emulator.EmulatorService => {
     ])
   ]
   const revoked = new Map<string, GraphError.Revocation>()
-  const authenticate = Auth.make(tokens, {
-    appSecret,
-    clock,
-    requireProof: options.requireAppSecretProof === true,
-    revoked
-  })
+  const requireProof = options.requireAppSecretProof === true
+  const authenticate = Auth.make(tokens, { appSecret, clock, requireProof, revoked })
   const revoke = (token: string, subcode: GraphError.Revocation) => {
     if (!tokens.some((spec) => spec.token === token)) return false
     revoked.set(token, subcode)
