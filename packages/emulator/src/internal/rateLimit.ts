@@ -68,7 +68,10 @@ export const make = (options: Options = {}) => {
         : app !== undefined && usage(app, appCalls!, windowMs, now).regainMs > 0
         ? GraphError.tooManyAppCalls()
         : undefined
-      if (error === undefined) { for (const times of app ? [own, app] : [own]) times.push(now) }
+      if (error === undefined) {
+        own.push(now)
+        app?.push(now)
+      }
       const mine = usage(own, budget, windowMs, now)
       const headers: Record<string, string> = {}
       // Meta sends the usage headers only once enough calls have been made; a refusal always carries them.

@@ -49,9 +49,11 @@ export class World {
 
   /** A business's owned accounts. */
   ownedList(business: Dataset.Business): List {
-    const expand = (item: Item, field: string) =>
+    const cached = this.owned.get(business)
+    if (cached !== undefined) return cached
+    const expand = (item: Item, field: string): List | undefined =>
       field === "phone_numbers" ? this.phoneList({ business, item, id: list.id(item) }) : undefined
-    const list: List = this.owned.get(business) ?? new List(`o${business.id}`, this.dataset.owned(business), expand)
+    const list = new List(`o${business.id}`, this.dataset.owned(business), expand)
     this.owned.set(business, list)
     return list
   }
