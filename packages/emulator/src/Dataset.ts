@@ -215,14 +215,8 @@ export const defaultBusinesses: ReadonlyArray<BusinessSpec> = [
 ]
 
 // Every random choice hashes its coordinates with a salt of its own, so that fields vary independently.
-// The salts are fixed numbers: changing one changes the data every seed gives. Those used in several
-// places are named.
-const enum Salt {
-  Name = 1,
-  Region = 2,
-  Ownership = 10,
-  Phone = 34
-}
+// Changing a salt changes the data every seed gives; those used in several places are named.
+const Salt = { Name: 1, Region: 2, Ownership: 10, Phone: 34 } as const
 
 // Added accounts hash in their own key range so they never repeat a generated account's values.
 const addedKeyBase = 0x40000000
@@ -338,7 +332,7 @@ interface AccountKey {
 const brand = (n: number) => `${pick(brandFirst, n)} ${pick(brandSecond, n >>> 7)}`
 const regionOf = (a: AccountKey) => pick(regions, a.h(Salt.Region))
 
-const accountValues: Readonly<Record<string, (a: AccountKey) => unknown>> = {
+const accountValues: Values<AccountKey> = {
   id: (a) => a.id,
   creation_time: (a) => a.time,
   name: (a) => `${brand(a.h(Salt.Name))}${pick(accountSuffix, a.h(Salt.Name) >>> 14)}`,
@@ -424,7 +418,7 @@ const digits = (format: string, h1: number, h2: number): string => {
 
 const slug = (name: string, separator: string) => name.toLowerCase().replace(/[^a-z0-9]+/g, separator)
 
-const phoneValues: Readonly<Record<string, (p: PhoneKey) => unknown>> = {
+const phoneValues: Values<PhoneKey> = {
   id: (p) => p.id,
   display_phone_number: (p) => digits(p.region.format, p.h(37), p.h(38)),
   verified_name: (p) => p.verifiedName,
@@ -441,21 +435,44 @@ const phoneValues: Readonly<Record<string, (p: PhoneKey) => unknown>> = {
   ...Object.fromEntries(phoneChoices.map(([field, salt, chosen]) => [field, (p: PhoneKey) => chosen(p.h(salt))]))
 }
 
+type Values<K> = Readonly<Record<string, (key: K) => unknown>>
+
 // A record of every declared field that has a value, in the declaration's order.
-const recordOf =
-  <K, A>(fields: ReadonlyArray<string>, values: Readonly<Record<string, (key: K) => unknown>>) => (key: K): A =>
-    Object.fromEntries(fields.flatMap((field) => {
-      const value = values[field]?.(key)
-      return value === undefined ? [] : [[field, value]]
-    })) as A
+const recordOf = <K, A>(fields: ReadonlyArray<string>, values: Values<K>) => (key: K): A =>
+  Object.fromEntries(fields.flatMap((field) => {
+    const value = values[field]?.(key)
+    return value === undefined ? [] : [[field, value]]
+  })) as A
 const accountRecord = recordOf<AccountKey, Account>(WabaNode.node.fieldNames, accountValues)
 const phoneRecord = recordOf<PhoneKey, PhoneNumber>(PhoneNode.node.fieldNames, phoneValues)
 
-const integer = (name: string, value: number, max: number): number => {
+// A list whose element i is computed from its key when read; `near` maps a numeric id to the index that
+// would generate it.
+const generated = <K, A>(
+  count: number,
+  time: (i: number) => number,
+  id: (i: number) => string,
+  near: (id: number) => number,
+  key: (i: number) => K,
+  [values, record]: readonly [Values<K>, (key: K) => A],
+  timeField?: string
+): Generated<A> => ({
+  count,
+  time,
+  id,
+  timeField,
+  indexOf: (text) => {
+    const i = near(Number(text))
+    return /^[0-9]+$/.test(text) && i >= 0 && i < count && id(i) === text ? i : undefined
+  },
+  field: (i, field) => values[field]?.(key(i)),
+  record: (i) => record(key(i))
+})
+
+const integer = (name: string, value: number, max: number) => {
   if (!Number.isInteger(value) || value < 0 || value > max) {
     throw new RangeError(`${name} must be a whole number between 0 and ${max}, got ${value}`)
   }
-  return value
 }
 
 const specsOf = (options: Options): ReadonlyArray<BusinessSpec> => {
@@ -498,25 +515,19 @@ export const make = (options: Options = {}) => {
   const [t0, t1] = creationTimeRange
   const specs = specsOf(options)
   // An id a spec gives wins over `firstBusinessId`, even another business's.
-  const { firstBusinessId } = options
-  const firstId = specs.some((spec) => spec.id === firstBusinessId) ? undefined : firstBusinessId
-  const businesses: ReadonlyArray<Business> = specs.map((spec, index) => {
+  const firstId = specs.some((spec) => spec.id === options.firstBusinessId) ? undefined : options.firstBusinessId
+  const businesses = specs.map((spec, index): Business => {
     const h = hash(seed, index, 22)
-    return {
-      index,
-      accounts: spec.accounts,
-      clientAccounts: spec.clientAccounts ?? 0,
-      id: spec.id ?? (index === 0 ? firstId : undefined) ??
-        String(100_000_000_000_000 + index * 1_000_000_000_000 + (hash(seed, index, 21) % 999_999_999)),
-      name: spec.name ?? `${pick(brandFirst, h)} ${pick(brandSecond, h >>> 8)} ${pick(businessSuffix, h >>> 16)}`
-    }
+    const id = spec.id ?? (index === 0 ? firstId : undefined) ??
+      String(100_000_000_000_000 + index * 1_000_000_000_000 + (hash(seed, index, 21) % 999_999_999))
+    const name = spec.name ?? `${pick(brandFirst, h)} ${pick(brandSecond, h >>> 8)} ${pick(businessSuffix, h >>> 16)}`
+    return { id, name, index, accounts: spec.accounts, clientAccounts: spec.clientAccounts ?? 0 }
   })
   const byId = new Map(businesses.map((business) => [business.id, business]))
   if (byId.size !== businesses.length) throw new RangeError("Business ids must be unique")
 
   const accountBase = 200_000_000_000_000 + (seed % 100) * 1_000_000_000_000
   const idBase = (business: Business) => accountBase + business.index * accountIdSpan
-
   // Account i sits at a jittered point of its slot on the time axis; about one in ten shares the second
   // of its predecessor's slot instead. Both rules keep creation_time non-decreasing in i.
   const slotTime = (business: Business, index: number) =>
@@ -525,7 +536,6 @@ export const make = (options: Options = {}) => {
     slotTime(business, index > 0 && hash(seed, business.index, index, 19) % 10 === 0 ? index - 1 : index)
   const accountId = (business: Business, index: number) =>
     String(idBase(business) + index * 1000 + (hash(seed, business.index, index, 20) % 1000))
-
   const accountKey = (business: Business, key: number, id: string, time: number): AccountKey => ({
     seed,
     business,
@@ -534,22 +544,16 @@ export const make = (options: Options = {}) => {
     time,
     h: (salt) => hash(seed, business.index, key, salt)
   })
-  const generated = (business: Business, index: number) =>
-    accountKey(business, index, accountId(business, index), creationTime(business, index))
-  const owned = (business: Business): Generated<Account> => ({
-    count: business.accounts,
-    timeField: "creation_time",
-    time: (index) => creationTime(business, index),
-    id: (index) => accountId(business, index),
-    indexOf: (id) => {
-      const index = Math.floor((Number(id) - idBase(business)) / 1000)
-      return /^[0-9]+$/.test(id) && index >= 0 && index < business.accounts && accountId(business, index) === id
-        ? index
-        : undefined
-    },
-    field: (index, field) => accountValues[field]?.(generated(business, index)),
-    record: (index) => accountRecord(generated(business, index))
-  })
+  const owned = (business: Business): Generated<Account> =>
+    generated(
+      business.accounts,
+      (i) => creationTime(business, i),
+      (i) => accountId(business, i),
+      (id) => Math.floor((id - idBase(business)) / 1000),
+      (i) => accountKey(business, i, accountId(business, i), creationTime(business, i)),
+      [accountValues, accountRecord],
+      "creation_time"
+    )
 
   const owners = businesses.filter((business) => business.accounts > 0)
   const shareMemo = new Map<Business, ReadonlyArray<Share>>()
@@ -604,23 +608,11 @@ export const make = (options: Options = {}) => {
     const phone = (j: number) => {
       const r = hash(key, j, 36)
       // Most numbers are in the account's country; some serve another market.
-      const region = r % 5 === 0
-        ? pick(regions, r >>> 4)
-        : pick(regions, hash(seed, business.index, index, Salt.Region))
+      const region = pick(regions, r % 5 === 0 ? r >>> 4 : hash(seed, business.index, index, Salt.Region))
       const name = brand(hash(seed, business.index, index, Salt.Name))
       return phoneKey(region, name, hash(key, j), String(base + j), time(j), accountId(business, index))
     }
-    return {
-      count,
-      time,
-      id: (j) => String(base + j),
-      indexOf: (id) => {
-        const j = Number(id) - base
-        return /^[0-9]+$/.test(id) && j >= 0 && j < count ? j : undefined
-      },
-      field: (j, field) => phoneValues[field]?.(phone(j)),
-      record: (j) => phoneRecord(phone(j))
-    }
+    return generated(count, time, (j) => String(base + j), (id) => id - base, phone, [phoneValues, phoneRecord])
   }
 
   return {

@@ -8,6 +8,7 @@ import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Exit from "effect/Exit"
+import { identity } from "effect/Function"
 import * as Scope from "effect/Scope"
 import type * as Changes from "./Changes.js"
 import * as Emulator from "./Emulator.js"
@@ -92,22 +93,19 @@ export const startEmulator = async (options: StartOptions = {}): Promise<Running
     )
   )
   const { app: _, change, setWebhookTarget, ...members } = emulator
-  const run = (effect: Effect.Effect<unknown>) => Effect.runSync(effect)
-  // A typed failure is thrown (or rejected with) as itself, not wrapped.
-  const orThrow = <A, E>(result: Either.Either<A, E>): A => {
-    if (Either.isLeft(result)) throw result.left
-    return result.right
-  }
   const controls = Object.fromEntries(
     Object.entries(members).map(([key, member]) => [
       key,
       Effect.isEffect(member)
-        ? () => run(member)
+        ? () => Effect.runSync(member as Effect.Effect<unknown>)
         : typeof member === "function"
-        ? (...args: Array<never>) => run((member as (...args: Array<never>) => Effect.Effect<unknown>)(...args))
+        ? (...args: Array<never>) =>
+          Effect.runSync((member as (...args: Array<never>) => Effect.Effect<unknown>)(...args))
         : member
     ])
   )
+  // A typed failure is thrown (or rejected with) as itself, not wrapped.
+  const orThrow = Either.getOrThrowWith(identity)
   return {
     ...controls as Omit<Controls, "change" | "setWebhookTarget">,
     change: (input) => Effect.runPromise(Effect.either(change(input))).then(orThrow),

@@ -135,11 +135,12 @@ export const scripted = (reply: (seen: Seen, index: number) => Reply): Scripted 
   const abandoned = { count: 0 }
   const client = HttpClient.make((request, url) =>
     Effect.suspend(() => {
+      const { body, headers, method } = request
       const entry: Seen = {
-        method: request.method,
+        method,
         url: new URL(url.toString()),
-        headers: { ...request.headers },
-        hasBody: request.body._tag !== "Empty"
+        headers: { ...headers },
+        hasBody: body._tag !== "Empty"
       }
       seen.push(entry)
       const answer = reply(entry, seen.length - 1)
@@ -149,19 +150,14 @@ export const scripted = (reply: (seen: Seen, index: number) => Reply): Scripted 
           new HttpClientError.RequestError({ request, reason: "Transport", cause: new Error(answer.network) })
         )
       }
-      const body = "stream" in answer
+      const text = "stream" in answer
         ? answer.stream()
         : "raw" in answer
         ? (typeof answer.raw === "string" ? answer.raw : answer.raw.slice())
         : JSON.stringify(answer.body)
+      const sent = { "content-type": "application/json; charset=UTF-8", ...answer.headers }
       return Effect.succeed(
-        HttpClientResponse.fromWeb(
-          request,
-          new Response(body, {
-            status: answer.status ?? 200,
-            headers: { "content-type": "application/json; charset=UTF-8", ...answer.headers }
-          })
-        )
+        HttpClientResponse.fromWeb(request, new Response(text, { status: answer.status ?? 200, headers: sent }))
       )
     })
   )
@@ -272,15 +268,16 @@ export const respond = <A, I, R>(
         attempts: 1
       })
     ),
-    Effect.map((decoded) => ({
-      body: decoded,
-      status: 200,
-      usage: GraphUsage.unknown,
-      fbtraceId: undefined,
-      apiVersion: GraphConfig.defaultApiVersion,
-      attempts: 1
-    }))
+    Effect.map((body) => ({ ...ok, body }))
   )
+
+const ok = {
+  status: 200,
+  usage: GraphUsage.unknown,
+  fbtraceId: undefined,
+  apiVersion: GraphConfig.defaultApiVersion,
+  attempts: 1
+}
 
 /**
  * A request a {@link mockClient} received: what the caller asked for, without its Schema.
@@ -501,16 +498,7 @@ export const ownedOracle = <
     readonly descending?: boolean | undefined
     readonly fields?: F | undefined
   } = {}
-): Effect.Effect<
-  AccountsOracle<GraphRead.Item<typeof OwnedAccounts.edge, F[number]>, Dataset.Account>,
-  never,
-  Emulator.Emulator
-> =>
-  accountsOracle(
-    OwnedAccounts.edge,
-    options,
-    (emulator, id) => emulator.accounts(id, { descending: options.descending })
-  )
+) => accountsOracle(OwnedAccounts.edge, options, (emulator, id) => emulator.accounts(id, options))
 
 /**
  * A business's client accounts (shared with it) as the emulator holds them now: `accounts` is what
@@ -523,11 +511,7 @@ export const clientOracle = <
   const F extends Fields<typeof ClientAccounts.edge> = typeof ClientAccounts.edge.node.defaultFields
 >(
   options: { readonly businessId?: string | undefined; readonly fields?: F | undefined } = {}
-): Effect.Effect<
-  AccountsOracle<GraphRead.Item<typeof ClientAccounts.edge, F[number]>, Dataset.ClientAccount>,
-  never,
-  Emulator.Emulator
-> => accountsOracle(ClientAccounts.edge, options, (emulator, id) => emulator.clientAccounts(id))
+) => accountsOracle(ClientAccounts.edge, options, (emulator, id) => emulator.clientAccounts(id))
 
 /**
  * An account's phone numbers as the emulator holds them now: `phoneNumbers` is what
@@ -541,11 +525,7 @@ export const phoneNumbersOracle = <
 >(
   accountId: string,
   options: { readonly fields?: F | undefined } = {}
-): Effect.Effect<
-  PhoneNumbersOracle<GraphRead.Item<typeof PhoneNumbers.edge, F[number]>>,
-  never,
-  Emulator.Emulator
-> =>
+): Effect.Effect<PhoneNumbersOracle<GraphRead.Item<typeof PhoneNumbers.edge, F[number]>>, never, Emulator.Emulator> =>
   Effect.gen(function*() {
     const emulator = yield* Emulator.Emulator
     const wire = yield* emulator.phoneNumbers(accountId)

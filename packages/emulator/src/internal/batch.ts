@@ -68,10 +68,8 @@ export const make = <R>(
     const answer = (call: unknown) => {
       const { method = "GET", relative_url } = Predicate.isRecord(call) ? call : {}
       if (typeof relative_url !== "string" || typeof method !== "string") {
-        return Effect.succeed({
-          code: 400,
-          body: JSON.stringify({ error: { message: "(#100) Missing relative_url", type: "OAuthException", code: 100 } })
-        })
+        const { error } = GraphError.invalidParameter("Missing relative_url")
+        return Effect.succeed({ code: 400, body: JSON.stringify({ error }) })
       }
       const target = new URL(relative_url.replace(/^\/+/, ""), `${url.origin}/`)
       // A call without a token of its own is made with the batch's (and its proof, unless it has one).

@@ -25,94 +25,78 @@ export interface Context {
   readonly revoke: (token: string, subcode: Revocation) => boolean
 }
 
-type Reason = Changes.ChangeError["reason"]
-
-const refuse = (reason: Reason, message: string, id?: string) =>
-  Either.left(new Changes.ChangeError({ reason, message, ...(id === undefined ? {} : { id }) }))
+const refuse = (reason: Changes.ChangeError["reason"], message: string, id?: string) =>
+  new Changes.ChangeError({ reason, message, ...(id === undefined ? {} : { id }) })
 
 const nothing: Outcome = {}
 
-// Meta keys number events by the display number, digits only.
-const digits = (display: unknown) => String(display ?? "").replace(/[^0-9]/g, "")
-
 const tiers = ["TIER_50", "TIER_250", "TIER_1K", "TIER_2K", "TIER_10K", "TIER_100K", "TIER_UNLIMITED"]
 
-const event = (wabaId: string, field: string, value: object): Outcome => ({
-  event: { wabaId, change: { field, value } }
-})
+// No event (`undefined`) is nothing to tell.
+const event = (wabaId: string, field: string, value: object | undefined): Outcome =>
+  value === undefined ? nothing : { event: { wabaId, change: { field, value } } }
 
-type PhoneChange = Extract<Changes.Change, { readonly phoneNumberId: string }>
-
-const phoneChange = (world: World, change: PhoneChange): Either.Either<Outcome, Changes.ChangeError> => {
-  const phone = world.phone(change.phoneNumberId)
-  if (phone === undefined) {
-    return refuse(
-      "UnknownPhoneNumber",
-      `The emulator has no phone number ${change.phoneNumberId}.`,
-      change.phoneNumberId
-    )
-  }
+const phoneChange = (
+  world: World,
+  change: Extract<Changes.Change, { readonly phoneNumberId: string }>
+): Outcome | Changes.ChangeError => {
+  const { phoneNumberId: id } = change
+  const phone = world.phone(id)
+  if (phone === undefined) return refuse("UnknownPhoneNumber", `The emulator has no phone number ${id}.`, id)
   const read = (field: string) => phone.list.read(phone.item, field)
-  const set = (fields: Readonly<Record<string, unknown>>) => {
-    const changed = Object.entries(fields).some(([field, value]) => read(field) !== value)
-    if (changed) world.updatePhone(phone, fields)
-    return changed
-  }
-  const wabaId = phone.account.id
-  const display = digits(read("display_phone_number"))
+  // Meta keys number events by the display number, digits only.
+  const display_phone_number = String(read("display_phone_number") ?? "").replace(/[^0-9]/g, "")
+  const [rating, tier] = [read("quality_rating"), read("messaging_limit_tier")]
+  const fields = change.kind === "qualityRating"
+    ? { quality_rating: change.rating }
+    : change.kind === "phoneNumberTier"
+    ? { messaging_limit_tier: change.tier }
+    : change.decision === "APPROVED"
+    ? { verified_name: change.name, name_status: "APPROVED" }
+    : { name_status: "DECLINED" }
+  if (Object.entries(fields).every(([field, value]) => read(field) === value)) return nothing
+  world.updatePhone(phone, fields)
   switch (change.kind) {
     case "qualityRating": {
-      const before = read("quality_rating")
-      if (!set({ quality_rating: change.rating })) return Either.right(nothing)
-      const flag = change.rating === "RED" ? "FLAGGED" : before === "RED" ? "UNFLAGGED" : undefined
-      if (flag === undefined) return Either.right(nothing)
-      const limit = read("messaging_limit_tier")
-      return Either.right(event(wabaId, "phone_number_quality_update", {
-        display_phone_number: display,
-        event: flag,
-        ...(limit === undefined ? {} : { current_limit: limit })
-      }))
+      const flag = change.rating === "RED" ? "FLAGGED" : rating === "RED" ? "UNFLAGGED" : undefined
+      return event(
+        phone.account.id,
+        "phone_number_quality_update",
+        flag && { display_phone_number, event: flag, ...(tier === undefined ? {} : { current_limit: tier }) }
+      )
     }
-    case "phoneNumberTier": {
-      const before = read("messaging_limit_tier")
-      if (!set({ messaging_limit_tier: change.tier })) return Either.right(nothing)
-      const up = tiers.indexOf(change.tier) > tiers.indexOf(String(before))
-      return Either.right(event(wabaId, "phone_number_quality_update", {
-        display_phone_number: display,
-        event: up ? "UPGRADE" : "DOWNGRADE",
+    case "phoneNumberTier":
+      return event(phone.account.id, "phone_number_quality_update", {
+        display_phone_number,
+        event: tiers.indexOf(change.tier) > tiers.indexOf(String(tier)) ? "UPGRADE" : "DOWNGRADE",
         current_limit: change.tier,
-        ...(before === undefined ? {} : { old_limit: before })
-      }))
-    }
-    case "phoneNumberName": {
-      const approved = change.decision === "APPROVED"
-      if (!set(approved ? { verified_name: change.name, name_status: "APPROVED" } : { name_status: "DECLINED" })) {
-        return Either.right(nothing)
-      }
-      return Either.right(event(wabaId, "phone_number_name_update", {
-        display_phone_number: display,
+        ...(tier === undefined ? {} : { old_limit: tier })
+      })
+    case "phoneNumberName":
+      return event(phone.account.id, "phone_number_name_update", {
+        display_phone_number,
         decision: change.decision,
         requested_verified_name: change.name,
-        rejection_reason: approved ? null : change.rejectionReason ?? "NONE"
-      }))
-    }
+        rejection_reason: change.decision === "APPROVED" ? null : change.rejectionReason ?? "NONE"
+      })
   }
 }
 
-type AccountChange = Extract<Changes.Change, { readonly kind: "messagingLimit" | "reviewStatus" | "accountStatus" }>
+const accountFields = {
+  messagingLimit: "whatsapp_business_manager_messaging_limit",
+  reviewStatus: "account_review_status",
+  accountStatus: "status"
+} as const
 
 const accountChange = (
   world: World,
   account: Account,
-  change: AccountChange,
+  change: Extract<Changes.Change, { readonly kind: keyof typeof accountFields }>,
   now: number
 ): Outcome => {
   const list = world.ownedList(account.business)
-  const [field, value] = change.kind === "messagingLimit"
-    ? ["whatsapp_business_manager_messaging_limit", change.limit]
-    : change.kind === "reviewStatus"
-    ? ["account_review_status", change.status]
-    : ["status", change.status]
+  const field = accountFields[change.kind]
+  const value = change.kind === "messagingLimit" ? change.limit : change.status
   const before = list.read(account.item, field)
   if (before === value) return nothing
   list.update(account.item, { [field]: value })
@@ -123,11 +107,12 @@ const accountChange = (
       return event(account.id, "account_review_update", { decision: value })
     case "accountStatus": {
       const ban = value === "DISABLED" ? "DISABLE" : before === "DISABLED" ? "REINSTATE" : undefined
-      if (ban === undefined) return nothing
-      return event(account.id, "account_update", {
-        event: "DISABLED_UPDATE",
-        ban_info: { waba_ban_state: ban, waba_ban_date: new Date(now * 1000).toISOString().slice(0, 10) }
-      })
+      const date = new Date(now * 1000).toISOString().slice(0, 10)
+      return event(
+        account.id,
+        "account_update",
+        ban && { event: "DISABLED_UPDATE", ban_info: { waba_ban_state: ban, waba_ban_date: date } }
+      )
     }
   }
 }
@@ -137,6 +122,52 @@ const partnerEvent = (account: Account, name: string) =>
     event: name,
     waba_info: { waba_id: account.id, owner_business_id: account.business.id }
   })
+
+const applied = (world: World, change: Changes.Change, context: Context): Outcome | Changes.ChangeError => {
+  if ("phoneNumberId" in change) return phoneChange(world, change)
+  if (change.kind === "tokenRevoked") {
+    return context.revoke(change.token, change.subcode ?? 467)
+      ? nothing
+      : refuse("UnknownToken", "The emulator has no such token.")
+  }
+  const target = "businessId" in change ? world.dataset.findBusiness(change.businessId) : undefined
+  if ("businessId" in change && target === undefined) {
+    return refuse("UnknownBusiness", `The emulator has no business ${change.businessId}.`, change.businessId)
+  }
+  if (change.kind === "accountAdded") {
+    return { account: world.addAccounts(change.businessId, 1, change.creationTime ?? context.now)[0] }
+  }
+  const account = world.account(change.accountId)
+  if (account === undefined) {
+    return refuse("UnknownAccount", `The emulator has no account ${change.accountId}.`, change.accountId)
+  }
+  switch (change.kind) {
+    case "accountRemoved":
+      world.deleteAccounts(account.business.id, [account.id])
+      return partnerEvent(account, "ACCOUNT_DELETED")
+    case "shareAdded":
+    case "shareWithdrawn": {
+      const shared = world.clientList(target!).find(account.id) !== undefined
+      if (change.kind === "shareAdded") {
+        if (shared) {
+          return refuse(
+            "AlreadyShared",
+            `Account ${account.id} is shared with business ${target!.id} already.`,
+            account.id
+          )
+        }
+        world.share(target!, account, change.permittedTasks ?? ["MANAGE", "DEVELOP"])
+        return partnerEvent(account, "PARTNER_ADDED")
+      }
+      if (!shared) {
+        return refuse("NotShared", `Account ${account.id} is not shared with business ${target!.id}.`, account.id)
+      }
+      world.unshare(target!, account.id)
+      return partnerEvent(account, "PARTNER_REMOVED")
+    }
+  }
+  return accountChange(world, account, change, context.now)
+}
 
 /**
  * Applies a change, or refuses it with nothing changed.
@@ -148,60 +179,6 @@ export const apply = (
   change: Changes.Change,
   context: Context
 ): Either.Either<Outcome, Changes.ChangeError> => {
-  const business = (id: string) => world.dataset.findBusiness(id)
-  const noBusiness = (id: string) => refuse("UnknownBusiness", `The emulator has no business ${id}.`, id)
-  const noAccount = (id: string) => refuse("UnknownAccount", `The emulator has no account ${id}.`, id)
-  switch (change.kind) {
-    case "qualityRating":
-    case "phoneNumberTier":
-    case "phoneNumberName":
-      return phoneChange(world, change)
-    case "messagingLimit":
-    case "reviewStatus":
-    case "accountStatus": {
-      const account = world.account(change.accountId)
-      return account === undefined
-        ? noAccount(change.accountId)
-        : Either.right(accountChange(world, account, change, context.now))
-    }
-    case "accountAdded": {
-      if (business(change.businessId) === undefined) return noBusiness(change.businessId)
-      const [account] = world.addAccounts(change.businessId, 1, change.creationTime ?? context.now)
-      return Either.right({ account })
-    }
-    case "accountRemoved": {
-      const account = world.account(change.accountId)
-      if (account === undefined) return noAccount(change.accountId)
-      world.deleteAccounts(account.business.id, [account.id])
-      return Either.right(partnerEvent(account, "ACCOUNT_DELETED"))
-    }
-    case "shareAdded":
-    case "shareWithdrawn": {
-      const target = business(change.businessId)
-      if (target === undefined) return noBusiness(change.businessId)
-      const account = world.account(change.accountId)
-      if (account === undefined) return noAccount(change.accountId)
-      const shared = world.clientList(target).find(account.id) !== undefined
-      if (change.kind === "shareAdded") {
-        if (shared) {
-          return refuse(
-            "AlreadyShared",
-            `Account ${account.id} is shared with business ${target.id} already.`,
-            account.id
-          )
-        }
-        world.share(target, account, change.permittedTasks ?? ["MANAGE", "DEVELOP"])
-        return Either.right(partnerEvent(account, "PARTNER_ADDED"))
-      }
-      if (!shared) {
-        return refuse("NotShared", `Account ${account.id} is not shared with business ${target.id}.`, account.id)
-      }
-      world.unshare(target, account.id)
-      return Either.right(partnerEvent(account, "PARTNER_REMOVED"))
-    }
-    case "tokenRevoked":
-      return context.revoke(change.token, change.subcode ?? 467)
-        ? Either.right(nothing)
-        : refuse("UnknownToken", "The emulator has no such token.")
-  }
+  const result = applied(world, change, context)
+  return result instanceof Changes.ChangeError ? Either.left(result) : Either.right(result)
 }

@@ -24,8 +24,6 @@ export const defaultScopes: ReadonlyArray<string> = [
 /** The emulated app's id. @internal */
 export const appId = "1000000000000001"
 
-const expiryOf = (spec: Spec) => spec.expiresAt instanceof Date ? spec.expiresAt.getTime() : spec.expiresAt
-
 // A stable order that changes with every call.
 const shuffled = (ids: ReadonlyArray<string>, seed: number, call: number) =>
   ids.map((id, k) => [hash(seed, call, k), id] as const).sort((a, b) => a[0] - b[0]).map(([, id]) => id)
@@ -51,9 +49,8 @@ export const inspect = (
   if (spec === undefined) {
     return { error: { code: 190, message: "Invalid OAuth access token." }, is_valid: false, scopes: [] }
   }
-  const expiresAt = expiryOf(spec)
-  const scopes = spec.scopes ?? defaultScopes
-  const { businesses } = spec
+  const expiresAt = spec.expiresAt instanceof Date ? spec.expiresAt.getTime() : spec.expiresAt
+  const { businesses, scopes = defaultScopes } = spec
   const targets = (scope: string) =>
     businesses === undefined ? undefined : scope === "business_management"
       ? shuffled(businesses, context.seed, context.call)

@@ -11,11 +11,9 @@ import { ClientAccounts, OwnedAccounts, PhoneNumbers, WhatsAppBusinessAccount } 
 import type * as HttpApp from "@effect/platform/HttpApp"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpRouter from "@effect/platform/HttpRouter"
-import type * as HttpServerError from "@effect/platform/HttpServerError"
 import * as HttpServerRequest from "@effect/platform/HttpServerRequest"
 import * as HttpServerResponse from "@effect/platform/HttpServerResponse"
 import * as Context from "effect/Context"
-import type * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Stream from "effect/Stream"
@@ -63,6 +61,7 @@ export class Transport extends Context.Reference<Transport>()("@effect-waba/emul
 }) {}
 
 const json = "application/json; charset=UTF-8"
+const html = "text/html; charset=\"utf-8\""
 
 const htmlErrorPage = "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Error</title></head>" +
   "<body><h1>Sorry, something went wrong.</h1><p>We're working on it and we'll get it fixed as soon as we can.</p>" +
@@ -95,25 +94,14 @@ export const make = (options: Emulator.Options): Emulator.EmulatorService => {
     ])
   ]
   const revoked = new Map<string, GraphError.Revocation>()
-  const authenticate = Auth.make(tokens, {
-    appSecret,
-    clock,
-    requireProof: options.requireAppSecretProof === true,
-    revoked
-  })
+  const requireProof = options.requireAppSecretProof === true
+  const authenticate = Auth.make(tokens, { appSecret, clock, requireProof, revoked })
   const revoke = (token: string, subcode: GraphError.Revocation) => {
     if (!tokens.some((spec) => spec.token === token)) return false
     revoked.set(token, subcode)
     return true
   }
-  let webhookTarget:
-    | {
-      readonly url: string
-      readonly appSecret: string
-      readonly timeout: Duration.DurationInput
-      readonly client: HttpClient.HttpClient
-    }
-    | undefined
+  let webhookTarget: Required<WebhookDelivery.Target> & { readonly client: HttpClient.HttpClient } | undefined
   const nowSeconds = () => Math.floor(clock.now() / 1000)
   let quirks = withQuirks(defaultQuirks, options.quirks)
   let counter = 0
@@ -151,10 +139,7 @@ export const make = (options: Emulator.Options): Emulator.EmulatorService => {
       : [[PhoneNumbers.edge, () => world.phoneList(account!)]]
     const served = edges.find(([edge]) => edge.segment === segment)
     if (segment !== undefined && served === undefined) {
-      return yield* GraphError.nonexistingField(
-        segment,
-        business !== undefined ? "Business" : "WhatsAppBusinessAccount"
-      )
+      return yield* GraphError.nonexistingField(segment, business ? "Business" : "WhatsAppBusinessAccount")
     }
     const readers = business !== undefined ? [business.id] : world.readers(account!)
     if (grant.businesses !== undefined && !readers.some((reader) => grant.businesses!.includes(reader))) {
@@ -183,22 +168,15 @@ export const make = (options: Emulator.Options): Emulator.EmulatorService => {
     const url = urlOf(request)
     yield* authenticate(request.headers.authorization, url)
     // An account owned by one of the token's businesses and shared with another is one target.
-    const wabaIdsOf = (ids: ReadonlyArray<string>) =>
-      Array.from(
-        new Set(ids.flatMap((id) => {
-          const business = dataset.findBusiness(id)
-          if (business === undefined) return []
-          const lists = [world.ownedList(business), world.clientList(business)]
-          return lists.flatMap((list) => Array.from({ length: list.size }, (_, p) => list.id(list.itemAt(p))))
-        }))
-      )
-    const data = DebugToken.inspect(tokens, url.searchParams.get("input_token"), {
-      now: clock.now(),
-      seed,
-      call: counter,
-      wabaIdsOf,
-      revoked
-    })
+    const wabaIdsOf = (ids: ReadonlyArray<string>) => [
+      ...new Set(ids.flatMap((id) => {
+        const business = dataset.findBusiness(id)
+        const lists = business === undefined ? [] : [world.ownedList(business), world.clientList(business)]
+        return lists.flatMap((list) => Array.from({ length: list.size }, (_, p) => list.id(list.itemAt(p))))
+      }))
+    ]
+    const input = url.searchParams.get("input_token")
+    const data = DebugToken.inspect(tokens, input, { now: clock.now(), seed, call: counter, wabaIdsOf, revoked })
     return HttpServerResponse.text(encode({ data }), { contentType: json })
   })
 
@@ -220,29 +198,23 @@ export const make = (options: Emulator.Options): Emulator.EmulatorService => {
   )
 
   // Faults that replace the answer do so before the request reaches the emulated Graph.
-  const answer = (
-    fault: Faults.Decision["fault"]
-  ): Effect.Effect<
-    HttpServerResponse.HttpServerResponse,
-    GraphError.GraphError | HttpServerError.RouteNotFound,
-    HttpServerRequest.HttpServerRequest
-  > =>
-    fault?.kind === "httpError"
-      ? fault.body === "empty"
-        ? Effect.succeed(
-          HttpServerResponse.text("", { status: fault.status, contentType: "text/plain; charset=UTF-8" })
+  const answer = (fault: Faults.Decision["fault"]): typeof routed => {
+    switch (fault?.kind) {
+      case "httpError":
+        return fault.body === "empty"
+          ? Effect.succeed(
+            HttpServerResponse.text("", { status: fault.status, contentType: "text/plain; charset=UTF-8" })
+          )
+          : GraphError.injected(fault.status === 500 ? 1 : 2, fault.status)
+      case "graphError":
+        return GraphError.injected(fault.code)
+      case "nonJson":
+        return Effect.succeed(
+          HttpServerResponse.text(htmlErrorPage, { status: fault.status ?? 200, contentType: html })
         )
-        : GraphError.injected(fault.status === 500 ? 1 : 2, fault.status)
-      : fault?.kind === "graphError"
-      ? GraphError.injected(fault.code)
-      : fault?.kind === "nonJson"
-      ? Effect.succeed(
-        HttpServerResponse.text(htmlErrorPage, {
-          status: fault.status ?? 200,
-          contentType: "text/html; charset=\"utf-8\""
-        })
-      )
-      : routed
+    }
+    return routed
+  }
 
   // Every request is logged and numbered, meets the fault rules, and gets Graph's headers.
   const app: HttpApp.Default = Effect.gen(function*() {
@@ -331,12 +303,11 @@ export const make = (options: Emulator.Options): Emulator.EmulatorService => {
         : yield* Effect.either(
           Effect.provideService(WebhookDelivery.deliver(webhook, target), HttpClient.HttpClient, target.client)
         )
-      const applied: Changes.Applied = {
+      return {
         ...(webhook === undefined ? {} : { webhook }),
         ...(delivery === undefined ? {} : { delivery }),
         ...(outcome.account === undefined ? {} : { account: outcome.account })
       }
-      return applied
     })
 
   return {
@@ -348,11 +319,7 @@ export const make = (options: Emulator.Options): Emulator.EmulatorService => {
     app,
     requests: Effect.sync(() => log.slice(-logLimit).map((entry) => ({ ...entry }))),
     requestCount: Effect.sync(() => logged),
-    resetRequests: Effect.sync(() => {
-      log = []
-      logged = 0
-      injections = []
-    }),
+    resetRequests: Effect.sync(() => void ([log, logged, injections] = [[], 0, []])),
     injectedFaults: Effect.sync(() => injections.slice()),
     setFaults: (next) => Effect.sync(() => rules = next.map((rule) => Faults.resolve(rule, counter))),
     addFaults: (more) => Effect.sync(() => rules = [...rules, ...more.map((rule) => Faults.resolve(rule, counter))]),
@@ -362,11 +329,7 @@ export const make = (options: Emulator.Options): Emulator.EmulatorService => {
     resetRateLimits: Effect.sync(() => budgets?.reset()),
     addAccounts: (id, n, added) => Effect.sync(() => world.addAccounts(id, n, added?.creationTime ?? nowSeconds())),
     deleteAccounts: (id, ids) => Effect.sync(() => world.deleteAccounts(id, ids)),
-    accounts: (id, order) =>
-      Effect.sync(() => {
-        const accounts = world.ownedList(world.business(id)).records<Dataset.Account>()
-        return order?.descending === true ? accounts.reverse() : accounts
-      }),
+    accounts: (id, order) => Effect.sync(() => world.ownedList(world.business(id)).records(order?.descending)),
     clientAccounts: (id) => Effect.sync(() => world.clientList(world.business(id)).records()),
     account: (id) =>
       Effect.sync(() => {
@@ -377,15 +340,10 @@ export const make = (options: Emulator.Options): Emulator.EmulatorService => {
     addPhoneNumbers: (id, n) => Effect.sync(() => world.addPhoneNumbers(id, n, nowSeconds())),
     deletePhoneNumbers: (id, ids) => Effect.sync(() => world.deletePhoneNumbers(id, ids)),
     change,
-    setWebhookTarget: (target) =>
+    setWebhookTarget: ({ appSecret: secret = appSecret, timeout = "10 seconds", url }) =>
       Effect.gen(function*() {
-        yield* WebhookDelivery.checkUrl(target.url)
-        webhookTarget = {
-          url: target.url,
-          appSecret: target.appSecret ?? appSecret,
-          timeout: target.timeout ?? "10 seconds",
-          client: yield* HttpClient.HttpClient
-        }
+        yield* WebhookDelivery.checkUrl(url)
+        webhookTarget = { url, appSecret: secret, timeout, client: yield* HttpClient.HttpClient }
       }),
     clearWebhookTarget: Effect.sync(() => webhookTarget = undefined)
   }

@@ -30,19 +30,16 @@ const tokenError = (status: number, code: number, message: string, more?: Partia
   oauth(status, code, message, more, { "www-authenticate": `OAuth "Facebook Platform" "invalid_token" "${message}"` })
 
 // Graph states session expiry in Pacific time, e.g. "Tuesday, 04-Feb-25 10:00:00 PST".
+const day = {
+  timeZone: "America/Los_Angeles",
+  weekday: "long",
+  day: "2-digit",
+  month: "short",
+  year: "2-digit"
+} as const
+const time = { hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23", timeZoneName: "short" } as const
 const pacific = (epochMillis: number): string => {
-  const parts = new Intl.DateTimeFormat("en-US", {
-    timeZone: "America/Los_Angeles",
-    weekday: "long",
-    day: "2-digit",
-    month: "short",
-    year: "2-digit",
-    hour: "2-digit",
-    minute: "2-digit",
-    second: "2-digit",
-    hourCycle: "h23",
-    timeZoneName: "short"
-  }).formatToParts(new Date(epochMillis))
+  const parts = new Intl.DateTimeFormat("en-US", { ...day, ...time }).formatToParts(new Date(epochMillis))
   const p = Object.fromEntries(parts.map(({ type, value }) => [type, value]))
   return `${p.weekday}, ${p.day}-${p.month}-${p.year} ${p.hour}:${p.minute}:${p.second} ${p.timeZoneName}`
 }
@@ -133,8 +130,8 @@ export const tooManyBusinessCalls = () =>
   oauth(
     400,
     80008,
-    "There have been too many calls to this WhatsApp Business account. Wait a bit and try again. For more info, " +
-      "please refer to https://developers.facebook.com/docs/graph-api/overview/rate-limiting."
+    "There have been too many calls to this WhatsApp Business account. Wait a bit and try again. " +
+      "For more info, please refer to https://developers.facebook.com/docs/graph-api/overview/rate-limiting."
   )
 
 /** @internal */

@@ -82,9 +82,9 @@ export class List {
     this.overrides.set(id, { ...this.overrides.get(id), ...fields })
   }
 
-  /** Every element, every field, in order: for test oracles on modest sizes. */
-  records<A>(): Array<A> {
-    return Array.from({ length: this.size }, (_, p) => this.record<A>(this.itemAt(p)))
+  /** Every element, every field, in order (or reversed): for test oracles on modest sizes. */
+  records<A>(descending = false): Array<A> {
+    return Array.from({ length: this.size }, (_, p) => this.record<A>(this.itemAt(descending ? this.size - 1 - p : p)))
   }
 
   /** How many elements sort before the key `(time, num)`: the position it has, or would have. */

@@ -51,11 +51,7 @@ export const make = (options: Options = {}) => {
   const usageHeadersFrom = positive("rateLimit.usageHeadersFrom", options.usageHeadersFrom ?? 3)
   const windowMs = Duration.toMillis(options.window ?? "1 hour")
   const windows = new Map<string, Array<number>>()
-  const window = (key: string) => {
-    const times = windows.get(key) ?? []
-    windows.set(key, times)
-    return times
-  }
+  const window = (key: string) => windows.get(key) ?? windows.set(key, []).get(key)!
   return {
     reset: () => windows.clear(),
     /**

@@ -49,18 +49,11 @@ export class World {
 
   /** A business's owned accounts. */
   ownedList(business: Dataset.Business): List {
-    const list = this.owned.get(business) ?? new List(
-      `o${business.id}`,
-      this.dataset.owned(business),
-      (item, field) =>
-        field === "phone_numbers"
-          ? this.phoneList({
-            business,
-            item,
-            id: typeof item === "number" ? this.dataset.accountId(business, item) : item.id
-          })
-          : undefined
-    )
+    const cached = this.owned.get(business)
+    if (cached !== undefined) return cached
+    const expand = (item: Item, field: string): List | undefined =>
+      field === "phone_numbers" ? this.phoneList({ business, item, id: list.id(item) }) : undefined
+    const list = new List(`o${business.id}`, this.dataset.owned(business), expand)
     this.owned.set(business, list)
     return list
   }
@@ -133,10 +126,8 @@ export class World {
   addAccounts(businessId: string, count: number, time: number): ReadonlyArray<Dataset.Account> {
     const business = this.business(businessId)
     const serial = this.accountSerials.get(business) ?? 0
-    const accounts = Array.from(
-      { length: counted(count, "accounts") },
-      (_, k) => this.dataset.newAccount(business, serial + k + 1, time)
-    )
+    const made = (_: unknown, k: number) => this.dataset.newAccount(business, serial + k + 1, time)
+    const accounts = Array.from({ length: counted(count, "accounts") }, made)
     this.accountSerials.set(business, serial + count)
     this.ownedList(business).add(accounts.map((record) => ({ id: record.id, time, record })))
     return accounts
@@ -156,10 +147,8 @@ export class World {
   addPhoneNumbers(accountId: string, count: number, time: number): ReadonlyArray<Dataset.PhoneNumber> {
     const account = this.live(accountId)
     const country = this.ownedList(account.business).read(account.item, "country") as string | undefined
-    const numbers = Array.from(
-      { length: counted(count, "phone numbers") },
-      () => this.dataset.newPhoneNumber(accountId, country, ++this.phoneSerial, time)
-    )
+    const made = () => this.dataset.newPhoneNumber(accountId, country, ++this.phoneSerial, time)
+    const numbers = Array.from({ length: counted(count, "phone numbers") }, made)
     const list = this.phoneList(account)
     list.add(numbers.map((record) => ({ id: record.id, time, record })))
     this.phones.set(accountId, list)
@@ -170,9 +159,7 @@ export class World {
   /** A live phone number by id: its account, and where it sits in the account's list. */
   phone(id: string): { readonly account: Account; readonly list: List; readonly item: Item } | undefined {
     const generated = this.dataset.phoneOwner(id)
-    const accountId = generated === undefined
-      ? this.addedPhones.get(id)
-      : this.dataset.accountId(generated.business, generated.index)
+    const accountId = generated ? this.dataset.accountId(generated.business, generated.index) : this.addedPhones.get(id)
     const account = accountId === undefined ? undefined : this.account(accountId)
     if (account === undefined) return undefined
     const list = this.phoneList(account)
