@@ -8,7 +8,7 @@
  */
 import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
-import * as Proof from "./pure/appSecretProof.js"
+import * as Proof from "@effect-waba/graph-rules/appSecretProof"
 
 /**
  * The lower-case hex HMAC-SHA256 of `message` keyed by `key`.

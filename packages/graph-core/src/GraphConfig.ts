@@ -21,8 +21,8 @@ import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import * as GraphRetry from "./GraphRetry.js"
 import { version } from "./internal/version.js"
-import * as Workable from "./pure/config.js"
-import { defined } from "./pure/defined.js"
+import * as Workable from "@effect-waba/graph-rules/config"
+import { defined } from "@effect-waba/graph-rules/defined"
 import { makeScrubber } from "./Redaction.js"
 
 /**

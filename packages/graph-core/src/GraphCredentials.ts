@@ -45,7 +45,7 @@ import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import type * as GraphConfig from "./GraphConfig.js"
-import { secretProblem } from "./pure/secret.js"
+import { secretProblem } from "@effect-waba/graph-rules/secret"
 
 /**
  * What is sent for one business. Left out, the app secret and the proof mode are `GraphConfig`'s: the

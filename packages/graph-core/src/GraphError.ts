@@ -37,8 +37,8 @@ import * as ParseResult from "effect/ParseResult"
 import * as Predicate from "effect/Predicate"
 import * as Schema from "effect/Schema"
 import * as GraphUsage from "./GraphUsage.js"
-import { defined } from "./pure/defined.js"
-import * as Errors from "./pure/errors.js"
+import { defined } from "@effect-waba/graph-rules/defined"
+import * as Errors from "@effect-waba/graph-rules/errors"
 
 /**
  * The mark every member of the family carries.

@@ -31,7 +31,7 @@ import * as Effect from "effect/Effect"
 import * as PubSub from "effect/PubSub"
 import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
-import type { HoldReason } from "./pure/governor.js"
+import type { HoldReason } from "@effect-waba/graph-rules/governor"
 
 /**
  * @since 0.1.0

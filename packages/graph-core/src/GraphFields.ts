@@ -10,7 +10,7 @@
  */
 import type * as Either from "effect/Either"
 import { toEither } from "./internal/result.js"
-import * as Fields from "./pure/fields.js"
+import * as Fields from "@effect-waba/graph-rules/fields"
 
 /**
  * One entry of a selection.

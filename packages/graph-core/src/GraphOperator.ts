@@ -9,7 +9,7 @@
  * @since 0.1.0
  */
 import * as Schema from "effect/Schema"
-import * as Operator from "./pure/operator.js"
+import * as Operator from "@effect-waba/graph-rules/operator"
 
 /**
  * The operators Graph's filtering knows (not every edge supports every one).

@@ -14,7 +14,7 @@ import { identity } from "effect/Function"
 import * as Option from "effect/Option"
 import * as Schedule from "effect/Schedule"
 import * as GraphError from "./GraphError.js"
-import * as Errors from "./pure/errors.js"
+import * as Errors from "@effect-waba/graph-rules/errors"
 
 /**
  * @since 0.1.0

@@ -10,7 +10,7 @@
  */
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
-import * as nulls from "./pure/nulls.js"
+import * as nulls from "@effect-waba/graph-rules/nulls"
 
 /**
  * A Graph id: a numeric string, sometimes sent as a bare JSON number. Kept a string either way, since

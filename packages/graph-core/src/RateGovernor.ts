@@ -33,7 +33,7 @@ import * as Schema from "effect/Schema"
 import { GraphConfigError } from "./GraphConfig.js"
 import type * as GraphUsage from "./GraphUsage.js"
 import * as internal from "./internal/rateGovernor.js"
-import * as Decision from "./pure/governor.js"
+import * as Decision from "@effect-waba/graph-rules/governor"
 import * as RateGovernorStore from "./RateGovernorStore.js"
 
 /**

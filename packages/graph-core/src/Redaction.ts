@@ -9,7 +9,7 @@
  */
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
-import * as Pure from "./pure/redaction.js"
+import * as Pure from "@effect-waba/graph-rules/redaction"
 
 /**
  * Query parameters that carry a credential or something derived from one.

@@ -30,7 +30,7 @@ import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import type * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
-import * as Health from "./pure/tokenHealth.js"
+import * as Health from "@effect-waba/graph-rules/tokenHealth"
 
 // The key is a literal type, so the encoded side names it (a plain `string` would be an index signature,
 // which users' compilers refuse beside the struct's other keys).

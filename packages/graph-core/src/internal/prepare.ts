@@ -15,8 +15,8 @@ import type * as GraphNode from "../GraphNode.js"
 import * as GraphPaging from "../GraphPaging.js"
 import * as GraphSchema from "../GraphSchema.js"
 import { InvalidRequestError } from "../InvalidRequestError.js"
-import { describe } from "../pure/describe.js"
-import * as ReadPlan from "../pure/readPlan.js"
+import { describe } from "@effect-waba/graph-rules/describe"
+import * as ReadPlan from "@effect-waba/graph-rules/readPlan"
 
 type Target = GraphEdge.Any | GraphNode.Any
 

@@ -11,7 +11,7 @@ import * as GraphCredentials from "../GraphCredentials.js"
 import * as GraphError from "../GraphError.js"
 import * as GraphEvents from "../GraphEvents.js"
 import * as GraphMetrics from "../GraphMetrics.js"
-import * as Decision from "../pure/governor.js"
+import * as Decision from "@effect-waba/graph-rules/governor"
 import * as RateGovernor from "../RateGovernor.js"
 import * as RateGovernorStore from "../RateGovernorStore.js"
 

@@ -4,7 +4,7 @@
  * @internal
  */
 import * as Either from "effect/Either"
-import type { Result } from "../pure/result.js"
+import type { Result } from "@effect-waba/graph-rules/result"
 
 /** @internal */
 export const toEither = <A, E>(result: Result<A, E>): Either.Either<A, E> =>

@@ -10,8 +10,8 @@ import * as Predicate from "effect/Predicate"
 import * as Schema from "effect/Schema"
 import * as GraphError from "../../GraphError.js"
 import * as GraphUsage from "../../GraphUsage.js"
-import { defined } from "../../pure/defined.js"
-import { parseJson } from "../../pure/json.js"
+import { defined } from "@effect-waba/graph-rules/defined"
+import { parseJson } from "@effect-waba/graph-rules/json"
 import { safeUrl } from "../../Redaction.js"
 
 /** @internal */

@@ -11,7 +11,7 @@ import type * as GraphConfig from "../../GraphConfig.js"
 import type * as GraphError from "../../GraphError.js"
 import * as GraphEvents from "../../GraphEvents.js"
 import * as GraphMetrics from "../../GraphMetrics.js"
-import { defined } from "../../pure/defined.js"
+import { defined } from "@effect-waba/graph-rules/defined"
 
 // A tagged metric is made once per label set: making one per request (and finding its state in the
 // registry by hashing it) cost a fan-out more CPU than the rest of the request's bookkeeping.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest"
-import * as Batch from "../../src/pure/batch.js"
+import * as Batch from "../src/batch.js"
 
 describe("pure batch format", () => {
   it("a call made with another business's token carries it in its relative URL, a call with the batch's does not", () => {

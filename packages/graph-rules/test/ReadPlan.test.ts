@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest"
-import * as ReadPlan from "../../src/pure/readPlan.js"
+import * as ReadPlan from "../src/readPlan.js"
 
 const edge: ReadPlan.Edge = {
   name: "OwnedAccounts",

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest"
-import * as Paging from "../../src/pure/paging.js"
+import * as Paging from "../src/paging.js"
 
 const route = "/{business-id}/owned_whatsapp_business_accounts"
 

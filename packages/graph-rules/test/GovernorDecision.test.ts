@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest"
-import * as Decision from "../../src/pure/governor.js"
-import * as GraphUsage from "../../src/pure/usage.js"
+import * as Decision from "../src/governor.js"
+import * as GraphUsage from "../src/usage.js"
 
 // The governor's decisions as plain data in, plain data out: no clock, no store, no fibers.
 

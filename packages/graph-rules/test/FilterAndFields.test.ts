@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest"
-import * as Fields from "../../src/pure/fields.js"
-import * as Clauses from "../../src/pure/filterClause.js"
-import * as Plan from "../../src/pure/filterPlan.js"
-import * as Wire from "../../src/pure/filterWire.js"
-import * as Operator from "../../src/pure/operator.js"
+import * as Fields from "../src/fields.js"
+import * as Clauses from "../src/filterClause.js"
+import * as Plan from "../src/filterPlan.js"
+import * as Wire from "../src/filterWire.js"
+import * as Operator from "../src/operator.js"
 
 const declarations: Clauses.Filterables = {
   creation_time: { kind: "time", pushdown: ["LESS_THAN", "GREATER_THAN", "IN_RANGE"] },

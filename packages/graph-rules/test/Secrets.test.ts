@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest"
-import * as Proof from "../../src/pure/appSecretProof.js"
-import * as Redaction from "../../src/pure/redaction.js"
-import { secretProblem } from "../../src/pure/secret.js"
+import * as Proof from "../src/appSecretProof.js"
+import * as Redaction from "../src/redaction.js"
+import { secretProblem } from "../src/secret.js"
 
 describe("pure secrets", () => {
   it("computes HMAC-SHA256 as RFC 4231 gives it", async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest"
-import * as Health from "../../src/pure/tokenHealth.js"
+import * as Health from "../src/tokenHealth.js"
 
 const day = 86_400_000
 const now = Date.UTC(2026, 0, 1)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest"
-import * as Workable from "../../src/pure/config.js"
+import * as Workable from "../src/config.js"
 
 const given = (more: Partial<Workable.Given> = {}): Workable.Given => ({
   secrets: [["accessToken", "access token", "EAAGtoken"]],

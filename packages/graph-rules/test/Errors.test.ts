@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest"
-import * as Errors from "../../src/pure/errors.js"
+import * as Errors from "../src/errors.js"
 
 describe("pure error classification", () => {
   it("maps Graph's codes and subcodes to kinds, never looking at the HTTP status", () => {

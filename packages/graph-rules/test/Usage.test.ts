@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest"
-import * as Usage from "../../src/pure/usage.js"
+import * as Usage from "../src/usage.js"
 
 const business = (value: unknown) => ({ "x-business-use-case-usage": JSON.stringify(value) })
 
