@@ -32,6 +32,11 @@ export * as GraphRetry from "./GraphRetry.js"
 /**
  * @since 1.0.0
  */
+export * as GraphSchema from "./GraphSchema.js"
+
+/**
+ * @since 1.0.0
+ */
 export * as GraphUsage from "./GraphUsage.js"
 
 /**

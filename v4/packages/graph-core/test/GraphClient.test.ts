@@ -5,6 +5,7 @@
  */
 import { defaultAppSecret, defaultToken } from "@effect-waba/emulator/Emulator"
 import { type RunningEmulator, startEmulator } from "@effect-waba/emulator/PromiseApi"
+import { GraphClient, GraphConfig, GraphPaging } from "@effect-waba/graph-core"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as FetchHttpClient from "effect/http/FetchHttpClient"
@@ -14,7 +15,6 @@ import * as Stream from "effect/Stream"
 import * as Http from "node:http"
 import type { AddressInfo } from "node:net"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
-import { GraphClient, GraphConfig, GraphPaging } from "../src/index.js"
 
 const business = "1234567890"
 let emulator: RunningEmulator

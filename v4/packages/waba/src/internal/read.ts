@@ -1,0 +1,90 @@
+/**
+ * Reading a declared node or edge: the options checked against the declaration before any request (known
+ * fields, a page size Graph serves), the fields asked for, and the answer decoded with the Schema made from
+ * the shared declaration.
+ *
+ * @internal
+ */
+import { GraphClient, GraphPaging, GraphSchema, InvalidRequestError } from "@effect-waba/graph-core"
+import type * as Shape from "@effect-waba/graph-rules/shape"
+import * as Effect from "effect/Effect"
+import type * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
+
+/** What a read of a node or an edge's items may be given. @internal */
+export interface Options<F extends string> {
+  /** The fields to read (`id` always comes); Graph's defaults when absent. */
+  readonly fields?: ReadonlyArray<F> | undefined
+  /** Items per page, up to the edge's largest. Graph's default (25) when absent. */
+  readonly limit?: number | undefined
+}
+
+/** An edge as the shared declarations give it. @internal */
+export interface Edge {
+  readonly route: string
+  readonly parent: string
+  readonly maxLimit: number
+}
+
+const check = <N extends Shape.Node>(node: N, options: Options<string> | undefined, maxLimit: number) => {
+  const fields = options?.fields ?? node.defaultFields
+  if (!Array.isArray(fields)) {
+    return new InvalidRequestError({ parameter: "fields", message: "fields must be an array of field names." })
+  }
+  const unknown = fields.find((field) => typeof field !== "string" || !Object.hasOwn(node.fields, field))
+  if (unknown !== undefined) {
+    const known = Object.keys(node.fields).join(", ")
+    return new InvalidRequestError({
+      parameter: "fields",
+      message: `${String(unknown).slice(0, 100)} is not a field of ${node.name}; its fields are ${known}.`
+    })
+  }
+  const limit = options?.limit
+  if (limit !== undefined && (!Number.isInteger(limit) || limit < 1 || limit > maxLimit)) {
+    return new InvalidRequestError({
+      parameter: "limit",
+      message: `limit must be a whole number from 1 to ${maxLimit}.`
+    })
+  }
+  return { fields: fields as ReadonlyArray<keyof N["fields"] & string>, limit }
+}
+
+/** The items of an edge under `parentId`, page after page, as the stream is pulled. @internal */
+export const edge =
+  <N extends Shape.Node>(node: N, declaration: Edge) =>
+  <const F extends keyof N["fields"] & string = N["defaultFields"][number]>(
+    parentId: string,
+    options?: Options<F>
+  ): Stream.Stream<Shape.Selected<N, F>, GraphClient.GraphClientError, GraphClient.GraphClient> => {
+    const checked = check(node, options, declaration.maxLimit)
+    if (checked instanceof InvalidRequestError) return Stream.fail(checked)
+    return GraphPaging.items({
+      route: declaration.route,
+      params: { [declaration.parent]: parentId },
+      query: { fields: checked.fields.join(","), limit: checked.limit },
+      item: GraphSchema.node(node, checked.fields) as Schema.Decoder<Shape.Selected<N, F>>,
+      usageKey: parentId
+    })
+  }
+
+/** One node by id. @internal */
+export const node =
+  <N extends Shape.Node>(declaration: N, usageKeyOf: (id: string) => string | undefined = () => undefined) =>
+  <const F extends keyof N["fields"] & string = N["defaultFields"][number]>(
+    id: string,
+    options?: Pick<Options<F>, "fields">
+  ): Effect.Effect<Shape.Selected<N, F>, GraphClient.GraphClientError, GraphClient.GraphClient> => {
+    const checked = check(declaration, options, Infinity)
+    if (checked instanceof InvalidRequestError) return Effect.fail(checked)
+    return Effect.gen(function*() {
+      const client = yield* GraphClient.GraphClient
+      const { body } = yield* client.get({
+        route: "/{id}",
+        params: { id },
+        query: { fields: checked.fields.join(",") },
+        schema: GraphSchema.node(declaration, checked.fields) as Schema.Decoder<Shape.Selected<N, F>>,
+        usageKey: usageKeyOf(id)
+      })
+      return body
+    })
+  }
