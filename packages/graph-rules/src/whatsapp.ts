@@ -162,9 +162,78 @@ export const phoneNumber = {
   ]
 } as const satisfies Shape.Node
 
-/** The edges of these reads: their path under the parent, and the largest page Graph serves. @internal */
+/** A shared account: the account's fields, and what the sharing business may do with it. @internal */
+export const clientAccount = {
+  ...whatsAppBusinessAccount,
+  fields: {
+    ...whatsAppBusinessAccount.fields,
+    permitted_tasks: Shape.array(Shape.openEnum(
+      "MANAGE",
+      "DEVELOP",
+      "MANAGE_TEMPLATES",
+      "MANAGE_PHONE",
+      "VIEW_COST",
+      "MANAGE_EXTENSIONS",
+      "VIEW_PHONE_ASSETS",
+      "MANAGE_PHONE_ASSETS",
+      "VIEW_TEMPLATES",
+      "MESSAGING",
+      "VIEW_INSIGHTS"
+    ))
+  }
+} as const satisfies Shape.Node
+
+const ownershipType = {
+  kind: "string",
+  pattern: { regex: /^[A-Z][A-Z_]{0,63}$/, description: "an ownership type in capitals, such as SELF or CLIENT_OWNED" }
+} as const
+
+/**
+ * The edges of these reads: their path under the parent, the largest page Graph serves, the filters Graph
+ * documents (`pushdown`: the operators it applies itself; the client evaluates the rest), the sorts, and the
+ * field a read can resume from.
+ *
+ * @internal
+ */
 export const edges = {
-  owned: { route: "/{business-id}/owned_whatsapp_business_accounts", parent: "business-id", maxLimit: 100 },
-  client: { route: "/{business-id}/client_whatsapp_business_accounts", parent: "business-id", maxLimit: 100 },
-  phoneNumbers: { route: "/{waba-id}/phone_numbers", parent: "waba-id", maxLimit: 100 }
+  owned: {
+    name: "OwnedAccounts",
+    route: "/{business-id}/owned_whatsapp_business_accounts",
+    parent: "business-id",
+    maxLimit: 100,
+    filters: {
+      creation_time: { kind: "time", pushdown: ["LESS_THAN", "GREATER_THAN", "IN_RANGE"] },
+      ownership_type: { ...ownershipType, pushdown: [] }
+    },
+    sorts: ["creation_time_ascending", "creation_time_descending"],
+    resume: { field: "creation_time", ascending: "creation_time_ascending" }
+  },
+  client: {
+    name: "ClientAccounts",
+    route: "/{business-id}/client_whatsapp_business_accounts",
+    parent: "business-id",
+    maxLimit: 100,
+    filters: {
+      ownership_type: { ...ownershipType, pushdown: ["IN"] },
+      creation_time: { kind: "time", pushdown: [] }
+    },
+    sorts: [],
+    resume: undefined
+  },
+  phoneNumbers: {
+    name: "PhoneNumbers",
+    route: "/{waba-id}/phone_numbers",
+    parent: "waba-id",
+    maxLimit: 100,
+    filters: {
+      account_mode: { kind: "string", pushdown: ["EQUAL"] },
+      messaging_limit_tier: { kind: "string", pushdown: ["EQUAL"] },
+      is_official_business_account: { kind: "boolean", pushdown: ["EQUAL"] },
+      quality_rating: { kind: "string", pushdown: [] },
+      status: { kind: "string", pushdown: [] },
+      code_verification_status: { kind: "string", pushdown: [] }
+    },
+    sorts: ["creation_time.asc", "creation_time.desc", "last_onboarded_time.asc", "last_onboarded_time.desc"],
+    resume: undefined
+  }
 } as const

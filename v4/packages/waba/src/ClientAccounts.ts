@@ -3,7 +3,8 @@
  *
  * @since 1.0.0
  */
-import { edges, whatsAppBusinessAccount } from "@effect-waba/graph-rules/whatsapp"
+import { clientAccount, edges } from "@effect-waba/graph-rules/whatsapp"
+import type * as Filter from "./Filter.js"
 import * as Read from "./internal/read.js"
 
 /**
@@ -12,4 +13,4 @@ import * as Read from "./internal/read.js"
  * @since 1.0.0
  * @category streams
  */
-export const stream = Read.edge(whatsAppBusinessAccount, edges.client)
+export const stream = Read.edge<typeof clientAccount, Filter.AccountFilter>(clientAccount, edges.client)

@@ -4,6 +4,7 @@
  * @since 1.0.0
  */
 import { edges, whatsAppBusinessAccount } from "@effect-waba/graph-rules/whatsapp"
+import type * as Filter from "./Filter.js"
 import * as Read from "./internal/read.js"
 
 /**
@@ -12,4 +13,7 @@ import * as Read from "./internal/read.js"
  * @since 1.0.0
  * @category streams
  */
-export const stream = Read.edge(whatsAppBusinessAccount, edges.owned)
+export const stream = Read.edge<typeof whatsAppBusinessAccount, Filter.AccountFilter>(
+  whatsAppBusinessAccount,
+  edges.owned
+)

@@ -4,6 +4,7 @@
  * @since 1.0.0
  */
 import { edges, phoneNumber } from "@effect-waba/graph-rules/whatsapp"
+import type * as Filter from "./Filter.js"
 import * as Read from "./internal/read.js"
 
 /**
@@ -12,4 +13,4 @@ import * as Read from "./internal/read.js"
  * @since 1.0.0
  * @category streams
  */
-export const stream = Read.edge(phoneNumber, edges.phoneNumbers)
+export const stream = Read.edge<typeof phoneNumber, Filter.PhoneNumberFilter>(phoneNumber, edges.phoneNumbers)

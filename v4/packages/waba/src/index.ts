@@ -12,6 +12,11 @@ export * as ClientAccounts from "./ClientAccounts.js"
 /**
  * @since 1.0.0
  */
+export * as Filter from "./Filter.js"
+
+/**
+ * @since 1.0.0
+ */
 export * as OwnedAccounts from "./OwnedAccounts.js"
 
 /**

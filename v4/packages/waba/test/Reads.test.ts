@@ -53,7 +53,7 @@ describe("WhatsApp reads (Effect 4)", () => {
       expect(name === undefined || typeof name === "string").toBe(true)
     }
     expect(emulator.requests()).toHaveLength(2)
-    expect(emulator.requests()[0]?.query.fields).toBe("name,account_review_status")
+    expect(emulator.requests()[0]?.query.fields).toBe("id,name,account_review_status")
   })
 
   it("Graph's default fields when none are asked for", async () => {
