@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest"
 import * as FilterCheck from "../src/filterCheck.js"
 import * as Reply from "../src/reply.js"
 import * as Request from "../src/request.js"
+import * as RetryPolicy from "../src/retryPolicy.js"
 import * as Shape from "../src/shape.js"
 import { edges } from "../src/whatsapp.js"
 
@@ -151,5 +152,24 @@ describe("field shapes", () => {
     expect(Shape.dateOf("2023-11-14T22:13:20+0000")?.toISOString()).toBe("2023-11-14T22:13:20.000Z")
     expect(Shape.dateOf("yesterday")).toBeUndefined()
     expect(Shape.dateOf(null)).toBeUndefined()
+  })
+})
+
+describe("the retry policy check", () => {
+  it("refuses what no schedule can run, with the setting's name", () => {
+    const given = { maxRetries: 4, baseDelay: 500, maxDelay: 30_000, maxHintedWait: 900_000 }
+    expect(RetryPolicy.problem(given)).toBeUndefined()
+    expect(RetryPolicy.problem({ ...given, maxRetries: 1.5 })).toBe(
+      "retry.maxRetries must be an integer from 0 to 100."
+    )
+    expect(RetryPolicy.problem({ ...given, maxDelay: Infinity })).toBe(
+      "retry.maxDelay must be a finite, non-negative duration."
+    )
+    expect(RetryPolicy.problem({ ...given, baseDelay: NaN })).toBe(
+      "retry.baseDelay must be a finite, non-negative duration."
+    )
+    expect(RetryPolicy.problem({ ...given, maxDelay: 100 })).toBe(
+      "retry.maxDelay must not be shorter than retry.baseDelay."
+    )
   })
 })

@@ -18,6 +18,14 @@ import * as GraphUsage from "./GraphUsage.js"
  */
 export const TypeId: unique symbol = Symbol.for("@effect-waba/graph-core/GraphError")
 
+// A `Schema.TaggedError` class with the family's mark on its prototype.
+const member =
+  <Self>() => <const Tag extends string, const Fields extends Schema.Struct.Fields>(tag: Tag, fields: Fields) => {
+    const Class = Schema.TaggedError<Self>()(tag, fields)
+    Object.defineProperty((Class as unknown as { readonly prototype: object }).prototype, TypeId, { value: TypeId })
+    return Class
+  }
+
 // What every error that came with a Graph error body carries.
 const responseFields = {
   code: Schema.Number,
@@ -43,11 +51,7 @@ const responseFields = {
  * @since 1.0.0
  * @category errors
  */
-export class GraphRateLimitError
-  extends Schema.TaggedError<GraphRateLimitError>()("GraphRateLimitError", responseFields)
-{
-  readonly [TypeId] = TypeId
-}
+export class GraphRateLimitError extends member<GraphRateLimitError>()("GraphRateLimitError", responseFields) {}
 
 /**
  * The token was refused (codes 0, 102, 190). `reauthorize` says whether only the business can fix it.
@@ -55,8 +59,7 @@ export class GraphRateLimitError
  * @since 1.0.0
  * @category errors
  */
-export class GraphAuthError extends Schema.TaggedError<GraphAuthError>()("GraphAuthError", responseFields) {
-  readonly [TypeId] = TypeId
+export class GraphAuthError extends member<GraphAuthError>()("GraphAuthError", responseFields) {
   /** Whether the business must authorise the app again (code 190, subcode 458, 460, 463 or 467). */
   get reauthorize(): boolean {
     return Errors.needsReauthorization(this.code, this.subcode)
@@ -69,11 +72,7 @@ export class GraphAuthError extends Schema.TaggedError<GraphAuthError>()("GraphA
  * @since 1.0.0
  * @category errors
  */
-export class GraphPermissionError
-  extends Schema.TaggedError<GraphPermissionError>()("GraphPermissionError", responseFields)
-{
-  readonly [TypeId] = TypeId
-}
+export class GraphPermissionError extends member<GraphPermissionError>()("GraphPermissionError", responseFields) {}
 
 /**
  * The `appsecret_proof` was missing or wrong (code 104).
@@ -81,11 +80,7 @@ export class GraphPermissionError
  * @since 1.0.0
  * @category errors
  */
-export class GraphSignatureError
-  extends Schema.TaggedError<GraphSignatureError>()("GraphSignatureError", responseFields)
-{
-  readonly [TypeId] = TypeId
-}
+export class GraphSignatureError extends member<GraphSignatureError>()("GraphSignatureError", responseFields) {}
 
 /**
  * A policy block (code 368).
@@ -93,9 +88,7 @@ export class GraphSignatureError
  * @since 1.0.0
  * @category errors
  */
-export class GraphPolicyError extends Schema.TaggedError<GraphPolicyError>()("GraphPolicyError", responseFields) {
-  readonly [TypeId] = TypeId
-}
+export class GraphPolicyError extends member<GraphPolicyError>()("GraphPolicyError", responseFields) {}
 
 /**
  * The node does not exist or cannot be seen (code 803, or 100 with subcode 33).
@@ -103,9 +96,7 @@ export class GraphPolicyError extends Schema.TaggedError<GraphPolicyError>()("Gr
  * @since 1.0.0
  * @category errors
  */
-export class GraphNotFoundError extends Schema.TaggedError<GraphNotFoundError>()("GraphNotFoundError", responseFields) {
-  readonly [TypeId] = TypeId
-}
+export class GraphNotFoundError extends member<GraphNotFoundError>()("GraphNotFoundError", responseFields) {}
 
 /**
  * A parameter Graph refused (code 100).
@@ -114,10 +105,8 @@ export class GraphNotFoundError extends Schema.TaggedError<GraphNotFoundError>()
  * @category errors
  */
 export class GraphInvalidParameterError
-  extends Schema.TaggedError<GraphInvalidParameterError>()("GraphInvalidParameterError", responseFields)
-{
-  readonly [TypeId] = TypeId
-}
+  extends member<GraphInvalidParameterError>()("GraphInvalidParameterError", responseFields)
+{}
 
 /**
  * A failure Graph says may pass (codes 1, 2, or `is_transient`).
@@ -125,11 +114,7 @@ export class GraphInvalidParameterError
  * @since 1.0.0
  * @category errors
  */
-export class GraphTransientError
-  extends Schema.TaggedError<GraphTransientError>()("GraphTransientError", responseFields)
-{
-  readonly [TypeId] = TypeId
-}
+export class GraphTransientError extends member<GraphTransientError>()("GraphTransientError", responseFields) {}
 
 /**
  * Any other error body, with or without a code.
@@ -137,12 +122,10 @@ export class GraphTransientError
  * @since 1.0.0
  * @category errors
  */
-export class GraphApiError extends Schema.TaggedError<GraphApiError>()("GraphApiError", {
+export class GraphApiError extends member<GraphApiError>()("GraphApiError", {
   ...responseFields,
   code: Schema.optional(Schema.Number)
-}) {
-  readonly [TypeId] = TypeId
-}
+}) {}
 
 /**
  * Why a request failed below Graph's error bodies.
@@ -172,7 +155,7 @@ export type TransportReason = typeof TransportReason.Type
  * @since 1.0.0
  * @category errors
  */
-export class GraphTransportError extends Schema.TaggedError<GraphTransportError>()("GraphTransportError", {
+export class GraphTransportError extends member<GraphTransportError>()("GraphTransportError", {
   reason: TransportReason,
   message: Schema.String,
   retryable: Schema.Boolean,
@@ -182,9 +165,7 @@ export class GraphTransportError extends Schema.TaggedError<GraphTransportError>
   retryAfter: Schema.optional(Schema.Duration),
   attempts: Schema.Number,
   businessId: Schema.optional(Schema.String)
-}) {
-  readonly [TypeId] = TypeId
-}
+}) {}
 
 /**
  * The answer did not match the Schema it was read with.
@@ -192,16 +173,14 @@ export class GraphTransportError extends Schema.TaggedError<GraphTransportError>
  * @since 1.0.0
  * @category errors
  */
-export class GraphDecodeError extends Schema.TaggedError<GraphDecodeError>()("GraphDecodeError", {
+export class GraphDecodeError extends member<GraphDecodeError>()("GraphDecodeError", {
   message: Schema.String,
   route: Schema.String,
   httpStatus: Schema.Number,
   fbtraceId: Schema.optional(Schema.String),
   attempts: Schema.Number,
   businessId: Schema.optional(Schema.String)
-}) {
-  readonly [TypeId] = TypeId
-}
+}) {}
 
 /**
  * Paging went wrong: a cursor that comes back (a cycle), or a `next` link without a cursor to follow.
@@ -209,15 +188,13 @@ export class GraphDecodeError extends Schema.TaggedError<GraphDecodeError>()("Gr
  * @since 1.0.0
  * @category errors
  */
-export class GraphPagingError extends Schema.TaggedError<GraphPagingError>()("GraphPagingError", {
+export class GraphPagingError extends member<GraphPagingError>()("GraphPagingError", {
   reason: Schema.Literals(["CursorCycle", "MissingCursor"]),
   message: Schema.String,
   route: Schema.String,
   page: Schema.Number,
   cycleLength: Schema.optional(Schema.Number)
-}) {
-  readonly [TypeId] = TypeId
-}
+}) {}
 
 /**
  * The errors with a Graph error body.

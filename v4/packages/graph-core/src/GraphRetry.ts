@@ -6,9 +6,11 @@
  * @since 1.0.0
  */
 import * as Errors from "@effect-waba/graph-rules/errors"
+import * as Rules from "@effect-waba/graph-rules/retryPolicy"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import { identity } from "effect/Function"
+import * as Option from "effect/Option"
 import * as Schedule from "effect/Schedule"
 import * as GraphError from "./GraphError.js"
 
@@ -40,11 +42,11 @@ export type RetryPolicyInput = {
  * @category constants
  */
 export const defaultPolicy: RetryPolicy = {
-  maxRetries: 4,
-  baseDelay: Duration.millis(500),
-  maxDelay: Duration.seconds(30),
-  maxHintedWait: Duration.minutes(15),
-  jitter: true
+  maxRetries: Rules.defaults.maxRetries,
+  baseDelay: Duration.millis(Rules.defaults.baseDelay),
+  maxDelay: Duration.millis(Rules.defaults.maxDelay),
+  maxHintedWait: Duration.millis(Rules.defaults.maxHintedWait),
+  jitter: Rules.defaults.jitter
 }
 
 /**
@@ -54,21 +56,23 @@ export const defaultPolicy: RetryPolicy = {
  * @category constructors
  */
 export const makePolicy = (input: Partial<RetryPolicyInput>): RetryPolicy | string => {
-  const { jitter = defaultPolicy.jitter, maxRetries = defaultPolicy.maxRetries } = input
-  if (!Number.isInteger(maxRetries) || maxRetries < 0 || maxRetries > 100) {
-    return "retry.maxRetries must be an integer from 0 to 100."
+  const read = (name: "baseDelay" | "maxDelay" | "maxHintedWait") =>
+    Option.getOrElse(Option.map(Duration.fromInput(input[name] ?? defaultPolicy[name]), Duration.toMillis), () => NaN)
+  const given = {
+    maxRetries: input.maxRetries ?? defaultPolicy.maxRetries,
+    baseDelay: read("baseDelay"),
+    maxDelay: read("maxDelay"),
+    maxHintedWait: read("maxHintedWait")
   }
-  const durations: Partial<Record<"baseDelay" | "maxDelay" | "maxHintedWait", Duration.Duration>> = {}
-  for (const name of ["baseDelay", "maxDelay", "maxHintedWait"] as const) {
-    const read = Duration.fromInput(input[name] ?? defaultPolicy[name])
-    if (read._tag === "None" || !Duration.isFinite(read.value) || Duration.toMillis(read.value) < 0) {
-      return `retry.${name} must be a finite, non-negative duration.`
-    }
-    durations[name] = read.value
+  const problem = Rules.problem(given)
+  if (problem !== undefined) return problem
+  return {
+    maxRetries: given.maxRetries,
+    baseDelay: Duration.millis(given.baseDelay),
+    maxDelay: Duration.millis(given.maxDelay),
+    maxHintedWait: Duration.millis(given.maxHintedWait),
+    jitter: input.jitter ?? defaultPolicy.jitter
   }
-  const { baseDelay, maxDelay, maxHintedWait } = durations as Required<typeof durations>
-  if (Duration.isLessThan(maxDelay, baseDelay)) return "retry.maxDelay must not be shorter than retry.baseDelay."
-  return { maxRetries, baseDelay, maxDelay, maxHintedWait, jitter }
 }
 
 /**

@@ -1,6 +1,6 @@
 /**
  * The WhatsApp Business phone number node: its fields (declared once, for both Effect lines, in
- * `@effect-waba/graph-rules/whatsapp`) and the type of a number read with a selection of them.
+ * `@effect-waba/graph-rules/whatsapp`), the type of a node read with a selection of them, and `get`.
  *
  * @since 1.0.0
  */
@@ -9,10 +9,13 @@ import { phoneNumber } from "@effect-waba/graph-rules/whatsapp"
 import * as Read from "./internal/read.js"
 
 /**
+ * The declaration; every field, in declaration order; what Graph returns when `fields` is absent; and one
+ * node by id with the fields asked for.
+ *
  * @since 1.0.0
- * @category declarations
+ * @category reads
  */
-export const declaration = phoneNumber
+export const { declaration, defaultFields, fields, get } = Read.nodeModule(phoneNumber)
 
 /**
  * A field of the node.
@@ -23,33 +26,9 @@ export const declaration = phoneNumber
 export type Field = keyof typeof declaration.fields
 
 /**
- * Every field, in declaration order.
- *
- * @since 1.0.0
- * @category constants
- */
-export const fields = Object.keys(declaration.fields) as ReadonlyArray<Field>
-
-/**
- * What Graph returns when `fields` is absent.
- *
- * @since 1.0.0
- * @category constants
- */
-export const defaultFields = declaration.defaultFields
-
-/**
  * A number read with the fields `F`: `id` always, the others when Graph has them.
  *
  * @since 1.0.0
  * @category models
  */
 export type Selected<F extends Field = typeof defaultFields[number]> = Shape.Selected<typeof declaration, F>
-
-/**
- * One phone number by id, with the fields asked for.
- *
- * @since 1.0.0
- * @category reads
- */
-export const get = Read.node(declaration)

@@ -1,6 +1,6 @@
 /**
  * The WhatsApp Business Account node: its fields (declared once, for both Effect lines, in
- * `@effect-waba/graph-rules/whatsapp`), the type of an account read with a selection of them, and `get`.
+ * `@effect-waba/graph-rules/whatsapp`), the type of a node read with a selection of them, and `get`.
  *
  * @since 1.0.0
  */
@@ -9,10 +9,13 @@ import { whatsAppBusinessAccount } from "@effect-waba/graph-rules/whatsapp"
 import * as Read from "./internal/read.js"
 
 /**
+ * The declaration; every field, in declaration order; what Graph returns when `fields` is absent; and one
+ * node by id with the fields asked for.
+ *
  * @since 1.0.0
- * @category declarations
+ * @category reads
  */
-export const declaration = whatsAppBusinessAccount
+export const { declaration, defaultFields, fields, get } = Read.nodeModule(whatsAppBusinessAccount)
 
 /**
  * A field of the node.
@@ -23,33 +26,9 @@ export const declaration = whatsAppBusinessAccount
 export type Field = keyof typeof declaration.fields
 
 /**
- * Every field, in declaration order.
- *
- * @since 1.0.0
- * @category constants
- */
-export const fields = Object.keys(declaration.fields) as ReadonlyArray<Field>
-
-/**
- * What Graph returns when `fields` is absent.
- *
- * @since 1.0.0
- * @category constants
- */
-export const defaultFields = declaration.defaultFields
-
-/**
  * An account read with the fields `F`: `id` always, the others when Graph has them.
  *
  * @since 1.0.0
  * @category models
  */
 export type Selected<F extends Field = typeof defaultFields[number]> = Shape.Selected<typeof declaration, F>
-
-/**
- * One account by id, with the fields asked for.
- *
- * @since 1.0.0
- * @category reads
- */
-export const get = Read.node(declaration)

@@ -3,38 +3,14 @@
  * the others evaluated by the client on fields it reads and then drops, and bad clauses or sorts refused
  * before any request.
  */
-import { defaultToken } from "@effect-waba/emulator/Emulator"
-import { type RunningEmulator, startEmulator } from "@effect-waba/emulator/PromiseApi"
-import { GraphClient, GraphConfig } from "@effect-waba/graph-core"
+import type { GraphClient } from "@effect-waba/graph-core"
 import { ClientAccounts, Filter, OwnedAccounts, PhoneNumbers } from "@effect-waba/waba"
-import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
-import * as FetchHttpClient from "effect/http/FetchHttpClient"
-import * as Layer from "effect/Layer"
 import * as Stream from "effect/Stream"
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { describe, expect, it } from "vitest"
+import { business, useEmulator, value } from "./fixture.js"
 
-const business = "1234567890"
-let emulator: RunningEmulator
-
-beforeAll(async () => {
-  emulator = await startEmulator({ host: "127.0.0.1" })
-})
-afterAll(() => emulator.stop())
-
-const run = <A, E>(effect: Effect.Effect<A, E, GraphClient.GraphClient>) =>
-  Effect.runPromiseExit(Effect.provide(
-    effect,
-    GraphClient.layer.pipe(
-      Layer.provide(GraphConfig.layer({ accessToken: defaultToken, baseUrl: emulator.url })),
-      Layer.provide(FetchHttpClient.layer)
-    )
-  ))
-
-const value = <A, E>(exit: Exit.Exit<A, E>): A => {
-  if (Exit.isFailure(exit)) throw new Error(String(exit.cause))
-  return exit.value
-}
+const { emulator, run } = useEmulator()
 
 const all = <A, E>(stream: Stream.Stream<A, E, GraphClient.GraphClient>) => run(Stream.runCollect(stream))
 
@@ -43,7 +19,7 @@ describe("Filter (Effect 4)", () => {
     const everything = value(await all(OwnedAccounts.stream(business, { fields: ["creation_time"], limit: 100 })))
     const times = everything.map((account) => account.creation_time!.getTime()).sort((a, b) => a - b)
     const pivot = new Date(times[Math.floor(times.length / 2)]!)
-    emulator.resetRequests()
+    emulator().resetRequests()
     const later = value(
       await all(OwnedAccounts.stream(business, {
         fields: ["creation_time"],
@@ -55,7 +31,7 @@ describe("Filter (Effect 4)", () => {
       everything.filter((account) => account.creation_time!.getTime() > pivot.getTime()).map((account) => account.id)
         .sort()
     )
-    const wire = JSON.parse(String(emulator.requests()[0]?.query.filtering))
+    const wire = JSON.parse(String(emulator().requests()[0]?.query.filtering))
     expect(wire).toEqual([{
       field: "creation_time",
       operator: "GREATER_THAN",
@@ -66,7 +42,7 @@ describe("Filter (Effect 4)", () => {
   it("a clause Graph does not apply on this edge is evaluated by the client, on a field it reads and then drops", async () => {
     const withField = value(await all(OwnedAccounts.stream(business, { fields: ["ownership_type"], limit: 100 })))
     const self = withField.filter((account) => account.ownership_type === "SELF").map((account) => account.id).sort()
-    emulator.resetRequests()
+    emulator().resetRequests()
     const filtered = value(
       await all(OwnedAccounts.stream(business, {
         fields: ["name"],
@@ -76,7 +52,7 @@ describe("Filter (Effect 4)", () => {
     )
     expect(filtered.map((account) => account.id).sort()).toEqual(self)
     expect(filtered.every((account) => !("ownership_type" in account))).toBe(true)
-    const [request] = emulator.requests()
+    const [request] = emulator().requests()
     expect(request?.query.filtering).toBeUndefined()
     expect(String(request?.query.fields)).toContain("ownership_type")
   })
@@ -95,7 +71,7 @@ describe("Filter (Effect 4)", () => {
   })
 
   it("a clause on a field the edge does not declare, a bad value or an unknown sort is refused before any request", async () => {
-    emulator.resetRequests()
+    emulator().resetRequests()
     const refusals = await Promise.all([
       all(OwnedAccounts.stream(business, { filtering: Filter.qualityRating.equal("RED") as never })),
       all(OwnedAccounts.stream(business, { filtering: [Filter.ownershipType.in("self")] })),
@@ -114,6 +90,6 @@ describe("Filter (Effect 4)", () => {
     expect(messages[1]).toContain("filtering[0].value")
     expect(messages[2]).toContain("bounds must be in order")
     expect(messages[3]).toContain("ClientAccounts cannot be sorted by creation_time_ascending")
-    expect(emulator.requests()).toHaveLength(0)
+    expect(emulator().requests()).toHaveLength(0)
   })
 })

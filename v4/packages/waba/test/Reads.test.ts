@@ -3,42 +3,18 @@
  * lines share: typed selection, Graph's defaults, paging, times as Dates, nulls as absent fields, and bad
  * options refused before any request.
  */
-import { defaultToken } from "@effect-waba/emulator/Emulator"
-import { type RunningEmulator, startEmulator } from "@effect-waba/emulator/PromiseApi"
-import { GraphClient, GraphConfig } from "@effect-waba/graph-core"
 import { ClientAccounts, OwnedAccounts, PhoneNumbers, WhatsAppBusinessAccount } from "@effect-waba/waba"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
-import * as FetchHttpClient from "effect/http/FetchHttpClient"
-import * as Layer from "effect/Layer"
 import * as Stream from "effect/Stream"
-import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { describe, expect, it } from "vitest"
+import { business, useEmulator, value } from "./fixture.js"
 
-const business = "1234567890"
-let emulator: RunningEmulator
-
-beforeAll(async () => {
-  emulator = await startEmulator({ host: "127.0.0.1", quirks: { nullForAbsent: true } })
-})
-afterAll(() => emulator.stop())
-
-const run = <A, E>(effect: Effect.Effect<A, E, GraphClient.GraphClient>) =>
-  Effect.runPromiseExit(Effect.provide(
-    effect,
-    GraphClient.layer.pipe(
-      Layer.provide(GraphConfig.layer({ accessToken: defaultToken, baseUrl: emulator.url })),
-      Layer.provide(FetchHttpClient.layer)
-    )
-  ))
-
-const value = <A, E>(exit: Exit.Exit<A, E>): A => {
-  if (Exit.isFailure(exit)) throw new Error(String(exit.cause))
-  return exit.value
-}
+const { emulator, run } = useEmulator({ quirks: { nullForAbsent: true } })
 
 describe("WhatsApp reads (Effect 4)", () => {
   it("every owned account, once, with the fields asked for and no others", async () => {
-    emulator.resetRequests()
+    emulator().resetRequests()
     const accounts = value(
       await run(Stream.runCollect(
         OwnedAccounts.stream(business, { fields: ["name", "account_review_status"], limit: 100 })
@@ -52,8 +28,8 @@ describe("WhatsApp reads (Effect 4)", () => {
       const name: string | undefined = account.name
       expect(name === undefined || typeof name === "string").toBe(true)
     }
-    expect(emulator.requests()).toHaveLength(2)
-    expect(emulator.requests()[0]?.query.fields).toBe("id,name,account_review_status")
+    expect(emulator().requests()).toHaveLength(2)
+    expect(emulator().requests()[0]?.query.fields).toBe("id,name,account_review_status")
   })
 
   it("Graph's default fields when none are asked for", async () => {
@@ -98,7 +74,7 @@ describe("WhatsApp reads (Effect 4)", () => {
   })
 
   it("an unknown field or a page size Graph does not serve is refused before any request", async () => {
-    emulator.resetRequests()
+    emulator().resetRequests()
     const unknownField = await run(Stream.runCollect(OwnedAccounts.stream(business, { fields: ["nmae" as "name"] })))
     const tooLarge = await run(Stream.runCollect(OwnedAccounts.stream(business, { limit: 101 })))
     for (const [exit, parameter] of [[unknownField, "fields"], [tooLarge, "limit"]] as const) {
@@ -106,6 +82,6 @@ describe("WhatsApp reads (Effect 4)", () => {
       expect(String(Exit.isFailure(exit) && exit.cause)).toContain("InvalidRequestError")
       expect(JSON.stringify(Exit.isFailure(exit) && exit.cause.reasons)).toContain(parameter)
     }
-    expect(emulator.requests()).toHaveLength(0)
+    expect(emulator().requests()).toHaveLength(0)
   })
 })

@@ -134,3 +134,11 @@ export const node =
       return body
     })
   }
+
+/** What a node's module publishes: its declaration, its fields, Graph's defaults, and `get`. @internal */
+export const nodeModule = <N extends Shape.Node>(declaration: N) => ({
+  declaration,
+  fields: Object.keys(declaration.fields) as ReadonlyArray<keyof N["fields"] & string>,
+  defaultFields: declaration.defaultFields as N["defaultFields"],
+  get: node(declaration)
+})
