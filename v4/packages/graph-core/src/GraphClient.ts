@@ -19,11 +19,11 @@ import * as FetchHttpClient from "effect/http/FetchHttpClient"
 import * as HttpClient from "effect/http/HttpClient"
 import * as HttpClientRequest from "effect/http/HttpClientRequest"
 import * as Layer from "effect/Layer"
-import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import * as GraphConfig from "./GraphConfig.js"
+import * as GraphCredentials from "./GraphCredentials.js"
 import * as GraphError from "./GraphError.js"
 import * as GraphRetry from "./GraphRetry.js"
 import type * as GraphUsage from "./GraphUsage.js"
@@ -68,7 +68,7 @@ export interface GraphResponse<A> {
  * @since 1.0.0
  * @category models
  */
-export type GraphClientError = GraphError.GraphError | InvalidRequestError
+export type GraphClientError = GraphError.GraphError | InvalidRequestError | GraphCredentials.GraphCredentialsError
 
 /**
  * @since 1.0.0
@@ -133,20 +133,22 @@ export const make = (settings: GraphConfig.Settings, http: HttpClient.HttpClient
     // The client follows no redirect: a 3xx is an error (credentials go to the configured origin only).
     HttpClient.transformResponse(Effect.provideService(FetchHttpClient.RequestInit, { redirect: "manual" }))
   )
-  const token = Redacted.value(settings.accessToken)
-  const secret = Option.map(settings.appSecret, Redacted.value)
   const policy = settings.retry
 
   // A timed proof is signed for each attempt at its own time: Meta refuses it after five minutes.
-  const proof = Effect.gen(function*() {
-    if (Option.isNone(secret)) return []
-    if (settings.appSecretProof === "plain") {
-      return [["appsecret_proof", yield* Effect.promise(() => hmacSha256Hex(secret.value, token))]] as const
-    }
-    const time = Math.floor((yield* Clock.currentTimeMillis) / 1000)
-    const value = yield* Effect.promise(() => hmacSha256Hex(secret.value, signed(token, time)))
-    return [["appsecret_proof", value], ["appsecret_time", String(time)]] as const
-  })
+  const proof = (token: string, secret: string | undefined, mode: GraphConfig.AppSecretProofMode) =>
+    Effect.gen(function*() {
+      if (secret === undefined) return []
+      if (mode === "plain") {
+        return [[
+          "appsecret_proof",
+          yield* Effect.promise(() => hmacSha256Hex(secret, token))
+        ]] as const
+      }
+      const time = Math.floor((yield* Clock.currentTimeMillis) / 1000)
+      const value = yield* Effect.promise(() => hmacSha256Hex(secret, signed(token, time)))
+      return [["appsecret_proof", value], ["appsecret_time", String(time)]] as const
+    })
 
   const get = <A, R>(request: GraphRequest<A, R>): Effect.Effect<GraphResponse<A>, GraphClientError, R> => {
     const path = Checks.path(request.route, request.params)
@@ -164,12 +166,14 @@ export const make = (settings: GraphConfig.Settings, http: HttpClient.HttpClient
     )
     const base = HttpClientRequest.get(path.success, { urlParams: query.success })
 
-    const attempt = (n: number) =>
+    const attempt = (credentials: GraphCredentials.Credentials, n: number) =>
       Effect.gen(function*() {
-        const params = yield* proof
+        const token = Redacted.value(credentials.accessToken)
+        const secret = credentials.appSecret === undefined ? undefined : Redacted.value(credentials.appSecret)
+        const params = yield* proof(token, secret, credentials.appSecretProof ?? settings.appSecretProof)
         const scrub = scrubberOf([
           token,
-          ...Option.toArray(secret),
+          ...(secret === undefined ? [] : [secret]),
           ...querySecrets,
           ...params.filter(([key]) => secretParams.has(key)).map(([, v]) => v)
         ])
@@ -182,7 +186,7 @@ export const make = (settings: GraphConfig.Settings, http: HttpClient.HttpClient
             attempts: n
           })
         const signedRequest = base.pipe(
-          HttpClientRequest.bearerToken(settings.accessToken),
+          HttpClientRequest.bearerToken(credentials.accessToken),
           HttpClientRequest.appendUrlParams(params)
         )
         const reply = yield* client.execute(signedRequest).pipe(
@@ -215,39 +219,47 @@ export const make = (settings: GraphConfig.Settings, http: HttpClient.HttpClient
         return yield* fromOutcome(outcome)
       })
 
-    const attempts = Effect.suspend(() => {
-      let n = 0
-      const once = Effect.suspend(() => attempt(++n))
-      return policy === undefined || policy.maxRetries === 0
-        ? once
-        : Effect.retry(once, {
-          schedule: GraphRetry.schedule(policy),
-          times: policy.maxRetries,
-          while: GraphRetry.worthRetrying(policy)
-        })
-    })
+    const attempts = (credentials: GraphCredentials.Credentials) =>
+      Effect.suspend(() => {
+        let n = 0
+        const once = Effect.suspend(() => attempt(credentials, ++n))
+        return policy === undefined || policy.maxRetries === 0
+          ? once
+          : Effect.retry(once, {
+            schedule: GraphRetry.schedule(policy),
+            times: policy.maxRetries,
+            while: GraphRetry.worthRetrying(policy)
+          })
+      })
 
-    return attempts.pipe(
-      Effect.flatMap((answer) =>
-        Schema.decodeUnknownEffect(request.schema)(answer.json).pipe(
-          Effect.mapError((error) =>
-            new GraphError.GraphDecodeError({
-              message: `The response of ${route} did not match the expected shape: ${error.message.slice(0, 300)}`,
-              route,
-              httpStatus: answer.status,
-              ...(answer.fbtraceId !== undefined ? { fbtraceId: answer.fbtraceId } : {}),
+    const read = (credentials: GraphCredentials.Credentials) =>
+      attempts(credentials).pipe(
+        Effect.flatMap((answer) =>
+          Schema.decodeUnknownEffect(request.schema)(answer.json).pipe(
+            Effect.mapError((error) =>
+              new GraphError.GraphDecodeError({
+                message: `The response of ${route} did not match the expected shape: ${error.message.slice(0, 300)}`,
+                route,
+                httpStatus: answer.status,
+                ...(answer.fbtraceId !== undefined ? { fbtraceId: answer.fbtraceId } : {}),
+                attempts: answer.attempts
+              })
+            ),
+            Effect.map((body): GraphResponse<A> => ({
+              body,
+              status: answer.status,
+              usage: answer.usage,
+              fbtraceId: answer.fbtraceId,
+              apiVersion: answer.apiVersion,
               attempts: answer.attempts
-            })
-          ),
-          Effect.map((body): GraphResponse<A> => ({
-            body,
-            status: answer.status,
-            usage: answer.usage,
-            fbtraceId: answer.fbtraceId,
-            apiVersion: answer.apiVersion,
-            attempts: answer.attempts
-          }))
+            }))
+          )
         )
+      )
+
+    return GraphCredentials.resolve(settings).pipe(
+      Effect.flatMap(({ businessId, credentials }) =>
+        businessId === undefined ? read(credentials) : Effect.mapError(read(credentials), inBusiness(businessId))
       ),
       Effect.withSpan(`GET ${route}`, {
         kind: "client",
@@ -257,6 +269,14 @@ export const make = (settings: GraphConfig.Settings, http: HttpClient.HttpClient
   }
 
   return { baseUrl: settings.baseUrl, apiVersion: settings.apiVersion, get }
+}
+
+// A Graph error of a read made for a business says which business (the token never).
+const inBusiness = (businessId: string) => <E>(error: E): E => {
+  if (!GraphError.isGraphError(error) || !("attempts" in error)) return error
+  const Class = error.constructor as unknown as { new(fields: object): E; readonly fields: object }
+  const fields = Object.keys(Class.fields).map((key) => [key, (error as Record<string, unknown>)[key]])
+  return new Class({ ...Object.fromEntries(fields), businessId })
 }
 
 const defined = <A extends object>(record: A): A =>

@@ -17,6 +17,11 @@ export * as GraphConfig from "./GraphConfig.js"
 /**
  * @since 1.0.0
  */
+export * as GraphCredentials from "./GraphCredentials.js"
+
+/**
+ * @since 1.0.0
+ */
 export * as GraphError from "./GraphError.js"
 
 /**
