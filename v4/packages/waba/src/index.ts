@@ -17,6 +17,11 @@ export * as Filter from "./Filter.js"
 /**
  * @since 1.0.0
  */
+export * as ManagedAccounts from "./ManagedAccounts.js"
+
+/**
+ * @since 1.0.0
+ */
 export * as OwnedAccounts from "./OwnedAccounts.js"
 
 /**

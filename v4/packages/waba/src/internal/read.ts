@@ -42,7 +42,8 @@ export interface Edge {
   readonly resume: ReadPlan.Resume | undefined
 }
 
-const check = <N extends Shape.Node>(node: N, options: Options<string> | undefined, maxLimit: number) => {
+/** The fields and page size of a read, checked against the node and the edge. @internal */
+export const check = <N extends Shape.Node>(node: N, options: Options<string> | undefined, maxLimit: number) => {
   const fields = options?.fields ?? node.defaultFields
   if (!Array.isArray(fields)) {
     return new InvalidRequestError({ parameter: "fields", message: "fields must be an array of field names." })
