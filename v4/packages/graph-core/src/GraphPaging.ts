@@ -54,6 +54,27 @@ export const PageBody = <S extends Schema.Top>(item: S) =>
   })
 
 /**
+ * An edge's page as decoded: its items, and Graph's paging (absent on the last page).
+ *
+ * @since 1.0.0
+ * @category models
+ */
+export interface Connection<A> {
+  readonly data: ReadonlyArray<A>
+  readonly paging?:
+    | {
+      readonly cursors?:
+        | { readonly before?: string | null | undefined; readonly after?: string | null | undefined }
+        | null
+        | undefined
+      readonly next?: string | null | undefined
+      readonly previous?: string | null | undefined
+    }
+    | null
+    | undefined
+}
+
+/**
  * What a paged read needs: a GET whose answer is a page of `item`s.
  *
  * @since 1.0.0

@@ -99,10 +99,13 @@ export const fromShape = <S extends Shape.Shape>(shape: S): Schema.Decoder<Shape
  */
 export const node = <N extends Shape.Node, const F extends keyof N["fields"] & string>(
   declaration: N,
-  selected: ReadonlyArray<F>
+  selected: ReadonlyArray<F>,
+  /** More fields, with their own Schemas (an expanded edge's page, say), each optional. */
+  extra: Readonly<Record<string, Schema.Top>> = {}
 ): Schema.Decoder<Shape.Selected<N, F>> => {
   const { id: _, ...others } = Object.fromEntries(selected.map((name) => [name, declaration.fields[name]!]))
-  const struct = Schema.Struct({ id: GraphId, ...partialStruct(others).fields })
+  const more = Object.fromEntries(Object.entries(extra).map(([name, schema]) => [name, Schema.optionalKey(schema)]))
+  const struct = Schema.Struct({ id: GraphId, ...partialStruct(others).fields, ...more })
   return Schema.Unknown.pipe(Schema.decodeTo(
     struct,
     SchemaTransformation.transform<typeof struct.Encoded, unknown>({

@@ -12,14 +12,11 @@
  */
 import { GraphCredentials, InvalidRequestError } from "@effect-waba/graph-core"
 import type { GraphClient } from "@effect-waba/graph-core"
-import * as Deferred from "effect/Deferred"
-import * as Effect from "effect/Effect"
 import * as Stream from "effect/Stream"
 import * as ClientAccounts from "./ClientAccounts.js"
 import * as Read from "./internal/read.js"
 import * as OwnedAccounts from "./OwnedAccounts.js"
 import * as PhoneNumber from "./PhoneNumber.js"
-import * as PhoneNumbers from "./PhoneNumbers.js"
 import * as WhatsAppBusinessAccount from "./WhatsAppBusinessAccount.js"
 
 /**
@@ -173,49 +170,32 @@ export const stream = <
   const plan = checked(businessIds, options)
   if (plan instanceof InvalidRequestError) return Stream.fail(plan)
   type A = ManagedAccount<F, P>
-  // Each id read in this run: resolved `true` once its account was emitted, `false` if completing it failed
-  // (a business that sees it then completes it itself).
-  const claims = new Map<string, Deferred.Deferred<boolean>>()
-
-  const complete = (account: { readonly id: string }) =>
-    plan.phones === undefined
-      ? Effect.succeed(account as unknown as A)
-      : Effect.map(
-        Stream.runCollect(PhoneNumbers.stream(account.id, { fields: plan.phones.fields, limit: 100 })),
-        (numbers) => ({ ...account, phone_numbers: numbers }) as unknown as A
-      )
-
-  const take = (
-    account: { readonly id: string },
-    source: Source
-  ): Effect.Effect<Result<A> | undefined, GraphClient.GraphClientError, GraphClient.GraphClient> =>
-    Effect.suspend(() => {
-      const claim = claims.get(account.id)
-      if (claim !== undefined) {
-        return Effect.flatMap(Deferred.await(claim), (emitted) => emitted ? Effect.undefined : take(account, source))
-      }
-      const mine = Deferred.makeUnsafe<boolean>()
-      claims.set(account.id, mine)
-      return complete(account).pipe(
-        Effect.map((full): Result<A> => ({ _tag: "Account", account: full, firstSeenOn: source })),
-        Effect.tap(() => Deferred.succeed(mine, true)),
-        Effect.onError(() =>
-          Effect.andThen(Effect.sync(() => claims.delete(account.id)), Deferred.succeed(mine, false))
-        )
-      )
-    })
+  // The ids emitted so far: an account arrives complete (with its phone numbers) from its edge read, and is
+  // emitted by the first read to reach it.
+  const seen = new Set<string>()
+  const take = (account: { readonly id: string }, source: Source): Result<A> | undefined => {
+    if (seen.has(account.id)) return undefined
+    seen.add(account.id)
+    return { _tag: "Account", account: account as unknown as A, firstSeenOn: source }
+  }
 
   const business = (businessId: string): Stream.Stream<Result<A>, never, GraphClient.GraphClient> => {
     let failed = false
     const edge = (name: EdgeName) => {
       const read = name === "owned" ? OwnedAccounts.stream : ClientAccounts.stream
-      const accounts = read(businessId, { fields: plan.accounts.fields, limit: plan.accounts.limit }) as Stream.Stream<
+      // The phone numbers come inside the account pages (an account with more has the rest read after it).
+      const expand = plan.phones === undefined ? undefined : { phone_numbers: { fields: plan.phones.fields } }
+      const accounts = read(businessId, {
+        fields: plan.accounts.fields,
+        limit: plan.accounts.limit,
+        expand
+      }) as Stream.Stream<
         { readonly id: string },
         GraphClient.GraphClientError,
         GraphClient.GraphClient
       >
       return accounts.pipe(
-        Stream.mapEffect((account) => take(account, { businessId, edge: name })),
+        Stream.map((account) => take(account, { businessId, edge: name })),
         Stream.filter((result): result is Result<A> => result !== undefined),
         Stream.catch((error) => {
           failed = true

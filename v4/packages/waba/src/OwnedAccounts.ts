@@ -3,17 +3,19 @@
  *
  * @since 1.0.0
  */
-import { edges, whatsAppBusinessAccount } from "@effect-waba/graph-rules/whatsapp"
+import { edges, phoneNumber, whatsAppBusinessAccount } from "@effect-waba/graph-rules/whatsapp"
 import type * as Filter from "./Filter.js"
 import * as Read from "./internal/read.js"
 
 /**
- * The items of the edge under a parent id.
+ * The items of the edge under a parent id; `expand: { phone_numbers: { fields } }` brings each account's
+ * phone numbers with it (the first page inside the account's, the rest read after it).
  *
  * @since 1.0.0
  * @category streams
  */
-export const stream = Read.edge<typeof whatsAppBusinessAccount, Filter.AccountFilter>(
+export const stream = Read.edge<typeof whatsAppBusinessAccount, Filter.AccountFilter, typeof phoneNumber>(
   whatsAppBusinessAccount,
-  edges.owned
+  edges.owned,
+  { name: "phone_numbers", node: phoneNumber, edge: edges.phoneNumbers }
 )

@@ -84,4 +84,61 @@ describe("WhatsApp reads (Effect 4)", () => {
     }
     expect(emulator().requests()).toHaveLength(0)
   })
+
+  it("expanded phone numbers come inside the account pages, the rest read after them, or the first page only", async () => {
+    emulator().resetRequests()
+    const accounts = value(
+      await run(Stream.runCollect(OwnedAccounts.stream(business, {
+        fields: ["name"],
+        limit: 100,
+        expand: { phone_numbers: { fields: ["display_phone_number"] } }
+      })))
+    )
+    // Two account pages, and the rest of each account that has more than a page of numbers.
+    const paths = emulator().requests().map((entry) => entry.path)
+    const large = accounts.filter((account) => account.phone_numbers.length > 100).map((account) => account.id)
+    expect(paths.filter((path) => path.endsWith("/owned_whatsapp_business_accounts"))).toHaveLength(2)
+    expect(paths.filter((path) => path.endsWith("/phone_numbers")).sort()).toEqual(
+      large.map((id) => `/v27.0/${id}/phone_numbers`).sort()
+    )
+    const some = accounts.filter((account) => account.phone_numbers.length > 1).slice(0, 2)
+    expect(some.length).toBeGreaterThan(0)
+    for (const account of some) {
+      const numbers = value(
+        await run(Stream.runCollect(PhoneNumbers.stream(account.id, { fields: ["display_phone_number"], limit: 100 })))
+      )
+      expect(account.phone_numbers).toEqual(numbers)
+      const [byOne] = value(
+        await run(Stream.runCollect(Stream.take(
+          OwnedAccounts.stream(business, {
+            fields: ["name"],
+            filtering: [],
+            expand: { phone_numbers: { fields: ["display_phone_number"], limit: 1 } }
+          }).pipe(Stream.filter((one) => one.id === account.id)),
+          1
+        )))
+      )
+      expect(byOne?.phone_numbers).toEqual(numbers)
+    }
+    const [firstOnly] = value(
+      await run(Stream.runCollect(Stream.take(
+        OwnedAccounts.stream(business, {
+          expand: { phone_numbers: { limit: 1, pages: "first" } }
+        }).pipe(Stream.filter((one) => one.id === some[0]!.id)),
+        1
+      )))
+    )
+    expect(firstOnly?.phone_numbers).toHaveLength(1)
+  })
+
+  it("an edge that cannot be expanded, or a bad expansion, is refused before any request", async () => {
+    emulator().resetRequests()
+    const exits = [
+      await run(Stream.runCollect(OwnedAccounts.stream(business, { expand: { templates: {} } as never }))),
+      await run(Stream.runCollect(OwnedAccounts.stream(business, { expand: { phone_numbers: { limit: 500 } } }))),
+      await run(Stream.runCollect(PhoneNumbers.stream("1", { expand: { phone_numbers: {} } } as never)))
+    ]
+    for (const exit of exits) expect(Exit.isFailure(exit) && String(exit.cause)).toContain("InvalidRequestError")
+    expect(emulator().requests()).toHaveLength(0)
+  })
 })

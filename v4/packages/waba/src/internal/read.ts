@@ -6,6 +6,7 @@
  * @internal
  */
 import { GraphClient, GraphPaging, GraphSchema, InvalidRequestError } from "@effect-waba/graph-core"
+import * as Fields from "@effect-waba/graph-rules/fields"
 import * as FilterCheck from "@effect-waba/graph-rules/filterCheck"
 import type { Clause, Filterable, Unchecked } from "@effect-waba/graph-rules/filterClause"
 import * as Paging from "@effect-waba/graph-rules/paging"
@@ -29,6 +30,21 @@ export interface EdgeOptions<F extends string, C> extends Options<F> {
   readonly filtering?: C | ReadonlyArray<C | Unchecked> | Unchecked | undefined
   /** One of the edge's documented sorts. */
   readonly sort?: string | undefined
+}
+
+/** An edge read inside each item (`phone_numbers` of an account): its node and its own edge. @internal */
+export interface Expandable<N extends Shape.Node = Shape.Node> {
+  readonly name: string
+  readonly node: N
+  readonly edge: Edge
+}
+
+/** How an expanded edge is read: its fields, its page size, and whether its further pages are read too. @internal */
+export interface Expansion<F extends string> {
+  readonly fields?: ReadonlyArray<F> | undefined
+  readonly limit?: number | undefined
+  /** `all` (default): an item comes with every one, its further pages read; `first`: Graph's first page only. */
+  readonly pages?: "all" | "first" | undefined
 }
 
 /** An edge as the shared declarations give it. @internal */
@@ -72,47 +88,128 @@ export const check = <N extends Shape.Node>(node: N, options: Options<string> | 
  *
  * @internal
  */
-export const edge =
-  <N extends Shape.Node, C extends Clause>(node: N, declaration: Edge) =>
-  <const F extends keyof N["fields"] & string = N["defaultFields"][number]>(
-    parentId: string,
-    options?: EdgeOptions<F, C>
-  ): Stream.Stream<Shape.Selected<N, F>, GraphClient.GraphClientError, GraphClient.GraphClient> => {
-    const checked = check(node, options, declaration.maxLimit)
-    if (checked instanceof InvalidRequestError) return Stream.fail(checked)
-    const sort = options?.sort
-    if (sort !== undefined && !declaration.sorts.includes(sort)) {
-      const sorts = declaration.sorts.length === 0 ? "it has no sorts" : `its sorts are ${declaration.sorts.join(", ")}`
-      return Stream.fail(
-        new InvalidRequestError({
-          parameter: "sort",
-          message: `${declaration.name} cannot be sorted by ${String(sort).slice(0, 100)}; ${sorts}.`
-        })
-      )
-    }
-    const clauses = options?.filtering === undefined ? [] : FilterCheck.check(declaration.filters, options.filtering)
-    if (!Array.isArray(clauses) && clauses._tag === "Failure") {
-      return Stream.fail(new InvalidRequestError({ parameter: "filtering", message: clauses.failure }))
-    }
-    const filtering = Array.isArray(clauses) ? undefined : clauses.success
-    const readOptions = { filtering, sort, limit: checked.limit }
-    const plan = ReadPlan.filtering(declaration, readOptions)
-    const { names, strip } = ReadPlan.fieldNames(node.defaultFields, checked.fields, undefined, plan.needed)
-    const start = ReadPlan.start(declaration, readOptions, plan, { fields: names.join(",") })
-    const visibility = { checkpointField: undefined, local: plan.local, resumeFrom: undefined, strip }
-    const pages = GraphPaging.pages({
-      route: declaration.route,
-      params: { [declaration.parent]: parentId },
-      query: start.query,
-      item: GraphSchema.node(node, names as ReadonlyArray<keyof N["fields"] & string>),
-      usageKey: parentId
-    })
-    return Stream.flatMap(
-      pages,
-      (page) =>
-        Stream.fromIterable(Paging.visible(visibility, page.items) as unknown as ReadonlyArray<Shape.Selected<N, F>>)
+export const edge = <N extends Shape.Node, C extends Clause, X extends Shape.Node = never>(
+  node: N,
+  declaration: Edge,
+  expandable?: Expandable<X>
+) =>
+<
+  const F extends keyof N["fields"] & string = N["defaultFields"][number],
+  const XF extends keyof X["fields"] & string = never
+>(
+  parentId: string,
+  options?: EdgeOptions<F, C> & { readonly expand?: Readonly<Record<string, Expansion<XF>>> | undefined }
+): Stream.Stream<Shape.Selected<N, F> & Expanded<X, XF>, GraphClient.GraphClientError, GraphClient.GraphClient> => {
+  const checked = check(node, options, declaration.maxLimit)
+  if (checked instanceof InvalidRequestError) return Stream.fail(checked)
+  const sort = options?.sort
+  if (sort !== undefined && !declaration.sorts.includes(sort)) {
+    const sorts = declaration.sorts.length === 0 ? "it has no sorts" : `its sorts are ${declaration.sorts.join(", ")}`
+    return Stream.fail(
+      new InvalidRequestError({
+        parameter: "sort",
+        message: `${declaration.name} cannot be sorted by ${String(sort).slice(0, 100)}; ${sorts}.`
+      })
     )
   }
+  const expansion = expansionOf(expandable, options?.expand)
+  if (expansion instanceof InvalidRequestError) return Stream.fail(expansion)
+  const clauses = options?.filtering === undefined ? [] : FilterCheck.check(declaration.filters, options.filtering)
+  if (!Array.isArray(clauses) && clauses._tag === "Failure") {
+    return Stream.fail(new InvalidRequestError({ parameter: "filtering", message: clauses.failure }))
+  }
+  const filtering = Array.isArray(clauses) ? undefined : clauses.success
+  const readOptions = { filtering, sort, limit: checked.limit }
+  const plan = ReadPlan.filtering(declaration, readOptions)
+  const { names, strip } = ReadPlan.fieldNames(node.defaultFields, checked.fields, undefined, plan.needed)
+  const selection = [...names.map((name) => ({ name })), ...(expansion === undefined ? [] : [expansion.selection])]
+  const start = ReadPlan.start(declaration, readOptions, plan, { fields: Fields.render(selection) })
+  const visibility = { checkpointField: undefined, local: plan.local, resumeFrom: undefined, strip }
+  const item = GraphSchema.node(node, names as ReadonlyArray<keyof N["fields"] & string>)
+  const pages = GraphPaging.pages({
+    route: declaration.route,
+    params: { [declaration.parent]: parentId },
+    query: start.query,
+    item: expansion === undefined
+      ? item
+      : GraphSchema.node(node, names as ReadonlyArray<keyof N["fields"] & string>, {
+        [expansion.name]: GraphPaging.PageBody(expansion.item)
+      }),
+    usageKey: parentId
+  })
+  type Item = Shape.Selected<N, F> & Expanded<X, XF>
+  return Stream.flatMap(pages, (page) => {
+    const items = Paging.visible(visibility, page.items) as unknown as ReadonlyArray<Record<string, unknown>>
+    return expansion === undefined
+      ? Stream.fromIterable(items as unknown as ReadonlyArray<Item>)
+      : Stream.mapEffect(
+        Stream.fromIterable(items),
+        (one) => expansion.complete(one) as Effect.Effect<Item, GraphClient.GraphClientError, GraphClient.GraphClient>
+      )
+  })
+}
+
+/** An item's expanded edge as a list of its items (empty when Graph left it out). @internal */
+export type Expanded<X extends Shape.Node, XF extends keyof X["fields"] & string> = [X] extends [never] ? {}
+  : [XF] extends [never] ? {}
+  : { readonly phone_numbers: ReadonlyArray<Shape.Selected<X, XF>> }
+
+// The expansion asked for, checked: its selection, the Schema of its page, and how an item is completed.
+const expansionOf = <X extends Shape.Node>(
+  expandable: Expandable<X> | undefined,
+  expand: Readonly<Record<string, Expansion<string>>> | undefined
+) => {
+  if (expand === undefined) return undefined
+  const names = Object.keys(expand)
+  if (expandable === undefined || names.some((name) => name !== expandable.name)) {
+    const what = expandable === undefined ? "nothing can be expanded here" : `only ${expandable.name} can be expanded`
+    return new InvalidRequestError({ parameter: "expand", message: `${names.join(", ")} cannot be expanded: ${what}.` })
+  }
+  const options = expand[expandable.name]!
+  const checked = check(expandable.node, options, expandable.edge.maxLimit)
+  if (checked instanceof InvalidRequestError) {
+    return new InvalidRequestError({
+      parameter: `expand.${expandable.name}.${checked.parameter}`,
+      message: checked.message
+    })
+  }
+  if (options.pages !== undefined && options.pages !== "all" && options.pages !== "first") {
+    return new InvalidRequestError({
+      parameter: `expand.${expandable.name}.pages`,
+      message: "pages must be \"all\" or \"first\"."
+    })
+  }
+  const fields = [...new Set(["id", ...checked.fields])] as ReadonlyArray<keyof X["fields"] & string>
+  const limit = checked.limit ?? expandable.edge.maxLimit
+  const name = expandable.name
+  const item = GraphSchema.node(expandable.node, fields)
+  const rest = (parentId: string, after: string) =>
+    Stream.runCollect(GraphPaging.items({
+      route: expandable.edge.route,
+      params: { [expandable.edge.parent]: parentId },
+      query: { fields: fields.join(","), limit, after },
+      item,
+      usageKey: parentId
+    }))
+  return {
+    name,
+    selection: { name, limit, fields: fields.map((field) => ({ name: field })) },
+    item,
+    // The first page came inside the item; the rest is read from the expanded edge itself, after its cursor.
+    complete: (one: Record<string, unknown>) => {
+      const connection = one[name] as GraphPaging.Connection<unknown> | undefined
+      const first = connection?.data ?? []
+      const next = connection?.paging?.next ?? undefined
+      const after = next === undefined
+        ? undefined
+        : Paging.nextCursor(next, connection?.paging?.cursors?.after ?? undefined)
+      const whole = after === undefined || options.pages === "first"
+        ? Effect.succeed(first)
+        : Effect.map(rest(String(one.id), after), (more) => [...first, ...more])
+      return Effect.map(whole, (items) => ({ ...one, [name]: items }))
+    }
+  }
+}
 
 /** One node by id. @internal */
 export const node =
