@@ -133,7 +133,7 @@ describe("WhatsApp reads (Effect 4)", () => {
 
   it("an edge that cannot be expanded, or a bad expansion, is refused before any request", async () => {
     emulator().resetRequests()
-    const exits = [
+    const exits: ReadonlyArray<Exit.Exit<unknown, unknown>> = [
       await run(Stream.runCollect(OwnedAccounts.stream(business, { expand: { templates: {} } as never }))),
       await run(Stream.runCollect(OwnedAccounts.stream(business, { expand: { phone_numbers: { limit: 500 } } }))),
       await run(Stream.runCollect(PhoneNumbers.stream("1", { expand: { phone_numbers: {} } } as never)))

@@ -95,11 +95,12 @@ export const edge = <N extends Shape.Node, C extends Clause, X extends Shape.Nod
 ) =>
 <
   const F extends keyof N["fields"] & string = N["defaultFields"][number],
-  const XF extends keyof X["fields"] & string = never
+  const XP extends { readonly phone_numbers?: Expansion<keyof X["fields"] & string> | undefined } | undefined =
+    undefined
 >(
   parentId: string,
-  options?: EdgeOptions<F, C> & { readonly expand?: Readonly<Record<string, Expansion<XF>>> | undefined }
-): Stream.Stream<Shape.Selected<N, F> & Expanded<X, XF>, GraphClient.GraphClientError, GraphClient.GraphClient> => {
+  options?: EdgeOptions<F, C> & { readonly expand?: XP }
+): Stream.Stream<Shape.Selected<N, F> & Expanded<X, XP>, GraphClient.GraphClientError, GraphClient.GraphClient> => {
   const checked = check(node, options, declaration.maxLimit)
   if (checked instanceof InvalidRequestError) return Stream.fail(checked)
   const sort = options?.sort
@@ -137,7 +138,7 @@ export const edge = <N extends Shape.Node, C extends Clause, X extends Shape.Nod
       }),
     usageKey: parentId
   })
-  type Item = Shape.Selected<N, F> & Expanded<X, XF>
+  type Item = Shape.Selected<N, F> & Expanded<X, XP>
   return Stream.flatMap(pages, (page) => {
     const items = Paging.visible(visibility, page.items) as unknown as ReadonlyArray<Record<string, unknown>>
     return expansion === undefined
@@ -150,14 +151,22 @@ export const edge = <N extends Shape.Node, C extends Clause, X extends Shape.Nod
 }
 
 /** An item's expanded edge as a list of its items (empty when Graph left it out). @internal */
-export type Expanded<X extends Shape.Node, XF extends keyof X["fields"] & string> = [X] extends [never] ? {}
-  : [XF] extends [never] ? {}
-  : { readonly phone_numbers: ReadonlyArray<Shape.Selected<X, XF>> }
+export type Expanded<X extends Shape.Node, XP> = [X] extends [never] ? {}
+  : XP extends { readonly phone_numbers: infer E } ? {
+      readonly phone_numbers: ReadonlyArray<
+        Shape.Selected<
+          X,
+          E extends { readonly fields: ReadonlyArray<infer XF extends keyof X["fields"] & string> } ? XF
+            : X["defaultFields"][number]
+        >
+      >
+    }
+  : {}
 
 // The expansion asked for, checked: its selection, the Schema of its page, and how an item is completed.
 const expansionOf = <X extends Shape.Node>(
   expandable: Expandable<X> | undefined,
-  expand: Readonly<Record<string, Expansion<string>>> | undefined
+  expand: Readonly<Record<string, Expansion<string> | undefined>> | undefined
 ) => {
   if (expand === undefined) return undefined
   const names = Object.keys(expand)
