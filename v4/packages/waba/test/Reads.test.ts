@@ -112,7 +112,6 @@ describe("WhatsApp reads (Effect 4)", () => {
         await run(Stream.runCollect(Stream.take(
           OwnedAccounts.stream(business, {
             fields: ["name"],
-            filtering: [],
             expand: { phone_numbers: { fields: ["display_phone_number"], limit: 1 } }
           }).pipe(Stream.filter((one) => one.id === account.id)),
           1
