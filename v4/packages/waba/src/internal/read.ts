@@ -196,7 +196,8 @@ const expansionOf = <X extends Shape.Node>(
     Stream.runCollect(GraphPaging.items({
       route: expandable.edge.route,
       params: { [expandable.edge.parent]: parentId },
-      query: { fields: fields.join(","), limit, after },
+      // The rest in the largest pages: the expansion's own limit sizes only the page inside each item.
+      query: { fields: fields.join(","), limit: expandable.edge.maxLimit, after },
       item,
       usageKey: parentId
     }))
