@@ -7,6 +7,7 @@
  */
 import * as Workable from "@effect-waba/graph-rules/config"
 import { scrubberOf } from "@effect-waba/graph-rules/redaction"
+import * as Config from "effect/Config"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -167,3 +168,49 @@ export const make = (options: Options): Effect.Effect<Settings, GraphConfigError
  */
 export const layer = (options: Options): Layer.Layer<GraphConfig, GraphConfigError> =>
   Layer.effect(GraphConfig, make(options))
+
+// A variable that is unset, or set to blank text, is not given.
+const variable = <A>(config: Config.Config<A>, text: (value: A) => string) =>
+  Config.map(Config.option(config), (read) => Option.filter(read, (value) => text(value).trim() !== ""))
+
+/**
+ * The settings from the environment — `GRAPH_ACCESS_TOKEN`, `GRAPH_APP_SECRET`, `GRAPH_API_VERSION`,
+ * `GRAPH_BASE_URL` (through Effect's `ConfigProvider`) — with `options` taking precedence where given.
+ * An error names the variable and the problem, never the value read.
+ *
+ * @since 1.0.0
+ * @category layers
+ */
+export const layerConfig = (options: Partial<Options> = {}): Layer.Layer<GraphConfig, GraphConfigError> =>
+  Layer.effect(
+    GraphConfig,
+    Effect.gen(function*() {
+      const read = yield* Config.all({
+        accessToken: variable(Config.Redacted("GRAPH_ACCESS_TOKEN"), Redacted.value),
+        appSecret: variable(Config.Redacted("GRAPH_APP_SECRET"), Redacted.value),
+        apiVersion: variable(Config.String("GRAPH_API_VERSION"), String),
+        baseUrl: variable(Config.String("GRAPH_BASE_URL"), String)
+      }).pipe(
+        Effect.mapError((error) =>
+          new GraphConfigError({
+            setting: "environment",
+            message: `The Graph settings could not be read: ${error.message.slice(0, 300)}`
+          })
+        )
+      )
+      const accessToken = options.accessToken ?? Option.getOrUndefined(read.accessToken)
+      if (accessToken === undefined) {
+        return yield* new GraphConfigError({
+          setting: "accessToken",
+          message: "GRAPH_ACCESS_TOKEN is not set. Create a system-user token in Business Settings and export it."
+        })
+      }
+      return yield* make({
+        appSecret: Option.getOrUndefined(read.appSecret),
+        apiVersion: Option.getOrUndefined(read.apiVersion),
+        baseUrl: Option.getOrUndefined(read.baseUrl),
+        ...options,
+        accessToken
+      })
+    })
+  )

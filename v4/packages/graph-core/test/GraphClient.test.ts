@@ -6,6 +6,7 @@
 import { defaultAppSecret, defaultToken } from "@effect-waba/emulator/Emulator"
 import { type RunningEmulator, startEmulator } from "@effect-waba/emulator/PromiseApi"
 import { GraphClient, GraphConfig, GraphPaging } from "@effect-waba/graph-core"
+import * as ConfigProvider from "effect/ConfigProvider"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as FetchHttpClient from "effect/http/FetchHttpClient"
@@ -174,5 +175,37 @@ describe("GraphClient (Effect 4)", () => {
       GraphConfig.make({ accessToken: defaultToken, baseUrl: "http://graph.example.com" })
     )
     expect(failure(exit)).toMatchObject({ _tag: "GraphConfigError", setting: "baseUrl" })
+  })
+})
+
+describe("GraphConfig.layerConfig (Effect 4)", () => {
+  const fromEnv = (env: Record<string, string>, options: Partial<GraphConfig.Options> = {}) =>
+    Effect.runPromiseExit(Effect.provide(
+      Effect.gen(function*() {
+        return yield* GraphConfig.GraphConfig
+      }),
+      GraphConfig.layerConfig(options).pipe(Layer.provide(ConfigProvider.layer(ConfigProvider.fromEnvRecord(env))))
+    ))
+
+  it("reads the settings from the environment, the options first", async () => {
+    const exit = await fromEnv({
+      GRAPH_ACCESS_TOKEN: defaultToken,
+      GRAPH_BASE_URL: "http://127.0.0.1:4000",
+      GRAPH_API_VERSION: " "
+    }, { timeout: "5 seconds" })
+    if (Exit.isFailure(exit)) throw new Error(String(exit.cause))
+    expect(exit.value).toMatchObject({ baseUrl: "http://127.0.0.1:4000", apiVersion: GraphConfig.defaultApiVersion })
+    expect(String(exit.value.accessToken)).not.toContain(defaultToken)
+  })
+
+  it("a missing token says which variable to set; a bad one is refused without being echoed", async () => {
+    expect(failure(await fromEnv({}))).toMatchObject({
+      _tag: "GraphConfigError",
+      setting: "accessToken",
+      message: expect.stringContaining("GRAPH_ACCESS_TOKEN is not set")
+    })
+    const error = failure(await fromEnv({ GRAPH_ACCESS_TOKEN: "EAA token with spaces 123" }))
+    expect(error).toMatchObject({ _tag: "GraphConfigError", setting: "accessToken" })
+    expect(JSON.stringify(error)).not.toContain("EAA token with spaces 123")
   })
 })
