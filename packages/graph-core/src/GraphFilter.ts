@@ -20,19 +20,25 @@
  *
  * @since 0.1.0
  */
-import * as Either from "effect/Either"
-import * as ParseResult from "effect/ParseResult"
-import * as Schema from "effect/Schema"
-import { GraphOperator } from "./GraphOperator.js"
-import { toEither } from "./internal/result.js"
 import { describe } from "@effect-waba/graph-rules/describe"
 import * as Clauses from "@effect-waba/graph-rules/filterClause"
 import type { Clause, Kind, StringClause, Unchecked } from "@effect-waba/graph-rules/filterClause"
 import { isUnchecked, operatorsByKind, unchecked } from "@effect-waba/graph-rules/filterClause"
 import * as Wire from "@effect-waba/graph-rules/filterWire"
 import type { WireClause, WireRefusal } from "@effect-waba/graph-rules/filterWire"
+import * as Either from "effect/Either"
+import * as ParseResult from "effect/ParseResult"
+import * as Schema from "effect/Schema"
+import { GraphOperator } from "./GraphOperator.js"
+import { toEither } from "./internal/result.js"
 
-export { booleanBuilders, isUnchecked, operatorsByKind, timeBuilders, unchecked } from "@effect-waba/graph-rules/filterClause"
+export {
+  booleanBuilders,
+  isUnchecked,
+  operatorsByKind,
+  timeBuilders,
+  unchecked
+} from "@effect-waba/graph-rules/filterClause"
 export type {
   BooleanClause,
   Clause,

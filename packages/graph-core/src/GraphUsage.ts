@@ -15,9 +15,9 @@
  *
  * @since 0.1.0
  */
+import * as Usage from "@effect-waba/graph-rules/usage"
 import * as Duration from "effect/Duration"
 import * as Schema from "effect/Schema"
-import * as Usage from "@effect-waba/graph-rules/usage"
 
 // Meta documents numbers; tolerate numeric strings too rather than losing the whole header.
 const Figure = Schema.Union(Schema.Number, Schema.NumberFromString)
