@@ -50,14 +50,14 @@ export default tseslint.config(
     }
   },
   {
-    // The pure centre: plain functions over plain data, shared as is by every Effect line. It imports nothing
-    // of Effect's, and nothing from outside its folder.
-    files: ["packages/*/src/pure/**/*.ts"],
+    // The rules both Effect lines share: plain functions over plain data. They import nothing of Effect's,
+    // nothing of Node's, and nothing from outside their package.
+    files: ["packages/graph-rules/src/**/*.ts"],
     rules: {
       "no-restricted-imports": ["error", {
         patterns: [
-          { group: ["effect", "effect/*", "@effect/*"], message: "The pure centre imports nothing of Effect's." },
-          { group: ["../*", "node:*"], message: "The pure centre imports only from its own folder." }
+          { group: ["effect", "effect/*", "@effect/*"], message: "graph-rules imports nothing of Effect's." },
+          { group: ["../*", "node:*", "@effect-waba/*"], message: "graph-rules imports only its own modules." }
         ]
       }]
     }

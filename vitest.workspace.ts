@@ -1,2 +1,2 @@
 // Every workspace member with tests is a Vitest project; `vitest.config.ts` reads this list.
-export default ["packages/*", "examples", "checks"]
+export default ["packages/*", "v4/packages/*", "examples", "checks"]

@@ -43,6 +43,8 @@ import * as DocFences from "./DocFences.js"
 const root = DocFences.repositoryRoot
 const published = ["graph-core", "waba", "emulator", "redis", "cli"] as const
 const libraries = ["graph-core", "waba", "emulator", "redis"] as const
+// Packed and installed as the libraries' dependency, never by a page's line.
+const plain = ["graph-rules"] as const
 const pages = ["docs/getting-started.md", "README.md", ...published.map((name) => `packages/${name}/README.md`)]
 
 // What each page's programs print when run against `waba emulator` (default data: business 1234567890 owns
@@ -96,7 +98,7 @@ const pack = (): Record<string, string> => {
   step("building and packing the packages")
   run("pnpm", ["-s", "build"], { cwd: root })
   const byName: Record<string, string> = {}
-  for (const name of published) {
+  for (const name of [...published, ...plain]) {
     const dir = Path.join(root, "packages", name)
     const before = new Set(Fs.existsSync(tarballs) ? Fs.readdirSync(tarballs) : [])
     run("pnpm", ["pack", "--pack-destination", tarballs], { cwd: dir, stdio: ["ignore", "ignore", "inherit"] })
@@ -105,7 +107,11 @@ const pack = (): Record<string, string> => {
     byName[`@effect-waba/${name}`] = `file:../tarballs/${tarball}`
     const files = output("tar", ["-tzf", tarball], tarballs).stdout.split("\n")
     // The CLI is an application: it publishes its executable and the bundle that runs, no API.
-    const built = name === "cli" ? ["dist/bin.js", "dist/waba.cjs"] : ["dist/index.js", "dist/index.d.ts"]
+    const built = name === "cli"
+      ? ["dist/bin.js", "dist/waba.cjs"]
+      : name === "graph-rules"
+      ? ["dist/paging.js", "dist/paging.d.ts"]
+      : ["dist/index.js", "dist/index.d.ts"]
     for (const required of ["package/README.md", "package/LICENSE", ...built.map((file) => `package/${file}`)]) {
       if (!files.includes(required)) fail(`${tarball} has no ${required.slice("package/".length)}`)
     }
@@ -157,7 +163,7 @@ const install = (byName: Record<string, string>) => {
 
   const ls = output("npm", ["ls", "--all"], app)
   if (ls.status !== 0) fail(`npm ls --all found problems:\n${ls.stdout}${ls.stderr}`)
-  for (const name of ["effect", "@effect/platform", ...libraries.map((lib) => `@effect-waba/${lib}`)]) {
+  for (const name of ["effect", "@effect/platform", ...[...libraries, ...plain].map((lib) => `@effect-waba/${lib}`)]) {
     const copies = output("npm", ["ls", name, "--all", "--parseable"], app).stdout.split("\n").filter((l) => l !== "")
     if (new Set(copies).size !== 1) fail(`expected one copy of ${name} in the project, found ${copies.length}`)
   }

@@ -9,9 +9,10 @@ import * as Path from "node:path"
 import * as DocFences from "../src/DocFences.js"
 
 const root = DocFences.repositoryRoot
-const packages = Fs.readdirSync(Path.join(root, "packages")).filter((name) =>
-  Fs.existsSync(Path.join(root, "packages", name, "package.json"))
-)
+// Both lines: the Effect 3 packages, and the Effect 4 line's in v4/packages.
+const packages = ["packages", "v4/packages"].flatMap((dir) =>
+  Fs.readdirSync(Path.join(root, dir)).map((name) => `${dir}/${name}`)
+).filter((dir) => Fs.existsSync(Path.join(root, dir, "package.json")))
 
 const sourceFiles = (dir: string): ReadonlyArray<string> =>
   Fs.existsSync(dir)
@@ -29,7 +30,7 @@ const relative = (file: string) => Path.relative(root, file).split(Path.sep).joi
 // What a user reads: the pages, the packages' READMEs, and the packages' sources (JSDoc, messages, help).
 const userFacing = [
   ...DocFences.documentationFiles(root).map((file) => Path.join(root, file)),
-  ...packages.flatMap((name) => sourceFiles(Path.join(root, "packages", name, "src"))),
+  ...packages.flatMap((dir) => sourceFiles(Path.join(root, dir, "src"))),
   ...sourceFiles(Path.join(root, "examples", "src"))
 ]
 
@@ -52,11 +53,11 @@ describe("the documentation agrees with the code", () => {
       const index = a!.findIndex((part, i) => part !== b![i])
       return index >= 0 && a![index]! > b![index]!
     }
-    const wrong = packages.flatMap((name) => {
-      const { version } = JSON.parse(Fs.readFileSync(Path.join(root, "packages", name, "package.json"), "utf8")) as {
+    const wrong = packages.flatMap((dir) => {
+      const { version } = JSON.parse(Fs.readFileSync(Path.join(root, dir, "package.json"), "utf8")) as {
         readonly version: string
       }
-      return sourceFiles(Path.join(root, "packages", name, "src"))
+      return sourceFiles(Path.join(root, dir, "src"))
         .flatMap((file) =>
           [...Fs.readFileSync(file, "utf8").matchAll(/@since (\d+\.\d+\.\d+)/g)]
             .filter((match) => later(match[1]!, version))

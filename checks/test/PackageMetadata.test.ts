@@ -64,7 +64,7 @@ describe("published packages", () => {
     expect(rootLicense).toMatch(/^MIT License\n\nCopyright \(c\) \d{4} the effect-waba authors\n/)
   })
 
-  it.each(published)("%s: metadata a registry page and npm need", (name) => {
+  it.each([...published, "graph-rules"])("%s: metadata a registry page and npm need", (name) => {
     const pkg = manifest(`packages/${name}`)
     expect(pkg.name).toBe(`@effect-waba/${name}`)
     expect(pkg.private).toBeUndefined()
@@ -78,6 +78,8 @@ describe("published packages", () => {
     expect(Fs.readFileSync(Path.join(root, "packages", name, "LICENSE"), "utf8")).toBe(rootLicense)
     const readme = Fs.readFileSync(Path.join(root, "packages", name, "README.md"), "utf8")
     expect(readme.startsWith(`# @effect-waba/${name}\n`)).toBe(true)
+    // graph-rules comes with the libraries that depend on it: nothing to install, no example of its own.
+    if (name === "graph-rules") return
     expect(readme).toContain("## Install")
     expect(readme).toContain("## Example")
   })
@@ -87,7 +89,8 @@ describe("published packages", () => {
     const peers = pkg.peerDependencies ?? {}
     const dependencies = pkg.dependencies ?? {}
     for (const imported of importedPackages(name)) {
-      const shared = imported === "effect" || imported.startsWith("@effect/") || imported.startsWith("@effect-waba/")
+      const shared = imported !== "@effect-waba/graph-rules" &&
+        (imported === "effect" || imported.startsWith("@effect/") || imported.startsWith("@effect-waba/"))
       // A second copy of effect or of graph-core would split the user's services and types in two.
       expect(shared ? peers[imported] : dependencies[imported] ?? peers[imported], `${name} imports ${imported}`)
         .toBeDefined()
@@ -99,6 +102,18 @@ describe("published packages", () => {
       expect(dev, `${peer} (a peer of ${name}) is installed for its tests`).toBeDefined()
       // The range starts at the version the tests run.
       expect(range, `${name}'s peer ${peer}`).toBe(dev === "workspace:^" ? "workspace:^" : `^${dev}`)
+    }
+  })
+
+  it("graph-rules is plain code with no dependencies, and graph-core and waba depend on it", () => {
+    const rules = manifest("packages/graph-rules")
+    expect(rules.dependencies ?? {}).toEqual({})
+    expect(rules.peerDependencies ?? {}).toEqual({})
+    expect([...importedPackages("graph-rules")]).toEqual([])
+    // A dependency, not a peer: it holds no service, state or class whose second copy would split anything,
+    // and a user of either Effect line never names it.
+    for (const name of ["graph-core", "waba"]) {
+      expect(manifest(`packages/${name}`).dependencies).toEqual({ "@effect-waba/graph-rules": "workspace:^" })
     }
   })
 

@@ -6,9 +6,9 @@
  *
  * @since 0.1.0
  */
+import * as Proof from "@effect-waba/graph-rules/appSecretProof"
 import * as Effect from "effect/Effect"
 import * as Redacted from "effect/Redacted"
-import * as Proof from "./pure/appSecretProof.js"
 
 /**
  * The lower-case hex HMAC-SHA256 of `message` keyed by `key`.

@@ -10,6 +10,8 @@
  *
  * @since 0.1.0
  */
+import * as Workable from "@effect-waba/graph-rules/config"
+import { defined } from "@effect-waba/graph-rules/defined"
 import * as Config from "effect/Config"
 import type * as ConfigError from "effect/ConfigError"
 import * as Context from "effect/Context"
@@ -21,8 +23,6 @@ import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import * as GraphRetry from "./GraphRetry.js"
 import { version } from "./internal/version.js"
-import * as Workable from "./pure/config.js"
-import { defined } from "./pure/defined.js"
 import { makeScrubber } from "./Redaction.js"
 
 /**

@@ -33,6 +33,7 @@
  *
  * @since 0.1.0
  */
+import { secretProblem } from "@effect-waba/graph-rules/secret"
 import * as Cache from "effect/Cache"
 import * as Config from "effect/Config"
 import * as Context from "effect/Context"
@@ -45,7 +46,6 @@ import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import type * as GraphConfig from "./GraphConfig.js"
-import { secretProblem } from "./pure/secret.js"
 
 /**
  * What is sent for one business. Left out, the app secret and the proof mode are `GraphConfig`'s: the

@@ -30,6 +30,8 @@
  *
  * @since 0.1.0
  */
+import { defined } from "@effect-waba/graph-rules/defined"
+import * as Errors from "@effect-waba/graph-rules/errors"
 import type * as Cause from "effect/Cause"
 import * as Duration from "effect/Duration"
 import * as Either from "effect/Either"
@@ -37,8 +39,6 @@ import * as ParseResult from "effect/ParseResult"
 import * as Predicate from "effect/Predicate"
 import * as Schema from "effect/Schema"
 import * as GraphUsage from "./GraphUsage.js"
-import { defined } from "./pure/defined.js"
-import * as Errors from "./pure/errors.js"
 
 /**
  * The mark every member of the family carries.

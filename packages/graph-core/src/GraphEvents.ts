@@ -24,6 +24,7 @@
  *
  * @since 0.1.0
  */
+import type { HoldReason } from "@effect-waba/graph-rules/governor"
 import * as Context from "effect/Context"
 import * as Data from "effect/Data"
 import type * as Duration from "effect/Duration"
@@ -31,7 +32,6 @@ import * as Effect from "effect/Effect"
 import * as PubSub from "effect/PubSub"
 import type * as Scope from "effect/Scope"
 import * as Stream from "effect/Stream"
-import type { HoldReason } from "./pure/governor.js"
 
 /**
  * @since 0.1.0

@@ -8,9 +8,9 @@
  *
  * @since 0.1.0
  */
+import * as Fields from "@effect-waba/graph-rules/fields"
 import type * as Either from "effect/Either"
 import { toEither } from "./internal/result.js"
-import * as Fields from "./pure/fields.js"
 
 /**
  * One entry of a selection.

@@ -20,19 +20,25 @@
  *
  * @since 0.1.0
  */
+import { describe } from "@effect-waba/graph-rules/describe"
+import * as Clauses from "@effect-waba/graph-rules/filterClause"
+import type { Clause, Kind, StringClause, Unchecked } from "@effect-waba/graph-rules/filterClause"
+import { isUnchecked, operatorsByKind, unchecked } from "@effect-waba/graph-rules/filterClause"
+import * as Wire from "@effect-waba/graph-rules/filterWire"
+import type { WireClause, WireRefusal } from "@effect-waba/graph-rules/filterWire"
 import * as Either from "effect/Either"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 import { GraphOperator } from "./GraphOperator.js"
 import { toEither } from "./internal/result.js"
-import { describe } from "./pure/describe.js"
-import * as Clauses from "./pure/filterClause.js"
-import type { Clause, Kind, StringClause, Unchecked } from "./pure/filterClause.js"
-import { isUnchecked, operatorsByKind, unchecked } from "./pure/filterClause.js"
-import * as Wire from "./pure/filterWire.js"
-import type { WireClause, WireRefusal } from "./pure/filterWire.js"
 
-export { booleanBuilders, isUnchecked, operatorsByKind, timeBuilders, unchecked } from "./pure/filterClause.js"
+export {
+  booleanBuilders,
+  isUnchecked,
+  operatorsByKind,
+  timeBuilders,
+  unchecked
+} from "@effect-waba/graph-rules/filterClause"
 export type {
   BooleanClause,
   Clause,
@@ -42,10 +48,10 @@ export type {
   TimeClause,
   TimeComparison,
   Unchecked
-} from "./pure/filterClause.js"
-export * from "./pure/filterPlan.js"
-export { encodeWire } from "./pure/filterWire.js"
-export type { WireClause, WireRefusal } from "./pure/filterWire.js"
+} from "@effect-waba/graph-rules/filterClause"
+export * from "@effect-waba/graph-rules/filterPlan"
+export { encodeWire } from "@effect-waba/graph-rules/filterWire"
+export type { WireClause, WireRefusal } from "@effect-waba/graph-rules/filterWire"
 
 /**
  * A filterable field of an edge.

@@ -8,8 +8,8 @@
  *
  * @since 0.1.0
  */
+import * as Operator from "@effect-waba/graph-rules/operator"
 import * as Schema from "effect/Schema"
-import * as Operator from "./pure/operator.js"
 
 /**
  * The operators Graph's filtering knows (not every edge supports every one).

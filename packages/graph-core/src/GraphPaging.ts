@@ -9,12 +9,12 @@
  *
  * @since 0.1.0
  */
+import { isCursor } from "@effect-waba/graph-rules/paging"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import type * as GraphEdge from "./GraphEdge.js"
 import * as GraphError from "./GraphError.js"
 import type * as GraphUsage from "./GraphUsage.js"
-import { isCursor } from "./pure/paging.js"
 
 /**
  * A cursor as Graph returns it: non-empty, at most 4096 characters, no whitespace or control characters.

@@ -8,13 +8,13 @@
  *
  * @since 0.1.0
  */
+import * as Errors from "@effect-waba/graph-rules/errors"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import { identity } from "effect/Function"
 import * as Option from "effect/Option"
 import * as Schedule from "effect/Schedule"
 import * as GraphError from "./GraphError.js"
-import * as Errors from "./pure/errors.js"
 
 /**
  * @since 0.1.0

@@ -8,9 +8,9 @@
  *
  * @since 0.1.0
  */
+import * as nulls from "@effect-waba/graph-rules/nulls"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
-import * as nulls from "./pure/nulls.js"
 
 /**
  * A Graph id: a numeric string, sometimes sent as a bare JSON number. Kept a string either way, since

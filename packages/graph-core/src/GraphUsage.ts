@@ -11,13 +11,13 @@
  *
  * Meta sends them only once enough calls have been made, so an absent or malformed header means
  * "unknown", never zero and never a failure. The Schemas here describe the headers; reading them is the
- * pure centre's (`pure/usage.ts`), which a test holds to these Schemas.
+ * shared rules' (`@effect-waba/graph-rules/usage`), which a test holds to these Schemas.
  *
  * @since 0.1.0
  */
+import * as Usage from "@effect-waba/graph-rules/usage"
 import * as Duration from "effect/Duration"
 import * as Schema from "effect/Schema"
-import * as Usage from "./pure/usage.js"
 
 // Meta documents numbers; tolerate numeric strings too rather than losing the whole header.
 const Figure = Schema.Union(Schema.Number, Schema.NumberFromString)

@@ -23,6 +23,7 @@
  *
  * @since 0.1.0
  */
+import * as Decision from "@effect-waba/graph-rules/governor"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -33,7 +34,6 @@ import * as Schema from "effect/Schema"
 import { GraphConfigError } from "./GraphConfig.js"
 import type * as GraphUsage from "./GraphUsage.js"
 import * as internal from "./internal/rateGovernor.js"
-import * as Decision from "./pure/governor.js"
 import * as RateGovernorStore from "./RateGovernorStore.js"
 
 /**

@@ -7,9 +7,9 @@
  *
  * @since 0.1.0
  */
+import * as Pure from "@effect-waba/graph-rules/redaction"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
-import * as Pure from "./pure/redaction.js"
 
 /**
  * Query parameters that carry a credential or something derived from one.

@@ -1,8 +1,8 @@
 import { GraphUsage } from "@effect-waba/graph-core"
+import * as Usage from "@effect-waba/graph-rules/usage"
 import { describe, expect, it } from "@effect/vitest"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
-import * as Usage from "../src/pure/usage.js"
 
 // The pure centre reads the usage headers by hand; the published Schemas describe them. Decoding each header
 // with the Schemas must give what the pure reader gives, for well-formed and hostile values alike.

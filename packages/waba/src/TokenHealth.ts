@@ -24,13 +24,13 @@
  * @since 0.1.0
  */
 import { GraphClient, GraphCredentials, GraphError, GraphSchema } from "@effect-waba/graph-core"
+import * as Health from "@effect-waba/graph-rules/tokenHealth"
 import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import type * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
-import * as Health from "./pure/tokenHealth.js"
 
 // The key is a literal type, so the encoded side names it (a plain `string` would be an index signature,
 // which users' compilers refuse beside the struct's other keys).

@@ -5,6 +5,7 @@
  *
  * @internal
  */
+import * as Batch from "@effect-waba/graph-rules/batch"
 import * as Headers from "@effect/platform/Headers"
 import * as HttpClient from "@effect/platform/HttpClient"
 import * as HttpClientError from "@effect/platform/HttpClientError"
@@ -21,7 +22,6 @@ import * as Redacted from "effect/Redacted"
 import type * as Scope from "effect/Scope"
 import type * as GraphConfig from "../GraphConfig.js"
 import * as GraphMetrics from "../GraphMetrics.js"
-import * as Batch from "../pure/batch.js"
 import { makeScrubber } from "../Redaction.js"
 import * as Auth from "./client/auth.js"
 import * as Exchange from "./client/exchange.js"

@@ -5,13 +5,13 @@
  *
  * @internal
  */
+import { advance, brokenPaging, isStaleCursor, nextCursor, visible } from "@effect-waba/graph-rules/paging"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
 import * as GraphClient from "../GraphClient.js"
 import { GraphPagingError } from "../GraphError.js"
 import type { Checkpoint, Page } from "../GraphPaging.js"
-import { advance, brokenPaging, isStaleCursor, nextCursor, visible } from "../pure/paging.js"
 import * as Redaction from "../Redaction.js"
 import type { Expansion, PageBody, Plan } from "./prepare.js"
 

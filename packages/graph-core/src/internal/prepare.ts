@@ -5,6 +5,8 @@
  *
  * @internal
  */
+import { describe } from "@effect-waba/graph-rules/describe"
+import * as ReadPlan from "@effect-waba/graph-rules/readPlan"
 import * as Either from "effect/Either"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
@@ -15,8 +17,6 @@ import type * as GraphNode from "../GraphNode.js"
 import * as GraphPaging from "../GraphPaging.js"
 import * as GraphSchema from "../GraphSchema.js"
 import { InvalidRequestError } from "../InvalidRequestError.js"
-import { describe } from "../pure/describe.js"
-import * as ReadPlan from "../pure/readPlan.js"
 
 type Target = GraphEdge.Any | GraphNode.Any
 

@@ -1,3 +1,4 @@
+import * as Decision from "@effect-waba/graph-rules/governor"
 import * as Arr from "effect/Array"
 import * as Clock from "effect/Clock"
 import * as Deferred from "effect/Deferred"
@@ -11,7 +12,6 @@ import * as GraphCredentials from "../GraphCredentials.js"
 import * as GraphError from "../GraphError.js"
 import * as GraphEvents from "../GraphEvents.js"
 import * as GraphMetrics from "../GraphMetrics.js"
-import * as Decision from "../pure/governor.js"
 import * as RateGovernor from "../RateGovernor.js"
 import * as RateGovernorStore from "../RateGovernorStore.js"
 

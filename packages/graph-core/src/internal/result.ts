@@ -3,8 +3,8 @@
  *
  * @internal
  */
+import type { Result } from "@effect-waba/graph-rules/result"
 import * as Either from "effect/Either"
-import type { Result } from "../pure/result.js"
 
 /** @internal */
 export const toEither = <A, E>(result: Result<A, E>): Either.Either<A, E> =>

@@ -3,6 +3,8 @@
  * garbled body calls for. A pure function of the status, the headers, the body text and the time, so
  * that any answer (a whole response, or one part of one) reads the same way.
  */
+import { defined } from "@effect-waba/graph-rules/defined"
+import { parseJson } from "@effect-waba/graph-rules/json"
 import * as Duration from "effect/Duration"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
@@ -10,8 +12,6 @@ import * as Predicate from "effect/Predicate"
 import * as Schema from "effect/Schema"
 import * as GraphError from "../../GraphError.js"
 import * as GraphUsage from "../../GraphUsage.js"
-import { defined } from "../../pure/defined.js"
-import { parseJson } from "../../pure/json.js"
 import { safeUrl } from "../../Redaction.js"
 
 /** @internal */

@@ -2,6 +2,7 @@
  * What a request tells the outside world: its span, its metrics, the retry announcement (log line,
  * span event, `GraphEvents.RetryScheduled`, metric) and the once-per-client version warning.
  */
+import { defined } from "@effect-waba/graph-rules/defined"
 import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -11,7 +12,6 @@ import type * as GraphConfig from "../../GraphConfig.js"
 import type * as GraphError from "../../GraphError.js"
 import * as GraphEvents from "../../GraphEvents.js"
 import * as GraphMetrics from "../../GraphMetrics.js"
-import { defined } from "../../pure/defined.js"
 
 // A tagged metric is made once per label set: making one per request (and finding its state in the
 // registry by hashing it) cost a fan-out more CPU than the rest of the request's bookkeeping.

@@ -1,0 +1,36 @@
+import { describe, expect, it } from "vitest"
+import * as Batch from "../src/batch.js"
+
+describe("pure batch format", () => {
+  it("a call made with another business's token carries it in its relative URL, a call with the batch's does not", () => {
+    expect(Batch.relativeUrl("1/owned", "limit=2", "EAAG+other", "EAAGbatch")).toBe(
+      "1/owned?limit=2&access_token=EAAG%2Bother"
+    )
+    expect(Batch.relativeUrl("1/owned", "", "EAAGbatch", "EAAGbatch")).toBe("1/owned")
+    expect(JSON.parse(Batch.batchField(["1/owned"]))).toEqual([{ method: "GET", relative_url: "1/owned" }])
+  })
+
+  it("an answer that is not one entry per call gives no entry at all", () => {
+    expect(Batch.entries("[null, {\"code\": 200}]", 2)).toHaveLength(2)
+    expect(Batch.entries("[null]", 2)).toEqual([])
+    expect(Batch.entries("<html>", 2)).toEqual([])
+  })
+
+  it("reads an entry as its call's answer, without the headers that framed the batch's body", () => {
+    const headers = [{ name: "Content-Length", value: "99" }, { name: "x-app-usage", value: "{}" }, { name: 1 }]
+    expect(Batch.part({ code: 200, headers, body: "{\"id\":\"1\"}" })).toEqual({
+      status: 200,
+      headers: [["x-app-usage", "{}"]],
+      body: "{\"id\":\"1\"}"
+    })
+    expect(Batch.part({ code: 204, body: "ignored" })).toEqual({ status: 204, headers: [], body: null })
+  })
+
+  it("anything Graph would not send is no answer", () => {
+    expect(Batch.part({ code: 101, body: "" })).toBeUndefined()
+    expect(Batch.part({ code: 600, body: "" })).toBeUndefined()
+    expect(Batch.part({ code: "200" })).toBeUndefined()
+    expect(Batch.part({ code: 200, headers: [null] })).toBeUndefined()
+    expect(Batch.part("200")).toBeUndefined()
+  })
+})

@@ -1,0 +1,63 @@
+import { describe, expect, it } from "vitest"
+import * as Paging from "../src/paging.js"
+
+const route = "/{business-id}/owned_whatsapp_business_accounts"
+
+describe("pure paging rules", () => {
+  it("continues with the after parameter of the next link, else with cursors.after", () => {
+    expect(Paging.nextCursor("https://graph.facebook.com/v23.0/1/x?limit=2&after=QVFI", "other")).toBe("QVFI")
+    expect(Paging.nextCursor("https://graph.facebook.com/v23.0/1/x?limit=2&after=", "fallback")).toBe("fallback")
+    expect(Paging.nextCursor("not a url at all", undefined)).toBeUndefined()
+  })
+
+  it("a next link without a cursor, or a cursor seen before, ends paging with the reason", () => {
+    expect(Paging.brokenPaging(route, 3, new Map(), undefined)).toMatchObject({ reason: "MissingCursor", page: 3 })
+    const seen = new Map([["A", 0], ["B", 1], ["C", 2]])
+    expect(Paging.brokenPaging(route, 3, seen, "D")).toBeUndefined()
+    expect(Paging.brokenPaging(route, 3, seen, "C")).toMatchObject({ reason: "CursorCycle", cycleLength: 1 })
+    const cycle = Paging.brokenPaging(route, 3, seen, "A")
+    expect(cycle).toMatchObject({ reason: "CursorCycle", cycleLength: 3 })
+    expect(cycle?.message).toContain("cursor of page 1: a cycle of 3 pages")
+  })
+
+  it("a checkpoint gathers every id of the last second reached, across pages", () => {
+    const first = Paging.advance("creation_time", { ids: [] }, [
+      { id: "1", creation_time: 100 },
+      { id: "2", creation_time: 200 }
+    ], "c1")
+    expect(first).toEqual({ at: 200, ids: ["2"], after: "c1" })
+    const second = Paging.advance("creation_time", first, [{ id: "3", creation_time: new Date(200_500) }])
+    expect(second).toEqual({ at: 200, ids: ["2", "3"] })
+    expect(Paging.advance("creation_time", second, [])).toEqual(second)
+  })
+
+  it("a read resumed from a checkpoint skips what it delivered and nothing else", () => {
+    const visibility = {
+      checkpointField: "creation_time",
+      local: [],
+      resumeFrom: { at: 200, ids: new Set(["2"]) },
+      strip: ["creation_time"]
+    }
+    const data = [
+      { id: "1", creation_time: 150 },
+      { id: "2", creation_time: 200 },
+      { id: "3", creation_time: 200 },
+      { id: "4", creation_time: 300 }
+    ]
+    expect(Paging.visible(visibility, data)).toEqual([{ id: "3" }, { id: "4" }])
+  })
+
+  it("tells a stale cursor from other refusals", () => {
+    expect(Paging.isStaleCursor(2642, "Invalid cursors values")).toBe(true)
+    expect(Paging.isStaleCursor(100, "The After Cursor specified exceeds the max limit")).toBe(true)
+    expect(Paging.isStaleCursor(100, "Tried accessing nonexisting field")).toBe(false)
+    expect(Paging.isStaleCursor(190, "cursor")).toBe(false)
+  })
+
+  it("accepts cursors as Graph returns them and nothing else", () => {
+    expect(Paging.isCursor("QVFIUmR5")).toBe(true)
+    expect(Paging.isCursor("")).toBe(false)
+    expect(Paging.isCursor("has space")).toBe(false)
+    expect(Paging.isCursor("x".repeat(4097))).toBe(false)
+  })
+})

@@ -1,0 +1,328 @@
+/**
+ * One GET to Graph, as in the Effect 3 line: the request checked before anything is sent, the token as a
+ * bearer header with its `appsecret_proof`, a timeout per attempt, no redirect followed, the answer read up
+ * to a size, interpreted by the rules both lines share (usage headers, error bodies, their kinds), retried
+ * by `GraphRetry`'s schedule, and decoded with the caller's Schema. Secrets never reach a URL, a span or an
+ * error.
+ *
+ * @since 1.0.0
+ */
+import { hmacSha256Hex, signed } from "@effect-waba/graph-rules/appSecretProof"
+import { scrubberOf, secretParams } from "@effect-waba/graph-rules/redaction"
+import * as Reply from "@effect-waba/graph-rules/reply"
+import * as Checks from "@effect-waba/graph-rules/request"
+import * as Clock from "effect/Clock"
+import * as Context from "effect/Context"
+import * as Duration from "effect/Duration"
+import * as Effect from "effect/Effect"
+import * as FetchHttpClient from "effect/http/FetchHttpClient"
+import * as HttpClient from "effect/http/HttpClient"
+import * as HttpClientRequest from "effect/http/HttpClientRequest"
+import * as Layer from "effect/Layer"
+import * as Redacted from "effect/Redacted"
+import * as Schema from "effect/Schema"
+import * as Stream from "effect/Stream"
+import * as GraphConfig from "./GraphConfig.js"
+import * as GraphCredentials from "./GraphCredentials.js"
+import * as GraphError from "./GraphError.js"
+import * as GraphRetry from "./GraphRetry.js"
+import type * as GraphUsage from "./GraphUsage.js"
+import { InvalidRequestError } from "./InvalidRequestError.js"
+
+/**
+ * A GET: the route (`/{business-id}/owned_whatsapp_business_accounts`), the values of its placeholders, the
+ * query, the Schema of the answer, and the business the call is counted against.
+ *
+ * @since 1.0.0
+ * @category models
+ */
+export interface GraphRequest<A, R = never> {
+  readonly route: string
+  readonly params?: Readonly<Record<string, string>> | undefined
+  /** Plain values; a secret (`input_token`) only as a `Redacted`. */
+  readonly query?:
+    | Readonly<Record<string, string | number | boolean | Redacted.Redacted<string> | undefined>>
+    | undefined
+  readonly schema: Schema.Decoder<A, R>
+  readonly usageKey?: string | undefined
+}
+
+/**
+ * A decoded answer, with what came with it.
+ *
+ * @since 1.0.0
+ * @category models
+ */
+export interface GraphResponse<A> {
+  readonly body: A
+  readonly status: number
+  readonly usage: GraphUsage.GraphUsage
+  readonly fbtraceId: string | undefined
+  readonly apiVersion: string | undefined
+  readonly attempts: number
+}
+
+/**
+ * What a GET can fail with.
+ *
+ * @since 1.0.0
+ * @category models
+ */
+export type GraphClientError = GraphError.GraphError | InvalidRequestError | GraphCredentials.GraphCredentialsError
+
+/**
+ * @since 1.0.0
+ * @category models
+ */
+export interface Service {
+  readonly baseUrl: string
+  readonly apiVersion: string
+  readonly get: <A, R = never>(request: GraphRequest<A, R>) => Effect.Effect<GraphResponse<A>, GraphClientError, R>
+}
+
+/**
+ * The client as a service.
+ *
+ * @since 1.0.0
+ * @category services
+ */
+export class GraphClient extends Context.Service<GraphClient, Service>()("@effect-waba/graph-core/GraphClient") {}
+
+const refused = (refusal: Checks.Refusal) => new InvalidRequestError(refusal)
+
+const secretOf = (value: unknown) => Redacted.isRedacted(value) ? { value: Redacted.value(value) } : undefined
+
+// The body, read no further than one byte past `limit`. A body-less answer is an empty text.
+const readText = <E extends { readonly reason: { readonly _tag: string } }>(
+  stream: Stream.Stream<Uint8Array, E>,
+  limit: number
+) =>
+  Effect.suspend(() => {
+    const decoder = new TextDecoder()
+    let seen = 0
+    let text = ""
+    const within = (chunk: Uint8Array) => {
+      seen += chunk.byteLength
+      if (seen <= limit) text += decoder.decode(chunk, { stream: true })
+      return seen <= limit
+    }
+    return Stream.runDrain(Stream.takeWhile(stream, within)).pipe(
+      Effect.catchIf((error) => error.reason._tag === "EmptyBodyError", () => Effect.void),
+      Effect.map(() => ({ seen, text: text + decoder.decode() }))
+    )
+  })
+
+const describeCause = (cause: unknown): string =>
+  [cause, typeof cause === "object" && cause !== null && "cause" in cause ? cause.cause : undefined]
+    .filter((error) => error != null)
+    .map((error) => String(typeof error === "object" && "message" in error ? error.message : error).slice(0, 300))
+    .join(" <- ")
+
+/**
+ * The client over the given settings and HTTP client.
+ *
+ * @since 1.0.0
+ * @category constructors
+ */
+export const make = (settings: GraphConfig.Settings, http: HttpClient.HttpClient): Service => {
+  const client = http.pipe(
+    HttpClient.mapRequest(HttpClientRequest.prependUrl(`${settings.baseUrl}/${settings.apiVersion}`)),
+    HttpClient.mapRequest(
+      HttpClientRequest.setHeaders({ accept: "application/json", "user-agent": settings.userAgent })
+    ),
+    // The client follows no redirect: a 3xx is an error (credentials go to the configured origin only).
+    HttpClient.transformResponse(Effect.provideService(FetchHttpClient.RequestInit, { redirect: "manual" }))
+  )
+  const policy = settings.retry
+
+  // A timed proof is signed for each attempt at its own time: Meta refuses it after five minutes.
+  const proof = (token: string, secret: string | undefined, mode: GraphConfig.AppSecretProofMode) =>
+    Effect.gen(function*() {
+      if (secret === undefined) return []
+      if (mode === "plain") {
+        return [[
+          "appsecret_proof",
+          yield* Effect.promise(() => hmacSha256Hex(secret, token))
+        ]] as const
+      }
+      const time = Math.floor((yield* Clock.currentTimeMillis) / 1000)
+      const value = yield* Effect.promise(() => hmacSha256Hex(secret, signed(token, time)))
+      return [["appsecret_proof", value], ["appsecret_time", String(time)]] as const
+    })
+
+  const get = <A, R>(request: GraphRequest<A, R>): Effect.Effect<GraphResponse<A>, GraphClientError, R> => {
+    const path = Checks.path(request.route, request.params)
+    if (path._tag === "Failure") return Effect.fail(refused(path.failure))
+    const query = Checks.query(request.query, secretOf)
+    if (query._tag === "Failure") return Effect.fail(refused(query.failure))
+    if (!Schema.isSchema(request.schema)) {
+      return Effect.fail(
+        new InvalidRequestError({ parameter: "schema", message: "The request needs a schema to decode the answer." })
+      )
+    }
+    const { route, usageKey } = request
+    const querySecrets = Object.values(request.query ?? {}).flatMap((value) =>
+      Redacted.isRedacted(value) ? [Redacted.value(value)] : []
+    )
+    const base = HttpClientRequest.get(path.success, { urlParams: query.success })
+
+    const attempt = (credentials: GraphCredentials.Credentials, n: number) =>
+      Effect.gen(function*() {
+        const token = Redacted.value(credentials.accessToken)
+        const secret = credentials.appSecret === undefined ? undefined : Redacted.value(credentials.appSecret)
+        const params = yield* proof(token, secret, credentials.appSecretProof ?? settings.appSecretProof)
+        const scrub = scrubberOf([
+          token,
+          ...(secret === undefined ? [] : [secret]),
+          ...querySecrets,
+          ...params.filter(([key]) => secretParams.has(key)).map(([, v]) => v)
+        ])
+        const transport = (reason: Reply.TransportReason, message: string) =>
+          new GraphError.GraphTransportError({
+            reason,
+            message: scrub(message),
+            retryable: reason !== "TooLarge",
+            route,
+            attempts: n
+          })
+        const signedRequest = base.pipe(
+          HttpClientRequest.bearerToken(credentials.accessToken),
+          HttpClientRequest.appendUrlParams(params)
+        )
+        const reply = yield* client.execute(signedRequest).pipe(
+          Effect.flatMap((response) =>
+            Effect.map(
+              readText(response.stream, settings.maxResponseBytes),
+              ({ seen, text }) => ({ response, seen, text })
+            )
+          ),
+          Effect.mapError((error) =>
+            transport("Network", `The request to ${route} failed: ${describeCause(error.reason.cause ?? error)}`)
+          ),
+          Effect.timeoutOrElse({
+            duration: settings.timeout,
+            orElse: () =>
+              Effect.fail(transport("Timeout", `${route} did not answer within ${Duration.format(settings.timeout)}.`))
+          })
+        )
+        if (reply.seen > settings.maxResponseBytes) {
+          return yield* transport(
+            "TooLarge",
+            `The response of ${route} is larger than maxResponseBytes (${settings.maxResponseBytes} bytes); reading stopped at ${reply.seen} bytes.`
+          )
+        }
+        const now = yield* Clock.currentTimeMillis
+        const outcome = Reply.interpret(
+          { status: reply.response.status, headers: reply.response.headers, text: reply.text },
+          { route, attempt: n, scrub, usageKey, now }
+        )
+        return yield* fromOutcome(outcome)
+      })
+
+    const attempts = (credentials: GraphCredentials.Credentials) =>
+      Effect.suspend(() => {
+        let n = 0
+        const once = Effect.suspend(() => attempt(credentials, ++n))
+        return policy === undefined || policy.maxRetries === 0
+          ? once
+          : Effect.retry(once, {
+            schedule: GraphRetry.schedule(policy),
+            times: policy.maxRetries,
+            while: GraphRetry.worthRetrying(policy)
+          })
+      })
+
+    const read = (credentials: GraphCredentials.Credentials) =>
+      attempts(credentials).pipe(
+        Effect.flatMap((answer) =>
+          Schema.decodeUnknownEffect(request.schema)(answer.json).pipe(
+            Effect.mapError((error) =>
+              new GraphError.GraphDecodeError({
+                message: `The response of ${route} did not match the expected shape: ${error.message.slice(0, 300)}`,
+                route,
+                httpStatus: answer.status,
+                ...(answer.fbtraceId !== undefined ? { fbtraceId: answer.fbtraceId } : {}),
+                attempts: answer.attempts
+              })
+            ),
+            Effect.map((body): GraphResponse<A> => ({
+              body,
+              status: answer.status,
+              usage: answer.usage,
+              fbtraceId: answer.fbtraceId,
+              apiVersion: answer.apiVersion,
+              attempts: answer.attempts
+            }))
+          )
+        )
+      )
+
+    return GraphCredentials.resolve(settings).pipe(
+      Effect.flatMap(({ businessId, credentials }) =>
+        businessId === undefined ? read(credentials) : Effect.mapError(read(credentials), inBusiness(businessId))
+      ),
+      Effect.withSpan(`GET ${route}`, {
+        kind: "client",
+        attributes: { "graph.route": route, "graph.api_version": settings.apiVersion }
+      })
+    )
+  }
+
+  return { baseUrl: settings.baseUrl, apiVersion: settings.apiVersion, get }
+}
+
+// A Graph error of a read made for a business says which business (the token never).
+const inBusiness = (businessId: string) => <E>(error: E): E => {
+  if (!GraphError.isGraphError(error) || !("attempts" in error)) return error
+  const Class = error.constructor as unknown as { new(fields: object): E; readonly fields: object }
+  const fields = Object.keys(Class.fields).map((key) => [key, (error as Record<string, unknown>)[key]])
+  return new Class({ ...Object.fromEntries(fields), businessId })
+}
+
+const defined = <A extends object>(record: A): A =>
+  Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined)) as A
+
+// The outcome of the shared rules as this line's errors.
+const fromOutcome = (outcome: Reply.Outcome) => {
+  if (outcome._tag === "Answer") return Effect.succeed(outcome)
+  const retryAfter = outcome.facts.retryAfterMillis === undefined
+    ? undefined
+    : Duration.millis(outcome.facts.retryAfterMillis)
+  const facts = defined({
+    route: outcome.facts.route,
+    httpStatus: outcome.facts.httpStatus,
+    usage: outcome.facts.usage,
+    retryAfter,
+    attempts: outcome.facts.attempts
+  })
+  if (outcome._tag === "Transport") {
+    return Effect.fail(
+      new GraphError.GraphTransportError({
+        ...facts,
+        reason: outcome.reason,
+        message: outcome.message,
+        retryable: outcome.retryable
+      })
+    )
+  }
+  const { code, fields, tag } = outcome.error
+  const all = { ...facts, ...fields }
+  return Effect.fail(
+    code === undefined || tag === "GraphApiError"
+      ? new GraphError.GraphApiError(defined({ ...all, code }))
+      : new GraphError.responseClasses[tag]({ ...all, code })
+  )
+}
+
+/**
+ * The client, from `GraphConfig` and an `HttpClient`.
+ *
+ * @since 1.0.0
+ * @category layers
+ */
+export const layer: Layer.Layer<GraphClient, never, GraphConfig.GraphConfig | HttpClient.HttpClient> = Layer.effect(
+  GraphClient,
+  Effect.gen(function*() {
+    return make(yield* GraphConfig.GraphConfig, yield* HttpClient.HttpClient)
+  })
+)
