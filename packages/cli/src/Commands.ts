@@ -117,7 +117,7 @@ export const main = (
     if (Cause.isInterruptedOnly(exit.cause)) return yield* Effect.interrupt
     const failure = Option.getOrUndefined(Cause.failureOption(exit.cause))
     const error = ValidationError.isValidationError(failure)
-      ? CommandError.make(yield* CommandLine.refused(argv.slice(2), said))
+      ? CommandError.make(CommandLine.refused(argv.slice(2), said))
       : failure
     // Loaded when there is something to report: a command that succeeds never needs it.
     const ErrorReport = yield* Effect.promise(() => import("./ErrorReport.js"))
