@@ -62,9 +62,9 @@ const typed = <A>(name: string, value: string, text: string, takes: string, read
   documented(
     Options.text(name).pipe(
       Options.mapEffect((raw) =>
-        Effect.fromNullable(read(raw)).pipe(Effect.mapError(() =>
-          ValidationError.invalidValue(HelpDoc.p(`--${name} takes ${takes}; got "${raw}".`))
-        ))
+        Effect.fromNullable(read(raw)).pipe(
+          Effect.mapError(() => ValidationError.invalidValue(HelpDoc.p(`--${name} takes ${takes}; got "${raw}".`)))
+        )
       ),
       Options.withDescription(text)
     ),
@@ -75,12 +75,22 @@ const integer = (name: string, text: string) =>
   typed(name, "integer", text, "a whole number", (raw) => /^\s*[+-]?\d+\s*$/.test(raw) ? Number(raw) : undefined)
 
 const float = (name: string, text: string) =>
-  typed(name, "number", text, "a number such as 0.1", (raw) =>
-    raw.trim() !== "" && Number.isFinite(Number(raw)) ? Number(raw) : undefined)
+  typed(
+    name,
+    "number",
+    text,
+    "a number such as 0.1",
+    (raw) => raw.trim() !== "" && Number.isFinite(Number(raw)) ? Number(raw) : undefined
+  )
 
 const choice = <const A extends string>(name: string, choices: ReadonlyArray<A>, text: string, value?: string) =>
-  typed(name, value ?? choices.join(" | "), text, `one of ${choices.join(", ")}`, (raw) =>
-    choices.find((choice) => choice === raw))
+  typed(
+    name,
+    value ?? choices.join(" | "),
+    text,
+    `one of ${choices.join(", ")}`,
+    (raw) => choices.find((choice) => choice === raw)
+  )
 
 const text = (name: string, value: string, description: string) =>
   documented(

@@ -54,9 +54,9 @@ export interface Options<P extends Page, E extends ErrorReport.CliError, R, S = 
   readonly columns: ReadonlyArray<string>
   readonly noun: Noun.Noun
   /** Stop after this many rows. */
-  readonly max: number | undefined
+  readonly max?: number | undefined
   /** The `--after` the read started from. */
-  readonly after: string | undefined
+  readonly after?: string | undefined
   /** A fan-out's figures at the start: the progress line then counts businesses and requests, not pages. */
   readonly fanOut?: ManagedAccounts.Progress | undefined
   /** Runs once all of a page's rows are written (a fan-out records the businesses done). */
@@ -66,6 +66,10 @@ export interface Options<P extends Page, E extends ErrorReport.CliError, R, S = 
 }
 
 export type Requires = Output | Progress.Progress
+
+/** A read that gives all its rows at once, as a listing's only page. */
+export const onePage = <E, R>(rows: Effect.Effect<ReadonlyArray<Format.Row>, E, R>) =>
+  Stream.fromEffect(Effect.map(rows, (rows) => ({ number: 1, nextAfter: undefined, rows })))
 
 /**
  * graph-core's events for a read, fed to the progress line as they come (and, with `verbose`, as lines of

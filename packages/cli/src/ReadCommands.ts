@@ -14,7 +14,7 @@ import * as WhatsAppBusinessAccount from "@effect-waba/waba/WhatsAppBusinessAcco
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
-import * as Stream from "effect/Stream"
+import type * as Stream from "effect/Stream"
 import * as CommandError from "./CommandError.js"
 import type { AccountInput, AccountsInput, PhoneNumbersInput } from "./CommandLine.js"
 import type * as ErrorReport from "./ErrorReport.js"
@@ -52,12 +52,6 @@ const maxOf = (max: number | undefined, noun: Noun.Noun): Either.Either<number |
   max === undefined || (Number.isInteger(max) && max >= 1)
     ? Either.right(max)
     : Either.left(new UsageError({ message: `--max must be a whole number of ${noun.many}, 1 or more; got ${max}.` }))
-
-const checked = <A>(input: Either.Either<A, ErrorReport.CliError>) =>
-  Effect.mapError(input, (error) => CommandError.make(error))
-
-const checkedEffect = <A>(input: Effect.Effect<A, ErrorReport.CliError>) =>
-  Effect.mapError(input, (error) => CommandError.make(error))
 
 // `--verbose`: which clauses a read of `edge` sends Graph and which the client checks on each item.
 const explainFilters = (
@@ -164,7 +158,7 @@ const accountsRequest = (input: AccountsInput, businessIds: ReadonlyArray<string
 /** `waba accounts [business-id...]`. */
 export const accounts = (input: AccountsInput): Effect.Effect<void, CommandError.CommandError, Listing.Requires> =>
   Effect.gen(function*() {
-    const tokens = input.tokens === undefined ? undefined : yield* checkedEffect(TokensFile.read(input.tokens))
+    const tokens = input.tokens === undefined ? undefined : yield* CommandError.check(TokensFile.read(input.tokens))
     const businessIds = [
       ...new Set(
         input.businessIds.length === 0 && tokens !== undefined
@@ -172,12 +166,12 @@ export const accounts = (input: AccountsInput): Effect.Effect<void, CommandError
           : input.businessIds
       )
     ]
-    const { columns, edges, fanOut, max, options } = yield* checked(accountsRequest(input, businessIds))
+    const { columns, edges, fanOut, max, options } = yield* CommandError.check(accountsRequest(input, businessIds))
     if (tokens !== undefined && input.token === undefined) {
       const uncovered = TokensFile.uncovered(tokens, businessIds, input.tokens!)
       if (uncovered !== undefined) return yield* CommandError.make(uncovered)
     }
-    const done = input.done === undefined ? [] : yield* checkedEffect(FanOut.readDone(input.done))
+    const done = input.done === undefined ? [] : yield* CommandError.check(FanOut.readDone(input.done))
     const target = yield* GraphTarget.resolve(input, {
       id: Option.fromNullable(businessIds[0]),
       missingId: new UsageError({
@@ -260,7 +254,7 @@ const accountTarget = (
 /** `waba phone-numbers [waba-id]`. */
 export const phoneNumbers = (input: PhoneNumbersInput) =>
   Effect.gen(function*() {
-    const { columns, max, options } = yield* checked(
+    const { columns, max, options } = yield* CommandError.check(
       Either.gen(function*() {
         const fields = yield* fieldsOf(input.fields, PhoneNumber.fields)
         const filtering = yield* FilterSyntax.parse(FilterSyntax.phoneNumbers, input.filter)
@@ -293,7 +287,7 @@ export const phoneNumbers = (input: PhoneNumbersInput) =>
 /** `waba account [waba-id]`: one account, written as a one-row listing. */
 export const account = (input: AccountInput) =>
   Effect.gen(function*() {
-    const fields = yield* checked(fieldsOf(input.fields, WhatsAppBusinessAccount.fields))
+    const fields = yield* CommandError.check(fieldsOf(input.fields, WhatsAppBusinessAccount.fields))
     const options: WhatsAppBusinessAccount.GetOptions<ReadonlyArray<WhatsAppBusinessAccount.Field>, never, any> = {
       fields,
       expand: input.expand === undefined ? undefined : { phone_numbers: {} }
@@ -301,17 +295,15 @@ export const account = (input: AccountInput) =>
     const target = yield* accountTarget(input, "account", (id) => WhatsAppBusinessAccount.validate(id, options))
     yield* Listing.run({
       target,
-      pages: Stream.fromEffect(WhatsAppBusinessAccount.get(target.id, options)).pipe(
-        Stream.map((node) => ({ number: 1, nextAfter: undefined, node: node as Format.Row }))
+      pages: Listing.onePage(
+        Effect.map(WhatsAppBusinessAccount.get(target.id, options), (node) => [node as Format.Row])
       ),
-      rows: (page) => [page.node],
+      rows: (page) => page.rows,
       format: input.format,
       columns: [
         ...columnsOf(fields, WhatsAppBusinessAccount.defaultFields),
         ...(input.expand === undefined ? [] : ["phone_numbers"])
       ],
-      noun: Noun.accounts,
-      max: undefined,
-      after: undefined
+      noun: Noun.accounts
     })
   })
