@@ -164,21 +164,23 @@ const setting = <A>(options: Options.Options<A>, variable: string, value: (text:
     { env: [variable], default: otherwise }
   )
 
+// A secret that an environment variable gives when the option does not.
+const secretSetting = (name: string, value: string, description: string, variable: string) =>
+  setting(secret(name, value, description), variable, Redacted.make)
+
 /** Where to connect, how to authenticate, how hard to retry, which proxy, how much to say. */
 export const connection = {
-  token: setting(
-    secret(
-      "token",
-      "TOKEN",
-      "Access token; without one, the demo runs. Prefer the variable: others can see command lines"
-    ),
-    "GRAPH_ACCESS_TOKEN",
-    Redacted.make
+  token: secretSetting(
+    "token",
+    "TOKEN",
+    "Access token; without one, the demo runs. Prefer the variable: others can see command lines",
+    "GRAPH_ACCESS_TOKEN"
   ),
-  appSecret: setting(
-    secret("app-secret", "SECRET", "App secret, to sign every call with appsecret_proof"),
-    "GRAPH_APP_SECRET",
-    Redacted.make
+  appSecret: secretSetting(
+    "app-secret",
+    "SECRET",
+    "App secret, to sign every call with appsecret_proof",
+    "GRAPH_APP_SECRET"
   ),
   baseUrl: setting(text("base-url", "URL", "Graph API origin"), "GRAPH_BASE_URL", String, "https://graph.facebook.com"),
   apiVersion: setting(
@@ -575,34 +577,29 @@ export const webhooksServe = {
     db,
     port: withDefault(integer("port", "Port to listen on; 0 picks a free one"), 8080),
     host: withDefault(text("host", "ADDRESS", "Address to listen on; 0.0.0.0 for every interface"), "127.0.0.1"),
-    verifyToken: setting(
-      secret("verify-token", "TOKEN", "The verify token you gave Meta with the callback URL"),
-      "WEBHOOK_VERIFY_TOKEN",
-      Redacted.make
+    verifyToken: secretSetting(
+      "verify-token",
+      "TOKEN",
+      "The verify token you gave Meta with the callback URL",
+      "WEBHOOK_VERIFY_TOKEN"
     ),
     tokens: tokens(
       "A token per business, in CSV (business_id,token[,app_secret]) or JSON lines, to re-read accounts with"
     ),
     ...connection,
-    token: setting(
-      secret(
-        "token",
-        "TOKEN",
-        "Access token to re-read accounts with; without one (or --tokens), events are applied as they come. " +
-          "Prefer the variable"
-      ),
-      "GRAPH_ACCESS_TOKEN",
-      Redacted.make
+    token: secretSetting(
+      "token",
+      "TOKEN",
+      "Access token to re-read accounts with; without one (or --tokens), events are applied as they come. " +
+        "Prefer the variable",
+      "GRAPH_ACCESS_TOKEN"
     ),
     // The same secret signs deliveries and, with a token, the re-reads' appsecret_proof: it is the app's.
-    appSecret: setting(
-      secret(
-        "app-secret",
-        "SECRET",
-        "The app secret Meta signs deliveries with (and re-reads are signed with). Prefer the variable"
-      ),
-      "GRAPH_APP_SECRET",
-      Redacted.make
+    appSecret: secretSetting(
+      "app-secret",
+      "SECRET",
+      "The app secret Meta signs deliveries with (and re-reads are signed with). Prefer the variable",
+      "GRAPH_APP_SECRET"
     )
   }
 } satisfies Declaration
