@@ -238,7 +238,7 @@ export const changes = (input: ChangesInput) =>
       Stream.filter(Chunk.isNonEmpty),
       Stream.map((chunk) => {
         const rows = Chunk.toReadonlyArray(chunk).map(Format.snakeCase)
-        return { number: undefined, nextAfter: String(rows.at(-1)!.id), rows }
+        return { nextAfter: String(rows.at(-1)!.id), rows }
       })
     )
     yield* Listing.run({

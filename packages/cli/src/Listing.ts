@@ -29,8 +29,8 @@ import * as Progress from "./Progress.js"
  * progress counts businesses and requests instead) and the cursor after it (none on the last).
  */
 export interface Page {
-  readonly number: number | undefined
-  readonly nextAfter: string | undefined
+  readonly number?: number | undefined
+  readonly nextAfter?: string | undefined
 }
 
 /**
@@ -69,7 +69,7 @@ export type Requires = Output | Progress.Progress
 
 /** A read that gives all its rows at once, as a listing's only page. */
 export const onePage = <E, R>(rows: Effect.Effect<ReadonlyArray<Format.Row>, E, R>) =>
-  Stream.fromEffect(Effect.map(rows, (rows) => ({ number: 1, nextAfter: undefined, rows })))
+  Stream.fromEffect(Effect.map(rows, (rows) => ({ number: 1, rows })))
 
 /**
  * graph-core's events for a read, fed to the progress line as they come (and, with `verbose`, as lines of
