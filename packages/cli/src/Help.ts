@@ -16,37 +16,6 @@ export interface Style {
   readonly colors: boolean
 }
 
-/** What help was asked for: `waba --help`, a group's (`waba tokens`), or a command's. */
-export type Topic =
-  | { readonly _tag: "Program" }
-  | { readonly _tag: "Group"; readonly group: CommandLine.Group }
-  | { readonly _tag: "Command"; readonly command: CommandLine.Declaration }
-
-// Flags @effect/cli takes before the command name, with the value that follows them.
-const globalWithValue = new Set(["--log-level", "--completions"])
-
-/**
- * The help a command line (after `waba`) asks for, if it asks for help: `--help` or `-h` anywhere, or a
- * group alone (`waba tokens`), which names no command. `undefined` for anything else.
- */
-export const topicOf = (args: ReadonlyArray<string>): Topic | undefined => {
-  const words = args.filter((arg, i) => !arg.startsWith("-") && !(i > 0 && globalWithValue.has(args[i - 1]!)))
-  const asked = args.includes("--help") || args.includes("-h")
-  const group = CommandLine.groups.find((candidate) => candidate.name === words[0])
-  if (group !== undefined) {
-    const command = CommandLine.commands.find((candidate) =>
-      candidate.parent === group.name && candidate.name === words[1]
-    )
-    if (command !== undefined) return asked ? { _tag: "Command", command } : undefined
-    return words[1] === undefined ? { _tag: "Group", group } : undefined
-  }
-  if (!asked) return undefined
-  const command = CommandLine.commands.find((candidate) =>
-    candidate.parent === undefined && candidate.name === words[0]
-  )
-  return command === undefined ? { _tag: "Program" } : { _tag: "Command", command }
-}
-
 // Words laid out in lines of at most `width` characters (a longer word gets a line of its own).
 const wrap = (text: string, width: number): ReadonlyArray<string> => {
   const lines: Array<string> = []
@@ -199,14 +168,26 @@ const groupHelp = (group: CommandLine.Group, style: Style): string =>
     { title: "LEARN MORE", lines: learnMore(`waba ${group.name} <command>`).map((line) => `  ${line}`) }
   ], style)
 
-/** The help text of a topic, ending with a newline. */
-export const text = (topic: Topic, style: Style): string => {
-  switch (topic._tag) {
-    case "Program":
-      return programHelp(style)
-    case "Group":
-      return groupHelp(topic.group, style)
-    case "Command":
-      return commandHelp(topic.command, style)
+// Flags @effect/cli takes before the command name, with the value that follows them.
+const globalWithValue = new Set(["--log-level", "--completions"])
+
+/**
+ * The help a command line (after `waba`) asks for, as text ending with a newline, if it asks for help:
+ * `--help` or `-h` anywhere, or a group alone (`waba tokens`), which names no command. `undefined` for
+ * anything else.
+ */
+export const of = (args: ReadonlyArray<string>): ((style: Style) => string) | undefined => {
+  const words = args.filter((arg, i) => !arg.startsWith("-") && !(i > 0 && globalWithValue.has(args[i - 1]!)))
+  const asked = args.includes("--help") || args.includes("-h")
+  const group = CommandLine.groups.find((candidate) => candidate.name === words[0])
+  const command = CommandLine.commands.find((candidate) =>
+    group === undefined
+      ? candidate.parent === undefined && candidate.name === words[0]
+      : candidate.parent === group.name && candidate.name === words[1]
+  )
+  if (group !== undefined && command === undefined) {
+    return words[1] === undefined ? (style) => groupHelp(group, style) : undefined
   }
+  if (!asked) return undefined
+  return command === undefined ? programHelp : (style) => commandHelp(command, style)
 }

@@ -29,42 +29,18 @@ type Column = typeof columns[number]
 // eslint-disable-next-line no-control-regex
 const tokenForbidden = /[\s\u0000-\u001f\u007f"'<>\\]/
 
-/**
- * The fields of one CSV line: separated by commas, each optionally in double quotes (inner quotes doubled),
- * spaces around them ignored. `undefined` when a quote is left open or stray.
- */
+// One CSV field: in double quotes (inner quotes doubled) or bare, spaces around it ignored, then a comma or the end.
+const csvField = /[ \t]*(?:"((?:[^"]|"")*)"[ \t]*|([^,"]*))(,|$)/y
+
+/** The fields of one CSV line; `undefined` when a quote is left open or stray. */
 const csvFields = (line: string): Array<string> | undefined => {
   const fields: Array<string> = []
-  let i = 0
-  for (;;) {
-    while (line[i] === " " || line[i] === "\t") i++
-    let field = ""
-    if (line[i] === "\"") {
-      i++
-      for (;;) {
-        if (i >= line.length) return undefined
-        if (line[i] === "\"" && line[i + 1] === "\"") {
-          field += "\""
-          i += 2
-        } else if (line[i] === "\"") {
-          i++
-          break
-        } else {
-          field += line[i++]
-        }
-      }
-      while (line[i] === " " || line[i] === "\t") i++
-    } else {
-      const end = line.indexOf(",", i)
-      field = line.slice(i, end === -1 ? line.length : end).trim()
-      if (field.includes("\"")) return undefined
-      i = end === -1 ? line.length : end
-    }
-    fields.push(field)
-    if (i >= line.length) return fields
-    if (line[i] !== ",") return undefined
-    i++
+  csvField.lastIndex = 0
+  for (let match = csvField.exec(line); match !== null; match = csvField.exec(line)) {
+    fields.push(match[1] === undefined ? match[2]!.trim() : match[1].replace(/""/g, "\""))
+    if (match[3] === "") return csvField.lastIndex === line.length ? fields : undefined
   }
+  return undefined
 }
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
