@@ -81,8 +81,6 @@ const clientOptions = (options: AccountOptions): ClientAccounts.Options => ({
   fields: [...(options.fields ?? WhatsAppBusinessAccount.defaultFields), "permitted_tasks"]
 })
 
-const refuse = (message: string, hint: string) => Either.left(new UsageError({ message, hint }))
-
 const accountsRequest = (input: AccountsInput, businessIds: ReadonlyArray<string>) =>
   Either.gen(function*() {
     const fields = yield* fieldsOf(input.fields, WhatsAppBusinessAccount.fields)
@@ -91,51 +89,42 @@ const accountsRequest = (input: AccountsInput, businessIds: ReadonlyArray<string
     const edges: ReadonlyArray<"owned" | "client"> = input.edge === "all" ? ["owned", "client"] : [input.edge]
     // A tokens file names the businesses to read, however many it holds: the output has one shape for it.
     const fanOut = edges.length > 1 || businessIds.length > 1 || input.tokens !== undefined
-    if (fanOut && input.after !== undefined) {
-      return yield* refuse(
-        "--after continues one read; it cannot be combined with several business ids, --edge all or --tokens.",
-        "Resume one business and one edge at a time: waba accounts <business-id> --edge owned --after <cursor>; " +
-          "resume a fan-out with --done FILE."
-      )
-    }
-    if (input.sort !== undefined && (fanOut || input.edge === "client")) {
-      return yield* refuse(
-        "--sort orders the owned edge only; Graph documents no sort for client accounts, and accounts read from " +
-          "several businesses or edges are written as they arrive.",
-        "Drop --sort, or read one business's owned edge: waba accounts <business-id> --edge owned --sort desc."
-      )
-    }
-    if (fanOut && input.prefetch !== undefined) {
-      return yield* refuse(
-        "--prefetch applies to one read; several business ids or --edge all are read concurrently already.",
-        "Drop --prefetch, or set how many businesses are read at once with --concurrency."
-      )
-    }
     const fanOnly = [
       ["--concurrency", input.concurrency !== undefined],
       ["--done", input.done !== undefined],
       ["--sources", input.sources],
       ["--batch", input.batch]
     ].filter(([, given]) => given).map(([name]) => name)
-    if (!fanOut && fanOnly.length > 0) {
-      return yield* refuse(
-        `${fanOnly.join(", ")} ${fanOnly.length === 1 ? "applies" : "apply"} to a read of several businesses or ` +
-          "edges.",
-        "Give several business ids, --edge all or --tokens FILE, or drop it."
-      )
-    }
-    if (input.sources && input.done !== undefined) {
-      return yield* refuse(
-        "--sources writes the accounts only once every business is read, so there is nothing to resume from.",
-        "Drop --done, or drop --sources: each account then says where it was first found (first_seen_on)."
-      )
-    }
     const concurrency = input.concurrency
-    if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency >= 1 && concurrency <= 64)) {
-      return yield* Either.left(
-        new UsageError({ message: `--concurrency must be a whole number from 1 to 64; got ${concurrency}.` })
-      )
-    }
+    // Combinations that cannot run, each with what to do instead: the first that applies is refused.
+    const refused: ReadonlyArray<readonly [applies: boolean, message: string, hint?: string]> = [[
+      fanOut && input.after !== undefined,
+      "--after continues one read; it cannot be combined with several business ids, --edge all or --tokens.",
+      "Resume one business and one edge at a time: waba accounts <business-id> --edge owned --after <cursor>; " +
+      "resume a fan-out with --done FILE."
+    ], [
+      input.sort !== undefined && (fanOut || input.edge === "client"),
+      "--sort orders the owned edge only; Graph documents no sort for client accounts, and accounts read from " +
+      "several businesses or edges are written as they arrive.",
+      "Drop --sort, or read one business's owned edge: waba accounts <business-id> --edge owned --sort desc."
+    ], [
+      fanOut && input.prefetch !== undefined,
+      "--prefetch applies to one read; several business ids or --edge all are read concurrently already.",
+      "Drop --prefetch, or set how many businesses are read at once with --concurrency."
+    ], [
+      !fanOut && fanOnly.length > 0,
+      `${fanOnly.join(", ")} ${fanOnly.length === 1 ? "applies" : "apply"} to a read of several businesses or edges.`,
+      "Give several business ids, --edge all or --tokens FILE, or drop it."
+    ], [
+      input.sources && input.done !== undefined,
+      "--sources writes the accounts only once every business is read, so there is nothing to resume from.",
+      "Drop --done, or drop --sources: each account then says where it was first found (first_seen_on)."
+    ], [
+      concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency >= 1 && concurrency <= 64),
+      `--concurrency must be a whole number from 1 to 64; got ${concurrency}.`
+    ]]
+    const refusal = refused.find(([applies]) => applies)
+    if (refusal !== undefined) return yield* Either.left(new UsageError({ message: refusal[1], hint: refusal[2] }))
     const { after, expand, limit, prefetch, sort } = input
     const options: AccountOptions = {
       fields,

@@ -85,26 +85,25 @@ const rowOf = (report: TokenHealth.Report, within: Duration.Duration, table: boo
   const problem = notGranted(report)
     ? `Granted other businesses, not ${report.businessId}.`
     : problemOf(report, within)
-  const expiresAt = report.expiresAt ?? (report.token?.isValid === true ? "never" : undefined)
+  const wabaIds = report.accountIds === undefined ? undefined : [...new Set(report.accountIds)]
+  const row = {
+    business_id: report.businessId,
+    status,
+    reauthorize: report.reauthorize,
+    expires_at: report.expiresAt ?? (report.token?.isValid === true ? "never" : undefined),
+    missing_scopes: report.missingScopes,
+    waba_ids: wabaIds,
+    scopes: report.token?.scopes,
+    problem
+  }
   return table
     ? {
-      business_id: report.businessId,
+      ...row,
       status: report.reauthorize ? `${status}, reauthorize` : status,
-      expires_at: expiresAt,
       missing_scopes: report.missingScopes.join(", "),
-      waba_ids: report.accountIds === undefined ? "all" : String(new Set(report.accountIds).size),
-      problem
+      waba_ids: wabaIds === undefined ? "all" : String(wabaIds.length)
     }
-    : {
-      business_id: report.businessId,
-      status,
-      reauthorize: report.reauthorize,
-      expires_at: expiresAt,
-      missing_scopes: report.missingScopes,
-      waba_ids: report.accountIds === undefined ? undefined : [...new Set(report.accountIds)],
-      scopes: report.token?.scopes,
-      problem
-    }
+    : row
 }
 
 /** `waba tokens check`. */
