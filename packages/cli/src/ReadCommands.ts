@@ -147,19 +147,8 @@ const accountsRequest = (input: AccountsInput, businessIds: ReadonlyArray<string
 /** `waba accounts [business-id...]`. */
 export const accounts = (input: AccountsInput): Effect.Effect<void, CommandError.CommandError, Listing.Requires> =>
   Effect.gen(function*() {
-    const tokens = input.tokens === undefined ? undefined : yield* CommandError.check(TokensFile.read(input.tokens))
-    const businessIds = [
-      ...new Set(
-        input.businessIds.length === 0 && tokens !== undefined
-          ? tokens.map((entry) => entry.businessId)
-          : input.businessIds
-      )
-    ]
+    const { businessIds, tokens } = yield* CommandError.check(TokensFile.businesses(input))
     const { columns, edges, fanOut, max, options } = yield* CommandError.check(accountsRequest(input, businessIds))
-    if (tokens !== undefined && input.token === undefined) {
-      const uncovered = TokensFile.uncovered(tokens, businessIds, input.tokens!)
-      if (uncovered !== undefined) return yield* CommandError.make(uncovered)
-    }
     const done = input.done === undefined ? [] : yield* CommandError.check(FanOut.readDone(input.done))
     const target = yield* GraphTarget.resolve(input, {
       id: Option.fromNullable(businessIds[0]),

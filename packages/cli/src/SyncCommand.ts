@@ -62,19 +62,13 @@ const demo = (named: boolean): GraphTarget.Request["demo"] => (emulator, id) => 
 export const run = (input: SyncInput) =>
   Effect.gen(function*() {
     const location = yield* CommandError.check(Database.parse(input.db ?? defaultDb))
-    const tokens = input.tokens === undefined ? undefined : yield* CommandError.check(TokensFile.read(input.tokens))
-    const named = [...new Set(input.businessIds)]
+    const { businessIds, named, tokens } = yield* CommandError.check(TokensFile.businesses(input))
     const concurrency = input.concurrency
     if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency >= 1 && concurrency <= 64)) {
       return yield* CommandError.make(
         new UsageError({ message: `--concurrency must be a whole number from 1 to 64; got ${concurrency}.` })
       )
     }
-    if (tokens !== undefined && input.token === undefined) {
-      const uncovered = TokensFile.uncovered(tokens, named, input.tokens!)
-      if (uncovered !== undefined) return yield* CommandError.make(uncovered)
-    }
-    const businessIds = named.length === 0 && tokens !== undefined ? tokens.map((entry) => entry.businessId) : named
     const missingId = new UsageError({
       message: "Name the businesses to sync: waba sync <business-id>..., or give a tokens file: --tokens FILE.",
       hint: "Business ids are numeric; find them in Business Settings > Business info."

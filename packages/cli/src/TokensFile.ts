@@ -173,11 +173,9 @@ export const read = (path: string): Effect.Effect<Array<Entry>, UsageError> =>
 export const secrets = (entries: ReadonlyArray<Entry>): Array<Redacted.Redacted<string>> =>
   entries.flatMap((entry) => entry.appSecret === undefined ? [entry.token] : [entry.token, entry.appSecret])
 
-/**
- * The usage error for business ids that the entries (of the file at `path`) give no token for, naming the
- * first three; `undefined` when every one has a line.
- */
-export const uncovered = (
+// The usage error for business ids that the entries (of the file at `path`) give no token for, naming the
+// first three; `undefined` when every one has a line.
+const uncovered = (
   entries: ReadonlyArray<Entry>,
   businessIds: ReadonlyArray<string>,
   path: string
@@ -192,3 +190,28 @@ export const uncovered = (
       "GRAPH_ACCESS_TOKEN or --token."
   })
 }
+
+/**
+ * `--tokens FILE`, read when given, and the businesses a command reads: those named (repeats dropped), else
+ * the file's. Without `--token` for the others, each business named must have a line in the file.
+ */
+export const businesses = (input: {
+  readonly tokens: string | undefined
+  readonly token: Redacted.Redacted<string> | undefined
+  readonly businessIds: ReadonlyArray<string>
+}) =>
+  Effect.gen(function*() {
+    const tokens = input.tokens === undefined ? undefined : yield* read(input.tokens)
+    const named = [...new Set(input.businessIds)]
+    const missing = tokens === undefined || input.token !== undefined
+      ? undefined
+      : uncovered(tokens, named, input.tokens!)
+    if (missing !== undefined) return yield* missing
+    return {
+      tokens,
+      named,
+      businessIds: named.length === 0 && tokens !== undefined
+        ? tokens.map((e) => e.businessId)
+        : named
+    }
+  })
