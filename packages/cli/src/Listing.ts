@@ -103,9 +103,9 @@ export const run = <P extends Page, E extends ErrorReport.CliError, R, S = Graph
     const write = (text: string) => progress.around(output.stdout.write(text))
     const resume = options.resume ?? ((written) => Effect.succeed(CommandError.resume(written)))
     let written: CommandError.Written = { after: options.after, items: 0, max }
-    // What arrived before the read stopped is still written, marked incomplete.
-    const incomplete = Effect.suspend(() =>
-      written.items === 0 ? Effect.void : Effect.ignore(write(renderer.end(false)))
+    // What arrived before the read stopped is still written, marked incomplete; then how to continue.
+    const stopped = Effect.suspend(() =>
+      Effect.zipRight(written.items === 0 ? Effect.void : Effect.ignore(write(renderer.end(false))), resume(written))
     )
 
     const events = yield* watch(target.verbose)
@@ -131,33 +131,22 @@ export const run = <P extends Page, E extends ErrorReport.CliError, R, S = Graph
       Effect.provide(target.client),
       Effect.catchTag("BrokenPipe", () => Effect.void),
       Effect.catchAll((error) =>
-        Effect.zipRight(
-          incomplete,
-          Effect.flatMap(resume(written), (advice) =>
-            Effect.fail(
-              new CommandError.CommandError({
-                error,
-                context: target.context,
-                secrets: target.secrets,
-                written,
-                resume: advice
-              })
-            ))
-        )
+        Effect.flatMap(stopped, (advice) =>
+          Effect.fail(
+            new CommandError.CommandError({
+              error,
+              context: target.context,
+              secrets: target.secrets,
+              written,
+              resume: advice
+            })
+          ))
       ),
       Effect.onInterrupt(() =>
-        Effect.zipRight(
-          incomplete,
-          Effect.flatMap(
-            resume(written),
-            (advice) =>
-              Effect.sync(() =>
-                progress.note(
-                  `waba: interrupted after ${Noun.count(written.items, noun)}.${advice ? ` ${advice}` : ""}`
-                )
-              )
-          )
-        )
+        Effect.flatMap(stopped, (advice) =>
+          Effect.sync(() =>
+            progress.note(`waba: interrupted after ${Noun.count(written.items, noun)}.${advice ? ` ${advice}` : ""}`)
+          ))
       ),
       Effect.ensuring(progress.finish)
     )
