@@ -4,6 +4,7 @@
  * continue (how far the output got).
  */
 import * as Data from "effect/Data"
+import * as Effect from "effect/Effect"
 import type * as Redacted from "effect/Redacted"
 import type * as ErrorReport from "./ErrorReport.js"
 
@@ -34,6 +35,10 @@ export const make = (
   context: ErrorReport.Context = {},
   secrets: ReadonlyArray<Redacted.Redacted<string>> = []
 ): CommandError => new CommandError({ error, context, secrets })
+
+/** Fails with the error wrapped, nothing known: a check of what was typed. (An `Either` is an `Effect` too.) */
+export const check = <A, E extends ErrorReport.CliError, R>(effect: Effect.Effect<A, E, R>) =>
+  Effect.mapError(effect, (error) => make(error))
 
 /**
  * The sentence that says how to continue where a read stopped, if it can. What is left of `--max` after the

@@ -2,18 +2,13 @@
  * What each `waba` command takes: its arguments and options, typed, each with what `--help` says of it (the
  * value it takes, its default, the environment variables that stand in for it), and the words of the
  * command's own help. `Help` renders them.
- *
- * @effect/cli's own words for a bad value do not name the option (`'lots' is not a integer`), so each typed
- * option keeps words that do; {@link refused} finds the option at fault in a command line @effect/cli
- * refused, by asking @effect/cli's parser about each typed option of that command alone.
  */
 import { defaultApiVersion } from "@effect-waba/graph-core/GraphConfig"
 import * as Args from "@effect/cli/Args"
-import type * as CliApp from "@effect/cli/CliApp"
-import * as CliConfig from "@effect/cli/CliConfig"
 import type * as Command from "@effect/cli/Command"
 import * as HelpDoc from "@effect/cli/HelpDoc"
 import * as Options from "@effect/cli/Options"
+import * as ValidationError from "@effect/cli/ValidationError"
 import * as Config from "effect/Config"
 import * as ConfigError from "effect/ConfigError"
 import * as Effect from "effect/Effect"
@@ -61,26 +56,41 @@ const carried = <T extends object>(declared: T, from: object, change: Partial<Do
 export const docOf = (declared: unknown): Doc | undefined =>
   typeof declared === "object" && declared !== null ? docs.get(declared) : undefined
 
-interface Check {
-  readonly name: string
-  readonly parses: Options.Options<unknown>
-  readonly explain: (raw: string) => string
-}
+// A value read from the option's text, refused in words that name the option: @effect/cli's own do not
+// (`'lots' is not a integer`).
+const typed = <A>(name: string, value: string, text: string, takes: string, read: (raw: string) => A | undefined) =>
+  documented(
+    Options.text(name).pipe(
+      Options.mapEffect((raw) =>
+        Effect.fromNullable(read(raw)).pipe(
+          Effect.mapError(() => ValidationError.invalidValue(HelpDoc.p(`--${name} takes ${takes}; got "${raw}".`)))
+        )
+      ),
+      Options.withDescription(text)
+    ),
+    { name: `--${name}`, value, text }
+  )
 
-// Every typed option, by its name as @effect/cli writes it (`--limit`).
-const checks = new Map<string, Check>()
+const integer = (name: string, text: string) =>
+  typed(name, "integer", text, "a whole number", (raw) => /^\s*[+-]?\d+\s*$/.test(raw) ? Number(raw) : undefined)
 
-const typed = <A>(name: string, parses: Options.Options<A>, text: string, value: string, takes: string) => {
-  checks.set(`--${name}`, { name, parses, explain: (raw) => `--${name} takes ${takes}; got "${raw}".` })
-  return documented(Options.withDescription(parses, text), { name: `--${name}`, value, text })
-}
-
-const integer = (name: string, text: string) => typed(name, Options.integer(name), text, "integer", "a whole number")
-
-const float = (name: string, text: string) => typed(name, Options.float(name), text, "number", "a number such as 0.1")
+const float = (name: string, text: string) =>
+  typed(
+    name,
+    "number",
+    text,
+    "a number such as 0.1",
+    (raw) => raw.trim() !== "" && Number.isFinite(Number(raw)) ? Number(raw) : undefined
+  )
 
 const choice = <const A extends string>(name: string, choices: ReadonlyArray<A>, text: string, value?: string) =>
-  typed(name, Options.choice(name, choices), text, value ?? choices.join(" | "), `one of ${choices.join(", ")}`)
+  typed(
+    name,
+    value ?? choices.join(" | "),
+    text,
+    `one of ${choices.join(", ")}`,
+    (raw) => choices.find((choice) => choice === raw)
+  )
 
 const text = (name: string, value: string, description: string) =>
   documented(
@@ -154,21 +164,23 @@ const setting = <A>(options: Options.Options<A>, variable: string, value: (text:
     { env: [variable], default: otherwise }
   )
 
+// A secret that an environment variable gives when the option does not.
+const secretSetting = (name: string, value: string, description: string, variable: string) =>
+  setting(secret(name, value, description), variable, Redacted.make)
+
 /** Where to connect, how to authenticate, how hard to retry, which proxy, how much to say. */
 export const connection = {
-  token: setting(
-    secret(
-      "token",
-      "TOKEN",
-      "Access token; without one, the demo runs. Prefer the variable: others can see command lines"
-    ),
-    "GRAPH_ACCESS_TOKEN",
-    Redacted.make
+  token: secretSetting(
+    "token",
+    "TOKEN",
+    "Access token; without one, the demo runs. Prefer the variable: others can see command lines",
+    "GRAPH_ACCESS_TOKEN"
   ),
-  appSecret: setting(
-    secret("app-secret", "SECRET", "App secret, to sign every call with appsecret_proof"),
-    "GRAPH_APP_SECRET",
-    Redacted.make
+  appSecret: secretSetting(
+    "app-secret",
+    "SECRET",
+    "App secret, to sign every call with appsecret_proof",
+    "GRAPH_APP_SECRET"
   ),
   baseUrl: setting(text("base-url", "URL", "Graph API origin"), "GRAPH_BASE_URL", String, "https://graph.facebook.com"),
   apiVersion: setting(
@@ -565,34 +577,29 @@ export const webhooksServe = {
     db,
     port: withDefault(integer("port", "Port to listen on; 0 picks a free one"), 8080),
     host: withDefault(text("host", "ADDRESS", "Address to listen on; 0.0.0.0 for every interface"), "127.0.0.1"),
-    verifyToken: setting(
-      secret("verify-token", "TOKEN", "The verify token you gave Meta with the callback URL"),
-      "WEBHOOK_VERIFY_TOKEN",
-      Redacted.make
+    verifyToken: secretSetting(
+      "verify-token",
+      "TOKEN",
+      "The verify token you gave Meta with the callback URL",
+      "WEBHOOK_VERIFY_TOKEN"
     ),
     tokens: tokens(
       "A token per business, in CSV (business_id,token[,app_secret]) or JSON lines, to re-read accounts with"
     ),
     ...connection,
-    token: setting(
-      secret(
-        "token",
-        "TOKEN",
-        "Access token to re-read accounts with; without one (or --tokens), events are applied as they come. " +
-          "Prefer the variable"
-      ),
-      "GRAPH_ACCESS_TOKEN",
-      Redacted.make
+    token: secretSetting(
+      "token",
+      "TOKEN",
+      "Access token to re-read accounts with; without one (or --tokens), events are applied as they come. " +
+        "Prefer the variable",
+      "GRAPH_ACCESS_TOKEN"
     ),
     // The same secret signs deliveries and, with a token, the re-reads' appsecret_proof: it is the app's.
-    appSecret: setting(
-      secret(
-        "app-secret",
-        "SECRET",
-        "The app secret Meta signs deliveries with (and re-reads are signed with). Prefer the variable"
-      ),
-      "GRAPH_APP_SECRET",
-      Redacted.make
+    appSecret: secretSetting(
+      "app-secret",
+      "SECRET",
+      "The app secret Meta signs deliveries with (and re-reads are signed with). Prefer the variable",
+      "GRAPH_APP_SECRET"
     )
   }
 } satisfies Declaration
@@ -619,51 +626,23 @@ export const commands: ReadonlyArray<Declaration> = [
 /** The connection flags, which every read command takes: help lists them apart. */
 export const connectionFlags: ReadonlySet<unknown> = new Set(Object.values(connection))
 
-const parse = <A>(options: Options.Options<A>, args: ReadonlyArray<string>) =>
-  Options.processCommandLine(Options.optional(options), args, CliConfig.defaultConfig)
-
-// The words for a typed option whose value @effect/cli refuses, with the value as typed.
-const explain = (check: Check, args: ReadonlyArray<string>) =>
-  parse(check.parses, args).pipe(
-    Effect.as(Option.none<string>()),
-    Effect.orElse(() =>
-      parse(Options.text(check.name), args).pipe(
-        Effect.map(([, , raw]) => Option.map(raw, check.explain)),
-        Effect.orElseSucceed(() => Option.none<string>())
-      )
-    )
-  )
-
 /**
- * The words for a command line @effect/cli refused (`args`, after `waba`): those of the first typed option of
- * the command whose value it refused, else its own (`said`).
+ * The usage error for a command line @effect/cli refused (`args`, after `waba`), in its words (`said`),
+ * pointing at the help of the command named.
  */
-export const refused = (
-  args: ReadonlyArray<string>,
-  said: ReadonlyArray<string>
-): Effect.Effect<UsageError, never, CliApp.CliApp.Environment> =>
-  Effect.gen(function*() {
-    const at = (command: Declaration, i: number) =>
-      command.name === args[i] && (command.parent === undefined ?
-        !groups.some((group) => group.name === args[i - 1])
-        : i > 0 && args[i - 1] === command.parent)
-    const index = args.findIndex((_, i) => commands.some((command) => at(command, i)))
-    const command = commands.find((candidate) => index >= 0 && at(candidate, index))
-    const explained = yield* Effect.forEach(
-      Object.values(command?.options ?? {}),
-      (option: unknown) => {
-        const check = Options.isOptions(option)
-          ? Option.flatMapNullable(Options.getIdentifier(option), (name) => checks.get(name))
-          : Option.none()
-        return Option.isSome(check) ? explain(check.value, args.slice(index + 1)) : Effect.succeedNone
-      }
-    )
-    return new UsageError({
-      message: Option.getOrElse(Option.firstSomeOf(explained), () => said.join("\n").trim() || "Invalid command line."),
-      hint: `${
-        command === undefined
-          ? "waba --help"
-          : `waba ${command.parent === undefined ? "" : `${command.parent} `}${command.name} --help`
-      } lists the options.`
-    })
+export const refused = (args: ReadonlyArray<string>, said: ReadonlyArray<string>): UsageError => {
+  const at = (command: Declaration, i: number) =>
+    command.name === args[i] && (command.parent === undefined ?
+      !groups.some((group) => group.name === args[i - 1])
+      : i > 0 && args[i - 1] === command.parent)
+  const index = args.findIndex((_, i) => commands.some((command) => at(command, i)))
+  const command = commands.find((candidate) => index >= 0 && at(candidate, index))
+  return new UsageError({
+    message: said.join("\n").trim() || "Invalid command line.",
+    hint: `${
+      command === undefined
+        ? "waba --help"
+        : `waba ${command.parent === undefined ? "" : `${command.parent} `}${command.name} --help`
+    } lists the options.`
   })
+}

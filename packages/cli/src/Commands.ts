@@ -105,10 +105,10 @@ export const main = (
 ): Effect.Effect<number, never, CliApp.CliApp.Environment | Output.Output | Progress> =>
   Effect.gen(function*() {
     const output = yield* Output.Output
-    const topic = Help.topicOf(argv.slice(2))
-    if (topic !== undefined) {
+    const help = Help.of(argv.slice(2))
+    if (help !== undefined) {
       const width = Math.min(output.stdout.columns() ?? 80, 100)
-      yield* Effect.ignore(output.stdout.write(Help.text(topic, { width, colors: output.stdout.colors })))
+      yield* Effect.ignore(output.stdout.write(help({ width, colors: output.stdout.colors })))
       return 0
     }
     const said: Array<string> = []
@@ -117,7 +117,7 @@ export const main = (
     if (Cause.isInterruptedOnly(exit.cause)) return yield* Effect.interrupt
     const failure = Option.getOrUndefined(Cause.failureOption(exit.cause))
     const error = ValidationError.isValidationError(failure)
-      ? CommandError.make(yield* CommandLine.refused(argv.slice(2), said))
+      ? CommandError.make(CommandLine.refused(argv.slice(2), said))
       : failure
     // Loaded when there is something to report: a command that succeeds never needs it.
     const ErrorReport = yield* Effect.promise(() => import("./ErrorReport.js"))

@@ -79,8 +79,8 @@ export const readDone = (path: string): Effect.Effect<ReadonlyArray<string>, Usa
   }))
 
 const append = (path: string, ids: ReadonlyArray<string>) =>
-  ids.length === 0 ? Effect.void : Effect.tryPromise({
-    try: () => Fs.appendFile(path, `${ids.join("\n")}\n`),
+  Effect.tryPromise({
+    try: () => ids.length === 0 ? Promise.resolve() : Fs.appendFile(path, `${ids.join("\n")}\n`),
     catch: (error) =>
       new UsageError({
         message: `--done ${path} cannot be written (${(error as NodeJS.ErrnoException).code ?? "error"}).`,
@@ -138,53 +138,38 @@ export const run = (request: Request, target: GraphTarget.Target) =>
       readonly done: ReadonlyArray<string>
       readonly failures: ReadonlyArray<ManagedAccounts.Failure>
     }
-    const chunk = (
-      rows: ReadonlyArray<Format.Row>,
-      done: ReadonlyArray<string> = [],
-      failed: ReadonlyArray<ManagedAccounts.Failure> = []
-    ): Chunked => ({
-      number: undefined,
-      nextAfter: undefined,
-      rows,
-      done,
-      failures: failed
-    })
-
     const pages: Stream.Stream<Chunked, ErrorReport.CliError, GraphClient> = request.sources
       ? Stream.unwrap(Effect.map(ManagedAccounts.all(businessIds, options), (read) =>
         Stream.fromIterable(read.accounts).pipe(
           Stream.map(({ account, sources }): Format.Row => ({ ...account, sources: sources.map(sourceRow) })),
           Stream.grouped(100),
-          Stream.map((rows) => chunk(Chunk.toReadonlyArray(rows))),
-          Stream.concat(Stream.make(chunk([], [], read.failures)))
+          Stream.map((rows): Chunked => ({ rows: Chunk.toReadonlyArray(rows), done: [], failures: [] })),
+          Stream.concat(Stream.make({ rows: [], done: [], failures: read.failures }))
         )))
       : ManagedAccounts.stream(businessIds, options).pipe(
         // The elements that arrived together are written together, in the order they came.
-        Stream.mapChunks((elements) => {
-          const rows: Array<Format.Row> = []
-          const done: Array<string> = []
-          const failed: Array<ManagedAccounts.Failure> = []
-          Chunk.forEach(elements, (element) => {
-            if (element._tag === "Account") {
-              rows.push({ ...element.account, first_seen_on: sourceRow(element.firstSeenOn) })
-            } else if (element._tag === "BusinessDone") {
-              done.push(element.businessId)
-            } else failed.push(element)
+        Stream.mapChunks((chunk) => {
+          const elements = Chunk.toReadonlyArray(chunk)
+          return Chunk.of({
+            rows: elements.filter((e) =>
+              e._tag === "Account"
+            ).map((e) => ({ ...e.account, first_seen_on: sourceRow(e.firstSeenOn) })),
+            done: elements.filter((e) =>
+              e._tag === "BusinessDone"
+            ).map((e) => e.businessId),
+            failures: elements.filter((e) => e._tag === "Failure")
           })
-          return Chunk.of(chunk(rows, done, failed))
         })
       )
 
     yield* Listing.run({
       target,
       pages,
-      rows: (page) =>
-        page.rows,
+      rows: (page) => page.rows,
       format: request.format,
       columns: request.columns,
       noun: Noun.accounts,
       max: request.max,
-      after: undefined,
       fanOut: {
         businesses: businessIds.length,
         businessesDone: businessIds.filter((id) => before.has(id)).length,

@@ -17,6 +17,12 @@ import * as TerminalText from "./TerminalText.js"
 /** An item as decoded: Graph field names to values (`Date` for times, nested objects as Graph sent them). */
 export type Row = Readonly<Record<string, unknown>>
 
+/** A record as a row: its keys in Graph's snake case (`runId` becomes `run_id`). */
+export const snakeCase = (record: object): Row =>
+  Object.fromEntries(
+    Object.entries(record).map(([key, value]) => [key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`), value])
+  )
+
 // ISO-8601 UTC, without milliseconds when they are zero (Graph's times are whole seconds).
 const isoDate = (date: Date): string =>
   Number.isNaN(date.getTime()) ? "Invalid Date" : date.toISOString().replace(/\.000Z$/, "Z")

@@ -152,23 +152,28 @@ const prepare = (input: ConnectionInput, tokens: ReadonlyArray<TokensFile.Entry>
     const secrets = [...given, ...(proxy === undefined ? [] : ProxySettings.secrets(proxy))]
     const fail = (error: ErrorReport.CliError, context: ErrorReport.Context = {}) =>
       new CommandError.CommandError({ error, context, secrets })
-    return { proxy, secrets, fail }
+    // Graph, or the server at `--base-url`, with `token`.
+    const remote = (token: Redacted.Redacted<string>): Connection => {
+      const baseUrl = input.baseUrl ?? GraphConfig.defaultBaseUrl
+      const { apiVersion, appSecret } = input
+      return {
+        client: clientOf(
+          input,
+          proxy === undefined ? FetchHttpClient.layer : throughProxy(proxy),
+          { accessToken: token, appSecret, baseUrl: input.baseUrl, apiVersion },
+          tokens
+        ),
+        context: { baseUrl, proxy: proxy === undefined ? undefined : ProxySettings.describeFor(proxy, baseUrl) },
+        secrets,
+        verbose: input.verbose,
+        tokens
+      }
+    }
+    return { fail, remote, secrets }
   })
 
-// Graph, or the server at `--base-url`, with `token`.
-const remote = (
-  input: ConnectionInput,
-  proxy: ProxySettings.ProxySettings | undefined,
-  token: Redacted.Redacted<string>
-) => {
-  const baseUrl = input.baseUrl ?? GraphConfig.defaultBaseUrl
-  return {
-    baseUrl,
-    proxy: proxy === undefined ? undefined : ProxySettings.describeFor(proxy, baseUrl),
-    http: proxy === undefined ? FetchHttpClient.layer : throughProxy(proxy),
-    config: { accessToken: token, appSecret: input.appSecret, baseUrl: input.baseUrl, apiVersion: input.apiVersion }
-  }
-}
+const noToken = (baseUrl: string, hint: string) =>
+  new UsageError({ message: `A base URL (${baseUrl}) was given, but no access token.`, hint })
 
 /**
  * The target for a command's connection options and request: checked (ids, proxy settings), with the demo
@@ -179,63 +184,51 @@ export const resolve = (
   request: Request
 ): Effect.Effect<Target, CommandError.CommandError, Output> =>
   Effect.gen(function*() {
-    const { fail, proxy, secrets } = yield* prepare(input, request.tokens)
-    const target = (
-      id: string,
-      context: ErrorReport.Context,
-      http: Layer.Layer<HttpClient.HttpClient>,
-      config: GraphConfig.Options,
-      tokens = request.tokens
-    ) =>
-      Option.match(request.check(id), {
-        onSome: (error) => Effect.fail(fail(error, context)),
-        onNone: () =>
-          Effect.succeed<Target>({
-            id,
-            client: clientOf(input, http, config, tokens),
-            context,
-            secrets,
-            verbose: input.verbose,
-            tokens
-          })
+    const { fail, remote, secrets } = yield* prepare(input, request.tokens)
+    const checked = (target: Target) =>
+      Option.match(request.check(target.id), {
+        onSome: (error) => Effect.fail(fail(error, target.context)),
+        onNone: () => Effect.succeed(target)
       })
-
     // A tokens file's first token stands in for the configuration's: every read of a fan-out is made as a
     // business, with that business's own token (or, for a business not in the file, the one given).
     const token = input.token ?? request.tokens?.[0]?.token
-    if (token === undefined) {
-      if (input.baseUrl !== undefined) {
-        return yield* fail(
-          new UsageError({
-            message: `A base URL (${input.baseUrl}) was given, but no access token.`,
-            hint: "Set GRAPH_ACCESS_TOKEN or pass --token (for an emulator server, the token `waba emulator` " +
-              "printed). Without a token and without a base URL, waba runs its embedded demo."
-          })
-        )
-      }
-      const [Emulators, EmulatorHttpClient] = yield* Effect.promise(() =>
-        Promise.all([import("@effect-waba/emulator/Emulator"), import("@effect-waba/emulator/EmulatorHttpClient")])
-      )
-      const emulator = Emulators.unsafeMake()
-      const chosen = request.demo(emulator, request.id, Emulators)
-      const demo = yield* target(
-        chosen.id,
-        { baseUrl: "the embedded emulator", businessId: chosen.id },
+    if (token !== undefined) {
+      if (Option.isNone(request.id)) return yield* fail(request.missingId)
+      const connection = remote(token)
+      return yield* checked({
+        ...connection,
+        id: request.id.value,
+        context: { ...connection.context, businessId: request.id.value }
+      })
+    }
+    if (input.baseUrl !== undefined) {
+      return yield* fail(noToken(
+        input.baseUrl,
+        "Set GRAPH_ACCESS_TOKEN or pass --token (for an emulator server, the token `waba emulator` printed). " +
+          "Without a token and without a base URL, waba runs its embedded demo."
+      ))
+    }
+    const [Emulators, EmulatorHttpClient] = yield* Effect.promise(() =>
+      Promise.all([import("@effect-waba/emulator/Emulator"), import("@effect-waba/emulator/EmulatorHttpClient")])
+    )
+    const emulator = Emulators.unsafeMake()
+    const chosen = request.demo(emulator, request.id, Emulators)
+    const demo = yield* checked({
+      id: chosen.id,
+      client: clientOf(
+        input,
         EmulatorHttpClient.layer.pipe(Layer.provide(Layer.succeed(Emulators.Emulator, emulator))),
         { accessToken: emulator.token },
         chosen.tokens
-      )
-      yield* Effect.ignore(Effect.flatMap(Output, (output) => output.stderr.write(`${chosen.notice}\n`)))
-      return demo
-    }
-    if (Option.isNone(request.id)) return yield* fail(request.missingId)
-    const server = remote(input, proxy, token)
-    return yield* target(
-      request.id.value,
-      { baseUrl: server.baseUrl, businessId: request.id.value, proxy: server.proxy },
-      server.http,
-      server.config
-    )
+      ),
+      context: { baseUrl: "the embedded emulator", businessId: chosen.id },
+      secrets,
+      verbose: input.verbose,
+      tokens: chosen.tokens
+    })
+    yield* Effect.ignore(Effect.flatMap(Output, (output) => output.stderr.write(`${chosen.notice}\n`)))
+    return demo
   })
 
 /**
@@ -250,22 +243,10 @@ export const connect = (
   Effect.gen(function*() {
     const token = input.token ?? tokens?.[0]?.token
     if (token === undefined && input.baseUrl === undefined) return undefined
-    const { fail, proxy, secrets } = yield* prepare(input, tokens)
-    if (token === undefined) {
-      return yield* fail(
-        new UsageError({
-          message: `A base URL (${input.baseUrl}) was given, but no access token.`,
-          hint: "Set GRAPH_ACCESS_TOKEN, pass --token, or give a token per business: --tokens FILE (for an " +
-            "emulator server, the token `waba emulator` printed)."
-        })
-      )
-    }
-    const server = remote(input, proxy, token)
-    return {
-      client: clientOf(input, server.http, server.config, tokens),
-      context: { baseUrl: server.baseUrl, proxy: server.proxy },
-      secrets,
-      verbose: input.verbose,
-      tokens
-    }
+    const { fail, remote } = yield* prepare(input, tokens)
+    return token !== undefined ? remote(token) : yield* fail(noToken(
+      input.baseUrl!,
+      "Set GRAPH_ACCESS_TOKEN, pass --token, or give a token per business: --tokens FILE (for an emulator " +
+        "server, the token `waba emulator` printed)."
+    ))
   })

@@ -16,37 +16,6 @@ export interface Style {
   readonly colors: boolean
 }
 
-/** What help was asked for: `waba --help`, a group's (`waba tokens`), or a command's. */
-export type Topic =
-  | { readonly _tag: "Program" }
-  | { readonly _tag: "Group"; readonly group: CommandLine.Group }
-  | { readonly _tag: "Command"; readonly command: CommandLine.Declaration }
-
-// Flags @effect/cli takes before the command name, with the value that follows them.
-const globalWithValue = new Set(["--log-level", "--completions"])
-
-/**
- * The help a command line (after `waba`) asks for, if it asks for help: `--help` or `-h` anywhere, or a
- * group alone (`waba tokens`), which names no command. `undefined` for anything else.
- */
-export const topicOf = (args: ReadonlyArray<string>): Topic | undefined => {
-  const words = args.filter((arg, i) => !arg.startsWith("-") && !(i > 0 && globalWithValue.has(args[i - 1]!)))
-  const asked = args.includes("--help") || args.includes("-h")
-  const group = CommandLine.groups.find((candidate) => candidate.name === words[0])
-  if (group !== undefined) {
-    const command = CommandLine.commands.find((candidate) =>
-      candidate.parent === group.name && candidate.name === words[1]
-    )
-    if (command !== undefined) return asked ? { _tag: "Command", command } : undefined
-    return words[1] === undefined ? { _tag: "Group", group } : undefined
-  }
-  if (!asked) return undefined
-  const command = CommandLine.commands.find((candidate) =>
-    candidate.parent === undefined && candidate.name === words[0]
-  )
-  return command === undefined ? { _tag: "Program" } : { _tag: "Command", command }
-}
-
 // Words laid out in lines of at most `width` characters (a longer word gets a line of its own).
 const wrap = (text: string, width: number): ReadonlyArray<string> => {
   const lines: Array<string> = []
@@ -116,20 +85,14 @@ const learnMore = (path: string): ReadonlyArray<string> => [
   CommandLine.program.manual
 ]
 
-interface Section {
-  readonly title: string
-  readonly lines: ReadonlyArray<string>
-}
+// A heading and its lines; a section without lines is left out.
+type Section = readonly [title: string, lines: ReadonlyArray<string>]
 
 const render = (intro: string, sections: ReadonlyArray<Section>, style: Style): string => {
   const heading = (title: string) => style.colors ? `\x1b[1m${title}\x1b[0m` : title
   return [
     ...wrap(intro, style.width),
-    ...sections.filter((section) => section.lines.length > 0).flatMap((section) => [
-      "",
-      heading(section.title),
-      ...section.lines
-    ])
+    ...sections.flatMap(([title, lines]) => lines.length === 0 ? [] : ["", heading(title), ...lines])
   ].join("\n") + "\n"
 }
 
@@ -142,24 +105,24 @@ const commandHelp = (command: CommandLine.Declaration, style: Style): string => 
     return doc === undefined ? [] : [{ doc, connection: CommandLine.connectionFlags.has(option) }]
   })
   const args = declared.filter(({ doc }) => doc.name.startsWith("<")).map(({ doc }) => doc)
-  const flags = declared.filter(({ doc }) => doc.name.startsWith("--"))
+  const flags = (connection: boolean) =>
+    columns(
+      declared.filter((flag) => flag.doc.name.startsWith("--") && flag.connection === connection).map(({ doc }) =>
+        flagRow(doc)
+      ),
+      style.width
+    )
   return render(command.description, [
-    { title: "USAGE", lines: [`  ${[commandPath(command), ...args.map(argumentUsage), "[flags]"].join(" ")}`] },
-    {
-      title: "ARGUMENTS",
-      lines: columns(args.map((doc) => [`${doc.name}${doc.repeatable === true ? "..." : ""}`, doc.text]), style.width)
-    },
-    {
-      title: "FLAGS",
-      lines: columns(flags.filter((flag) => !flag.connection).map(({ doc }) => flagRow(doc)), style.width)
-    },
-    {
-      title: "CONNECTION FLAGS",
-      lines: columns(flags.filter((flag) => flag.connection).map(({ doc }) => flagRow(doc)), style.width)
-    },
-    { title: "INHERITED FLAGS", lines: columns(inherited, style.width) },
-    { title: "EXAMPLES", lines: examples(command) },
-    { title: "LEARN MORE", lines: [`  ${CommandLine.program.manual}`] }
+    ["USAGE", [`  ${[commandPath(command), ...args.map(argumentUsage), "[flags]"].join(" ")}`]],
+    [
+      "ARGUMENTS",
+      columns(args.map((doc) => [`${doc.name}${doc.repeatable === true ? "..." : ""}`, doc.text]), style.width)
+    ],
+    ["FLAGS", flags(false)],
+    ["CONNECTION FLAGS", flags(true)],
+    ["INHERITED FLAGS", columns(inherited, style.width)],
+    ["EXAMPLES", examples(command)],
+    ["LEARN MORE", [`  ${CommandLine.program.manual}`]]
   ], style)
 }
 
@@ -174,39 +137,45 @@ const listed = (commands: ReadonlyArray<CommandLine.Declaration>, style: Style, 
 
 const programHelp = (style: Style): string =>
   render(CommandLine.program.description, [
-    { title: "USAGE", lines: [`  ${CommandLine.program.name} <command> [flags]`] },
-    { title: "COMMANDS", lines: listed(CommandLine.commands, style) },
-    { title: "FLAGS", lines: columns([["--help", "Show help"], ["--version", "Show waba's version"]], style.width) },
-    {
-      title: "EXAMPLES",
-      lines: [
-        "  # without a token (GRAPH_ACCESS_TOKEN), a demo from an embedded emulator",
-        "  $ waba accounts --max 5",
-        "  # with GRAPH_ACCESS_TOKEN set: a business's accounts from Meta, as JSON lines",
-        "  $ waba accounts 1234567890 --format jsonl"
-      ]
-    },
-    { title: "LEARN MORE", lines: learnMore("waba <command>").map((line) => `  ${line}`) }
+    ["USAGE", [`  ${CommandLine.program.name} <command> [flags]`]],
+    ["COMMANDS", listed(CommandLine.commands, style)],
+    ["FLAGS", columns([["--help", "Show help"], ["--version", "Show waba's version"]], style.width)],
+    ["EXAMPLES", [
+      "  # without a token (GRAPH_ACCESS_TOKEN), a demo from an embedded emulator",
+      "  $ waba accounts --max 5",
+      "  # with GRAPH_ACCESS_TOKEN set: a business's accounts from Meta, as JSON lines",
+      "  $ waba accounts 1234567890 --format jsonl"
+    ]],
+    ["LEARN MORE", learnMore("waba <command>").map((line) => `  ${line}`)]
   ], style)
 
 const groupHelp = (group: CommandLine.Group, style: Style): string =>
   render(`${group.summary}.`, [
-    { title: "USAGE", lines: [`  ${CommandLine.program.name} ${group.name} <command> [flags]`] },
-    {
-      title: "COMMANDS",
-      lines: listed(CommandLine.commands.filter((command) => command.parent === group.name), style, group.name)
-    },
-    { title: "LEARN MORE", lines: learnMore(`waba ${group.name} <command>`).map((line) => `  ${line}`) }
+    ["USAGE", [`  ${CommandLine.program.name} ${group.name} <command> [flags]`]],
+    ["COMMANDS", listed(CommandLine.commands.filter((command) => command.parent === group.name), style, group.name)],
+    ["LEARN MORE", learnMore(`waba ${group.name} <command>`).map((line) => `  ${line}`)]
   ], style)
 
-/** The help text of a topic, ending with a newline. */
-export const text = (topic: Topic, style: Style): string => {
-  switch (topic._tag) {
-    case "Program":
-      return programHelp(style)
-    case "Group":
-      return groupHelp(topic.group, style)
-    case "Command":
-      return commandHelp(topic.command, style)
+// Flags @effect/cli takes before the command name, with the value that follows them.
+const globalWithValue = new Set(["--log-level", "--completions"])
+
+/**
+ * The help a command line (after `waba`) asks for, as text ending with a newline, if it asks for help:
+ * `--help` or `-h` anywhere, or a group alone (`waba tokens`), which names no command. `undefined` for
+ * anything else.
+ */
+export const of = (args: ReadonlyArray<string>): ((style: Style) => string) | undefined => {
+  const words = args.filter((arg, i) => !arg.startsWith("-") && !(i > 0 && globalWithValue.has(args[i - 1]!)))
+  const asked = args.includes("--help") || args.includes("-h")
+  const group = CommandLine.groups.find((candidate) => candidate.name === words[0])
+  const command = CommandLine.commands.find((candidate) =>
+    group === undefined
+      ? candidate.parent === undefined && candidate.name === words[0]
+      : candidate.parent === group.name && candidate.name === words[1]
+  )
+  if (group !== undefined && command === undefined) {
+    return words[1] === undefined ? (style) => groupHelp(group, style) : undefined
   }
+  if (!asked) return undefined
+  return command === undefined ? programHelp : (style) => commandHelp(command, style)
 }

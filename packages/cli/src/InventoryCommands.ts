@@ -9,6 +9,8 @@
 import type * as GraphEdge from "@effect-waba/graph-core/GraphEdge"
 import * as GraphFilter from "@effect-waba/graph-core/GraphFilter"
 import * as Inventory from "@effect-waba/inventory/Inventory"
+import type * as SqlClient from "@effect/sql/SqlClient"
+import type * as SqlError from "@effect/sql/SqlError"
 import * as Chunk from "effect/Chunk"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -23,17 +25,11 @@ import {
   type InventoryPhoneNumbersInput
 } from "./CommandLine.js"
 import * as Database from "./Database.js"
-import type * as ErrorReport from "./ErrorReport.js"
 import * as FilterSyntax from "./FilterSyntax.js"
-import type * as Format from "./Format.js"
+import * as Format from "./Format.js"
 import * as Listing from "./Listing.js"
 import * as Noun from "./Noun.js"
 import { UsageError } from "./UsageError.js"
-
-const changeNoun: Noun.Noun = { one: "change", many: "changes" }
-
-const checked = <A>(input: Either.Either<A, ErrorReport.CliError>) =>
-  Effect.mapError(input, (error) => CommandError.make(error))
 
 const idOf = (option: string, value: string | undefined, what: string) =>
   value === undefined || /^\d{1,32}$/.test(value.trim())
@@ -41,30 +37,28 @@ const idOf = (option: string, value: string | undefined, what: string) =>
     : Either.left(new UsageError({ message: `--${option} takes ${what} (digits); got "${value}".` }))
 
 /**
- * A test of every clause, on a stored row: every field is checked here (none is "sent"), and the times the
- * store keeps as ISO text are compared as the times they are.
+ * A test of every `--filter` clause, on a stored row: every field is checked here (none is "sent"), and the
+ * times the store keeps as ISO text are compared as the times they are.
  */
-const matcher = <E extends GraphEdge.Any>(
-  subject: FilterSyntax.Subject<E>,
-  clauses: ReadonlyArray<GraphFilter.Clause | GraphFilter.Unchecked>
-) => {
-  const declarations: Record<string, GraphFilter.FieldDeclaration> = {}
-  for (const [field, declaration] of Object.entries(subject.edge.filters as GraphFilter.Declarations)) {
-    declarations[field] = { ...declaration, pushdown: [] }
-  }
-  const { local } = GraphFilter.plan(declarations, clauses)
-  const times = Object.keys(declarations).filter((field) => declarations[field]!.kind === "time")
-  return (row: Format.Row) => {
-    const item: Record<string, unknown> = { ...row }
-    for (const field of times) if (typeof item[field] === "string") item[field] = new Date(item[field] as string)
-    return local.every((predicate) => predicate.test(item))
-  }
-}
+const matcher = <E extends GraphEdge.Any>(subject: FilterSyntax.Subject<E>, filters: ReadonlyArray<string>) =>
+  Effect.map(CommandError.check(FilterSyntax.parse(subject, filters)), (clauses) => {
+    const declarations: Record<string, GraphFilter.FieldDeclaration> = {}
+    for (const [field, declaration] of Object.entries(subject.edge.filters as GraphFilter.Declarations)) {
+      declarations[field] = { ...declaration, pushdown: [] }
+    }
+    const { local } = GraphFilter.plan(declarations, clauses)
+    const times = Object.keys(declarations).filter((field) => declarations[field]!.kind === "time")
+    return (row: Format.Row) => {
+      const item: Record<string, unknown> = { ...row }
+      for (const field of times) if (typeof item[field] === "string") item[field] = new Date(item[field] as string)
+      return local.every((predicate) => predicate.test(item))
+    }
+  })
 
 /** Opens the store the command names (it must exist), for the rest of the scope, as a `Listing` source. */
 const source = (db: string | undefined) =>
   Effect.gen(function*() {
-    const location = yield* checked(Database.parse(db ?? defaultDb))
+    const location = yield* CommandError.check(Database.parse(db ?? defaultDb))
     const store = Database.describe(location)
     const secrets = Database.secrets(location)
     const opened = yield* Effect.mapError(
@@ -74,20 +68,37 @@ const source = (db: string | undefined) =>
     return { client: Layer.succeedContext(opened), context: { store }, secrets, verbose: false }
   })
 
-const onePage = <A, E, R>(rows: Effect.Effect<ReadonlyArray<A>, E, R>) =>
-  Stream.fromEffect(Effect.map(rows, (rows) => ({ number: 1, nextAfter: undefined, rows })))
+// What the store keeps of each row besides its fields.
+const stamps = ["first_seen_at", "updated_at", "removed_at"]
 
-const accountColumns = ["id", ...Inventory.defaultAccountFields, "sources", "first_seen_at", "updated_at", "removed_at"]
+const stamped = (row: Inventory.StoredAccount | Inventory.StoredPhoneNumber) =>
+  Format.snakeCase({ firstSeenAt: row.firstSeenAt, updatedAt: row.updatedAt, removedAt: row.removedAt })
+
+// A listing of the store's rows, matched by `--filter`; a table shows `table` (and when each was removed).
+const listing = (
+  input: InventoryAccountsInput | InventoryPhoneNumbersInput,
+  noun: Noun.Noun,
+  columns: { readonly table: ReadonlyArray<string>; readonly data: ReadonlyArray<string> },
+  matches: (row: Format.Row) => boolean,
+  rows: Effect.Effect<ReadonlyArray<Format.Row>, SqlError.SqlError, SqlClient.SqlClient>
+) =>
+  Effect.flatMap(source(input.db), (target) =>
+    Listing.run({
+      target,
+      pages: Listing.onePage(Effect.map(rows, (rows) => rows.filter(matches))),
+      rows: (page) => page.rows,
+      format: input.format,
+      columns: input.format === "table"
+        ? [...columns.table, ...(input.includeRemoved ? ["removed_at"] : [])]
+        : columns.data,
+      noun
+    }))
 
 /** `waba inventory accounts`. */
 export const accounts = (input: InventoryAccountsInput) =>
   Effect.gen(function*() {
-    const business = yield* checked(idOf("business", input.business, "a business id"))
-    const matches = matcher(
-      FilterSyntax.accounts,
-      yield* checked(FilterSyntax.parse(FilterSyntax.accounts, input.filter))
-    )
-    const target = yield* source(input.db)
+    const business = yield* CommandError.check(idOf("business", input.business, "a business id"))
+    const matches = yield* matcher(FilterSyntax.accounts, input.filter)
     const rows = Effect.map(
       Inventory.accounts({ includeRemoved: input.includeRemoved, businessId: business }),
       (accounts) =>
@@ -99,44 +110,27 @@ export const accounts = (input: InventoryAccountsInput) =>
             edge: sighting.edge,
             ...(sighting.permittedTasks === null ? {} : { permitted_tasks: sighting.permittedTasks })
           })),
-          first_seen_at: account.firstSeenAt,
-          updated_at: account.updatedAt,
-          removed_at: account.removedAt
-        })).filter(matches)
+          ...stamped(account)
+        }))
     )
-    yield* Listing.run({
-      target,
-      pages: onePage(rows),
-      rows: (page) => page.rows,
-      format: input.format,
-      columns: input.format === "table"
-        ? ["id", "name", "status", "account_review_status", "sources", ...(input.includeRemoved ? ["removed_at"] : [])]
-        : accountColumns,
-      noun: Noun.accounts,
-      max: undefined,
-      after: undefined
-    })
+    yield* listing(
+      input,
+      Noun.accounts,
+      {
+        table: ["id", "name", "status", "account_review_status", "sources"],
+        data: ["id", ...Inventory.defaultAccountFields, "sources", ...stamps]
+      },
+      matches,
+      rows
+    )
   }).pipe(Effect.scoped)
-
-const numberColumns = [
-  "id",
-  "account_id",
-  ...Inventory.defaultPhoneNumberFields,
-  "first_seen_at",
-  "updated_at",
-  "removed_at"
-]
 
 /** `waba inventory phone-numbers`. */
 export const phoneNumbers = (input: InventoryPhoneNumbersInput) =>
   Effect.gen(function*() {
-    const business = yield* checked(idOf("business", input.business, "a business id"))
-    const account = yield* checked(idOf("account", input.account, "a WhatsApp Business Account id"))
-    const matches = matcher(
-      FilterSyntax.phoneNumbers,
-      yield* checked(FilterSyntax.parse(FilterSyntax.phoneNumbers, input.filter))
-    )
-    const target = yield* source(input.db)
+    const business = yield* CommandError.check(idOf("business", input.business, "a business id"))
+    const account = yield* CommandError.check(idOf("account", input.account, "a WhatsApp Business Account id"))
+    const matches = yield* matcher(FilterSyntax.phoneNumbers, input.filter)
     const rows = Effect.gen(function*() {
       const numbers = yield* Inventory.phoneNumbers({ includeRemoved: input.includeRemoved, accountId: account })
       const seen = business === undefined
@@ -148,33 +142,27 @@ export const phoneNumbers = (input: InventoryPhoneNumbersInput) =>
           id: number.id,
           account_id: number.accountId,
           ...number.fields,
-          first_seen_at: number.firstSeenAt,
-          updated_at: number.updatedAt,
-          removed_at: number.removedAt
+          ...stamped(number)
         }))
-        .filter(matches)
     })
-    yield* Listing.run({
-      target,
-      pages: onePage(rows),
-      rows: (page) => page.rows,
-      format: input.format,
-      columns: input.format === "table"
-        ? [
+    yield* listing(
+      input,
+      Noun.phoneNumbers,
+      {
+        table: [
           "id",
           "account_id",
           "display_phone_number",
           "verified_name",
           "quality_rating",
           "messaging_limit_tier",
-          "status",
-          ...(input.includeRemoved ? ["removed_at"] : [])
-        ]
-        : numberColumns,
-      noun: Noun.phoneNumbers,
-      max: undefined,
-      after: undefined
-    })
+          "status"
+        ],
+        data: ["id", "account_id", ...Inventory.defaultPhoneNumberFields, ...stamps]
+      },
+      matches,
+      rows
+    )
   }).pipe(Effect.scoped)
 
 // `--since` and `--after` as `Inventory.changes` takes them.
@@ -223,28 +211,13 @@ const changeColumns = {
   ]
 }
 
-const changeRow = (change: Inventory.Change): Format.Row => ({
-  id: change.id,
-  run_id: change.runId,
-  source: change.source,
-  at: change.at,
-  entity: change.entity,
-  entity_id: change.entityId,
-  account_id: change.accountId,
-  business_id: change.businessId,
-  field: change.field,
-  kind: change.kind,
-  old_value: change.oldValue,
-  new_value: change.newValue
-})
-
 /** How often `--follow` looks for new changes. */
 export const followEvery = "2 seconds"
 
 /** `waba changes`. */
 export const changes = (input: ChangesInput) =>
   Effect.gen(function*() {
-    const since = yield* checked(sinceOf(input))
+    const since = yield* CommandError.check(sinceOf(input))
     if (input.follow && input.format === "table") {
       return yield* CommandError.make(
         new UsageError({
@@ -264,8 +237,8 @@ export const changes = (input: ChangesInput) =>
       Stream.chunks,
       Stream.filter(Chunk.isNonEmpty),
       Stream.map((chunk) => {
-        const rows = Chunk.toReadonlyArray(chunk).map(changeRow)
-        return { number: undefined, nextAfter: String(rows.at(-1)!.id), rows }
+        const rows = Chunk.toReadonlyArray(chunk).map(Format.snakeCase)
+        return { nextAfter: String(rows.at(-1)!.id), rows }
       })
     )
     yield* Listing.run({
@@ -274,9 +247,7 @@ export const changes = (input: ChangesInput) =>
       rows: (page) => page.rows,
       format: input.format,
       columns: input.format === "table" ? changeColumns.table : changeColumns.data,
-      noun: changeNoun,
-      max: undefined,
-      after: undefined,
+      noun: { one: "change", many: "changes" },
       resume: (written) =>
         Effect.succeed(
           written.after === undefined

@@ -29,8 +29,8 @@ import * as Progress from "./Progress.js"
  * progress counts businesses and requests instead) and the cursor after it (none on the last).
  */
 export interface Page {
-  readonly number: number | undefined
-  readonly nextAfter: string | undefined
+  readonly number?: number | undefined
+  readonly nextAfter?: string | undefined
 }
 
 /**
@@ -54,9 +54,9 @@ export interface Options<P extends Page, E extends ErrorReport.CliError, R, S = 
   readonly columns: ReadonlyArray<string>
   readonly noun: Noun.Noun
   /** Stop after this many rows. */
-  readonly max: number | undefined
+  readonly max?: number | undefined
   /** The `--after` the read started from. */
-  readonly after: string | undefined
+  readonly after?: string | undefined
   /** A fan-out's figures at the start: the progress line then counts businesses and requests, not pages. */
   readonly fanOut?: ManagedAccounts.Progress | undefined
   /** Runs once all of a page's rows are written (a fan-out records the businesses done). */
@@ -66,6 +66,10 @@ export interface Options<P extends Page, E extends ErrorReport.CliError, R, S = 
 }
 
 export type Requires = Output | Progress.Progress
+
+/** A read that gives all its rows at once, as a listing's only page. */
+export const onePage = <E, R>(rows: Effect.Effect<ReadonlyArray<Format.Row>, E, R>) =>
+  Stream.fromEffect(Effect.map(rows, (rows) => ({ number: 1, rows })))
 
 /**
  * graph-core's events for a read, fed to the progress line as they come (and, with `verbose`, as lines of
@@ -99,9 +103,9 @@ export const run = <P extends Page, E extends ErrorReport.CliError, R, S = Graph
     const write = (text: string) => progress.around(output.stdout.write(text))
     const resume = options.resume ?? ((written) => Effect.succeed(CommandError.resume(written)))
     let written: CommandError.Written = { after: options.after, items: 0, max }
-    // What arrived before the read stopped is still written, marked incomplete.
-    const incomplete = Effect.suspend(() =>
-      written.items === 0 ? Effect.void : Effect.ignore(write(renderer.end(false)))
+    // What arrived before the read stopped is still written, marked incomplete; then how to continue.
+    const stopped = Effect.suspend(() =>
+      Effect.zipRight(written.items === 0 ? Effect.void : Effect.ignore(write(renderer.end(false))), resume(written))
     )
 
     const events = yield* watch(target.verbose)
@@ -127,33 +131,22 @@ export const run = <P extends Page, E extends ErrorReport.CliError, R, S = Graph
       Effect.provide(target.client),
       Effect.catchTag("BrokenPipe", () => Effect.void),
       Effect.catchAll((error) =>
-        Effect.zipRight(
-          incomplete,
-          Effect.flatMap(resume(written), (advice) =>
-            Effect.fail(
-              new CommandError.CommandError({
-                error,
-                context: target.context,
-                secrets: target.secrets,
-                written,
-                resume: advice
-              })
-            ))
-        )
+        Effect.flatMap(stopped, (advice) =>
+          Effect.fail(
+            new CommandError.CommandError({
+              error,
+              context: target.context,
+              secrets: target.secrets,
+              written,
+              resume: advice
+            })
+          ))
       ),
       Effect.onInterrupt(() =>
-        Effect.zipRight(
-          incomplete,
-          Effect.flatMap(
-            resume(written),
-            (advice) =>
-              Effect.sync(() =>
-                progress.note(
-                  `waba: interrupted after ${Noun.count(written.items, noun)}.${advice ? ` ${advice}` : ""}`
-                )
-              )
-          )
-        )
+        Effect.flatMap(stopped, (advice) =>
+          Effect.sync(() =>
+            progress.note(`waba: interrupted after ${Noun.count(written.items, noun)}.${advice ? ` ${advice}` : ""}`)
+          ))
       ),
       Effect.ensuring(progress.finish)
     )

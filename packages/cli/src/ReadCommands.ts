@@ -14,7 +14,7 @@ import * as WhatsAppBusinessAccount from "@effect-waba/waba/WhatsAppBusinessAcco
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Option from "effect/Option"
-import * as Stream from "effect/Stream"
+import type * as Stream from "effect/Stream"
 import * as CommandError from "./CommandError.js"
 import type { AccountInput, AccountsInput, PhoneNumbersInput } from "./CommandLine.js"
 import type * as ErrorReport from "./ErrorReport.js"
@@ -53,12 +53,6 @@ const maxOf = (max: number | undefined, noun: Noun.Noun): Either.Either<number |
     ? Either.right(max)
     : Either.left(new UsageError({ message: `--max must be a whole number of ${noun.many}, 1 or more; got ${max}.` }))
 
-const checked = <A>(input: Either.Either<A, ErrorReport.CliError>) =>
-  Effect.mapError(input, (error) => CommandError.make(error))
-
-const checkedEffect = <A>(input: Effect.Effect<A, ErrorReport.CliError>) =>
-  Effect.mapError(input, (error) => CommandError.make(error))
-
 // `--verbose`: which clauses a read of `edge` sends Graph and which the client checks on each item.
 const explainFilters = (
   label: string,
@@ -87,8 +81,6 @@ const clientOptions = (options: AccountOptions): ClientAccounts.Options => ({
   fields: [...(options.fields ?? WhatsAppBusinessAccount.defaultFields), "permitted_tasks"]
 })
 
-const refuse = (message: string, hint: string) => Either.left(new UsageError({ message, hint }))
-
 const accountsRequest = (input: AccountsInput, businessIds: ReadonlyArray<string>) =>
   Either.gen(function*() {
     const fields = yield* fieldsOf(input.fields, WhatsAppBusinessAccount.fields)
@@ -97,51 +89,42 @@ const accountsRequest = (input: AccountsInput, businessIds: ReadonlyArray<string
     const edges: ReadonlyArray<"owned" | "client"> = input.edge === "all" ? ["owned", "client"] : [input.edge]
     // A tokens file names the businesses to read, however many it holds: the output has one shape for it.
     const fanOut = edges.length > 1 || businessIds.length > 1 || input.tokens !== undefined
-    if (fanOut && input.after !== undefined) {
-      return yield* refuse(
-        "--after continues one read; it cannot be combined with several business ids, --edge all or --tokens.",
-        "Resume one business and one edge at a time: waba accounts <business-id> --edge owned --after <cursor>; " +
-          "resume a fan-out with --done FILE."
-      )
-    }
-    if (input.sort !== undefined && (fanOut || input.edge === "client")) {
-      return yield* refuse(
-        "--sort orders the owned edge only; Graph documents no sort for client accounts, and accounts read from " +
-          "several businesses or edges are written as they arrive.",
-        "Drop --sort, or read one business's owned edge: waba accounts <business-id> --edge owned --sort desc."
-      )
-    }
-    if (fanOut && input.prefetch !== undefined) {
-      return yield* refuse(
-        "--prefetch applies to one read; several business ids or --edge all are read concurrently already.",
-        "Drop --prefetch, or set how many businesses are read at once with --concurrency."
-      )
-    }
     const fanOnly = [
       ["--concurrency", input.concurrency !== undefined],
       ["--done", input.done !== undefined],
       ["--sources", input.sources],
       ["--batch", input.batch]
     ].filter(([, given]) => given).map(([name]) => name)
-    if (!fanOut && fanOnly.length > 0) {
-      return yield* refuse(
-        `${fanOnly.join(", ")} ${fanOnly.length === 1 ? "applies" : "apply"} to a read of several businesses or ` +
-          "edges.",
-        "Give several business ids, --edge all or --tokens FILE, or drop it."
-      )
-    }
-    if (input.sources && input.done !== undefined) {
-      return yield* refuse(
-        "--sources writes the accounts only once every business is read, so there is nothing to resume from.",
-        "Drop --done, or drop --sources: each account then says where it was first found (first_seen_on)."
-      )
-    }
     const concurrency = input.concurrency
-    if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency >= 1 && concurrency <= 64)) {
-      return yield* Either.left(
-        new UsageError({ message: `--concurrency must be a whole number from 1 to 64; got ${concurrency}.` })
-      )
-    }
+    // Combinations that cannot run, each with what to do instead: the first that applies is refused.
+    const refused: ReadonlyArray<readonly [applies: boolean, message: string, hint?: string]> = [[
+      fanOut && input.after !== undefined,
+      "--after continues one read; it cannot be combined with several business ids, --edge all or --tokens.",
+      "Resume one business and one edge at a time: waba accounts <business-id> --edge owned --after <cursor>; " +
+      "resume a fan-out with --done FILE."
+    ], [
+      input.sort !== undefined && (fanOut || input.edge === "client"),
+      "--sort orders the owned edge only; Graph documents no sort for client accounts, and accounts read from " +
+      "several businesses or edges are written as they arrive.",
+      "Drop --sort, or read one business's owned edge: waba accounts <business-id> --edge owned --sort desc."
+    ], [
+      fanOut && input.prefetch !== undefined,
+      "--prefetch applies to one read; several business ids or --edge all are read concurrently already.",
+      "Drop --prefetch, or set how many businesses are read at once with --concurrency."
+    ], [
+      !fanOut && fanOnly.length > 0,
+      `${fanOnly.join(", ")} ${fanOnly.length === 1 ? "applies" : "apply"} to a read of several businesses or edges.`,
+      "Give several business ids, --edge all or --tokens FILE, or drop it."
+    ], [
+      input.sources && input.done !== undefined,
+      "--sources writes the accounts only once every business is read, so there is nothing to resume from.",
+      "Drop --done, or drop --sources: each account then says where it was first found (first_seen_on)."
+    ], [
+      concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency >= 1 && concurrency <= 64),
+      `--concurrency must be a whole number from 1 to 64; got ${concurrency}.`
+    ]]
+    const refusal = refused.find(([applies]) => applies)
+    if (refusal !== undefined) return yield* Either.left(new UsageError({ message: refusal[1], hint: refusal[2] }))
     const { after, expand, limit, prefetch, sort } = input
     const options: AccountOptions = {
       fields,
@@ -164,20 +147,9 @@ const accountsRequest = (input: AccountsInput, businessIds: ReadonlyArray<string
 /** `waba accounts [business-id...]`. */
 export const accounts = (input: AccountsInput): Effect.Effect<void, CommandError.CommandError, Listing.Requires> =>
   Effect.gen(function*() {
-    const tokens = input.tokens === undefined ? undefined : yield* checkedEffect(TokensFile.read(input.tokens))
-    const businessIds = [
-      ...new Set(
-        input.businessIds.length === 0 && tokens !== undefined
-          ? tokens.map((entry) => entry.businessId)
-          : input.businessIds
-      )
-    ]
-    const { columns, edges, fanOut, max, options } = yield* checked(accountsRequest(input, businessIds))
-    if (tokens !== undefined && input.token === undefined) {
-      const uncovered = TokensFile.uncovered(tokens, businessIds, input.tokens!)
-      if (uncovered !== undefined) return yield* CommandError.make(uncovered)
-    }
-    const done = input.done === undefined ? [] : yield* checkedEffect(FanOut.readDone(input.done))
+    const { businessIds, tokens } = yield* CommandError.check(TokensFile.businesses(input))
+    const { columns, edges, fanOut, max, options } = yield* CommandError.check(accountsRequest(input, businessIds))
+    const done = input.done === undefined ? [] : yield* CommandError.check(FanOut.readDone(input.done))
     const target = yield* GraphTarget.resolve(input, {
       id: Option.fromNullable(businessIds[0]),
       missingId: new UsageError({
@@ -260,7 +232,7 @@ const accountTarget = (
 /** `waba phone-numbers [waba-id]`. */
 export const phoneNumbers = (input: PhoneNumbersInput) =>
   Effect.gen(function*() {
-    const { columns, max, options } = yield* checked(
+    const { columns, max, options } = yield* CommandError.check(
       Either.gen(function*() {
         const fields = yield* fieldsOf(input.fields, PhoneNumber.fields)
         const filtering = yield* FilterSyntax.parse(FilterSyntax.phoneNumbers, input.filter)
@@ -293,7 +265,7 @@ export const phoneNumbers = (input: PhoneNumbersInput) =>
 /** `waba account [waba-id]`: one account, written as a one-row listing. */
 export const account = (input: AccountInput) =>
   Effect.gen(function*() {
-    const fields = yield* checked(fieldsOf(input.fields, WhatsAppBusinessAccount.fields))
+    const fields = yield* CommandError.check(fieldsOf(input.fields, WhatsAppBusinessAccount.fields))
     const options: WhatsAppBusinessAccount.GetOptions<ReadonlyArray<WhatsAppBusinessAccount.Field>, never, any> = {
       fields,
       expand: input.expand === undefined ? undefined : { phone_numbers: {} }
@@ -301,17 +273,15 @@ export const account = (input: AccountInput) =>
     const target = yield* accountTarget(input, "account", (id) => WhatsAppBusinessAccount.validate(id, options))
     yield* Listing.run({
       target,
-      pages: Stream.fromEffect(WhatsAppBusinessAccount.get(target.id, options)).pipe(
-        Stream.map((node) => ({ number: 1, nextAfter: undefined, node: node as Format.Row }))
+      pages: Listing.onePage(
+        Effect.map(WhatsAppBusinessAccount.get(target.id, options), (node) => [node as Format.Row])
       ),
-      rows: (page) => [page.node],
+      rows: (page) => page.rows,
       format: input.format,
       columns: [
         ...columnsOf(fields, WhatsAppBusinessAccount.defaultFields),
         ...(input.expand === undefined ? [] : ["phone_numbers"])
       ],
-      noun: Noun.accounts,
-      max: undefined,
-      after: undefined
+      noun: Noun.accounts
     })
   })

@@ -42,19 +42,6 @@ const columns = {
   ]
 }
 
-const rowOf = (run: Inventory.Run): Format.Row => ({
-  run_id: run.id,
-  status: run.status,
-  started_at: run.startedAt,
-  finished_at: run.finishedAt,
-  businesses: run.businesses,
-  businesses_done: run.businessesDone,
-  businesses_failed: run.businessesFailed,
-  accounts_written: run.accountsWritten,
-  phone_numbers_written: run.phoneNumbersWritten,
-  changes: run.changes
-})
-
 // Without a token: every demo business, each read with the emulator's token, unless ids were given.
 const demo = (named: boolean): GraphTarget.Request["demo"] => (emulator, id) => {
   const businesses = emulator.dataset.businesses
@@ -71,25 +58,17 @@ const demo = (named: boolean): GraphTarget.Request["demo"] => (emulator, id) => 
   }
 }
 
-const usage = (error: UsageError) => CommandError.make(error)
-
 /** `waba sync [business-id...]`. */
 export const run = (input: SyncInput) =>
   Effect.gen(function*() {
-    const location = yield* Effect.mapError(Database.parse(input.db ?? defaultDb), usage)
-    const tokens = input.tokens === undefined ? undefined : yield* Effect.mapError(TokensFile.read(input.tokens), usage)
-    const named = [...new Set(input.businessIds)]
+    const location = yield* CommandError.check(Database.parse(input.db ?? defaultDb))
+    const { businessIds, named, tokens } = yield* CommandError.check(TokensFile.businesses(input))
     const concurrency = input.concurrency
     if (concurrency !== undefined && !(Number.isInteger(concurrency) && concurrency >= 1 && concurrency <= 64)) {
-      return yield* usage(
+      return yield* CommandError.make(
         new UsageError({ message: `--concurrency must be a whole number from 1 to 64; got ${concurrency}.` })
       )
     }
-    if (tokens !== undefined && input.token === undefined) {
-      const uncovered = TokensFile.uncovered(tokens, named, input.tokens!)
-      if (uncovered !== undefined) return yield* usage(uncovered)
-    }
-    const businessIds = named.length === 0 && tokens !== undefined ? tokens.map((entry) => entry.businessId) : named
     const missingId = new UsageError({
       message: "Name the businesses to sync: waba sync <business-id>..., or give a tokens file: --tokens FILE.",
       hint: "Business ids are numeric; find them in Business Settings > Business info."
@@ -97,7 +76,7 @@ export const run = (input: SyncInput) =>
     // Checked before the store is opened, which would create it.
     const badId = Option.firstSomeOf(businessIds.map((id) => OwnedAccounts.validate(id)))
     if (Option.isSome(badId)) return yield* CommandError.make(badId.value)
-    if (businessIds.length === 0 && input.token !== undefined) return yield* usage(missingId)
+    if (businessIds.length === 0 && input.token !== undefined) return yield* CommandError.make(missingId)
     const store = Database.describe(location)
     const secrets = [
       ...Database.secrets(location),
@@ -157,9 +136,10 @@ export const run = (input: SyncInput) =>
       terminalWidth: output.stdout.columns(),
       noun: runs
     })
-    yield* output.stdout.write(renderer.push([rowOf(result)]) + renderer.end(true)).pipe(
-      Effect.catchTag("BrokenPipe", () => Effect.void)
-    )
+    yield* output.stdout.write(renderer.push([{ run_id: result.id, ...Format.snakeCase(result) }]) + renderer.end(true))
+      .pipe(
+        Effect.catchTag("BrokenPipe", () => Effect.void)
+      )
     if (result.status !== "completed") {
       return yield* fail(
         new SyncIncomplete({

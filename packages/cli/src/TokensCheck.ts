@@ -9,7 +9,6 @@ import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
-import * as Stream from "effect/Stream"
 import { BadTokens } from "./BadTokens.js"
 import * as CommandError from "./CommandError.js"
 import type { TokensCheckInput } from "./CommandLine.js"
@@ -86,40 +85,40 @@ const rowOf = (report: TokenHealth.Report, within: Duration.Duration, table: boo
   const problem = notGranted(report)
     ? `Granted other businesses, not ${report.businessId}.`
     : problemOf(report, within)
-  const expiresAt = report.expiresAt ?? (report.token?.isValid === true ? "never" : undefined)
+  const wabaIds = report.accountIds === undefined ? undefined : [...new Set(report.accountIds)]
+  const row = {
+    business_id: report.businessId,
+    status,
+    reauthorize: report.reauthorize,
+    expires_at: report.expiresAt ?? (report.token?.isValid === true ? "never" : undefined),
+    missing_scopes: report.missingScopes,
+    waba_ids: wabaIds,
+    scopes: report.token?.scopes,
+    problem
+  }
   return table
     ? {
-      business_id: report.businessId,
+      ...row,
       status: report.reauthorize ? `${status}, reauthorize` : status,
-      expires_at: expiresAt,
       missing_scopes: report.missingScopes.join(", "),
-      waba_ids: report.accountIds === undefined ? "all" : String(new Set(report.accountIds).size),
-      problem
+      waba_ids: wabaIds === undefined ? "all" : String(wabaIds.length)
     }
-    : {
-      business_id: report.businessId,
-      status,
-      reauthorize: report.reauthorize,
-      expires_at: expiresAt,
-      missing_scopes: report.missingScopes,
-      waba_ids: report.accountIds === undefined ? undefined : [...new Set(report.accountIds)],
-      scopes: report.token?.scopes,
-      problem
-    }
+    : row
 }
 
 /** `waba tokens check`. */
 export const run = (input: TokensCheckInput) =>
   Effect.gen(function*() {
-    const fail = (error: ErrorReport.CliError) => CommandError.make(error)
     const days = input.expiringWithin ?? 7
     if (!Number.isInteger(days) || days < 0 || days > 365) {
-      return yield* fail(new UsageError({ message: `--expiring-within must be from 0 to 365 days; got ${days}.` }))
+      return yield* CommandError.make(
+        new UsageError({ message: `--expiring-within must be from 0 to 365 days; got ${days}.` })
+      )
     }
     const within = Duration.days(days)
-    const tokens = input.tokens === undefined ? undefined : yield* Effect.mapError(TokensFile.read(input.tokens), fail)
+    const tokens = input.tokens === undefined ? undefined : yield* CommandError.check(TokensFile.read(input.tokens))
     if (tokens === undefined && (input.token !== undefined || input.baseUrl !== undefined)) {
-      return yield* fail(
+      return yield* CommandError.make(
         new UsageError({
           message: "Name the tokens to check: waba tokens check --tokens FILE.",
           hint: "The file has a line business_id,token[,app_secret] per business (see " +
@@ -138,21 +137,15 @@ export const run = (input: TokensCheckInput) =>
     let reports: ReadonlyArray<TokenHealth.Report> = []
     const check = TokenHealth.check(checked.map((entry) => entry.businessId), { expiringWithin: within }).pipe(
       Effect.provide(GraphTarget.credentials(checked, input.token)),
-      Effect.map((checked) => {
-        reports = checked
-        const rows = checked.map((report) => rowOf(report, within, input.format === "table"))
-        return { number: 1, nextAfter: undefined, rows }
-      })
+      Effect.map((checked) => (reports = checked).map((report) => rowOf(report, within, input.format === "table")))
     )
     yield* Listing.run({
       target,
-      pages: Stream.fromEffect(check),
+      pages: Listing.onePage(check),
       rows: (page) => page.rows,
       format: input.format,
       columns: input.format === "table" ? columns.table : columns.data,
-      noun: Noun.tokens,
-      max: undefined,
-      after: undefined
+      noun: Noun.tokens
     })
     const bad = reports.filter((report) =>
       (report.status !== "Valid" && report.status !== "Expiring") || notGranted(report)

@@ -29,42 +29,18 @@ type Column = typeof columns[number]
 // eslint-disable-next-line no-control-regex
 const tokenForbidden = /[\s\u0000-\u001f\u007f"'<>\\]/
 
-/**
- * The fields of one CSV line: separated by commas, each optionally in double quotes (inner quotes doubled),
- * spaces around them ignored. `undefined` when a quote is left open or stray.
- */
+// One CSV field: in double quotes (inner quotes doubled) or bare, spaces around it ignored, then a comma or the end.
+const csvField = /[ \t]*(?:"((?:[^"]|"")*)"[ \t]*|([^,"]*))(,|$)/y
+
+/** The fields of one CSV line; `undefined` when a quote is left open or stray. */
 const csvFields = (line: string): Array<string> | undefined => {
   const fields: Array<string> = []
-  let i = 0
-  for (;;) {
-    while (line[i] === " " || line[i] === "\t") i++
-    let field = ""
-    if (line[i] === "\"") {
-      i++
-      for (;;) {
-        if (i >= line.length) return undefined
-        if (line[i] === "\"" && line[i + 1] === "\"") {
-          field += "\""
-          i += 2
-        } else if (line[i] === "\"") {
-          i++
-          break
-        } else {
-          field += line[i++]
-        }
-      }
-      while (line[i] === " " || line[i] === "\t") i++
-    } else {
-      const end = line.indexOf(",", i)
-      field = line.slice(i, end === -1 ? line.length : end).trim()
-      if (field.includes("\"")) return undefined
-      i = end === -1 ? line.length : end
-    }
-    fields.push(field)
-    if (i >= line.length) return fields
-    if (line[i] !== ",") return undefined
-    i++
+  csvField.lastIndex = 0
+  for (let match = csvField.exec(line); match !== null; match = csvField.exec(line)) {
+    fields.push(match[1] === undefined ? match[2]!.trim() : match[1].replace(/""/g, "\""))
+    if (match[3] === "") return csvField.lastIndex === line.length ? fields : undefined
   }
+  return undefined
 }
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
@@ -197,11 +173,9 @@ export const read = (path: string): Effect.Effect<Array<Entry>, UsageError> =>
 export const secrets = (entries: ReadonlyArray<Entry>): Array<Redacted.Redacted<string>> =>
   entries.flatMap((entry) => entry.appSecret === undefined ? [entry.token] : [entry.token, entry.appSecret])
 
-/**
- * The usage error for business ids that the entries (of the file at `path`) give no token for, naming the
- * first three; `undefined` when every one has a line.
- */
-export const uncovered = (
+// The usage error for business ids that the entries (of the file at `path`) give no token for, naming the
+// first three; `undefined` when every one has a line.
+const uncovered = (
   entries: ReadonlyArray<Entry>,
   businessIds: ReadonlyArray<string>,
   path: string
@@ -216,3 +190,28 @@ export const uncovered = (
       "GRAPH_ACCESS_TOKEN or --token."
   })
 }
+
+/**
+ * `--tokens FILE`, read when given, and the businesses a command reads: those named (repeats dropped), else
+ * the file's. Without `--token` for the others, each business named must have a line in the file.
+ */
+export const businesses = (input: {
+  readonly tokens: string | undefined
+  readonly token: Redacted.Redacted<string> | undefined
+  readonly businessIds: ReadonlyArray<string>
+}) =>
+  Effect.gen(function*() {
+    const tokens = input.tokens === undefined ? undefined : yield* read(input.tokens)
+    const named = [...new Set(input.businessIds)]
+    const missing = tokens === undefined || input.token !== undefined
+      ? undefined
+      : uncovered(tokens, named, input.tokens!)
+    if (missing !== undefined) return yield* missing
+    return {
+      tokens,
+      named,
+      businessIds: named.length === 0 && tokens !== undefined
+        ? tokens.map((e) => e.businessId)
+        : named
+    }
+  })
