@@ -33,7 +33,7 @@
  *
  * @since 0.1.0
  */
-import { secretProblem } from "@effect-waba/graph-rules/secret"
+import * as Rules from "@effect-waba/graph-rules/credentials"
 import * as Cache from "effect/Cache"
 import * as Config from "effect/Config"
 import * as Context from "effect/Context"
@@ -158,9 +158,7 @@ const failure = (businessId: string, reason: GraphCredentialsError["reason"], me
 
 // The credentials as given, checked as `GraphConfig` checks its own; a problem names the business only.
 const normalize = (businessId: string, input: unknown): Effect.Effect<Credentials, GraphCredentialsError> => {
-  if (input === undefined) {
-    return Effect.fail(failure(businessId, "Missing", `No credentials are known for business ${businessId}.`))
-  }
+  if (input === undefined) return Effect.fail(failure(businessId, "Missing", Rules.missing(businessId)))
   const given = typeof input === "string" || Redacted.isRedacted(input) ? { accessToken: input } : input
   const valid = (value: unknown): value is Redacted.Redacted<string> | string =>
     typeof value === "string" || (Redacted.isRedacted(value) && typeof Redacted.value(value) === "string")
@@ -168,16 +166,16 @@ const normalize = (businessId: string, input: unknown): Effect.Effect<Credential
     !Predicate.isRecord(given) || !valid(given.accessToken) ||
     !(given.appSecret === undefined || valid(given.appSecret))
   ) {
-    return Effect.fail(failure(businessId, "Invalid", `The credentials of business ${businessId} are not a token.`))
+    return Effect.fail(failure(businessId, "Invalid", Rules.notAToken(businessId)))
   }
   const accessToken = redacted(given.accessToken)
   const appSecret = given.appSecret === undefined ? undefined : redacted(given.appSecret)
   const mode = given.appSecretProof as GraphConfig.AppSecretProofMode | undefined
-  const problem = secretProblem(`access token of business ${businessId}`, Redacted.value(accessToken)) ??
-    (appSecret && secretProblem(`app secret of business ${businessId}`, Redacted.value(appSecret))) ??
-    (mode === undefined || mode === "plain" || mode === "timed"
-      ? undefined
-      : `The appsecret_proof mode of business ${businessId} must be "plain" or "timed".`)
+  const problem = Rules.problem(businessId, {
+    accessToken: Redacted.value(accessToken),
+    appSecret: appSecret && Redacted.value(appSecret),
+    appSecretProof: mode
+  })
   return problem !== undefined
     ? Effect.fail(failure(businessId, "Invalid", problem))
     : Effect.succeed({ accessToken, appSecret, appSecretProof: mode })
@@ -253,9 +251,7 @@ export const make = <E, R>(
       timeToLive: options?.timeToLive ?? Duration.minutes(5),
       lookup: (businessId: string) =>
         Effect.suspend(() => lookup(businessId)).pipe(
-          Effect.mapError((cause) =>
-            failure(businessId, "Unavailable", `The credentials of business ${businessId} could not be read.`, cause)
-          ),
+          Effect.mapError((cause) => failure(businessId, "Unavailable", Rules.unavailable(businessId), cause)),
           Effect.flatMap((input) => normalize(businessId, input))
         )
     }),

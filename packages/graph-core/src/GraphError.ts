@@ -427,18 +427,24 @@ export interface ResponseContext {
  * @category constructors
  */
 export const fromErrorBody = (body: ErrorBody, context: ResponseContext): GraphResponseError => {
-  const { code, fields: read, tag } = Errors.fromErrorBody(body, context.scrub, context.fbtraceId)
-  const retryAfter = tag === "GraphRateLimitError" && context.regainAccess !== undefined
+  const classified = Errors.fromErrorBody(body, context.scrub, context.fbtraceId)
+  const retryAfter = classified.tag === "GraphRateLimitError" && context.regainAccess !== undefined
     ? Duration.max(context.regainAccess, context.retryAfter ?? Duration.zero)
     : context.retryAfter
-  const fields = defined({
-    ...read,
-    httpStatus: context.httpStatus,
-    route: context.route,
-    usage: context.usage,
-    retryAfter,
-    attempts: context.attempts
-  })
+  const { attempts, httpStatus, route, usage } = context
+  return fromClassified(classified, { attempts, httpStatus, route, usage, retryAfter })
+}
+
+/**
+ * The typed error for an error body the shared rules have classified and cut to size.
+ *
+ * @internal
+ */
+export const fromClassified = (
+  { code, fields: read, tag }: ReturnType<typeof Errors.fromErrorBody>,
+  facts: Pick<ResponseContext, "httpStatus" | "route" | "usage" | "retryAfter" | "attempts">
+): GraphResponseError => {
+  const fields = defined({ ...read, ...facts })
   return code === undefined ? new GraphApiError(fields) : new responseClasses[tag]({ ...fields, code })
 }
 

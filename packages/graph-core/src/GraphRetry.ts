@@ -9,6 +9,7 @@
  * @since 0.1.0
  */
 import * as Errors from "@effect-waba/graph-rules/errors"
+import * as Rules from "@effect-waba/graph-rules/retryPolicy"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import { identity } from "effect/Function"
@@ -53,11 +54,11 @@ export type RetryPolicyInput = {
  * @category constants
  */
 export const defaultPolicy: RetryPolicy = {
-  maxRetries: 4,
-  baseDelay: Duration.millis(500),
-  maxDelay: Duration.seconds(30),
-  maxHintedWait: Duration.minutes(15),
-  jitter: true
+  maxRetries: Rules.defaults.maxRetries,
+  baseDelay: Duration.millis(Rules.defaults.baseDelay),
+  maxDelay: Duration.millis(Rules.defaults.maxDelay),
+  maxHintedWait: Duration.millis(Rules.defaults.maxHintedWait),
+  jitter: Rules.defaults.jitter
 }
 
 /**
@@ -67,22 +68,26 @@ export const defaultPolicy: RetryPolicy = {
  * @category constructors
  */
 export const makePolicy = (input: Partial<RetryPolicyInput>): Effect.Effect<RetryPolicy, string> => {
-  const duration = (name: "baseDelay" | "maxDelay" | "maxHintedWait") =>
-    Duration.decodeUnknown(input[name] ?? defaultPolicy[name]).pipe(
-      Option.filter((value) => Duration.isFinite(value) && Duration.toMillis(value) >= 0),
-      Effect.mapError(() => `retry.${name} must be a finite, non-negative duration.`)
+  // Durations in milliseconds for the shared check (`NaN`: not a duration).
+  const read = (name: "baseDelay" | "maxDelay" | "maxHintedWait") =>
+    Option.getOrElse(
+      Option.map(Duration.decodeUnknown(input[name] ?? defaultPolicy[name]), Duration.toMillis),
+      () => NaN
     )
-  const { jitter = defaultPolicy.jitter, maxRetries = defaultPolicy.maxRetries } = input
-  if (!Number.isInteger(maxRetries) || maxRetries < 0 || maxRetries > 100) {
-    return Effect.fail("retry.maxRetries must be an integer from 0 to 100.")
+  const given = {
+    maxRetries: input.maxRetries ?? defaultPolicy.maxRetries,
+    baseDelay: read("baseDelay"),
+    maxDelay: read("maxDelay"),
+    maxHintedWait: read("maxHintedWait")
   }
-  return Effect.all([duration("baseDelay"), duration("maxDelay"), duration("maxHintedWait")]).pipe(
-    Effect.filterOrFail(
-      ([baseDelay, maxDelay]) => Duration.greaterThanOrEqualTo(maxDelay, baseDelay),
-      () => "retry.maxDelay must not be shorter than retry.baseDelay."
-    ),
-    Effect.map(([baseDelay, maxDelay, maxHintedWait]) => ({ maxRetries, baseDelay, maxDelay, maxHintedWait, jitter }))
-  )
+  const problem = Rules.problem(given)
+  return problem !== undefined ? Effect.fail(problem) : Effect.succeed({
+    maxRetries: given.maxRetries,
+    baseDelay: Duration.millis(given.baseDelay),
+    maxDelay: Duration.millis(given.maxDelay),
+    maxHintedWait: Duration.millis(given.maxHintedWait),
+    jitter: input.jitter ?? defaultPolicy.jitter
+  })
 }
 
 /**

@@ -6,6 +6,7 @@
  * @internal
  */
 import * as Errors from "./errors.js"
+import { parseJson } from "./json.js"
 import { safeUrl } from "./redaction.js"
 import * as Usage from "./usage.js"
 
@@ -123,6 +124,7 @@ const unreadable: Errors.ErrorBody = { message: "Graph returned an error body th
 export const interpret = (reply: Reply, context: Context): Outcome => {
   const { route, scrub } = context
   const { headers, status } = reply
+  // Header values copied into a result, an error or a span are scrubbed, and the short ones kept short.
   const header = (name: string, max = 200) => {
     const value = headers[name]
     return value === undefined ? undefined : scrub(value.slice(0, max))
@@ -139,6 +141,9 @@ export const interpret = (reply: Reply, context: Context): Outcome => {
     retryAfterMillis: retryAfterMillis(headers["retry-after"], context.now),
     attempts: context.attempt
   }
+  // An error status without a Graph body is a proxy or load balancer talking (a 502 page, an empty 503):
+  // worth another try when it says it is busy, not when it is a 404 page from a wrong base URL. A success
+  // whose body is cut short or garbled is worth another try too.
   const busy = status >= 500 || status === 429 || status === 408
   const transport = (reason: TransportReason, message: string, retryable: boolean): Outcome => ({
     _tag: "Transport",
@@ -147,6 +152,8 @@ export const interpret = (reply: Reply, context: Context): Outcome => {
     retryable,
     facts
   })
+  // One origin: a redirect is never followed (fetch is told not to; a browser's hides it as status 0), and
+  // whatever its body says, it is not Graph's answer.
   if ((status >= 300 && status < 400) || status === 0) {
     const location = headers.location === undefined ? "" : ` to ${safeUrl(headers.location)}`
     return transport(
@@ -155,11 +162,11 @@ export const interpret = (reply: Reply, context: Context): Outcome => {
       false
     )
   }
+  // By value, before parsing: a secret echoed anywhere in the body (a message, a `paging.next` link, a
+  // field) is gone before anything can copy it.
   const body = scrub(reply.text)
-  let json: unknown
-  try {
-    json = JSON.parse(body)
-  } catch {
+  const json = parseJson(body)
+  if (json === undefined) {
     const what = body.trim() === "" ? "an empty body" : "a body that is not JSON"
     return status >= 400
       ? transport("UnexpectedStatus", `${route} answered HTTP ${status} with ${what}.`, busy)
