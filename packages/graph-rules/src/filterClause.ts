@@ -16,7 +16,7 @@ import type { Operator } from "./operator.js"
 export type Kind = "time" | "string" | "boolean"
 
 /**
- * What the pure centre needs of a filterable field: its kind, and the operators the edge documents for it
+ * What the rules need of a filterable field: its kind, and the operators the edge documents for it
  * (only these are ever put on the wire; none when the client alone filters on it).
  *
  * @internal

@@ -1,5 +1,5 @@
 /**
- * The pure centre's outcomes as Effect 3's `Either`.
+ * The shared rules' outcomes (`@effect-waba/graph-rules`) as Effect 3's `Either`.
  *
  * @internal
  */
