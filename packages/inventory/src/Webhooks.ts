@@ -306,7 +306,9 @@ const updateOf = (wabaId: string, change: typeof Change.Type) =>
           Option.isNone(decoded) || decoded.value.decision !== "APPROVED" ||
           decoded.value.requested_verified_name === undefined
         ) return undefined
-        return yield* number(decoded.value.display_phone_number, { verified_name: decoded.value.requested_verified_name })
+        return yield* number(decoded.value.display_phone_number, {
+          verified_name: decoded.value.requested_verified_name
+        })
       }
       default:
         // account_update and business_capability_update carry events and limits, not fields the store

@@ -219,7 +219,13 @@ export const writeAccounts = (
     const changes: Array<ChangeRow> = []
     let accountsWritten = 0
     let phoneNumbersWritten = 0
-    const record = (entity: Entity, id: string, accountId: string, data: string, difference: ReturnType<typeof compare>) => {
+    const record = (
+      entity: Entity,
+      id: string,
+      accountId: string,
+      data: string,
+      difference: ReturnType<typeof compare>
+    ) => {
       if (difference === "added") changes.push(whole("added", entity, id, accountId, businessId, data))
       else for (const change of difference) changes.push(fieldChange(entity, id, accountId, businessId, change))
     }
@@ -237,6 +243,8 @@ export const writeAccounts = (
       )
       const accountRows = new Map<string, Row>()
       const numberRows = new Map<string, Row>()
+      // A number listed twice is taken once.
+      const read = new Set<string>()
       for (const account of batch) {
         const difference = compare(storedAccounts.get(account.id), account)
         if (difference === "added" || difference.length > 0) {
@@ -254,6 +262,8 @@ export const writeAccounts = (
           record("account", account.id, account.id, account.data, difference)
         }
         for (const number of account.phoneNumbers) {
+          if (read.has(number.id)) continue
+          read.add(number.id)
           const stored = storedNumbers.get(number.id)
           const difference = compare(stored, number)
           const moved = stored !== undefined && stored.removed_at === null && stored.account_id !== account.id
@@ -289,7 +299,6 @@ export const writeAccounts = (
       }
       // A stored number of these accounts that none of them has any more is gone (one that moved between
       // two of them is not).
-      const read = new Set(numberIds)
       const batchIds = new Set(ids)
       const gone = [...storedNumbers.values()].filter((stored) =>
         stored.removed_at === null && batchIds.has(stored.account_id) && !read.has(stored.id)
@@ -308,6 +317,19 @@ export const writeAccounts = (
     }
 
     return { accountsWritten, phoneNumbersWritten, changes }
+  })
+
+// Of these accounts, the stored ones that no business sees any more.
+const orphansOf = (accountIds: ReadonlyArray<string>) =>
+  Effect.gen(function*() {
+    const sql = yield* SqlClient.SqlClient
+    const seen = yield* selectIn(accountIds, (chunk) =>
+      sql<{ readonly account_id: string }>`SELECT DISTINCT account_id
+      FROM inventory_sightings WHERE ${sql.in("account_id", chunk)} AND removed_at IS NULL`)
+    const stillSeen = new Set(seen.map((row) => row.account_id))
+    return yield* selectIn(accountIds.filter((id) => !stillSeen.has(id)), (chunk) =>
+      sql<StoredRecord>`SELECT id, data,
+      removed_at FROM inventory_accounts WHERE ${sql.in("id", chunk)} AND removed_at IS NULL`)
   })
 
 const sightingValue = (edge: string, tasks: string | null): string =>
@@ -377,15 +399,7 @@ export const writeBusiness = (
     yield* insertRows("inventory_sightings", rows, "business_id, edge, account_id")
 
     // An account is gone once no business sees it any more.
-    const candidates = [...new Set(gone.map(([, row]) => row.account_id))]
-    const stillSeen = new Set(
-      (yield* selectIn(candidates, (chunk) =>
-        sql<{ readonly account_id: string }>`SELECT DISTINCT account_id FROM inventory_sightings
-          WHERE ${sql.in("account_id", chunk)} AND removed_at IS NULL`)).map((row) => row.account_id)
-    )
-    const orphans = yield* selectIn(candidates.filter((id) => !stillSeen.has(id)), (chunk) =>
-      sql<StoredRecord>`SELECT id, data, removed_at FROM inventory_accounts
-        WHERE ${sql.in("id", chunk)} AND removed_at IS NULL`)
+    const orphans = yield* orphansOf([...new Set(gone.map(([, row]) => row.account_id))])
     yield* Effect.forEach(chunks(orphans.map((account) => account.id)), (chunk) =>
       sql`UPDATE inventory_accounts SET removed_at = ${at}, updated_at = ${at}, written_run_id = ${runId}
         WHERE ${sql.in("id", chunk)}`, { discard: true })
@@ -423,4 +437,7 @@ export const writeBusiness = (
     )
     yield* insertChanges({ runId, source: "sync", at }, changes)
     return { accountsWritten, phoneNumbersWritten: written.phoneNumbersWritten, changes: changes.length }
-  }).pipe((apply) => Effect.flatMap(SqlClient.SqlClient, (sql) => sql.withTransaction(apply)))
+  }).pipe((apply) =>
+    Effect.flatMap(SqlClient.SqlClient, (sql) =>
+      sql.withTransaction(apply))
+  )
