@@ -69,13 +69,14 @@ import type * as ConfigError from "effect/ConfigError"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
+import * as Equal from "effect/Equal"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import type { Fields } from "./internal/fields.js"
-import { decode, diff, encode, toJson } from "./internal/fields.js"
+import { decode, diff, encode, fieldsOf, toJson } from "./internal/fields.js"
 import type { ChangeRow, Item, ReadAccount } from "./internal/store.js"
-import { insertChanges, readAccountOf, writeAccounts } from "./internal/store.js"
+import { fieldChange, insertChanges, readAccountOf, writeAccounts } from "./internal/store.js"
 import { defaultAccountFields, defaultPhoneNumberFields } from "./Inventory.js"
 
 // -----------------------------------------------------------------------------
@@ -195,16 +196,25 @@ export const BusinessCapabilityUpdate = Schema.Struct({
 
 const encoder = new TextEncoder()
 
-const hmacKey = (secret: Redacted.Redacted<string>, usage: "sign" | "verify") =>
-  Effect.promise(() =>
-    globalThis.crypto.subtle.importKey(
-      "raw",
-      encoder.encode(Redacted.value(secret)),
-      { name: "HMAC", hash: "SHA-256" },
-      false,
-      [usage]
-    )
+const importKey = (secret: Redacted.Redacted<string>, usage: "sign" | "verify") =>
+  globalThis.crypto.subtle.importKey(
+    "raw",
+    encoder.encode(Redacted.value(secret)),
+    { name: "HMAC", hash: "SHA-256" },
+    false,
+    [usage]
   )
+
+// Importing a key costs more than the HMAC of a delivery: an app imports its secret's key once, and again
+// only when the configured secret changes.
+const verifyingKey = () => {
+  let last: { readonly secret: Redacted.Redacted<string>; readonly key: Promise<CryptoKey> } | undefined
+  return (secret: Redacted.Redacted<string>) =>
+    Effect.promise(() => {
+      if (last === undefined || !Equal.equals(last.secret, secret)) last = { secret, key: importKey(secret, "verify") }
+      return last.key
+    })
+}
 
 const hex = (bytes: ArrayBuffer) => Array.from(new Uint8Array(bytes), (b) => b.toString(16).padStart(2, "0")).join("")
 
@@ -218,17 +228,15 @@ export const signature = (
   body: string | Uint8Array,
   appSecret: Redacted.Redacted<string>
 ): Effect.Effect<string> =>
-  Effect.flatMap(
-    hmacKey(appSecret, "sign"),
-    (key) =>
-      Effect.promise(() =>
-        globalThis.crypto.subtle.sign(
-          "HMAC",
-          key,
-          typeof body === "string" ? encoder.encode(body) : new Uint8Array(body)
-        )
-      ).pipe(Effect.map((mac) => `sha256=${hex(mac)}`))
-  )
+  Effect.promise(async () => {
+    const key = await importKey(appSecret, "sign")
+    const mac = await globalThis.crypto.subtle.sign(
+      "HMAC",
+      key,
+      typeof body === "string" ? encoder.encode(body) : new Uint8Array(body)
+    )
+    return `sha256=${hex(mac)}`
+  })
 
 const parseSignature = (header: string | undefined): Uint8Array<ArrayBuffer> | undefined => {
   const match = header === undefined ? null : /^sha256=([0-9a-fA-F]{64})$/.exec(header.trim())
@@ -253,79 +261,82 @@ const sameText = (a: string, b: string) => {
 
 const digits = (phone: string) => phone.replace(/[^0-9]/g, "")
 
-interface Update {
-  readonly entity: "account" | "phone_number"
+const decodeReview = Schema.decodeUnknownOption(AccountReviewUpdate)
+const decodeQuality = Schema.decodeUnknownOption(PhoneNumberQualityUpdate)
+const decodeName = Schema.decodeUnknownOption(PhoneNumberNameUpdate)
+
+interface Stored {
   readonly id: string
-  readonly set: Fields
+  readonly data: string
 }
 
-// What a change tells about the fields the store keeps, by the WABA it is about.
-const updatesOf = (wabaId: string, field: string, value: unknown) =>
+// What a change sets of a record the store keeps, by the WABA it is about: the record and the fields.
+const updateOf = (wabaId: string, change: typeof Change.Type) =>
   Effect.gen(function*() {
     const sql = yield* SqlClient.SqlClient
-    const numberFor = (display: string) =>
+    const number = (display: string, set: Fields) =>
       Effect.map(
-        sql<{ id: string; display_phone_number: string | null }>`SELECT id, display_phone_number
+        sql<Stored & { display_phone_number: string | null }>`SELECT id, display_phone_number, data
           FROM inventory_phone_numbers WHERE account_id = ${wabaId} AND removed_at IS NULL`,
-        (rows) =>
-          rows.find((row) => row.display_phone_number !== null && digits(row.display_phone_number) === digits(display))
+        (rows) => {
+          const row = rows.find((row) =>
+            row.display_phone_number !== null && digits(row.display_phone_number) === digits(display)
+          )
+          return row === undefined ? undefined : { entity: "phone_number" as const, row, set }
+        }
       )
-    switch (field) {
+    switch (change.field) {
       case "account_review_update": {
-        const decoded = Schema.decodeUnknownOption(AccountReviewUpdate)(value)
-        if (Option.isNone(decoded)) return []
-        return [{ entity: "account", id: wabaId, set: { account_review_status: decoded.value.decision } }] as const
+        const decoded = decodeReview(change.value)
+        if (Option.isNone(decoded)) return undefined
+        const [row] = yield* sql<Stored>`SELECT id, data FROM inventory_accounts WHERE id = ${wabaId}
+          AND removed_at IS NULL`
+        return row === undefined
+          ? undefined
+          : { entity: "account" as const, row, set: { account_review_status: decoded.value.decision } }
       }
       case "phone_number_quality_update": {
-        const decoded = Schema.decodeUnknownOption(PhoneNumberQualityUpdate)(value)
-        if (Option.isNone(decoded) || decoded.value.current_limit === undefined) return []
-        const number = yield* numberFor(decoded.value.display_phone_number)
-        if (number === undefined) return []
-        return [{ entity: "phone_number", id: number.id, set: { messaging_limit_tier: decoded.value.current_limit } }]
+        const decoded = decodeQuality(change.value)
+        if (Option.isNone(decoded) || decoded.value.current_limit === undefined) return undefined
+        return yield* number(decoded.value.display_phone_number, { messaging_limit_tier: decoded.value.current_limit })
       }
       case "phone_number_name_update": {
-        const decoded = Schema.decodeUnknownOption(PhoneNumberNameUpdate)(value)
+        const decoded = decodeName(change.value)
         if (
           Option.isNone(decoded) || decoded.value.decision !== "APPROVED" ||
           decoded.value.requested_verified_name === undefined
-        ) return []
-        const number = yield* numberFor(decoded.value.display_phone_number)
-        if (number === undefined) return []
-        return [{
-          entity: "phone_number",
-          id: number.id,
-          set: { verified_name: decoded.value.requested_verified_name }
-        }]
+        ) return undefined
+        return yield* number(decoded.value.display_phone_number, {
+          verified_name: decoded.value.requested_verified_name
+        })
       }
       default:
         // account_update and business_capability_update carry events and limits, not fields the store
         // keeps: they are recorded as they came.
-        return []
+        return undefined
     }
-  }) as Effect.Effect<ReadonlyArray<Update>, SqlError, SqlClient.SqlClient>
+  })
 
-const applyUpdate = (update: Update, wabaId: string, at: string) =>
+// Sets the fields a change carries on its stored record, recording those that differ.
+const applyUpdate = (
+  update: { readonly entity: "account" | "phone_number"; readonly row: Stored; readonly set: Fields },
+  wabaId: string,
+  at: string
+) =>
   Effect.gen(function*() {
     const sql = yield* SqlClient.SqlClient
-    const table = update.entity === "account" ? "inventory_accounts" : "inventory_phone_numbers"
-    const [row] = yield* sql<{ data: string }>`SELECT data FROM ${sql(table)} WHERE id = ${update.id}
-      AND removed_at IS NULL`
-    if (row === undefined) return []
+    const { entity, row, set } = update
     const before = decode(row.data) as Fields
-    const after = { ...before, ...update.set }
+    // Keys sorted as a sync writes them, so that the next sync compares the text alone.
+    const after = fieldsOf({ ...before, ...set }, [])
     const changes = diff(before, after)
     if (changes.length === 0) return []
     const columns: Record<string, string | null> = {}
-    for (const [name, value] of Object.entries(update.set)) columns[name] = typeof value === "string" ? value : null
+    for (const [name, value] of Object.entries(set)) columns[name] = typeof value === "string" ? value : null
+    const table = entity === "account" ? "inventory_accounts" : "inventory_phone_numbers"
     yield* sql`UPDATE ${sql(table)} SET ${sql.update({ ...columns, data: encode(after), updated_at: at })}
-      WHERE id = ${update.id}`
-    return changes.map((change): ChangeRow => ({
-      entity: update.entity,
-      entityId: update.id,
-      accountId: wabaId,
-      businessId: null,
-      ...change
-    }))
+      WHERE id = ${row.id}`
+    return changes.map((change) => fieldChange(entity, row.id, wabaId, null, change))
   })
 
 // The account_update events after which the account may no longer be readable.
@@ -410,17 +421,26 @@ type Reread =
 
 type ReadFailure = GraphRead.ReadError | InvalidRequestError | { readonly _tag: "Timeout"; readonly message: string }
 
-// The accounts of a delivery that need a re-read and that the store holds, each read once, as a business that
+// The accounts of a delivery that need a re-read, with the fields that asked for it.
+const rereadsWanted = (envelope: Envelope) => {
+  const wanted = new Map<string, Set<string>>()
+  for (const entry of envelope.entry) {
+    for (const change of entry.changes.filter(needsReread)) {
+      wanted.set(entry.id, (wanted.get(entry.id) ?? new Set()).add(change.field))
+    }
+  }
+  return wanted
+}
+
+// The accounts wanted that the store holds, each read once, as a business that
 // sees it (its owner first). Outside any transaction: a read may take seconds.
-const rereadAll = (envelope: Envelope, options: RereadOptions, client: GraphClient.GraphClient["Type"]) =>
+const rereadAll = (
+  wanted: ReadonlyMap<string, ReadonlySet<string>>,
+  options: RereadOptions,
+  client: GraphClient.GraphClient["Type"]
+) =>
   Effect.gen(function*() {
     const sql = yield* SqlClient.SqlClient
-    const wanted = new Map<string, Set<string>>()
-    for (const entry of envelope.entry) {
-      for (const change of entry.changes.filter(needsReread)) {
-        wanted.set(entry.id, (wanted.get(entry.id) ?? new Set()).add(change.field))
-      }
-    }
     const timeout = Duration.decode(options.timeout ?? "10 seconds")
     const read = (accountId: string) =>
       WhatsAppBusinessAccount.get(accountId, {
@@ -478,20 +498,23 @@ export const apply = (
 ): Effect.Effect<Applied, SqlError, SqlClient.SqlClient> =>
   Effect.gen(function*() {
     const sql = yield* SqlClient.SqlClient
-    const seen = Effect.map(
-      sql<{ key: string }>`SELECT key FROM inventory_webhook_deliveries WHERE key = ${key}`,
-      (rows) => rows.length > 0
-    )
-    if (yield* seen) return replayed
     const client = options.reread === false ? Option.none() : yield* Effect.serviceOption(GraphClient.GraphClient)
-    const rereads = Option.isSome(client)
-      ? yield* rereadAll(envelope, options.reread || {}, client.value)
-      : new Map<string, Reread>()
+    const wanted = Option.isSome(client) ? rereadsWanted(envelope) : new Map<string, Set<string>>()
+    let rereads = new Map<string, Reread>()
+    if (Option.isSome(client) && wanted.size > 0) {
+      // A replay spends no reads.
+      const [applied] = yield* sql`SELECT key FROM inventory_webhook_deliveries WHERE key = ${key}`
+      if (applied !== undefined) return replayed
+      rereads = yield* rereadAll(wanted, options.reread || {}, client.value)
+    }
+    const at = new Date(yield* Clock.currentTimeMillis).toISOString()
     return yield* sql.withTransaction(Effect.gen(function*() {
-      // A copy of the delivery may have been applied while the accounts were read.
-      if (yield* seen) return replayed
-      const at = new Date(yield* Clock.currentTimeMillis).toISOString()
-      yield* sql`INSERT INTO inventory_webhook_deliveries ${sql.insert({ key, received_at: at })}`
+      // Recorded first, so that of two copies of a delivery (one may arrive while the other's accounts are
+      // read) the second finds the first's key and applies nothing.
+      const [fresh] = yield* sql`INSERT INTO inventory_webhook_deliveries ${
+        sql.insert({ key, received_at: at })
+      } ON CONFLICT (key) DO NOTHING RETURNING key`
+      if (fresh === undefined) return replayed
       const changes: Array<ChangeRow> = []
       const done = new Set<string>()
       for (const entry of envelope.entry) {
@@ -504,14 +527,13 @@ export const apply = (
             businessId: null,
             field: change.field,
             kind: "event",
-            oldValue: undefined,
-            newValue: toJson(change.value) ?? null
+            oldValue: null,
+            newValue: encode(toJson(change.value) ?? null)
           })
           // What the account was re-read for is applied from the read, unless the read failed.
           if (reread?._tag === "Read" && needsReread(change)) continue
-          for (const update of yield* updatesOf(entry.id, change.field, change.value)) {
-            changes.push(...yield* applyUpdate(update, entry.id, at))
-          }
+          const update = yield* updateOf(entry.id, change)
+          if (update !== undefined) changes.push(...yield* applyUpdate(update, entry.id, at))
         }
         if (reread === undefined || done.has(entry.id)) continue
         done.add(entry.id)
@@ -525,8 +547,8 @@ export const apply = (
             businessId: reread.businessId,
             field: "reread",
             kind: "failed",
-            oldValue: undefined,
-            newValue: { error: reread.error, message: reread.message, fields: reread.fields }
+            oldValue: null,
+            newValue: encode({ error: reread.error, message: reread.message, fields: reread.fields })
           })
         }
       }
@@ -563,6 +585,10 @@ export interface Options {
   readonly reread?: RereadOptions | false | undefined
 }
 
+const utf8 = new TextDecoder("utf-8", { fatal: true })
+
+const decodeEnvelope = Schema.decodeUnknownOption(Envelope)
+
 const text = (body: string, status: number) => HttpServerResponse.text(body, { status })
 
 const secretOf = (value: Redacted.Redacted<string> | Config.Config<Redacted.Redacted<string>>) =>
@@ -579,12 +605,12 @@ const secretOf = (value: Redacted.Redacted<string> | Config.Config<Redacted.Reda
  */
 export const app = (
   options: Options
-): HttpApp.Default<ConfigError.ConfigError | SqlError, SqlClient.SqlClient | HttpServerRequest.HttpServerRequest> =>
-  Effect.gen(function*() {
+): HttpApp.Default<ConfigError.ConfigError | SqlError, SqlClient.SqlClient | HttpServerRequest.HttpServerRequest> => {
+  const keyOf = verifyingKey()
+  return Effect.gen(function*() {
     const request = yield* HttpServerRequest.HttpServerRequest
-    const url = new URL(request.url, "http://localhost")
     if (request.method === "GET") {
-      const params = url.searchParams
+      const params = new URL(request.url, "http://localhost").searchParams
       const token = yield* secretOf(options.verifyToken)
       const challenge = params.get("hub.challenge")
       if (
@@ -605,22 +631,23 @@ export const app = (
     // The signature first: nothing of an unsigned body is read.
     const mac = parseSignature(request.headers["x-hub-signature-256"])
     if (mac === undefined) return text("Unauthorized", 401)
-    const key = yield* Effect.flatMap(secretOf(options.appSecret), (secret) => hmacKey(secret, "verify"))
+    const key = yield* Effect.flatMap(secretOf(options.appSecret), keyOf)
     const valid = yield* Effect.promise(() => globalThis.crypto.subtle.verify("HMAC", key, mac, body.right))
     if (!valid) return text("Unauthorized", 401)
 
     let parsed: unknown
     try {
-      parsed = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(body.right))
+      parsed = JSON.parse(utf8.decode(body.right))
     } catch {
       return text("Bad Request", 400)
     }
-    const envelope = Schema.decodeUnknownOption(Envelope)(parsed)
+    const envelope = decodeEnvelope(parsed)
     if (Option.isNone(envelope)) return text("Bad Request", 400)
     const digest = hex(yield* Effect.promise(() => globalThis.crypto.subtle.digest("SHA-256", body.right)))
     const applied = yield* apply(envelope.value, digest, { reread: options.reread })
     return text(applied.applied ? "OK" : "OK (already applied)", 200)
   }).pipe(Effect.withSpan("Inventory.webhook"))
+}
 
 /**
  * The verify token and app secret from config: `WEBHOOK_VERIFY_TOKEN` and `GRAPH_APP_SECRET` by default.

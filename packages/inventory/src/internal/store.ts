@@ -4,12 +4,13 @@
 import * as SqlClient from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
 import * as Effect from "effect/Effect"
-import type { Fields, Json } from "./fields.js"
+import type { FieldChange, Fields } from "./fields.js"
 import { column, decode, diff, encode, equal, fieldsOf } from "./fields.js"
 
 export type Entity = "account" | "phone_number" | "sighting" | "webhook"
 export type Kind = "added" | "removed" | "changed" | "event" | "failed"
 
+/** A change as it is stored: its values as JSON text, null where there is none. */
 export interface ChangeRow {
   readonly entity: Entity
   readonly entityId: string
@@ -17,32 +18,33 @@ export interface ChangeRow {
   readonly businessId: string | null
   readonly field: string | null
   readonly kind: Kind
-  readonly oldValue: Json | undefined
-  readonly newValue: Json | undefined
+  readonly oldValue: string | null
+  readonly newValue: string | null
 }
 
-export interface ReadNumber {
+/** A record read: its fields, and the same as the JSON text the store keeps (encoded once). */
+export interface ReadRecord {
   readonly id: string
   readonly fields: Fields
+  readonly data: string
 }
 
-export interface ReadAccount {
-  readonly id: string
-  readonly fields: Fields
+export interface ReadAccount extends ReadRecord {
   /** Every phone number of the account: its read completed, so a number missing from it is gone. */
-  readonly phoneNumbers: ReadonlyArray<ReadNumber>
+  readonly phoneNumbers: ReadonlyArray<ReadRecord>
 }
 
 /** An account as a read decodes it: its fields, and its phone numbers when expanded. */
 export type Item = Record<string, unknown> & { readonly id: string }
 
+const recordOf = (id: string, fields: Fields): ReadRecord => ({ id, fields, data: encode(fields) })
+
 /** An account read in full, as the store compares it: its fields, and every one of its numbers. */
 export const readAccountOf = (account: Item): ReadAccount => {
   const numbers = (account.phone_numbers ?? []) as ReadonlyArray<Item>
   return {
-    id: account.id,
-    fields: fieldsOf(account, ["id", "phone_numbers"]),
-    phoneNumbers: numbers.map((number) => ({ id: number.id, fields: fieldsOf(number, ["id"]) }))
+    ...recordOf(account.id, fieldsOf(account, ["id", "phone_numbers"])),
+    phoneNumbers: numbers.map((number) => recordOf(number.id, fieldsOf(number, ["id"])))
   }
 }
 
@@ -73,20 +75,17 @@ export interface Written {
   readonly changes: number
 }
 
-interface AccountRow {
+interface StoredRecord {
   readonly id: string
   readonly data: string
   readonly removed_at: string | null
 }
 
-interface NumberRow {
-  readonly id: string
+interface StoredNumber extends StoredRecord {
   readonly account_id: string
-  readonly data: string
-  readonly removed_at: string | null
 }
 
-interface SightingRow {
+interface StoredSighting {
   readonly account_id: string
   readonly edge: string
   readonly permitted_tasks: string | null
@@ -96,9 +95,9 @@ interface SightingRow {
 // Rows per statement: at a dozen columns, well under both databases' limits on bound parameters.
 const chunkSize = 200
 
-export const chunks = <A>(items: ReadonlyArray<A>, size: number = chunkSize): Array<ReadonlyArray<A>> => {
+const chunks = <A>(items: ReadonlyArray<A>): Array<ReadonlyArray<A>> => {
   const out: Array<ReadonlyArray<A>> = []
-  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size))
+  for (let i = 0; i < items.length; i += chunkSize) out.push(items.slice(i, i + chunkSize))
   return out
 }
 
@@ -107,18 +106,26 @@ const selectIn = <Row extends object>(
   query: (chunk: ReadonlyArray<string>) => Effect.Effect<ReadonlyArray<Row>, SqlError>
 ) => Effect.map(Effect.forEach(chunks(values), query), (pages) => pages.flat())
 
-const jsonText = (value: Json | undefined): string | null => value === undefined ? null : encode(value)
+const byId = <Row extends { readonly id: string }>(rows: ReadonlyArray<Row>) =>
+  new Map(rows.map((row) => [row.id, row]))
 
 type Row = Record<string, string | number | null>
 
-// New rows go in with a few statements, not one each: a business's first sync adds a hundred or so, and
-// every statement costs a round trip through the client (and to a PostgreSQL server).
-const insertRows = (table: string, rows: ReadonlyArray<Row>) =>
-  Effect.flatMap(
-    SqlClient.SqlClient,
-    (sql) =>
-      Effect.forEach(chunks(rows), (chunk) => sql`INSERT INTO ${sql(table)} ${sql.insert(chunk)}`, { discard: true })
-  )
+// Rows go in with a statement per chunk, not one each: a business's first sync adds a hundred or so, and
+// every statement costs a round trip through the client (and to a PostgreSQL server). With a `key`, a row
+// whose key is stored updates it instead, all but its key and `first_seen_at`.
+const insertRows = (table: string, rows: ReadonlyArray<Row>, key?: string) =>
+  Effect.flatMap(SqlClient.SqlClient, (sql) =>
+    Effect.forEach(chunks(rows), (chunk) => {
+      if (key === undefined) return sql`INSERT INTO ${sql(table)} ${sql.insert(chunk)}`
+      const keyColumns = key.split(", ")
+      const set = Object.keys(chunk[0]!)
+        .filter((name) => name !== "first_seen_at" && !keyColumns.includes(name))
+        .map((name) => `${name} = excluded.${name}`)
+      return sql`INSERT INTO ${sql(table)} ${sql.insert(chunk)} ON CONFLICT (${sql.literal(key)}) DO UPDATE SET ${
+        sql.literal(set.join(", "))
+      }`
+    }, { discard: true }))
 
 /** Inserts change rows, in chunks. */
 export const insertChanges = (
@@ -137,19 +144,63 @@ export const insertChanges = (
       business_id: row.businessId,
       field: row.field,
       kind: row.kind,
-      old_value: jsonText(row.oldValue),
-      new_value: jsonText(row.newValue)
+      old_value: row.oldValue,
+      new_value: row.newValue
     }))
   )
 
-const sightingValue = (edge: string, tasks: Json | null): Json =>
-  tasks === null ? { edge } : { edge, permitted_tasks: tasks }
+/** A field's change, its values as JSON text. */
+export const fieldChange = (
+  entity: Entity,
+  entityId: string,
+  accountId: string,
+  businessId: string | null,
+  change: FieldChange
+): ChangeRow => ({
+  entity,
+  entityId,
+  accountId,
+  businessId,
+  field: change.field,
+  kind: change.kind,
+  oldValue: change.oldValue === undefined ? null : encode(change.oldValue),
+  newValue: change.newValue === undefined ? null : encode(change.newValue)
+})
+
+// A row's whole value appearing or going: one change with no field.
+const whole = (
+  kind: "added" | "removed",
+  entity: Entity,
+  entityId: string,
+  accountId: string,
+  businessId: string | null,
+  data: string
+): ChangeRow => ({
+  entity,
+  entityId,
+  accountId,
+  businessId,
+  field: null,
+  kind,
+  oldValue: kind === "removed" ? data : null,
+  newValue: kind === "added" ? data : null
+})
+
+// What a read does to a stored record: `added` when it is new or comes back after a removal, else its
+// changes field by field. Stored text is canonical (sorted keys), so equal text is equal data and needs
+// no decoding.
+const compare = (stored: StoredRecord | undefined, read: ReadRecord): "added" | ReadonlyArray<FieldChange> =>
+  stored === undefined || stored.removed_at !== null
+    ? "added"
+    : stored.data === read.data
+    ? []
+    : diff(decode(stored.data) as Fields, read.fields)
 
 /** What writing accounts did: the rows written and the changes to record. */
 export interface AccountsWritten {
   readonly accountsWritten: number
   readonly phoneNumbersWritten: number
-  readonly changes: ReadonlyArray<ChangeRow>
+  readonly changes: Array<ChangeRow>
 }
 
 /**
@@ -168,99 +219,69 @@ export const writeAccounts = (
     const changes: Array<ChangeRow> = []
     let accountsWritten = 0
     let phoneNumbersWritten = 0
-
-    // Rows not stored yet, inserted together after the comparisons that need none of them.
-    const newAccounts: Array<Row> = []
-    const newNumbers: Array<Row> = []
+    const record = (
+      entity: Entity,
+      id: string,
+      accountId: string,
+      data: string,
+      difference: ReturnType<typeof compare>
+    ) => {
+      if (difference === "added") changes.push(whole("added", entity, id, accountId, businessId, data))
+      else for (const change of difference) changes.push(fieldChange(entity, id, accountId, businessId, change))
+    }
 
     for (const batch of chunks(accounts)) {
       const ids = batch.map((account) => account.id)
-      const stored = new Map(
-        (yield* selectIn(ids, (chunk) =>
-          sql<AccountRow>`SELECT id, data, removed_at FROM inventory_accounts WHERE ${sql.in("id", chunk)}`))
-          .map((row) => [row.id, row])
+      const numberIds = batch.flatMap((account) => account.phoneNumbers.map((number) => number.id))
+      const storedAccounts = byId(
+        yield* sql<StoredRecord>`SELECT id, data, removed_at FROM inventory_accounts WHERE ${sql.in("id", ids)}`
       )
-      const numberIds = batch.flatMap((account) =>
-        account.phoneNumbers.map((number) => number.id)
+      // A number may have moved here from an account outside this batch.
+      const storedNumbers = byId(
+        yield* sql<StoredNumber>`SELECT id, account_id, data, removed_at FROM inventory_phone_numbers
+          WHERE ${sql.in("account_id", ids)} OR ${sql.in("id", numberIds)}`
       )
-      const storedNumbers = new Map<string, NumberRow>()
-      for (
-        const row of [
-          ...yield* selectIn(ids, (chunk) =>
-            sql<NumberRow>`SELECT id, account_id, data, removed_at FROM inventory_phone_numbers
-              WHERE ${sql.in("account_id", chunk)}`),
-          // A number may have moved here from an account outside this batch.
-          ...yield* selectIn(numberIds, (chunk) =>
-            sql<NumberRow>`SELECT id, account_id, data, removed_at FROM inventory_phone_numbers
-              WHERE ${sql.in("id", chunk)}`)
-        ]
-      ) {
-        storedNumbers.set(row.id, row)
-      }
-
+      const accountRows = new Map<string, Row>()
+      const numberRows = new Map<string, Row>()
+      // A number listed twice is taken once.
+      const read = new Set<string>()
       for (const account of batch) {
-        const row = stored.get(account.id)
-        const columns = {
-          name: column(account.fields, "name"),
-          status: column(account.fields, "status"),
-          account_review_status: column(account.fields, "account_review_status"),
-          data: encode(account.fields),
-          updated_at: at,
-          written_run_id: runId,
-          removed_at: null
+        const difference = compare(storedAccounts.get(account.id), account)
+        if (difference === "added" || difference.length > 0) {
+          accountRows.set(account.id, {
+            id: account.id,
+            first_seen_at: at,
+            name: column(account.fields, "name"),
+            status: column(account.fields, "status"),
+            account_review_status: column(account.fields, "account_review_status"),
+            data: account.data,
+            updated_at: at,
+            written_run_id: runId,
+            removed_at: null
+          })
+          record("account", account.id, account.id, account.data, difference)
         }
-        if (row === undefined) {
-          newAccounts.push({ id: account.id, first_seen_at: at, ...columns })
-          changes.push(added("account", account.id, account.id, businessId, account.fields))
-          accountsWritten++
-        } else {
-          const before = decode(row.data) as Fields
-          const fieldChanges = row.removed_at === null ? diff(before, account.fields) : []
-          if (row.removed_at !== null || fieldChanges.length > 0) {
-            yield* sql`UPDATE inventory_accounts SET ${sql.update(columns)} WHERE id = ${account.id}`
-            accountsWritten++
-            if (row.removed_at !== null) {
-              changes.push(added("account", account.id, account.id, businessId, account.fields))
-            }
-            for (const change of fieldChanges) {
-              changes.push({ entity: "account", entityId: account.id, accountId: account.id, businessId, ...change })
-            }
-          }
-        }
-
-        const readIds = new Set<string>()
         for (const number of account.phoneNumbers) {
-          readIds.add(number.id)
-          const existing = storedNumbers.get(number.id)
-          const columns = {
+          if (read.has(number.id)) continue
+          read.add(number.id)
+          const stored = storedNumbers.get(number.id)
+          const difference = compare(stored, number)
+          const moved = stored !== undefined && stored.removed_at === null && stored.account_id !== account.id
+          if (difference !== "added" && difference.length === 0 && !moved) continue
+          numberRows.set(number.id, {
+            id: number.id,
+            first_seen_at: at,
             account_id: account.id,
             display_phone_number: column(number.fields, "display_phone_number"),
             verified_name: column(number.fields, "verified_name"),
             quality_rating: column(number.fields, "quality_rating"),
             messaging_limit_tier: column(number.fields, "messaging_limit_tier"),
             status: column(number.fields, "status"),
-            data: encode(number.fields),
+            data: number.data,
             updated_at: at,
             written_run_id: runId,
             removed_at: null
-          }
-          if (existing === undefined) {
-            newNumbers.push({ id: number.id, first_seen_at: at, ...columns })
-            changes.push(added("phone_number", number.id, account.id, businessId, number.fields))
-            phoneNumbersWritten++
-            continue
-          }
-          const revived = existing.removed_at !== null
-          const fieldChanges = revived ? [] : diff(decode(existing.data) as Fields, number.fields)
-          const moved = !revived && existing.account_id !== account.id
-          if (!revived && !moved && fieldChanges.length === 0) {
-            continue
-          }
-          yield* sql`UPDATE inventory_phone_numbers SET ${sql.update(columns)} WHERE id = ${number.id}`
-          phoneNumbersWritten++
-          if (revived) {
-            changes.push(added("phone_number", number.id, account.id, businessId, number.fields))
-          }
+          })
           if (moved) {
             changes.push({
               entity: "phone_number",
@@ -269,31 +290,50 @@ export const writeAccounts = (
               businessId,
               field: "account_id",
               kind: "changed",
-              oldValue: existing.account_id,
-              newValue: account.id
+              oldValue: encode(stored.account_id),
+              newValue: encode(account.id)
             })
           }
-          for (const change of fieldChanges) {
-            changes.push({ entity: "phone_number", entityId: number.id, accountId: account.id, businessId, ...change })
-          }
-        }
-        for (const existing of storedNumbers.values()) {
-          if (existing.account_id !== account.id || existing.removed_at !== null || readIds.has(existing.id)) {
-            continue
-          }
-          yield* sql`UPDATE inventory_phone_numbers SET removed_at = ${at}, updated_at = ${at}, written_run_id = ${runId}
-            WHERE id = ${existing.id}`
-          phoneNumbersWritten++
-          changes.push(removed("phone_number", existing.id, account.id, businessId, decode(existing.data)))
+          record("phone_number", number.id, account.id, number.data, difference)
         }
       }
+      // A stored number of these accounts that none of them has any more is gone (one that moved between
+      // two of them is not).
+      const batchIds = new Set(ids)
+      const gone = [...storedNumbers.values()].filter((stored) =>
+        stored.removed_at === null && batchIds.has(stored.account_id) && !read.has(stored.id)
+      )
+      for (const stored of gone) {
+        changes.push(whole("removed", "phone_number", stored.id, stored.account_id, businessId, stored.data))
+      }
       // Before the next batch looks up its numbers: one may have moved there from this one.
-      yield* insertRows("inventory_accounts", newAccounts.splice(0))
-      yield* insertRows("inventory_phone_numbers", newNumbers.splice(0))
+      yield* insertRows("inventory_accounts", [...accountRows.values()], "id")
+      yield* insertRows("inventory_phone_numbers", [...numberRows.values()], "id")
+      yield* Effect.forEach(chunks(gone.map((stored) => stored.id)), (chunk) =>
+        sql`UPDATE inventory_phone_numbers SET removed_at = ${at}, updated_at = ${at}, written_run_id = ${runId}
+          WHERE ${sql.in("id", chunk)}`, { discard: true })
+      accountsWritten += accountRows.size
+      phoneNumbersWritten += numberRows.size + gone.length
     }
 
     return { accountsWritten, phoneNumbersWritten, changes }
   })
+
+// Of these accounts, the stored ones that no business sees any more.
+const orphansOf = (accountIds: ReadonlyArray<string>) =>
+  Effect.gen(function*() {
+    const sql = yield* SqlClient.SqlClient
+    const seen = yield* selectIn(accountIds, (chunk) =>
+      sql<{ readonly account_id: string }>`SELECT DISTINCT account_id
+      FROM inventory_sightings WHERE ${sql.in("account_id", chunk)} AND removed_at IS NULL`)
+    const stillSeen = new Set(seen.map((row) => row.account_id))
+    return yield* selectIn(accountIds.filter((id) => !stillSeen.has(id)), (chunk) =>
+      sql<StoredRecord>`SELECT id, data,
+      removed_at FROM inventory_accounts WHERE ${sql.in("id", chunk)} AND removed_at IS NULL`)
+  })
+
+const sightingValue = (edge: string, tasks: string | null): string =>
+  encode(tasks === null ? { edge } : { edge, permitted_tasks: decode(tasks) })
 
 /**
  * Applies one business's read. Runs in a transaction of its own: a sync killed midway leaves every business
@@ -306,155 +346,98 @@ export const writeBusiness = (
   Effect.gen(function*() {
     const sql = yield* SqlClient.SqlClient
     const { at, runId } = run
-    const businessId = read.businessId
-    const written = yield* writeAccounts({ runId, at, businessId }, read.accounts)
-    const changes: Array<ChangeRow> = [...written.changes]
+    const { businessId, complete } = read
+    const { changes, ...written } = yield* writeAccounts({ runId, at, businessId }, read.accounts)
     let accountsWritten = written.accountsWritten
-    const phoneNumbersWritten = written.phoneNumbersWritten
 
     // Where the business sees its accounts.
-    const storedSightings = new Map(
-      (yield* sql<SightingRow>`SELECT account_id, edge, permitted_tasks, removed_at FROM inventory_sightings
+    const stored = new Map(
+      (yield* sql<StoredSighting>`SELECT account_id, edge, permitted_tasks, removed_at FROM inventory_sightings
         WHERE business_id = ${businessId}`).map((row) => [`${row.edge}/${row.account_id}`, row])
     )
     const seen = new Set<string>()
-    const newSightings: Array<Row> = []
+    const rows: Array<Row> = []
+    const sightingRow = (accountId: string, edge: string, tasks: string | null, removedAt: string | null) => ({
+      account_id: accountId,
+      business_id: businessId,
+      edge,
+      permitted_tasks: tasks,
+      first_seen_at: at,
+      removed_at: removedAt
+    })
     for (const sighting of read.sightings) {
-      const key = `${sighting.edge}/${sighting.accountId}`
-      if (seen.has(key)) {
-        continue
-      }
+      const { accountId, edge } = sighting
+      const key = `${edge}/${accountId}`
+      if (seen.has(key)) continue
       seen.add(key)
-      const tasks = sighting.permittedTasks === undefined ? null : [...sighting.permittedTasks].sort()
-      const existing = storedSightings.get(key)
-      const value = sightingValue(sighting.edge, tasks)
-      if (existing === undefined) {
-        newSightings.push({
-          account_id: sighting.accountId,
-          business_id: businessId,
-          edge: sighting.edge,
-          permitted_tasks: tasks === null ? null : encode(tasks),
-          first_seen_at: at,
-          removed_at: null
-        })
-        changes.push(added("sighting", sighting.accountId, sighting.accountId, businessId, value))
-      } else if (existing.removed_at !== null) {
-        yield* sql`UPDATE inventory_sightings SET removed_at = NULL, permitted_tasks = ${
-          tasks === null ? null : encode(tasks)
-        }
-          WHERE business_id = ${businessId} AND edge = ${sighting.edge} AND account_id = ${sighting.accountId}`
-        changes.push(added("sighting", sighting.accountId, sighting.accountId, businessId, value))
-      } else if (!equal(decode(existing.permitted_tasks), tasks)) {
-        yield* sql`UPDATE inventory_sightings SET permitted_tasks = ${tasks === null ? null : encode(tasks)}
-          WHERE business_id = ${businessId} AND edge = ${sighting.edge} AND account_id = ${sighting.accountId}`
+      const tasks = sighting.permittedTasks === undefined ? null : encode([...sighting.permittedTasks].sort())
+      const existing = stored.get(key)
+      if (existing === undefined || existing.removed_at !== null) {
+        rows.push(sightingRow(accountId, edge, tasks, null))
+        changes.push(whole("added", "sighting", accountId, accountId, businessId, sightingValue(edge, tasks)))
+      } else if (existing.permitted_tasks !== tasks && !equal(decode(existing.permitted_tasks), decode(tasks))) {
+        rows.push(sightingRow(accountId, edge, tasks, null))
         changes.push({
           entity: "sighting",
-          entityId: sighting.accountId,
-          accountId: sighting.accountId,
+          entityId: accountId,
+          accountId,
           businessId,
           field: "permitted_tasks",
           kind: "changed",
-          oldValue: decode(existing.permitted_tasks),
+          oldValue: existing.permitted_tasks,
           newValue: tasks
         })
       }
     }
-
-    // Before an account's remaining sightings are counted below.
-    yield* insertRows("inventory_sightings", newSightings)
-
     // Only a business read to the end shows what it no longer sees.
-    if (read.complete) {
-      const gone = [...storedSightings.entries()].filter(([key, row]) => row.removed_at === null && !seen.has(key))
-      for (const [, row] of gone) {
-        yield* sql`UPDATE inventory_sightings SET removed_at = ${at}
-          WHERE business_id = ${businessId} AND edge = ${row.edge} AND account_id = ${row.account_id}`
-        changes.push(
-          removed(
-            "sighting",
-            row.account_id,
-            row.account_id,
-            businessId,
-            sightingValue(row.edge, decode(row.permitted_tasks))
-          )
-        )
-      }
-      // An account is gone once no business sees it any more.
-      for (
-        const accountId of new Set(gone.map(([, row]) => row.account_id))
-      ) {
-        const [left] = yield* sql<{ readonly n: number | string }>`SELECT COUNT(*) AS n FROM inventory_sightings
-          WHERE account_id = ${accountId} AND removed_at IS NULL`
-        if (Number(left?.n ?? 0) > 0) {
-          continue
-        }
-        const [account] = yield* sql<AccountRow>`SELECT id, data, removed_at FROM inventory_accounts
-          WHERE id = ${accountId}`
-        if (account === undefined || account.removed_at !== null) {
-          continue
-        }
-        yield* sql`UPDATE inventory_accounts SET removed_at = ${at}, updated_at = ${at}, written_run_id = ${runId}
-          WHERE id = ${accountId}`
-        accountsWritten++
-        changes.push(removed("account", accountId, accountId, businessId, decode(account.data)))
-      }
+    const gone = complete ? [...stored].filter(([key, row]) => row.removed_at === null && !seen.has(key)) : []
+    for (const [, row] of gone) {
+      rows.push(sightingRow(row.account_id, row.edge, row.permitted_tasks, at))
+      const value = sightingValue(row.edge, row.permitted_tasks)
+      changes.push(whole("removed", "sighting", row.account_id, row.account_id, businessId, value))
     }
+    yield* insertRows("inventory_sightings", rows, "business_id, edge, account_id")
+
+    // An account is gone once no business sees it any more.
+    const orphans = yield* orphansOf([...new Set(gone.map(([, row]) => row.account_id))])
+    yield* Effect.forEach(chunks(orphans.map((account) => account.id)), (chunk) =>
+      sql`UPDATE inventory_accounts SET removed_at = ${at}, updated_at = ${at}, written_run_id = ${runId}
+        WHERE ${sql.in("id", chunk)}`, { discard: true })
+    for (const account of orphans) {
+      changes.push(whole("removed", "account", account.id, account.id, businessId, account.data))
+    }
+    accountsWritten += orphans.length
 
     // The business's own record: the outcome of this read, and its failures.
     const failure = read.failures[0]
-    const business = {
-      last_run_id: runId,
-      last_status: read.complete ? "done" : "failed",
-      last_error: failure === undefined
-        ? null
-        : encode({ edge: failure.edge, tag: failure.errorTag, message: failure.message }),
-      last_read_at: at
-    }
-    const [known] = yield* sql<{ readonly id: string }>`SELECT id FROM inventory_businesses WHERE id = ${businessId}`
-    if (known === undefined) {
-      yield* sql`INSERT INTO inventory_businesses ${
-        sql.insert({ id: businessId, ...business, last_completed_at: read.complete ? at : null })
-      }`
-    } else {
-      yield* sql`UPDATE inventory_businesses SET ${
-        sql.update(read.complete ? { ...business, last_completed_at: at } : business)
-      } WHERE id = ${businessId}`
-    }
-    for (const failure of read.failures) {
-      yield* sql`INSERT INTO inventory_sync_failures ${
-        sql.insert({
-          run_id: runId,
-          business_id: businessId,
-          edge: failure.edge,
-          error_tag: failure.errorTag,
-          message: failure.message,
-          at
-        })
-      }`
-    }
+    yield* sql`INSERT INTO inventory_businesses ${
+      sql.insert({
+        id: businessId,
+        last_run_id: runId,
+        last_status: complete ? "done" : "failed",
+        last_error: failure === undefined
+          ? null
+          : encode({ edge: failure.edge, tag: failure.errorTag, message: failure.message }),
+        last_read_at: at,
+        last_completed_at: complete ? at : null
+      })
+    } ON CONFLICT (id) DO UPDATE SET last_run_id = excluded.last_run_id, last_status = excluded.last_status,
+      last_error = excluded.last_error, last_read_at = excluded.last_read_at,
+      last_completed_at = COALESCE(excluded.last_completed_at, inventory_businesses.last_completed_at)`
+    yield* insertRows(
+      "inventory_sync_failures",
+      read.failures.map((failure) => ({
+        run_id: runId,
+        business_id: businessId,
+        edge: failure.edge,
+        error_tag: failure.errorTag,
+        message: failure.message,
+        at
+      }))
+    )
     yield* insertChanges({ runId, source: "sync", at }, changes)
-    return { accountsWritten, phoneNumbersWritten, changes: changes.length }
-  }).pipe((apply) => Effect.flatMap(SqlClient.SqlClient, (sql) => sql.withTransaction(apply)))
-
-// A row's whole value appearing or going: one change with no field.
-const whole = (kind: "added" | "removed") =>
-(
-  entity: Entity,
-  entityId: string,
-  accountId: string,
-  businessId: string | null,
-  value: Json
-): ChangeRow => ({
-  entity,
-  entityId,
-  accountId,
-  businessId,
-  field: null,
-  kind,
-  oldValue: kind === "removed" ? value ?? undefined : undefined,
-  newValue: kind === "added" ? value : undefined
-})
-
-const added = whole("added")
-
-const removed = whole("removed")
+    return { accountsWritten, phoneNumbersWritten: written.phoneNumbersWritten, changes: changes.length }
+  }).pipe((apply) =>
+    Effect.flatMap(SqlClient.SqlClient, (sql) =>
+      sql.withTransaction(apply))
+  )
