@@ -319,6 +319,10 @@ const nextToEffect4 = (byName: Record<string, string>) => {
   Fs.mkdirSync(dir)
   run("npm", ["init", "-y"], { cwd: dir, stdio: "ignore" })
   run("npm", ["pkg", "set", "type=module"], { cwd: dir })
+  // The libraries' own dependency (graph-rules) comes from its tarball too, as in the main project.
+  const manifestPath = Path.join(dir, "package.json")
+  const manifest = JSON.parse(Fs.readFileSync(manifestPath, "utf8")) as Record<string, unknown>
+  Fs.writeFileSync(manifestPath, JSON.stringify({ ...manifest, overrides: byName }, null, 2))
   const ours = ["@effect-waba/waba", "@effect-waba/graph-core"].map((name) => byName[name]!)
   step("next to Effect 4: npm install --legacy-peer-deps @effect-waba/waba @effect-waba/graph-core effect@4")
   run("npm", ["install", "--legacy-peer-deps", ...ours, "effect@4", "@effect/platform@0.97.2"], {
