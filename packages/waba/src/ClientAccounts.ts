@@ -13,7 +13,10 @@
  */
 import type { GraphPaging } from "@effect-waba/graph-core"
 import { GraphEdge, GraphFilter, GraphRead, GraphSchema } from "@effect-waba/graph-core"
+import * as WhatsApp from "@effect-waba/graph-rules/whatsapp"
 import * as Node from "./WhatsAppBusinessAccount.js"
+
+const ownershipType = WhatsApp.edges.client.filters.ownership_type
 
 /**
  * What this business may do with a shared account, e.g. `MANAGE`, `DEVELOP`, `MANAGE_TEMPLATES`,
@@ -49,7 +52,7 @@ export const edge = GraphEdge.make({
   node: Node.node,
   extraFields: { permitted_tasks: GraphSchema.optional(GraphSchema.ArrayOf(PermittedTask)) },
   filters: {
-    ownership_type: GraphFilter.string(Node.OwnershipTypeValue, ["IN"]),
+    ownership_type: GraphFilter.string(Node.OwnershipTypeValue, ["IN"], ownershipType.pattern),
     creation_time: GraphFilter.time()
   },
   sorts: [],

@@ -27,7 +27,10 @@
  */
 import type { GraphPaging } from "@effect-waba/graph-core"
 import { GraphEdge, GraphFilter, GraphRead } from "@effect-waba/graph-core"
+import * as WhatsApp from "@effect-waba/graph-rules/whatsapp"
 import * as Node from "./WhatsAppBusinessAccount.js"
+
+const ownershipType = WhatsApp.edges.owned.filters.ownership_type
 
 /**
  * The edge's declaration. Graph documents one filter here: `creation_time` with `LESS_THAN`,
@@ -43,7 +46,7 @@ export const edge = GraphEdge.make({
   node: Node.node,
   filters: {
     creation_time: GraphFilter.time(["LESS_THAN", "GREATER_THAN", "IN_RANGE"]),
-    ownership_type: GraphFilter.string(Node.OwnershipTypeValue)
+    ownership_type: GraphFilter.string(Node.OwnershipTypeValue, [], ownershipType.pattern)
   },
   sorts: ["creation_time_ascending", "creation_time_descending"],
   maxLimit: 100,

@@ -9,10 +9,13 @@
  * @since 0.1.0
  */
 import { GraphNode, GraphRead, GraphSchema } from "@effect-waba/graph-core"
+import * as WhatsApp from "@effect-waba/graph-rules/whatsapp"
 import * as Schema from "effect/Schema"
 import * as PhoneNumbers from "./PhoneNumbers.js"
 
 const { GraphId, openEnum, optional } = GraphSchema
+
+const ownershipTypePattern = WhatsApp.edges.owned.filters.ownership_type.pattern
 
 /**
  * @since 0.1.0
@@ -54,8 +57,9 @@ export const OwnershipType = openEnum("SELF", "CLIENT_OWNED", "ON_BEHALF_OF", "S
  * @category schemas
  */
 export const OwnershipTypeValue = OwnershipType.pipe(
-  Schema.pattern(/^[A-Z][A-Z_]{0,63}$/, {
-    message: () => "an ownership type in capitals, such as SELF or CLIENT_OWNED"
+  Schema.pattern(ownershipTypePattern.regex, {
+    message: () => ownershipTypePattern.description,
+    description: ownershipTypePattern.description
   })
 )
 
