@@ -9,6 +9,7 @@
  * @since 0.1.0
  */
 import * as nulls from "@effect-waba/graph-rules/nulls"
+import * as Shape from "@effect-waba/graph-rules/shape"
 import * as ParseResult from "effect/ParseResult"
 import * as Schema from "effect/Schema"
 
@@ -145,8 +146,6 @@ export const Connection = <A, I, R>(item: Schema.Schema<A, I, R>) =>
     summary: optional(Schema.Struct({ total_count: optional(Schema.Number) }))
   })
 
-const graphOffset = /([+-]\d{2})(\d{2})$/
-
 /**
  * A point in time as Graph writes it in most nodes: ISO 8601 with a compact offset
  * (`2023-08-22T19:05:09+0000`), a standard ISO string, or unix seconds. Decoded to a `Date`.
@@ -160,13 +159,114 @@ export const DateTime = Schema.transformOrFail(
   {
     strict: true,
     decode: (input, _, ast) => {
-      const date = typeof input === "number"
-        ? new Date(input * 1000)
-        : new Date(/^\d+$/.test(input) ? Number(input) * 1000 : input.replace(graphOffset, "$1:$2"))
-      return Number.isNaN(date.getTime())
+      const date = Shape.dateOf(input)
+      return date === undefined
         ? ParseResult.fail(new ParseResult.Type(ast, input, "a date and time Graph sent in a form not known here"))
         : ParseResult.succeed(date)
     },
     encode: (date) => ParseResult.succeed(date.toISOString().replace(/\.\d{3}Z$/, "+0000"))
   }
 ).annotations({ identifier: "GraphDateTime" })
+
+/**
+ * An object Graph refers to by id (a commerce account, an ad account), with whatever else it sends; Graph
+ * may also send the bare id.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Reference = Schema.Union(
+  Schema.Struct({ id: optional(GraphId), name: optional(Schema.String) }),
+  Schema.transform(GraphId, Schema.Struct({ id: Schema.String }), {
+    strict: true,
+    decode: (id) => ({ id }),
+    encode: (reference) => reference.id
+  })
+)
+
+/**
+ * A JSON object whose shape Meta does not document; kept as sent.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Opaque = Schema.Record({ key: Schema.String, value: Schema.Unknown })
+
+/**
+ * The Schema {@link fromShape} makes of a shape: the same Schema types the modules declared by hand.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type FromShape<S extends Shape.Shape> = S extends { readonly kind: "id" } ? typeof GraphId
+  : S extends { readonly kind: "string" } ? typeof Schema.String
+  : S extends { readonly kind: "number" } ? typeof Schema.Number
+  : S extends { readonly kind: "boolean" } ? typeof Schema.Boolean
+  : S extends { readonly kind: "unixSeconds" } ? typeof UnixSeconds
+  : S extends { readonly kind: "dateTime" } ? typeof DateTime
+  : S extends { readonly kind: "enum"; readonly values: infer V extends ReadonlyArray<string> } ? OpenEnum<V>
+  : S extends { readonly kind: "struct"; readonly fields: infer F extends Readonly<Record<string, Shape.Shape>> } ?
+    Schema.Struct<{ readonly [K in keyof F]: Schema.optionalWith<FromShape<F[K]>, { exact: true }> }>
+  : S extends { readonly kind: "array"; readonly of: infer O extends Shape.Shape } ? Schema.Array$<FromShape<O>>
+  : S extends { readonly kind: "reference" } ? typeof Reference
+  : S extends { readonly kind: "stringOrOpaque" } ? Schema.Union<[typeof Schema.String, typeof Opaque]>
+  : typeof Opaque
+
+// The shapes that are one Schema each; enums, objects and lists are made from their parts.
+const plain: Readonly<Record<Exclude<Shape.Shape["kind"], "enum" | "struct" | "array">, Schema.Schema.Any>> = {
+  id: GraphId,
+  string: Schema.String,
+  number: Schema.Number,
+  boolean: Schema.Boolean,
+  unixSeconds: UnixSeconds,
+  dateTime: DateTime,
+  reference: Reference,
+  opaque: Opaque,
+  stringOrOpaque: Schema.Union(Schema.String, Opaque)
+}
+
+const schemaOf = (shape: Shape.Shape): Schema.Schema.Any =>
+  shape.kind === "enum"
+    ? openEnum(...shape.values)
+    : shape.kind === "struct"
+    ? Schema.Struct(fieldsOf(shape.fields, false))
+    : shape.kind === "array"
+    ? ArrayOf(schemaOf(shape.of))
+    : plain[shape.kind]
+
+const fieldsOf = (fields: Readonly<Record<string, Shape.Shape>>, idRequired: boolean) =>
+  Object.fromEntries(
+    Object.entries(fields).map(([name, shape]) => [
+      name,
+      idRequired && name === "id" ? GraphId : optional(schemaOf(shape))
+    ])
+  )
+
+/**
+ * The Schema of a field shape declared as data (`@effect-waba/graph-rules/shape`): ids as {@link GraphId},
+ * times as {@link UnixSeconds} or {@link DateTime}, enums as {@link openEnum}, objects with every field
+ * optional, lists as {@link ArrayOf}, references as {@link Reference}, undocumented objects as {@link Opaque}.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const fromShape = <const S extends Shape.Shape>(shape: S): FromShape<S> => schemaOf(shape) as FromShape<S>
+
+/**
+ * A node's fields as a Schema struct's fields: `id` always there, every other field optional.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export type NodeFields<F extends Readonly<Record<string, Shape.Shape>>> = {
+  readonly [K in keyof F]: K extends "id" ? typeof GraphId : Schema.optionalWith<FromShape<F[K]>, { exact: true }>
+}
+
+/**
+ * The fields of a node declared as data, as `GraphNode.make` takes them.
+ *
+ * @since 0.1.0
+ * @category schemas
+ */
+export const nodeFields = <const F extends Readonly<Record<string, Shape.Shape>>>(fields: F): NodeFields<F> =>
+  fieldsOf(fields, true) as NodeFields<F>

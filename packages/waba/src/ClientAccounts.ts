@@ -13,7 +13,10 @@
  */
 import type { GraphPaging } from "@effect-waba/graph-core"
 import { GraphEdge, GraphFilter, GraphRead, GraphSchema } from "@effect-waba/graph-core"
+import * as WhatsApp from "@effect-waba/graph-rules/whatsapp"
 import * as Node from "./WhatsAppBusinessAccount.js"
+
+const shared = WhatsApp.edges.client
 
 /**
  * What this business may do with a shared account, e.g. `MANAGE`, `DEVELOP`, `MANAGE_TEMPLATES`,
@@ -22,19 +25,7 @@ import * as Node from "./WhatsAppBusinessAccount.js"
  * @since 0.1.0
  * @category schemas
  */
-export const PermittedTask = GraphSchema.openEnum(
-  "MANAGE",
-  "DEVELOP",
-  "MANAGE_TEMPLATES",
-  "MANAGE_PHONE",
-  "VIEW_COST",
-  "MANAGE_EXTENSIONS",
-  "VIEW_PHONE_ASSETS",
-  "MANAGE_PHONE_ASSETS",
-  "VIEW_TEMPLATES",
-  "MESSAGING",
-  "VIEW_INSIGHTS"
-)
+export const PermittedTask = GraphSchema.fromShape(WhatsApp.clientAccount.fields.permitted_tasks.of)
 
 /**
  * The edge's declaration.
@@ -43,17 +34,21 @@ export const PermittedTask = GraphSchema.openEnum(
  * @category edges
  */
 export const edge = GraphEdge.make({
-  name: "ClientAccounts",
-  path: "/{business-id}/client_whatsapp_business_accounts",
+  name: shared.name,
+  path: shared.route,
   parent: { label: "businessId", description: "a numeric Graph business id (as in Business Settings > Business info)" },
   node: Node.node,
   extraFields: { permitted_tasks: GraphSchema.optional(GraphSchema.ArrayOf(PermittedTask)) },
   filters: {
-    ownership_type: GraphFilter.string(Node.OwnershipTypeValue, ["IN"]),
-    creation_time: GraphFilter.time()
+    ownership_type: GraphFilter.string(
+      Node.OwnershipTypeValue,
+      shared.filters.ownership_type.pushdown,
+      shared.filters.ownership_type.pattern
+    ),
+    creation_time: GraphFilter.time(shared.filters.creation_time.pushdown)
   },
-  sorts: [],
-  maxLimit: 100,
+  sorts: shared.sorts,
+  maxLimit: shared.maxLimit,
   itemsName: "accounts"
 })
 

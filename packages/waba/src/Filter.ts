@@ -31,9 +31,8 @@
  */
 import type { GraphEdge, GraphOperator } from "@effect-waba/graph-core"
 import { GraphFilter, InvalidRequestError } from "@effect-waba/graph-core"
+import * as FilterCheck from "@effect-waba/graph-rules/filterCheck"
 import * as Either from "effect/Either"
-import * as ParseResult from "effect/ParseResult"
-import * as Schema from "effect/Schema"
 import * as ClientAccounts from "./ClientAccounts.js"
 import * as OwnedAccounts from "./OwnedAccounts.js"
 import * as PhoneNumbers from "./PhoneNumbers.js"
@@ -194,18 +193,13 @@ const refused = (message: string) => new InvalidRequestError({ parameter: "filte
 const validateWith = (
   declarations: GraphFilter.Declarations,
   input: unknown
-): Either.Either<ReadonlyArray<any>, InvalidRequestError> => {
-  try {
-    const decoded = Schema.decodeUnknownEither(GraphFilter.filteringSchema(declarations))(input, { errors: "first" })
-    return Either.mapLeft(decoded, (error) => {
-      const first = ParseResult.ArrayFormatter.formatErrorSync(error)[0]
-      const where = first?.path.map((key) => typeof key === "number" ? `[${key}]` : `.${String(key)}`).join("")
-      return refused(first === undefined ? error.message : `filtering${where}: ${first.message}`)
-    })
-  } catch {
-    return Either.left(refused("The clauses could not be read."))
-  }
-}
+): Either.Either<ReadonlyArray<any>, InvalidRequestError> =>
+  Either.try({ try: () => FilterCheck.check(declarations, input), catch: () => "The clauses could not be read." }).pipe(
+    Either.flatMap((checked) =>
+      checked._tag === "Success" ? Either.right(checked.success) : Either.left(checked.failure)
+    ),
+    Either.mapLeft(refused)
+  )
 
 /**
  * Checks clauses given at run time (from code or from a person) against the account edges' filterable

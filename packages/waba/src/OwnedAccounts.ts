@@ -27,7 +27,10 @@
  */
 import type { GraphPaging } from "@effect-waba/graph-core"
 import { GraphEdge, GraphFilter, GraphRead } from "@effect-waba/graph-core"
+import * as WhatsApp from "@effect-waba/graph-rules/whatsapp"
 import * as Node from "./WhatsAppBusinessAccount.js"
+
+const shared = WhatsApp.edges.owned
 
 /**
  * The edge's declaration. Graph documents one filter here: `creation_time` with `LESS_THAN`,
@@ -37,17 +40,21 @@ import * as Node from "./WhatsAppBusinessAccount.js"
  * @category edges
  */
 export const edge = GraphEdge.make({
-  name: "OwnedAccounts",
-  path: "/{business-id}/owned_whatsapp_business_accounts",
+  name: shared.name,
+  path: shared.route,
   parent: { label: "businessId", description: "a numeric Graph business id (as in Business Settings > Business info)" },
   node: Node.node,
   filters: {
-    creation_time: GraphFilter.time(["LESS_THAN", "GREATER_THAN", "IN_RANGE"]),
-    ownership_type: GraphFilter.string(Node.OwnershipTypeValue)
+    creation_time: GraphFilter.time(shared.filters.creation_time.pushdown),
+    ownership_type: GraphFilter.string(
+      Node.OwnershipTypeValue,
+      shared.filters.ownership_type.pushdown,
+      shared.filters.ownership_type.pattern
+    )
   },
-  sorts: ["creation_time_ascending", "creation_time_descending"],
-  maxLimit: 100,
-  resume: { field: "creation_time", ascending: "creation_time_ascending" },
+  sorts: shared.sorts,
+  maxLimit: shared.maxLimit,
+  resume: shared.resume,
   itemsName: "accounts"
 })
 

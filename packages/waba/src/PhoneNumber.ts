@@ -9,26 +9,16 @@
  * @since 0.1.0
  */
 import { GraphNode, GraphSchema } from "@effect-waba/graph-core"
-import * as Schema from "effect/Schema"
+import * as WhatsApp from "@effect-waba/graph-rules/whatsapp"
+
+const shared = WhatsApp.phoneNumber
+const { fromShape } = GraphSchema
 
 /**
  * @since 0.1.0
  * @category schemas
  */
-export const Status = GraphSchema.openEnum(
-  "PENDING",
-  "CONNECTED",
-  "LINKED",
-  "UNLINKED",
-  "DELETED",
-  "DISCONNECTED",
-  "MIGRATED",
-  "BANNED",
-  "FLAGGED",
-  "RESTRICTED",
-  "RATE_LIMITED",
-  "UNVERIFIED"
-)
+export const Status = fromShape(shared.fields.status)
 
 /**
  * `UNKNOWN` (and `NA` in Meta's spec) for numbers without enough traffic to rate.
@@ -36,50 +26,37 @@ export const Status = GraphSchema.openEnum(
  * @since 0.1.0
  * @category schemas
  */
-export const QualityRating = GraphSchema.openEnum("GREEN", "YELLOW", "RED", "UNKNOWN", "NA")
+export const QualityRating = fromShape(shared.fields.quality_rating)
 
 /**
  * @since 0.1.0
  * @category schemas
  */
-export const CodeVerificationStatus = GraphSchema.openEnum("VERIFIED", "NOT_VERIFIED", "UNVERIFIED", "EXPIRED")
+export const CodeVerificationStatus = fromShape(shared.fields.code_verification_status)
 
 /**
  * @since 0.1.0
  * @category schemas
  */
-export const UnifiedCertStatus = GraphSchema.openEnum(
-  "APPROVED",
-  "NAME_PENDING_REVIEW",
-  "NAME_NOT_APPROVED",
-  "ACCOUNT_REVIEW_NOT_STARTED",
-  "LIMITED_ACCESS"
-)
+export const UnifiedCertStatus = fromShape(shared.fields.unified_cert_status)
 
 /**
  * @since 0.1.0
  * @category schemas
  */
-export const NameStatus = GraphSchema.openEnum(
-  "APPROVED",
-  "AVAILABLE_WITHOUT_REVIEW",
-  "DECLINED",
-  "EXPIRED",
-  "PENDING_REVIEW",
-  "NONE"
-)
+export const NameStatus = fromShape(shared.fields.name_status)
 
 /**
  * @since 0.1.0
  * @category schemas
  */
-export const AccountMode = GraphSchema.openEnum("LIVE", "SANDBOX")
+export const AccountMode = fromShape(shared.fields.account_mode)
 
 /**
  * @since 0.1.0
  * @category schemas
  */
-export const HostPlatform = GraphSchema.openEnum("CLOUD_API", "ON_PREMISE", "NOT_APPLICABLE")
+export const HostPlatform = fromShape(shared.fields.host_platform)
 
 /**
  * The messaging tier of one number. Meta's spec still lists `TIER_1K` here; current material names `TIER_2K`.
@@ -87,22 +64,13 @@ export const HostPlatform = GraphSchema.openEnum("CLOUD_API", "ON_PREMISE", "NOT
  * @since 0.1.0
  * @category schemas
  */
-export const MessagingLimitTier = GraphSchema.openEnum(
-  "TIER_50",
-  "TIER_250",
-  "TIER_1K",
-  "TIER_2K",
-  "TIER_10K",
-  "TIER_100K",
-  "TIER_UNLIMITED",
-  "UNTIERED"
-)
+export const MessagingLimitTier = fromShape(shared.fields.messaging_limit_tier)
 
 /**
  * @since 0.1.0
  * @category schemas
  */
-export const ThroughputLevel = GraphSchema.openEnum("STANDARD", "HIGH", "NOT_APPLICABLE")
+export const ThroughputLevel = fromShape(shared.fields.throughput.fields.level)
 
 /**
  * Where the number's webhooks go.
@@ -110,54 +78,19 @@ export const ThroughputLevel = GraphSchema.openEnum("STANDARD", "HIGH", "NOT_APP
  * @since 0.1.0
  * @category schemas
  */
-export const WebhookConfiguration = Schema.Struct({
-  application: GraphSchema.optional(Schema.String),
-  phone_number: GraphSchema.optional(Schema.String),
-  whatsapp_business_account: GraphSchema.optional(Schema.String)
-})
+export const WebhookConfiguration = fromShape(shared.fields.webhook_configuration)
 
 /**
- * The PhoneNumber node: every field Meta's spec and reference list.
+ * The PhoneNumber node: every field Meta's spec and reference list (`last_onboarded_time` is an ISO 8601
+ * time such as `2023-08-22T19:05:09+0000`), and what Graph returns when `fields` is absent.
  *
  * @since 0.1.0
  * @category nodes
  */
 export const node = GraphNode.make({
-  name: "WhatsAppBusinessPhoneNumber",
-  fields: {
-    id: GraphSchema.GraphId,
-    display_phone_number: GraphSchema.optional(Schema.String),
-    verified_name: GraphSchema.optional(Schema.String),
-    status: GraphSchema.optional(Status),
-    quality_rating: GraphSchema.optional(QualityRating),
-    country_code: GraphSchema.optional(Schema.String),
-    country_dial_code: GraphSchema.optional(Schema.String),
-    code_verification_status: GraphSchema.optional(CodeVerificationStatus),
-    unified_cert_status: GraphSchema.optional(UnifiedCertStatus),
-    account_mode: GraphSchema.optional(AccountMode),
-    host_platform: GraphSchema.optional(HostPlatform),
-    messaging_limit_tier: GraphSchema.optional(MessagingLimitTier),
-    is_official_business_account: GraphSchema.optional(Schema.Boolean),
-    username: GraphSchema.optional(Schema.String),
-    name_status: GraphSchema.optional(NameStatus),
-    platform_type: GraphSchema.optional(HostPlatform),
-    throughput: GraphSchema.optional(Schema.Struct({ level: GraphSchema.optional(ThroughputLevel) })),
-    /** When the number was last onboarded (Graph sends an ISO 8601 time such as `2023-08-22T19:05:09+0000`). */
-    last_onboarded_time: GraphSchema.optional(GraphSchema.DateTime),
-    webhook_configuration: GraphSchema.optional(WebhookConfiguration)
-  },
-  // What Graph returns for a phone number when `fields` is absent.
-  defaultFields: [
-    "id",
-    "verified_name",
-    "code_verification_status",
-    "display_phone_number",
-    "quality_rating",
-    "platform_type",
-    "throughput",
-    "last_onboarded_time",
-    "webhook_configuration"
-  ]
+  name: shared.name,
+  fields: GraphSchema.nodeFields(shared.fields),
+  defaultFields: shared.defaultFields
 })
 
 /**

@@ -10,7 +10,11 @@
  */
 import type { GraphPaging } from "@effect-waba/graph-core"
 import { GraphEdge, GraphFilter, GraphRead } from "@effect-waba/graph-core"
+import * as WhatsApp from "@effect-waba/graph-rules/whatsapp"
 import * as PhoneNumber from "./PhoneNumber.js"
+
+const shared = WhatsApp.edges.phoneNumbers
+const { filters } = shared
 
 /**
  * The edge's declaration.
@@ -19,20 +23,23 @@ import * as PhoneNumber from "./PhoneNumber.js"
  * @category edges
  */
 export const edge = GraphEdge.make({
-  name: "PhoneNumbers",
-  path: "/{waba-id}/phone_numbers",
+  name: shared.name,
+  path: shared.route,
   parent: { label: "wabaId", description: "a numeric WhatsApp Business Account id (WhatsApp Manager > Account tools)" },
   node: PhoneNumber.node,
   filters: {
-    account_mode: GraphFilter.string(PhoneNumber.AccountMode, ["EQUAL"]),
-    messaging_limit_tier: GraphFilter.string(PhoneNumber.MessagingLimitTier, ["EQUAL"]),
-    is_official_business_account: GraphFilter.boolean(["EQUAL"]),
-    quality_rating: GraphFilter.string(PhoneNumber.QualityRating),
-    status: GraphFilter.string(PhoneNumber.Status),
-    code_verification_status: GraphFilter.string(PhoneNumber.CodeVerificationStatus)
+    account_mode: GraphFilter.string(PhoneNumber.AccountMode, filters.account_mode.pushdown),
+    messaging_limit_tier: GraphFilter.string(PhoneNumber.MessagingLimitTier, filters.messaging_limit_tier.pushdown),
+    is_official_business_account: GraphFilter.boolean(filters.is_official_business_account.pushdown),
+    quality_rating: GraphFilter.string(PhoneNumber.QualityRating, filters.quality_rating.pushdown),
+    status: GraphFilter.string(PhoneNumber.Status, filters.status.pushdown),
+    code_verification_status: GraphFilter.string(
+      PhoneNumber.CodeVerificationStatus,
+      filters.code_verification_status.pushdown
+    )
   },
-  sorts: ["creation_time.asc", "creation_time.desc", "last_onboarded_time.asc", "last_onboarded_time.desc"],
-  maxLimit: 100,
+  sorts: shared.sorts,
+  maxLimit: shared.maxLimit,
   itemsName: "phoneNumbers"
 })
 

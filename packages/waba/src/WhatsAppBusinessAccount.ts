@@ -9,16 +9,20 @@
  * @since 0.1.0
  */
 import { GraphNode, GraphRead, GraphSchema } from "@effect-waba/graph-core"
+import * as WhatsApp from "@effect-waba/graph-rules/whatsapp"
 import * as Schema from "effect/Schema"
 import * as PhoneNumbers from "./PhoneNumbers.js"
 
-const { GraphId, openEnum, optional } = GraphSchema
+const shared = WhatsApp.whatsAppBusinessAccount
+const { fromShape } = GraphSchema
+
+const ownershipTypePattern = WhatsApp.edges.owned.filters.ownership_type.pattern
 
 /**
  * @since 0.1.0
  * @category schemas
  */
-export const AccountReviewStatus = openEnum("APPROVED", "PENDING", "REJECTED", "RESTRICTED", "DEFERRED")
+export const AccountReviewStatus = fromShape(shared.fields.account_review_status)
 
 /**
  * Graph sends these in lower case; Meta's spec examples show upper-case forms, which decode too.
@@ -26,18 +30,7 @@ export const AccountReviewStatus = openEnum("APPROVED", "PENDING", "REJECTED", "
  * @since 0.1.0
  * @category schemas
  */
-export const BusinessVerificationStatus = openEnum(
-  "expired",
-  "failed",
-  "ineligible",
-  "not_verified",
-  "pending",
-  "pending_need_more_info",
-  "pending_submission",
-  "rejected",
-  "revoked",
-  "verified"
-)
+export const BusinessVerificationStatus = fromShape(shared.fields.business_verification_status)
 
 /**
  * The reference lists SELF, CLIENT_OWNED and ON_BEHALF_OF; Meta's spec adds SELF_OWNED and AGENCY_OWNED.
@@ -45,7 +38,7 @@ export const BusinessVerificationStatus = openEnum(
  * @since 0.1.0
  * @category schemas
  */
-export const OwnershipType = openEnum("SELF", "CLIENT_OWNED", "ON_BEHALF_OF", "SELF_OWNED", "AGENCY_OWNED")
+export const OwnershipType = fromShape(shared.fields.ownership_type)
 
 /**
  * An ownership type as a filter takes it: in capitals, as Graph spells them.
@@ -54,8 +47,9 @@ export const OwnershipType = openEnum("SELF", "CLIENT_OWNED", "ON_BEHALF_OF", "S
  * @category schemas
  */
 export const OwnershipTypeValue = OwnershipType.pipe(
-  Schema.pattern(/^[A-Z][A-Z_]{0,63}$/, {
-    message: () => "an ownership type in capitals, such as SELF or CLIENT_OWNED"
+  Schema.pattern(ownershipTypePattern.regex, {
+    message: () => ownershipTypePattern.description,
+    description: ownershipTypePattern.description
   })
 )
 
@@ -66,45 +60,45 @@ export const OwnershipTypeValue = OwnershipType.pipe(
  * @since 0.1.0
  * @category schemas
  */
-export const MessagingLimit = openEnum(
-  "TIER_50",
-  "TIER_250",
-  "TIER_2K",
-  "TIER_10K",
-  "TIER_100K",
-  "TIER_UNLIMITED",
-  "UNTIERED"
+export const MessagingLimit = fromShape(shared.fields.whatsapp_business_manager_messaging_limit)
+
+/**
+ * @since 0.1.0
+ * @category schemas
+ */
+export const CanSendMessage = fromShape(shared.fields.health_status.fields.can_send_message)
+
+/**
+ * @since 0.1.0
+ * @category schemas
+ */
+export const Status = fromShape(shared.fields.status)
+
+/**
+ * @since 0.1.0
+ * @category schemas
+ */
+export const MarketingMessagesLiteApiStatus = fromShape(shared.fields.marketing_messages_lite_api_status)
+
+/**
+ * @since 0.1.0
+ * @category schemas
+ */
+export const MarketingMessagesOnboardingStatus = fromShape(shared.fields.marketing_messages_onboarding_status)
+
+/**
+ * @since 0.1.0
+ * @category schemas
+ */
+export const MarketingMessagesMaxPriceEnrollStatus = fromShape(
+  shared.fields.whatsapp_manager_marketing_messages_max_price_enroll_status
 )
 
 /**
  * @since 0.1.0
  * @category schemas
  */
-export const CanSendMessage = openEnum("AVAILABLE", "LIMITED", "BLOCKED")
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const Status = openEnum("ACTIVE", "DISABLED", "PENDING_DELETION")
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const MarketingMessagesLiteApiStatus = openEnum("ELIGIBLE", "INELIGIBLE", "ONBOARDED")
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const MarketingMessagesOnboardingStatus = openEnum("ONBOARDED", "NOT_ONBOARDED", "PENDING")
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const MarketingMessagesMaxPriceEnrollStatus = openEnum("ENROLLED", "NOT_ENROLLED", "PENDING")
+export const HealthStatusEntity = fromShape(shared.fields.health_status.fields.entities.of)
 
 /**
  * A problem that limits sending, as listed under a `health_status` entity.
@@ -112,23 +106,7 @@ export const MarketingMessagesMaxPriceEnrollStatus = openEnum("ENROLLED", "NOT_E
  * @since 0.1.0
  * @category schemas
  */
-export const HealthStatusError = Schema.Struct({
-  error_code: optional(Schema.Number),
-  error_description: optional(Schema.String),
-  possible_solution: optional(Schema.String)
-})
-
-/**
- * @since 0.1.0
- * @category schemas
- */
-export const HealthStatusEntity = Schema.Struct({
-  entity_type: optional(openEnum("WABA", "BUSINESS", "APP", "PHONE_NUMBER")),
-  id: optional(GraphId),
-  can_send_message: optional(CanSendMessage),
-  errors: optional(GraphSchema.ArrayOf(HealthStatusError)),
-  additional_info: optional(GraphSchema.ArrayOf(Schema.String))
-})
+export const HealthStatusError = fromShape(shared.fields.health_status.fields.entities.of.fields.errors.of)
 
 /**
  * Whether the account can send messages, and what stands in the way.
@@ -136,10 +114,7 @@ export const HealthStatusEntity = Schema.Struct({
  * @since 0.1.0
  * @category schemas
  */
-export const HealthStatus = Schema.Struct({
-  can_send_message: optional(CanSendMessage),
-  entities: optional(GraphSchema.ArrayOf(HealthStatusEntity))
-})
+export const HealthStatus = fromShape(shared.fields.health_status)
 
 /**
  * A business as Graph refers to it from this node.
@@ -147,12 +122,7 @@ export const HealthStatus = Schema.Struct({
  * @since 0.1.0
  * @category schemas
  */
-export const BusinessInfo = Schema.Struct({
-  id: optional(GraphId),
-  name: optional(Schema.String),
-  status: optional(Schema.String),
-  type: optional(Schema.String)
-})
+export const BusinessInfo = fromShape(shared.fields.owner_business_info)
 
 /**
  * An object Graph refers to by id (a commerce account, an ad account), with whatever else it sends.
@@ -160,14 +130,7 @@ export const BusinessInfo = Schema.Struct({
  * @since 0.1.0
  * @category schemas
  */
-export const Reference = Schema.Union(
-  Schema.Struct({ id: optional(GraphId), name: optional(Schema.String) }),
-  Schema.transform(GraphId, Schema.Struct({ id: Schema.String }), {
-    strict: true,
-    decode: (id) => ({ id }),
-    encode: (reference) => reference.id
-  })
-)
+export const Reference = GraphSchema.Reference
 
 /**
  * A JSON object whose shape Meta does not document; kept as sent.
@@ -175,51 +138,19 @@ export const Reference = Schema.Union(
  * @since 0.1.0
  * @category schemas
  */
-export const Opaque = Schema.Record({ key: Schema.String, value: Schema.Unknown })
+export const Opaque = GraphSchema.Opaque
 
 /**
- * The node's declaration: every current field of the reference, the default fields, and the edges
- * that can be expanded inside it.
+ * The node's declaration: every current field of the reference (`creation_time` is sent as unix seconds),
+ * the default fields, and the edges that can be expanded inside it.
  *
  * @since 0.1.0
  * @category nodes
  */
 export const node = GraphNode.make({
-  name: "WhatsAppBusinessAccount",
-  fields: {
-    id: GraphId,
-    name: optional(Schema.String),
-    currency: optional(Schema.String),
-    timezone_id: optional(GraphId),
-    message_template_namespace: optional(Schema.String),
-    account_review_status: optional(AccountReviewStatus),
-    business_verification_status: optional(BusinessVerificationStatus),
-    country: optional(Schema.String),
-    /** When the account was created; sent as unix seconds. */
-    creation_time: optional(GraphSchema.UnixSeconds),
-    health_status: optional(HealthStatus),
-    is_enabled_for_insights: optional(Schema.Boolean),
-    is_shared_with_partners: optional(Schema.Boolean),
-    on_behalf_of_business_info: optional(BusinessInfo),
-    ownership_type: optional(OwnershipType),
-    primary_funding_id: optional(GraphId),
-    purchase_order_number: optional(Schema.String),
-    status: optional(Status),
-    owner_business_info: optional(BusinessInfo),
-    whatsapp_business_manager_messaging_limit: optional(MessagingLimit),
-    marketing_messages_lite_api_status: optional(MarketingMessagesLiteApiStatus),
-    marketing_messages_onboarding_status: optional(MarketingMessagesOnboardingStatus),
-    analytics: optional(Opaque),
-    auth_international_rate_eligibility: optional(Opaque),
-    disable_marketing_messages_on_cloud_api: optional(Schema.Boolean),
-    linked_commerce_account: optional(Reference),
-    marketing_messages_ad_account: optional(Reference),
-    owner_business: optional(BusinessInfo),
-    primary_business_location: optional(Schema.Union(Schema.String, Opaque)),
-    template_auto_archival_enabled: optional(Schema.Boolean),
-    whatsapp_manager_marketing_messages_max_price_enroll_status: optional(MarketingMessagesMaxPriceEnrollStatus)
-  },
-  defaultFields: ["id", "name", "currency", "timezone_id", "message_template_namespace"],
+  name: shared.name,
+  fields: GraphSchema.nodeFields(shared.fields),
+  defaultFields: shared.defaultFields,
   expandable: () => ({ phone_numbers: PhoneNumbers.edge })
 })
 
