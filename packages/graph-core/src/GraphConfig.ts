@@ -23,7 +23,6 @@ import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
 import * as GraphRetry from "./GraphRetry.js"
 import { version } from "./internal/version.js"
-import { makeScrubber } from "./Redaction.js"
 
 /**
  * The API version requests are pinned to unless told otherwise: the newest version this library is
@@ -33,13 +32,13 @@ import { makeScrubber } from "./Redaction.js"
  * @since 0.1.0
  * @category constants
  */
-export const defaultApiVersion = "v27.0"
+export const defaultApiVersion = Workable.defaultApiVersion
 
 /**
  * @since 0.1.0
  * @category constants
  */
-export const defaultBaseUrl = "https://graph.facebook.com"
+export const defaultBaseUrl = Workable.defaultBaseUrl
 
 /**
  * How long one HTTP attempt (headers and body) may take before it is abandoned and counted as a
@@ -48,8 +47,6 @@ export const defaultBaseUrl = "https://graph.facebook.com"
  * @since 0.1.0
  * @category constants
  */
-const defaultTimeout: Duration.Duration = Duration.seconds(30)
-
 /**
  * The largest response body accepted, counted after decompression: 16 MiB. A page of 100 accounts
  * with every field is a few hundred KB; anything near this is a misbehaving server.
@@ -57,8 +54,6 @@ const defaultTimeout: Duration.Duration = Duration.seconds(30)
  * @since 0.1.0
  * @category constants
  */
-const defaultMaxResponseBytes = 16 * 1024 * 1024
-
 /**
  * `effect-waba/<version of this package>`.
  *
@@ -151,6 +146,9 @@ export interface Options {
  */
 export class GraphConfig extends Context.Tag("@effect-waba/graph-core/GraphConfig")<GraphConfig, Settings>() {}
 
+const redacted = (value: Redacted.Redacted<string> | string) =>
+  Redacted.isRedacted(value) ? value : Redacted.make(value)
+
 /**
  * Validates options into {@link Settings}.
  *
@@ -159,50 +157,32 @@ export class GraphConfig extends Context.Tag("@effect-waba/graph-core/GraphConfi
  */
 export const make = (options: Options): Effect.Effect<Settings, GraphConfigError> =>
   Effect.suspend(() => {
-    const redacted = (value: Redacted.Redacted<string> | string) =>
-      Redacted.isRedacted(value) ? value : Redacted.make(value)
     const accessToken = redacted(options.accessToken)
     const appSecret = Option.map(Option.fromNullable(options.appSecret), redacted)
-    // Whatever was typed may end up in a message (a token pasted as the version, say): scrub them all.
-    const scrub = makeScrubber([accessToken, appSecret])
-    const invalid = (setting: string, message: string) => new GraphConfigError({ setting, message: scrub(message) })
-    const { apiVersion = defaultApiVersion, appSecretProof = "plain", baseUrl = defaultBaseUrl } = options
-    const { maxResponseBytes = defaultMaxResponseBytes, userAgent = defaultUserAgent } = options
-    const timeout = Option.filter(
-      Duration.decodeUnknown(options.timeout ?? defaultTimeout),
-      (timeout) => Duration.isFinite(timeout) && Duration.toMillis(timeout) > 0
-    )
-    const problem = Workable.problem({
-      secrets: [
-        ["accessToken", "access token", Redacted.value(accessToken)],
-        ...Option.toArray(
-          Option.map(appSecret, (secret) => ["appSecret", "app secret", Redacted.value(secret)] as const)
-        )
-      ],
-      apiVersion,
-      exampleVersion: defaultApiVersion,
-      baseUrl,
-      timeoutIsValid: Option.isSome(timeout),
-      appSecretProof,
-      userAgent,
-      maxResponseBytes
-    })
-    if (problem !== undefined) return Effect.fail(invalid(...problem))
+    const timeout = Duration.decodeUnknown(options.timeout ?? Duration.millis(Workable.defaultTimeoutMillis))
+    const checked = Workable.settings({
+      ...options,
+      accessToken: Redacted.value(accessToken),
+      appSecret: Option.getOrUndefined(Option.map(appSecret, Redacted.value)),
+      timeoutMillis: Option.match(Option.filter(timeout, Duration.isFinite), {
+        onNone: () => NaN,
+        onSome: Duration.toMillis
+      })
+    }, defaultUserAgent)
+    if (checked._tag === "Failure") return Effect.fail(new GraphConfigError(checked.failure))
     const retry = options.retry === false
       ? Effect.succeed(Option.none())
       : Effect.map(GraphRetry.makePolicy(options.retry ?? {}), Option.some)
+    const { timeoutMillis, ...rest } = checked.success
     return Effect.mapBoth(retry, {
-      onFailure: (message) => invalid("retry", message),
+      // The retry policy's messages hold nothing that was typed as a secret.
+      onFailure: (message) => new GraphConfigError({ setting: "retry", message }),
       onSuccess: (retry): Settings => ({
+        ...rest,
         accessToken,
         appSecret,
-        appSecretProof,
-        apiVersion,
-        baseUrl: Workable.baseUrlOf(baseUrl),
-        timeout: Option.getOrThrow(timeout),
-        retry,
-        userAgent,
-        maxResponseBytes
+        timeout: Duration.millis(timeoutMillis),
+        retry
       })
     })
   })

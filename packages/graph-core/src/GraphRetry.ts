@@ -61,6 +61,17 @@ export const defaultPolicy: RetryPolicy = {
   jitter: Rules.defaults.jitter
 }
 
+// A duration as given, in milliseconds (`NaN`: not a duration).
+const millisOf = (duration: unknown) =>
+  Option.getOrElse(Option.map(Duration.decodeUnknown(duration as Duration.DurationInput), Duration.toMillis), () => NaN)
+
+const fromMillis = (policy: Rules.Policy): RetryPolicy => ({
+  ...policy,
+  baseDelay: Duration.millis(policy.baseDelay),
+  maxDelay: Duration.millis(policy.maxDelay),
+  maxHintedWait: Duration.millis(policy.maxHintedWait)
+})
+
 /**
  * Validates a partial policy over {@link defaultPolicy}; fails with a message naming the bad setting.
  *
@@ -68,26 +79,8 @@ export const defaultPolicy: RetryPolicy = {
  * @category constructors
  */
 export const makePolicy = (input: Partial<RetryPolicyInput>): Effect.Effect<RetryPolicy, string> => {
-  // Durations in milliseconds for the shared check (`NaN`: not a duration).
-  const read = (name: "baseDelay" | "maxDelay" | "maxHintedWait") =>
-    Option.getOrElse(
-      Option.map(Duration.decodeUnknown(input[name] ?? defaultPolicy[name]), Duration.toMillis),
-      () => NaN
-    )
-  const given = {
-    maxRetries: input.maxRetries ?? defaultPolicy.maxRetries,
-    baseDelay: read("baseDelay"),
-    maxDelay: read("maxDelay"),
-    maxHintedWait: read("maxHintedWait")
-  }
-  const problem = Rules.problem(given)
-  return problem !== undefined ? Effect.fail(problem) : Effect.succeed({
-    maxRetries: given.maxRetries,
-    baseDelay: Duration.millis(given.baseDelay),
-    maxDelay: Duration.millis(given.maxDelay),
-    maxHintedWait: Duration.millis(given.maxHintedWait),
-    jitter: input.jitter ?? defaultPolicy.jitter
-  })
+  const checked = Rules.policy(input, millisOf)
+  return typeof checked === "string" ? Effect.fail(checked) : Effect.succeed(fromMillis(checked))
 }
 
 /**

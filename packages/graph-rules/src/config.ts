@@ -4,7 +4,8 @@
  *
  * @internal
  */
-import { safeUrl } from "./redaction.js"
+import { safeUrl, scrubberOf } from "./redaction.js"
+import { fail, type Result, succeed } from "./result.js"
 import { secretProblem } from "./secret.js"
 
 /** The form Meta's API specification gives a `User-Agent`. @internal */
@@ -76,4 +77,79 @@ export const problem = (given: Given): readonly [setting: string, message: strin
 export const baseUrlOf = (baseUrl: string): string => {
   const url = new URL(baseUrl)
   return `${url.origin}${url.pathname.replace(/\/+$/, "")}`
+}
+
+/** The Graph API version both lines ask for unless told otherwise. @internal */
+export const defaultApiVersion = "v27.0"
+
+/** Graph's origin. @internal */
+export const defaultBaseUrl = "https://graph.facebook.com"
+
+/** @internal */
+export const defaultTimeoutMillis = 30_000
+
+/** @internal */
+export const defaultMaxResponseBytes = 16 * 1024 * 1024
+
+/** The settings as given, secrets as plain text and the timeout in milliseconds (`NaN`: unreadable). @internal */
+export interface Options {
+  readonly accessToken: string
+  readonly appSecret?: string | undefined
+  readonly appSecretProof?: unknown
+  readonly apiVersion?: unknown
+  readonly baseUrl?: string | undefined
+  readonly timeoutMillis?: number | undefined
+  readonly userAgent?: unknown
+  readonly maxResponseBytes?: number | undefined
+}
+
+/** The settings with their defaults, checked. @internal */
+export interface Checked {
+  readonly appSecretProof: "plain" | "timed"
+  readonly apiVersion: string
+  readonly baseUrl: string
+  readonly timeoutMillis: number
+  readonly userAgent: string
+  readonly maxResponseBytes: number
+}
+
+/**
+ * The settings with their defaults (the line's own User-Agent among them), or the first that cannot work,
+ * its message scrubbed of the secrets given: whatever was typed may end up there (a token pasted as the
+ * version, say).
+ *
+ * @internal
+ */
+export const settings = (
+  options: Options,
+  defaultUserAgent: string
+): Result<Checked, { readonly setting: string; readonly message: string }> => {
+  const { accessToken, appSecret, appSecretProof = "plain", apiVersion = defaultApiVersion } = options
+  const { baseUrl = defaultBaseUrl, maxResponseBytes = defaultMaxResponseBytes, userAgent = defaultUserAgent } = options
+  const timeoutMillis = options.timeoutMillis ?? defaultTimeoutMillis
+  const found = problem({
+    secrets: [
+      ["accessToken", "access token", accessToken],
+      ...(appSecret === undefined ? [] : [["appSecret", "app secret", appSecret] as const])
+    ],
+    apiVersion,
+    exampleVersion: defaultApiVersion,
+    baseUrl,
+    timeoutIsValid: Number.isFinite(timeoutMillis) && timeoutMillis > 0,
+    appSecretProof,
+    userAgent,
+    maxResponseBytes
+  })
+  if (found !== undefined) {
+    const scrub = scrubberOf([accessToken, ...(appSecret === undefined ? [] : [appSecret])])
+    return fail({ setting: found[0], message: scrub(found[1]) })
+  }
+  return succeed({
+    appSecretProof: appSecretProof as Checked["appSecretProof"],
+    apiVersion: apiVersion as string,
+    baseUrl: baseUrlOf(baseUrl),
+    timeoutMillis,
+    userAgent: userAgent as string,
+    maxResponseBytes
+  })
 }

@@ -35,3 +35,40 @@ export const problem = (given: Given): string | undefined => {
   }
   return given.maxDelay < given.baseDelay ? "retry.maxDelay must not be shorter than retry.baseDelay." : undefined
 }
+
+/** A checked policy, durations in milliseconds. @internal */
+export interface Policy {
+  readonly maxRetries: number
+  readonly baseDelay: number
+  readonly maxDelay: number
+  readonly maxHintedWait: number
+  readonly jitter: boolean
+}
+
+/**
+ * A policy from what was given, with the defaults, checked: the policy or the problem. `millisOf` reads
+ * one of the line's duration inputs (`NaN` when it is none).
+ *
+ * @internal
+ */
+export const policy = (
+  input: {
+    readonly maxRetries?: number | undefined
+    readonly jitter?: boolean | undefined
+    readonly baseDelay?: unknown
+    readonly maxDelay?: unknown
+    readonly maxHintedWait?: unknown
+  },
+  millisOf: (duration: unknown) => number
+): Policy | string => {
+  const read = (name: "baseDelay" | "maxDelay" | "maxHintedWait") =>
+    input[name] === undefined ? defaults[name] : millisOf(input[name])
+  const given = {
+    maxRetries: input.maxRetries ?? defaults.maxRetries,
+    baseDelay: read("baseDelay"),
+    maxDelay: read("maxDelay"),
+    maxHintedWait: read("maxHintedWait"),
+    jitter: input.jitter ?? defaults.jitter
+  }
+  return problem(given) ?? given
+}

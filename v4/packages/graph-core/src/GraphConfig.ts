@@ -6,7 +6,6 @@
  * @since 1.0.0
  */
 import * as Workable from "@effect-waba/graph-rules/config"
-import { scrubberOf } from "@effect-waba/graph-rules/redaction"
 import * as Config from "effect/Config"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
@@ -23,7 +22,7 @@ import * as GraphRetry from "./GraphRetry.js"
  * @since 1.0.0
  * @category constants
  */
-export const defaultApiVersion = "v27.0"
+export const defaultApiVersion = Workable.defaultApiVersion
 
 /**
  * Graph's origin.
@@ -31,7 +30,7 @@ export const defaultApiVersion = "v27.0"
  * @since 1.0.0
  * @category constants
  */
-export const defaultBaseUrl = "https://graph.facebook.com"
+export const defaultBaseUrl = Workable.defaultBaseUrl
 
 /**
  * The User-Agent sent unless another is set.
@@ -119,45 +118,22 @@ export const make = (options: Options): Effect.Effect<Settings, GraphConfigError
   Effect.suspend(() => {
     const accessToken = redacted(options.accessToken)
     const appSecret = Option.map(Option.fromNullishOr(options.appSecret), redacted)
-    // Whatever was typed may end up in a message (a token pasted as the version, say): scrub them all.
-    const scrub = scrubberOf([accessToken, ...Option.toArray(appSecret)].map((secret) => Redacted.value(secret)))
-    const fail = (setting: string, message: string) =>
-      Effect.fail(new GraphConfigError({ setting, message: scrub(message) }))
-    const { apiVersion = defaultApiVersion, appSecretProof = "plain", baseUrl = defaultBaseUrl } = options
-    const { maxResponseBytes = 16 * 1024 * 1024, userAgent = defaultUserAgent } = options
-    const timeout = Option.filter(
-      Duration.fromInput(options.timeout ?? Duration.seconds(30)),
-      (timeout) => Duration.isFinite(timeout) && Duration.toMillis(timeout) > 0
-    )
-    const problem = Workable.problem({
-      secrets: [
-        ["accessToken", "access token", Redacted.value(accessToken)],
-        ...Option.toArray(
-          Option.map(appSecret, (secret) => ["appSecret", "app secret", Redacted.value(secret)] as const)
-        )
-      ],
-      apiVersion,
-      exampleVersion: defaultApiVersion,
-      baseUrl,
-      timeoutIsValid: Option.isSome(timeout),
-      appSecretProof,
-      userAgent,
-      maxResponseBytes
-    })
-    if (problem !== undefined) return fail(problem[0], problem[1])
+    const timeout = Duration.fromInput(options.timeout ?? Duration.millis(Workable.defaultTimeoutMillis))
+    const checked = Workable.settings({
+      ...options,
+      accessToken: Redacted.value(accessToken),
+      appSecret: Option.getOrUndefined(Option.map(appSecret, Redacted.value)),
+      timeoutMillis: Option.match(Option.filter(timeout, Duration.isFinite), {
+        onNone: () => NaN,
+        onSome: Duration.toMillis
+      })
+    }, defaultUserAgent)
+    if (checked._tag === "Failure") return Effect.fail(new GraphConfigError(checked.failure))
     const retry = options.retry === false ? undefined : GraphRetry.makePolicy(options.retry ?? {})
-    if (typeof retry === "string") return fail("retry", retry)
-    return Effect.succeed<Settings>({
-      accessToken,
-      appSecret,
-      appSecretProof,
-      apiVersion,
-      baseUrl: Workable.baseUrlOf(baseUrl),
-      timeout: Option.getOrThrow(timeout),
-      retry,
-      userAgent,
-      maxResponseBytes
-    })
+    // The retry policy's messages hold nothing that was typed as a secret.
+    if (typeof retry === "string") return Effect.fail(new GraphConfigError({ setting: "retry", message: retry }))
+    const { timeoutMillis, ...rest } = checked.success
+    return Effect.succeed<Settings>({ ...rest, accessToken, appSecret, timeout: Duration.millis(timeoutMillis), retry })
   })
 
 /**

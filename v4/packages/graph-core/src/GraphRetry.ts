@@ -49,6 +49,17 @@ export const defaultPolicy: RetryPolicy = {
   jitter: Rules.defaults.jitter
 }
 
+// A duration as given, in milliseconds (`NaN`: not a duration).
+const millisOf = (duration: unknown) =>
+  Option.getOrElse(Option.map(Duration.fromInput(duration as Duration.Input), Duration.toMillis), () => NaN)
+
+const fromMillis = (policy: Rules.Policy): RetryPolicy => ({
+  ...policy,
+  baseDelay: Duration.millis(policy.baseDelay),
+  maxDelay: Duration.millis(policy.maxDelay),
+  maxHintedWait: Duration.millis(policy.maxHintedWait)
+})
+
 /**
  * Checks a policy: the problem as a sentence, or the policy.
  *
@@ -56,23 +67,8 @@ export const defaultPolicy: RetryPolicy = {
  * @category constructors
  */
 export const makePolicy = (input: Partial<RetryPolicyInput>): RetryPolicy | string => {
-  const read = (name: "baseDelay" | "maxDelay" | "maxHintedWait") =>
-    Option.getOrElse(Option.map(Duration.fromInput(input[name] ?? defaultPolicy[name]), Duration.toMillis), () => NaN)
-  const given = {
-    maxRetries: input.maxRetries ?? defaultPolicy.maxRetries,
-    baseDelay: read("baseDelay"),
-    maxDelay: read("maxDelay"),
-    maxHintedWait: read("maxHintedWait")
-  }
-  const problem = Rules.problem(given)
-  if (problem !== undefined) return problem
-  return {
-    maxRetries: given.maxRetries,
-    baseDelay: Duration.millis(given.baseDelay),
-    maxDelay: Duration.millis(given.maxDelay),
-    maxHintedWait: Duration.millis(given.maxHintedWait),
-    jitter: input.jitter ?? defaultPolicy.jitter
-  }
+  const checked = Rules.policy(input, millisOf)
+  return typeof checked === "string" ? checked : fromMillis(checked)
 }
 
 /**
