@@ -14,7 +14,7 @@ import * as Read from "./internal/read.js"
  * @since 1.0.0
  * @category streams
  */
-export const stream = Read.edge<typeof clientAccount, Filter.AccountFilter, typeof phoneNumber>(
+export const { pages, stream, validate } = Read.edge<typeof clientAccount, Filter.AccountFilter, typeof phoneNumber>(
   clientAccount,
   edges.client,
   { name: "phone_numbers", node: phoneNumber, edge: edges.phoneNumbers }
