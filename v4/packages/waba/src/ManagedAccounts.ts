@@ -28,7 +28,7 @@ import * as Queue from "effect/Queue"
 import * as Stream from "effect/Stream"
 import * as ClientAccounts from "./ClientAccounts.js"
 import type * as Filter from "./Filter.js"
-import type * as Read from "./internal/read.js"
+import type * as EdgeRead from "./internal/read.js"
 import * as OwnedAccounts from "./OwnedAccounts.js"
 import * as PhoneNumber from "./PhoneNumber.js"
 import * as PhoneNumbers from "./PhoneNumbers.js"
@@ -140,7 +140,7 @@ export type Progress = FanOut.Progress
  * @since 1.0.0
  * @category models
  */
-export type Expand = { readonly phone_numbers?: Read.Expansion<PhoneNumber.Field> | undefined }
+export type Expand = { readonly phone_numbers?: EdgeRead.Expansion<PhoneNumber.Field> | undefined }
 
 /**
  * @since 1.0.0
@@ -179,7 +179,7 @@ export interface Options<F extends WhatsAppBusinessAccount.Field, XP extends Exp
  */
 export type AccountOf<F extends WhatsAppBusinessAccount.Field, XP> =
   & Shape.Selected<typeof whatsAppBusinessAccount, F>
-  & Read.Expanded<typeof phoneNumber, XP>
+  & EdgeRead.Expanded<typeof phoneNumber, XP>
 
 /**
  * The most business ids one read takes.
@@ -288,7 +288,7 @@ const fanOut = (plan: Plan, seenAgain: boolean, edgePages: EdgePages = eachEdgeA
         })
 
       const complete = (account: Item): Reading<Item> => {
-        const nested = account.phone_numbers as Read.FirstPage<unknown> | undefined
+        const nested = account.phone_numbers as EdgeRead.FirstPage<unknown> | undefined
         if (plan.phoneNumbers === undefined || nested === undefined) return Effect.succeed(account)
         const numbers = [...nested.data]
         const rest = nested.nextAfter === undefined
@@ -383,7 +383,7 @@ type Reads<A> = {
  * @since 1.0.0
  * @category models
  */
-export type Reader<K extends keyof Reads<unknown>> = <
+export type Read<K extends keyof Reads<unknown>> = <
   const F extends WhatsAppBusinessAccount.Field = typeof WhatsAppBusinessAccount.defaultFields[number],
   const XP extends Expand | undefined = undefined
 >(
@@ -405,7 +405,7 @@ export type Reader<K extends keyof Reads<unknown>> = <
  * @since 1.0.0
  * @category streams
  */
-export const stream: Reader<"stream"> = (businessIds, options) => {
+export const stream: Read<"stream"> = (businessIds, options) => {
   const plan = planOf(businessIds, options)
   return (plan instanceof InvalidRequestError ? Stream.fail(plan) : fanOut(plan, false)) as any
 }
@@ -419,7 +419,7 @@ export const stream: Reader<"stream"> = (businessIds, options) => {
  * @since 1.0.0
  * @category streams
  */
-export const sightings: Reader<"sightings"> = (businessIds, options) => {
+export const sightings: Read<"sightings"> = (businessIds, options) => {
   const plan = planOf(businessIds, options)
   return (plan instanceof InvalidRequestError ? Stream.fail(plan) : fanOut(plan, true)) as any
 }
@@ -432,7 +432,7 @@ export const sightings: Reader<"sightings"> = (businessIds, options) => {
  * @since 1.0.0
  * @category constructors
  */
-export const all: Reader<"all"> = (businessIds, options) => {
+export const all: Read<"all"> = (businessIds, options) => {
   const plan = planOf(businessIds, options)
   if (plan instanceof InvalidRequestError) return Effect.fail(plan) as any
   return Effect.suspend(() => {

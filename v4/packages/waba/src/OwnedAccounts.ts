@@ -14,7 +14,7 @@ import * as Read from "./internal/read.js"
  * @since 1.0.0
  * @category streams
  */
-export const { pages, stream, validate } = Read.edge<
+export const { all, pages, stream, validate } = Read.edge<
   typeof whatsAppBusinessAccount,
   Filter.AccountFilter,
   typeof phoneNumber

@@ -13,7 +13,7 @@ import * as Read from "./internal/read.js"
  * @since 1.0.0
  * @category streams
  */
-export const { pages, stream, validate } = Read.edge<typeof phoneNumber, Filter.PhoneNumberFilter>(
+export const { all, pages, stream, validate } = Read.edge<typeof phoneNumber, Filter.PhoneNumberFilter>(
   phoneNumber,
   edges.phoneNumbers
 )

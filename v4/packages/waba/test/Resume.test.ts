@@ -46,6 +46,11 @@ describe("checkpoints (Effect 4)", () => {
     expect(JSON.parse(log[1]!.query.filtering!)).toEqual([
       { field: "creation_time", operator: "GREATER_THAN", value: checkpoint.at! - 1 }
     ])
+    // Collected with all: the same fallback, the same accounts.
+    emulator().resetRequests()
+    const collected = value(await run(OwnedAccounts.all(businessId(), { limit: 25, checkpoint })))
+    expect(collected.map((account) => account.id)).toEqual(truth.slice(50))
+    expect(emulator().requests()[0]!.errorCode).toBeDefined()
     // A plain cursor that went stale is an error, not a silent restart.
     const stale = await run(Stream.runDrain(OwnedAccounts.stream(businessId(), { limit: 25, after: checkpoint.after })))
     expect(Exit.isFailure(stale) && String(stale.cause)).toMatch(/Graph\w+Error/)
@@ -112,6 +117,11 @@ describe("checkpoints (Effect 4)", () => {
       expect(Exit.isFailure(exit) && String(exit.cause)).toContain("InvalidRequestError")
       expect(Exit.isFailure(exit) && String(exit.cause)).toContain(i === 4 ? "after" : "checkpoint")
     }
+    // The same answers without running a read.
+    const descending = { sort: "creation_time_descending", checkpoint: { at: 1, ids: [] } } as const
+    expect(OwnedAccounts.validate(businessId(), descending)?.parameter).toBe("checkpoint")
+    expect(OwnedAccounts.validate("12ab")?.parameter).toBe("business-id")
+    expect(OwnedAccounts.validate(businessId(), { limit: 20, sort: ascending })).toBeUndefined()
     expect(emulator().requests()).toHaveLength(0)
   })
 })

@@ -125,6 +125,18 @@ export interface EdgeReader<N extends Shape.Node, C, X extends Shape.Node> {
     parentId: string,
     options?: EdgeOptions<F, C> & { readonly expand?: XP }
   ) => Stream.Stream<Shape.Selected<N, F> & Expanded<X, XP>, GraphClient.GraphClientError, GraphClient.GraphClient>
+  /** Every item, collected. */
+  readonly all: <
+    const F extends keyof N["fields"] & string = N["defaultFields"][number],
+    const XP extends Expansions<X> | undefined = undefined
+  >(
+    parentId: string,
+    options?: EdgeOptions<F, C> & { readonly expand?: XP }
+  ) => Effect.Effect<
+    ReadonlyArray<Shape.Selected<N, F> & Expanded<X, XP>>,
+    GraphClient.GraphClientError,
+    GraphClient.GraphClient
+  >
   /** The `InvalidRequestError` a read would fail with before any request, or `undefined`. */
   readonly validate: (
     parentId: string,
@@ -226,15 +238,14 @@ export const edge = <N extends Shape.Node, C extends Clause, X extends Shape.Nod
         : Effect.map(Effect.forEach(items, expansion.complete), (items) => ({ ...page, items }))
     })
   }
+  const stream = (parentId: string, options?: EdgeOptions<string, C>) =>
+    Stream.flatMap(pages(parentId, options), (page) => Stream.fromIterable(page.items))
   return {
     pages: pages as EdgeReader<N, C, X>["pages"],
-    stream:
+    stream: stream as EdgeReader<N, C, X>["stream"],
+    all:
       ((parentId: string, options?: EdgeOptions<string, C>) =>
-        Stream.flatMap(pages(parentId, options), (page) => Stream.fromIterable(page.items))) as EdgeReader<
-          N,
-          C,
-          X
-        >["stream"],
+        Stream.runCollect(stream(parentId, options))) as unknown as EdgeReader<N, C, X>["all"],
     validate: (parentId, options) => {
       const prepared = prepare(node, declaration, expandable, parentId, options)
       return prepared instanceof InvalidRequestError ? prepared : undefined
