@@ -180,7 +180,8 @@ describe("ManagedAccounts forms (Effect 4)", () => {
       ManagedAccounts.stream([business], {
         filtering: { field: "name" as "creation_time", operator: "EQUAL", value: 1 } as never
       }),
-      ManagedAccounts.stream([business, "12ab"])
+      ManagedAccounts.stream([business, "12ab"]),
+      ManagedAccounts.stream([business], { batch: true } as {})
     ]
     const parameters: Array<string> = []
     for (const read of refusals) {
@@ -194,7 +195,8 @@ describe("ManagedAccounts forms (Effect 4)", () => {
       "limit",
       "expand.phone_numbers.fields",
       "filtering",
-      "businessIds"
+      "businessIds",
+      "batch"
     ])
     expect(value(await run(Effect.flip(ManagedAccounts.all([]))))).toMatchObject({ parameter: "businessIds" })
     expect(emulator().requests()).toHaveLength(0)
