@@ -9,7 +9,7 @@
  *
  * @since 0.1.0
  */
-import { isCursor } from "@effect-waba/graph-rules/paging"
+import { checkpointBounds, isCursor } from "@effect-waba/graph-rules/paging"
 import * as Option from "effect/Option"
 import * as Schema from "effect/Schema"
 import type * as GraphEdge from "./GraphEdge.js"
@@ -35,8 +35,10 @@ export const Cursor = Schema.String.pipe(Schema.filter(isCursor))
  * @category checkpoints
  */
 export const Checkpoint = Schema.Struct({
-  at: Schema.optional(Schema.Number.pipe(Schema.int(), Schema.between(0, 253_402_300_799))),
-  ids: Schema.Array(Schema.String.pipe(Schema.pattern(/^[0-9]{1,25}$/))).pipe(Schema.maxItems(10_000)),
+  at: Schema.optional(Schema.Number.pipe(Schema.int(), Schema.between(0, checkpointBounds.maxAt))),
+  ids: Schema.Array(Schema.String.pipe(Schema.pattern(checkpointBounds.id))).pipe(
+    Schema.maxItems(checkpointBounds.maxIds)
+  ),
   after: Schema.optional(Cursor)
 }).annotations({ identifier: "Checkpoint" })
 

@@ -15,6 +15,19 @@ export interface Checkpoint {
   readonly after?: string | undefined
 }
 
+/**
+ * What a checkpoint may hold: a creation second up to the year 9999, at most 10,000 ids (of one second),
+ * each a Graph id of 1 to 25 digits. Each line's `Checkpoint` Schema checks these.
+ *
+ * @internal
+ */
+export const checkpointBounds = { maxAt: 253_402_300_799, maxIds: 10_000, id: /^[0-9]{1,25}$/ } as const
+
+/** The checkpoint a read resumed from a checkpoint starts with: its data, without its cursor. @internal */
+export const seed = (
+  resumeFrom: { readonly at: number; readonly ids: Iterable<string> } | undefined
+): Checkpoint => resumeFrom === undefined ? { ids: [] } : { at: resumeFrom.at, ids: [...resumeFrom.ids] }
+
 /** The longest cursor accepted. @internal */
 export const maxCursorLength = 4096
 
@@ -74,7 +87,9 @@ export const secondsOf = (value: unknown): number | undefined =>
 
 /**
  * The checkpoint after a page: the last creation second reached (`field`), with every id delivered in it, and
- * the cursor, which continues cheaply while it is fresh (the data takes over when it is not).
+ * the cursor, which continues cheaply while it is fresh (the data takes over when it is not). A read resumed
+ * from a checkpoint starts from its {@link seed}: a page that ends in the same second adds to its ids (once
+ * each, though a read resumed from the data meets them again), and an empty page keeps it.
  *
  * @internal
  */
@@ -87,7 +102,11 @@ export const advance = (
   const last = data.length === 0 ? undefined : secondsOf(data[data.length - 1]![field])
   const inLast = data.filter((item) => secondsOf(item[field]) === last).map((item) => String(item.id))
   const at = last ?? checkpoint.at
-  const ids = last === undefined ? checkpoint.ids : last === checkpoint.at ? [...checkpoint.ids, ...inLast] : inLast
+  const ids = last === undefined
+    ? checkpoint.ids
+    : last === checkpoint.at
+    ? [...new Set([...checkpoint.ids, ...inLast])]
+    : inLast
   return { ...(at !== undefined ? { at } : {}), ids, ...(after !== undefined ? { after } : {}) }
 }
 

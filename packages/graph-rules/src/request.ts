@@ -14,6 +14,9 @@ export interface Refusal {
   readonly message: string
 }
 
+/** A Graph id as a read takes it under its parent: 1 to 25 digits. @internal */
+export const isGraphId = (id: unknown): id is string => typeof id === "string" && /^[0-9]{1,25}$/.test(id)
+
 const placeholder = /\{([^{}]+)\}/g
 
 // What the client adds itself, from the call's credentials.

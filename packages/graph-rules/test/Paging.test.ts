@@ -31,6 +31,22 @@ describe("pure paging rules", () => {
     expect(Paging.advance("creation_time", second, [])).toEqual(second)
   })
 
+  it("a resumed read's checkpoints start from the one it resumed from: same-second ids kept once, an empty page keeps it", () => {
+    const from = Paging.seed({ at: 200, ids: new Set(["2"]) })
+    expect(from).toEqual({ at: 200, ids: ["2"] })
+    // Resumed by its cursor: the page holds only what is new.
+    expect(Paging.advance("creation_time", from, [{ id: "3", creation_time: 200 }], "c2")).toEqual({
+      at: 200,
+      ids: ["2", "3"],
+      after: "c2"
+    })
+    // Resumed from its data: the second is read again, and its ids are not counted twice.
+    const again = [{ id: "2", creation_time: 200 }, { id: "3", creation_time: 200 }]
+    expect(Paging.advance("creation_time", from, again)).toEqual({ at: 200, ids: ["2", "3"] })
+    expect(Paging.advance("creation_time", from, [])).toEqual(from)
+    expect(Paging.seed(undefined)).toEqual({ ids: [] })
+  })
+
   it("a read resumed from a checkpoint skips what it delivered and nothing else", () => {
     const visibility = {
       checkpointField: "creation_time",

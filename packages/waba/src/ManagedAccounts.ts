@@ -38,6 +38,7 @@
  */
 import type { GraphClient, GraphRead } from "@effect-waba/graph-core"
 import { GraphBatch, GraphCredentials, InvalidRequestError } from "@effect-waba/graph-core"
+import * as FanOut from "@effect-waba/graph-rules/fanOut"
 import * as Data from "effect/Data"
 import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
@@ -59,20 +60,16 @@ import * as Node from "./WhatsAppBusinessAccount.js"
  * @since 0.1.0
  * @category models
  */
-export type EdgeName = "owned" | "client"
+export type EdgeName = FanOut.EdgeName
 
 /**
- * One place an account was seen: a business and an edge of it.
+ * One place an account was seen: a business and an edge of it, with, for a shared account, what the
+ * business may do with it (`permittedTasks`, Graph's `permitted_tasks`).
  *
  * @since 0.1.0
  * @category models
  */
-export interface Source {
-  readonly businessId: string
-  readonly edge: EdgeName
-  /** For a shared account: what the business may do with it (`permitted_tasks`). */
-  readonly permittedTasks?: ReadonlyArray<string> | undefined
-}
+export type Source = FanOut.Source
 
 type Elements<A> = Data.TaggedEnum<{
   readonly Account: { readonly account: A; readonly firstSeenOn: Source }
@@ -132,36 +129,25 @@ export type BusinessDone = Extract<Elements<never>, { readonly _tag: "BusinessDo
 export type Result<A> = Account<A> | Failure | BusinessDone
 
 /**
- * An account with every place it was seen, as {@link all} returns it.
+ * An account with every place it was seen, as {@link all} returns it: the businesses in the order given,
+ * the owned edge first.
  *
  * @since 0.1.0
  * @category models
  */
-export interface ManagedAccount<A> {
-  readonly account: A
-  /** Every business and edge it was seen on: the businesses in the order given, the owned edge first. */
-  readonly sources: ReadonlyArray<Source>
-}
+export type ManagedAccount<A> = FanOut.Merged<A>
 
 /**
- * Where a fan-out stands. Holds of the rate governor and retries are not counted here: they are
- * `GraphEvents` (`Held`, `RetryScheduled`), published by the client for every read.
+ * Where a fan-out stands: the businesses of the read (those in `done` included), those done (a
+ * `BusinessDone` emitted, or skipped as listed in `done`) and failed (a `Failure`), the `Account`s emitted,
+ * and the pages read (one request each, retries not counted, phone-number pages included). Holds of the
+ * rate governor and retries are not counted here: they are `GraphEvents` (`Held`, `RetryScheduled`),
+ * published by the client for every read.
  *
  * @since 0.1.0
  * @category models
  */
-export interface Progress {
-  /** The businesses of the read, those in `done` included. */
-  readonly businesses: number
-  /** The businesses done: each with a `BusinessDone` emitted, or skipped as listed in `done`. */
-  readonly businessesDone: number
-  /** The businesses with a `Failure`. */
-  readonly businessesFailed: number
-  /** The `Account`s emitted. */
-  readonly accounts: number
-  /** The pages read, each one request (retries of a request not counted), phone-number pages included. */
-  readonly pages: number
-}
+export type Progress = FanOut.Progress
 
 interface ElementsDefinition extends Data.TaggedEnum.WithGenerics<1> {
   readonly taggedEnum: Elements<this["A"]>
@@ -245,7 +231,7 @@ export type Read<K extends keyof Reads<unknown>> = <
  * @since 0.1.0
  * @category constants
  */
-export const maxBusinesses = 100_000
+export const maxBusinesses = FanOut.maxBusinesses
 
 // With `batch`: how many businesses are read at once per round trip in flight.
 const businessesPerRoundTrip = 10
@@ -256,36 +242,14 @@ type Item = Record<string, unknown> & { readonly id: string }
 
 const invalid = (parameter: string, message: string) => Either.left(new InvalidRequestError({ parameter, message }))
 
-const isStrings = (value: unknown): value is Iterable<string> =>
-  (Array.isArray(value) || value instanceof Set) && [...value].every((id) => typeof id === "string")
-
 const prepare = (businessIds: unknown, options: Options<ReadonlyArray<Node.Field>, string, OwnedAccounts.Expand>) => {
-  const {
-    batch = false,
-    concurrency = 8,
-    done = [],
-    edges = ["owned", "client"],
-    expand,
-    failFast = false,
-    onProgress
-  } = options
-  if (!Array.isArray(businessIds) || businessIds.length === 0) {
-    return invalid("businessIds", "businessIds must be a non-empty list of business ids.")
-  }
-  if (businessIds.length > maxBusinesses) {
-    return invalid("businessIds", `businessIds may hold at most ${maxBusinesses} ids.`)
-  }
-  if (!Array.isArray(edges) || edges.length === 0 || edges.some((edge) => edge !== "owned" && edge !== "client")) {
-    return invalid("edges", "edges must be a non-empty list of \"owned\" and \"client\".")
-  }
-  if (typeof concurrency !== "number" || !Number.isInteger(concurrency) || concurrency < 1 || concurrency > 64) {
-    return invalid("concurrency", `concurrency must be a whole number from 1 to 64, got ${concurrency}.`)
-  }
-  if (typeof batch !== "boolean") return invalid("batch", "batch must be true or false.")
-  if (!isStrings(done)) return invalid("done", "done must be a list or a set of business ids.")
-  if (onProgress !== undefined && typeof onProgress !== "function") {
-    return invalid("onProgress", "onProgress must be a function.")
-  }
+  const checked = FanOut.check(
+    businessIds,
+    options,
+    (id) => Option.getOrUndefined(Option.map(OwnedAccounts.validate(id as string), (problem) => problem.message))
+  )
+  if (checked._tag === "Failure") return invalid(checked.failure.parameter, checked.failure.message)
+  const { expand, onProgress } = options
   const phone = expand?.phone_numbers
   const owned = {
     fields: options.fields,
@@ -297,34 +261,14 @@ const prepare = (businessIds: unknown, options: Options<ReadonlyArray<Node.Field
   }
   // The tasks a relationship permits belong to the source, so they are always read on the client edge.
   const client = { ...owned, fields: [...(options.fields ?? Node.defaultFields), "permitted_tasks" as const] }
-  const ids: ReadonlyArray<string> = [...new Set(businessIds)]
-  // The options are the same for every business: checked once, with the first id; the others alone.
-  for (const [i, id] of ids.entries()) {
-    const problem = i > 0
-      ? OwnedAccounts.validate(id)
-      : Option.orElse(OwnedAccounts.validate(id, owned), () => ClientAccounts.validate(id, client))
-    if (Option.isSome(problem)) {
-      const { message, parameter } = problem.value
-      return parameter === "businessId"
-        ? invalid("businessIds", `businessIds holds ${JSON.stringify(id)}: ${message}`)
-        : Either.left(problem.value)
-    }
-  }
+  // The options are the same for every business: checked once, with the first id.
+  const id = checked.success.businessIds[0]!
+  const problem = Option.orElse(OwnedAccounts.validate(id, owned), () => ClientAccounts.validate(id, client))
+  if (Option.isSome(problem)) return Either.left(problem.value)
   const phoneNumbers = phone === undefined || phone.pages === "first"
     ? undefined
     : { fields: phone.fields ?? PhoneNumber.defaultFields, limit: phone.limit ?? PhoneNumbers.edge.maxLimit }
-  return Either.right({
-    businessIds: ids,
-    done: new Set(done),
-    edges,
-    concurrency,
-    batch,
-    owned,
-    client,
-    phoneNumbers,
-    failFast,
-    onProgress
-  })
+  return Either.right({ ...checked.success, owned, client, phoneNumbers, onProgress })
 }
 
 type Plan = Either.Either.Right<ReturnType<typeof prepare>>
@@ -349,14 +293,7 @@ const backlog = 4096
 // per business, edge and page cost more CPU than the requests themselves in a fan-out of thousands.
 const fanOut = (plan: Plan, seenAgain: boolean): Emitted =>
   Stream.unwrapScoped(Effect.gen(function*() {
-    const todo = plan.businessIds.filter((id) => !plan.done.has(id))
-    const progress = {
-      businesses: plan.businessIds.length,
-      businessesDone: plan.businessIds.length - todo.length,
-      businessesFailed: 0,
-      accounts: 0,
-      pages: 0
-    }
+    const progress = FanOut.startProgress(plan)
     const { onProgress } = plan
     const report = onProgress === undefined ? Effect.void : Effect.suspend(() => onProgress({ ...progress }))
     const out = yield* Mailbox.make<Elements<Item>, GraphRead.ReadError>(backlog)
@@ -399,11 +336,7 @@ const fanOut = (plan: Plan, seenAgain: boolean): Emitted =>
     // a new one is claimed, completed and emitted. A read holds one claim at a time and waits on none while
     // it holds it, so two reads sharing accounts cannot wait on each other.
     const sighting = (item: Item, businessId: string, edge: EdgeName): Reading => {
-      const { permitted_tasks: tasks, ...rest } = item as Item & { readonly permitted_tasks?: ReadonlyArray<string> }
-      const source: Source = edge === "client" && tasks !== undefined
-        ? { businessId, edge, permittedTasks: tasks }
-        : { businessId, edge }
-      const account = edge === "client" ? rest as Item : item
+      const { account, source } = FanOut.sighting(item, businessId, edge)
       return Effect.flatMap(claim(account.id), (mine) => {
         if (mine === undefined) {
           return seenAgain ? out.offer(Element.SeenAgain({ accountId: account.id, seenOn: source })) : Effect.void
@@ -464,7 +397,7 @@ const fanOut = (plan: Plan, seenAgain: boolean): Emitted =>
     yield* report
     // The reads end the mailbox when done, fail it when one fails (`failFast`), and stop with the stream.
     yield* Effect.forkScoped(
-      Mailbox.into(Effect.forEach(todo, business, { concurrency: businesses, discard: true }), out)
+      Mailbox.into(Effect.forEach(plan.todo, business, { concurrency: businesses, discard: true }), out)
     )
     return Mailbox.toStream(out)
   })).pipe(
@@ -518,43 +451,19 @@ export const stream: Read<"stream"> = (businessIds, options) =>
 export const sightings: Read<"sightings"> = (businessIds, options) =>
   Either.match(planOf(businessIds, options), { onLeft: Stream.fail, onRight: (plan) => fanOut(plan, true) }) as any
 
-type Placed = readonly [read: number, arrival: number, source: Source]
-
 const merged = (plan: Plan) =>
   Effect.suspend(() => {
-    const position = new Map(plan.businessIds.map((id, i) => [id, i]))
-    let arrival = 0
-    // A sighting's place: its read (the businesses as given, the owned edge first), then its arrival,
-    // which within one read is the order Graph returned.
-    const place = (source: Source): Placed => [
-      position.get(source.businessId)! * 2 + (source.edge === "owned" ? 0 : 1),
-      arrival++,
-      source
-    ]
-    const byPlace = (a: Placed, b: Placed) => a[0] - b[0] || a[1] - b[1]
-    const accounts = new Map<string, { account?: unknown; sources: Array<Placed> }>()
+    const accounts = FanOut.merger<unknown>(plan.businessIds)
     const failures: Array<Failure> = []
-    const add = (id: string, source: Source, account?: unknown) => {
-      const entry = accounts.get(id) ?? { sources: [] }
-      if (account !== undefined) entry.account = account
-      entry.sources.push(place(source))
-      accounts.set(id, entry)
-    }
     return Stream.runForEach(fanOut(plan, true), (element) =>
       Effect.sync(() =>
         Element.$match(element, {
-          Account: ({ account, firstSeenOn }) => add(account.id, firstSeenOn, account),
-          SeenAgain: ({ accountId, seenOn }) => add(accountId, seenOn),
+          Account: ({ account, firstSeenOn }) => accounts.add(account.id, firstSeenOn, account),
+          SeenAgain: ({ accountId, seenOn }) => accounts.add(accountId, seenOn),
           Failure: (failure) => void failures.push(failure),
           BusinessDone: () => undefined
         })
-      )).pipe(Effect.map(() => ({
-        accounts: [...accounts.values()]
-          .map(({ account, sources }) => ({ account, sources: sources.sort(byPlace) }))
-          .sort((a, b) => byPlace(a.sources[0]!, b.sources[0]!))
-          .map(({ account, sources }) => ({ account, sources: sources.map(([, , source]) => source) })),
-        failures
-      })))
+      )).pipe(Effect.map(() => ({ accounts: accounts.result(), failures })))
   })
 
 /**

@@ -77,6 +77,17 @@ describe("resume from a data checkpoint", () => {
         const rest = yield* idsOf(OwnedAccounts.stream(businessId, { limit: 7, checkpoint: from }))
         expect([...checkpoint.ids, ...rest]).toEqual(crowd.map((a) => String(a.id)))
       }
+      // Resumed by its cursor for one more page, still inside the second: that page's checkpoint holds every id
+      // of the second delivered so far, so resuming from its data alone repeats none of them.
+      const [third] = yield* OwnedAccounts.pages(businessId, { limit: 7, checkpoint }).pipe(
+        Stream.take(1),
+        Stream.runCollect,
+        Effect.map(Chunk.toReadonlyArray)
+      )
+      expect(third!.checkpoint!.ids).toEqual(crowd.slice(0, 21).map((a) => String(a.id)))
+      const { after: __, ...later } = third!.checkpoint!
+      const rest = yield* idsOf(OwnedAccounts.stream(businessId, { limit: 7, checkpoint: later }))
+      expect(rest).toEqual(crowd.slice(21).map((a) => String(a.id)))
     }).pipe(
       Effect.provide(Testing.inProcess({ businesses: [40], rateLimit: false, quirks: { filterAfterPaging: false } }))
     ))

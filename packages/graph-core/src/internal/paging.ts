@@ -5,7 +5,7 @@
  *
  * @internal
  */
-import { advance, brokenPaging, isStaleCursor, nextCursor, visible } from "@effect-waba/graph-rules/paging"
+import { advance, brokenPaging, isStaleCursor, nextCursor, seed, visible } from "@effect-waba/graph-rules/paging"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
@@ -30,7 +30,7 @@ interface State {
   readonly number: number
   /** Every cursor followed, with the page that followed it (0: the one the read started from). */
   readonly seen: Map<string, number>
-  readonly checkpoint?: Checkpoint
+  readonly checkpoint: Checkpoint
   /** Set when the page just delivered had a `next` that cannot be followed: the read fails with it. */
   readonly broken?: GraphPagingError
 }
@@ -40,7 +40,8 @@ const start = (plan: Plan, parentId: string): State => ({
   parentId,
   after: plan.after,
   number: 1,
-  seen: new Map(plan.after === undefined ? [] : [[plan.after, 0]])
+  seen: new Map(plan.after === undefined ? [] : [[plan.after, 0]]),
+  checkpoint: seed(plan.resumeFrom)
 })
 
 const fetchPage = (state: State): Read<readonly [Page<Item>, Option.Option<State>]> => {
@@ -56,13 +57,18 @@ const fetchPage = (state: State): Read<readonly [Page<Item>, Option.Option<State
       const field = plan.checkpointField
       const checkpoint = field === undefined
         ? undefined
-        : advance(field, state.checkpoint ?? { ids: [] }, data, nextAfter)
+        : advance(field, state.checkpoint, data, nextAfter)
       if (broken === undefined && nextAfter !== undefined) state.seen.set(nextAfter, state.number)
       const following: Option.Option<State> = broken !== undefined
         ? Option.some({ ...state, broken: new GraphPagingError(broken) })
         : nextAfter === undefined
         ? Option.none()
-        : Option.some({ ...state, after: nextAfter, number: state.number + 1, ...(checkpoint && { checkpoint }) })
+        : Option.some({
+          ...state,
+          after: nextAfter,
+          number: state.number + 1,
+          checkpoint: checkpoint ?? state.checkpoint
+        })
       return Effect.map(completeItems(plan.expansions, visible(plan, data)), (items) => {
         const page: Page<Item> = {
           number: state.number,

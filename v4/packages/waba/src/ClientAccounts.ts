@@ -14,7 +14,11 @@ import * as Read from "./internal/read.js"
  * @since 1.0.0
  * @category streams
  */
-export const stream = Read.edge<typeof clientAccount, Filter.AccountFilter, typeof phoneNumber>(
+export const { all, pages, stream, validate } = Read.edge<
+  typeof clientAccount,
+  Filter.AccountFilter,
+  typeof phoneNumber
+>(
   clientAccount,
   edges.client,
   { name: "phone_numbers", node: phoneNumber, edge: edges.phoneNumbers }

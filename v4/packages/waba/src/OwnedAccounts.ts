@@ -14,7 +14,11 @@ import * as Read from "./internal/read.js"
  * @since 1.0.0
  * @category streams
  */
-export const stream = Read.edge<typeof whatsAppBusinessAccount, Filter.AccountFilter, typeof phoneNumber>(
+export const { all, pages, stream, validate } = Read.edge<
+  typeof whatsAppBusinessAccount,
+  Filter.AccountFilter,
+  typeof phoneNumber
+>(
   whatsAppBusinessAccount,
   edges.owned,
   { name: "phone_numbers", node: phoneNumber, edge: edges.phoneNumbers }

@@ -13,4 +13,7 @@ import * as Read from "./internal/read.js"
  * @since 1.0.0
  * @category streams
  */
-export const stream = Read.edge<typeof phoneNumber, Filter.PhoneNumberFilter>(phoneNumber, edges.phoneNumbers)
+export const { all, pages, stream, validate } = Read.edge<typeof phoneNumber, Filter.PhoneNumberFilter>(
+  phoneNumber,
+  edges.phoneNumbers
+)

@@ -65,7 +65,7 @@ describe("ManagedAccounts (Effect 4)", () => {
     const results = value(
       await run(Stream.runCollect(ManagedAccounts.stream([second], {
         fields: ["name"],
-        phoneNumbers: { fields: ["display_phone_number", "quality_rating"] }
+        expand: { phone_numbers: { fields: ["display_phone_number", "quality_rating"] } }
       })))
     )
     const accounts = results.flatMap((result) => result._tag === "Account" ? [result.account] : [])

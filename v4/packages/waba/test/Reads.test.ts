@@ -128,7 +128,14 @@ describe("WhatsApp reads (Effect 4)", () => {
         1
       )))
     )
-    expect(firstOnly?.phone_numbers).toHaveLength(1)
+    // Graph's first page, with the cursor that continues it: read on from there, the account's numbers.
+    const { data, nextAfter } = firstOnly!.phone_numbers
+    expect(data).toHaveLength(1)
+    const rest = value(
+      await run(Stream.runCollect(PhoneNumbers.stream(some[0]!.id, { limit: 100, after: nextAfter! })))
+    )
+    const all = value(await run(Stream.runCollect(PhoneNumbers.stream(some[0]!.id, { limit: 100 }))))
+    expect([...data, ...rest].map((number) => number.id)).toEqual(all.map((number) => number.id))
   })
 
   it("an edge that cannot be expanded, or a bad expansion, is refused before any request", async () => {

@@ -11,9 +11,10 @@ import * as FilterCheck from "@effect-waba/graph-rules/filterCheck"
 import type { Clause, Filterable, Unchecked } from "@effect-waba/graph-rules/filterClause"
 import * as Paging from "@effect-waba/graph-rules/paging"
 import * as ReadPlan from "@effect-waba/graph-rules/readPlan"
+import * as Request from "@effect-waba/graph-rules/request"
 import type * as Shape from "@effect-waba/graph-rules/shape"
 import * as Effect from "effect/Effect"
-import type * as Schema from "effect/Schema"
+import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 
 /** What a read of a node or an edge's items may be given. @internal */
@@ -30,6 +31,14 @@ export interface EdgeOptions<F extends string, C> extends Options<F> {
   readonly filtering?: C | ReadonlyArray<C | Unchecked> | Unchecked | undefined
   /** One of the edge's documented sorts. */
   readonly sort?: string | undefined
+  /** Continue after this cursor (a page's `nextAfter`, taken moments ago). */
+  readonly after?: string | undefined
+  /**
+   * Continue from a page's checkpoint (`GraphPaging.Checkpoint`): by its cursor while Graph takes it, else
+   * from its data, so it works hours later. On edges that can resume; the read is sorted ascending by
+   * creation time.
+   */
+  readonly checkpoint?: GraphPaging.Checkpoint | undefined
 }
 
 /** An edge read inside each item (`phone_numbers` of an account): its node and its own edge. @internal */
@@ -43,8 +52,18 @@ export interface Expandable<N extends Shape.Node = Shape.Node> {
 export interface Expansion<F extends string> {
   readonly fields?: ReadonlyArray<F> | undefined
   readonly limit?: number | undefined
-  /** `all` (default): an item comes with every one, its further pages read; `first`: Graph's first page only. */
+  /**
+   * `all` (default): an item comes with every one, its further pages read; `first`: Graph's first page only,
+   * as a {@link FirstPage} with the cursor to continue it.
+   */
   readonly pages?: "all" | "first" | undefined
+}
+
+/** The first page of an expanded edge, when `pages: "first"` was asked for. @internal */
+export interface FirstPage<A> {
+  readonly data: ReadonlyArray<A>
+  /** The cursor to continue the nested edge after this page; `undefined` when it has no more. */
+  readonly nextAfter: string | undefined
 }
 
 /** An edge as the shared declarations give it. @internal */
@@ -82,8 +101,113 @@ export const check = <N extends Shape.Node>(node: N, options: Options<string> | 
   return { fields: fields as ReadonlyArray<keyof N["fields"] & string>, limit }
 }
 
+type Expansions<X extends Shape.Node> = { readonly phone_numbers?: Expansion<keyof X["fields"] & string> | undefined }
+
+/** The reads of one edge: its pages, and its items. @internal */
+export interface EdgeReader<N extends Shape.Node, C, X extends Shape.Node> {
+  /** Every page, lazily, each with its cursor and (on a read that can resume) its checkpoint. */
+  readonly pages: <
+    const F extends keyof N["fields"] & string = N["defaultFields"][number],
+    const XP extends Expansions<X> | undefined = undefined
+  >(
+    parentId: string,
+    options?: EdgeOptions<F, C> & { readonly expand?: XP }
+  ) => Stream.Stream<
+    GraphPaging.Page<Shape.Selected<N, F> & Expanded<X, XP>>,
+    GraphClient.GraphClientError,
+    GraphClient.GraphClient
+  >
+  /** Every item, lazily, in the order Graph returns them. */
+  readonly stream: <
+    const F extends keyof N["fields"] & string = N["defaultFields"][number],
+    const XP extends Expansions<X> | undefined = undefined
+  >(
+    parentId: string,
+    options?: EdgeOptions<F, C> & { readonly expand?: XP }
+  ) => Stream.Stream<Shape.Selected<N, F> & Expanded<X, XP>, GraphClient.GraphClientError, GraphClient.GraphClient>
+  /** Every item, collected. */
+  readonly all: <
+    const F extends keyof N["fields"] & string = N["defaultFields"][number],
+    const XP extends Expansions<X> | undefined = undefined
+  >(
+    parentId: string,
+    options?: EdgeOptions<F, C> & { readonly expand?: XP }
+  ) => Effect.Effect<
+    ReadonlyArray<Shape.Selected<N, F> & Expanded<X, XP>>,
+    GraphClient.GraphClientError,
+    GraphClient.GraphClient
+  >
+  /** The `InvalidRequestError` a read would fail with before any request, or `undefined`. */
+  readonly validate: (
+    parentId: string,
+    options?: EdgeOptions<string, C> & { readonly expand?: Expansions<X> | undefined }
+  ) => InvalidRequestError | undefined
+}
+
+const invalid = (parameter: string, message: string) => new InvalidRequestError({ parameter, message })
+
+// A read's options checked against the declarations, as the request of its pages and what of each page the
+// caller sees; or the first problem.
+const prepare = <N extends Shape.Node, X extends Shape.Node>(
+  node: N,
+  declaration: Edge,
+  expandable: Expandable<X> | undefined,
+  parentId: unknown,
+  options: EdgeOptions<string, unknown> & { readonly expand?: Expansions<X> | undefined } | undefined
+) => {
+  if (!Request.isGraphId(parentId)) {
+    const shown = typeof parentId === "string" ? JSON.stringify(parentId.slice(0, 100)) : typeof parentId
+    return invalid(
+      declaration.parent,
+      `${declaration.parent} must be a numeric Graph id, 1 to 25 digits; got ${shown}.`
+    )
+  }
+  const checked = check(node, options, declaration.maxLimit)
+  if (checked instanceof InvalidRequestError) return checked
+  const sort = options?.sort
+  if (sort !== undefined && !declaration.sorts.includes(sort)) {
+    const sorts = declaration.sorts.length === 0 ? "it has no sorts" : `its sorts are ${declaration.sorts.join(", ")}`
+    return invalid("sort", `${declaration.name} cannot be sorted by ${String(sort).slice(0, 100)}; ${sorts}.`)
+  }
+  const after = options?.after
+  if (after !== undefined && (typeof after !== "string" || !Paging.isCursor(after))) {
+    return invalid("after", "after must be a cursor as Graph returns it (a page's nextAfter).")
+  }
+  const checkpoint = options?.checkpoint
+  if (checkpoint !== undefined && !Schema.is(GraphPaging.Checkpoint)(checkpoint)) {
+    return invalid("checkpoint", "checkpoint must be a page's checkpoint (see GraphPaging.Checkpoint).")
+  }
+  const expansion = expansionOf(expandable, options?.expand)
+  if (expansion instanceof InvalidRequestError) return expansion
+  const clauses = options?.filtering === undefined ? [] : FilterCheck.check(declaration.filters, options.filtering)
+  if (!Array.isArray(clauses) && clauses._tag === "Failure") return invalid("filtering", clauses.failure)
+  const filtering = Array.isArray(clauses) ? undefined : clauses.success
+  const readOptions = { filtering, sort, limit: checked.limit, after, checkpoint }
+  const problem = ReadPlan.checkpointProblem(declaration, readOptions)
+  if (problem !== undefined) return invalid("checkpoint", problem)
+  const plan = ReadPlan.filtering(declaration, readOptions)
+  const { names, strip } = ReadPlan.fieldNames(node.defaultFields, checked.fields, undefined, plan.needed)
+  const selection = [...names.map((name) => ({ name })), ...(expansion === undefined ? [] : [expansion.selection])]
+  const start = ReadPlan.start(declaration, readOptions, plan, { fields: Fields.render(selection) })
+  const fields = names as ReadonlyArray<keyof N["fields"] & string>
+  return {
+    request: {
+      route: declaration.route,
+      query: { ...start.query, after: start.after },
+      item: expansion === undefined
+        ? GraphSchema.node(node, fields)
+        : GraphSchema.node(node, fields, { [expansion.name]: GraphPaging.PageBody(expansion.item) }),
+      resumable: plan.checkpointField === undefined
+        ? undefined
+        : { field: plan.checkpointField, from: start.resumeFrom, fallback: start.fallback }
+    },
+    visibility: { checkpointField: plan.checkpointField, local: plan.local, resumeFrom: start.resumeFrom, strip },
+    expansion
+  }
+}
+
 /**
- * The items of an edge under `parentId`, page after page, as the stream is pulled: the clauses Graph
+ * The reads of an edge under a parent id, page after page, as the stream is pulled: the clauses Graph
  * documents go on the wire, the others are evaluated here on the fields they need (read, then dropped).
  *
  * @internal
@@ -92,76 +216,61 @@ export const edge = <N extends Shape.Node, C extends Clause, X extends Shape.Nod
   node: N,
   declaration: Edge,
   expandable?: Expandable<X>
-) =>
-<
-  const F extends keyof N["fields"] & string = N["defaultFields"][number],
-  const XP extends { readonly phone_numbers?: Expansion<keyof X["fields"] & string> | undefined } | undefined =
-    undefined
->(
-  parentId: string,
-  options?: EdgeOptions<F, C> & { readonly expand?: XP }
-): Stream.Stream<Shape.Selected<N, F> & Expanded<X, XP>, GraphClient.GraphClientError, GraphClient.GraphClient> => {
-  const checked = check(node, options, declaration.maxLimit)
-  if (checked instanceof InvalidRequestError) return Stream.fail(checked)
-  const sort = options?.sort
-  if (sort !== undefined && !declaration.sorts.includes(sort)) {
-    const sorts = declaration.sorts.length === 0 ? "it has no sorts" : `its sorts are ${declaration.sorts.join(", ")}`
-    return Stream.fail(
-      new InvalidRequestError({
-        parameter: "sort",
-        message: `${declaration.name} cannot be sorted by ${String(sort).slice(0, 100)}; ${sorts}.`
-      })
-    )
+): EdgeReader<N, C, X> => {
+  type Item = Record<string, unknown>
+  const pages = (
+    parentId: string,
+    options?: EdgeOptions<string, C> & { readonly expand?: Expansions<X> | undefined }
+  ): Stream.Stream<GraphPaging.Page<Item>, GraphClient.GraphClientError, GraphClient.GraphClient> => {
+    const prepared = prepare(node, declaration, expandable, parentId, options)
+    if (prepared instanceof InvalidRequestError) return Stream.fail(prepared)
+    const { expansion, request, visibility } = prepared
+    const raw = GraphPaging.pages({
+      ...request,
+      item: request.item as unknown as Schema.Decoder<Item>,
+      params: { [declaration.parent]: parentId },
+      usageKey: parentId
+    })
+    return Stream.mapEffect(raw, (page) => {
+      const items = Paging.visible(visibility, page.items)
+      return expansion === undefined
+        ? Effect.succeed({ ...page, items })
+        : Effect.map(Effect.forEach(items, expansion.complete), (items) => ({ ...page, items }))
+    })
   }
-  const expansion = expansionOf(expandable, options?.expand)
-  if (expansion instanceof InvalidRequestError) return Stream.fail(expansion)
-  const clauses = options?.filtering === undefined ? [] : FilterCheck.check(declaration.filters, options.filtering)
-  if (!Array.isArray(clauses) && clauses._tag === "Failure") {
-    return Stream.fail(new InvalidRequestError({ parameter: "filtering", message: clauses.failure }))
+  const stream = (parentId: string, options?: EdgeOptions<string, C>) =>
+    Stream.flatMap(pages(parentId, options), (page) => Stream.fromIterable(page.items))
+  return {
+    pages: pages as EdgeReader<N, C, X>["pages"],
+    stream: stream as EdgeReader<N, C, X>["stream"],
+    all:
+      ((parentId: string, options?: EdgeOptions<string, C>) =>
+        Stream.runCollect(stream(parentId, options))) as unknown as EdgeReader<N, C, X>["all"],
+    validate: (parentId, options) => {
+      const prepared = prepare(node, declaration, expandable, parentId, options)
+      return prepared instanceof InvalidRequestError ? prepared : undefined
+    }
   }
-  const filtering = Array.isArray(clauses) ? undefined : clauses.success
-  const readOptions = { filtering, sort, limit: checked.limit }
-  const plan = ReadPlan.filtering(declaration, readOptions)
-  const { names, strip } = ReadPlan.fieldNames(node.defaultFields, checked.fields, undefined, plan.needed)
-  const selection = [...names.map((name) => ({ name })), ...(expansion === undefined ? [] : [expansion.selection])]
-  const start = ReadPlan.start(declaration, readOptions, plan, { fields: Fields.render(selection) })
-  const visibility = { checkpointField: undefined, local: plan.local, resumeFrom: undefined, strip }
-  const item = GraphSchema.node(node, names as ReadonlyArray<keyof N["fields"] & string>)
-  const pages = GraphPaging.pages({
-    route: declaration.route,
-    params: { [declaration.parent]: parentId },
-    query: start.query,
-    item: expansion === undefined
-      ? item
-      : GraphSchema.node(node, names as ReadonlyArray<keyof N["fields"] & string>, {
-        [expansion.name]: GraphPaging.PageBody(expansion.item)
-      }),
-    usageKey: parentId
-  })
-  type Item = Shape.Selected<N, F> & Expanded<X, XP>
-  return Stream.flatMap(pages, (page) => {
-    const items = Paging.visible(visibility, page.items) as unknown as ReadonlyArray<Record<string, unknown>>
-    return expansion === undefined
-      ? Stream.fromIterable(items as unknown as ReadonlyArray<Item>)
-      : Stream.mapEffect(
-        Stream.fromIterable(items),
-        (one) => expansion.complete(one) as Effect.Effect<Item, GraphClient.GraphClientError, GraphClient.GraphClient>
-      )
-  })
 }
 
-/** An item's expanded edge as a list of its items (empty when Graph left it out). @internal */
+/**
+ * An item's expanded edge: a list of its items (empty when Graph left it out), or its first page with
+ * `pages: "first"`.
+ *
+ * @internal
+ */
 export type Expanded<X extends Shape.Node, XP> = [X] extends [never] ? {}
   : XP extends { readonly phone_numbers: infer E } ? {
-      readonly phone_numbers: ReadonlyArray<
-        Shape.Selected<
-          X,
-          E extends { readonly fields: ReadonlyArray<infer XF extends keyof X["fields"] & string> } ? XF
-            : X["defaultFields"][number]
-        >
-      >
+      readonly phone_numbers: E extends { readonly pages: "first" } ? FirstPage<ExpandedItem<X, E>>
+        : ReadonlyArray<ExpandedItem<X, E>>
     }
   : {}
+
+type ExpandedItem<X extends Shape.Node, E> = Shape.Selected<
+  X,
+  E extends { readonly fields: ReadonlyArray<infer XF extends keyof X["fields"] & string> } ? XF
+    : X["defaultFields"][number]
+>
 
 // The expansion asked for, checked: its selection, the Schema of its page, and how an item is completed.
 const expansionOf = <X extends Shape.Node>(
@@ -213,7 +322,8 @@ const expansionOf = <X extends Shape.Node>(
       const after = next === undefined
         ? undefined
         : Paging.nextCursor(next, connection?.paging?.cursors?.after ?? undefined)
-      const whole = after === undefined || options.pages === "first"
+      if (options.pages === "first") return Effect.succeed({ ...one, [name]: { data: first, nextAfter: after } })
+      const whole = after === undefined
         ? Effect.succeed(first)
         : Effect.map(rest(String(one.id), after), (more) => [...first, ...more])
       return Effect.map(whole, (items) => ({ ...one, [name]: items }))
