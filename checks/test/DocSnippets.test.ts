@@ -123,7 +123,9 @@ describe("the snippet checker", () => {
     expect(sampleFences.flatMap(DocFences.infoProblems)).toEqual([
       expect.stringMatching(/^docs\/sample\.md:26: marked partial without a prelude/),
       expect.stringMatching(/^docs\/sample\.md:30: a fence without a language/),
-      expect.stringMatching(/^docs\/sample\.md:34: unknown flag "run-it" on a sh fence \(known: no-run, install, effect-4\)/)
+      expect.stringMatching(
+        /^docs\/sample\.md:34: unknown flag "run-it" on a sh fence \(known: no-run, install, effect-4\)/
+      )
     ])
   })
 
