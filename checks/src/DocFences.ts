@@ -88,7 +88,7 @@ export const flagsByLanguage: Readonly<Record<string, ReadonlyArray<string>>> = 
 
 /**
  * The Markdown files whose snippets are checked: the README, every page under `docs/` and every package's
- * README.
+ * README, of both lines.
  *
  * @since 0.1.0
  * @category constructors
@@ -101,8 +101,9 @@ export const documentationFiles = (root: string = repositoryRoot): ReadonlyArray
   return [
     "README.md",
     ...inDir("docs", (name) => name.endsWith(".md")),
-    ...inDir("packages", (name) => Fs.existsSync(Path.join(root, "packages", name, "README.md")))
-      .map((dir) => `${dir}/README.md`)
+    ...["packages", "v4/packages"].flatMap((dir) =>
+      inDir(dir, (name) => Fs.existsSync(Path.join(root, dir, name, "README.md"))).map((path) => `${path}/README.md`)
+    )
   ]
 }
 
