@@ -5,6 +5,8 @@
  * ```` ```sh no-run ```` (a command the test suite cannot run: one that installs, or needs Meta),
  * ```` ```sh install ```` (an install line, run by the packed-install check with registry access),
  * ```` ```json tsconfig ```` (the `tsconfig.json` a user copies; the packed-install check compiles with it).
+ * `effect-4` on a TypeScript or install fence says it is for the Effect 4 line (1.x, `v4/`): its snippet is
+ * compiled against that line, and the packed-install check runs its lines in that line's project.
  * A `partial` TypeScript block gets the code it needs from a prelude, an HTML comment just above the fence,
  * which readers of the rendered page do not see:
  *
@@ -77,16 +79,16 @@ export const languages = {
  * @category constants
  */
 export const flagsByLanguage: Readonly<Record<string, ReadonlyArray<string>>> = {
-  ts: ["partial"],
-  typescript: ["partial"],
-  sh: ["no-run", "install"],
-  bash: ["no-run", "install"],
+  ts: ["partial", "effect-4"],
+  typescript: ["partial", "effect-4"],
+  sh: ["no-run", "install", "effect-4"],
+  bash: ["no-run", "install", "effect-4"],
   json: ["tsconfig"]
 }
 
 /**
  * The Markdown files whose snippets are checked: the README, every page under `docs/` and every package's
- * README.
+ * README, of both lines.
  *
  * @since 0.1.0
  * @category constructors
@@ -99,8 +101,9 @@ export const documentationFiles = (root: string = repositoryRoot): ReadonlyArray
   return [
     "README.md",
     ...inDir("docs", (name) => name.endsWith(".md")),
-    ...inDir("packages", (name) => Fs.existsSync(Path.join(root, "packages", name, "README.md")))
-      .map((dir) => `${dir}/README.md`)
+    ...["packages", "v4/packages"].flatMap((dir) =>
+      inDir(dir, (name) => Fs.existsSync(Path.join(root, dir, name, "README.md"))).map((path) => `${path}/README.md`)
+    )
   ]
 }
 
@@ -145,6 +148,14 @@ export const parse = (file: string, markdown: string): ReadonlyArray<Fence> => {
  */
 export const all = (root: string = repositoryRoot): ReadonlyArray<Fence> =>
   documentationFiles(root).flatMap((file) => parse(file, Fs.readFileSync(Path.join(root, file), "utf8")))
+
+/**
+ * Whether a fence is for the Effect 4 line (its `effect-4` flag).
+ *
+ * @since 0.1.0
+ * @category filters
+ */
+export const isEffect4 = (fence: Fence): boolean => fence.flags.includes("effect-4")
 
 /**
  * Where a fence is, as editors and terminals link it: `docs/waba.md:10`.

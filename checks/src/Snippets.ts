@@ -1,7 +1,8 @@
 /**
- * Type-checks the documentation's TypeScript snippets as one TypeScript program: every snippet is a module
- * of its own, compiled with the repository's compiler options (strict, `exactOptionalPropertyTypes`,
- * NodeNext) against the workspace packages, and every problem is reported at its Markdown file and line.
+ * Type-checks the documentation's TypeScript snippets as one TypeScript program per Effect line: every
+ * snippet is a module of its own, compiled with the repository's compiler options (strict,
+ * `exactOptionalPropertyTypes`, NodeNext) against the workspace packages of its line (those of `v4/` for a
+ * fence marked `effect-4`), and every problem is reported at its Markdown file and line.
  *
  * @since 0.1.0
  */
@@ -91,12 +92,16 @@ interface Unit {
 
 // The snippets live, for the compiler only, in `checks/.snippets/`: the nearest package.json is the checks
 // package's (an ES module, so NodeNext treats them as ESM), and its node_modules holds every workspace package.
+// Those of the Effect 4 line live in the 1.x emulator's folder, whose node_modules holds that line's packages
+// and Effect 4 (and which resolves `@effect-waba/emulator` to itself).
+const home = (fence: DocFences.Fence) => DocFences.isEffect4(fence) ? ["v4", "packages", "emulator"] : ["checks"]
+
 const unitOf = (root: string) => (fence: DocFences.Fence, index: number): Unit => {
   const slug = fence.file.replace(/[^A-Za-z0-9]+/g, "_")
   const prelude = fence.prelude === undefined ? "" : `${fence.prelude.code}\n`
   return {
     fence,
-    path: Path.join(root, "checks", ".snippets", `${String(index).padStart(3, "0")}_${slug}_L${fence.line}.ts`),
+    path: Path.join(root, ...home(fence), ".snippets", `${String(index).padStart(3, "0")}_${slug}_L${fence.line}.ts`),
     text: prelude + fence.code + "\n",
     preludeLines: fence.prelude === undefined ? 0 : prelude.split("\n").length - 1
   }
@@ -126,22 +131,28 @@ const hint = (unit: Unit, diagnostic: ts.Diagnostic) => {
 export const typeCheck = (fences: ReadonlyArray<DocFences.Fence>, options: Options = {}): ReadonlyArray<Problem> => {
   const root = options.root ?? DocFences.repositoryRoot
   const units = typeScriptFences(fences).map(unitOf(root))
-  const byPath = new Map(units.map((unit) => [unit.path, unit]))
   const compiler = compilerOptions(root, options.sources ?? true)
-  const host = ts.createCompilerHost(compiler, true)
-  const { fileExists, getSourceFile, readFile } = host
-  host.fileExists = (file) => byPath.has(file) || fileExists.call(host, file)
-  host.readFile = (file) => byPath.get(file)?.text ?? readFile.call(host, file)
-  host.getSourceFile = (file, language, onError, shouldCreate) => {
-    const unit = byPath.get(file)
-    return unit === undefined
-      ? getSourceFile.call(host, file, language, onError, shouldCreate)
-      : ts.createSourceFile(file, unit.text, language, true)
-  }
-  const program = ts.createProgram({ rootNames: [...byPath.keys()], options: compiler, host })
+  // One program per line: the two lines' packages have the same names.
+  const programs = [false, true].map((effect4) => {
+    const byPath = new Map(
+      units.filter((unit) => DocFences.isEffect4(unit.fence) === effect4).map((unit) => [unit.path, unit])
+    )
+    const host = ts.createCompilerHost(compiler, true)
+    const { fileExists, getSourceFile, readFile } = host
+    host.fileExists = (file) => byPath.has(file) || fileExists.call(host, file)
+    host.readFile = (file) => byPath.get(file)?.text ?? readFile.call(host, file)
+    host.getSourceFile = (file, language, onError, shouldCreate) => {
+      const unit = byPath.get(file)
+      return unit === undefined
+        ? getSourceFile.call(host, file, language, onError, shouldCreate)
+        : ts.createSourceFile(file, unit.text, language, true)
+    }
+    return byPath.size === 0 ? undefined : ts.createProgram({ rootNames: [...byPath.keys()], options: compiler, host })
+  })
 
   const problems: Array<Problem> = []
   for (const unit of units) {
+    const program = programs[DocFences.isEffect4(unit.fence) ? 1 : 0]!
     const source = program.getSourceFile(unit.path)!
     const lines = unit.text.split("\n")
     const expectedToFail = new Set(

@@ -49,6 +49,13 @@ const sample = [
   "```",
   "",
   "See [the guide](missing-guide.md) and `shared/graph-api/FACTS.md`.",
+  "",
+  "```ts effect-4",
+  "import { Testing } from \"@effect-waba/emulator\"",
+  "import * as FetchHttpClient from \"effect/http/FetchHttpClient\"",
+  "const layers = [Testing.layer(), FetchHttpClient.layer]",
+  "const missing = Testing.inProcess() // does not compile",
+  "```",
   ""
 ].join("\n")
 
@@ -98,6 +105,11 @@ describe("the snippet checker", () => {
     expect(Snippets.format([problem!])).toMatch(/^docs\/sample\.md:9:14 TS2304: /)
   })
 
+  it("compiles a fence marked effect-4 against the Effect 4 line: its modules, not the Effect 3 line's", () => {
+    // effect/http exists in Effect 4 only, and Testing.inProcess in the Effect 3 line's emulator only.
+    expect([41, 42, 43, 44].flatMap(at)).toEqual([])
+  })
+
   it("requires a line documented as not compiling to fail, and checks the rest strictly", () => {
     expect(at(21)).toEqual([])
     expect(at(22).map((problem) => problem.message)).toEqual([
@@ -111,7 +123,9 @@ describe("the snippet checker", () => {
     expect(sampleFences.flatMap(DocFences.infoProblems)).toEqual([
       expect.stringMatching(/^docs\/sample\.md:26: marked partial without a prelude/),
       expect.stringMatching(/^docs\/sample\.md:30: a fence without a language/),
-      expect.stringMatching(/^docs\/sample\.md:34: unknown flag "run-it" on a sh fence \(known: no-run, install\)/)
+      expect.stringMatching(
+        /^docs\/sample\.md:34: unknown flag "run-it" on a sh fence \(known: no-run, install, effect-4\)/
+      )
     ])
   })
 

@@ -2,7 +2,8 @@
  * What a user outside the repository relies on in the published packages' manifests: where the code lives,
  * which Node it needs, a README and a LICENSE in the tarball, and dependencies a fresh npm install can
  * satisfy next to the user's own Effect 3 (libraries take Effect and each other as peers; the CLI, an
- * application, is one bundle with no runtime dependencies). The install itself runs in CI:
+ * application, is one bundle with no runtime dependencies), and for the Effect 4 line (1.x, `v4/packages`)
+ * next to the user's Effect 4, with no Effect 3 anywhere (the 1.x emulator bundles its engine). The install itself runs in CI:
  * `checks/src/PackedInstall.ts`; the CLI's install alone in the tests: `CliAlone.test.ts`.
  */
 import { describe, expect, it } from "@effect/vitest"
@@ -17,6 +18,7 @@ const published = [...libraries, "cli"] as const
 
 interface Manifest {
   readonly name: string
+  readonly version?: string
   readonly private?: boolean
   readonly license?: string
   readonly keywords?: ReadonlyArray<string>
@@ -44,9 +46,9 @@ const sourceFiles = (dir: string): ReadonlyArray<string> =>
   )
 
 /** The packages a package's `src` imports (comments, and so JSDoc examples, left out). */
-const importedPackages = (name: string): ReadonlySet<string> =>
+const importedPackages = (name: string, dir = "packages", skip: (file: string) => boolean = () => false) =>
   new Set(
-    sourceFiles(Path.join(root, "packages", name, "src")).flatMap((file) =>
+    sourceFiles(Path.join(root, dir, name, "src")).filter((file) => !skip(file)).flatMap((file) =>
       ts.preProcessFile(Fs.readFileSync(file, "utf8"), true, true).importedFiles.map((imported) => imported.fileName)
         .filter((specifier) => !specifier.startsWith(".") && !specifier.startsWith("node:"))
         .map((specifier) => specifier.split("/").slice(0, specifier.startsWith("@") ? 2 : 1).join("/"))
@@ -138,8 +140,10 @@ describe("published packages", () => {
 })
 
 describe("install lines", () => {
+  // The Effect 3 line's: those not marked effect-4.
   const installFences = (file: string) =>
-    DocFences.parse(file, Fs.readFileSync(Path.join(root, file), "utf8")).filter((f) => f.flags.includes("install"))
+    DocFences.parse(file, Fs.readFileSync(Path.join(root, file), "utf8"))
+      .filter((f) => f.flags.includes("install") && !DocFences.isEffect4(f))
   const packagesOf = (line: string) => line.trim().split(/\s+/).slice(2).filter((word) => !word.startsWith("-")).sort()
   const kindOf = (line: string) =>
     /\s(-D|--save-dev)\b/.test(line) ? "dev" : /\s(-g|--global)\b/.test(line) ? "global" : "prod"
@@ -211,6 +215,102 @@ describe("install lines", () => {
       if (optional(peer) && !installed.includes(peer)) continue
       if (range === "workspace:^") expect(words).toContain(peer)
       else expect(words).toContain(`${peer}@${range.slice(1)}`)
+    }
+  })
+})
+
+describe("the Effect 4 line (1.x)", () => {
+  const v4 = ["graph-core", "waba", "emulator"] as const
+  const rules = manifest("packages/graph-rules")
+
+  it.each(v4)("%s: 1.x, with the metadata a registry page and npm need, and the 0.x package's repository", (name) => {
+    const pkg = manifest(`v4/packages/${name}`)
+    const v3 = manifest(`packages/${name}`)
+    expect(pkg.name).toBe(v3.name)
+    expect(pkg.version).toMatch(/^1\.\d+\.\d+$/)
+    expect(pkg.private).toBeUndefined()
+    expect(pkg.license).toBe("MIT")
+    expect(pkg.repository).toEqual({ ...v3.repository, directory: `v4/packages/${name}` })
+    expect(pkg.engines).toEqual({ node: ">=20" })
+    expect(pkg.keywords).toContain("effect-4")
+    expect(pkg.homepage).toBe(v3.homepage!.replace(`/packages/${name}#`, `/v4/packages/${name}#`))
+    expect(pkg.bugs).toEqual(v3.bugs)
+    expect(pkg.publishConfig).toEqual({ access: "public" })
+    expect(Fs.readFileSync(Path.join(root, "v4", "packages", name, "LICENSE"), "utf8")).toBe(rootLicense)
+    const readme = Fs.readFileSync(Path.join(root, "v4", "packages", name, "README.md"), "utf8")
+    expect(readme.startsWith(`# @effect-waba/${name}\n`)).toBe(true)
+    expect(readme).toContain("## Install")
+    expect(readme).toContain("## Example")
+  })
+
+  it.each(v4)("%s: Effect 4 and the other 1.x libraries are peers; no Effect 3 package anywhere", (name) => {
+    const pkg = manifest(`v4/packages/${name}`)
+    const peers = pkg.peerDependencies ?? {}
+    expect(peers.effect).toBe(`^${pkg.devDependencies?.effect}`)
+    expect(pkg.devDependencies?.effect).toMatch(/^4\./)
+    // The engine the emulator bundles, or whose declarations it copies, is no import at a user's (next test).
+    for (const imported of importedPackages(name, "v4/packages")) {
+      if (imported === "@effect-waba/emulator-engine") continue
+      if (imported === "@effect-waba/graph-rules") {
+        expect(pkg.dependencies?.[imported], `${name} depends on graph-rules 0.x`).toBe(`^${rules.version}`)
+      } else {
+        expect(peers[imported], `${name} imports ${imported}`).toBeDefined()
+      }
+    }
+    for (const peer of Object.keys(peers)) {
+      expect(peer === "effect" || peer.startsWith("@effect-waba/"), `${name}'s peer ${peer}`).toBe(true)
+    }
+    for (const [peer, range] of Object.entries(peers).filter(([peer]) => peer.startsWith("@effect-waba/"))) {
+      expect(range, `${name}'s peer ${peer}`).toBe("workspace:^")
+      expect(pkg.devDependencies?.[peer]).toBe("workspace:^")
+    }
+  })
+
+  it("the emulator bundles its engine: the 0.x emulator is a devDependency its build bundles, not a dependency", () => {
+    const emulator = manifest("v4/packages/emulator")
+    expect(emulator.dependencies).toBeUndefined()
+    expect(emulator.peerDependencies).toEqual({ "@effect-waba/graph-core": "workspace:^", effect: "^4.1.5" })
+    expect(emulator.devDependencies?.["@effect-waba/emulator-engine"]).toBe("link:../../../packages/emulator")
+    expect(emulator.scripts?.build).toContain("node scripts/bundle.mjs")
+    expect([...importedPackages("emulator", "v4/packages", (file) => !file.endsWith("engine.ts"))]).toEqual([
+      "@effect-waba/emulator-engine"
+    ])
+    // Elsewhere only the engine's plain types, whose declarations the build copies (scripts/bundle.mjs).
+    const elsewhere = sourceFiles(Path.join(root, "v4", "packages", "emulator", "src"))
+      .filter((file) => !file.endsWith("engine.ts"))
+      .flatMap((file) => Fs.readFileSync(file, "utf8").split("\n").filter((line) => line.includes("emulator-engine")))
+    expect(
+      elsewhere.every((line) =>
+        /^import type \* as \w+ from "@effect-waba\/emulator-engine\/(Faults|RequestLog)"$/.test(line)
+      )
+    )
+      .toBe(true)
+  })
+
+  it("the README installs the 1.x packages with Effect 4 pinned, and each 1.x README its package with its peers", () => {
+    const lines = (file: string) =>
+      DocFences.parse(file, Fs.readFileSync(Path.join(root, file), "utf8"))
+        .filter((fence) => fence.flags.includes("install") && DocFences.isEffect4(fence))
+        .flatMap((fence) => fence.code.split("\n"))
+    const words = (file: string) =>
+      lines(file).flatMap((line) => line.trim().split(/\s+/).slice(2)).filter((word) => !word.startsWith("-"))
+    // No workaround flag: the lines install as written (the packed-install check runs them).
+    expect(lines("README.md").flatMap((line) => line.split(/\s+/).filter((word) => word.startsWith("-"))))
+      .toEqual(["--save-dev"])
+    expect(words("README.md")).toEqual(
+      expect.arrayContaining(["@effect-waba/waba@1", "@effect-waba/graph-core@1", "@effect-waba/emulator@1"])
+    )
+    expect(words("README.md").filter((word) => /^(effect|@effect\/)/.test(word))).toEqual(["effect@4.1.5"])
+    for (const name of v4) {
+      const pkg = manifest(`v4/packages/${name}`)
+      const installed = words(`v4/packages/${name}/README.md`)
+      const wanted = [
+        `${pkg.name}@1`,
+        ...Object.entries(pkg.peerDependencies ?? {}).map(([peer, range]) =>
+          range === "workspace:^" ? `${peer}@1` : `${peer}@${range.slice(1)}`
+        )
+      ]
+      expect(installed, `v4/packages/${name}/README.md`).toEqual(expect.arrayContaining(wanted))
     }
   })
 })

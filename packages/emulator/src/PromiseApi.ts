@@ -1,10 +1,12 @@
 /**
  * The emulator for tests that do not use Effect: start a real loopback server with one `await`, point any
- * HTTP client at `emu.url`, inspect and steer it with plain functions, and `await emu.stop()`.
+ * HTTP client at `emu.url`, inspect and steer it with plain functions, and `await emu.stop()`; or make one
+ * that answers web requests in the process (`makeEmulator`), with no socket.
  *
  * @since 0.1.0
  */
 import * as FetchHttpClient from "@effect/platform/FetchHttpClient"
+import * as HttpApp from "@effect/platform/HttpApp"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Exit from "effect/Exit"
@@ -92,8 +94,61 @@ export const startEmulator = async (options: StartOptions = {}): Promise<Running
       Effect.onError((cause) => Scope.close(scope, Exit.failCause(cause)))
     )
   )
+  return {
+    ...controls(emulator),
+    url: server.url,
+    emulator,
+    stop: () => Effect.runPromise(Scope.close(scope, Exit.void))
+  }
+}
+
+/**
+ * An emulator with no server: it answers web `Request`s in the process, through `handler`.
+ *
+ * @since 0.1.0
+ * @category models
+ */
+export interface InProcessEmulator extends Controls {
+  /**
+   * Answers a request as the server would, whatever its origin (`paging.next` links keep that origin). An
+   * aborted request's answer is given up on and logged as `aborted`; its promise is left pending, so a
+   * fetch-like caller rejects it itself when the signal aborts.
+   */
+  readonly handler: (request: Request) => Promise<Response>
+  /** The Effect service underneath. */
+  readonly emulator: Service
+}
+
+/**
+ * Makes an emulator that answers in the process, with no socket: hand its `handler` to code that takes a
+ * web handler, or wrap it as a `fetch` for an HTTP client. Faults behave as over the wire: a `reset` is a
+ * body that fails part-way, delays are real time.
+ *
+ * @example
+ * ```ts
+ * import { makeEmulator } from "@effect-waba/emulator/PromiseApi"
+ *
+ * const emu = makeEmulator({ businesses: [120] })
+ * const response = await emu.handler(
+ *   new Request(`https://graph.facebook.com/v27.0/${emu.businessIds[0]}/owned_whatsapp_business_accounts`, {
+ *     headers: { authorization: `Bearer ${emu.token}` }
+ *   })
+ * )
+ * console.log((await response.json()).data.length) // 25
+ * ```
+ *
+ * @since 0.1.0
+ * @category constructors
+ */
+export const makeEmulator = (options: Emulator.Options = {}): InProcessEmulator => {
+  const emulator = Emulator.unsafeMake(options)
+  return { ...controls(emulator), handler: HttpApp.toWebHandler(emulator.app), emulator }
+}
+
+// The service's members as plain calls: each `Effect` is run where it is called.
+const controls = (emulator: Service): Controls => {
   const { app: _, change, setWebhookTarget, ...members } = emulator
-  const controls = Object.fromEntries(
+  const plain = Object.fromEntries(
     Object.entries(members).map(([key, member]) => [
       key,
       Effect.isEffect(member)
@@ -107,12 +162,9 @@ export const startEmulator = async (options: StartOptions = {}): Promise<Running
   // A typed failure is thrown (or rejected with) as itself, not wrapped.
   const orThrow = Either.getOrThrowWith(identity)
   return {
-    ...controls as Omit<Controls, "change" | "setWebhookTarget">,
+    ...plain as Omit<Controls, "change" | "setWebhookTarget">,
     change: (input) => Effect.runPromise(Effect.either(change(input))).then(orThrow),
     setWebhookTarget: (target) =>
-      orThrow(Effect.runSync(Effect.either(Effect.provide(setWebhookTarget(target), FetchHttpClient.layer)))),
-    url: server.url,
-    emulator,
-    stop: () => Effect.runPromise(Scope.close(scope, Exit.void))
+      orThrow(Effect.runSync(Effect.either(Effect.provide(setWebhookTarget(target), FetchHttpClient.layer))))
   }
 }

@@ -8,6 +8,7 @@ import * as Stream from "effect/Stream"
 import { Emulator, layer as emulatorLayer } from "../src/Emulator.js"
 import * as EmulatorHttpClient from "../src/EmulatorHttpClient.js"
 import * as EmulatorServer from "../src/EmulatorServer.js"
+import { type InProcessEmulator, makeEmulator } from "../src/PromiseApi.js"
 
 // The in-process client serves the emulator's app without web Request or Response objects (see
 // EmulatorHttpClient): what a caller reads from it must be what fetch reads from the same app on a socket.
@@ -60,4 +61,42 @@ describe("in-process replies", () => {
     }).pipe(
       Effect.provide(EmulatorHttpClient.layer.pipe(Layer.provideMerge(emulatorLayer({ seed: 7, businesses: [3] }))))
     ))
+})
+
+describe("the Promise API's in-process emulator (makeEmulator)", () => {
+  const url = (emu: InProcessEmulator) => `https://graph.facebook.com${pagePath(emu.businessIds[0]!)}`
+  const headers = (emu: InProcessEmulator) => ({ authorization: `Bearer ${emu.token}` })
+
+  it("answers a web Request with what the server sends for it, logged as in-process", async () => {
+    const emu = makeEmulator({ seed: 7, businesses: [3] })
+    const response = await emu.handler(new Request(url(emu), { headers: headers(emu) }))
+    expect(response.status).toBe(200)
+    expect(response.headers.get("facebook-api-version")).toBe("v23.0")
+    const body = await response.json() as { data: Array<{ id: string }>; paging: { next: string } }
+    expect(body.data.map((account) => account.id)).toEqual(
+      emu.accounts(emu.businessIds[0]!).slice(0, 2).map((a) => a.id)
+    )
+    expect(body.paging.next.startsWith("https://graph.facebook.com/v23.0/")).toBe(true)
+    expect(emu.requests()).toMatchObject([{ transport: "in-process", status: 200, businessId: emu.businessIds[0] }])
+  })
+
+  it("a reset fault is a body that fails part-way; an aborted request is logged as aborted", async () => {
+    const emu = makeEmulator({
+      seed: 7,
+      businesses: [3],
+      faults: [{ kind: "reset", afterBytes: 10, when: { requests: [1] } }]
+    })
+    const reset = await emu.handler(new Request(url(emu), { headers: headers(emu) }))
+    expect(reset.status).toBe(200)
+    await expect(reset.text()).rejects.toThrow()
+
+    emu.setFaults([{ kind: "slow", ms: 60_000, when: { next: 1 } }])
+    const controller = new AbortController()
+    void emu.handler(new Request(url(emu), { headers: headers(emu), signal: controller.signal }))
+    // Abort only once the emulator has the request, so the abort happens mid-request.
+    while (emu.requests().length < 2) await new Promise((resolve) => setTimeout(resolve, 5))
+    controller.abort()
+    while (!emu.requests()[1]!.aborted) await new Promise((resolve) => setTimeout(resolve, 5))
+    expect(emu.requests().map((entry) => entry.faults)).toEqual([["reset"], ["slow"]])
+  })
 })

@@ -268,7 +268,9 @@ export type Expanded<X extends Shape.Node, XP> = [X] extends [never] ? {}
 
 type ExpandedItem<X extends Shape.Node, E> = Shape.Selected<
   X,
-  E extends { readonly fields: ReadonlyArray<infer XF extends keyof X["fields"] & string> } ? XF
+  // `Extract` rather than a constraint on `infer`: TypeScript 5.9 writes such a constraint into the
+  // declarations unresolved (a `Cannot find name 'X'` for their readers).
+  E extends { readonly fields: ReadonlyArray<infer XF> } ? Extract<XF, keyof X["fields"] & string>
     : X["defaultFields"][number]
 >
 
