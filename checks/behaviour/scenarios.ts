@@ -183,7 +183,7 @@ export const hostile: ReadonlyArray<ServerScenario> = [
     ["{\"error\":null}", "GraphApiError"],
     ["{\"error\":[1]}", "GraphApiError"],
     ["\u0000", "GraphTransportError"]
-  ] as const).map(([raw, error]) => ({
+  ] as const).map(([raw, error]): ServerScenario => ({
     name: `a body of ${JSON.stringify(raw)} is a ${error}`,
     replies: () => ({ raw }),
     read: owned(),
@@ -287,7 +287,7 @@ export const retries: ReadonlyArray<ServerScenario> = [
       headers: { "content-type": "text/html" }
     }],
     ["an empty 503", { status: 503, raw: "" }]
-  ].map(([name, reply]) => ({
+  ].map(([name, reply]): ServerScenario => ({
     name: `${name as string} is tried again, and the read succeeds`,
     replies: inOrder(reply as Reply, page(["7"])),
     read: owned(),
@@ -330,7 +330,7 @@ export const retries: ReadonlyArray<ServerScenario> = [
     ["a signature error (104)", graphError({ message: "s", code: 104 }), "GraphSignatureError"],
     ["a policy error (368)", graphError({ message: "a", code: 368 }), "GraphPolicyError"],
     ["an invalid parameter (100)", graphError({ message: "i", code: 100 }), "GraphInvalidParameterError"]
-  ].map(([name, reply, tag]) => ({
+  ].map(([name, reply, tag]): ServerScenario => ({
     name: `${name as string} is never tried again`,
     replies: () => reply as Reply,
     read: owned(),
@@ -376,7 +376,7 @@ export const errorKinds: ReadonlyArray<ServerScenario> = ([
   [2642, 400, "GraphApiError"],
   [80015, 400, "GraphApiError"],
   [300, 400, "GraphApiError"]
-] as const).map(([code, status, tag]) => ({
+] as const).map(([code, status, tag]): ServerScenario => ({
   name: `code ${code} (HTTP ${status}) is ${tag}`,
   replies: () => graphError({ message: `m${code}`, type: "OAuthException", code }, status),
   read: owned(),
@@ -463,7 +463,7 @@ export const emulatorRetries: ReadonlyArray<EmulatorScenario> = ([
   ["truncated JSON", { kind: "truncated" }],
   ["an HTML page instead of JSON", { kind: "nonJson", status: 502 }],
   ["a response slower than the timeout", { kind: "slow", ms: 3_000 }]
-] as const).map(([name, fault]) => ({
+] as const).map(([name, fault]): EmulatorScenario => ({
   name: `the emulator's ${name}: tried again, the same page read`,
   emulator: { rateLimit: false, faults: [{ ...fault, when: { requests: [1] } }] },
   read: { edge: "owned", id: emulatorBusiness, options: { limit: 5 }, take: 5 },
@@ -693,7 +693,7 @@ export const emulated: ReadonlyArray<EmulatorScenario> = [
     ["a fan-out over no business", { fanOut: [] }],
     ["a fan-out over a malformed id", { fanOut: ["12ab"] }],
     ["a fan-out with concurrency 0", { fanOut: [emulatorBusiness], concurrency: 0 }]
-  ] as const).map(([name, read]) => ({
+  ] as const).map(([name, read]): EmulatorScenario => ({
     name: `${name} is refused with InvalidRequestError before any request`,
     read: read as Read,
     expected: { error: "InvalidRequestError", requests: 0 }

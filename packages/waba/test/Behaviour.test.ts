@@ -31,7 +31,7 @@ type Item = Readonly<Record<string, unknown>>
 
 const client = (settings: Settings) =>
   GraphClient.layer.pipe(
-    Layer.provide(GraphConfig.layer(settings)),
+    Layer.provide(GraphConfig.layer(settings as GraphConfig.Options)),
     Layer.provide(FetchHttpClient.layer),
     Layer.provide(RateGovernor.disabled)
   )

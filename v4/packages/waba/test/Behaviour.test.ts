@@ -29,7 +29,10 @@ import { tables } from "../../../../checks/behaviour/scenarios.js"
 type Item = Readonly<Record<string, unknown>>
 
 const client = (settings: Settings) =>
-  GraphClient.layer.pipe(Layer.provide(GraphConfig.layer(settings)), Layer.provide(FetchHttpClient.layer))
+  GraphClient.layer.pipe(
+    Layer.provide(GraphConfig.layer(settings as GraphConfig.Options)),
+    Layer.provide(FetchHttpClient.layer)
+  )
 
 const filter = (clauses: ReadonlyArray<FilterClause> | undefined) =>
   clauses?.map(({ args, builder, operator }) => (Filter as any)[builder][operator](...args))
