@@ -27,6 +27,8 @@ export type Reply =
     readonly raw?: string
     /** Answer only after this many milliseconds. */
     readonly delayMs?: number
+    /** Send the body gzip-compressed, saying so (`content-encoding: gzip`): `fetch` inflates it. */
+    readonly gzip?: boolean
   }
   /** Never answer: the client's timeout must end the attempt. */
   | { readonly hang: true }
@@ -129,6 +131,8 @@ export interface Expected {
   readonly errorMatches?: Readonly<Record<string, unknown>>
   /** The most characters its message may have. */
   readonly maxMessage?: number
+  /** The most characters all renderings of the outcome may have together. */
+  readonly maxRenderings?: number
   /** The items' ids, in order. */
   readonly ids?: ReadonlyArray<string>
   /** The items, exactly. */

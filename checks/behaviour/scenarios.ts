@@ -43,6 +43,9 @@ const byCursor =
     return page(found.ids, found.next)
   }
 
+// 5,000,000 characters, 10 MB as UTF-8: within the 16 MiB a response may have.
+const junk = "\u00e9".repeat(5_000_000)
+
 const nested = (depth: number) => `${"[".repeat(depth)}${"]".repeat(depth)}`
 
 const throttled = (minutes: number, headers: Readonly<Record<string, string>> = {}): Reply =>
@@ -197,26 +200,42 @@ export const hostile: ReadonlyArray<ServerScenario> = [
     expected: { error: "GraphDecodeError", maxMessage: 400, requests: 1 }
   },
   {
-    name: "20,000-deep nesting in error_data keeps the error short",
+    name: "20,000-deep nesting in error_data keeps the error short and printable",
     replies: () => ({ status: 400, raw: `{"error":{"message":"bad","code":100,"error_data":${nested(20_000)}}}` }),
     read: owned(),
     settings: { retry: false },
-    expected: { error: "GraphInvalidParameterError", errorMatches: { code: 100 }, maxMessage: 400, requests: 1 }
+    expected: {
+      error: "GraphInvalidParameterError",
+      errorMatches: { code: 100, errorData: expect.stringContaining("omitted") },
+      maxMessage: 400,
+      maxRenderings: 10_000,
+      requests: 1
+    }
   },
   {
     name: "a 5 MB junk value where a time belongs is a decode error of a few hundred characters",
     replies: () => ({ body: { data: [{ id: "1", creation_time: "x".repeat(5 * 1024 * 1024) }] } }),
     read: owned({ fields: ["creation_time"] }),
     settings: { retry: false },
-    expected: { error: "GraphDecodeError", maxMessage: 600, requests: 1 }
+    expected: { error: "GraphDecodeError", maxMessage: 600, maxRenderings: 20_000, requests: 1 }
   },
+  ...([
+    ["as the list", { data: junk }],
+    ["as an object where an id belongs", { data: [{ id: { value: junk } }] }],
+    ["in a list where an id belongs", { data: [{ id: [junk] }] }]
+  ] as const).map(([where, body]): ServerScenario => ({
+    name: `a 5 MB value ${where} is a decode error of a few hundred characters`,
+    replies: () => ({ body }),
+    read: owned({ fields: ["name"] }),
+    settings: { retry: false },
+    expected: { error: "GraphDecodeError", maxMessage: 400, requests: 1 }
+  })),
   {
     name: "a 5 MB error message is cut short",
-    replies: () =>
-      graphError({ message: "\u00e9".repeat(5_000_000), code: 100, error_user_msg: "y".repeat(5_000_000) }),
+    replies: () => graphError({ message: "x".repeat(5_000_000), code: 100, error_user_msg: "y".repeat(5_000_000) }),
     read: owned(),
     settings: { retry: false },
-    expected: { error: "GraphInvalidParameterError", maxMessage: 2_100, requests: 1 }
+    expected: { error: "GraphInvalidParameterError", maxMessage: 2_100, maxRenderings: 20_000, requests: 1 }
   },
   {
     name: "a 40 MiB body stops being read at the limit: GraphTransportError TooLarge, not retried",
@@ -248,14 +267,25 @@ export const hostile: ReadonlyArray<ServerScenario> = [
     expected: { ids: ["1", "2"], requests: 1 }
   },
   {
-    name: "a redirect to another origin is a typed error, not followed and not retried",
+    name: "a redirect to another origin is a typed error naming it, not followed and not retried",
     replies: () => ({ redirectOffOrigin: true }),
     read: owned(),
     expected: {
       error: "GraphTransportError",
-      errorMatches: { reason: "Redirect", retryable: false, httpStatus: 302 },
+      errorMatches: {
+        reason: "Redirect",
+        retryable: false,
+        httpStatus: 302,
+        message: expect.stringMatching(/http:\/\/127\.0\.0\.1:\d+\/collect/)
+      },
       requests: 1
     }
+  },
+  {
+    name: "a gzip bomb (64 MiB of spaces in about 64 KB) is TooLarge at the default 16 MiB, counted after inflating",
+    replies: () => ({ raw: " ".repeat(64 * 1024 * 1024), gzip: true }),
+    read: owned(),
+    expected: { error: "GraphTransportError", errorMatches: { reason: "TooLarge", retryable: false }, requests: 1 }
   },
   {
     name: "a server that never answers: each attempt ends at the timeout, then a typed error",

@@ -5,6 +5,7 @@
  */
 import * as Http from "node:http"
 import type { AddressInfo } from "node:net"
+import * as Zlib from "node:zlib"
 import type { Reply, Sent } from "./model.js"
 
 export interface Scripted {
@@ -55,8 +56,10 @@ export const serve = async (replies: (request: Sent) => Reply): Promise<Scripted
       return
     }
     const text = reply.raw ?? (reply.body === undefined ? "" : JSON.stringify(reply.body))
+    const encoding = reply.gzip === true ? { "content-encoding": "gzip" } : {}
     const answer = () =>
-      response.writeHead(reply.status ?? 200, { "content-type": "application/json", ...reply.headers }).end(text)
+      response.writeHead(reply.status ?? 200, { "content-type": "application/json", ...encoding, ...reply.headers })
+        .end(reply.gzip === true ? Zlib.gzipSync(text) : text)
     if (reply.delayMs === undefined) answer()
     else setTimeout(answer, reply.delayMs)
   })

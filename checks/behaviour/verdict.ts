@@ -22,6 +22,9 @@ export const verdict = (
       expect(outcome.error!.message.length, "the message's length").toBeLessThanOrEqual(expected.maxMessage)
     }
   }
+  if (expected.maxRenderings !== undefined) {
+    expect(outcome.renderings.length, "the renderings' length").toBeLessThanOrEqual(expected.maxRenderings)
+  }
   const ids = outcome.items.map((item) => item["id"])
   expect(ids.filter((id, index) => ids.indexOf(id) !== index), "items that arrived twice").toEqual([])
   if (expected.ids !== undefined) expect(ids).toEqual(expected.ids)
