@@ -1,6 +1,8 @@
 /**
  * Runs one scenario against one line: starts its server (the scripted one or the emulator) on loopback,
  * has the line read it, and judges the outcome. A line's test file is a loop over the tables with this.
+ * The emulator is the Effect 3 engine behind its promise API: both lines read it over HTTP only, as any
+ * client would, so nothing of either line's Effect reaches this module.
  */
 import { defaultAppSecret, defaultToken } from "@effect-waba/emulator/Emulator"
 import { startEmulator } from "@effect-waba/emulator/PromiseApi"
