@@ -61,5 +61,15 @@ export default tseslint.config(
         ]
       }]
     }
+  },
+  {
+    // The behaviour scenarios and the spec contract both Effect lines run: each line's test project compiles
+    // them with its own Effect, so they import none.
+    files: ["checks/behaviour/**/*.ts", "packages/waba/test/contract/{Cases,MetaSpec,Prism,Proxy}.ts"],
+    rules: {
+      "no-restricted-imports": ["error", {
+        patterns: [{ group: ["effect", "effect/*", "@effect/*"], message: "shared by both lines: no Effect import." }]
+      }]
+    }
   }
 )

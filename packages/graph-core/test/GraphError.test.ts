@@ -16,47 +16,9 @@ const failWith = (reply: Testing.Reply) => {
   }).pipe(Effect.flip, Effect.provide(layer))
 }
 
-// Every code the issue and FACTS name, with the tag it must map to. HTTP status is deliberately
-// varied and sometimes misleading: the tag must follow the code.
-const table: ReadonlyArray<readonly [code: number, status: number, tag: GraphError.GraphError["_tag"]]> = [
-  [4, 403, "GraphRateLimitError"],
-  [17, 400, "GraphRateLimitError"],
-  [32, 400, "GraphRateLimitError"],
-  [341, 400, "GraphRateLimitError"],
-  [613, 400, "GraphRateLimitError"],
-  [80000, 400, "GraphRateLimitError"],
-  [80007, 400, "GraphRateLimitError"],
-  [80008, 400, "GraphRateLimitError"],
-  [80014, 429, "GraphRateLimitError"],
-  [102, 400, "GraphAuthError"],
-  [190, 401, "GraphAuthError"],
-  [10, 403, "GraphPermissionError"],
-  [200, 403, "GraphPermissionError"],
-  [294, 400, "GraphPermissionError"],
-  [299, 400, "GraphPermissionError"],
-  [104, 400, "GraphSignatureError"],
-  [368, 400, "GraphPolicyError"],
-  [100, 400, "GraphInvalidParameterError"],
-  [1, 500, "GraphTransientError"],
-  [2, 503, "GraphTransientError"],
-  [803, 404, "GraphNotFoundError"],
-  [0, 401, "GraphAuthError"],
-  [3, 400, "GraphPermissionError"],
-  [2642, 400, "GraphApiError"],
-  [80015, 400, "GraphApiError"],
-  [300, 400, "GraphApiError"]
-]
-
+// Each code's tag (the table of every code the issue and FACTS name) is in the behaviour scenarios both lines
+// run: `errorKinds` in checks/behaviour/scenarios.ts.
 describe("GraphError classification", () => {
-  for (const [code, status, tag] of table) {
-    it.effect(`code ${code} (HTTP ${status}) is ${tag}`, () =>
-      Effect.gen(function*() {
-        const error = yield* failWith(Testing.graphError({ message: `m${code}`, type: "OAuthException", code }, status))
-        expect(error._tag).toBe(tag)
-        expect(error).toMatchObject({ code, httpStatus: status, message: `m${code}`, type: "OAuthException" })
-      }))
-  }
-
   it.effect("190 keeps every re-auth subcode", () =>
     Effect.gen(function*() {
       for (const subcode of [458, 459, 460, 463, 464, 467, 492]) {

@@ -1,6 +1,5 @@
 import { Testing } from "@effect-waba/emulator"
 import { Emulator } from "@effect-waba/emulator"
-import type * as Faults from "@effect-waba/emulator/Faults"
 import { GraphClient } from "@effect-waba/graph-core"
 import { describe, expect, it } from "@effect/vitest"
 import * as Duration from "effect/Duration"
@@ -73,62 +72,6 @@ describe("GraphClient over the wire (emulator server)", () => {
       { retry: { maxHintedWait: "10 minutes" } }
     ))))
 
-  // Each fault hits the second request only; the client must retry it once and succeed.
-  const faults: ReadonlyArray<readonly [string, Faults.Fault]> = [
-    ["HTTP 500 with a Graph body", { kind: "httpError", status: 500 }],
-    ["HTTP 502, empty", { kind: "httpError", status: 502, body: "empty" }],
-    ["HTTP 503", { kind: "httpError", status: 503 }],
-    ["Graph code 1", { kind: "graphError", code: 1 }],
-    ["Graph code 2", { kind: "graphError", code: 2 }],
-    ["is_transient on another code", { kind: "graphError", code: "transient" }],
-    ["connection reset mid-body", { kind: "reset" }],
-    ["truncated JSON", { kind: "truncated" }],
-    ["an HTML page instead of JSON", { kind: "nonJson", status: 502 }],
-    ["a response slower than the timeout", { kind: "slow", ms: 3_000 }]
-  ]
-
-  for (const [name, fault] of faults) {
-    it.live(`retries through ${name}`, () =>
-      Effect.gen(function*() {
-        const emulator = yield* Emulator.Emulator
-        yield* emulator.setFaults([{ ...fault, when: { requests: [2] } } as Faults.Rule])
-        const first = yield* firstPage
-        const second = yield* firstPage
-        expect(first.attempts).toBe(1)
-        expect(second.attempts).toBe(2)
-        expect(second.body.data.map((a) => a.id)).toEqual(first.body.data.map((a) => a.id))
-        expect((yield* emulator.injectedFaults).map((f) => f.kind)).toEqual([fault.kind])
-        expect(yield* emulator.requestCount).toBe(3)
-      }).pipe(Effect.provide(Testing.overTheWireUngoverned({ rateLimit: false }, {
-        timeout: "400 millis",
-        retry: { baseDelay: "5 millis", maxDelay: "20 millis", jitter: false }
-      }))))
-  }
-
-  it.live("a token the server does not know is a GraphAuthError, not retried", () =>
-    Effect.gen(function*() {
-      const emulator = yield* Emulator.Emulator
-      const error = yield* Effect.flip(firstPage)
-      expect(error).toMatchObject({ _tag: "GraphAuthError", code: 190, attempts: 1 })
-      expect(yield* emulator.requestCount).toBe(1)
-    }).pipe(Effect.provide(Testing.overTheWireUngoverned({}, { accessToken: "EAA-not-a-token-we-know" }))))
-
-  it.live("appsecret_proof is accepted by a server that requires it", () =>
-    Effect.gen(function*() {
-      const response = yield* firstPage
-      expect(response.status).toBe(200)
-    }).pipe(Effect.provide(Testing.overTheWireUngoverned(
-      { requireAppSecretProof: true, appSecret: "emulator-secret-for-proof" },
-      { appSecret: "emulator-secret-for-proof" }
-    ))))
-
-  it.live("a wrong app secret is refused as Graph words it", () =>
-    Effect.gen(function*() {
-      const error = yield* Effect.flip(firstPage)
-      expect(error).toMatchObject({ _tag: "GraphInvalidParameterError", code: 100 })
-      expect(error.message).toContain("appsecret_proof")
-    }).pipe(Effect.provide(Testing.overTheWireUngoverned(
-      { requireAppSecretProof: true, appSecret: "emulator-secret-for-proof" },
-      { appSecret: "some-other-secret-value" }
-    ))))
+  // Retries through each emulator fault, an unknown token, and appsecret_proof accepted or refused: the
+  // behaviour scenarios both lines run (`emulatorRetries` and `emulated` in checks/behaviour/scenarios.ts).
 })
