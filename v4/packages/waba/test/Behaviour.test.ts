@@ -25,10 +25,6 @@ const knownBugs: ReadonlyMap<string, string> = new Map([
     "the fan-out reads each account once with its phone numbers; a business's failure is reported alone",
     "an account seen on two businesses at once has its further phone-number pages read twice " +
     "(two requests of /903/phone_numbers); the Effect 3 line completes it once"
-  ],
-  [
-    "expansion of the first page only: each account's first number, and the cursor to the rest",
-    "`pages: \"first\"` gives a bare list, without the cursor to the rest (`{ data, nextAfter }` on the Effect 3 line)"
   ]
 ])
 
