@@ -16,6 +16,16 @@ export const defaults = {
   types: ["whatsapp_business_management"]
 } as const
 
+/** The settings of the default options (probes at most a tenth of the window apart). @internal */
+export const defaultSettings: Settings = {
+  ceiling: defaults.ceiling,
+  paceFrom: defaults.paceFrom,
+  calls: defaults.calls,
+  windowMillis: defaults.windowMillis,
+  maxProbeIntervalMillis: defaults.windowMillis / 10,
+  types: defaults.types
+}
+
 /** Options as given; durations in the line's own form, read by `millisOf`. @internal */
 export interface Given {
   readonly ceiling?: number | undefined
