@@ -31,6 +31,7 @@ import * as Option from "effect/Option"
 import * as Predicate from "effect/Predicate"
 import * as Schema from "effect/Schema"
 import { GraphConfigError } from "./GraphConfig.js"
+import * as GraphMetrics from "./GraphMetrics.js"
 import type * as GraphUsage from "./GraphUsage.js"
 import * as internal from "./internal/rateGovernor.js"
 import * as RateGovernorStore from "./RateGovernorStore.js"
@@ -232,6 +233,21 @@ export interface Service {
  * @category services
  */
 export class RateGovernor extends Context.Service<RateGovernor, Service>()("@effect-waba/graph-core/RateGovernor") {}
+
+/**
+ * The governor's and the client's metrics, as on the Effect 3 line: requests sent, throttling errors received
+ * (by `code`), holds (by `reason`), time held, and each hold's length. The same metrics as in `GraphMetrics`.
+ *
+ * @since 1.0.0
+ * @category metrics
+ */
+export const metrics = {
+  requests: GraphMetrics.requests,
+  rateLimitedResponses: GraphMetrics.rateLimitedResponses,
+  waits: GraphMetrics.governorWaits,
+  waitedMilliseconds: GraphMetrics.governorWaitedMilliseconds,
+  waitMilliseconds: GraphMetrics.governorWaitMilliseconds
+} as const
 
 /**
  * A governor over a store, with validated settings.

@@ -201,7 +201,7 @@ describe("RateGovernor (Effect 4)", () => {
     const logger = Logger.make(({ logLevel, message }) => {
       lines.push({ level: logLevel, text: (Array.isArray(message) ? message : [message]).map(String).join(" ") })
     })
-    const pacing = Metric.withAttributes(GraphMetrics.governorWaits, { reason: "pacing" })
+    const pacing = Metric.withAttributes(RateGovernor.metrics.waits, { reason: "pacing" })
     // 3 calls in 10 seconds at 90%: a 3.7 s gap at the ceiling, 2.3 s at 75%.
     const governor = RateGovernor.layerMemory({ budget: { calls: 3, window: "10 seconds" } })
     const result = await Effect.runPromise(
