@@ -3,6 +3,7 @@
  * Effect 3 line: per-attempt metrics, the retry announcement (log line, span event, `GraphEvents`, metric),
  * the once-per-client version warning, and the count of calls that failed for good.
  */
+import { defined } from "@effect-waba/graph-rules/defined"
 import * as Rules from "@effect-waba/graph-rules/telemetry"
 import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
@@ -24,9 +25,6 @@ const withAttributes = <M extends Metric.Metric<number, any>>(metric: M, attribu
   attributed.set(key, made)
   return made
 }
-
-const defined = <A extends object>(record: A): A =>
-  Object.fromEntries(Object.entries(record).filter(([, value]) => value !== undefined)) as A
 
 /** @internal */
 export const make = (apiVersion: string) => {
