@@ -29,6 +29,7 @@
  *
  * @since 0.1.0
  */
+import * as Telemetry from "@effect-waba/graph-rules/telemetry"
 import * as Effect from "effect/Effect"
 import * as Metric from "effect/Metric"
 import * as MetricBoundaries from "effect/MetricBoundaries"
@@ -38,8 +39,8 @@ import * as MetricState from "effect/MetricState"
  * @since 0.1.0
  * @category metrics
  */
-export const requests = Metric.counter("effect_waba_graph_requests_total", {
-  description: "Graph HTTP requests sent, retries included, by route template and status class",
+export const requests = Metric.counter(Telemetry.requests.name, {
+  description: Telemetry.requests.description,
   incremental: true
 })
 
@@ -48,18 +49,17 @@ export const requests = Metric.counter("effect_waba_graph_requests_total", {
  * @category metrics
  */
 export const requestDuration = Metric.histogram(
-  "effect_waba_graph_request_duration_milliseconds",
-  // 5 ms to about 41 s: loopback answers to a timed-out attempt.
-  MetricBoundaries.exponential({ start: 5, factor: 2, count: 14 }),
-  "Duration of one Graph HTTP attempt, from sending it to reading its body, by route template and status class"
+  Telemetry.requestDuration.name,
+  MetricBoundaries.exponential(Telemetry.requestDuration.boundaries),
+  Telemetry.requestDuration.description
 )
 
 /**
  * @since 0.1.0
  * @category metrics
  */
-export const retries = Metric.counter("effect_waba_graph_retries_total", {
-  description: "Graph requests re-sent after a retryable failure, by route template and error tag",
+export const retries = Metric.counter(Telemetry.retries.name, {
+  description: Telemetry.retries.description,
   incremental: true
 })
 
@@ -67,8 +67,8 @@ export const retries = Metric.counter("effect_waba_graph_retries_total", {
  * @since 0.1.0
  * @category metrics
  */
-export const errors = Metric.counter("effect_waba_graph_errors_total", {
-  description: "Graph calls that failed after every retry, by route template, status class and error tag",
+export const errors = Metric.counter(Telemetry.errors.name, {
+  description: Telemetry.errors.description,
   incremental: true
 })
 
@@ -76,8 +76,8 @@ export const errors = Metric.counter("effect_waba_graph_errors_total", {
  * @since 0.1.0
  * @category metrics
  */
-export const rateLimitedResponses = Metric.counter("effect_waba_graph_rate_limited_responses_total", {
-  description: "Throttling errors received from Graph (80008: the business-use-case limit), by code",
+export const rateLimitedResponses = Metric.counter(Telemetry.rateLimitedResponses.name, {
+  description: Telemetry.rateLimitedResponses.description,
   incremental: true
 })
 
@@ -88,8 +88,8 @@ export const rateLimitedResponses = Metric.counter("effect_waba_graph_rate_limit
  * @since 0.1.0
  * @category metrics
  */
-export const batches = Metric.counter("effect_waba_graph_batches_total", {
-  description: "Graph batch requests (POST / with up to 50 calls) sent, by status class",
+export const batches = Metric.counter(Telemetry.batches.name, {
+  description: Telemetry.batches.description,
   incremental: true
 })
 
@@ -99,10 +99,7 @@ export const batches = Metric.counter("effect_waba_graph_batches_total", {
  * @since 0.1.0
  * @category tags
  */
-export const statusClass = (status: number | undefined): string =>
-  status === undefined || !Number.isInteger(status) || status < 100 || status > 599
-    ? "none"
-    : `${Math.floor(status / 100)}xx`
+export const statusClass: (status: number | undefined) => string = Telemetry.statusClass
 
 /**
  * Requests sent so far by this process, summed over every route and status class.
@@ -113,7 +110,7 @@ export const statusClass = (status: number | undefined): string =>
 export const requestsSent: Effect.Effect<number> = Effect.map(Metric.snapshot, (pairs) => {
   let total = 0
   for (const pair of pairs) {
-    if (pair.metricKey.name === "effect_waba_graph_requests_total" && MetricState.isCounterState(pair.metricState)) {
+    if (pair.metricKey.name === Telemetry.requests.name && MetricState.isCounterState(pair.metricState)) {
       total += Number(pair.metricState.count)
     }
   }

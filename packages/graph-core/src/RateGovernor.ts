@@ -24,6 +24,8 @@
  * @since 0.1.0
  */
 import * as Decision from "@effect-waba/graph-rules/governor"
+import * as Checked from "@effect-waba/graph-rules/governorSettings"
+import * as Text from "@effect-waba/graph-rules/governorText"
 import * as Context from "effect/Context"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -94,15 +96,6 @@ export interface Settings {
   readonly types: ReadonlyArray<string>
 }
 
-const positive = (input: Duration.DurationInput) =>
-  Duration.decodeUnknown(input).pipe(
-    Option.filter((d) => Duration.isFinite(d) && Duration.toMillis(d) > 0),
-    Option.getOrUndefined
-  )
-
-const invalid = (setting: string, message: string) =>
-  Effect.fail(new GraphConfigError({ setting: `rateGovernor.${setting}`, message }))
-
 /**
  * Validates options, filling in the defaults; fails with `GraphConfigError` (`setting: "rateGovernor.…"`).
  *
@@ -110,22 +103,17 @@ const invalid = (setting: string, message: string) =>
  * @category constructors
  */
 export const makeSettings = (options: Options = {}): Effect.Effect<Settings, GraphConfigError> => {
-  const { budget = {}, ceiling = 90, types = ["whatsapp_business_management"] } = options
-  const { calls = 200 } = budget
-  const paceFrom = options.paceFrom ?? (ceiling > 50 ? 50 : ceiling / 2)
-  const window = budget.window === undefined ? Duration.hours(1) : positive(budget.window)
-  const probes = options.maxProbeInterval === undefined
-    ? window && Duration.unsafeDivide(window, 10)
-    : positive(options.maxProbeInterval)
-  if (!(ceiling > 0) || ceiling > 100) return invalid("ceiling", "The ceiling must be a percentage in (0, 100].")
-  if (!(paceFrom >= 0 && paceFrom < ceiling)) return invalid("paceFrom", "paceFrom must lie in [0, ceiling).")
-  if (!(calls > 0 && calls < Infinity)) return invalid("budget.calls", "The budget must be a positive number of calls.")
-  if (window === undefined) return invalid("budget.window", "The window must be a positive, finite duration.")
-  if (probes === undefined) return invalid("maxProbeInterval", "maxProbeInterval must be a positive, finite duration.")
-  if (types.length === 0 || !types.every((type) => /^[a-z0-9_]+$/.test(type))) {
-    return invalid("types", "types must name one or more usage types, e.g. whatsapp_business_management.")
-  }
-  return Effect.succeed({ ceiling, paceFrom, calls, window, maxProbeInterval: probes, types: [...new Set(types)] })
+  const checked = Checked.settings(
+    options,
+    (input) => Option.match(Duration.decodeUnknown(input), { onNone: () => NaN, onSome: Duration.toMillis })
+  )
+  if (checked._tag === "Failure") return Effect.fail(new GraphConfigError(checked.failure))
+  const { maxProbeIntervalMillis, windowMillis, ...rest } = checked.success
+  return Effect.succeed({
+    ...rest,
+    window: Duration.millis(windowMillis),
+    maxProbeInterval: Duration.millis(maxProbeIntervalMillis)
+  })
 }
 
 /**
@@ -170,16 +158,6 @@ export const HoldReason = Schema.Literal("pacing", "ceiling", "regain")
  * @category models
  */
 export type HoldReason = typeof HoldReason.Type
-
-const describeHold: Record<HoldReason, (wait: string) => string> = {
-  pacing: (wait) => `usage is nearing the ceiling and this request's place in the schedule is ${wait} away`,
-  ceiling: (wait) => `usage is at the ceiling and the next probe may go in ${wait}`,
-  regain: (wait) => `Graph said access returns in ${wait}`
-}
-
-// Whole seconds, at least one: a hold is never worth more precision in a sentence.
-const formatHold = (duration: Duration.Duration) =>
-  Duration.format(Duration.seconds(Math.max(1, Math.round(Duration.toSeconds(duration)))))
 
 /**
  * @example
@@ -229,12 +207,11 @@ export class HoldTooLongError extends Schema.TaggedError<HoldTooLongError>("@eff
    * @since 0.1.0
    */
   override get message(): string {
-    const budget = this.scope === "app"
-      ? `the app's budget${this.businessId === undefined ? "" : ` as business ${this.businessId}`}`
-      : `the budget of ${this.scope}${this.usageType === undefined ? "" : ` (${this.usageType})`}`
-    return `The rate governor did not send this request: for ${budget}, at ${this.usagePercent}%, ${
-      describeHold[this.reason](formatHold(this.wait))
-    }, longer than the ${formatHold(this.maxWait)} the request may wait.`
+    return Text.refusalMessage({
+      ...this,
+      waitMillis: Duration.toMillis(this.wait),
+      maxWaitMillis: Duration.toMillis(this.maxWait)
+    })
   }
 }
 

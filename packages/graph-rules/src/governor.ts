@@ -5,6 +5,7 @@
  *
  * @internal
  */
+import { classify } from "./errors.js"
 import type { AppUsage, Usage } from "./usage.js"
 
 /** What the store keeps of a budget (see `RateGovernorStore.Observation`). */
@@ -140,6 +141,35 @@ export const read = (
     for (const scope of refused) note(scope, settings.ceiling, highest(refusal.retryAfterMillis) ?? 0)
   }
   return { readings: [...found.values()], aliases: [...aliases] }
+}
+
+/** What a response said, as far as rate limits go (durations in milliseconds). */
+export interface Facts {
+  readonly usage: Usage
+  /** Graph's error code, when the body was an error. */
+  readonly errorCode?: number | undefined
+  /** For a throttling error: the wait the server asked for (regain time or `Retry-After`). */
+  readonly retryAfterMillis?: number | undefined
+}
+
+/**
+ * What a response to a request counted against `key`, made with the token of `app`'s scope (see
+ * {@link appScopeOf}), teaches: `undefined` when nothing (absent headers are unknown, not zero), or the
+ * readings to record and the other ids to remember. `budgets` are the budgets `key` is known to count
+ * against, which a throttling error without usage figures falls back on.
+ */
+export const heard = (
+  settings: Settings,
+  key: string | undefined,
+  facts: Facts,
+  budgets: () => ReadonlyArray<string>,
+  app: string
+): ReturnType<typeof read> | undefined => {
+  const { errorCode, retryAfterMillis, usage } = facts
+  const throttled = errorCode !== undefined && classify(errorCode, false) === "GraphRateLimitError"
+  if (usage.businessUseCase === undefined && usage.app === undefined && !throttled) return undefined
+  const refusal = throttled ? { app: errorCode === 4, retryAfterMillis } : undefined
+  return read(settings, key, usage, refusal, throttled ? budgets() : [], app)
 }
 
 /**

@@ -1,4 +1,7 @@
 import * as Decision from "@effect-waba/graph-rules/governor"
+import * as Aliases from "@effect-waba/graph-rules/governorAliases"
+import * as Text from "@effect-waba/graph-rules/governorText"
+import * as Telemetry from "@effect-waba/graph-rules/telemetry"
 import * as Arr from "effect/Array"
 import * as Clock from "effect/Clock"
 import * as Deferred from "effect/Deferred"
@@ -9,7 +12,6 @@ import * as Metric from "effect/Metric"
 import * as MetricBoundaries from "effect/MetricBoundaries"
 import * as Option from "effect/Option"
 import * as GraphCredentials from "../GraphCredentials.js"
-import * as GraphError from "../GraphError.js"
 import * as GraphEvents from "../GraphEvents.js"
 import * as GraphMetrics from "../GraphMetrics.js"
 import * as RateGovernor from "../RateGovernor.js"
@@ -19,27 +21,20 @@ import * as RateGovernorStore from "../RateGovernorStore.js"
 export const metrics = {
   requests: GraphMetrics.requests,
   rateLimitedResponses: GraphMetrics.rateLimitedResponses,
-  waits: Metric.counter("effect_waba_rate_governor_waits_total", {
-    description: "Requests the rate governor held before sending, by reason",
+  waits: Metric.counter(Telemetry.governorWaits.name, {
+    description: Telemetry.governorWaits.description,
     incremental: true
   }),
-  waitedMilliseconds: Metric.counter("effect_waba_rate_governor_waited_milliseconds_total", {
-    description: "Time requests spent held by the rate governor",
+  waitedMilliseconds: Metric.counter(Telemetry.governorWaited.name, {
+    description: Telemetry.governorWaited.description,
     incremental: true
   }),
   waitMilliseconds: Metric.histogram(
-    "effect_waba_rate_governor_wait_milliseconds",
-    MetricBoundaries.exponential({ start: 100, factor: 4, count: 10 }),
-    "How long each hold by the rate governor lasted"
+    Telemetry.governorWait.name,
+    MetricBoundaries.exponential(Telemetry.governorWait.boundaries),
+    Telemetry.governorWait.description
   )
 }
-
-/** Holds longer than this are told: an INFO log line and a `GraphEvents.Held`. Shorter ones log at DEBUG. */
-const toldFromMillis = 2_000
-/** How many request keys the governor remembers other ids for (the least recently answered go first). */
-const maxKeys = 10_000
-/** How many other ids one key's responses may name before the least recently seen is forgotten. */
-const maxAliases = 16
 
 /** @internal */
 export const make = (options: RateGovernor.Settings) =>
@@ -49,23 +44,8 @@ export const make = (options: RateGovernor.Settings) =>
       windowMillis: Duration.toMillis(options.window),
       maxProbeIntervalMillis: Duration.toMillis(options.maxProbeInterval)
     }
-    // The other ids each key's responses reported, with when they were last seen: for a window, their
-    // budgets are the key's too.
-    const aliases = new Map<string, Map<string, number>>()
-    const budgetsOf = (key: string | undefined): Array<string> => {
-      if (key === undefined || key === Decision.appScope) return []
-      const ids = [key, ...(aliases.get(key)?.keys() ?? [])]
-      return ids.flatMap((id) => settings.types.map((type) => Decision.budgetScope(id, type)))
-    }
-    const remember = (key: string, reported: ReadonlyArray<string>, now: number) => {
-      const window = settings.windowMillis
-      const kept = Array.from(aliases.get(key) ?? []).filter(([id, at]) => at + window > now && !reported.includes(id))
-      // The least recently seen first, so that the cap drops them.
-      const seen = new Map([...kept, ...reported.map((id) => [id, now] as const)].slice(-maxAliases))
-      aliases.delete(key)
-      if (seen.size > 0) aliases.set(key, seen)
-      if (aliases.size > maxKeys) aliases.delete(aliases.keys().next().value!)
-    }
+    // The other ids each key's responses reported: for a window, their budgets are the key's too.
+    const aliases = Aliases.make(settings)
 
     // A request held at the ceiling is released early by news of that budget (a probe's answer). It takes
     // each budget's `news` before reading the store, so that news arriving between the read and the hold counts.
@@ -94,45 +74,28 @@ export const make = (options: RateGovernor.Settings) =>
       Effect.suspend(() => {
         if (outage !== "none") return Effect.void
         outage = error.reported === true ? "reported" : "logged"
-        return outage === "reported" ? Effect.void : Effect.logWarning(
-          `Rate governor: the store failed (${error.message}); letting requests through until it answers again`
-        )
+        return outage === "reported" ? Effect.void : Effect.logWarning(Text.storeFailed(error.message))
       })
     const storeAnswered = Effect.suspend(() => {
       const was = outage
       outage = "none"
-      return was === "logged" ? Effect.logInfo("Rate governor: the store answers again") : Effect.void
+      return was === "logged" ? Effect.logInfo(Text.storeBack) : Effect.void
     })
 
     const hold = (key: string | undefined, held: Decision.Hold, news?: Deferred.Deferred<void>) =>
       Effect.gen(function*() {
-        const { reason, usage } = held
-        const { scope: id, usageType: type } = Decision.budgetOf(held.scope)
-        const wait = Duration.millis(Math.max(1, held.millis))
-        const annotations = {
-          "graph.usage_key": key ?? Decision.appScope,
-          "rate_governor.scope": id,
-          ...(type === undefined ? {} : { "rate_governor.usage_type": type }),
-          "rate_governor.reason": reason,
-          "rate_governor.wait_ms": Duration.toMillis(wait),
-          "rate_governor.usage_percent": usage
-        }
+        const { annotations, event, line, told } = Text.describe(key, held)
+        const wait = Duration.millis(event.waitMillis)
         const span = yield* Effect.option(Effect.currentSpan)
         if (Option.isSome(span)) {
           span.value.event("graph.rate_governor.wait", yield* Clock.currentTimeNanos, annotations)
         }
-        const budget = held.scope === Decision.appScope
-          ? "the app"
-          : id === Decision.appScope
-          ? `the app as business ${held.scope.slice(Decision.appScope.length + 1)}`
-          : `business ${id}${type ? ` (${type})` : ""}`
-        const line = `Rate governor: holding a request for ${budget} ${reason === "ceiling" ? "up to" : "for"} ${
-          Duration.format(wait)
-        } (usage ${usage}%, ${reason})`
-        const told = held.millis > toldFromMillis
         yield* (told ? Effect.logInfo(line) : Effect.logDebug(line)).pipe(Effect.annotateLogs(annotations))
-        if (told) yield* GraphEvents.publish(GraphEvents.Held({ scope: id, reason, wait, usagePercent: usage }))
-        yield* Metric.increment(Metric.tagged(metrics.waits, "reason", reason))
+        if (told) {
+          const { reason, scope, usagePercent } = event
+          yield* GraphEvents.publish(GraphEvents.Held({ scope, reason, wait, usagePercent }))
+        }
+        yield* Metric.increment(Metric.tagged(metrics.waits, "reason", held.reason))
         const sleep = Effect.sleep(wait)
         yield* (news === undefined ? sleep : Effect.race(sleep, Deferred.await(news))).pipe(
           Metric.trackDurationWith(metrics.waitedMilliseconds, Duration.toMillis),
@@ -171,7 +134,7 @@ export const make = (options: RateGovernor.Settings) =>
     const acquire = (key: string | undefined, maxWait?: Duration.Duration | undefined) =>
       Effect.flatMap(GraphCredentials.currentBusiness, (business) => {
         const app = key === undefined || key === Decision.appScope
-        const scopes = app ? [Decision.appScopeOf(Option.getOrUndefined(business))] : budgetsOf(key)
+        const scopes = app ? [Decision.appScopeOf(Option.getOrUndefined(business))] : aliases.budgetsOf(key)
         const maxWaitMillis = maxWait && Duration.toMillis(maxWait)
         type Failure = RateGovernor.HoldTooLongError | RateGovernorStore.RateGovernorStoreError
         const attempt = (bookedAt?: number): Effect.Effect<void, Failure> =>
@@ -217,26 +180,17 @@ export const make = (options: RateGovernor.Settings) =>
         }
       }).pipe(Effect.catchTag("RateGovernorStoreError", storeFailed))
 
-    const observe = (key: string | undefined, { errorCode, retryAfter, usage }: RateGovernor.Facts) => {
-      const throttled = errorCode !== undefined && GraphError.classify(errorCode, false) === "GraphRateLimitError"
-      // Absent headers are unknown, not zero: a response without them teaches nothing.
-      if (usage.businessUseCase === undefined && usage.app === undefined && !throttled) return Effect.void
-      const refusal = throttled
-        ? { app: errorCode === 4, retryAfterMillis: retryAfter && Duration.toMillis(retryAfter) }
-        : undefined
-      return Effect.flatMap(Effect.zip(Clock.currentTimeMillis, GraphCredentials.currentBusiness), ([now, who]) => {
+    const observe = (key: string | undefined, { errorCode, retryAfter, usage }: RateGovernor.Facts) =>
+      Effect.flatMap(Effect.zip(Clock.currentTimeMillis, GraphCredentials.currentBusiness), ([now, who]) => {
         const app = Decision.appScopeOf(Option.getOrUndefined(who))
-        const found = Decision.read(settings, key, usage, refusal, throttled ? budgetsOf(key) : [], app)
-        if (key !== undefined) remember(key, found.aliases, now)
+        const facts = { usage, errorCode, retryAfterMillis: retryAfter && Duration.toMillis(retryAfter) }
+        const found = Decision.heard(settings, key, facts, () => aliases.budgetsOf(key), app)
+        if (found === undefined) return Effect.void
+        if (key !== undefined) aliases.remember(key, found.aliases, now)
         return found.readings.length === 0 ? Effect.void : record(found.readings, now)
       })
-    }
 
     // How much state the governor itself holds (for tests of boundedness).
-    const sizes = () => ({
-      keys: aliases.size,
-      aliases: Arr.reduce(aliases.values(), 0, (sum, seen) => sum + seen.size),
-      watches: watches.size
-    })
+    const sizes = () => ({ ...aliases.sizes(), watches: watches.size })
     return { acquire, observe, sizes }
   })

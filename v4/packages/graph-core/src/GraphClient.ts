@@ -5,6 +5,14 @@
  * by `GraphRetry`'s schedule, and decoded with the caller's Schema. Secrets never reach a URL, a span or an
  * error.
  *
+ * Every attempt passes through a `RateGovernor`: before it is sent the governor may hold it (outside the
+ * attempt's timeout, and not counted as an attempt), and it learns from each response's usage headers. A
+ * hold longer than `retry.maxHintedWait` fails the call at once with `RateGovernor.HoldTooLongError`,
+ * without sending. The governor in context is used; without one, each client has an in-memory governor of
+ * its own with the default options (`RateGovernor.disabled` turns it off). Retries, holds and a version
+ * other than the one asked for are published to `GraphEvents` when one is in context; see `GraphMetrics`
+ * for the metrics.
+ *
  * @since 1.0.0
  */
 import { hmacSha256Hex, signed } from "@effect-waba/graph-rules/appSecretProof"
@@ -19,7 +27,10 @@ import * as FetchHttpClient from "effect/http/FetchHttpClient"
 import * as HttpClient from "effect/http/HttpClient"
 import * as HttpClientRequest from "effect/http/HttpClientRequest"
 import * as Layer from "effect/Layer"
+import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
+import * as Result from "effect/Result"
+import * as Schedule from "effect/Schedule"
 import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import * as GraphConfig from "./GraphConfig.js"
@@ -27,7 +38,10 @@ import * as GraphCredentials from "./GraphCredentials.js"
 import * as GraphError from "./GraphError.js"
 import * as GraphRetry from "./GraphRetry.js"
 import type * as GraphUsage from "./GraphUsage.js"
+import * as Telemetry from "./internal/telemetry.js"
 import { InvalidRequestError } from "./InvalidRequestError.js"
+import * as RateGovernor from "./RateGovernor.js"
+import * as RateGovernorStore from "./RateGovernorStore.js"
 
 /**
  * A GET: the route (`/{business-id}/owned_whatsapp_business_accounts`), the values of its placeholders, the
@@ -68,7 +82,11 @@ export interface GraphResponse<A> {
  * @since 1.0.0
  * @category models
  */
-export type GraphClientError = GraphError.GraphError | InvalidRequestError | GraphCredentials.GraphCredentialsError
+export type GraphClientError =
+  | GraphError.GraphError
+  | InvalidRequestError
+  | GraphCredentials.GraphCredentialsError
+  | RateGovernor.HoldTooLongError
 
 /**
  * @since 1.0.0
@@ -119,12 +137,17 @@ const describeCause = (cause: unknown): string =>
     .join(" <- ")
 
 /**
- * The client over the given settings and HTTP client.
+ * The client over the given settings and HTTP client, governed by `governor` (by default an in-memory
+ * governor of its own with the default options).
  *
  * @since 1.0.0
  * @category constructors
  */
-export const make = (settings: GraphConfig.Settings, http: HttpClient.HttpClient): Service => {
+export const make = (
+  settings: GraphConfig.Settings,
+  http: HttpClient.HttpClient,
+  governor: RateGovernor.Service = RateGovernor.fromStore(RateGovernor.defaultSettings, RateGovernorStore.makeMemory())
+): Service => {
   const client = http.pipe(
     HttpClient.mapRequest(HttpClientRequest.prependUrl(`${settings.baseUrl}/${settings.apiVersion}`)),
     HttpClient.mapRequest(
@@ -134,6 +157,9 @@ export const make = (settings: GraphConfig.Settings, http: HttpClient.HttpClient
     HttpClient.transformResponse(Effect.provideService(FetchHttpClient.RequestInit, { redirect: "manual" }))
   )
   const policy = settings.retry
+  // The longest hinted wait worth sleeping through binds the governor's holds too.
+  const maxWait = (policy ?? GraphRetry.defaultPolicy).maxHintedWait
+  const telemetry = Telemetry.make(settings.apiVersion)
 
   // A timed proof is signed for each attempt at its own time: Meta refuses it after five minutes.
   const proof = (token: string, secret: string | undefined, mode: GraphConfig.AppSecretProofMode) =>
@@ -189,6 +215,7 @@ export const make = (settings: GraphConfig.Settings, http: HttpClient.HttpClient
           HttpClientRequest.bearerToken(credentials.accessToken),
           HttpClientRequest.appendUrlParams(params)
         )
+        const start = yield* Clock.currentTimeMillis
         const reply = yield* client.execute(signedRequest).pipe(
           Effect.flatMap((response) =>
             Effect.map(
@@ -203,9 +230,11 @@ export const make = (settings: GraphConfig.Settings, http: HttpClient.HttpClient
             duration: settings.timeout,
             orElse: () =>
               Effect.fail(transport("Timeout", `${route} did not answer within ${Duration.format(settings.timeout)}.`))
-          })
+          }),
+          Effect.tapError(() => telemetry.attempted(route, start))
         )
         if (reply.seen > settings.maxResponseBytes) {
+          yield* telemetry.attempted(route, start)
           return yield* transport(
             "TooLarge",
             `The response of ${route} is larger than maxResponseBytes (${settings.maxResponseBytes} bytes); reading stopped at ${reply.seen} bytes.`
@@ -216,24 +245,50 @@ export const make = (settings: GraphConfig.Settings, http: HttpClient.HttpClient
           { status: reply.response.status, headers: reply.response.headers, text: reply.text },
           { route, attempt: n, scrub, usageKey, now }
         )
+        const status = reply.response.status
+        const error = outcome._tag === "Response" ? outcome.error : undefined
+        const throttled = error?.tag === "GraphRateLimitError"
+        yield* telemetry.attempted(route, start, status, throttled ? error.code : undefined)
+        const facts = outcome._tag === "Answer" ? undefined : outcome.facts
+        yield* governor.observe(usageKey, {
+          usage: outcome._tag === "Answer" ? outcome.usage : outcome.facts.usage,
+          status,
+          errorCode: error?.code,
+          retryAfter: throttled && facts?.retryAfterMillis !== undefined
+            ? Duration.millis(facts.retryAfterMillis)
+            : undefined
+        })
         return yield* fromOutcome(outcome)
       })
 
     const attempts = (credentials: GraphCredentials.Credentials) =>
       Effect.suspend(() => {
         let n = 0
-        const once = Effect.suspend(() => attempt(credentials, ++n))
-        return policy === undefined || policy.maxRetries === 0
-          ? once
-          : Effect.retry(once, {
-            schedule: GraphRetry.schedule(policy),
-            times: policy.maxRetries,
-            while: GraphRetry.worthRetrying(policy)
+        // The governor's hold comes before each attempt and is not one. Its refusal ends the attempts: it
+        // leaves the retries as a value, so that only Graph's errors meet the retry schedule.
+        const once = Effect.suspend(() =>
+          Effect.matchEffect(governor.acquire(usageKey, maxWait), {
+            onFailure: (refused) => Effect.succeed(Result.fail(refused)),
+            onSuccess: () => Effect.map(attempt(credentials, ++n), Result.succeed)
           })
+        )
+        const retried = policy === undefined || policy.maxRetries === 0 ? once : Effect.retry(
+          once,
+          GraphRetry.schedule(policy).pipe(
+            Schedule.while(({ attempt, input }) =>
+              attempt <= policy.maxRetries && GraphRetry.worthRetrying(policy)(input)
+            ),
+            Schedule.modifyDelay(({ duration, input }) =>
+              Effect.as(telemetry.retrying(route, input, duration, n), duration)
+            )
+          )
+        )
+        return Effect.flatMap(retried, Effect.fromResult)
       })
 
     const read = (credentials: GraphCredentials.Credentials) =>
       attempts(credentials).pipe(
+        Effect.tap((answer) => telemetry.served(route, answer.apiVersion)),
         Effect.flatMap((answer) =>
           Schema.decodeUnknownEffect(request.schema)(answer.json).pipe(
             Effect.mapError((error) =>
@@ -261,9 +316,14 @@ export const make = (settings: GraphConfig.Settings, http: HttpClient.HttpClient
       Effect.flatMap(({ businessId, credentials }) =>
         businessId === undefined ? read(credentials) : Effect.mapError(read(credentials), inBusiness(businessId))
       ),
+      Effect.tapError((error) => telemetry.failed(route, error)),
       Effect.withSpan(`GET ${route}`, {
         kind: "client",
-        attributes: { "graph.route": route, "graph.api_version": settings.apiVersion }
+        attributes: defined({
+          "graph.route": route,
+          "graph.api_version": settings.apiVersion,
+          "graph.usage_key": usageKey
+        })
       })
     )
   }
@@ -271,9 +331,11 @@ export const make = (settings: GraphConfig.Settings, http: HttpClient.HttpClient
   return { baseUrl: settings.baseUrl, apiVersion: settings.apiVersion, get }
 }
 
-// A Graph error of a read made for a business says which business (the token never).
+// A Graph error or a governor's refusal of a read made for a business says which business (the token never).
 const inBusiness = (businessId: string) => <E>(error: E): E => {
-  if (!GraphError.isGraphError(error) || !("attempts" in error)) return error
+  if (!RateGovernor.isHoldTooLongError(error) && (!GraphError.isGraphError(error) || !("attempts" in error))) {
+    return error
+  }
   const Class = error.constructor as unknown as { new(fields: object): E; readonly fields: object }
   const fields = Object.keys(Class.fields).map((key) => [key, (error as Record<string, unknown>)[key]])
   return new Class({ ...Object.fromEntries(fields), businessId })
@@ -323,6 +385,7 @@ const fromOutcome = (outcome: Reply.Outcome) => {
 export const layer: Layer.Layer<GraphClient, never, GraphConfig.GraphConfig | HttpClient.HttpClient> = Layer.effect(
   GraphClient,
   Effect.gen(function*() {
-    return make(yield* GraphConfig.GraphConfig, yield* HttpClient.HttpClient)
+    const governor = yield* Effect.serviceOption(RateGovernor.RateGovernor)
+    return make(yield* GraphConfig.GraphConfig, yield* HttpClient.HttpClient, Option.getOrUndefined(governor))
   })
 )

@@ -27,6 +27,16 @@ export * as GraphError from "./GraphError.js"
 /**
  * @since 1.0.0
  */
+export * as GraphEvents from "./GraphEvents.js"
+
+/**
+ * @since 1.0.0
+ */
+export * as GraphMetrics from "./GraphMetrics.js"
+
+/**
+ * @since 1.0.0
+ */
 export * as GraphPaging from "./GraphPaging.js"
 
 /**
@@ -43,6 +53,16 @@ export * as GraphSchema from "./GraphSchema.js"
  * @since 1.0.0
  */
 export * as GraphUsage from "./GraphUsage.js"
+
+/**
+ * @since 1.0.0
+ */
+export * as RateGovernor from "./RateGovernor.js"
+
+/**
+ * @since 1.0.0
+ */
+export * as RateGovernorStore from "./RateGovernorStore.js"
 
 /**
  * @since 1.0.0

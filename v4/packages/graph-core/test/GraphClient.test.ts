@@ -123,7 +123,8 @@ describe("GraphClient (Effect 4)", () => {
   })
 
   it("throttling (80008) whose wait is longer than the policy allows fails at once, with Graph's wait", async () => {
-    const throttled = await startEmulator({ host: "127.0.0.1", rateLimit: { businessCalls: 1, usageHeadersFrom: 1 } })
+    // No usage headers on the first answer: the rate governor does not see the limit coming, Graph refuses.
+    const throttled = await startEmulator({ host: "127.0.0.1", rateLimit: { businessCalls: 1, usageHeadersFrom: 2 } })
     try {
       const read = Effect.gen(function*() {
         const client = yield* GraphClient.GraphClient

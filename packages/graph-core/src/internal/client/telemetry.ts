@@ -3,6 +3,7 @@
  * span event, `GraphEvents.RetryScheduled`, metric) and the once-per-client version warning.
  */
 import { defined } from "@effect-waba/graph-rules/defined"
+import * as Rules from "@effect-waba/graph-rules/telemetry"
 import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
@@ -84,13 +85,15 @@ export const make = (settings: GraphConfig.Settings) => {
       "graph.retry_in_ms": Duration.toMillis(delay),
       "graph.attempt": attempt
     })
-    const said = `${error._tag}${code === undefined ? "" : ` (code ${code})`}; retrying in ${Duration.format(delay)}`
     return Effect.all([
       Effect.flatMap(
         Effect.zip(Effect.currentSpan, Clock.currentTimeNanos),
         ([span, now]) => Effect.sync(() => span.event("graph.retry", now, annotations))
       ).pipe(Effect.ignore),
-      Effect.annotateLogs(Effect.logInfo(`Graph request ${route} failed with ${said}`), annotations),
+      Effect.annotateLogs(
+        Effect.logInfo(Rules.retryLine(route, error._tag, code, Duration.format(delay))),
+        annotations
+      ),
       GraphEvents.publish(GraphEvents.RetryScheduled({ route, attempt, error: error._tag, code, delay })),
       Metric.increment(tagged(GraphMetrics.retries, "retries", { route, error: error._tag }))
     ], { discard: true })
@@ -105,10 +108,7 @@ export const make = (settings: GraphConfig.Settings) => {
       if (warned) return Effect.void
       warned = true
       const requested = settings.apiVersion
-      return Effect.logWarning(
-        `Graph served ${route} with API version ${served}, not the requested ${requested} ` +
-          "(an expired version falls forward); pin a current version. Said once per client."
-      ).pipe(
+      return Effect.logWarning(Rules.versionWarning(route, requested, served)).pipe(
         Effect.annotateLogs({ "graph.route": route, "graph.api_version": requested, "graph.served_version": served }),
         Effect.zipRight(GraphEvents.publish(GraphEvents.VersionMismatch({ route, requested, served })))
       )
