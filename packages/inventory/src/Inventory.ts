@@ -42,11 +42,12 @@ import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Option from "effect/Option"
+import * as Sink from "effect/Sink"
 import * as Stream from "effect/Stream"
 import type { Json } from "./internal/fields.js"
 import { decode } from "./internal/fields.js"
-import type { BusinessRead, Item, ReadAccount, ReadSighting, Written } from "./internal/store.js"
-import { readAccountOf, writeBusiness } from "./internal/store.js"
+import type { BusinessRead, Item, ReadAccount, ReadSighting } from "./internal/store.js"
+import { readAccountOf, writeBusinesses } from "./internal/store.js"
 
 /**
  * The account fields a sync reads by default: the identity, review and verification states, the messaging
@@ -193,6 +194,9 @@ const validate = (businessIds: unknown, options: SyncOptions): Option.Option<Inv
   return Option.none()
 }
 
+// Businesses per transaction at most: a group holds its rows in memory and its locks until it commits.
+const maxGroup = 16
+
 const now = Effect.map(Clock.currentTimeMillis, (millis) => new Date(millis).toISOString())
 
 interface Buffer {
@@ -273,33 +277,39 @@ export const sync = (
         }
         return buffer
       }
-      const add = (written: Written) => {
-        totals.accountsWritten += written.accountsWritten
-        totals.phoneNumbersWritten += written.phoneNumbersWritten
-        totals.changes += written.changes
+      // A business's read, taken out of the buffers as it is handed to the writer: its accounts are those
+      // it sees that no business handed over before it has written.
+      const take = (businessId: string, complete: boolean): BusinessRead => {
+        const buffer = bufferOf(businessId)
+        buffers.delete(businessId)
+        const accounts = new Map<string, ReadAccount>()
+        for (const { accountId } of buffer.sightings) {
+          const account = pending.get(accountId)
+          if (account === undefined) continue
+          accounts.set(accountId, account)
+          pending.delete(accountId)
+        }
+        return {
+          businessId,
+          complete,
+          accounts: [...accounts.values()],
+          sightings: buffer.sightings,
+          failures: buffer.failures
+        }
       }
-      const apply = (businessId: string, complete: boolean) =>
+      const write = (group: Chunk.Chunk<BusinessRead>) =>
         Effect.gen(function*() {
-          const buffer = bufferOf(businessId)
-          buffers.delete(businessId)
-          const accounts: Array<ReadAccount> = []
-          for (const { accountId } of buffer.sightings) {
-            const account = pending.get(accountId)
-            if (account !== undefined) accounts.push(account)
-          }
-          const read: BusinessRead = {
-            businessId,
-            complete,
-            accounts: [...new Map(accounts.map((account) => [account.id, account])).values()],
-            sightings: buffer.sightings,
-            failures: buffer.failures
-          }
-          add(yield* writeBusiness({ runId, at: yield* now }, read))
-          for (const account of read.accounts) pending.delete(account.id)
-          if (complete) totals.businessesDone++
-          else {
-            totals.businessesFailed++
-            for (const failure of buffer.failures) failures.push({ businessId, ...failure })
+          const reads = Chunk.toReadonlyArray(group)
+          const written = yield* writeBusinesses({ runId, at: yield* now }, reads)
+          totals.accountsWritten += written.accountsWritten
+          totals.phoneNumbersWritten += written.phoneNumbersWritten
+          totals.changes += written.changes
+          for (const read of reads) {
+            if (read.complete) totals.businessesDone++
+            else {
+              totals.businessesFailed++
+              for (const failure of read.failures) failures.push({ businessId: read.businessId, ...failure })
+            }
           }
         })
 
@@ -316,38 +326,41 @@ export const sync = (
         GraphClient.GraphClient
       >
 
-      const body = Effect.gen(function*() {
-        yield* Stream.runForEach(reads, (element) => {
-          switch (element._tag) {
-            case "Account": {
-              const { businessId, edge, permittedTasks } = element.firstSeenOn
-              const account = readAccountOf(element.account)
-              pending.set(account.id, account)
-              bufferOf(businessId).sightings.push({ accountId: account.id, edge, permittedTasks })
-              return Effect.void
-            }
-            case "SeenAgain": {
-              const { businessId, edge, permittedTasks } = element.seenOn
-              bufferOf(businessId).sightings.push({ accountId: element.accountId, edge, permittedTasks })
-              return Effect.void
-            }
-            case "Failure": {
-              const { error } = element
-              bufferOf(element.businessId).failures.push({
-                edge: element.edge,
-                errorTag: error._tag,
-                message: error.message
-              })
-              return Effect.void
-            }
-            case "BusinessDone":
-              return apply(element.businessId, true)
+      const completed = Stream.filterMap(reads, (element): Option.Option<BusinessRead> => {
+        switch (element._tag) {
+          case "Account": {
+            const { businessId, edge, permittedTasks } = element.firstSeenOn
+            const account = readAccountOf(element.account)
+            pending.set(account.id, account)
+            bufferOf(businessId).sightings.push({ accountId: account.id, edge, permittedTasks })
+            return Option.none()
           }
-        })
-        // What is left belongs to businesses with a failure: applied without removals.
-        for (const businessId of [...buffers.keys()]) yield* apply(businessId, false)
-        yield* finish(totals.businessesFailed > 0 ? "partial" : "completed")
+          case "SeenAgain": {
+            const { businessId, edge, permittedTasks } = element.seenOn
+            bufferOf(businessId).sightings.push({ accountId: element.accountId, edge, permittedTasks })
+            return Option.none()
+          }
+          case "Failure": {
+            const { error } = element
+            bufferOf(element.businessId).failures.push({
+              edge: element.edge,
+              errorTag: error._tag,
+              message: error.message
+            })
+            return Option.none()
+          }
+          case "BusinessDone":
+            return Option.some(take(element.businessId, true))
+        }
       })
+      // What is left belongs to businesses with a failure: applied without removals.
+      const failed = Stream.suspend(() => Stream.fromIterable([...buffers.keys()].map((id) => take(id, false))))
+      const body = Stream.concat(completed, failed).pipe(
+        // Reads go on while a group is written; the businesses completed meanwhile make the next group.
+        Stream.aggregate(Sink.collectAllN<BusinessRead>(maxGroup)),
+        Stream.runForEach(write),
+        Effect.zipRight(Effect.suspend(() => finish(totals.businessesFailed > 0 ? "partial" : "completed")))
+      )
       yield* body.pipe(
         Effect.onExit((exit) =>
           Exit.isSuccess(exit)
