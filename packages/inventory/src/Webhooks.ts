@@ -65,8 +65,8 @@ import * as SqlClient from "@effect/sql/SqlClient"
 import type { SqlError } from "@effect/sql/SqlError"
 import * as Clock from "effect/Clock"
 import * as Config from "effect/Config"
-import * as Deferred from "effect/Deferred"
 import type * as ConfigError from "effect/ConfigError"
+import * as Deferred from "effect/Deferred"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
@@ -594,16 +594,21 @@ export const apply = (
   key: string,
   options: ApplyOptions = {}
 ): Effect.Effect<Applied, SqlError, SqlClient.SqlClient> =>
-  Effect.flatMap(prepare(envelope, key, options), (prepared) =>
-    prepared === undefined ? Effect.succeed(replayed) : Effect.map(write([prepared]), ([applied]) => applied!))
+  Effect.flatMap(
+    prepare(envelope, key, options),
+    (prepared) =>
+      prepared === undefined ? Effect.succeed(replayed) : Effect.map(write([prepared]), ([applied]) => applied!)
+  )
 
-// Group commit: deliveries that arrive while a transaction is being written wait for it and then go in
-// one transaction together, so that a busy receiver pays for one transaction, one insert of changes and
-// one commit per group rather than per delivery. Each request takes the writer's turn in order; one whose
-// delivery an earlier turn has written just returns its result.
+// Group commit: when deliveries arrive together, they go in one transaction, so that a busy receiver pays
+// for one transaction, one insert of their keys, one of their changes and one commit per group rather than
+// per delivery. Each request takes the writer's turn in order, after a pause when others are on their way
+// (a synchronous driver such as SQLite's would otherwise write each alone); one whose delivery an earlier
+// turn has written just returns its result.
 const groupCommit = () => {
   const waiting: Array<{ readonly delivery: Prepared; readonly done: Deferred.Deferred<Applied, SqlError> }> = []
   const turn = Effect.unsafeMakeSemaphore(1)
+  let arriving = 0
   const writeWaiting = Effect.suspend(() => {
     const group = waiting.splice(0)
     if (group.length === 0) return Effect.void
@@ -615,14 +620,21 @@ const groupCommit = () => {
         })
     )
   })
-  return (delivery: Prepared) =>
+  const submit = (delivery: Prepared) =>
     Effect.gen(function*() {
       const done = yield* Deferred.make<Applied, SqlError>()
       waiting.push({ delivery, done })
+      if (arriving > waiting.length) yield* Effect.sleep(0)
       // Uninterruptible: the group may hold other requests' deliveries.
       yield* turn.withPermits(1)(Effect.uninterruptible(writeWaiting))
       return yield* Deferred.await(done)
     })
+  return {
+    /** Wraps a request's handling from the moment its body is read. */
+    arriving: <A, E, R>(handle: Effect.Effect<A, E, R>) =>
+      Effect.acquireUseRelease(Effect.sync(() => arriving++), () => handle, () => Effect.sync(() => arriving--)),
+    submit
+  }
 }
 
 // -----------------------------------------------------------------------------
@@ -670,6 +682,35 @@ export const app = (
 ): HttpApp.Default<ConfigError.ConfigError | SqlError, SqlClient.SqlClient | HttpServerRequest.HttpServerRequest> => {
   const keyOf = verifyingKey()
   const commit = groupCommit()
+  const deliver = (request: HttpServerRequest.HttpServerRequest) =>
+    Effect.gen(function*() {
+      const limit = options.maxBodyBytes ?? 1024 * 1024
+      const declared = Number(request.headers["content-length"] ?? 0)
+      if (declared > limit) return text("Payload Too Large", 413)
+      const body = yield* Effect.either(request.arrayBuffer)
+      if (Either.isLeft(body)) return text("Bad Request", 400)
+      if (body.right.byteLength > limit) return text("Payload Too Large", 413)
+
+      // The signature first: nothing of an unsigned body is read.
+      const mac = parseSignature(request.headers["x-hub-signature-256"])
+      if (mac === undefined) return text("Unauthorized", 401)
+      const key = yield* Effect.flatMap(secretOf(options.appSecret), keyOf)
+      const valid = yield* Effect.promise(() => globalThis.crypto.subtle.verify("HMAC", key, mac, body.right))
+      if (!valid) return text("Unauthorized", 401)
+
+      let parsed: unknown
+      try {
+        parsed = JSON.parse(utf8.decode(body.right))
+      } catch {
+        return text("Bad Request", 400)
+      }
+      const envelope = decodeEnvelope(parsed)
+      if (Option.isNone(envelope)) return text("Bad Request", 400)
+      const digest = hex(yield* Effect.promise(() => globalThis.crypto.subtle.digest("SHA-256", body.right)))
+      const prepared = yield* prepare(envelope.value, digest, { reread: options.reread })
+      const applied = prepared === undefined ? replayed : yield* commit.submit(prepared)
+      return text(applied.applied ? "OK" : "OK (already applied)", 200)
+    })
   return Effect.gen(function*() {
     const request = yield* HttpServerRequest.HttpServerRequest
     if (request.method === "GET") {
@@ -684,32 +725,7 @@ export const app = (
     }
     if (request.method !== "POST") return text("Method Not Allowed", 405)
 
-    const limit = options.maxBodyBytes ?? 1024 * 1024
-    const declared = Number(request.headers["content-length"] ?? 0)
-    if (declared > limit) return text("Payload Too Large", 413)
-    const body = yield* Effect.either(request.arrayBuffer)
-    if (Either.isLeft(body)) return text("Bad Request", 400)
-    if (body.right.byteLength > limit) return text("Payload Too Large", 413)
-
-    // The signature first: nothing of an unsigned body is read.
-    const mac = parseSignature(request.headers["x-hub-signature-256"])
-    if (mac === undefined) return text("Unauthorized", 401)
-    const key = yield* Effect.flatMap(secretOf(options.appSecret), keyOf)
-    const valid = yield* Effect.promise(() => globalThis.crypto.subtle.verify("HMAC", key, mac, body.right))
-    if (!valid) return text("Unauthorized", 401)
-
-    let parsed: unknown
-    try {
-      parsed = JSON.parse(utf8.decode(body.right))
-    } catch {
-      return text("Bad Request", 400)
-    }
-    const envelope = decodeEnvelope(parsed)
-    if (Option.isNone(envelope)) return text("Bad Request", 400)
-    const digest = hex(yield* Effect.promise(() => globalThis.crypto.subtle.digest("SHA-256", body.right)))
-    const prepared = yield* prepare(envelope.value, digest, { reread: options.reread })
-    const applied = prepared === undefined ? replayed : yield* commit(prepared)
-    return text(applied.applied ? "OK" : "OK (already applied)", 200)
+    return yield* commit.arriving(deliver(request))
   }).pipe(Effect.withSpan("Inventory.webhook"))
 }
 

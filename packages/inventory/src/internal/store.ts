@@ -148,21 +148,22 @@ export const insertChanges = (
         orElse: () => Effect.void
       })),
     insertRows(
-    "inventory_changes",
-    rows.map((row) => ({
-      run_id: context.runId,
-      source: context.source,
-      at: context.at,
-      entity: row.entity,
-      entity_id: row.entityId,
-      account_id: row.accountId,
-      business_id: row.businessId,
-      field: row.field,
-      kind: row.kind,
-      old_value: row.oldValue,
-      new_value: row.newValue
-    }))
-  ))
+      "inventory_changes",
+      rows.map((row) => ({
+        run_id: context.runId,
+        source: context.source,
+        at: context.at,
+        entity: row.entity,
+        entity_id: row.entityId,
+        account_id: row.accountId,
+        business_id: row.businessId,
+        field: row.field,
+        kind: row.kind,
+        old_value: row.oldValue,
+        new_value: row.newValue
+      }))
+    )
+  )
 
 /** A field's change, its values as JSON text. */
 export const fieldChange = (
