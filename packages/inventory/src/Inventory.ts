@@ -4,8 +4,8 @@
  * record of every change.
  *
  * - {@link sync} reads the businesses (the `ManagedAccounts` fan-out, with each business's own credentials
- *   when a `GraphCredentials` is provided) and applies each business in a transaction of its own. Rows are
- *   written only where the data differs; an account, a number or a sighting is marked removed only after
+ *   when a `GraphCredentials` is provided) and applies each business whole, in one transaction with the
+ *   others whose reads completed meanwhile. Rows are written only where the data differs; an account, a number or a sighting is marked removed only after
  *   its business was read to the end, so a business whose token expired keeps what it had.
  * - {@link changes} streams what changed, field by field, since a sync run, a change or a time.
  * - {@link accounts} and {@link phoneNumbers} read the store, offline.
@@ -206,11 +206,13 @@ interface Buffer {
 }
 
 /**
- * Reads the businesses' accounts with their phone numbers and brings the store up to date, one transaction
- * per business, recording every change (see {@link changes}).
+ * Reads the businesses' accounts with their phone numbers and brings the store up to date, recording every
+ * change (see {@link changes}).
  *
- * - A business's accounts, numbers and sightings are applied when its read completes (its `BusinessDone`);
- *   one whose read failed is applied at the end, without removals: accounts read in full are updated,
+ * - A business's accounts, numbers and sightings are applied when its read completes (its `BusinessDone`),
+ *   whole, in one transaction with the businesses whose reads completed while the one before was written
+ *   (up to 16; reads go on meanwhile): one commit for many businesses, and the writes keep up with the
+ *   reads. One whose read failed is applied at the end, without removals: accounts read in full are updated,
  *   nothing it had is marked removed, and its failures are recorded on the run and the business.
  * - Rows are compared before they are written: a sync with nothing changed writes no account or number row.
  * - A sync killed midway leaves each business applied whole or not at all; the next sync marks the killed
@@ -311,6 +313,9 @@ export const sync = (
               for (const failure of read.failures) failures.push({ businessId: read.businessId, ...failure })
             }
           }
+          // A synchronous driver (SQLite's) holds the thread while it writes: a pause lets the answers that
+          // came meanwhile be read, so that the next group holds the businesses they complete.
+          yield* Effect.sleep(0)
         })
 
       const fields = options.accountFields ?? defaultAccountFields
