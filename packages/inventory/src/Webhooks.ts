@@ -630,7 +630,7 @@ const groupCommit = () => {
       return yield* Deferred.await(done)
     })
   return {
-    /** Wraps a request's handling from the moment its body is read. */
+    /** Counts the deliveries on their way while it runs a request's handling. */
     arriving: <A, E, R>(handle: Effect.Effect<A, E, R>) =>
       Effect.acquireUseRelease(Effect.sync(() => arriving++), () => handle, () => Effect.sync(() => arriving--)),
     submit
