@@ -4,8 +4,8 @@
  * record of every change.
  *
  * - {@link sync} reads the businesses (the `ManagedAccounts` fan-out, with each business's own credentials
- *   when a `GraphCredentials` is provided) and applies each business in a transaction of its own. Rows are
- *   written only where the data differs; an account, a number or a sighting is marked removed only after
+ *   when a `GraphCredentials` is provided) and applies each business whole, in one transaction with the
+ *   others whose reads completed meanwhile. Rows are written only where the data differs; an account, a number or a sighting is marked removed only after
  *   its business was read to the end, so a business whose token expired keeps what it had.
  * - {@link changes} streams what changed, field by field, since a sync run, a change or a time.
  * - {@link accounts} and {@link phoneNumbers} read the store, offline.
@@ -42,11 +42,12 @@ import * as Clock from "effect/Clock"
 import * as Effect from "effect/Effect"
 import * as Exit from "effect/Exit"
 import * as Option from "effect/Option"
+import * as Sink from "effect/Sink"
 import * as Stream from "effect/Stream"
 import type { Json } from "./internal/fields.js"
 import { decode } from "./internal/fields.js"
-import type { BusinessRead, Item, ReadAccount, ReadSighting, Written } from "./internal/store.js"
-import { readAccountOf, writeBusiness } from "./internal/store.js"
+import type { BusinessRead, Item, ReadAccount, ReadSighting } from "./internal/store.js"
+import { readAccountOf, writeBusinesses } from "./internal/store.js"
 
 /**
  * The account fields a sync reads by default: the identity, review and verification states, the messaging
@@ -193,6 +194,9 @@ const validate = (businessIds: unknown, options: SyncOptions): Option.Option<Inv
   return Option.none()
 }
 
+// Businesses per transaction at most: a group holds its rows in memory and its locks until it commits.
+const maxGroup = 16
+
 const now = Effect.map(Clock.currentTimeMillis, (millis) => new Date(millis).toISOString())
 
 interface Buffer {
@@ -202,11 +206,13 @@ interface Buffer {
 }
 
 /**
- * Reads the businesses' accounts with their phone numbers and brings the store up to date, one transaction
- * per business, recording every change (see {@link changes}).
+ * Reads the businesses' accounts with their phone numbers and brings the store up to date, recording every
+ * change (see {@link changes}).
  *
- * - A business's accounts, numbers and sightings are applied when its read completes (its `BusinessDone`);
- *   one whose read failed is applied at the end, without removals: accounts read in full are updated,
+ * - A business's accounts, numbers and sightings are applied when its read completes (its `BusinessDone`),
+ *   whole, in one transaction with the businesses whose reads completed while the one before was written
+ *   (up to 16; reads go on meanwhile): one commit for many businesses, and the writes keep up with the
+ *   reads. One whose read failed is applied at the end, without removals: accounts read in full are updated,
  *   nothing it had is marked removed, and its failures are recorded on the run and the business.
  * - Rows are compared before they are written: a sync with nothing changed writes no account or number row.
  * - A sync killed midway leaves each business applied whole or not at all; the next sync marks the killed
@@ -273,34 +279,43 @@ export const sync = (
         }
         return buffer
       }
-      const add = (written: Written) => {
-        totals.accountsWritten += written.accountsWritten
-        totals.phoneNumbersWritten += written.phoneNumbersWritten
-        totals.changes += written.changes
+      // A business's read, taken out of the buffers as it is handed to the writer: its accounts are those
+      // it sees that no business handed over before it has written.
+      const take = (businessId: string, complete: boolean): BusinessRead => {
+        const buffer = bufferOf(businessId)
+        buffers.delete(businessId)
+        const accounts = new Map<string, ReadAccount>()
+        for (const { accountId } of buffer.sightings) {
+          const account = pending.get(accountId)
+          if (account === undefined) continue
+          accounts.set(accountId, account)
+          pending.delete(accountId)
+        }
+        return {
+          businessId,
+          complete,
+          accounts: [...accounts.values()],
+          sightings: buffer.sightings,
+          failures: buffer.failures
+        }
       }
-      const apply = (businessId: string, complete: boolean) =>
+      const write = (group: Chunk.Chunk<BusinessRead>) =>
         Effect.gen(function*() {
-          const buffer = bufferOf(businessId)
-          buffers.delete(businessId)
-          const accounts: Array<ReadAccount> = []
-          for (const { accountId } of buffer.sightings) {
-            const account = pending.get(accountId)
-            if (account !== undefined) accounts.push(account)
+          const reads = Chunk.toReadonlyArray(group)
+          const written = yield* writeBusinesses({ runId, at: yield* now }, reads)
+          totals.accountsWritten += written.accountsWritten
+          totals.phoneNumbersWritten += written.phoneNumbersWritten
+          totals.changes += written.changes
+          for (const read of reads) {
+            if (read.complete) totals.businessesDone++
+            else {
+              totals.businessesFailed++
+              for (const failure of read.failures) failures.push({ businessId: read.businessId, ...failure })
+            }
           }
-          const read: BusinessRead = {
-            businessId,
-            complete,
-            accounts: [...new Map(accounts.map((account) => [account.id, account])).values()],
-            sightings: buffer.sightings,
-            failures: buffer.failures
-          }
-          add(yield* writeBusiness({ runId, at: yield* now }, read))
-          for (const account of read.accounts) pending.delete(account.id)
-          if (complete) totals.businessesDone++
-          else {
-            totals.businessesFailed++
-            for (const failure of buffer.failures) failures.push({ businessId, ...failure })
-          }
+          // A synchronous driver (SQLite's) holds the thread while it writes: a pause lets the answers that
+          // came meanwhile be read, so that the next group holds the businesses they complete.
+          yield* Effect.sleep(0)
         })
 
       const fields = options.accountFields ?? defaultAccountFields
@@ -316,38 +331,41 @@ export const sync = (
         GraphClient.GraphClient
       >
 
-      const body = Effect.gen(function*() {
-        yield* Stream.runForEach(reads, (element) => {
-          switch (element._tag) {
-            case "Account": {
-              const { businessId, edge, permittedTasks } = element.firstSeenOn
-              const account = readAccountOf(element.account)
-              pending.set(account.id, account)
-              bufferOf(businessId).sightings.push({ accountId: account.id, edge, permittedTasks })
-              return Effect.void
-            }
-            case "SeenAgain": {
-              const { businessId, edge, permittedTasks } = element.seenOn
-              bufferOf(businessId).sightings.push({ accountId: element.accountId, edge, permittedTasks })
-              return Effect.void
-            }
-            case "Failure": {
-              const { error } = element
-              bufferOf(element.businessId).failures.push({
-                edge: element.edge,
-                errorTag: error._tag,
-                message: error.message
-              })
-              return Effect.void
-            }
-            case "BusinessDone":
-              return apply(element.businessId, true)
+      const completed = Stream.filterMap(reads, (element): Option.Option<BusinessRead> => {
+        switch (element._tag) {
+          case "Account": {
+            const { businessId, edge, permittedTasks } = element.firstSeenOn
+            const account = readAccountOf(element.account)
+            pending.set(account.id, account)
+            bufferOf(businessId).sightings.push({ accountId: account.id, edge, permittedTasks })
+            return Option.none()
           }
-        })
-        // What is left belongs to businesses with a failure: applied without removals.
-        for (const businessId of [...buffers.keys()]) yield* apply(businessId, false)
-        yield* finish(totals.businessesFailed > 0 ? "partial" : "completed")
+          case "SeenAgain": {
+            const { businessId, edge, permittedTasks } = element.seenOn
+            bufferOf(businessId).sightings.push({ accountId: element.accountId, edge, permittedTasks })
+            return Option.none()
+          }
+          case "Failure": {
+            const { error } = element
+            bufferOf(element.businessId).failures.push({
+              edge: element.edge,
+              errorTag: error._tag,
+              message: error.message
+            })
+            return Option.none()
+          }
+          case "BusinessDone":
+            return Option.some(take(element.businessId, true))
+        }
       })
+      // What is left belongs to businesses with a failure: applied without removals.
+      const failed = Stream.suspend(() => Stream.fromIterable([...buffers.keys()].map((id) => take(id, false))))
+      const body = Stream.concat(completed, failed).pipe(
+        // Reads go on while a group is written; the businesses completed meanwhile make the next group.
+        Stream.aggregate(Sink.collectAllN<BusinessRead>(maxGroup)),
+        Stream.runForEach(write),
+        Effect.zipRight(Effect.suspend(() => finish(totals.businessesFailed > 0 ? "partial" : "completed")))
+      )
       yield* body.pipe(
         Effect.onExit((exit) =>
           Exit.isSuccess(exit)

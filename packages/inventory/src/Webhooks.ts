@@ -66,10 +66,12 @@ import type { SqlError } from "@effect/sql/SqlError"
 import * as Clock from "effect/Clock"
 import * as Config from "effect/Config"
 import type * as ConfigError from "effect/ConfigError"
+import * as Deferred from "effect/Deferred"
 import * as Duration from "effect/Duration"
 import * as Effect from "effect/Effect"
 import * as Either from "effect/Either"
 import * as Equal from "effect/Equal"
+import * as Exit from "effect/Exit"
 import * as Option from "effect/Option"
 import * as Redacted from "effect/Redacted"
 import * as Schema from "effect/Schema"
@@ -481,41 +483,54 @@ const rereadAll = (
 
 const replayed: Applied = { applied: false, changes: 0, reread: [], rereadFailed: [] }
 
-/**
- * Applies one verified delivery to the store in one transaction, unless a delivery with the same `key` was
- * applied before: its events recorded, the fields they carry applied, and the accounts that need it re-read
- * first when a `GraphClient` is in context (see the module's documentation). A failed re-read is recorded,
- * never an error. `app` calls it with the digest of the raw body; call it yourself for deliveries that
- * reach you another way (a queue).
- *
- * @since 0.1.0
- * @category applying
- */
-export const apply = (
+// A delivery ready to be written: its accounts that needed it re-read.
+interface Prepared {
+  readonly envelope: Envelope
+  readonly key: string
+  readonly rereads: ReadonlyMap<string, Reread>
+}
+
+// The re-reads a delivery needs, outside any transaction (a read may take seconds); none for a replay,
+// which spends no reads.
+const prepare = (
   envelope: Envelope,
   key: string,
-  options: ApplyOptions = {}
-): Effect.Effect<Applied, SqlError, SqlClient.SqlClient> =>
+  options: ApplyOptions
+): Effect.Effect<Prepared | undefined, SqlError, SqlClient.SqlClient> =>
   Effect.gen(function*() {
-    const sql = yield* SqlClient.SqlClient
     const client = options.reread === false ? Option.none() : yield* Effect.serviceOption(GraphClient.GraphClient)
     const wanted = Option.isSome(client) ? rereadsWanted(envelope) : new Map<string, Set<string>>()
-    let rereads = new Map<string, Reread>()
-    if (Option.isSome(client) && wanted.size > 0) {
-      // A replay spends no reads.
-      const [applied] = yield* sql`SELECT key FROM inventory_webhook_deliveries WHERE key = ${key}`
-      if (applied !== undefined) return replayed
-      rereads = yield* rereadAll(wanted, options.reread || {}, client.value)
-    }
+    if (Option.isNone(client) || wanted.size === 0) return { envelope, key, rereads: new Map() }
+    const sql = yield* SqlClient.SqlClient
+    const [applied] = yield* sql`SELECT key FROM inventory_webhook_deliveries WHERE key = ${key}`
+    if (applied !== undefined) return undefined
+    return { envelope, key, rereads: yield* rereadAll(wanted, options.reread || {}, client.value) }
+  })
+
+// Applies deliveries one after another in one transaction, each unless its key was stored before or by an
+// earlier one of them, and records their changes with one statement.
+const write = (
+  deliveries: ReadonlyArray<Prepared>
+): Effect.Effect<ReadonlyArray<Applied>, SqlError, SqlClient.SqlClient> =>
+  Effect.gen(function*() {
+    const sql = yield* SqlClient.SqlClient
     const at = new Date(yield* Clock.currentTimeMillis).toISOString()
-    return yield* sql.withTransaction(Effect.gen(function*() {
-      // Recorded first, so that of two copies of a delivery (one may arrive while the other's accounts are
-      // read) the second finds the first's key and applies nothing.
-      const [fresh] = yield* sql`INSERT INTO inventory_webhook_deliveries ${
-        sql.insert({ key, received_at: at })
-      } ON CONFLICT (key) DO NOTHING RETURNING key`
-      if (fresh === undefined) return replayed
-      const changes: Array<ChangeRow> = []
+    // Stored first, so that of two copies of a delivery (one may arrive while the other's accounts are
+    // read) the second finds the first's key and applies nothing.
+    const keys = [...new Set(deliveries.map((delivery) => delivery.key))]
+    const fresh = new Set(
+      (yield* sql<{ readonly key: string }>`INSERT INTO inventory_webhook_deliveries ${
+        sql.insert(keys.map((key) => ({ key, received_at: at })))
+      } ON CONFLICT (key) DO NOTHING RETURNING key`).map((row) => row.key)
+    )
+    const changes: Array<ChangeRow> = []
+    const results: Array<Applied> = []
+    for (const { envelope, key, rereads } of deliveries) {
+      if (!fresh.delete(key)) {
+        results.push(replayed)
+        continue
+      }
+      const first = changes.length
       const done = new Set<string>()
       for (const entry of envelope.entry) {
         const reread = rereads.get(entry.id)
@@ -538,7 +553,7 @@ export const apply = (
         if (reread === undefined || done.has(entry.id)) continue
         done.add(entry.id)
         if (reread._tag === "Read") {
-          changes.push(...(yield* writeAccounts({ runId: null, at, businessId: null }, [reread.account])).changes)
+          changes.push(...(yield* writeAccounts({ runId: null, at, businessOf: new Map() }, [reread.account])).changes)
         } else {
           changes.push({
             entity: "webhook",
@@ -552,16 +567,75 @@ export const apply = (
           })
         }
       }
-      yield* insertChanges({ runId: null, source: "webhook", at }, changes)
       const outcomes = [...rereads]
-      return {
+      results.push({
         applied: true,
-        changes: changes.length,
+        changes: changes.length - first,
         reread: outcomes.filter(([, reread]) => reread._tag === "Read").map(([id]) => id),
         rereadFailed: outcomes.filter(([, reread]) => reread._tag === "Failed").map(([id]) => id)
-      }
-    }))
+      })
+    }
+    yield* insertChanges({ runId: null, source: "webhook", at }, changes)
+    return results
+  }).pipe((effect) => Effect.flatMap(SqlClient.SqlClient, (sql) => sql.withTransaction(effect)))
+
+/**
+ * Applies one verified delivery to the store in one transaction, unless a delivery with the same `key` was
+ * applied before: its events recorded, the fields they carry applied, and the accounts that need it re-read
+ * first when a `GraphClient` is in context (see the module's documentation). A failed re-read is recorded,
+ * never an error. `app` calls it with the digest of the raw body; call it yourself for deliveries that
+ * reach you another way (a queue).
+ *
+ * @since 0.1.0
+ * @category applying
+ */
+export const apply = (
+  envelope: Envelope,
+  key: string,
+  options: ApplyOptions = {}
+): Effect.Effect<Applied, SqlError, SqlClient.SqlClient> =>
+  Effect.flatMap(
+    prepare(envelope, key, options),
+    (prepared) =>
+      prepared === undefined ? Effect.succeed(replayed) : Effect.map(write([prepared]), ([applied]) => applied!)
+  )
+
+// Group commit: when deliveries arrive together, they go in one transaction, so that a busy receiver pays
+// for one transaction, one insert of their keys, one of their changes and one commit per group rather than
+// per delivery. Each request takes the writer's turn in order, after a pause when others are on their way
+// (a synchronous driver such as SQLite's would otherwise write each alone); one whose delivery an earlier
+// turn has written just returns its result.
+const groupCommit = () => {
+  const waiting: Array<{ readonly delivery: Prepared; readonly done: Deferred.Deferred<Applied, SqlError> }> = []
+  const turn = Effect.unsafeMakeSemaphore(1)
+  let arriving = 0
+  const writeWaiting = Effect.suspend(() => {
+    const group = waiting.splice(0)
+    if (group.length === 0) return Effect.void
+    return Effect.flatMap(
+      Effect.exit(write(group.map((job) => job.delivery))),
+      (exit) =>
+        Effect.forEach(group, (job, i) => Deferred.done(job.done, Exit.map(exit, (results) => results[i]!)), {
+          discard: true
+        })
+    )
   })
+  const submit = (delivery: Prepared) =>
+    Effect.gen(function*() {
+      const done = yield* Deferred.make<Applied, SqlError>()
+      waiting.push({ delivery, done })
+      if (arriving > waiting.length) yield* Effect.sleep(0)
+      // Uninterruptible: the group may hold other requests' deliveries.
+      yield* turn.withPermits(1)(Effect.uninterruptible(writeWaiting))
+      return yield* Deferred.await(done)
+    })
+  return {
+    /** Counts the deliveries on their way while it runs a request's handling. */
+    arriving: <A, E, R>(handle: Effect.Effect<A, E, R>) =>
+      Effect.acquireUseRelease(Effect.sync(() => arriving++), () => handle, () => Effect.sync(() => arriving--)),
+    submit
+  }
+}
 
 // -----------------------------------------------------------------------------
 // the app
@@ -607,6 +681,36 @@ export const app = (
   options: Options
 ): HttpApp.Default<ConfigError.ConfigError | SqlError, SqlClient.SqlClient | HttpServerRequest.HttpServerRequest> => {
   const keyOf = verifyingKey()
+  const commit = groupCommit()
+  const deliver = (request: HttpServerRequest.HttpServerRequest) =>
+    Effect.gen(function*() {
+      const limit = options.maxBodyBytes ?? 1024 * 1024
+      const declared = Number(request.headers["content-length"] ?? 0)
+      if (declared > limit) return text("Payload Too Large", 413)
+      const body = yield* Effect.either(request.arrayBuffer)
+      if (Either.isLeft(body)) return text("Bad Request", 400)
+      if (body.right.byteLength > limit) return text("Payload Too Large", 413)
+
+      // The signature first: nothing of an unsigned body is read.
+      const mac = parseSignature(request.headers["x-hub-signature-256"])
+      if (mac === undefined) return text("Unauthorized", 401)
+      const key = yield* Effect.flatMap(secretOf(options.appSecret), keyOf)
+      const valid = yield* Effect.promise(() => globalThis.crypto.subtle.verify("HMAC", key, mac, body.right))
+      if (!valid) return text("Unauthorized", 401)
+
+      let parsed: unknown
+      try {
+        parsed = JSON.parse(utf8.decode(body.right))
+      } catch {
+        return text("Bad Request", 400)
+      }
+      const envelope = decodeEnvelope(parsed)
+      if (Option.isNone(envelope)) return text("Bad Request", 400)
+      const digest = hex(yield* Effect.promise(() => globalThis.crypto.subtle.digest("SHA-256", body.right)))
+      const prepared = yield* prepare(envelope.value, digest, { reread: options.reread })
+      const applied = prepared === undefined ? replayed : yield* commit.submit(prepared)
+      return text(applied.applied ? "OK" : "OK (already applied)", 200)
+    })
   return Effect.gen(function*() {
     const request = yield* HttpServerRequest.HttpServerRequest
     if (request.method === "GET") {
@@ -621,31 +725,7 @@ export const app = (
     }
     if (request.method !== "POST") return text("Method Not Allowed", 405)
 
-    const limit = options.maxBodyBytes ?? 1024 * 1024
-    const declared = Number(request.headers["content-length"] ?? 0)
-    if (declared > limit) return text("Payload Too Large", 413)
-    const body = yield* Effect.either(request.arrayBuffer)
-    if (Either.isLeft(body)) return text("Bad Request", 400)
-    if (body.right.byteLength > limit) return text("Payload Too Large", 413)
-
-    // The signature first: nothing of an unsigned body is read.
-    const mac = parseSignature(request.headers["x-hub-signature-256"])
-    if (mac === undefined) return text("Unauthorized", 401)
-    const key = yield* Effect.flatMap(secretOf(options.appSecret), keyOf)
-    const valid = yield* Effect.promise(() => globalThis.crypto.subtle.verify("HMAC", key, mac, body.right))
-    if (!valid) return text("Unauthorized", 401)
-
-    let parsed: unknown
-    try {
-      parsed = JSON.parse(utf8.decode(body.right))
-    } catch {
-      return text("Bad Request", 400)
-    }
-    const envelope = decodeEnvelope(parsed)
-    if (Option.isNone(envelope)) return text("Bad Request", 400)
-    const digest = hex(yield* Effect.promise(() => globalThis.crypto.subtle.digest("SHA-256", body.right)))
-    const applied = yield* apply(envelope.value, digest, { reread: options.reread })
-    return text(applied.applied ? "OK" : "OK (already applied)", 200)
+    return yield* commit.arriving(deliver(request))
   }).pipe(Effect.withSpan("Inventory.webhook"))
 }
 

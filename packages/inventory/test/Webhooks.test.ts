@@ -200,5 +200,35 @@ for (const store of stores) {
         expect((yield* post(body.replace("1767225600", "1767225601"))).status).toBe(200)
         expect(yield* webhookChanges).toHaveLength(2)
       })))
+
+    it.live("deliveries arriving together are each applied once, one after another, copies sent at once too", () =>
+      provide(Effect.gen(function*() {
+        const [account] = yield* Inventory.accounts()
+        const review = (decision: string, time: number) =>
+          JSON.stringify({
+            object: "whatsapp_business_account",
+            entry: [{ id: account!.id, time, changes: [{ field: "account_review_update", value: { decision } }] }]
+          })
+        const bodies = [
+          review("REJECTED", 1),
+          review("APPROVED", 2),
+          review("APPROVED", 2),
+          review("PENDING", 3),
+          review("REJECTED", 1)
+        ]
+        const answers = yield* Effect.all(bodies.map((body) => post(body)), { concurrency: "unbounded" })
+        expect(answers.map((answer) => answer.status)).toEqual([200, 200, 200, 200, 200])
+        expect(answers.filter((answer) => answer.body === "OK")).toHaveLength(3)
+        expect(yield* count("inventory_webhook_deliveries")).toBe(3)
+        const recorded = yield* webhookChanges
+        expect(recorded.filter((c) => c.kind === "event")).toHaveLength(3)
+        // Each applied on the state the one before left (in whichever order they came): every move of the
+        // review status starts where the one before ended, and the store holds where the last one ended.
+        const moves = recorded.filter((c) => c.entity === "account" && c.field === "account_review_status")
+        expect(moves.length).toBeGreaterThanOrEqual(2)
+        for (let i = 1; i < moves.length; i++) expect(moves[i]!.oldValue).toBe(moves[i - 1]!.newValue)
+        const [stored] = yield* Inventory.accounts()
+        expect(stored!.fields.account_review_status).toBe(moves.at(-1)!.newValue)
+      })))
   })
 }

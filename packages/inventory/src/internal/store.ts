@@ -127,26 +127,42 @@ const insertRows = (table: string, rows: ReadonlyArray<Row>, key?: string) =>
       }`
     }, { discard: true }))
 
-/** Inserts change rows, in chunks. */
+// The key of the PostgreSQL advisory lock under which change ids are taken (see `insertChanges`).
+const changesLock = 0x696e765f6368
+
+/**
+ * Inserts change rows, in chunks: the last write of its transaction. A reader of `changes` pages by id,
+ * so ids must be committed in the order they were taken, or a reader could move past an id whose
+ * transaction commits later and never see it. SQLite has one writer at a time; on PostgreSQL the ids are
+ * taken under a transaction-level lock held until the commit, so that concurrent writers (webhook
+ * deliveries, a sync) commit their changes one after another, in id order.
+ */
 export const insertChanges = (
   context: { readonly runId: number | null; readonly source: "sync" | "webhook"; readonly at: string },
   rows: ReadonlyArray<ChangeRow>
 ) =>
-  insertRows(
-    "inventory_changes",
-    rows.map((row) => ({
-      run_id: context.runId,
-      source: context.source,
-      at: context.at,
-      entity: row.entity,
-      entity_id: row.entityId,
-      account_id: row.accountId,
-      business_id: row.businessId,
-      field: row.field,
-      kind: row.kind,
-      old_value: row.oldValue,
-      new_value: row.newValue
-    }))
+  rows.length === 0 ? Effect.void : Effect.zipRight(
+    Effect.flatMap(SqlClient.SqlClient, (sql) =>
+      sql.onDialectOrElse({
+        pg: () => sql`SELECT pg_advisory_xact_lock(${changesLock})`,
+        orElse: () => Effect.void
+      })),
+    insertRows(
+      "inventory_changes",
+      rows.map((row) => ({
+        run_id: context.runId,
+        source: context.source,
+        at: context.at,
+        entity: row.entity,
+        entity_id: row.entityId,
+        account_id: row.accountId,
+        business_id: row.businessId,
+        field: row.field,
+        kind: row.kind,
+        old_value: row.oldValue,
+        new_value: row.newValue
+      }))
+    )
   )
 
 /** A field's change, its values as JSON text. */
@@ -206,16 +222,20 @@ export interface AccountsWritten {
 /**
  * Writes accounts read in full — each with all of its numbers, so a stored number missing from the read is
  * gone — where they differ from the store, and returns the changes that makes, for the caller to record
- * in its own transaction. `runId` is null for a webhook's re-read, and so is `businessId` when no business
- * is to be named.
+ * in its own transaction. `runId` is null for a webhook's re-read; `businessOf` names the business whose
+ * read an account came from (none for a webhook's re-read).
  */
 export const writeAccounts = (
-  context: { readonly runId: number | null; readonly at: string; readonly businessId: string | null },
+  context: {
+    readonly runId: number | null
+    readonly at: string
+    readonly businessOf: ReadonlyMap<string, string>
+  },
   accounts: ReadonlyArray<ReadAccount>
 ): Effect.Effect<AccountsWritten, SqlError, SqlClient.SqlClient> =>
   Effect.gen(function*() {
     const sql = yield* SqlClient.SqlClient
-    const { at, businessId, runId } = context
+    const { at, businessOf, runId } = context
     const changes: Array<ChangeRow> = []
     let accountsWritten = 0
     let phoneNumbersWritten = 0
@@ -226,6 +246,7 @@ export const writeAccounts = (
       data: string,
       difference: ReturnType<typeof compare>
     ) => {
+      const businessId = businessOf.get(accountId) ?? null
       if (difference === "added") changes.push(whole("added", entity, id, accountId, businessId, data))
       else for (const change of difference) changes.push(fieldChange(entity, id, accountId, businessId, change))
     }
@@ -287,7 +308,7 @@ export const writeAccounts = (
               entity: "phone_number",
               entityId: number.id,
               accountId: account.id,
-              businessId,
+              businessId: businessOf.get(account.id) ?? null,
               field: "account_id",
               kind: "changed",
               oldValue: encode(stored.account_id),
@@ -304,6 +325,7 @@ export const writeAccounts = (
         stored.removed_at === null && batchIds.has(stored.account_id) && !read.has(stored.id)
       )
       for (const stored of gone) {
+        const businessId = businessOf.get(stored.account_id) ?? null
         changes.push(whole("removed", "phone_number", stored.id, stored.account_id, businessId, stored.data))
       }
       // Before the next batch looks up its numbers: one may have moved there from this one.
@@ -336,104 +358,129 @@ const sightingValue = (edge: string, tasks: string | null): string =>
   encode(tasks === null ? { edge } : { edge, permitted_tasks: decode(tasks) })
 
 /**
- * Applies one business's read. Runs in a transaction of its own: a sync killed midway leaves every business
- * either applied whole or not at all.
+ * Applies a group of businesses' reads in one transaction: a sync killed midway leaves every business
+ * either applied whole or not at all. Each account is in the read of one business only (the first applied
+ * that sees it). A group costs the statements of one business: a sync applies the businesses whose reads
+ * completed while the previous group was being written, so that writing keeps up with reading.
  */
-export const writeBusiness = (
+export const writeBusinesses = (
   run: { readonly runId: number; readonly at: string },
-  read: BusinessRead
+  reads: ReadonlyArray<BusinessRead>
 ): Effect.Effect<Written, SqlError, SqlClient.SqlClient> =>
   Effect.gen(function*() {
     const sql = yield* SqlClient.SqlClient
     const { at, runId } = run
-    const { businessId, complete } = read
-    const { changes, ...written } = yield* writeAccounts({ runId, at, businessId }, read.accounts)
+    const businessOf = new Map<string, string>()
+    for (const read of reads) for (const account of read.accounts) businessOf.set(account.id, read.businessId)
+    const { changes, ...written } = yield* writeAccounts(
+      { runId, at, businessOf },
+      reads.flatMap((read) => read.accounts)
+    )
     let accountsWritten = written.accountsWritten
 
-    // Where the business sees its accounts.
+    // Where the businesses see their accounts.
     const stored = new Map(
-      (yield* sql<StoredSighting>`SELECT account_id, edge, permitted_tasks, removed_at FROM inventory_sightings
-        WHERE business_id = ${businessId}`).map((row) => [`${row.edge}/${row.account_id}`, row])
+      (yield* selectIn(
+        reads.map((read) => read.businessId),
+        (chunk) =>
+          sql<StoredSighting & { readonly business_id: string }>`SELECT business_id, account_id, edge,
+          permitted_tasks, removed_at FROM inventory_sightings WHERE ${sql.in("business_id", chunk)}`
+      )).map((row) => [`${row.business_id}/${row.edge}/${row.account_id}`, row])
     )
-    const seen = new Set<string>()
     const rows: Array<Row> = []
-    const sightingRow = (accountId: string, edge: string, tasks: string | null, removedAt: string | null) => ({
-      account_id: accountId,
-      business_id: businessId,
-      edge,
-      permitted_tasks: tasks,
-      first_seen_at: at,
-      removed_at: removedAt
-    })
-    for (const sighting of read.sightings) {
-      const { accountId, edge } = sighting
-      const key = `${edge}/${accountId}`
-      if (seen.has(key)) continue
-      seen.add(key)
-      const tasks = sighting.permittedTasks === undefined ? null : encode([...sighting.permittedTasks].sort())
-      const existing = stored.get(key)
-      if (existing === undefined || existing.removed_at !== null) {
-        rows.push(sightingRow(accountId, edge, tasks, null))
-        changes.push(whole("added", "sighting", accountId, accountId, businessId, sightingValue(edge, tasks)))
-      } else if (existing.permitted_tasks !== tasks && !equal(decode(existing.permitted_tasks), decode(tasks))) {
-        rows.push(sightingRow(accountId, edge, tasks, null))
-        changes.push({
-          entity: "sighting",
-          entityId: accountId,
-          accountId,
-          businessId,
-          field: "permitted_tasks",
-          kind: "changed",
-          oldValue: existing.permitted_tasks,
-          newValue: tasks
-        })
+    const gone: Array<StoredSighting & { readonly business_id: string }> = []
+    for (const read of reads) {
+      const { businessId } = read
+      const sightingRow = (accountId: string, edge: string, tasks: string | null, removedAt: string | null) => ({
+        account_id: accountId,
+        business_id: businessId,
+        edge,
+        permitted_tasks: tasks,
+        first_seen_at: at,
+        removed_at: removedAt
+      })
+      const seen = new Set<string>()
+      for (const sighting of read.sightings) {
+        const { accountId, edge } = sighting
+        const key = `${businessId}/${edge}/${accountId}`
+        if (seen.has(key)) continue
+        seen.add(key)
+        const tasks = sighting.permittedTasks === undefined ? null : encode([...sighting.permittedTasks].sort())
+        const existing = stored.get(key)
+        if (existing === undefined || existing.removed_at !== null) {
+          rows.push(sightingRow(accountId, edge, tasks, null))
+          changes.push(whole("added", "sighting", accountId, accountId, businessId, sightingValue(edge, tasks)))
+        } else if (existing.permitted_tasks !== tasks && !equal(decode(existing.permitted_tasks), decode(tasks))) {
+          rows.push(sightingRow(accountId, edge, tasks, null))
+          changes.push({
+            entity: "sighting",
+            entityId: accountId,
+            accountId,
+            businessId,
+            field: "permitted_tasks",
+            kind: "changed",
+            oldValue: existing.permitted_tasks,
+            newValue: tasks
+          })
+        }
       }
-    }
-    // Only a business read to the end shows what it no longer sees.
-    const gone = complete ? [...stored].filter(([key, row]) => row.removed_at === null && !seen.has(key)) : []
-    for (const [, row] of gone) {
-      rows.push(sightingRow(row.account_id, row.edge, row.permitted_tasks, at))
-      const value = sightingValue(row.edge, row.permitted_tasks)
-      changes.push(whole("removed", "sighting", row.account_id, row.account_id, businessId, value))
+      // Only a business read to the end shows what it no longer sees.
+      if (!read.complete) continue
+      for (const [key, row] of stored) {
+        if (row.business_id !== businessId || row.removed_at !== null || seen.has(key)) continue
+        gone.push(row)
+        rows.push(sightingRow(row.account_id, row.edge, row.permitted_tasks, at))
+        const value = sightingValue(row.edge, row.permitted_tasks)
+        changes.push(whole("removed", "sighting", row.account_id, row.account_id, businessId, value))
+      }
     }
     yield* insertRows("inventory_sightings", rows, "business_id, edge, account_id")
 
-    // An account is gone once no business sees it any more.
-    const orphans = yield* orphansOf([...new Set(gone.map(([, row]) => row.account_id))])
+    // An account is gone once no business sees it any more: checked after the whole group's sightings are
+    // written, so that an account one business of the group stopped seeing and another started to is kept.
+    const droppedBy = new Map(gone.map((row) => [row.account_id, row.business_id]))
+    const orphans = yield* orphansOf([...droppedBy.keys()])
     yield* Effect.forEach(chunks(orphans.map((account) => account.id)), (chunk) =>
       sql`UPDATE inventory_accounts SET removed_at = ${at}, updated_at = ${at}, written_run_id = ${runId}
         WHERE ${sql.in("id", chunk)}`, { discard: true })
     for (const account of orphans) {
-      changes.push(whole("removed", "account", account.id, account.id, businessId, account.data))
+      changes.push(whole("removed", "account", account.id, account.id, droppedBy.get(account.id)!, account.data))
     }
     accountsWritten += orphans.length
 
-    // The business's own record: the outcome of this read, and its failures.
-    const failure = read.failures[0]
-    yield* sql`INSERT INTO inventory_businesses ${
-      sql.insert({
-        id: businessId,
-        last_run_id: runId,
-        last_status: complete ? "done" : "failed",
-        last_error: failure === undefined
-          ? null
-          : encode({ edge: failure.edge, tag: failure.errorTag, message: failure.message }),
-        last_read_at: at,
-        last_completed_at: complete ? at : null
-      })
-    } ON CONFLICT (id) DO UPDATE SET last_run_id = excluded.last_run_id, last_status = excluded.last_status,
+    // The businesses' own records: the outcome of this read, and its failures.
+    yield* Effect.forEach(chunks(reads), (chunk) =>
+      sql`INSERT INTO inventory_businesses ${
+        sql.insert(chunk.map((read) => {
+          const failure = read.failures[0]
+          return {
+            id: read.businessId,
+            last_run_id: runId,
+            last_status: read.complete ? "done" : "failed",
+            last_error: failure === undefined
+              ? null
+              : encode({ edge: failure.edge, tag: failure.errorTag, message: failure.message }),
+            last_read_at: at,
+            last_completed_at: read.complete ? at : null
+          }
+        }))
+      } ON CONFLICT (id) DO UPDATE SET last_run_id = excluded.last_run_id, last_status = excluded.last_status,
       last_error = excluded.last_error, last_read_at = excluded.last_read_at,
-      last_completed_at = COALESCE(excluded.last_completed_at, inventory_businesses.last_completed_at)`
+      last_completed_at = COALESCE(excluded.last_completed_at, inventory_businesses.last_completed_at)`, {
+      discard: true
+    })
     yield* insertRows(
       "inventory_sync_failures",
-      read.failures.map((failure) => ({
-        run_id: runId,
-        business_id: businessId,
-        edge: failure.edge,
-        error_tag: failure.errorTag,
-        message: failure.message,
-        at
-      }))
+      reads.flatMap((read) =>
+        read.failures.map((failure) => ({
+          run_id: runId,
+          business_id: read.businessId,
+          edge: failure.edge,
+          error_tag: failure.errorTag,
+          message: failure.message,
+          at
+        }))
+      )
     )
     yield* insertChanges({ runId, source: "sync", at }, changes)
     return { accountsWritten, phoneNumbersWritten: written.phoneNumbersWritten, changes: changes.length }
