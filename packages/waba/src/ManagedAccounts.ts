@@ -286,6 +286,11 @@ type Emitted = Stream.Stream<Elements<Item>, GraphRead.ReadError, GraphClient.Gr
 
 type Reading<A = void> = Effect.Effect<A, GraphRead.ReadError, GraphClient.GraphClient>
 
+// A read's claim on an account it is completing.
+interface Claim {
+  settled?: Deferred.Deferred<void>
+}
+
 // Elements read but not yet taken by the consumer: a slow consumer holds the reads up once this many wait.
 const backlog = 4096
 
@@ -299,22 +304,27 @@ const fanOut = (plan: Plan, seenAgain: boolean): Emitted =>
     const out = yield* Mailbox.make<Elements<Item>, GraphRead.ReadError>(backlog)
 
     // An id maps to `true` once its account was emitted, or to the pending claim of the read completing
-    // it; that read may yet fail, so a read that meets the claim waits for it to be settled.
-    const seen = new Map<string, true | Deferred.Deferred<boolean>>()
-    const claim = (id: string): Effect.Effect<Deferred.Deferred<boolean> | undefined> =>
+    // it; that read may yet fail, so a read that meets the claim waits for it to be settled. Most claims
+    // are never met (tens of thousands in a large fan-out): the signal to wait on is made by the first
+    // read that needs it.
+    const seen = new Map<string, true | Claim>()
+    const claim = (id: string): Effect.Effect<Claim | undefined> =>
       Effect.suspend(() => {
         const state = seen.get(id)
         if (state === true) return Effect.succeed(undefined)
-        if (state !== undefined) return Effect.zipRight(Deferred.await(state), claim(id))
-        const mine = Deferred.unsafeMake<boolean>(FiberId.none)
+        if (state !== undefined) {
+          state.settled ??= Deferred.unsafeMake<void>(FiberId.none)
+          return Effect.zipRight(Deferred.await(state.settled), claim(id))
+        }
+        const mine: Claim = {}
         seen.set(id, mine)
         return Effect.succeed(mine)
       })
-    const settle = (id: string, mine: Deferred.Deferred<boolean>, emitted: boolean) =>
+    const settle = (id: string, mine: Claim, emitted: boolean) =>
       Effect.suspend(() => {
         if (emitted) seen.set(id, true)
         else seen.delete(id)
-        return Deferred.succeed(mine, emitted)
+        return mine.settled === undefined ? Effect.void : Deferred.succeed(mine.settled, undefined)
       })
 
     const complete = (account: Item): Reading<Item> => {
