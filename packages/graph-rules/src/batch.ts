@@ -26,6 +26,27 @@ export const relativeUrl = (path: string, query: string, ownToken: string | unde
     : `${url}${query === "" ? "?" : "&"}access_token=${encodeURIComponent(ownToken)}`
 }
 
+/** The token of a bearer `authorization` header, if that is what it is. @internal */
+export const bearer = (authorization: string | undefined): string | undefined =>
+  /^Bearer (\S+)$/.exec(authorization ?? "")?.[1]
+
+/**
+ * A batch's form: the batch's own token and proof (in the body, never in the URL), per-call headers asked
+ * for (they carry each call's usage), and the calls.
+ *
+ * @internal
+ */
+export const form = (
+  token: string,
+  proof: ReadonlyArray<readonly [name: string, value: string]>,
+  relativeUrls: ReadonlyArray<string>
+): Array<readonly [name: string, value: string]> => [
+  ["access_token", token],
+  ...proof,
+  ["include_headers", "true"],
+  ["batch", batchField(relativeUrls)]
+]
+
 /** The entries of a batch's answer, one per call in order; none when the answer is not such a list. @internal */
 export const entries = (text: string, calls: number): ReadonlyArray<unknown> => {
   const answers = parseJson(text)
@@ -62,4 +83,26 @@ export const part = (entry: unknown): Part | undefined => {
     headers: kept,
     body: typeof body === "string" && ![204, 205, 304].includes(code) ? body : null
   }
+}
+
+/**
+ * What each of `calls` calls gets of a batch's answer, in order: its part; `null` when Graph left it out
+ * (not finished in time: it goes again alone); `undefined` when its entry is nothing Graph would send. A
+ * batch refused as a whole (not 2xx: a bad batch token, a throttle) is every call's answer, scrubbed of
+ * every call's secrets with `scrub`, since it goes to each.
+ *
+ * @internal
+ */
+export const answers = (
+  reply: { readonly status: number; readonly headers: Readonly<Record<string, string>>; readonly text: string },
+  calls: number,
+  scrub: (text: string) => string
+): ReadonlyArray<Part | null | undefined> => {
+  if (reply.status < 200 || reply.status >= 300) {
+    const headers = Object.entries(reply.headers).map(([name, value]) => ({ name, value: scrub(value) }))
+    const whole = part({ code: reply.status, headers, body: scrub(reply.text) })
+    return Array.from({ length: calls }, () => whole)
+  }
+  const list = entries(reply.text, calls)
+  return Array.from({ length: calls }, (_, i) => list[i] === null ? null : part(list[i]))
 }

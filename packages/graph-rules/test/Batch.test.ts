@@ -33,4 +33,42 @@ describe("pure batch format", () => {
     expect(Batch.part({ code: 200, headers: [null] })).toBeUndefined()
     expect(Batch.part("200")).toBeUndefined()
   })
+
+  it("the form carries the batch's token and proof, asks for each call's headers, and lists the calls", () => {
+    const form = Batch.form("EAAGbatch", [["appsecret_proof", "ab12"]], ["1/owned", "2/owned"])
+    expect(form.map(([name]) => name)).toEqual(["access_token", "appsecret_proof", "include_headers", "batch"])
+    expect(Object.fromEntries(form)).toMatchObject({ access_token: "EAAGbatch", appsecret_proof: "ab12" })
+    expect(JSON.parse(form[3]![1]).map((call: { relative_url: string }) => call.relative_url)).toEqual([
+      "1/owned",
+      "2/owned"
+    ])
+    expect(Batch.bearer("Bearer EAAG123")).toBe("EAAG123")
+    expect(Batch.bearer("Basic abc")).toBeUndefined()
+    expect(Batch.bearer(undefined)).toBeUndefined()
+  })
+
+  it("splits an answer per call: a part, null to go alone, undefined for nothing Graph would send", () => {
+    const scrub = (text: string) => text.replaceAll("EAAGsecret", "<redacted>")
+    const text = JSON.stringify([{ code: 200, headers: [], body: "{}" }, null, { code: 99 }])
+    expect(Batch.answers({ status: 200, headers: {}, text }, 3, scrub)).toEqual([
+      { status: 200, headers: [], body: "{}" },
+      null,
+      undefined
+    ])
+    // Not one entry per call: no call has an answer.
+    expect(Batch.answers({ status: 200, headers: {}, text }, 2, scrub)).toEqual([undefined, undefined])
+    // Refused as a whole: each call's answer, without any call's secret.
+    const refused = Batch.answers(
+      { status: 401, headers: { "www-authenticate": "EAAGsecret" }, text: "{\"error\":\"EAAGsecret\"}" },
+      2,
+      scrub
+    )
+    expect(refused).toHaveLength(2)
+    expect(refused[0]).toEqual({
+      status: 401,
+      headers: [["www-authenticate", "<redacted>"]],
+      body: "{\"error\":\"<redacted>\"}"
+    })
+    expect(JSON.stringify(refused)).not.toContain("EAAGsecret")
+  })
 })

@@ -44,4 +44,47 @@ describe("pure token judgement", () => {
     expect(Health.grants(token(), "whatsapp_business_management", "33")).toBe(true)
     expect(Health.grants(token(), "ads_management")).toBe(false)
   })
+
+  it("an invalid token with 190 and 458, 460, 463 or 467 is one only its business can mend", () => {
+    for (const subcode of [458, 460, 463, 467]) {
+      expect(Health.judge(token({ isValid: false, error: { code: 190, subcode } }), now, []).reauthorize).toBe(true)
+    }
+    expect(Health.judge(token({ isValid: false, error: { code: 190, subcode: 464 } }), now, []).reauthorize).toBe(false)
+    expect(Health.judge(token({ isValid: false, error: { code: 102 } }), now, []).reauthorize).toBe(false)
+    // A valid token is not to be re-authorised, whatever error it carries.
+    expect(Health.judge(token({ error: { code: 190, subcode: 463 } }), now, []).reauthorize).toBe(false)
+  })
+
+  it("reads debug_token's data: 0 as never, granular scopes with and without targets", () => {
+    const info = Health.tokenInfo({
+      is_valid: true,
+      app_id: "1000000000000001",
+      expires_at: new Date(0),
+      data_access_expires_at: new Date(1_767_225_600_000),
+      scopes: ["whatsapp_business_management", "business_management"],
+      granular_scopes: [
+        { scope: "whatsapp_business_management", target_ids: ["303", "301"] },
+        { scope: "business_management" },
+        { target_ids: ["9"] }
+      ]
+    })
+    expect(info).toEqual({
+      isValid: true,
+      appId: "1000000000000001",
+      dataAccessExpiresAt: new Date(1_767_225_600_000),
+      scopes: ["whatsapp_business_management", "business_management"],
+      granularScopes: [
+        { scope: "whatsapp_business_management", targetIds: ["303", "301"] },
+        { scope: "business_management" }
+      ]
+    })
+    expect(Health.grants(info, "whatsapp_business_management", "301")).toBe(true)
+    expect(Health.grants(info, "business_management", "999")).toBe(true)
+    expect(Health.tokenInfo({ error: { code: 190, subcode: 460 } })).toEqual({
+      isValid: false,
+      scopes: [],
+      granularScopes: [],
+      error: { code: 190, subcode: 460 }
+    })
+  })
 })

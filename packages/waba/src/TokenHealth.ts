@@ -23,7 +23,7 @@
  *
  * @since 0.1.0
  */
-import { GraphClient, GraphCredentials, GraphError, GraphSchema } from "@effect-waba/graph-core"
+import { GraphClient, GraphCredentials, GraphSchema } from "@effect-waba/graph-core"
 import * as Health from "@effect-waba/graph-rules/tokenHealth"
 import * as Clock from "effect/Clock"
 import * as Duration from "effect/Duration"
@@ -182,21 +182,12 @@ export interface CheckOptions {
   readonly concurrency?: number | undefined
 }
 
-const judge = (businessId: string, info: TokenInfo, deadline: number, required: ReadonlyArray<string>): Report => {
-  const { accountIds, expiresAt, missingScopes, status } = Health.judge(info, deadline, required)
-  const { code, subcode } = info.error ?? {}
-  return {
-    businessId,
-    status,
-    reauthorize: status === "Invalid" && code === 190 && subcode !== undefined &&
-      GraphError.reauthorizeSubcodes.has(subcode),
-    expiresAt,
-    missingScopes,
-    accountIds,
-    token: info,
-    error: undefined
-  }
-}
+const judge = (businessId: string, info: TokenInfo, deadline: number, required: ReadonlyArray<string>): Report => ({
+  businessId,
+  ...Health.judge(info, deadline, required),
+  token: info,
+  error: undefined
+})
 
 const failed = (businessId: string, error: GraphClient.GraphClientError): Report => ({
   businessId,

@@ -47,16 +47,12 @@ interface Call {
   readonly relativeUrl: string
 }
 
-const bearer = (request: HttpClientRequest.HttpClientRequest) =>
-  /^Bearer (\S+)$/.exec(request.headers.authorization ?? "")?.[1]
-
 // One part of the answer as a response to `request` (the call's own steps scrub it of the call's secrets);
 // anything Graph would not send (headers `Response` refuses included) is no answer. The body is already in
 // memory: its length goes with it, so that the call reads it whole instead of as a stream of chunks (which
 // cost more than the rest of the call's steps together).
-const part = (request: HttpClientRequest.HttpClientRequest, entry: unknown) =>
+const part = (request: HttpClientRequest.HttpClientRequest, read: Batch.Part | undefined) =>
   Either.try(() => {
-    const read = Batch.part(entry)
     if (read === undefined) throw new Error("not an answer")
     const body = read.body === null ? null : new TextEncoder().encode(read.body)
     const headers = new globalThis.Headers(read.headers as Array<[string, string]>)
@@ -92,24 +88,21 @@ export const make = (
         Auth.authorize(settings)(HttpClientRequest.post(prefix)),
         ({ urlParams: proof }) =>
           HttpClientRequest.post(prefix, { headers: Headers.remove(calls[0]!.request.headers, "authorization") }).pipe(
-            HttpClientRequest.bodyUrlParams([
-              ["access_token", Redacted.value(settings.accessToken)],
-              ...proof,
-              ["include_headers", "true"],
-              ["batch", Batch.batchField(calls.map(({ relativeUrl }) => relativeUrl))]
-            ])
+            HttpClientRequest.bodyUrlParams(
+              Batch.form(Redacted.value(settings.accessToken), proof, calls.map(({ relativeUrl }) => relativeUrl))
+            )
           )
       )
 
     const send = (calls: ReadonlyArray<Call>): Effect.Effect<void> => {
       if (calls.length === 1) return Deferred.succeed(calls[0]!.outcome, Option.none())
       const secrets = calls.flatMap(({ request }) => [
-        bearer(request) ?? "",
+        Batch.bearer(request.headers.authorization) ?? "",
         ...request.urlParams.filter(([key]) => key.startsWith("appsecret")).map(([, value]) => value)
       ])
       const scrub = makeScrubber([settings.accessToken, settings.appSecret, ...secrets])
       const route = `POST / (a batch of ${calls.length})`
-      const deliver = (call: Call, entry: unknown) => {
+      const deliver = (call: Call, entry: Batch.Part | null | undefined) => {
         if (entry === null) return Deferred.succeed(call.outcome, Option.none())
         const answer = part(call.request, entry)
         return Either.isRight(answer)
@@ -130,16 +123,9 @@ export const make = (
                 error.reason === "TooLarge"
                   ? Deferred.succeed(call.outcome, Option.none())
                   : failure(call, error.message), { discard: true }),
-            onSuccess: ({ headers, status, text }) => {
-              // The batch refused as a whole (a bad top-level token, a throttle): that is each call's answer,
-              // scrubbed of every call's secrets, since it goes to each.
-              if (status < 200 || status >= 300) {
-                const pairs = Object.entries(headers).map(([name, value]) => ({ name, value: scrub(value) }))
-                const whole = { code: status, headers: pairs, body: scrub(text) }
-                return Effect.forEach(calls, (call) => deliver(call, whole), { discard: true })
-              }
-              const entries = Batch.entries(text, calls.length)
-              return Effect.forEach(calls, (call, i) => deliver(call, entries[i]), { discard: true })
+            onSuccess: (reply) => {
+              const answers = Batch.answers(reply, calls.length, scrub)
+              return Effect.forEach(calls, (call, i) => deliver(call, answers[i]), { discard: true })
             }
           }),
           Effect.withSpan("POST / (batch)", {
@@ -177,7 +163,7 @@ export const make = (
         relativeUrl: Batch.relativeUrl(
           request.url.slice(prefix.length),
           query,
-          bearer(request),
+          Batch.bearer(request.headers.authorization),
           Redacted.value(settings.accessToken)
         )
       }

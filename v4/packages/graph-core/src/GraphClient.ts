@@ -15,7 +15,6 @@
  *
  * @since 1.0.0
  */
-import { hmacSha256Hex, signed } from "@effect-waba/graph-rules/appSecretProof"
 import { scrubberOf, secretParams } from "@effect-waba/graph-rules/redaction"
 import * as Reply from "@effect-waba/graph-rules/reply"
 import * as Checks from "@effect-waba/graph-rules/request"
@@ -32,12 +31,12 @@ import * as Redacted from "effect/Redacted"
 import * as Result from "effect/Result"
 import * as Schedule from "effect/Schedule"
 import * as Schema from "effect/Schema"
-import * as Stream from "effect/Stream"
 import * as GraphConfig from "./GraphConfig.js"
 import * as GraphCredentials from "./GraphCredentials.js"
 import * as GraphError from "./GraphError.js"
 import * as GraphRetry from "./GraphRetry.js"
 import type * as GraphUsage from "./GraphUsage.js"
+import { describeCause, proof, readText } from "./internal/exchange.js"
 import * as Telemetry from "./internal/telemetry.js"
 import { InvalidRequestError } from "./InvalidRequestError.js"
 import * as RateGovernor from "./RateGovernor.js"
@@ -110,32 +109,6 @@ const refused = (refusal: Checks.Refusal) => new InvalidRequestError(refusal)
 
 const secretOf = (value: unknown) => Redacted.isRedacted(value) ? { value: Redacted.value(value) } : undefined
 
-// The body, read no further than one byte past `limit`. A body-less answer is an empty text.
-const readText = <E extends { readonly reason: { readonly _tag: string } }>(
-  stream: Stream.Stream<Uint8Array, E>,
-  limit: number
-) =>
-  Effect.suspend(() => {
-    const decoder = new TextDecoder()
-    let seen = 0
-    let text = ""
-    const within = (chunk: Uint8Array) => {
-      seen += chunk.byteLength
-      if (seen <= limit) text += decoder.decode(chunk, { stream: true })
-      return seen <= limit
-    }
-    return Stream.runDrain(Stream.takeWhile(stream, within)).pipe(
-      Effect.catchIf((error) => error.reason._tag === "EmptyBodyError", () => Effect.void),
-      Effect.map(() => ({ seen, text: text + decoder.decode() }))
-    )
-  })
-
-const describeCause = (cause: unknown): string =>
-  [cause, typeof cause === "object" && cause !== null && "cause" in cause ? cause.cause : undefined]
-    .filter((error) => error != null)
-    .map((error) => String(typeof error === "object" && "message" in error ? error.message : error).slice(0, 300))
-    .join(" <- ")
-
 /**
  * The client over the given settings and HTTP client, governed by `governor` (by default an in-memory
  * governor of its own with the default options).
@@ -160,21 +133,6 @@ export const make = (
   // The longest hinted wait worth sleeping through binds the governor's holds too.
   const maxWait = (policy ?? GraphRetry.defaultPolicy).maxHintedWait
   const telemetry = Telemetry.make(settings.apiVersion)
-
-  // A timed proof is signed for each attempt at its own time: Meta refuses it after five minutes.
-  const proof = (token: string, secret: string | undefined, mode: GraphConfig.AppSecretProofMode) =>
-    Effect.gen(function*() {
-      if (secret === undefined) return []
-      if (mode === "plain") {
-        return [[
-          "appsecret_proof",
-          yield* Effect.promise(() => hmacSha256Hex(secret, token))
-        ]] as const
-      }
-      const time = Math.floor((yield* Clock.currentTimeMillis) / 1000)
-      const value = yield* Effect.promise(() => hmacSha256Hex(secret, signed(token, time)))
-      return [["appsecret_proof", value], ["appsecret_time", String(time)]] as const
-    })
 
   const get = <A, R>(request: GraphRequest<A, R>): Effect.Effect<GraphResponse<A>, GraphClientError, R> => {
     const path = Checks.path(request.route, request.params)
@@ -328,8 +286,30 @@ export const make = (
     )
   }
 
-  return { baseUrl: settings.baseUrl, apiVersion: settings.apiVersion, get }
+  const service: Service = { baseUrl: settings.baseUrl, apiVersion: settings.apiVersion, get }
+  rebuilds.set(service, (wrap) => make(settings, wrap(http, settings), governor))
+  return service
 }
+
+const rebuilds = new WeakMap<Service, (wrap: Transport) => Service>()
+
+/**
+ * A change of a client's transport: the HTTP client below its steps, which every attempt goes through.
+ *
+ * @since 1.0.0
+ * @category models
+ */
+export type Transport = (http: HttpClient.HttpClient, settings: GraphConfig.Settings) => HttpClient.HttpClient
+
+/**
+ * The same client over a changed transport (its steps above unchanged), or `undefined` for a client that
+ * `make` did not build (a mock): how `GraphBatch` gathers calls into batches.
+ *
+ * @since 1.0.0
+ * @category combinators
+ */
+export const withTransport = (client: Service, transport: Transport): Service | undefined =>
+  rebuilds.get(client)?.(transport)
 
 // A Graph error or a governor's refusal of a read made for a business says which business (the token never).
 const inBusiness = (businessId: string) => <E>(error: E): E => {

@@ -7,6 +7,11 @@
 /**
  * @since 1.0.0
  */
+export * as GraphBatch from "./GraphBatch.js"
+
+/**
+ * @since 1.0.0
+ */
 export * as GraphClient from "./GraphClient.js"
 
 /**

@@ -38,3 +38,8 @@ export * as PhoneNumbers from "./PhoneNumbers.js"
  * @since 1.0.0
  */
 export * as WhatsAppBusinessAccount from "./WhatsAppBusinessAccount.js"
+
+/**
+ * @since 1.0.0
+ */
+export * as TokenHealth from "./TokenHealth.js"
