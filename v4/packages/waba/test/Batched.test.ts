@@ -23,12 +23,13 @@ const summary = (results: ReadonlyArray<ManagedAccounts.Result<any>>) => ({
 describe("batched reads (Effect 4)", () => {
   it("the fan-out batched: the same accounts and phone numbers, in far fewer round trips", async () => {
     const ids = emulator().businessIds
-    const read = () =>
+    const read = (batch = false) =>
       ManagedAccounts.stream(ids, {
         fields: ["name"],
         limit: 7,
-        phoneNumbers: { fields: ["display_phone_number"] },
-        concurrency: 40
+        expand: { phone_numbers: { fields: ["display_phone_number"] } },
+        concurrency: batch ? 4 : 40,
+        batch
       })
     emulator().resetRequests()
     const alone = summary(value(await run(Stream.runCollect(read()))))
@@ -43,6 +44,12 @@ describe("batched reads (Effect 4)", () => {
     expect(log.filter((entry) => entry.method === "GET")).toHaveLength(requests)
     const trips = log.filter((entry) => entry.transport !== "batch").length
     expect(trips * 5).toBeLessThan(requests)
+    // The fan-out's own `batch` option does the same: 4 round trips in flight, 40 businesses read at once.
+    emulator().resetRequests()
+    expect(summary(value(await run(Stream.runCollect(read(true)))))).toEqual(alone)
+    const own = emulator().requests()
+    expect(own.filter((entry) => entry.method === "GET")).toHaveLength(requests)
+    expect(own.filter((entry) => entry.transport !== "batch").length * 5).toBeLessThan(requests)
   })
 
   it("first pages of many businesses as one batch each 50", async () => {

@@ -181,7 +181,7 @@ describe("ManagedAccounts forms (Effect 4)", () => {
         filtering: { field: "name" as "creation_time", operator: "EQUAL", value: 1 } as never
       }),
       ManagedAccounts.stream([business, "12ab"]),
-      ManagedAccounts.stream([business], { batch: true } as {})
+      ManagedAccounts.stream([business], { batch: "yes" as unknown as boolean })
     ]
     const parameters: Array<string> = []
     for (const read of refusals) {
