@@ -1,7 +1,8 @@
 /**
  * Graph's paging rules as plain functions: which cursor a `next` link continues with, when paging cannot go
  * on (a cursor seen before, a `next` without a cursor), the data checkpoint after a page, what of a page a
- * resumed or locally filtered read lets through, and which refusal means a stale cursor. `GraphRead` runs the
+ * read passes on (each id once; what a resumed or locally filtered read lets through), and which refusal
+ * means a stale cursor. `GraphRead` runs the
  * loop; these decide.
  *
  * @internal
@@ -109,6 +110,29 @@ export const advance = (
     : inLast
   return { ...(at !== undefined ? { at } : {}), ids, ...(after !== undefined ? { after } : {}) }
 }
+
+const idOf = (item: unknown): string | undefined => {
+  const id = typeof item === "object" && item !== null ? (item as { readonly id?: unknown }).id : undefined
+  return typeof id === "string" ? id : typeof id === "number" ? String(id) : undefined
+}
+
+/**
+ * The items a read has not passed on yet, their ids added to `delivered` (one set per read, kept from its first
+ * page to its last): a server that sends an item again, on a later page or within one, must not make the
+ * caller see it twice. The first arrival is the one kept, in its place. An item without an `id` always
+ * passes: nothing tells it from another, and two alike may both be real. Memory grows with the read's ids, as
+ * the fan-out's does with its accounts; checkpoints cannot serve, as they hold only the last second's ids.
+ *
+ * @internal
+ */
+export const dropRepeats = <A>(delivered: Set<string>, items: ReadonlyArray<A>): Array<A> =>
+  items.filter((item) => {
+    const id = idOf(item)
+    if (id === undefined) return true
+    if (delivered.has(id)) return false
+    delivered.add(id)
+    return true
+  })
 
 /** What {@link visible} needs of a read. @internal */
 export interface Visibility {

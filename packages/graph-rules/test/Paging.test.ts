@@ -63,6 +63,20 @@ describe("pure paging rules", () => {
     expect(Paging.visible(visibility, data)).toEqual([{ id: "3" }, { id: "4" }])
   })
 
+  it("a read passes each id on once, the first arrival in its place; items without an id always pass", () => {
+    const delivered = new Set<string>()
+    expect(Paging.dropRepeats(delivered, [{ id: "1" }, { id: "2", name: "first" }, { id: "1" }])).toEqual([
+      { id: "1" },
+      { id: "2", name: "first" }
+    ])
+    // A later page of the same read: its repeats are dropped, its new items kept in order.
+    const later = [{ id: "3" }, { id: "2", name: "again" }, { value: 7 }, { value: 7 }, { id: 4 }, { id: "4" }]
+    expect(Paging.dropRepeats(delivered, later)).toEqual([{ id: "3" }, { value: 7 }, { value: 7 }, { id: 4 }])
+    expect([...delivered]).toEqual(["1", "2", "3", "4"])
+    // Another read starts with nothing delivered.
+    expect(Paging.dropRepeats(new Set(), [{ id: "2" }])).toEqual([{ id: "2" }])
+  })
+
   it("tells a stale cursor from other refusals", () => {
     expect(Paging.isStaleCursor(2642, "Invalid cursors values")).toBe(true)
     expect(Paging.isStaleCursor(100, "The After Cursor specified exceeds the max limit")).toBe(true)

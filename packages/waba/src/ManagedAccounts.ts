@@ -39,6 +39,7 @@
 import type { GraphClient, GraphRead } from "@effect-waba/graph-core"
 import { GraphBatch, GraphCredentials, InvalidRequestError } from "@effect-waba/graph-core"
 import * as FanOut from "@effect-waba/graph-rules/fanOut"
+import * as Paging from "@effect-waba/graph-rules/paging"
 import * as Data from "effect/Data"
 import * as Deferred from "effect/Deferred"
 import * as Effect from "effect/Effect"
@@ -327,13 +328,15 @@ const fanOut = (plan: Plan, seenAgain: boolean): Emitted =>
     const complete = (account: Item): Reading<Item> => {
       const nested = account.phone_numbers as GraphRead.FirstPage<unknown> | undefined
       if (plan.phoneNumbers === undefined || nested === undefined) return Effect.succeed(account)
-      const numbers = [...nested.data]
+      // The rest is a read of its own, so a number it repeats from the first page is dropped here.
+      const delivered = new Set<string>()
+      const numbers = Paging.dropRepeats(delivered, nested.data)
       const rest = nested.nextAfter === undefined
         ? Effect.void
         : PhoneNumbers.forEachPage(account.id, { ...plan.phoneNumbers, after: nested.nextAfter })((page) =>
           Effect.sync(() => {
             progress.pages++
-            numbers.push(...page.items)
+            numbers.push(...Paging.dropRepeats(delivered, page.items))
           })
         )
       return Effect.as(rest, { ...account, phone_numbers: numbers })

@@ -12,12 +12,7 @@ import { line } from "./behaviourLine.js"
  * Scenarios this line fails today, with why. They run as `it.fails`: listed in every run, and red as soon as
  * the line is mended (then remove them here).
  */
-const knownBugs: ReadonlyMap<string, string> = new Map([
-  [
-    "an account on two pages arrives once",
-    "an edge read does not drop an account a later page repeats (no de-duplication by id within one read)"
-  ]
-])
+const knownBugs: ReadonlyMap<string, string> = new Map()
 
 describe("the shared behaviour (Effect 3)", () => {
   const names = Object.values(tables).flatMap((scenarios) => scenarios.map((scenario) => scenario.name))

@@ -1,11 +1,20 @@
 /**
  * The page loop, for edge reads and for the rest of an expanded edge alike: each page is requested with
  * the read's own parameters plus the cursor, until a page has no `paging.next`; every cursor followed is
- * remembered, and one seen before ends the read right after the page that pointed back at it.
+ * remembered, and one seen before ends the read right after the page that pointed back at it. An item the
+ * read already passed on is not passed on again (see `dropRepeats`).
  *
  * @internal
  */
-import { advance, brokenPaging, isStaleCursor, nextCursor, seed, visible } from "@effect-waba/graph-rules/paging"
+import {
+  advance,
+  brokenPaging,
+  dropRepeats,
+  isStaleCursor,
+  nextCursor,
+  seed,
+  visible
+} from "@effect-waba/graph-rules/paging"
 import * as Effect from "effect/Effect"
 import * as Option from "effect/Option"
 import * as Stream from "effect/Stream"
@@ -30,6 +39,8 @@ interface State {
   readonly number: number
   /** Every cursor followed, with the page that followed it (0: the one the read started from). */
   readonly seen: Map<string, number>
+  /** The ids of every item passed on so far. */
+  readonly delivered: Set<string>
   readonly checkpoint: Checkpoint
   /** Set when the page just delivered had a `next` that cannot be followed: the read fails with it. */
   readonly broken?: GraphPagingError
@@ -41,6 +52,7 @@ const start = (plan: Plan, parentId: string): State => ({
   after: plan.after,
   number: 1,
   seen: new Map(plan.after === undefined ? [] : [[plan.after, 0]]),
+  delivered: new Set(),
   checkpoint: seed(plan.resumeFrom)
 })
 
@@ -69,7 +81,7 @@ const fetchPage = (state: State): Read<readonly [Page<Item>, Option.Option<State
           number: state.number + 1,
           checkpoint: checkpoint ?? state.checkpoint
         })
-      return Effect.map(completeItems(plan.expansions, visible(plan, data)), (items) => {
+      return Effect.map(completeItems(plan.expansions, visible(plan, dropRepeats(state.delivered, data))), (items) => {
         const page: Page<Item> = {
           number: state.number,
           items,
@@ -138,11 +150,16 @@ export const pages = (plan: Plan, parentId: string): Stream.Stream<Page<Item>, R
 const expanded = ({ key, pages: which, plan }: Expansion, item: Item): Read<unknown> => {
   const { data, paging } = (item[key] ?? { data: [] }) as PageBody
   const after = paging?.next === undefined ? undefined : nextCursor(paging.next, paging.cursors?.after)
-  if (which === "first") return Effect.succeed({ data, nextAfter: after })
-  if (paging?.next === undefined) return Effect.succeed(data)
+  if (which === "first") return Effect.succeed({ data: dropRepeats(new Set(), data), nextAfter: after })
+  if (paging?.next === undefined) return Effect.succeed(dropRepeats(new Set(), data))
   return Effect.suspend(() => {
-    const all = [...data]
-    const rest = forEachPage({ ...plan, after }, String(item.id), (page) => Effect.sync(() => all.push(...page.items)))
+    const delivered = new Set<string>()
+    const all = dropRepeats(delivered, data)
+    const rest = forEachPage(
+      { ...plan, after },
+      String(item.id),
+      (page) => Effect.sync(() => all.push(...dropRepeats(delivered, page.items)))
+    )
     return Effect.as(rest, all)
   })
 }

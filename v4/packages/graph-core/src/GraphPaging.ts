@@ -2,7 +2,8 @@
  * An edge read page by page as a `Stream`, following Graph's `after` cursors only while `paging.next` says
  * there is more, with the paging rules both lines share: a cursor taken from the `next` link (else
  * `cursors.after`), and a cursor that comes back — a cycle that would never end — failing the read with a
- * `GraphPagingError` once its page is delivered. On an edge read sorted ascending by creation time, every
+ * `GraphPagingError` once its page is delivered; an item the read already delivered, sent again by the server,
+ * is dropped (`dropRepeats`). On an edge read sorted ascending by creation time, every
  * page carries a data {@link Checkpoint}, from which a later read resumes without losing or repeating items,
  * even once its cursor went stale.
  *
@@ -17,6 +18,7 @@ import * as Schema from "effect/Schema"
 import * as Stream from "effect/Stream"
 import * as GraphClient from "./GraphClient.js"
 import * as GraphError from "./GraphError.js"
+import * as GraphSchema from "./GraphSchema.js"
 import type * as GraphUsage from "./GraphUsage.js"
 
 /**
@@ -109,13 +111,14 @@ export interface Page<A> {
 }
 
 /**
- * An edge's page, as Graph sends it, with items of the given Schema.
+ * An edge's page, as Graph sends it, with items of the given Schema. Graph's `null`s are read as absent, as
+ * on the Effect 3 line: a `null` in `data` is skipped.
  *
  * @since 1.0.0
  * @category schemas
  */
 export const PageBody = <S extends Schema.Top>(item: S) =>
-  Schema.Struct({
+  GraphSchema.tolerant(Schema.Struct({
     data: Schema.Array(item),
     paging: Schema.optional(Schema.NullOr(Schema.Struct({
       cursors: Schema.optional(Schema.NullOr(Schema.Struct({
@@ -125,7 +128,7 @@ export const PageBody = <S extends Schema.Top>(item: S) =>
       next: Schema.optional(Schema.NullOr(Schema.String)),
       previous: Schema.optional(Schema.NullOr(Schema.String))
     })))
-  })
+  }))
 
 /**
  * An edge's page as decoded: its items, and Graph's paging (absent on the last page).
@@ -183,6 +186,8 @@ interface State {
   readonly after: string | undefined
   readonly number: number
   readonly seen: Map<string, number>
+  /** The ids of every item delivered so far. */
+  readonly delivered: Set<string>
   readonly checkpoint: CheckpointData
   readonly fallback: GraphClient.GraphRequest<unknown>["query"] | undefined
   readonly broken?: GraphError.GraphPagingError
@@ -210,7 +215,7 @@ export const pages = <A, R>(
   ): State => {
     const after = typeof query?.after === "string" ? query.after : undefined
     const seen = new Map(after === undefined ? [] : [[after, 0]])
-    return { query, after, number: 1, seen, checkpoint: Paging.seed(resumable?.from), fallback }
+    return { query, after, number: 1, seen, delivered: new Set(), checkpoint: Paging.seed(resumable?.from), fallback }
   }
   const fetch = (state: State) =>
     Effect.gen(function*() {
@@ -255,7 +260,7 @@ export const pages = <A, R>(
             )
           const page: Page<A> = {
             number: state.number,
-            items: data,
+            items: Paging.dropRepeats(state.delivered, data),
             cursors,
             hasNext: next !== undefined,
             nextAfter,

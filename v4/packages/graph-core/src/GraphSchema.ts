@@ -92,6 +92,31 @@ export const fromShape = <S extends Shape.Shape>(shape: S): Schema.Decoder<Shape
   schemaOf(shape) as unknown as Schema.Decoder<Shape.TypeOf<S>>
 
 /**
+ * `schema` with Graph's `null`s read as absent before it decodes: `null` properties as missing, `null` list
+ * elements as not there, so fields can be declared plainly optional.
+ *
+ * @example
+ * ```ts
+ * import { GraphSchema } from "@effect-waba/graph-core"
+ * import * as Schema from "effect/Schema"
+ *
+ * const Account = GraphSchema.tolerant(Schema.Struct({ id: Schema.String, name: Schema.optionalKey(Schema.String) }))
+ * Schema.decodeUnknownSync(Account)({ id: "1", name: null }) // { id: "1" }
+ * ```
+ *
+ * @since 1.0.0
+ * @category constructors
+ */
+export const tolerant = <S extends Schema.Top>(schema: S): Schema.decodeTo<S, Schema.Unknown> =>
+  Schema.Unknown.pipe(Schema.decodeTo(
+    schema,
+    SchemaTransformation.transform<S["Encoded"], unknown>({
+      decode: (input) => dropNullsAt(input, 0) as S["Encoded"],
+      encode: (value) => value
+    })
+  ))
+
+/**
  * The Schema of a node read with the fields `selected` (its `id` always): Graph's `null`s are read as absent.
  *
  * @since 1.0.0
@@ -105,12 +130,9 @@ export const node = <N extends Shape.Node, const F extends keyof N["fields"] & s
 ): Schema.Decoder<Shape.Selected<N, F>> => {
   const { id: _, ...others } = Object.fromEntries(selected.map((name) => [name, declaration.fields[name]!]))
   const more = Object.fromEntries(Object.entries(extra).map(([name, schema]) => [name, Schema.optionalKey(schema)]))
-  const struct = Schema.Struct({ id: GraphId, ...partialStruct(others).fields, ...more })
-  return Schema.Unknown.pipe(Schema.decodeTo(
-    struct,
-    SchemaTransformation.transform<typeof struct.Encoded, unknown>({
-      decode: (input) => dropNullsAt(input, 0) as typeof struct.Encoded,
-      encode: (value) => value
-    })
-  )) as unknown as Schema.Decoder<Shape.Selected<N, F>>
+  return tolerant(
+    Schema.Struct({ id: GraphId, ...partialStruct(others).fields, ...more })
+  ) as unknown as Schema.Decoder<
+    Shape.Selected<N, F>
+  >
 }

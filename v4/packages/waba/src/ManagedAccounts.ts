@@ -19,6 +19,7 @@
 import { GraphBatch, GraphCredentials, InvalidRequestError } from "@effect-waba/graph-core"
 import type { GraphClient, GraphPaging } from "@effect-waba/graph-core"
 import * as FanOut from "@effect-waba/graph-rules/fanOut"
+import * as Paging from "@effect-waba/graph-rules/paging"
 import type * as Shape from "@effect-waba/graph-rules/shape"
 import { edges, type phoneNumber, type whatsAppBusinessAccount } from "@effect-waba/graph-rules/whatsapp"
 import * as Deferred from "effect/Deferred"
@@ -298,7 +299,9 @@ const fanOut = (plan: Plan, seenAgain: boolean, edgePages: EdgePages = eachEdgeA
         const complete = (account: Item): Reading<Item> => {
           const nested = account.phone_numbers as EdgeRead.FirstPage<unknown> | undefined
           if (plan.phoneNumbers === undefined || nested === undefined) return Effect.succeed(account)
-          const numbers = [...nested.data]
+          // The rest is a read of its own, so a number it repeats from the first page is dropped here.
+          const delivered = new Set<string>()
+          const numbers = Paging.dropRepeats(delivered, nested.data)
           const rest = nested.nextAfter === undefined
             ? Effect.void
             : Stream.runForEach(
@@ -306,7 +309,7 @@ const fanOut = (plan: Plan, seenAgain: boolean, edgePages: EdgePages = eachEdgeA
               (page) =>
                 Effect.sync(() => {
                   progress.pages++
-                  numbers.push(...page.items)
+                  numbers.push(...Paging.dropRepeats(delivered, page.items))
                 })
             )
           return Effect.as(rest, { ...account, phone_numbers: numbers })

@@ -11,22 +11,7 @@ import { line } from "./behaviourLine.js"
  * Scenarios this line fails today, with why. They run as `it.fails`: listed in every run, and red as soon as
  * the line is mended (then remove them here).
  */
-const knownBugs: ReadonlyMap<string, string> = new Map([
-  [
-    "an account on two pages arrives once",
-    "an edge read does not drop an account a later page repeats (no de-duplication by id within one read)"
-  ],
-  [
-    "a null in the list of accounts is skipped",
-    "a null element of `data` fails the whole page with GraphDecodeError (Expected object at [\"data\"][1]); " +
-    "the Effect 3 line skips it"
-  ],
-  [
-    "the fan-out reads each account once with its phone numbers; a business's failure is reported alone",
-    "an account seen on two businesses at once has its further phone-number pages read twice " +
-    "(two requests of /903/phone_numbers); the Effect 3 line completes it once"
-  ]
-])
+const knownBugs: ReadonlyMap<string, string> = new Map()
 
 describe("the shared behaviour (Effect 4)", () => {
   const names = Object.values(tables).flatMap((scenarios) => scenarios.map((scenario) => scenario.name))

@@ -53,7 +53,7 @@ const perform = (read: Read, items: Array<Item>, fanOut: NonNullable<Outcome["fa
   }
   const stream = (ManagedAccounts.stream as any)(read.fanOut, {
     fields: read.fields,
-    phoneNumbers: read.phoneNumbers,
+    expand: read.phoneNumbers === undefined ? undefined : { phone_numbers: read.phoneNumbers },
     concurrency: read.concurrency
   }) as Stream.Stream<ManagedAccounts.Result<Item>, unknown, any>
   const reads = Stream.runForEach(stream, (result) =>

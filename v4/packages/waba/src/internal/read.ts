@@ -319,7 +319,7 @@ const expansionOf = <X extends Shape.Node>(
     // The first page came inside the item; the rest is read from the expanded edge itself, after its cursor.
     complete: (one: Record<string, unknown>) => {
       const connection = one[name] as GraphPaging.Connection<unknown> | undefined
-      const first = connection?.data ?? []
+      const first = Paging.dropRepeats(new Set(), connection?.data ?? [])
       const next = connection?.paging?.next ?? undefined
       const after = next === undefined
         ? undefined
@@ -327,7 +327,8 @@ const expansionOf = <X extends Shape.Node>(
       if (options.pages === "first") return Effect.succeed({ ...one, [name]: { data: first, nextAfter: after } })
       const whole = after === undefined
         ? Effect.succeed(first)
-        : Effect.map(rest(String(one.id), after), (more) => [...first, ...more])
+        // The rest is a read of its own: what it repeats of the first page is dropped here.
+        : Effect.map(rest(String(one.id), after), (more) => Paging.dropRepeats(new Set(), [...first, ...more]))
       return Effect.map(whole, (items) => ({ ...one, [name]: items }))
     }
   }
