@@ -92,9 +92,11 @@ export const make = (
   httpClient: HttpClient.HttpClient,
   governor: RateGovernor.Service,
   credentials: Option.Option<GraphCredentials.Service>,
-  options: GraphClient.Options
+  options: GraphClient.Options,
+  // A client rebuilt over another transport (for batches) keeps its original's, so the version warning
+  // stays once per client.
+  telemetry: ReturnType<typeof Telemetry.make> = Telemetry.make(settings)
 ): GraphClient.Service & { readonly [rebuild]: Rebuild } => {
-  const telemetry = Telemetry.make(settings)
   // Each step sees the request as the steps before it left it (auth is added per attempt, before them);
   // the caller's own step sees it finished.
   const client = httpClient.pipe(
@@ -182,6 +184,6 @@ export const make = (
     apiVersion: settings.apiVersion,
     baseUrl: settings.baseUrl,
     get,
-    [rebuild]: (wrap) => make(settings, wrap(httpClient, settings), governor, credentials, options)
+    [rebuild]: (wrap) => make(settings, wrap(httpClient, settings), governor, credentials, options, telemetry)
   }
 }

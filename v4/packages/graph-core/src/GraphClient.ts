@@ -120,6 +120,15 @@ export const make = (
   settings: GraphConfig.Settings,
   http: HttpClient.HttpClient,
   governor: RateGovernor.Service = RateGovernor.fromStore(RateGovernor.defaultSettings, RateGovernorStore.makeMemory())
+): Service => build(settings, http, governor, Telemetry.make(settings.apiVersion))
+
+// A client rebuilt over another transport (for batches) keeps its original's governor and telemetry, so its
+// budgets and its once-per-client version warning stay one.
+const build = (
+  settings: GraphConfig.Settings,
+  http: HttpClient.HttpClient,
+  governor: RateGovernor.Service,
+  telemetry: ReturnType<typeof Telemetry.make>
 ): Service => {
   const client = http.pipe(
     HttpClient.mapRequest(HttpClientRequest.prependUrl(`${settings.baseUrl}/${settings.apiVersion}`)),
@@ -132,7 +141,6 @@ export const make = (
   const policy = settings.retry
   // The longest hinted wait worth sleeping through binds the governor's holds too.
   const maxWait = (policy ?? GraphRetry.defaultPolicy).maxHintedWait
-  const telemetry = Telemetry.make(settings.apiVersion)
 
   const get = <A, R>(request: GraphRequest<A, R>): Effect.Effect<GraphResponse<A>, GraphClientError, R> => {
     const path = Checks.path(request.route, request.params)
@@ -287,7 +295,7 @@ export const make = (
   }
 
   const service: Service = { baseUrl: settings.baseUrl, apiVersion: settings.apiVersion, get }
-  rebuilds.set(service, (wrap) => make(settings, wrap(http, settings), governor))
+  rebuilds.set(service, (wrap) => build(settings, wrap(http, settings), governor, telemetry))
   return service
 }
 
